@@ -1,0 +1,61 @@
+/** Sampler interfaces shared by inference, model and fit code (see notes/core-contracts.md). */
+
+export interface LogDensity {
+  readonly dim: number;
+  /** Writes d logp/d theta into grad (length dim) and returns logp (unconstrained space, Jacobian
+   *  included). Must not allocate per call. May return -Infinity / NaN for invalid points. */
+  logDensityGradient(theta: Float64Array, grad: Float64Array): number;
+}
+
+/** How a worker thread re-creates the target: it imports `module` (an absolute file URL of a .ts
+ *  module) and calls `module[exportName](args)`, which returns a LogDensity. args must be
+ *  structured-cloneable (typed arrays are fine). */
+export interface LogDensityFactoryRef {
+  module: string;
+  exportName: string;
+  args: unknown;
+}
+
+export interface NutsOptions {
+  chains: number;
+  warmup: number;
+  draws: number;
+  seed: number;
+  /** Default 10. */
+  maxTreeDepth?: number;
+  /** Default 0.8. */
+  targetAccept?: number;
+  /** Random inits are uniform(-initRadius, initRadius) on the unconstrained space. Default 2. */
+  initRadius?: number;
+  /** Optional per-chain initial points. */
+  inits?: Float64Array[];
+  /** Maximum number of worker threads at once (default os.availableParallelism()). */
+  threads?: number;
+}
+
+export interface SamplerProgress {
+  chain: number;
+  iteration: number;
+  total: number;
+  phase: "warmup" | "sampling";
+  divergences: number;
+  elapsedMs: number;
+}
+
+export interface ChainResult {
+  chain: number;
+  dim: number;
+  draws: number;
+  /** draws*dim, row-major: samples[i*dim+j] */
+  samples: Float64Array;
+  logp: Float64Array;
+  energy: Float64Array;
+  treeDepth: Uint8Array;
+  divergent: Uint8Array;
+  acceptStat: Float64Array;
+  nLeapfrog: Uint32Array;
+  stepSize: number;
+  invMetric: Float64Array;
+  warmupMs: number;
+  samplingMs: number;
+}
