@@ -1,1 +1,4 @@
 export * from "./data/types.ts";
+export * from "./data/parse.ts";
+export * from "./data/infer.ts";
+export { parseNumberCell, parseDateCell } from "./data/values.ts";
