@@ -1,0 +1,52 @@
+// The only place in apps/worker that reads process.env. A bad value fails at start with its name.
+import os from "node:os";
+import { z } from "zod";
+
+const int = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(min, `${name} must be >= ${min}`)
+    .max(max, `${name} must be <= ${max}`);
+
+export const workerEnvSchema = z.object({
+  DATABASE_URL: z
+    .string({ error: "DATABASE_URL is not set (expected postgresql://user:password@host:port/database)" })
+    .regex(/^postgres(ql)?:\/\/[^/]+\/[^/?]+/, "DATABASE_URL must be a PostgreSQL URL"),
+  /** Fits run at the same time in this process. */
+  WORKER_CONCURRENCY: int("WORKER_CONCURRENCY", 1, 64).default(1),
+  /** Worker threads one fit may use (one per chain at most). Default: the machine's cores. */
+  FIT_THREADS: int("FIT_THREADS", 1, 256).default(Math.max(1, os.availableParallelism())),
+  /** Port of the /healthz HTTP endpoint; unset = no HTTP server. */
+  WORKER_HEALTH_PORT: int("WORKER_HEALTH_PORT", 1, 65535).optional(),
+  /** Attempts per run before it is failed (transient errors, lost workers). */
+  WORKER_MAX_ATTEMPTS: int("WORKER_MAX_ATTEMPTS", 1, 20).default(3),
+  /** pg-boss job heartbeat: a job silent this long goes to another worker (min 10). */
+  WORKER_JOB_HEARTBEAT_SECONDS: int("WORKER_JOB_HEARTBEAT_SECONDS", 10, 3600).default(30),
+  /** Run.heartbeatAt older than this (and its job not alive) = stale run, swept. */
+  WORKER_STALE_RUN_SECONDS: int("WORKER_STALE_RUN_SECONDS", 5, 86_400).default(120),
+  /** Minimum milliseconds between two progress writes to a Run row. */
+  WORKER_PROGRESS_INTERVAL_MS: int("WORKER_PROGRESS_INTERVAL_MS", 100, 60_000).default(1000),
+  /** Scheduler tick period. */
+  WORKER_TICK_SECONDS: int("WORKER_TICK_SECONDS", 1, 3600).default(60),
+  /** pg-boss supervision (expiry, missed heartbeats) period. */
+  WORKER_SUPERVISE_SECONDS: int("WORKER_SUPERVISE_SECONDS", 1, 3600).default(30),
+  /** pg-boss polling interval for new jobs. */
+  WORKER_POLL_SECONDS: z.coerce.number().min(0.5, "WORKER_POLL_SECONDS must be >= 0.5").max(60).default(2),
+  /** Seconds SIGTERM waits for a running fit before aborting it and handing the run back. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: int("WORKER_SHUTDOWN_GRACE_SECONDS", 0, 3600).default(10),
+  /** Disable the scheduler in this process (e.g. dedicated fit-only workers). */
+  WORKER_SCHEDULER: z.enum(["on", "off"], { error: "WORKER_SCHEDULER must be on or off" }).default("on"),
+  WORKER_ID: z.string().min(1).optional(),
+});
+
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = workerEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`invalid worker environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
