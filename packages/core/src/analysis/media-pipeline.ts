@@ -1,0 +1,297 @@
+/**
+ * The per-channel media pipeline of docs/model.md section 2 (adstock -> viral echo -> network ->
+ * authenticity/consistency -> Hill), written for analysis: full history series for response
+ * curves, and a horizon form that carries the history state forward so that the optimizer and
+ * scenarios only recompute the planned weeks. The model's forward pass is the reference; the
+ * tests check these against it and against the conformance vectors.
+ */
+import type { ChannelType } from "../data/types.ts";
+
+export const NETWORK_WINDOW = 4;
+export const CONSISTENCY_WINDOW = 8;
+
+/** Fixed per-channel data: scaled history spend and the training constants used by transforms. */
+export interface ChannelHistory {
+  name: string;
+  type: ChannelType;
+  /** Currency per scaled unit: x = spend / spendMean. */
+  spendMean: number;
+  /** Scaled spend of every data row (training + holdout), oldest first. */
+  x: Float64Array;
+  /** Training min/max of the 4-week rolling mean (social network index). */
+  networkMin: number;
+  networkMax: number;
+  /** Training max of x (influencer authenticity). */
+  maxX: number;
+}
+
+/** One draw's parameters of one channel, constrained scale. Absent pieces are 0. */
+export interface ChannelDraw {
+  beta: number;
+  /** Normalized adstock weights w_0..w_{L-1} (sum 1). */
+  adstockWeights: Float64Array;
+  K: number;
+  S: number;
+  kappa: number;
+  delta: number;
+  eta: number;
+  phi: number;
+  psi: number;
+}
+
+export function geometricAdstockWeights(alpha: number, lags: number): Float64Array {
+  const w = new Float64Array(lags);
+  let p = 1;
+  let s = 0;
+  for (let l = 0; l < lags; l++) {
+    w[l] = p;
+    s += p;
+    p *= alpha;
+  }
+  for (let l = 0; l < lags; l++) w[l] = (w[l] as number) / s;
+  return w;
+}
+
+/** Hill as inv_logit(S (log e - log K)), exactly 0 at e <= 0 (model.md conventions). */
+export function hill(e: number, logK: number, S: number): number {
+  if (e <= 0) return 0;
+  return 1 / (1 + Math.exp(-S * (Math.log(e) - logK)));
+}
+
+export function networkIndex(roll: number, h: ChannelHistory): number {
+  const range = h.networkMax - h.networkMin;
+  return range > 0 ? (roll - h.networkMin) / range : 0;
+}
+
+export function authenticity(x: number, maxX: number): number {
+  if (!(maxX > 0)) return 0;
+  const u = 1 - Math.abs((2 * x) / maxX - 1);
+  return u * u;
+}
+
+export interface ChannelSeries {
+  adstock: Float64Array;
+  viralEcho: Float64Array;
+  exposure: Float64Array;
+  saturation: Float64Array;
+}
+
+/** Runs the channel pipeline over a whole spend series x (scaled), x = 0 before the first row. */
+export function channelSeries(x: Float64Array, h: ChannelHistory, p: ChannelDraw): ChannelSeries {
+  const n = x.length;
+  const L = p.adstockWeights.length;
+  const adstock = new Float64Array(n);
+  const viralEcho = new Float64Array(n);
+  const exposure = new Float64Array(n);
+  const saturation = new Float64Array(n);
+  const logK = Math.log(p.K);
+  for (let t = 0; t < n; t++) {
+    let a = 0;
+    for (let l = 0; l < L && l <= t; l++) a += (p.adstockWeights[l] as number) * (x[t - l] as number);
+    adstock[t] = a;
+    let e = a;
+    if (h.type === "social") {
+      const o = t === 0 ? 0 : p.kappa * (adstock[t - 1] as number) + p.delta * (viralEcho[t - 1] as number);
+      viralEcho[t] = o;
+      let roll = 0;
+      for (let j = 0; j < NETWORK_WINDOW && j <= t; j++) roll += x[t - j] as number;
+      e = (a + o) * (1 + p.eta * networkIndex(roll / NETWORK_WINDOW, h));
+    } else if (h.type === "influencer") {
+      let m = 0;
+      for (let j = 0; j < CONSISTENCY_WINDOW && j <= t; j++) m += x[t - j] as number;
+      m /= CONSISTENCY_WINDOW;
+      e = a * (1 + p.phi * authenticity(x[t] as number, h.maxX)) * (1 + p.psi * (1 - Math.exp(-m)));
+    }
+    exposure[t] = e;
+    saturation[t] = hill(e, logK, p.S);
+  }
+  return { adstock, viralEcho, exposure, saturation };
+}
+
+/**
+ * Per-draw state of one channel for a planning horizon of H weeks appended after the history.
+ * Everything the history contributes to the horizon weeks is linear in the history spend, so it
+ * is folded into per-week coefficients once; a flat weekly spend x then gives
+ *   e_h(x) = (b0_h + b1_h x) (1 + eta (r0_h + r1_h x)) (1 + phi auth(x)) (1 + psi (1 - exp(-(m0_h + m1_h x))))
+ * with every factor that does not apply to the channel's type switched off.
+ */
+export class ChannelHorizon {
+  readonly weeks: number;
+  readonly draws: number;
+  readonly history: ChannelHistory;
+  readonly params: ChannelDraw[];
+  private readonly logK: Float64Array;
+  // flat-spend coefficients, draws x weeks
+  private readonly b0: Float64Array;
+  private readonly b1: Float64Array;
+  private readonly r0: Float64Array; // network index from history part (per week, draw independent)
+  private readonly r1: Float64Array;
+  private readonly m0: Float64Array;
+  private readonly m1: Float64Array;
+  /** Echo state at the last history week (a_{T-1}, o_{T-1}) per draw. */
+  private readonly lastA: Float64Array;
+  private readonly lastO: Float64Array;
+
+  constructor(history: ChannelHistory, params: ChannelDraw[], weeks: number) {
+    this.history = history;
+    this.params = params;
+    this.weeks = weeks;
+    const D = params.length;
+    this.draws = D;
+    const H = weeks;
+    const x = history.x;
+    const T = x.length;
+    const xAt = (t: number): number => (t >= 0 && t < T ? (x[t] as number) : 0);
+    this.logK = Float64Array.from(params, (p) => Math.log(p.K));
+    this.b0 = new Float64Array(D * H);
+    this.b1 = new Float64Array(D * H);
+    this.lastA = new Float64Array(D);
+    this.lastO = new Float64Array(D);
+    this.r0 = new Float64Array(H);
+    this.r1 = new Float64Array(H);
+    this.m0 = new Float64Array(H);
+    this.m1 = new Float64Array(H);
+    const range = history.networkMax - history.networkMin;
+    for (let h = 0; h < H; h++) {
+      let roll = 0;
+      for (let j = h + 1; j < NETWORK_WINDOW; j++) roll += xAt(T + h - j);
+      const unit = Math.min(h + 1, NETWORK_WINDOW) / NETWORK_WINDOW;
+      this.r0[h] = range > 0 ? (roll / NETWORK_WINDOW - history.networkMin) / range : 0;
+      this.r1[h] = range > 0 ? unit / range : 0;
+      let m = 0;
+      for (let j = h + 1; j < CONSISTENCY_WINDOW; j++) m += xAt(T + h - j);
+      this.m0[h] = m / CONSISTENCY_WINDOW;
+      this.m1[h] = Math.min(h + 1, CONSISTENCY_WINDOW) / CONSISTENCY_WINDOW;
+    }
+    const social = history.type === "social";
+    for (let d = 0; d < D; d++) {
+      const p = params[d] as ChannelDraw;
+      const w = p.adstockWeights;
+      const L = w.length;
+      if (social) {
+        // run the echo recursion over the history once
+        let aPrev = 0;
+        let oPrev = 0;
+        for (let t = 0; t < T; t++) {
+          let a = 0;
+          for (let l = 0; l < L && l <= t; l++) a += (w[l] as number) * (x[t - l] as number);
+          const o = t === 0 ? 0 : p.kappa * aPrev + p.delta * oPrev;
+          aPrev = a;
+          oPrev = o;
+        }
+        this.lastA[d] = aPrev;
+        this.lastO[d] = oPrev;
+      }
+      let aH = 0;
+      let aU = 0;
+      let oH = 0;
+      let oU = 0;
+      for (let h = 0; h < H; h++) {
+        let nh = 0;
+        let nu = 0;
+        for (let l = 0; l < L; l++) {
+          if (l > h) nh += (w[l] as number) * xAt(T + h - l);
+          else nu += w[l] as number;
+        }
+        if (social) {
+          if (h === 0) {
+            oH = T > 0 ? p.kappa * (this.lastA[d] as number) + p.delta * (this.lastO[d] as number) : 0;
+            oU = 0;
+          } else {
+            oH = p.kappa * aH + p.delta * oH;
+            oU = p.kappa * aU + p.delta * oU;
+          }
+        }
+        aH = nh;
+        aU = nu;
+        this.b0[d * H + h] = aH + (social ? oH : 0);
+        this.b1[d * H + h] = aU + (social ? oU : 0);
+      }
+    }
+  }
+
+  /**
+   * Saturation per horizon week for flat weekly spend `spend` (currency) under draw d, and its
+   * derivative with respect to that weekly spend (per currency unit). Writes sat[off..off+H).
+   */
+  flat(d: number, spend: number, sat: Float64Array, dsat: Float64Array, off: number): void {
+    const H = this.weeks;
+    const p = this.params[d] as ChannelDraw;
+    const hist = this.history;
+    const scale = 1 / hist.spendMean;
+    const x = spend * scale;
+    const logK = this.logK[d] as number;
+    const S = p.S;
+    const type = hist.type;
+    let auth = 1;
+    let dauth = 0;
+    if (type === "influencer" && hist.maxX > 0) {
+      const u = (2 * x) / hist.maxX - 1;
+      const v = 1 - Math.abs(u);
+      auth = 1 + p.phi * v * v;
+      dauth = (p.phi * -4 * v * Math.sign(u)) / hist.maxX;
+    }
+    for (let h = 0; h < H; h++) {
+      const k = d * H + h;
+      const b1 = this.b1[k] as number;
+      let e = (this.b0[k] as number) + b1 * x;
+      let de = b1;
+      if (type === "social") {
+        const n1 = p.eta * (this.r1[h] as number);
+        const n = 1 + p.eta * (this.r0[h] as number) + n1 * x;
+        de = de * n + e * n1;
+        e *= n;
+      } else if (type === "influencer") {
+        const m1 = this.m1[h] as number;
+        const ex = Math.exp(-((this.m0[h] as number) + m1 * x));
+        const c = 1 + p.psi * (1 - ex);
+        const dc = p.psi * ex * m1;
+        de = de * auth * c + e * (dauth * c + auth * dc);
+        e *= auth * c;
+      }
+      if (e <= 0) {
+        sat[off + h] = 0;
+        dsat[off + h] = 0;
+        continue;
+      }
+      const s = 1 / (1 + Math.exp(-S * (Math.log(e) - logK)));
+      sat[off + h] = s;
+      dsat[off + h] = ((S * s * (1 - s)) / e) * de * scale;
+    }
+  }
+
+  /** Saturation per horizon week for an arbitrary weekly plan (scaled spend, length H) under draw d. */
+  plan(d: number, xPlan: Float64Array, sat: Float64Array, off: number): void {
+    const H = this.weeks;
+    const p = this.params[d] as ChannelDraw;
+    const hist = this.history;
+    const x = hist.x;
+    const T = x.length;
+    const xAt = (t: number): number => (t < 0 ? 0 : t < T ? (x[t] as number) : (xPlan[t - T] as number));
+    const w = p.adstockWeights;
+    const L = w.length;
+    const logK = this.logK[d] as number;
+    let aPrev = this.lastA[d] as number;
+    let oPrev = this.lastO[d] as number;
+    for (let h = 0; h < H; h++) {
+      const t = T + h;
+      let a = 0;
+      for (let l = 0; l < L; l++) a += (w[l] as number) * xAt(t - l);
+      let e = a;
+      if (hist.type === "social") {
+        const o = t === 0 ? 0 : p.kappa * aPrev + p.delta * oPrev;
+        let roll = 0;
+        for (let j = 0; j < NETWORK_WINDOW; j++) roll += xAt(t - j);
+        e = (a + o) * (1 + p.eta * networkIndex(roll / NETWORK_WINDOW, hist));
+        oPrev = o;
+      } else if (hist.type === "influencer") {
+        let m = 0;
+        for (let j = 0; j < CONSISTENCY_WINDOW; j++) m += xAt(t - j);
+        m /= CONSISTENCY_WINDOW;
+        e = a * (1 + p.phi * authenticity(xPlan[h] as number, hist.maxX)) * (1 + p.psi * (1 - Math.exp(-m)));
+      }
+      aPrev = a;
+      sat[off + h] = hill(e, logK, p.S);
+    }
+  }
+}

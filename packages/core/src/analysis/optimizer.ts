@@ -1,0 +1,692 @@
+/**
+ * Budget optimizer (docs/model.md section 6). Decision variable: total spend per channel over the
+ * planning horizon, spent as a flat weekly amount (spend_c / H each week); carryover from the
+ * history enters through the horizon state of each channel. Objective: the KPI over the horizon
+ * per posterior draw, aggregated by its mean or a risk-aware functional (a low quantile, or
+ * mean - k sd). Hill curves can be S-shaped, so the search uses several starts, projected gradient
+ * ascent on {sum = budget, bounds}, and ends with a move check: no transfer of budget between two
+ * channels (a single channel gaining or losing, paid for by another) improves the objective.
+ */
+import type { HorizonResponse } from "./horizon-response.ts";
+import { type Interval, probabilityGreater, seededRandom, summarize, thinIndices } from "./stats.ts";
+
+export type RiskObjective =
+  | { kind: "mean" }
+  | { kind: "quantile"; q: number }
+  | { kind: "meanMinusSd"; k: number };
+
+export interface ChannelBound {
+  /** Minimum total spend over the horizon (currency). */
+  min?: number;
+  /** Maximum total spend over the horizon (currency). */
+  max?: number;
+  /** Keep this channel at exactly this total (true: at the current plan's amount). */
+  locked?: boolean | number;
+}
+
+export interface OptimizeOptions {
+  budget: number;
+  bounds?: Record<string, ChannelBound>;
+  objective?: RiskObjective;
+  /** Current plan's weekly spend per channel (currency); scaled to the budget for the uplift. */
+  currentWeekly?: ArrayLike<number>;
+  seed?: number;
+  /** Number of random starts besides the structured ones (default 4). */
+  randomStarts?: number;
+  /** Draws used during the multi-start search (the final polish and all reported numbers use all). */
+  searchDraws?: number;
+}
+
+export interface ChannelAllocation {
+  channel: string;
+  /** Total over the horizon and the flat weekly amount (currency). */
+  total: number;
+  weekly: number[];
+  share: number;
+  /** Which constraint binds, if any. */
+  atBound: "min" | "max" | "locked" | null;
+  currentTotal: number;
+  /** Incremental KPI of the channel's own term versus zero spend over the horizon. */
+  contribution: Interval;
+  roi: Interval;
+  /** d KPI / d spend at the optimum (per currency), mean over draws. */
+  marginalRoi: number;
+}
+
+export interface BudgetPlan {
+  channels: string[];
+  weeks: number;
+  budget: number;
+  objective: RiskObjective;
+  weeklyPattern: "flat";
+  allocation: ChannelAllocation[];
+  /** Total KPI over the horizon (base + media incl. carryover). */
+  expectedKpi: Interval;
+  /** KPI caused by the planned spend (versus spending nothing over the horizon). */
+  incrementalKpi: Interval;
+  roi: Interval;
+  current: { allocation: Record<string, number>; expectedKpi: Interval; incrementalKpi: Interval; roi: Interval };
+  uplift: { kpi: Interval; relative: Interval; probabilityBetter: number };
+  objectiveValue: number;
+  search: {
+    starts: number;
+    searchDraws: number;
+    draws: number;
+    evaluations: number;
+    moveCheck: { steps: number[]; improvedAtEnd: boolean };
+    ms: number;
+  };
+}
+
+export class InfeasibleBoundsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InfeasibleBoundsError";
+  }
+}
+
+/** Incremental per-draw evaluation of the horizon KPI under a draw subset. */
+export class PlanEvaluator {
+  readonly C: number;
+  readonly H: number;
+  readonly D: number;
+  readonly drawIdx: Int32Array;
+  private readonly resp: HorizonResponse;
+  private readonly sat: Float64Array[];
+  private readonly dsat: Float64Array[];
+  /** Model-scale media contribution per channel per draw (own term) and synergy per pair. */
+  private readonly own: Float64Array[];
+  private readonly syn: Float64Array[];
+  private readonly pairsOf: number[][];
+  readonly spend: Float64Array;
+  evaluations = 0;
+  // copy-on-write backup of channels changed since the last save(), so a rejected trial costs a copy
+  private readonly dirty: Uint8Array;
+  private readonly bSat: Float64Array[];
+  private readonly bDsat: Float64Array[];
+  private readonly bOwn: Float64Array[];
+  private readonly bSpend: Float64Array;
+  private readonly totals: Float64Array;
+  private readonly sorted: Float64Array;
+
+  constructor(resp: HorizonResponse, drawIdx: Int32Array) {
+    this.resp = resp;
+    this.drawIdx = drawIdx;
+    this.C = resp.channels.length;
+    this.H = resp.weeks;
+    this.D = drawIdx.length;
+    const n = this.D * this.H;
+    this.sat = Array.from({ length: this.C }, () => new Float64Array(n));
+    this.dsat = Array.from({ length: this.C }, () => new Float64Array(n));
+    this.own = Array.from({ length: this.C }, () => new Float64Array(this.D));
+    this.syn = resp.pairs.map(() => new Float64Array(this.D));
+    this.pairsOf = Array.from({ length: this.C }, () => [] as number[]);
+    resp.pairs.forEach((p, i) => {
+      this.pairsOf[p.a]?.push(i);
+      if (p.b !== p.a) this.pairsOf[p.b]?.push(i);
+    });
+    this.spend = new Float64Array(this.C).fill(Number.NaN);
+    this.dirty = new Uint8Array(this.C);
+    this.bSat = Array.from({ length: this.C }, () => new Float64Array(n));
+    this.bDsat = Array.from({ length: this.C }, () => new Float64Array(n));
+    this.bOwn = Array.from({ length: this.C }, () => new Float64Array(this.D));
+    this.bSpend = new Float64Array(this.C);
+    this.totals = new Float64Array(this.D);
+    this.sorted = new Float64Array(this.D);
+  }
+
+  /** Sets channel c's total horizon spend (currency), recomputing only what depends on it. */
+  setChannel(c: number, total: number): void {
+    if (this.spend[c] === total) return;
+    if (!this.dirty[c]) {
+      this.dirty[c] = 1;
+      (this.bSat[c] as Float64Array).set(this.sat[c] as Float64Array);
+      (this.bDsat[c] as Float64Array).set(this.dsat[c] as Float64Array);
+      (this.bOwn[c] as Float64Array).set(this.own[c] as Float64Array);
+      this.bSpend[c] = this.spend[c] as number;
+    }
+    this.spend[c] = total;
+    const { H, D, resp } = this;
+    const weekly = total / H;
+    const sat = this.sat[c] as Float64Array;
+    const dsat = this.dsat[c] as Float64Array;
+    const own = this.own[c] as Float64Array;
+    const curve = resp.curves[c];
+    if (!curve) throw new Error(`no horizon curve for channel ${c}`);
+    const C = this.C;
+    for (let i = 0; i < D; i++) {
+      const d = this.drawIdx[i] as number;
+      curve.flat(d, weekly, sat, dsat, i * H);
+      let s = 0;
+      for (let h = 0; h < H; h++) s += sat[i * H + h] as number;
+      own[i] = (resp.beta[d * C + c] as number) * s;
+    }
+    for (const p of this.pairsOf[c] as number[]) this.updatePair(p);
+    this.evaluations += 1 / C;
+  }
+
+  private updatePair(p: number): void {
+    const pair = this.resp.pairs[p] as { a: number; b: number };
+    if (Number.isNaN(this.spend[pair.a]) || Number.isNaN(this.spend[pair.b])) return;
+    const sa = this.sat[pair.a] as Float64Array;
+    const sb = this.sat[pair.b] as Float64Array;
+    const out = this.syn[p] as Float64Array;
+    const P = this.resp.pairs.length;
+    for (let i = 0; i < this.D; i++) {
+      const d = this.drawIdx[i] as number;
+      let s = 0;
+      for (let h = 0; h < this.H; h++) s += (sa[i * this.H + h] as number) * (sb[i * this.H + h] as number);
+      out[i] = (this.resp.gamma[d * P + p] as number) * s;
+    }
+  }
+
+  /** Marks the current state as the one restore() returns to. */
+  save(): void {
+    this.dirty.fill(0);
+  }
+
+  /** Returns to the state of the last save() without recomputing any curve. */
+  restore(): void {
+    for (let c = 0; c < this.C; c++) {
+      if (!this.dirty[c]) continue;
+      (this.sat[c] as Float64Array).set(this.bSat[c] as Float64Array);
+      (this.dsat[c] as Float64Array).set(this.bDsat[c] as Float64Array);
+      (this.own[c] as Float64Array).set(this.bOwn[c] as Float64Array);
+      this.spend[c] = this.bSpend[c] as number;
+    }
+    for (let p = 0; p < this.resp.pairs.length; p++) {
+      const pair = this.resp.pairs[p] as { a: number; b: number };
+      if (this.dirty[pair.a] || this.dirty[pair.b]) this.updatePair(p);
+    }
+    this.dirty.fill(0);
+  }
+
+  setAll(totals: ArrayLike<number>): void {
+    for (let c = 0; c < this.C; c++) this.setChannel(c, totals[c] as number);
+  }
+
+  /** Per-draw media KPI over the horizon (KPI units). */
+  mediaTotals(out: Float64Array = new Float64Array(this.D)): Float64Array {
+    const k = this.resp.kpiScale;
+    for (let i = 0; i < this.D; i++) {
+      let s = 0;
+      for (let c = 0; c < this.C; c++) s += (this.own[c] as Float64Array)[i] as number;
+      for (const syn of this.syn) s += syn[i] as number;
+      out[i] = s * k;
+    }
+    return out;
+  }
+
+  /** Per-draw own-term contribution of channel c (KPI units). */
+  channelTotals(c: number): Float64Array {
+    const own = this.own[c] as Float64Array;
+    return Float64Array.from(own, (v) => v * this.resp.kpiScale);
+  }
+
+  /** Objective value and, optionally, its gradient per channel (KPI per currency of total spend). */
+  objective(obj: RiskObjective, grad?: Float64Array): number {
+    const t = this.mediaTotals(this.totals);
+    const D = this.D;
+    let value: number;
+    // weights w_i such that d value = sum_i w_i d total_i
+    let weights: ((i: number) => number) | null = null;
+    if (obj.kind === "mean") {
+      let s = 0;
+      for (let i = 0; i < D; i++) s += t[i] as number;
+      value = s / D;
+      weights = () => 1 / D;
+    } else if (obj.kind === "meanMinusSd") {
+      let s = 0;
+      for (let i = 0; i < D; i++) s += t[i] as number;
+      const m = s / D;
+      let ss = 0;
+      for (let i = 0; i < D; i++) ss += ((t[i] as number) - m) ** 2;
+      const sd = Math.sqrt(ss / D);
+      value = m - obj.k * sd;
+      weights = (i) => 1 / D - (sd > 0 ? (obj.k * ((t[i] as number) - m)) / (D * sd) : 0);
+    } else {
+      // quantile: pick the two order statistics; gradient flows through them
+      const order = Int32Array.from({ length: D }, (_, i) => i).sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
+      const h = (D - 1) * obj.q;
+      const lo = Math.floor(h);
+      const hi = Math.min(lo + 1, D - 1);
+      const f = h - lo;
+      const ilo = order[lo] as number;
+      const ihi = order[hi] as number;
+      value = (1 - f) * (t[ilo] as number) + f * (t[ihi] as number);
+      weights = (i) => (i === ilo ? 1 - f : 0) + (i === ihi ? f : 0);
+    }
+    if (grad) this.gradient(weights, grad);
+    return value;
+  }
+
+  /** grad_c = sum_i w_i d total_i / d spend_c. */
+  private gradient(weight: (i: number) => number, grad: Float64Array): void {
+    const { C, H, D, resp } = this;
+    const P = resp.pairs.length;
+    const w = new Float64Array(D);
+    for (let i = 0; i < D; i++) w[i] = weight(i);
+    const scale = resp.kpiScale / H; // d weekly / d total = 1/H
+    for (let c = 0; c < C; c++) {
+      const dsat = this.dsat[c] as Float64Array;
+      let g = 0;
+      for (let i = 0; i < D; i++) {
+        const wi = w[i] as number;
+        if (wi === 0) continue;
+        const d = this.drawIdx[i] as number;
+        const beta = resp.beta[d * C + c] as number;
+        let s = 0;
+        if ((this.pairsOf[c] as number[]).length === 0) {
+          for (let h = 0; h < H; h++) s += dsat[i * H + h] as number;
+          s *= beta;
+        } else {
+          for (let h = 0; h < H; h++) {
+            let m = beta;
+            for (const p of this.pairsOf[c] as number[]) {
+              const pair = resp.pairs[p] as { a: number; b: number };
+              const other = (pair.a === c ? this.sat[pair.b] : this.sat[pair.a]) as Float64Array;
+              m += (resp.gamma[d * P + p] as number) * (other[i * H + h] as number);
+            }
+            s += (dsat[i * H + h] as number) * m;
+          }
+        }
+        g += wi * s;
+      }
+      grad[c] = g * scale;
+    }
+  }
+}
+
+interface ResolvedBounds {
+  lo: Float64Array;
+  hi: Float64Array;
+  locked: Uint8Array;
+}
+
+export function resolveBounds(
+  channels: string[],
+  budget: number,
+  bounds: Record<string, ChannelBound> | undefined,
+  currentTotals: Float64Array,
+): ResolvedBounds {
+  if (!(budget > 0) || !Number.isFinite(budget)) throw new InfeasibleBoundsError(`budget must be a positive number, got ${budget}`);
+  const C = channels.length;
+  const lo = new Float64Array(C);
+  const hi = new Float64Array(C).fill(budget);
+  const locked = new Uint8Array(C);
+  for (const name of Object.keys(bounds ?? {})) {
+    if (!channels.includes(name)) throw new InfeasibleBoundsError(`bounds name unknown channel "${name}" (channels: ${channels.join(", ")})`);
+  }
+  channels.forEach((name, c) => {
+    const b = bounds?.[name];
+    if (!b) return;
+    if (b.locked !== undefined && b.locked !== false) {
+      const v = b.locked === true ? (currentTotals[c] as number) : b.locked;
+      if (!(v >= 0)) throw new InfeasibleBoundsError(`channel "${name}": locked amount must be >= 0, got ${v}`);
+      lo[c] = v;
+      hi[c] = v;
+      locked[c] = 1;
+      return;
+    }
+    if (b.min !== undefined) {
+      if (!(b.min >= 0)) throw new InfeasibleBoundsError(`channel "${name}": min must be >= 0, got ${b.min}`);
+      lo[c] = b.min;
+    }
+    if (b.max !== undefined) {
+      if (!(b.max >= 0)) throw new InfeasibleBoundsError(`channel "${name}": max must be >= 0, got ${b.max}`);
+      hi[c] = Math.min(b.max, budget);
+    }
+    if ((lo[c] as number) > (hi[c] as number)) {
+      throw new InfeasibleBoundsError(
+        b.max !== undefined && b.max < (lo[c] as number)
+          ? `channel "${name}": min ${lo[c]} exceeds max ${b.max}`
+          : `channel "${name}": min ${lo[c]} exceeds the total budget ${budget}`,
+      );
+    }
+  });
+  let sumLo = 0;
+  let sumHi = 0;
+  for (let c = 0; c < C; c++) {
+    sumLo += lo[c] as number;
+    sumHi += hi[c] as number;
+  }
+  const tol = 1e-9 * budget;
+  if (sumLo > budget + tol) {
+    const parts = channels.map((n, c) => [n, lo[c] as number] as const).filter(([, v]) => v > 0);
+    throw new InfeasibleBoundsError(
+      `bounds are infeasible: minimum and locked spends add up to ${sumLo}, more than the budget ${budget} (${parts.map(([n, v]) => `${n} ${v}`).join(", ")})`,
+    );
+  }
+  if (sumHi < budget - tol) {
+    const parts = channels.map((n, c) => [n, hi[c] as number] as const);
+    throw new InfeasibleBoundsError(
+      `bounds are infeasible: maximum and locked spends add up to ${sumHi}, less than the budget ${budget} (${parts.map(([n, v]) => `${n} ${v}`).join(", ")})`,
+    );
+  }
+  return { lo, hi, locked };
+}
+
+/** Euclidean projection of v onto {sum s = budget, lo <= s <= hi} (bisection on the shift). */
+export function projectToBudget(v: Float64Array, lo: Float64Array, hi: Float64Array, budget: number, out = new Float64Array(v.length)): Float64Array {
+  const C = v.length;
+  const total = (lambda: number): number => {
+    let s = 0;
+    for (let c = 0; c < C; c++) s += Math.min(hi[c] as number, Math.max(lo[c] as number, (v[c] as number) - lambda));
+    return s;
+  };
+  let a = Number.POSITIVE_INFINITY;
+  let b = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < C; c++) {
+    a = Math.min(a, (v[c] as number) - (hi[c] as number));
+    b = Math.max(b, (v[c] as number) - (lo[c] as number));
+  }
+  // total(a) = sum hi >= budget >= sum lo = total(b); total is non-increasing
+  for (let it = 0; it < 200 && b - a > 1e-13 * Math.max(1, Math.abs(a), Math.abs(b)); it++) {
+    const m = 0.5 * (a + b);
+    if (total(m) > budget) a = m;
+    else b = m;
+  }
+  const lambda = 0.5 * (a + b);
+  for (let c = 0; c < C; c++) out[c] = Math.min(hi[c] as number, Math.max(lo[c] as number, (v[c] as number) - lambda));
+  return exactBudget(out, lo, hi, budget);
+}
+
+/** Removes the rounding residual so the allocation sums to the budget exactly (up to one ulp). */
+function exactBudget(s: Float64Array, lo: Float64Array, hi: Float64Array, budget: number): Float64Array {
+  for (let pass = 0; pass < 3; pass++) {
+    let sum = 0;
+    for (let c = 0; c < s.length; c++) sum += s[c] as number;
+    let r = budget - sum;
+    if (r === 0) break;
+    for (let c = 0; c < s.length && r !== 0; c++) {
+      const room = r > 0 ? (hi[c] as number) - (s[c] as number) : (lo[c] as number) - (s[c] as number);
+      const step = r > 0 ? Math.min(r, room) : Math.max(r, room);
+      s[c] = (s[c] as number) + step;
+      r -= step;
+    }
+  }
+  return s;
+}
+
+function ascend(
+  ev: PlanEvaluator,
+  s: Float64Array,
+  b: ResolvedBounds,
+  budget: number,
+  obj: RiskObjective,
+  maxIter: number,
+): number {
+  const C = s.length;
+  const grad = new Float64Array(C);
+  const trial = new Float64Array(C);
+  const v = new Float64Array(C);
+  ev.setAll(s);
+  ev.save();
+  let f = ev.objective(obj, grad);
+  let stepFrac = 0.1;
+  for (let it = 0; it < maxIter && stepFrac > 1e-7; it++) {
+    let gmax = 0;
+    for (let c = 0; c < C; c++) if (!b.locked[c]) gmax = Math.max(gmax, Math.abs(grad[c] as number));
+    if (!(gmax > 0)) break;
+    const eta = (stepFrac * budget) / gmax;
+    for (let c = 0; c < C; c++) v[c] = (s[c] as number) + (b.locked[c] ? 0 : eta * (grad[c] as number));
+    projectToBudget(v, b.lo, b.hi, budget, trial);
+    let moved = 0;
+    for (let c = 0; c < C; c++) moved = Math.max(moved, Math.abs((trial[c] as number) - (s[c] as number)));
+    if (moved <= 1e-12 * budget) break;
+    ev.setAll(trial);
+    const ft = ev.objective(obj);
+    if (ft > f) {
+      s.set(trial);
+      ev.save();
+      f = ev.objective(obj, grad);
+      stepFrac = Math.min(0.5, stepFrac * 1.6);
+    } else {
+      ev.restore();
+      stepFrac *= 0.35;
+    }
+  }
+  return f;
+}
+
+/**
+ * Budget transfers between pairs of channels at decreasing step sizes; accepts any improvement.
+ * `exhaustive` tries every ordered pair, otherwise each channel against the best partner by
+ * gradient. Returns the final objective and whether the last full sweep still improved.
+ */
+function moveCheck(
+  ev: PlanEvaluator,
+  s: Float64Array,
+  b: ResolvedBounds,
+  budget: number,
+  obj: RiskObjective,
+  steps: number[],
+  exhaustive: boolean,
+  maxRounds = 50,
+): { f: number; improvedAtEnd: boolean } {
+  const C = s.length;
+  const grad = new Float64Array(C);
+  ev.setAll(s);
+  let f = ev.objective(obj, grad);
+  let improvedAtEnd = false;
+  const rel = 1e-12;
+  const tryMove = (i: number, j: number, step: number): boolean => {
+    const delta = Math.min(step, (s[i] as number) - (b.lo[i] as number), (b.hi[j] as number) - (s[j] as number));
+    if (!(delta > 1e-12 * budget)) return false;
+    const si = s[i] as number;
+    const sj = s[j] as number;
+    ev.save();
+    ev.setChannel(i, si - delta);
+    ev.setChannel(j, sj + delta);
+    const ft = ev.objective(obj);
+    if (ft > f + rel * Math.abs(f)) {
+      s[i] = si - delta;
+      s[j] = sj + delta;
+      f = ft;
+      return true;
+    }
+    ev.restore();
+    return false;
+  };
+  for (let k = 0; k < steps.length; k++) {
+    const step = (steps[k] as number) * budget;
+    for (let round = 0; round < maxRounds; round++) {
+      let improved = false;
+      if (exhaustive) {
+        for (let i = 0; i < C; i++) {
+          if (b.locked[i]) continue;
+          for (let j = 0; j < C; j++) if (j !== i && !b.locked[j] && tryMove(i, j, step)) improved = true;
+        }
+      } else {
+        ev.objective(obj, grad);
+        for (let j = 0; j < C; j++) {
+          if (b.locked[j]) continue;
+          // cheapest donor for j, and the most valuable receiver of j's money
+          let donor = -1;
+          let recv = -1;
+          for (let i = 0; i < C; i++) {
+            if (i === j || b.locked[i]) continue;
+            if ((s[i] as number) > (b.lo[i] as number) && (donor < 0 || (grad[i] as number) < (grad[donor] as number))) donor = i;
+            if ((s[i] as number) < (b.hi[i] as number) && (recv < 0 || (grad[i] as number) > (grad[recv] as number))) recv = i;
+          }
+          if (donor >= 0 && tryMove(donor, j, step)) improved = true;
+          if (recv >= 0 && tryMove(j, recv, step)) improved = true;
+        }
+      }
+      if (k === steps.length - 1 && round === 0) improvedAtEnd = improved;
+      if (!improved) break;
+    }
+  }
+  exactBudget(s, b.lo, b.hi, budget);
+  ev.setAll(s);
+  f = ev.objective(obj);
+  return { f, improvedAtEnd };
+}
+
+function interval(x: Float64Array): Interval {
+  return summarize(x);
+}
+
+/** Maximizes the horizon KPI objective over channel totals; see the file comment. */
+export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): BudgetPlan {
+  const t0 = performance.now();
+  const C = resp.channels.length;
+  const H = resp.weeks;
+  const budget = opts.budget;
+  const obj: RiskObjective = opts.objective ?? { kind: "mean" };
+  if (obj.kind === "quantile" && !(obj.q > 0 && obj.q < 1)) throw new Error(`quantile objective needs 0 < q < 1, got ${obj.q}`);
+  const seed = opts.seed ?? 1;
+  const rng = seededRandom(seed);
+
+  // current plan: its weekly pattern scaled to the budget
+  const cur = new Float64Array(C);
+  let curSum = 0;
+  for (let c = 0; c < C; c++) curSum += Math.max(0, Number(opts.currentWeekly?.[c] ?? 1));
+  for (let c = 0; c < C; c++) cur[c] = curSum > 0 ? (budget * Math.max(0, Number(opts.currentWeekly?.[c] ?? 1))) / curSum : budget / C;
+  const b = resolveBounds(resp.channels, budget, opts.bounds, cur);
+
+  const all = thinIndices(resp.draws, resp.draws);
+  const searchIdx = thinIndices(resp.draws, Math.max(1, Math.min(resp.draws, opts.searchDraws ?? 100)));
+  const search = new PlanEvaluator(resp, searchIdx);
+  const full = new PlanEvaluator(resp, all);
+
+  // starts: current plan, equal split, greedy marginal allocation, random (all projected)
+  const starts: Float64Array[] = [];
+  starts.push(projectToBudget(cur, b.lo, b.hi, budget));
+  starts.push(projectToBudget(new Float64Array(C).fill(budget / C), b.lo, b.hi, budget));
+  starts.push(greedyStart(search, b, budget, obj));
+  const nRandom = opts.randomStarts ?? 4;
+  for (let r = 0; r < nRandom; r++) {
+    const v = new Float64Array(C);
+    let sum = 0;
+    for (let c = 0; c < C; c++) {
+      v[c] = -Math.log(1 - rng());
+      sum += v[c] as number;
+    }
+    for (let c = 0; c < C; c++) v[c] = ((v[c] as number) / sum) * budget;
+    starts.push(projectToBudget(v, b.lo, b.hi, budget));
+  }
+  let best: Float64Array | null = null;
+  let bestF = Number.NEGATIVE_INFINITY;
+  for (const s of starts) {
+    const f = ascend(search, s, b, budget, obj, 25);
+    if (f > bestF) {
+      bestF = f;
+      best = s;
+    }
+  }
+  const sol = best as Float64Array;
+  moveCheck(search, sol, b, budget, obj, [0.25, 0.1, 0.03, 0.01], true);
+  ascend(search, sol, b, budget, obj, 25);
+  ascend(full, sol, b, budget, obj, 8);
+  const steps = [0.03, 0.01, 0.003, 0.001];
+  const check = moveCheck(full, sol, b, budget, obj, steps, false, 4);
+  const objectiveValue = check.f;
+
+  // reporting on all draws
+  full.setAll(sol);
+  const grad = new Float64Array(C);
+  full.objective({ kind: "mean" }, grad);
+  const media = full.mediaTotals();
+  const own = Array.from({ length: C }, (_, c) => full.channelTotals(c));
+  full.setAll(new Float64Array(C));
+  const mediaZero = full.mediaTotals();
+  const ownZero = Array.from({ length: C }, (_, c) => full.channelTotals(c));
+  full.setAll(cur);
+  const mediaCur = full.mediaTotals();
+
+  const D = resp.draws;
+  const incr = new Float64Array(D);
+  const incrCur = new Float64Array(D);
+  const kpi = new Float64Array(D);
+  const kpiCur = new Float64Array(D);
+  const rel = new Float64Array(D);
+  for (let i = 0; i < D; i++) {
+    incr[i] = (media[i] as number) - (mediaZero[i] as number);
+    incrCur[i] = (mediaCur[i] as number) - (mediaZero[i] as number);
+    kpi[i] = (resp.base[i] as number) + (media[i] as number);
+    kpiCur[i] = (resp.base[i] as number) + (mediaCur[i] as number);
+    rel[i] = (kpi[i] as number) / (kpiCur[i] as number) - 1;
+  }
+  const upl = Float64Array.from(kpi, (v, i) => v - (kpiCur[i] as number));
+  const eps = 1e-9 * budget;
+  const allocation: ChannelAllocation[] = resp.channels.map((name, c) => {
+    const total = sol[c] as number;
+    const contrib = Float64Array.from(own[c] as Float64Array, (v, i) => v - ((ownZero[c] as Float64Array)[i] as number));
+    return {
+      channel: name,
+      total,
+      weekly: Array.from({ length: H }, () => total / H),
+      share: total / budget,
+      atBound: b.locked[c] ? "locked" : total <= (b.lo[c] as number) + eps ? "min" : total >= (b.hi[c] as number) - eps ? "max" : null,
+      currentTotal: cur[c] as number,
+      contribution: interval(contrib),
+      roi: total > 0 ? interval(contrib.map((v) => v / total)) : { mean: 0, sd: 0, q05: 0, q50: 0, q95: 0 },
+      marginalRoi: grad[c] as number,
+    };
+  });
+  return {
+    channels: resp.channels,
+    weeks: H,
+    budget,
+    objective: obj,
+    weeklyPattern: "flat",
+    allocation,
+    expectedKpi: interval(kpi),
+    incrementalKpi: interval(incr),
+    roi: interval(incr.map((v) => v / budget)),
+    current: {
+      allocation: Object.fromEntries(resp.channels.map((n, c) => [n, cur[c] as number])),
+      expectedKpi: interval(kpiCur),
+      incrementalKpi: interval(incrCur),
+      roi: interval(incrCur.map((v) => v / budget)),
+    },
+    uplift: { kpi: interval(upl), relative: interval(rel), probabilityBetter: probabilityGreater(kpi, kpiCur) },
+    objectiveValue,
+    search: {
+      starts: starts.length,
+      searchDraws: searchIdx.length,
+      draws: D,
+      evaluations: Math.round(search.evaluations * searchIdx.length / D + full.evaluations),
+      moveCheck: { steps, improvedAtEnd: check.improvedAtEnd },
+      ms: performance.now() - t0,
+    },
+  };
+}
+
+/** Greedy marginal allocation from the lower bounds in 40 increments (handles S-curves' thresholds
+ *  better than gradients: each increment goes where the finite gain is largest). */
+function greedyStart(ev: PlanEvaluator, b: ResolvedBounds, budget: number, obj: RiskObjective): Float64Array {
+  const C = b.lo.length;
+  const s = Float64Array.from(b.lo);
+  let rest = budget;
+  for (let c = 0; c < C; c++) rest -= s[c] as number;
+  const n = 20;
+  const inc = rest / n;
+  ev.setAll(s);
+  let f = ev.objective(obj);
+  for (let k = 0; k < n && rest > 1e-12 * budget; k++) {
+    let bestC = -1;
+    let bestF = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < C; c++) {
+      if (b.locked[c]) continue;
+      const room = Math.min(inc, (b.hi[c] as number) - (s[c] as number));
+      if (!(room > 0)) continue;
+      ev.save();
+      ev.setChannel(c, (s[c] as number) + room);
+      const ft = ev.objective(obj);
+      ev.restore();
+      if (ft - f > bestF) {
+        bestF = ft - f;
+        bestC = c;
+      }
+    }
+    if (bestC < 0) break;
+    const room = Math.min(inc, (b.hi[bestC] as number) - (s[bestC] as number));
+    s[bestC] = (s[bestC] as number) + room;
+    rest -= room;
+    ev.setChannel(bestC, s[bestC] as number);
+    f = ev.objective(obj);
+  }
+  return projectToBudget(s, b.lo, b.hi, budget);
+}
