@@ -1,0 +1,6 @@
+export * from "./priors.ts";
+export * from "./config.ts";
+export * from "./spec.ts";
+export * from "./terms.ts";
+export * from "./calibration.ts";
+export * from "./model.ts";

@@ -1,0 +1,60 @@
+/**
+ * Hill saturation (docs/model.md 2.5): sat = e^S / (e^S + K^S), computed as
+ * inv_logit(S (log e - log K)) for e > 0 and exactly 0 for e = 0.
+ */
+import { gammaPrior } from "../model/priors.ts";
+import type { Transform } from "./types.ts";
+
+export const hill: Transform = {
+  kind: "hill",
+  stage: "saturation",
+  description: "sat = inv_logit(S (log e - log K)), 0 at e = 0",
+  params: [
+    { name: "K", constraint: "positive", description: "half-saturation exposure (mean-spend units)", defaultPrior: () => gammaPrior(2, 2) },
+    { name: "S", constraint: "positive", description: "Hill shape", defaultPrior: () => gammaPrior(3, 2) },
+  ],
+  // ws[0..n): log e - log K (0 where e <= 0)
+  workspaceSize: (n) => n,
+  forward(e, n, p, out, ctx) {
+    const logK = Math.log(p[0]!);
+    const S = p[1]!;
+    const d = ctx.ws;
+    for (let t = 0; t < n; t++) {
+      const et = e[t]!;
+      if (et > 0) {
+        const dt = Math.log(et) - logK;
+        d[t] = dt;
+        const z = S * dt;
+        // branch keeps exp from overflowing
+        if (z >= 0) out[t] = 1 / (1 + Math.exp(-z));
+        else {
+          const q = Math.exp(z);
+          out[t] = q / (1 + q);
+        }
+      } else {
+        d[t] = 0;
+        out[t] = 0;
+      }
+    }
+  },
+  // dsat/dz = sat (1 - sat); z = S (log e - log K)
+  backward(e, n, p, out, gOut, gp, gIn, ctx) {
+    const K = p[0]!;
+    const S = p[1]!;
+    const d = ctx.ws;
+    let gK = 0;
+    let gS = 0;
+    for (let t = 0; t < n; t++) {
+      const et = e[t]!;
+      if (et > 0) {
+        const s = out[t]!;
+        const gz = gOut[t]! * s * (1 - s);
+        gK += gz;
+        gS += gz * d[t]!;
+        if (gIn !== null) gIn[t] = (gz * S) / et;
+      } else if (gIn !== null) gIn[t] = 0;
+    }
+    gp[0] = (-gK * S) / K;
+    gp[1] = gS;
+  },
+};

@@ -1,0 +1,15 @@
+export * from "./types.ts";
+export * from "./registry.ts";
+export * from "./adstock-weighted.ts";
+export * from "./multiplier.ts";
+export { geometricAdstock, alphaPriorByType } from "./geometric.ts";
+export { delayedAdstock } from "./delayed.ts";
+export { weibullAdstock } from "./weibull.ts";
+export { viralEcho } from "./viral-echo.ts";
+export { network, NETWORK_WINDOW } from "./network.ts";
+export { authenticity } from "./authenticity.ts";
+export { consistency, CONSISTENCY_WINDOW } from "./consistency.ts";
+export { hill } from "./hill.ts";
+export { logisticSaturation } from "./logistic.ts";
+export { powerSaturation } from "./power.ts";
+export * from "./synergy.ts";
