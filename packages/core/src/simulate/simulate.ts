@@ -65,6 +65,15 @@ export interface Simulation {
 /** Blocks that enter mu linearly; they (and sigma) scale with the KPI. */
 const LINEAR_BLOCKS = new Set(["b0", "b_trend", "s_season", "c_season", "zeta", "event", "beta", "gamma", "sigma"]);
 
+/** Target ROI (KPI units per currency unit) ranges by channel type, as reported in MMM studies. */
+const ROI_RANGE: Record<SimChannel["type"], [number, number]> = {
+  traditional: [0.8, 2.2],
+  digital: [1, 3],
+  social: [1, 3.5],
+  influencer: [1.5, 4],
+  other: [0.8, 2.5],
+};
+
 const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng.uniform();
 
 function resolveChannels(channels: SimulateOptions["channels"]): SimChannel[] {
@@ -84,7 +93,7 @@ function drawParameter(p: ParameterSpec, channel: SimChannel | undefined, rng: R
   const type = channel?.type ?? "other";
   switch (p.block) {
     case "b0":
-      return uniform(rng, 0.45, 0.6);
+      return uniform(rng, 0.5, 0.65);
     case "b_trend":
       return uniform(rng, -0.04, 0.12);
     case "s_season":
@@ -94,10 +103,8 @@ function drawParameter(p: ParameterSpec, channel: SimChannel | undefined, rng: R
       return /price/i.test(p.label) ? uniform(rng, -0.05, -0.02) : uniform(rng, -0.03, 0.03);
     case "event":
       return uniform(rng, 0.04, 0.1);
-    case "beta": {
-      const range = { traditional: [0.1, 0.22], digital: [0.08, 0.18], social: [0.04, 0.1], influencer: [0.04, 0.1], other: [0.04, 0.12] }[type];
-      return uniform(rng, range[0]!, range[1]!);
-    }
+    case "beta":
+      return 1; // replaced below by the value that gives the channel its target ROI
     case "alpha": {
       const range = { traditional: [0.4, 0.7], digital: [0.1, 0.35], social: [0.1, 0.3], influencer: [0.25, 0.5], other: [0.3, 0.5] }[type];
       return uniform(rng, range[0]!, range[1]!);
@@ -213,6 +220,22 @@ export function simulate(options: SimulateOptions): Simulation {
     const channelName = /\[(.*)\]$/.exec(p.label)?.[1];
     const channel = channels.find((ch) => ch.name === channelName);
     values[j] = options.parameters?.[p.label] ?? drawParameter(p, channel, paramRng);
+  });
+  // beta_c from a target ROI in a realistic range for the channel type: with beta = 1 the forward
+  // pass gives sum_t sat_c,t, and ROI = level * beta * sum sat / spend over the scored weeks.
+  const unit = model.forward(values);
+  channels.forEach((ch, c) => {
+    const p = spec.channels[c]!.beta;
+    if (options.parameters?.[spec.parameters[p]!.label] !== undefined) return;
+    const [lo, hi] = ROI_RANGE[ch.type];
+    const targetRoi = uniform(paramRng, lo, hi);
+    let satSum = 0;
+    let spent = 0;
+    for (let t = 0; t < trainingWeeks; t += 1) {
+      satSum += unit.channel[c]![t]!;
+      spent += spend[c]![t]!;
+    }
+    values[p] = (targetRoi * spent) / (level * satSum);
   });
   const forward = model.forward(values);
   const sigma = values[spec.sigma]!;
