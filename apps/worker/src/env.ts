@@ -23,6 +23,8 @@ export const workerEnvSchema = z.object({
   WORKER_MAX_ATTEMPTS: int("WORKER_MAX_ATTEMPTS", 1, 20).default(3),
   /** pg-boss job heartbeat: a job silent this long goes to another worker (min 10). */
   WORKER_JOB_HEARTBEAT_SECONDS: int("WORKER_JOB_HEARTBEAT_SECONDS", 10, 3600).default(30),
+  /** First retry delay after a transient failure; doubles per retry. */
+  WORKER_RETRY_DELAY_SECONDS: int("WORKER_RETRY_DELAY_SECONDS", 0, 3600).default(5),
   /** Run.heartbeatAt older than this (and its job not alive) = stale run, swept. */
   WORKER_STALE_RUN_SECONDS: int("WORKER_STALE_RUN_SECONDS", 5, 86_400).default(120),
   /** Minimum milliseconds between two progress writes to a Run row. */
@@ -37,6 +39,10 @@ export const workerEnvSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: int("WORKER_SHUTDOWN_GRACE_SECONDS", 0, 3600).default(10),
   /** Disable the scheduler in this process (e.g. dedicated fit-only workers). */
   WORKER_SCHEDULER: z.enum(["on", "off"], { error: "WORKER_SCHEDULER must be on or off" }).default("on"),
+  /** Default sampler size for full (NUTS) runs; a config's `sampler` field overrides it. */
+  FIT_CHAINS: int("FIT_CHAINS", 1, 64).default(4),
+  FIT_WARMUP: int("FIT_WARMUP", 0, 100_000).default(500),
+  FIT_DRAWS: int("FIT_DRAWS", 1, 100_000).default(500),
   WORKER_ID: z.string().min(1).optional(),
 });
 

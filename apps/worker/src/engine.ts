@@ -1,0 +1,82 @@
+// The slice of @mixcast/core the worker calls, as an injectable object: tests of the queue
+// machinery can pass a stub, production uses `coreEngine()` (the real engine).
+import type { ColumnMapping, Dataset } from "@mixcast/core";
+
+export interface IntervalSummary {
+  mean: number;
+  sd?: number;
+  q05: number;
+  q50?: number;
+  q95: number;
+}
+
+export interface EngineProgress {
+  chain?: number;
+  iteration?: number;
+  total?: number;
+  phase?: string;
+  divergences?: number;
+  elapsedMs?: number;
+}
+
+export interface EngineFitOptions {
+  mode: "nuts" | "fast";
+  chains: number;
+  warmup: number;
+  draws: number;
+  seed: number;
+  threads?: number;
+  onProgress?: (progress: EngineProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** What the worker reads from core's FitResult; the whole object is stored via serializeFitResult. */
+export interface EngineFitResult {
+  engineVersion: string;
+  seed: number;
+  mode: string;
+  diagnostics: { converged: boolean; reasons: string[]; [key: string]: unknown };
+  channels: Record<string, { roi: IntervalSummary; [key: string]: unknown }>;
+  timing?: { totalSeconds?: number; warmupSeconds?: number; samplingSeconds?: number };
+  draws?: { names: string[]; chains: number; perChain: number; values: Float64Array };
+}
+
+export type EngineParseResult =
+  | { ok: true; dataset: Dataset; warnings: unknown[] }
+  | { ok: false; errors: { row?: number; column?: string; message: string }[]; errorCount?: number };
+
+export interface Engine {
+  /** Validates stored config JSON; throws with a message naming the bad field. */
+  parseModelConfig(input: unknown): ColumnMapping & { holdoutWeeks?: number };
+  parseDatasetCsv(text: string, mapping: ColumnMapping, options?: { holdoutWeeks?: number }): EngineParseResult;
+  fitModel(dataset: Dataset, config: unknown, options: EngineFitOptions): Promise<EngineFitResult>;
+  /** JSON-safe FitResult without draws (object, or a JSON string). */
+  serializeFitResult(result: EngineFitResult): unknown;
+  /** Float32 little-endian binary of the draws. */
+  encodeDraws(result: EngineFitResult): Uint8Array;
+  /** Optional post-fit analysis (contributions, ROI curves, ...) stored as the "analysis" artifact. */
+  analyzeRun?(input: { dataset: Dataset; config: unknown; fit: EngineFitResult }): unknown;
+}
+
+/** Loads the real engine from @mixcast/core; throws naming any export that is missing. */
+export async function coreEngine(): Promise<Engine> {
+  const core = (await import("@mixcast/core")) as Record<string, unknown>;
+  const required = ["parseModelConfig", "parseDatasetCsv", "fitModel", "serializeFitResult", "encodeDraws"];
+  const missing = required.filter((name) => typeof core[name] !== "function");
+  if (missing.length > 0) throw new Error(`@mixcast/core does not export ${missing.join(", ")}`);
+  return {
+    parseModelConfig: core.parseModelConfig as Engine["parseModelConfig"],
+    parseDatasetCsv: core.parseDatasetCsv as Engine["parseDatasetCsv"],
+    fitModel: core.fitModel as Engine["fitModel"],
+    serializeFitResult: core.serializeFitResult as Engine["serializeFitResult"],
+    encodeDraws: core.encodeDraws as Engine["encodeDraws"],
+    analyzeRun: typeof core.analyzeRun === "function" ? (core.analyzeRun as Engine["analyzeRun"]) : undefined,
+  };
+}
+
+/** One line for the Run's error column, from the parser's issues. */
+export function formatParseErrors(errors: { row?: number; column?: string; message: string }[], errorCount?: number): string {
+  const first = errors[0]?.message ?? "the dataset could not be parsed";
+  const more = (errorCount ?? errors.length) - 1;
+  return more > 0 ? `${first} (and ${more} more error${more === 1 ? "" : "s"})` : first;
+}

@@ -1,0 +1,123 @@
+// Weekly refits. Each tick looks at every enabled schedule, computes the most recent slot at or
+// before `now`, and if that slot has not fired yet creates ONE run for it (trigger `schedule`,
+// newest dataset version, newest config version). Missed weeks collapse into the most recent
+// slot. Duplicate slots are impossible: Run has a unique (modelId, scheduleSlot) and the insert is
+// ON CONFLICT DO NOTHING, so any number of workers may tick at once.
+import type { Prisma, PrismaClient } from "@mixcast/db";
+import { auditRun } from "./audit.ts";
+import { mostRecentSlot, nextSlot } from "./schedule-time.ts";
+
+export interface TickResult {
+  checked: number;
+  created: { runId: string; modelId: string; slot: Date }[];
+  skipped: { modelId: string; reason: string }[];
+}
+
+export interface TickDeps {
+  prisma: PrismaClient;
+  /** Puts a created run on the queue (enqueueFitRun). */
+  enqueue: (runId: string) => Promise<unknown>;
+  now: Date;
+}
+
+function seedFor(rawConfig: unknown, slot: Date): number {
+  const seed = (rawConfig as { seed?: unknown } | null)?.seed;
+  if (typeof seed === "number" && Number.isInteger(seed) && seed >= 0) return seed;
+  return Math.floor(slot.getTime() / 1000) % 2_147_483_647;
+}
+
+export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Promise<TickResult> {
+  const result: TickResult = { checked: 0, created: [], skipped: [] };
+  const schedules = await prisma.schedule.findMany({
+    where: { enabled: true, model: { archivedAt: null } },
+    include: { model: { select: { id: true, datasetId: true, workspaceId: true } } },
+  });
+  for (const schedule of schedules) {
+    result.checked += 1;
+    const rule = { weekday: schedule.weekday, hour: schedule.hour, timezone: schedule.timezone };
+    let slotMs: number;
+    let nextMs: number;
+    try {
+      slotMs = mostRecentSlot(rule, now.getTime());
+      nextMs = nextSlot(rule, now.getTime());
+    } catch (error) {
+      result.skipped.push({ modelId: schedule.modelId, reason: (error as Error).message });
+      continue;
+    }
+    const slot = new Date(slotMs);
+    const nextRunAt = new Date(nextMs);
+    // A slot is due once: after the last fired slot, and not before the schedule existed.
+    const baseline = Math.max(schedule.lastSlotAt?.getTime() ?? -Infinity, schedule.createdAt.getTime());
+    if (slotMs <= baseline) {
+      if (schedule.nextRunAt?.getTime() !== nextMs) {
+        await prisma.schedule.update({ where: { id: schedule.id }, data: { nextRunAt } });
+      }
+      continue;
+    }
+    const [datasetVersion, configVersion] = await Promise.all([
+      prisma.datasetVersion.findFirst({ where: { datasetId: schedule.model.datasetId }, orderBy: { version: "desc" }, select: { id: true, version: true } }),
+      prisma.modelConfigVersion.findFirst({ where: { modelId: schedule.modelId }, orderBy: { version: "desc" }, select: { id: true, version: true, config: true } }),
+    ]);
+    if (!datasetVersion || !configVersion) {
+      const reason = !datasetVersion ? "the model's dataset has no version" : "the model has no config version";
+      await prisma.$transaction(async (tx) => {
+        const marked = await tx.schedule.updateMany({
+          where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
+          data: { lastSlotAt: slot, nextRunAt },
+        });
+        if (marked.count === 1) {
+          await tx.auditEvent.create({
+            data: {
+              workspaceId: schedule.workspaceId, actorKind: "schedule", action: "schedule.skipped",
+              targetType: "schedule", targetId: schedule.id, details: { slot: slot.toISOString(), reason },
+            },
+          });
+        }
+      });
+      result.skipped.push({ modelId: schedule.modelId, reason });
+      continue;
+    }
+    const created = await prisma.$transaction(async (tx) => {
+      const rows = await tx.run.createManyAndReturn({
+        data: [
+          {
+            workspaceId: schedule.workspaceId,
+            modelId: schedule.modelId,
+            datasetVersionId: datasetVersion.id,
+            configVersionId: configVersion.id,
+            status: "queued",
+            trigger: "schedule",
+            mode: schedule.mode,
+            seed: seedFor(configVersion.config, slot),
+            scheduleSlot: slot,
+          } satisfies Prisma.RunCreateManyInput,
+        ],
+        skipDuplicates: true,
+        select: { id: true, workspaceId: true, trigger: true, createdById: true },
+      });
+      await tx.schedule.updateMany({
+        where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
+        data: { lastSlotAt: slot, nextRunAt },
+      });
+      const run = rows[0];
+      if (run) {
+        await auditRun(tx, run, "run.created", {
+          scheduleId: schedule.id,
+          slot: slot.toISOString(),
+          datasetVersion: datasetVersion.version,
+          configVersion: configVersion.version,
+          mode: schedule.mode,
+          missedSlotsCollapsed: schedule.lastSlotAt ? Math.max(0, Math.round((slotMs - schedule.lastSlotAt.getTime()) / (7 * 86_400_000)) - 1) : 0,
+        });
+      }
+      return run ?? null;
+    });
+    if (created) {
+      result.created.push({ runId: created.id, modelId: schedule.modelId, slot });
+      // After commit: a crash between commit and send leaves a queued run without a job, which
+      // the sweeper re-enqueues.
+      await enqueue(created.id);
+    }
+  }
+  return result;
+}
