@@ -1,0 +1,150 @@
+/** Convergence verdict for a set of NUTS chains (docs/model.md section 4: a run whose diagnostics
+ *  fail is stored and shown as not converged). */
+import type { ChainResult } from "../inference/types.ts";
+import { ebfmi, essBulk, essTail, rhat, summarizeDraws, type DrawSummary } from "./convergence.ts";
+
+/**
+ * Thresholds (defaults follow Vehtari et al. 2021 and Stan's own warnings):
+ * - R-hat <= 1.01 for every parameter;
+ * - bulk and tail ESS >= 100 per chain (400 for the default 4 chains);
+ * - divergent transitions < 0.5% of post-warmup draws (any divergence is still listed as a
+ *   warning: it means the posterior has regions the sampler cannot explore reliably);
+ * - E-BFMI >= 0.3 in every chain;
+ * - hits of the maximum tree depth are an efficiency problem, not a validity problem: they are
+ *   reported as warnings only.
+ */
+export interface ConvergenceThresholds {
+  rhatMax: number;
+  essPerChainMin: number;
+  divergenceFractionMax: number;
+  ebfmiMin: number;
+}
+
+export const defaultConvergenceThresholds: ConvergenceThresholds = {
+  rhatMax: 1.01,
+  essPerChainMin: 100,
+  divergenceFractionMax: 0.005,
+  ebfmiMin: 0.3,
+};
+
+export interface ConvergenceAssessment {
+  converged: boolean;
+  /** Why the run is not converged (empty when converged). */
+  reasons: string[];
+  /** Non-fatal issues worth showing (a few divergences, tree-depth hits). */
+  warnings: string[];
+  rhatMax: number;
+  essBulkMin: number;
+  essTailMin: number;
+  divergences: number;
+  treedepthHits: number;
+  ebfmiMin: number;
+}
+
+/** Draws of parameter j, one Float64Array per chain. */
+export function parameterChains(results: readonly ChainResult[], j: number): Float64Array[] {
+  return results.map((r) => {
+    const out = new Float64Array(r.draws);
+    for (let i = 0; i < r.draws; i++) out[i] = r.samples[i * r.dim + j]!;
+    return out;
+  });
+}
+
+/** summarizeDraws for every parameter of the chains. */
+export function summarizeChains(results: readonly ChainResult[]): DrawSummary[] {
+  const dim = results[0]?.dim ?? 0;
+  return Array.from({ length: dim }, (_, j) => summarizeDraws(parameterChains(results, j)));
+}
+
+const nanMax = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b));
+const nanMin = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.min(a, b));
+const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+export function assessConvergence(
+  results: readonly ChainResult[],
+  opts: { maxTreeDepth?: number; parameterNames?: readonly string[]; thresholds?: Partial<ConvergenceThresholds> } = {},
+): ConvergenceAssessment {
+  if (results.length === 0) throw new Error("assessConvergence needs at least one chain");
+  const th = { ...defaultConvergenceThresholds, ...opts.thresholds };
+  const maxDepth = opts.maxTreeDepth ?? 10;
+  const nChains = results.length;
+  const dim = results[0]!.dim;
+  const name = (j: number): string => opts.parameterNames?.[j] ?? `theta[${j}]`;
+  const reasons: string[] = [];
+  const warnings: string[] = [];
+
+  let rhatMax = Number.NEGATIVE_INFINITY;
+  let essBulkMin = Number.POSITIVE_INFINITY;
+  let essTailMin = Number.POSITIVE_INFINITY;
+  let worstBulk = -1;
+  let worstTail = -1;
+  const badRhat: number[] = [];
+  // NaN (e.g. a constant parameter) is sticky: such a run cannot be certified.
+  for (let j = 0; j < dim; j++) {
+    const chains = parameterChains(results, j);
+    const r = rhat(chains);
+    const eb = essBulk(chains);
+    const et = essTail(chains);
+    rhatMax = nanMax(rhatMax, r);
+    if (!(r <= th.rhatMax)) badRhat.push(j);
+    if (worstBulk < 0 || !(eb >= essBulkMin)) worstBulk = j;
+    if (worstTail < 0 || !(et >= essTailMin)) worstTail = j;
+    essBulkMin = nanMin(essBulkMin, eb);
+    essTailMin = nanMin(essTailMin, et);
+  }
+  if (badRhat.length > 0) {
+    const list = badRhat.slice(0, 5).map(name).join(", ") + (badRhat.length > 5 ? ", ..." : "");
+    reasons.push(
+      `R-hat ${fmt(rhatMax)} > ${th.rhatMax} (${badRhat.length} of ${dim} parameters, e.g. ${list}): chains disagree; run longer or reparameterize`,
+    );
+  }
+  const essMin = th.essPerChainMin * nChains;
+  if (!(essBulkMin >= essMin)) {
+    reasons.push(`bulk ESS ${fmt(essBulkMin, 0)} < ${essMin} (${th.essPerChainMin} per chain) for ${name(worstBulk)}: posterior means are unreliable; draw more iterations`);
+  }
+  if (!(essTailMin >= essMin)) {
+    reasons.push(`tail ESS ${fmt(essTailMin, 0)} < ${essMin} (${th.essPerChainMin} per chain) for ${name(worstTail)}: 90% intervals are unreliable; draw more iterations`);
+  }
+
+  let divergences = 0;
+  let treedepthHits = 0;
+  let totalDraws = 0;
+  let ebfmiMin = Number.POSITIVE_INFINITY;
+  const lowBfmi: number[] = [];
+  for (const r of results) {
+    totalDraws += r.draws;
+    for (let i = 0; i < r.draws; i++) {
+      divergences += r.divergent[i]!;
+      if (r.treeDepth[i]! >= maxDepth) treedepthHits++;
+    }
+    const b = ebfmi(r.energy);
+    ebfmiMin = nanMin(ebfmiMin, b);
+    if (!(b >= th.ebfmiMin)) lowBfmi.push(r.chain);
+  }
+  if (divergences > 0) {
+    const pct = (100 * divergences) / totalDraws;
+    const msg = `${divergences} divergent transitions (${fmt(pct, 2)}% of ${totalDraws} draws)`;
+    if (divergences / totalDraws >= th.divergenceFractionMax) {
+      reasons.push(`${msg} >= ${100 * th.divergenceFractionMax}%: the posterior has regions the sampler cannot explore; results may be biased`);
+    } else {
+      warnings.push(`${msg}: below the ${100 * th.divergenceFractionMax}% limit, but inspect them`);
+    }
+  }
+  if (lowBfmi.length > 0) {
+    reasons.push(`E-BFMI ${fmt(ebfmiMin)} < ${th.ebfmiMin} in chain(s) ${lowBfmi.join(", ")}: momentum resampling explores the energy distribution poorly (heavy tails or poor adaptation)`);
+  }
+  if (treedepthHits > 0) {
+    warnings.push(`${treedepthHits} transitions hit the maximum tree depth ${maxDepth} (${fmt((100 * treedepthHits) / totalDraws, 2)}%): sampling is inefficient, not necessarily wrong`);
+  }
+  return {
+    converged: reasons.length === 0,
+    reasons,
+    warnings,
+    rhatMax,
+    essBulkMin,
+    essTailMin,
+    divergences,
+    treedepthHits,
+    ebfmiMin,
+  };
+}
