@@ -7,6 +7,27 @@
  */
 import type { ChannelType } from "../data/types.ts";
 
+export type SaturationKind = "hill" | "logistic" | "power";
+
+/** Which optional stages a channel's pipeline has (model.md: by type, overridable per channel). */
+export interface PipelineStages {
+  viralEcho: boolean;
+  network: boolean;
+  authenticity: boolean;
+  consistency: boolean;
+  saturation: SaturationKind;
+}
+
+export function defaultStages(type: ChannelType): PipelineStages {
+  return {
+    viralEcho: type === "social",
+    network: type === "social",
+    authenticity: type === "influencer",
+    consistency: type === "influencer",
+    saturation: "hill",
+  };
+}
+
 export const NETWORK_WINDOW = 4;
 export const CONSISTENCY_WINDOW = 8;
 
@@ -14,6 +35,7 @@ export const CONSISTENCY_WINDOW = 8;
 export interface ChannelHistory {
   name: string;
   type: ChannelType;
+  stages: PipelineStages;
   /** Currency per scaled unit: x = spend / spendMean. */
   spendMean: number;
   /** Scaled spend of every data row (training + holdout), oldest first. */
@@ -30,8 +52,11 @@ export interface ChannelDraw {
   beta: number;
   /** Normalized adstock weights w_0..w_{L-1} (sum 1). */
   adstockWeights: Float64Array;
+  /** Hill half-saturation and shape; logistic lambda; power rho (unused ones 0). */
   K: number;
   S: number;
+  lambda: number;
+  rho: number;
   kappa: number;
   delta: number;
   eta: number;
@@ -58,15 +83,43 @@ export function hill(e: number, logK: number, S: number): number {
   return 1 / (1 + Math.exp(-S * (Math.log(e) - logK)));
 }
 
-export function networkIndex(roll: number, h: ChannelHistory): number {
-  const range = h.networkMax - h.networkMin;
-  return range > 0 ? (roll - h.networkMin) / range : 0;
+/** Saturation of exposure e and d sat / d e, for the channel's kind. */
+export function saturate(kind: SaturationKind, e: number, p: ChannelDraw, logK: number, out: Float64Array): void {
+  if (kind === "logistic") {
+    const q = Math.exp(-p.lambda * e);
+    const s = (1 - q) / (1 + q);
+    out[0] = s;
+    out[1] = (p.lambda * (1 - s * s)) / 2;
+    return;
+  }
+  if (e <= 0) {
+    out[0] = 0;
+    out[1] = 0;
+    return;
+  }
+  if (kind === "power") {
+    const s = Math.exp(p.rho * Math.log(e));
+    out[0] = s;
+    out[1] = (p.rho * s) / e;
+    return;
+  }
+  const s = 1 / (1 + Math.exp(-p.S * (Math.log(e) - logK)));
+  out[0] = s;
+  out[1] = (p.S * s * (1 - s)) / e;
 }
 
+/** Network index r: min-max scaled rolling mean with the training constants, floored at 0. */
+export function networkIndex(roll: number, h: ChannelHistory): number {
+  const range = h.networkMax - h.networkMin;
+  const r = range > 0 ? (roll - h.networkMin) / range : 0;
+  return r > 0 ? r : 0;
+}
+
+/** (1 - |2 x / max - 1|)^2, 0 where the inner term is negative (spend above the training max). */
 export function authenticity(x: number, maxX: number): number {
   if (!(maxX > 0)) return 0;
   const u = 1 - Math.abs((2 * x) / maxX - 1);
-  return u * u;
+  return u > 0 ? u * u : 0;
 }
 
 export interface ChannelSeries {
@@ -85,25 +138,32 @@ export function channelSeries(x: Float64Array, h: ChannelHistory, p: ChannelDraw
   const exposure = new Float64Array(n);
   const saturation = new Float64Array(n);
   const logK = Math.log(p.K);
+  const st = h.stages;
+  const tmp = new Float64Array(2);
   for (let t = 0; t < n; t++) {
     let a = 0;
     for (let l = 0; l < L && l <= t; l++) a += (p.adstockWeights[l] as number) * (x[t - l] as number);
     adstock[t] = a;
     let e = a;
-    if (h.type === "social") {
+    if (st.viralEcho) {
       const o = t === 0 ? 0 : p.kappa * (adstock[t - 1] as number) + p.delta * (viralEcho[t - 1] as number);
       viralEcho[t] = o;
+      e += o;
+    }
+    if (st.network) {
       let roll = 0;
       for (let j = 0; j < NETWORK_WINDOW && j <= t; j++) roll += x[t - j] as number;
-      e = (a + o) * (1 + p.eta * networkIndex(roll / NETWORK_WINDOW, h));
-    } else if (h.type === "influencer") {
+      e *= 1 + p.eta * networkIndex(roll / NETWORK_WINDOW, h);
+    }
+    if (st.authenticity) e *= 1 + p.phi * authenticity(x[t] as number, h.maxX);
+    if (st.consistency) {
       let m = 0;
       for (let j = 0; j < CONSISTENCY_WINDOW && j <= t; j++) m += x[t - j] as number;
-      m /= CONSISTENCY_WINDOW;
-      e = a * (1 + p.phi * authenticity(x[t] as number, h.maxX)) * (1 + p.psi * (1 - Math.exp(-m)));
+      e *= 1 + p.psi * (1 - Math.exp(-m / CONSISTENCY_WINDOW));
     }
     exposure[t] = e;
-    saturation[t] = hill(e, logK, p.S);
+    saturate(st.saturation, e, p, logK, tmp);
+    saturation[t] = tmp[0] as number;
   }
   return { adstock, viralEcho, exposure, saturation };
 }
@@ -131,6 +191,7 @@ export class ChannelHorizon {
   /** Echo state at the last history week (a_{T-1}, o_{T-1}) per draw. */
   private readonly lastA: Float64Array;
   private readonly lastO: Float64Array;
+  private readonly tmp = new Float64Array(2);
 
   constructor(history: ChannelHistory, params: ChannelDraw[], weeks: number) {
     this.history = history;
@@ -163,7 +224,7 @@ export class ChannelHorizon {
       this.m0[h] = m / CONSISTENCY_WINDOW;
       this.m1[h] = Math.min(h + 1, CONSISTENCY_WINDOW) / CONSISTENCY_WINDOW;
     }
-    const social = history.type === "social";
+    const social = history.stages.viralEcho;
     for (let d = 0; d < D; d++) {
       const p = params[d] as ChannelDraw;
       const w = p.adstockWeights;
@@ -218,59 +279,79 @@ export class ChannelHorizon {
     const H = this.weeks;
     const p = this.params[d] as ChannelDraw;
     const hist = this.history;
+    const st = hist.stages;
     const scale = 1 / hist.spendMean;
     const x = spend * scale;
     const logK = this.logK[d] as number;
-    const S = p.S;
-    const type = hist.type;
     let auth = 1;
     let dauth = 0;
-    if (type === "influencer" && hist.maxX > 0) {
+    if (st.authenticity && hist.maxX > 0) {
       const u = (2 * x) / hist.maxX - 1;
       const v = 1 - Math.abs(u);
-      auth = 1 + p.phi * v * v;
-      dauth = (p.phi * -4 * v * Math.sign(u)) / hist.maxX;
+      if (v > 0) {
+        auth = 1 + p.phi * v * v;
+        dauth = (p.phi * -4 * v * Math.sign(u)) / hist.maxX;
+      }
     }
+    const hillFast = st.saturation === "hill";
+    const tmp = this.tmp;
     for (let h = 0; h < H; h++) {
       const k = d * H + h;
       const b1 = this.b1[k] as number;
       let e = (this.b0[k] as number) + b1 * x;
       let de = b1;
-      if (type === "social") {
-        const n1 = p.eta * (this.r1[h] as number);
-        const n = 1 + p.eta * (this.r0[h] as number) + n1 * x;
-        de = de * n + e * n1;
+      if (st.network) {
+        let r = (this.r0[h] as number) + (this.r1[h] as number) * x;
+        let dr = this.r1[h] as number;
+        if (r <= 0) {
+          r = 0;
+          dr = 0;
+        }
+        const n = 1 + p.eta * r;
+        de = de * n + e * p.eta * dr;
         e *= n;
-      } else if (type === "influencer") {
+      }
+      if (st.authenticity) {
+        de = de * auth + e * dauth;
+        e *= auth;
+      }
+      if (st.consistency) {
         const m1 = this.m1[h] as number;
         const ex = Math.exp(-((this.m0[h] as number) + m1 * x));
         const c = 1 + p.psi * (1 - ex);
-        const dc = p.psi * ex * m1;
-        de = de * auth * c + e * (dauth * c + auth * dc);
-        e *= auth * c;
+        de = de * c + e * p.psi * ex * m1;
+        e *= c;
       }
-      if (e <= 0) {
-        sat[off + h] = 0;
-        dsat[off + h] = 0;
-        continue;
+      if (hillFast) {
+        if (e <= 0) {
+          sat[off + h] = 0;
+          dsat[off + h] = 0;
+          continue;
+        }
+        const s = 1 / (1 + Math.exp(-p.S * (Math.log(e) - logK)));
+        sat[off + h] = s;
+        dsat[off + h] = ((p.S * s * (1 - s)) / e) * de * scale;
+      } else {
+        saturate(st.saturation, e, p, logK, tmp);
+        sat[off + h] = tmp[0] as number;
+        dsat[off + h] = (tmp[1] as number) * de * scale;
       }
-      const s = 1 / (1 + Math.exp(-S * (Math.log(e) - logK)));
-      sat[off + h] = s;
-      dsat[off + h] = ((S * s * (1 - s)) / e) * de * scale;
     }
   }
 
   /** Saturation per horizon week for an arbitrary weekly plan (scaled spend, length H) under draw d. */
-  plan(d: number, xPlan: Float64Array, sat: Float64Array, off: number): void {
+  plan(d: number, xPlan: ArrayLike<number>, sat: Float64Array, off: number): void {
     const H = this.weeks;
     const p = this.params[d] as ChannelDraw;
     const hist = this.history;
+    const st = hist.stages;
     const x = hist.x;
     const T = x.length;
     const xAt = (t: number): number => (t < 0 ? 0 : t < T ? (x[t] as number) : (xPlan[t - T] as number));
     const w = p.adstockWeights;
     const L = w.length;
     const logK = this.logK[d] as number;
+    const tmp = this.tmp;
     let aPrev = this.lastA[d] as number;
     let oPrev = this.lastO[d] as number;
     for (let h = 0; h < H; h++) {
@@ -278,20 +359,25 @@ export class ChannelHorizon {
       let a = 0;
       for (let l = 0; l < L; l++) a += (w[l] as number) * xAt(t - l);
       let e = a;
-      if (hist.type === "social") {
+      if (st.viralEcho) {
         const o = t === 0 ? 0 : p.kappa * aPrev + p.delta * oPrev;
+        e += o;
+        oPrev = o;
+      }
+      if (st.network) {
         let roll = 0;
         for (let j = 0; j < NETWORK_WINDOW; j++) roll += xAt(t - j);
-        e = (a + o) * (1 + p.eta * networkIndex(roll / NETWORK_WINDOW, hist));
-        oPrev = o;
-      } else if (hist.type === "influencer") {
+        e *= 1 + p.eta * networkIndex(roll / NETWORK_WINDOW, hist);
+      }
+      if (st.authenticity) e *= 1 + p.phi * authenticity(xAt(t), hist.maxX);
+      if (st.consistency) {
         let m = 0;
         for (let j = 0; j < CONSISTENCY_WINDOW; j++) m += xAt(t - j);
-        m /= CONSISTENCY_WINDOW;
-        e = a * (1 + p.phi * authenticity(xPlan[h] as number, hist.maxX)) * (1 + p.psi * (1 - Math.exp(-m)));
+        e *= 1 + p.psi * (1 - Math.exp(-m / CONSISTENCY_WINDOW));
       }
       aPrev = a;
-      sat[off + h] = hill(e, logK, p.S);
+      saturate(st.saturation, e, p, logK, tmp);
+      sat[off + h] = tmp[0] as number;
     }
   }
 }

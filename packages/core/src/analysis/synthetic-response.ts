@@ -5,7 +5,7 @@
  */
 import type { ChannelType } from "../data/types.ts";
 import type { HorizonResponse } from "./horizon-response.ts";
-import { type ChannelDraw, ChannelHorizon, type ChannelHistory, geometricAdstockWeights } from "./media-pipeline.ts";
+import { type ChannelDraw, ChannelHorizon, type ChannelHistory, defaultStages, geometricAdstockWeights } from "./media-pipeline.ts";
 import { seededRandom } from "./stats.ts";
 
 export interface SyntheticChannel {
@@ -68,6 +68,7 @@ export function syntheticResponse(o: SyntheticOptions): HorizonResponse {
     const history: ChannelHistory = {
       name: ch.name,
       type: ch.type ?? "digital",
+      stages: defaultStages(ch.type ?? "digital"),
       spendMean: ch.spendMean,
       x,
       networkMin: rmin,
@@ -83,6 +84,8 @@ export function syntheticResponse(o: SyntheticOptions): HorizonResponse {
         adstockWeights: geometricAdstockWeights(ch.alpha, L),
         K: ch.K * Math.exp(spread * normal(rng)),
         S: ch.S,
+        lambda: 0,
+        rho: 0,
         kappa: ch.kappa ?? 0,
         delta: ch.delta ?? 0,
         eta: ch.eta ?? 0,

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseDatasetCsv } from "../data/parse.ts";
+import { buildModelSpec } from "../model/spec.ts";
+import { createModel } from "../model/model.ts";
+import { channelSeries } from "./media-pipeline.ts";
+import { baseSeries, channelDraw, channelHistory, horizonResponse } from "./model-adapter.ts";
+
+const dir = new URL("../../test/fixtures/conformance-v1/", import.meta.url);
+const vectors = JSON.parse(readFileSync(new URL("vectors.json", dir), "utf8"));
+
+function conformanceModel() {
+  const csv = readFileSync(new URL("data.csv", dir), "utf8");
+  const channels = vectors.data.channels.map((c: string) => ({ column: c, type: vectors.data.channelTypes[c] }));
+  const mapping = { date: "date", kpi: "revenue", channels, controls: ["price"] };
+  const parsed = parseDatasetCsv(csv, mapping);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const spec = buildModelSpec(parsed.dataset, { ...mapping, holdoutWeeks: 0 });
+  return createModel(spec);
+}
+
+describe("analysis pipeline vs the model", () => {
+  const model = conformanceModel();
+  const spec = model.spec;
+
+  it("channelSeries reproduces the conformance vectors and the model's forward pass", () => {
+    for (const point of vectors.points) {
+      const v = Float64Array.from(point.constrainedVector as number[]);
+      const fw = model.forward(v);
+      spec.channels.forEach((ch, c) => {
+        const s = channelSeries(ch.x, channelHistory(spec, c), channelDraw(spec, c, v));
+        const want = point.saturation[ch.name] as number[];
+        for (let t = 0; t < want.length; t++) {
+          expect(Math.abs(s.saturation[t]! - want[t]!)).toBeLessThanOrEqual(1e-10);
+          expect(Math.abs(s.saturation[t]! - fw.saturation[c]![t]!)).toBeLessThanOrEqual(1e-12);
+        }
+      });
+    }
+  });
+
+  it("horizon plans and flat spend match forward with extended spend, incl. carryover", () => {
+    const H = 9;
+    const v = Float64Array.from(vectors.points[3].constrainedVector as number[]); // extreme
+    const draws = { values: v, draws: 1, dim: v.length };
+    const resp = horizonResponse(model, draws, H);
+    const N = spec.weeks;
+    // a ragged plan: different spend each week, one channel off for a while
+    const plans = spec.channels.map((ch, c) => Float64Array.from({ length: H }, (_, h) => (c === 2 && h < 3 ? 0 : 0.4 + 0.3 * ((h * (c + 1)) % 5))));
+    const ext = spec.channels.map((ch, c) => {
+      const x = new Float64Array(N + H);
+      x.set(ch.x);
+      x.set(plans[c]!, N);
+      return x;
+    });
+    const fw = model.forward(v, { spend: ext });
+    const sat = new Float64Array(H);
+    const dsat = new Float64Array(H);
+    spec.channels.forEach((ch, c) => {
+      resp.curves[c]!.plan(0, plans[c]!, sat, 0);
+      for (let h = 0; h < H; h++) expect(Math.abs(sat[h]! - fw.saturation[c]![N + h]!)).toBeLessThanOrEqual(1e-12);
+    });
+    // flat spend at 1.3 x mean
+    const flat = spec.channels.map((ch) => {
+      const x = new Float64Array(N + H).fill(1.3);
+      x.set(ch.x);
+      return x;
+    });
+    const fw2 = model.forward(v, { spend: flat });
+    spec.channels.forEach((ch, c) => {
+      resp.curves[c]!.flat(0, 1.3 * spec.scaling.spendMean[c]!, sat, dsat, 0);
+      for (let h = 0; h < H; h++) expect(Math.abs(sat[h]! - fw2.saturation[c]![N + h]!)).toBeLessThanOrEqual(1e-12);
+    });
+    // non-media part
+    const base = baseSeries(spec, v, 0, N + H);
+    for (let t = 0; t < N + H; t++) {
+      const want = fw2.baseline[t]! + fw2.trend[t]! + fw2.seasonality[t]! + fw2.controls[t]! + fw2.events[t]!;
+      expect(Math.abs(base[t]! - want)).toBeLessThanOrEqual(1e-12);
+    }
+  });
+});
