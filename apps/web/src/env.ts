@@ -1,0 +1,28 @@
+// The only place in apps/web that reads process.env (besides @mixcast/db's DATABASE_URL).
+// Validated lazily, so `next build` works without runtime secrets; a missing variable fails the
+// first request with its name in the message.
+import { z } from "zod";
+
+const serverEnvSchema = z.object({
+  BETTER_AUTH_SECRET: z
+    .string({ error: "BETTER_AUTH_SECRET is not set (a random string of at least 32 characters)" })
+    .min(32, "BETTER_AUTH_SECRET must be at least 32 characters"),
+  BETTER_AUTH_URL: z.url({ error: "BETTER_AUTH_URL must be the app's public URL, e.g. http://localhost:3000" }).default("http://localhost:3000"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** "off" disables better-auth's rate limiter (e2e tests sign in many times from one IP). */
+  MIXCAST_AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+});
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+let cached: ServerEnv | undefined;
+
+export function serverEnv(): ServerEnv {
+  if (cached) return cached;
+  const parsed = serverEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

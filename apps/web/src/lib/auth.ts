@@ -1,0 +1,81 @@
+// better-auth server instance: email + password, database sessions through Prisma, rate-limited
+// sign-in, and the organization plugin mapped onto Mixcast's Workspace / Membership tables.
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { nextCookies } from "better-auth/next-js";
+import { organization } from "better-auth/plugins";
+import { getPrisma } from "@mixcast/db";
+import { serverEnv } from "@/env.ts";
+import { ac, admin, analyst, owner, viewer } from "./auth-access.ts";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblems } from "./password-rules.ts";
+
+function createAuth() {
+  const env = serverEnv();
+  return betterAuth({
+    secret: env.BETTER_AUTH_SECRET,
+    baseURL: env.BETTER_AUTH_URL,
+    database: prismaAdapter(getPrisma(), { provider: "postgresql" }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN_LENGTH,
+      maxPasswordLength: PASSWORD_MAX_LENGTH,
+      autoSignIn: true,
+    },
+    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      // On in every environment (better-auth only enables it in production by default).
+      enabled: env.MIXCAST_AUTH_RATE_LIMIT === "on",
+      window: 60,
+      max: 200,
+      customRules: {
+        "/sign-in/email": { window: 60, max: 5 },
+        "/sign-up/email": { window: 60, max: 5 },
+      },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-up/email") return;
+        const body = (ctx.body ?? {}) as { password?: unknown; email?: unknown };
+        const problems = passwordProblems(String(body.password ?? ""), typeof body.email === "string" ? body.email : undefined);
+        if (problems.length > 0) throw new APIError("BAD_REQUEST", { message: problems.join(" ") });
+      }),
+    },
+    plugins: [
+      organization({
+        ac,
+        roles: { owner, admin, analyst, viewer },
+        creatorRole: "owner",
+        schema: {
+          organization: { modelName: "workspace" },
+          member: { modelName: "membership", fields: { organizationId: "workspaceId" } },
+          invitation: { fields: { organizationId: "workspaceId" } },
+        },
+      }),
+      nextCookies(),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const globalForAuth = globalThis as unknown as { __mixcastAuth?: Auth };
+
+/** The process-wide better-auth instance (created on first use, so builds need no secrets). */
+export function getAuth(): Auth {
+  globalForAuth.__mixcastAuth ??= createAuth();
+  return globalForAuth.__mixcastAuth;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** The signed-in user for these request headers, or null. */
+export async function getSessionUser(headers: Headers): Promise<SessionUser | null> {
+  const session = await getAuth().api.getSession({ headers });
+  if (!session) return null;
+  return { id: session.user.id, email: session.user.email, name: session.user.name };
+}

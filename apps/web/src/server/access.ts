@@ -1,0 +1,47 @@
+// Who may call which tRPC procedure: the one place where access rules are written down.
+// "public": anyone; "authed": any signed-in user (these never touch a workspace's data);
+// a role: members of the workspace named in the input with at least that role.
+// The role-matrix test (access.test.ts) walks the router and fails for a procedure missing here.
+import type { Role } from "@/lib/roles.ts";
+
+export type AccessRule = "public" | "authed" | Role;
+
+export const procedureAccess = {
+  "workspace.list": "authed",
+  "workspace.create": "authed",
+  "workspace.get": "viewer",
+  "workspace.rename": "admin",
+  "workspace.delete": "owner",
+
+  "member.list": "viewer",
+  "member.updateRole": "admin",
+  "member.remove": "admin",
+
+  "invitation.list": "admin",
+  "invitation.create": "admin",
+  "invitation.revoke": "admin",
+  "invitation.get": "authed",
+  "invitation.accept": "authed",
+
+  "dataset.list": "viewer",
+  "dataset.get": "viewer",
+  "dataset.upload": "analyst",
+
+  "model.list": "viewer",
+  "model.get": "viewer",
+  "model.create": "analyst",
+  "model.saveConfig": "analyst",
+
+  "schedule.upsert": "admin",
+  "schedule.remove": "admin",
+
+  "run.list": "viewer",
+  "run.get": "viewer",
+  "run.start": "analyst",
+  "run.cancel": "analyst",
+
+  "audit.list": "viewer",
+  "audit.export": "viewer",
+} as const satisfies Record<string, AccessRule>;
+
+export type ProcedurePath = keyof typeof procedureAccess;

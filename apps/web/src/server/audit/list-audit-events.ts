@@ -1,0 +1,70 @@
+import { z } from "zod";
+import type { Prisma, PrismaExecutor } from "@mixcast/db";
+import type { Actor } from "../actor.ts";
+import { badRequest } from "../errors.ts";
+
+export const auditFilterInput = z.object({
+  action: z.string().max(100).optional(),
+  actorId: z.string().max(100).optional(),
+  targetType: z.string().max(100).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+});
+
+export const listAuditInput = auditFilterInput.extend({
+  cursor: z.string().optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+function filters(actor: Actor, input: z.output<typeof auditFilterInput>): Prisma.AuditEventWhereInput[] {
+  const and: Prisma.AuditEventWhereInput[] = [{ workspaceId: actor.workspaceId }];
+  if (input.action) and.push({ action: { startsWith: input.action } });
+  if (input.actorId) and.push({ actorId: input.actorId });
+  if (input.targetType) and.push({ targetType: input.targetType });
+  if (input.from) and.push({ at: { gte: input.from } });
+  if (input.to) and.push({ at: { lt: input.to } });
+  return and;
+}
+
+async function withActors<T extends { actorId: string | null }>(db: PrismaExecutor, rows: T[]) {
+  const ids = [...new Set(rows.map((r) => r.actorId).filter((x): x is string => x !== null))];
+  const users = ids.length ? await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } }) : [];
+  const byId = new Map(users.map((u) => [u.id, u]));
+  return rows.map((r) => ({ ...r, actor: r.actorId ? (byId.get(r.actorId) ?? null) : null }));
+}
+
+export async function listAuditEvents(db: PrismaExecutor, actor: Actor, input: z.output<typeof listAuditInput>) {
+  const and = filters(actor, input);
+  if (input.cursor) {
+    const [at, id] = Buffer.from(input.cursor, "base64url").toString("utf8").split("|");
+    const when = new Date(at ?? "");
+    if (!id || Number.isNaN(when.getTime())) throw badRequest("That page link is invalid. Go back to the first page.");
+    and.push({ OR: [{ at: { lt: when } }, { at: when, id: { lt: id } }] });
+  }
+  const rows = await db.auditEvent.findMany({ where: { AND: and }, orderBy: [{ at: "desc" }, { id: "desc" }], take: input.limit + 1 });
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  return {
+    items: await withActors(db, page),
+    nextCursor: rows.length > input.limit && last ? Buffer.from(`${last.at.toISOString()}|${last.id}`, "utf8").toString("base64url") : null,
+  };
+}
+
+export const AUDIT_EXPORT_LIMIT = 50_000;
+
+function csvCell(value: unknown): string {
+  const s = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Every matching event (up to 50,000, newest first) as CSV text. */
+export async function exportAuditCsv(db: PrismaExecutor, actor: Actor, input: z.output<typeof auditFilterInput>): Promise<{ csv: string; rows: number; truncated: boolean }> {
+  const rows = await db.auditEvent.findMany({ where: { AND: filters(actor, input) }, orderBy: [{ at: "desc" }, { id: "desc" }], take: AUDIT_EXPORT_LIMIT + 1 });
+  const page = await withActors(db, rows.slice(0, AUDIT_EXPORT_LIMIT));
+  const header = ["at", "action", "actor_email", "actor_name", "actor_kind", "target_type", "target_id", "details"];
+  const lines = [header.join(",")];
+  for (const r of page) {
+    lines.push([r.at.toISOString(), r.action, r.actor?.email ?? "", r.actor?.name ?? "", r.actorKind, r.targetType ?? "", r.targetId ?? "", r.details ?? ""].map(csvCell).join(","));
+  }
+  return { csv: `${lines.join("\n")}\n`, rows: page.length, truncated: rows.length > AUDIT_EXPORT_LIMIT };
+}

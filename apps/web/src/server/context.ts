@@ -1,0 +1,15 @@
+import { getPrisma } from "@mixcast/db";
+import { enqueueFitRun } from "@mixcast/db/jobs";
+import { serverEnv } from "@/env.ts";
+import { getSessionUser } from "@/lib/auth.ts";
+import type { Context } from "./trpc.ts";
+
+/** Context for an HTTP request: the session's user, the shared Prisma client, the fit queue. */
+export async function createRequestContext(headers: Headers): Promise<Context> {
+  return {
+    prisma: getPrisma(),
+    user: await getSessionUser(headers),
+    enqueueFitRun: (runId) => enqueueFitRun(runId),
+    baseUrl: serverEnv().BETTER_AUTH_URL,
+  };
+}

@@ -1,0 +1,23 @@
+import { procedureAccess as access } from "../access.ts";
+import { actorOf, authedProcedure, router, workspaceProcedure } from "../trpc.ts";
+import { createWorkspace, createWorkspaceInput } from "../workspace/create-workspace.ts";
+import { deleteWorkspace, deleteWorkspaceInput } from "../workspace/delete-workspace.ts";
+import { listWorkspaces } from "../workspace/list-workspaces.ts";
+import { renameWorkspace, renameWorkspaceInput } from "../workspace/rename-workspace.ts";
+
+export const workspaceRouter = router({
+  list: authedProcedure.query(({ ctx }) => listWorkspaces(ctx.prisma, ctx.user.id)),
+  create: authedProcedure.input(createWorkspaceInput).mutation(({ ctx, input }) => createWorkspace(ctx.prisma, ctx.user.id, input)),
+  get: workspaceProcedure(access["workspace.get"]).query(({ ctx }) => ({
+    id: ctx.workspace.id,
+    name: ctx.workspace.name,
+    slug: ctx.workspace.slug,
+    role: ctx.role,
+  })),
+  rename: workspaceProcedure(access["workspace.rename"])
+    .input(renameWorkspaceInput)
+    .mutation(({ ctx, input }) => renameWorkspace(ctx.prisma, actorOf(ctx), input)),
+  delete: workspaceProcedure(access["workspace.delete"])
+    .input(deleteWorkspaceInput)
+    .mutation(({ ctx, input }) => deleteWorkspace(ctx.prisma, actorOf(ctx), input)),
+});

@@ -1,0 +1,17 @@
+import type { PrismaExecutor } from "@mixcast/db";
+import type { Actor } from "../actor.ts";
+import { notFound } from "../errors.ts";
+
+export async function getRun(db: PrismaExecutor, actor: Actor, runId: string) {
+  const run = await db.run.findFirst({
+    where: { id: runId, workspaceId: actor.workspaceId },
+    include: {
+      model: { select: { id: true, name: true } },
+      datasetVersion: { select: { id: true, version: true, datasetId: true, rowCount: true } },
+      configVersion: { select: { id: true, version: true, config: true } },
+      createdBy: { select: { name: true } },
+    },
+  });
+  if (!run) throw notFound("That run");
+  return run;
+}

@@ -1,0 +1,75 @@
+import { randomInt } from "node:crypto";
+import { z } from "zod";
+import type { PrismaClient } from "@mixcast/db";
+import { TRPCError } from "@trpc/server";
+import type { Actor } from "../actor.ts";
+import { writeAudit } from "../audit/write-audit.ts";
+import { badRequest, notFound } from "../errors.ts";
+
+export const startRunInput = z.object({
+  modelId: z.string().min(1),
+  mode: z.enum(["fast", "full"]).default("full"),
+  /** Default: the model's newest config version. */
+  configVersionId: z.string().min(1).optional(),
+  /** Default: the newest version of the model's dataset. */
+  datasetVersionId: z.string().min(1).optional(),
+  seed: z.number().int().min(1).max(2_147_483_647).optional(),
+});
+
+export type EnqueueFitRun = (runId: string) => Promise<string | null>;
+
+/**
+ * Creates a queued Run pinned to one dataset version and one config version, then puts it on the
+ * fit queue. If the queue cannot take it, the run is marked failed (never left queued forever).
+ */
+export async function startRun(db: PrismaClient, actor: Actor, input: z.infer<typeof startRunInput>, enqueueFitRun: EnqueueFitRun) {
+  const run = await db.$transaction(async (tx) => {
+    const model = await tx.model.findFirst({ where: { id: input.modelId, workspaceId: actor.workspaceId } });
+    if (!model) throw notFound("That model");
+    const config = await tx.modelConfigVersion.findFirst({
+      where: { modelId: model.id, ...(input.configVersionId ? { id: input.configVersionId } : {}) },
+      orderBy: { version: "desc" },
+    });
+    if (!config) throw badRequest("This model has no saved configuration yet. Save one first.");
+    const dataVersion = await tx.datasetVersion.findFirst({
+      where: { datasetId: model.datasetId, ...(input.datasetVersionId ? { id: input.datasetVersionId } : {}) },
+      orderBy: { version: "desc" },
+    });
+    if (!dataVersion) throw badRequest("The model's dataset has no valid version. Upload a CSV first.");
+    const created = await tx.run.create({
+      data: {
+        workspaceId: actor.workspaceId,
+        modelId: model.id,
+        datasetVersionId: dataVersion.id,
+        configVersionId: config.id,
+        status: "queued",
+        trigger: "manual",
+        mode: input.mode,
+        seed: input.seed ?? randomInt(1, 2_147_483_647),
+        createdById: actor.userId,
+        progress: { phase: "queued", percent: 0 },
+      },
+    });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "run.start",
+      targetType: "run",
+      targetId: created.id,
+      details: { modelId: model.id, mode: input.mode, configVersion: config.version, datasetVersion: dataVersion.version, seed: created.seed },
+    });
+    return created;
+  });
+  try {
+    const jobId = await enqueueFitRun(run.id);
+    if (jobId) await db.run.update({ where: { id: run.id }, data: { jobId } });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await db.$transaction(async (tx) => {
+      await tx.run.updateMany({ where: { id: run.id, status: "queued" }, data: { status: "failed", finishedAt: new Date(), error: `Could not put the fit on the queue: ${reason}` } });
+      await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: null, action: "run.enqueue_failed", targetType: "run", targetId: run.id, details: { reason } });
+    });
+    throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "The fit could not be queued. Is the worker's database reachable? Try again in a minute." });
+  }
+  return { id: run.id };
+}

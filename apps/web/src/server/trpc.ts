@@ -1,0 +1,65 @@
+// The tRPC procedure ladder: publicProcedure -> authedProcedure -> workspaceProcedure(minRole).
+// workspaceProcedure validates `workspaceId` first, loads the caller's membership and only then
+// lets the procedure's own input and handler run, so no handler sees a workspace it may not touch.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { PrismaClient, Workspace } from "@mixcast/db";
+import { roleAtLeast, type Role } from "@/lib/roles.ts";
+import type { SessionUser } from "@/lib/auth.ts";
+
+export interface Context {
+  prisma: PrismaClient;
+  user: SessionUser | null;
+  /** Puts a queued run on the fit queue (pg-boss in production; see @mixcast/db/jobs). */
+  enqueueFitRun: (runId: string) => Promise<string | null>;
+  /** Public origin of the app, for links (e.g. invitations). */
+  baseUrl: string;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure;
+
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to continue." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** The acting user in the workspace of a workspaceProcedure, as domain functions take it. */
+export function actorOf(ctx: { user: SessionUser; workspace: Workspace; role: Role }) {
+  return { userId: ctx.user.id, workspaceId: ctx.workspace.id, role: ctx.role };
+}
+
+export const workspaceInputSchema = z.object({ workspaceId: z.string().min(1).max(100) });
+
+export function workspaceProcedure(minimum: Role) {
+  return authedProcedure.input(workspaceInputSchema).use(async ({ ctx, input, next }) => {
+    const membership = await ctx.prisma.membership.findUnique({
+      where: { workspaceId_userId: { workspaceId: input.workspaceId, userId: ctx.user.id } },
+      include: { workspace: true },
+    });
+    // A workspace that does not exist and one the caller is not in look the same from outside.
+    if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this workspace." });
+    const role = membership.role as Role;
+    if (!roleAtLeast(role, minimum)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${role}) cannot do this; it needs ${minimum} or higher.` });
+    }
+    const workspace: Workspace = membership.workspace;
+    return next({ ctx: { ...ctx, workspace, role } });
+  });
+}
