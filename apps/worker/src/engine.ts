@@ -17,6 +17,9 @@ export interface EngineProgress {
   phase?: string;
   divergences?: number;
   elapsedMs?: number;
+  /** Present when the engine reports fit-level progress (core's FitProgress). */
+  percent?: number;
+  etaSeconds?: number | null;
 }
 
 export interface EngineFitOptions {
@@ -69,7 +72,10 @@ export async function coreEngine(): Promise<Engine> {
     parseDatasetCsv: core.parseDatasetCsv as Engine["parseDatasetCsv"],
     fitModel: core.fitModel as Engine["fitModel"],
     serializeFitResult: core.serializeFitResult as Engine["serializeFitResult"],
-    encodeDraws: core.encodeDraws as Engine["encodeDraws"],
+    encodeDraws: (fit) => {
+      if (!fit.draws) throw new Error("the fit result has no draws");
+      return (core.encodeDraws as (draws: NonNullable<EngineFitResult["draws"]>) => Uint8Array)(fit.draws);
+    },
     analyzeRun: typeof core.analyzeRun === "function" ? (core.analyzeRun as Engine["analyzeRun"]) : undefined,
   };
 }

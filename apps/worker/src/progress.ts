@@ -30,6 +30,8 @@ export class ProgressTracker {
   private readonly chains = new Map<number, ChainProgress>();
   private lastChain: number | null = null;
   private phase: RunProgress["phase"] = "starting";
+  /** Fit-level percent/ETA when the engine reports them itself. */
+  private reported: { percent: number; etaSeconds: number | null } | null = null;
   private readonly startedAt: number;
 
   constructor(
@@ -40,7 +42,8 @@ export class ProgressTracker {
   }
 
   update(p: EngineProgress): void {
-    const chain = p.chain ?? 0;
+    if (typeof p.percent === "number") this.reported = { percent: p.percent, etaSeconds: p.etaSeconds ?? null };
+    const chain = p.chain !== undefined && p.chain >= 0 ? p.chain : 0;
     const phase = p.phase ?? "fitting";
     this.chains.set(chain, {
       chain,
@@ -50,7 +53,7 @@ export class ProgressTracker {
       divergences: p.divergences ?? 0,
     });
     this.lastChain = chain;
-    this.phase = phase === "warmup" || phase === "sampling" ? phase : "fitting";
+    this.phase = phase === "warmup" || phase === "sampling" ? phase : phase === "done" ? "done" : "fitting";
   }
 
   setPhase(phase: RunProgress["phase"]): void {
@@ -69,9 +72,13 @@ export class ProgressTracker {
       divergences += c.divergences;
     }
     total += (nChains - this.chains.size) * perChain;
-    const fraction = this.phase === "done" ? 1 : total > 0 ? Math.min(1, done / total) : 0;
     const elapsedSeconds = (this.now() - this.startedAt) / 1000;
-    const etaSeconds = fraction > 0.01 && fraction < 1 ? (elapsedSeconds * (1 - fraction)) / fraction : fraction >= 1 ? 0 : null;
+    let fraction = this.phase === "done" ? 1 : total > 0 ? Math.min(1, done / total) : 0;
+    let etaSeconds = fraction > 0.01 && fraction < 1 ? (elapsedSeconds * (1 - fraction)) / fraction : fraction >= 1 ? 0 : null;
+    if (this.reported && this.phase !== "done") {
+      fraction = Math.min(1, Math.max(0, this.reported.percent / 100));
+      etaSeconds = this.reported.etaSeconds;
+    }
     const last = this.lastChain === null ? undefined : this.chains.get(this.lastChain);
     return {
       phase: this.phase,
