@@ -24,13 +24,8 @@ export const hill: Transform = {
       if (et > 0) {
         const dt = Math.log(et) - logK;
         d[t] = dt;
-        const z = S * dt;
-        // branch keeps exp from overflowing
-        if (z >= 0) out[t] = 1 / (1 + Math.exp(-z));
-        else {
-          const q = Math.exp(z);
-          out[t] = q / (1 + q);
-        }
+        // exp(-z) may overflow to Infinity for z < -709, giving exactly 0, which is right
+        out[t] = 1 / (1 + Math.exp(-S * dt));
       } else {
         d[t] = 0;
         out[t] = 0;
