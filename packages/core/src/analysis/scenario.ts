@@ -1,0 +1,281 @@
+/**
+ * Scenarios (docs/model.md section 6): a per-channel, per-week spend plan for a campaign over a
+ * horizon appended after the data, with optional effectiveness multipliers for content type and
+ * audience segment. The multipliers are the user's assumptions, not estimates: they scale the
+ * channel's own contribution (beta_c sat_c) in the weeks they cover, and every output lists them
+ * as labelled assumptions. Everything is computed per posterior draw, so comparisons are draw by
+ * draw (P(A beats B) = share of draws where A's KPI is higher).
+ */
+import { z } from "zod";
+import type { HorizonResponse } from "./horizon-response.ts";
+import { type Interval, probabilityGreater, summarize } from "./stats.ts";
+
+export const contentTypes = ["video", "image", "carousel", "story", "live"] as const;
+export type ContentType = (typeof contentTypes)[number];
+
+export const effectivenessAssumptionSchema = z
+  .object({
+    /** Shown to the user verbatim, e.g. "Video creatives convert 20% better (team estimate)". */
+    label: z.string().min(1),
+    kind: z.enum(["contentType", "audience"]),
+    /** contentType: one of video, image, carousel, story, live; audience: the segment's name. */
+    value: z.string().min(1),
+    /** Multiplier on the channels' own contribution in the covered weeks (1 = no change). */
+    multiplier: z.number().positive(),
+    /** Channels it applies to (default: all channels with spend in the plan). */
+    channels: z.array(z.string().min(1)).optional(),
+    /** First and last plan week it applies to, 1-based inclusive (default: all plan weeks). */
+    weeks: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.kind === "contentType" && !(contentTypes as readonly string[]).includes(a.value)) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: `content type must be one of ${contentTypes.join(", ")}, got "${a.value}"` });
+    }
+    if (a.weeks && a.weeks[1] < a.weeks[0]) ctx.addIssue({ code: "custom", path: ["weeks"], message: "last week before first week" });
+  });
+export type EffectivenessAssumption = z.infer<typeof effectivenessAssumptionSchema>;
+
+export const scenarioSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  /** Plan length in weeks; per-week arrays must have this length. */
+  weeks: z.number().int().min(1).max(156),
+  /** Spend per channel (currency): a flat weekly amount, or one amount per plan week. */
+  spend: z.record(z.string(), z.union([z.number().min(0), z.array(z.number().min(0))])),
+  /** Channels the plan does not mention: spend nothing ("zero", default) or their recent weekly average ("current"). */
+  otherChannels: z.enum(["zero", "current"]).default("zero"),
+  assumptions: z.array(effectivenessAssumptionSchema).default([]),
+});
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+export const scenarioSetSchema = z.object({ scenarios: z.array(scenarioSchema).min(1) });
+
+export interface ScenarioChannelResult {
+  spend: number;
+  /** Channel's own contribution over the horizon caused by the plan (vs no spend in the plan). */
+  contribution: Interval;
+  roi: Interval | null;
+}
+
+export interface ScenarioResult {
+  name: string;
+  weeks: number;
+  /** Horizon the KPI is measured over (>= weeks; the tail after the plan counts carryover). */
+  horizonWeeks: number;
+  totalSpend: number;
+  /** KPI over the horizon: base + all media (incl. carryover from the history). */
+  kpi: Interval;
+  /** KPI caused by the plan's spend (vs spending nothing in the plan). */
+  incrementalKpi: Interval;
+  roi: Interval | null;
+  channels: Record<string, ScenarioChannelResult>;
+  assumptions: (EffectivenessAssumption & { appliedTo: string[] })[];
+  draws: number;
+}
+
+export interface ScenarioEvaluation {
+  result: ScenarioResult;
+  /** Per draw: KPI, incremental KPI (same order as the response's draws). */
+  kpi: Float64Array;
+  incremental: Float64Array;
+}
+
+export interface EvaluateOptions {
+  /** Recent weekly spend per channel (for otherChannels: "current"). */
+  currentWeekly?: ArrayLike<number>;
+}
+
+/** Resolves a scenario to per-channel weekly spend arrays of the response's horizon length. */
+export function scenarioSpend(resp: HorizonResponse, s: Scenario, opts: EvaluateOptions = {}): Float64Array[] {
+  const H = resp.weeks;
+  if (s.weeks > H) throw new Error(`scenario "${s.name}" has ${s.weeks} weeks, the horizon only ${H}`);
+  for (const name of Object.keys(s.spend)) {
+    if (!resp.channels.includes(name)) throw new Error(`scenario "${s.name}": unknown channel "${name}" (channels: ${resp.channels.join(", ")})`);
+  }
+  return resp.channels.map((name, c) => {
+    const out = new Float64Array(H);
+    const v = s.spend[name];
+    if (v === undefined) {
+      if (s.otherChannels === "current") {
+        const w = Number(opts.currentWeekly?.[c]);
+        if (!(w >= 0)) throw new Error(`scenario "${s.name}": otherChannels "current" needs the recent weekly spend of "${name}"`);
+        out.fill(w, 0, s.weeks);
+      }
+    } else if (typeof v === "number") out.fill(v, 0, s.weeks);
+    else {
+      if (v.length !== s.weeks) throw new Error(`scenario "${s.name}": "${name}" has ${v.length} weekly amounts, the plan has ${s.weeks} weeks`);
+      out.set(v);
+    }
+    return out;
+  });
+}
+
+/** Per-channel, per-week effectiveness multipliers (product of the assumptions that cover them). */
+function multipliers(resp: HorizonResponse, s: Scenario, spend: Float64Array[]): { m: Float64Array[]; applied: ScenarioResult["assumptions"] } {
+  const H = resp.weeks;
+  const m = resp.channels.map(() => new Float64Array(H).fill(1));
+  const applied = s.assumptions.map((a) => {
+    for (const name of a.channels ?? []) {
+      if (!resp.channels.includes(name)) throw new Error(`scenario "${s.name}", assumption "${a.label}": unknown channel "${name}"`);
+    }
+    const targets = a.channels ?? resp.channels.filter((_, c) => (spend[c] as Float64Array).some((v) => v > 0));
+    const [from, to] = a.weeks ?? [1, s.weeks];
+    for (const name of targets) {
+      const row = m[resp.channels.indexOf(name)] as Float64Array;
+      for (let h = from - 1; h < Math.min(to, H); h++) row[h] = (row[h] as number) * a.multiplier;
+    }
+    return { ...a, appliedTo: targets };
+  });
+  return { m, applied };
+}
+
+const zeroCache = new WeakMap<HorizonResponse, { own: Float64Array[]; media: Float64Array; sat: Float64Array[] }>();
+
+/** Media terms with no spend in the horizon (carryover only), per draw; cached per response. */
+function zeroPlan(resp: HorizonResponse) {
+  const hit = zeroCache.get(resp);
+  if (hit) return hit;
+  const r = mediaTerms(resp, resp.channels.map(() => new Float64Array(resp.weeks)), null);
+  zeroCache.set(resp, r);
+  return r;
+}
+
+/** Own channel terms (KPI units per draw), total media per draw, and per-draw saturations. */
+function mediaTerms(resp: HorizonResponse, spend: Float64Array[], mult: Float64Array[] | null) {
+  const { weeks: H, draws: D, kpiScale } = resp;
+  const C = resp.channels.length;
+  const P = resp.pairs.length;
+  const own = Array.from({ length: C }, () => new Float64Array(D));
+  const media = new Float64Array(D);
+  const sat = Array.from({ length: C }, () => new Float64Array(D * H));
+  const xs = spend.map((s, c) => s.map((v) => v / (resp.curves[c] as { history: { spendMean: number } }).history.spendMean));
+  for (let c = 0; c < C; c++) {
+    const curve = resp.curves[c];
+    if (!curve) throw new Error(`missing curve ${c}`);
+    const sc = sat[c] as Float64Array;
+    const m = mult?.[c];
+    for (let d = 0; d < D; d++) {
+      curve.plan(d, xs[c] as Float64Array, sc, d * H);
+      let s = 0;
+      if (m) for (let h = 0; h < H; h++) s += (sc[d * H + h] as number) * (m[h] as number);
+      else for (let h = 0; h < H; h++) s += sc[d * H + h] as number;
+      const v = (resp.beta[d * C + c] as number) * s * kpiScale;
+      (own[c] as Float64Array)[d] = v;
+      media[d] = (media[d] as number) + v;
+    }
+  }
+  for (let p = 0; p < P; p++) {
+    const pair = resp.pairs[p] as { a: number; b: number };
+    const sa = sat[pair.a] as Float64Array;
+    const sb = sat[pair.b] as Float64Array;
+    for (let d = 0; d < D; d++) {
+      let s = 0;
+      for (let h = 0; h < H; h++) s += (sa[d * H + h] as number) * (sb[d * H + h] as number);
+      media[d] = (media[d] as number) + (resp.gamma[d * P + p] as number) * s * kpiScale;
+    }
+  }
+  return { own, media, sat };
+}
+
+export function evaluateScenario(resp: HorizonResponse, input: ScenarioInput | Scenario, opts: EvaluateOptions = {}): ScenarioEvaluation {
+  const s = scenarioSchema.parse(input);
+  const spend = scenarioSpend(resp, s, opts);
+  const { m, applied } = multipliers(resp, s, spend);
+  const terms = mediaTerms(resp, spend, m);
+  const zero = zeroPlan(resp);
+  const D = resp.draws;
+  const kpi = new Float64Array(D);
+  const incremental = new Float64Array(D);
+  for (let d = 0; d < D; d++) {
+    kpi[d] = (resp.base[d] as number) + (terms.media[d] as number);
+    incremental[d] = (terms.media[d] as number) - (zero.media[d] as number);
+  }
+  let total = 0;
+  const channels: Record<string, ScenarioChannelResult> = {};
+  resp.channels.forEach((name, c) => {
+    let sp = 0;
+    for (const v of spend[c] as Float64Array) sp += v;
+    total += sp;
+    const contrib = Float64Array.from(terms.own[c] as Float64Array, (v, d) => v - ((zero.own[c] as Float64Array)[d] as number));
+    channels[name] = { spend: sp, contribution: summarize(contrib), roi: sp > 0 ? summarize(contrib.map((v) => v / sp)) : null };
+  });
+  return {
+    result: {
+      name: s.name,
+      weeks: s.weeks,
+      horizonWeeks: resp.weeks,
+      totalSpend: total,
+      kpi: summarize(kpi),
+      incrementalKpi: summarize(incremental),
+      roi: total > 0 ? summarize(incremental.map((v) => v / total)) : null,
+      channels,
+      assumptions: applied,
+      draws: D,
+    },
+    kpi,
+    incremental,
+  };
+}
+
+export interface ScenarioPairComparison {
+  a: string;
+  b: string;
+  /** KPI(A) - KPI(B) over the horizon, draw by draw. */
+  kpiDifference: Interval;
+  roiDifference: Interval | null;
+  /** Share of draws where A's KPI exceeds B's (ties count one half). */
+  probabilityABeatsB: number;
+}
+
+export interface ScenarioComparison {
+  horizonWeeks: number;
+  draws: number;
+  scenarios: ScenarioResult[];
+  pairs: ScenarioPairComparison[];
+  /** Name of the scenario with the highest expected KPI, and P(it beats each other one). */
+  best: { name: string; probabilityBeatsAll: number };
+}
+
+/** Evaluates every scenario on the same draws and compares every pair (A before B in input order). */
+export function compareScenarios(resp: HorizonResponse, inputs: (ScenarioInput | Scenario)[], opts: EvaluateOptions = {}): ScenarioComparison {
+  if (inputs.length === 0) throw new Error("no scenarios to compare");
+  const names = new Set<string>();
+  for (const s of inputs) {
+    if (names.has(s.name)) throw new Error(`two scenarios are named "${s.name}"`);
+    names.add(s.name);
+  }
+  const evals = inputs.map((s) => evaluateScenario(resp, s, opts));
+  const pairs: ScenarioPairComparison[] = [];
+  for (let i = 0; i < evals.length; i++) {
+    for (let j = i + 1; j < evals.length; j++) {
+      const A = evals[i] as ScenarioEvaluation;
+      const B = evals[j] as ScenarioEvaluation;
+      const diff = Float64Array.from(A.kpi, (v, d) => v - (B.kpi[d] as number));
+      const sa = A.result.totalSpend;
+      const sb = B.result.totalSpend;
+      pairs.push({
+        a: A.result.name,
+        b: B.result.name,
+        kpiDifference: summarize(diff),
+        roiDifference:
+          sa > 0 && sb > 0 ? summarize(Float64Array.from(A.incremental, (v, d) => v / sa - (B.incremental[d] as number) / sb)) : null,
+        probabilityABeatsB: probabilityGreater(A.kpi, B.kpi),
+      });
+    }
+  }
+  let best = evals[0] as ScenarioEvaluation;
+  for (const e of evals) if (e.result.kpi.mean > best.result.kpi.mean) best = e;
+  let wins = 0;
+  for (let d = 0; d < resp.draws; d++) {
+    const v = best.kpi[d] as number;
+    if (evals.every((e) => e === best || v > (e.kpi[d] as number))) wins++;
+  }
+  return {
+    horizonWeeks: resp.weeks,
+    draws: resp.draws,
+    scenarios: evals.map((e) => e.result),
+    pairs,
+    best: { name: best.result.name, probabilityBeatsAll: wins / resp.draws },
+  };
+}
