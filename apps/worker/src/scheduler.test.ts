@@ -1,0 +1,141 @@
+import { createPrismaClient } from "@mixcast/db";
+import { createBoss, type PgBoss } from "@mixcast/db/jobs";
+import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSchedulerTick } from "./scheduler.ts";
+import { hasLiveJob } from "./sweeper.ts";
+import { addDatasetVersion, createRun, seedModel, waitFor, type ModelFixture } from "./testing/fixtures.ts";
+import { stubEngine } from "./testing/stub-engine.ts";
+import { testWorkerEnv } from "./testing/worker-env.ts";
+import { startWorker } from "./worker.ts";
+
+let db: TestDatabase;
+let boss: PgBoss;
+let fx: ModelFixture;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  fx = await seedModel(db.prisma);
+  boss = await createBoss({ connectionString: db.url, role: "producer" });
+  // Sundays 02:00 Europe/Berlin; created on Friday 2026-03-20.
+  await db.prisma.schedule.create({
+    data: { workspaceId: fx.workspaceId, modelId: fx.modelId, weekday: 0, hour: 2, timezone: "Europe/Berlin", mode: "fast", createdAt: new Date("2026-03-20T10:00:00Z") },
+  });
+});
+
+afterAll(async () => {
+  await boss?.stop({ graceful: false });
+  await db?.drop();
+});
+
+const tick = (iso: string, prisma = db.prisma) =>
+  runSchedulerTick({ prisma, enqueue: (id) => boss.send("fit-run", { runId: id }, { singletonKey: id }), now: new Date(iso) });
+const scheduledRuns = () =>
+  db.prisma.run.findMany({ where: { modelId: fx.modelId, trigger: "schedule" }, orderBy: { scheduleSlot: "asc" } });
+
+describe("weekly scheduler", () => {
+  it("fires each slot once, across a DST change, and collapses missed weeks into one run", async () => {
+    // Before the first slot after creation: the slot of 2026-03-15 predates the schedule.
+    expect((await tick("2026-03-22T00:59:00Z")).created).toHaveLength(0);
+    // Sunday 2026-03-22 02:00 CET = 01:00 UTC.
+    const first = await tick("2026-03-22T01:00:30Z");
+    expect(first.created.map((c) => c.slot.toISOString())).toEqual(["2026-03-22T01:00:00.000Z"]);
+    expect(await hasLiveJob(boss, first.created[0]!.runId)).toBe(true);
+    expect((await tick("2026-03-22T01:01:30Z")).created).toHaveLength(0);
+
+    // Spring forward: 2026-03-29 02:00 does not exist in Berlin; the slot is 03:00 CEST = 01:00 UTC.
+    expect((await tick("2026-03-29T00:59:00Z")).created).toHaveLength(0);
+    // Two schedulers tick at the same moment (separate connections): one run for the slot.
+    const other = createPrismaClient(db.url, { maxConnections: 2 });
+    try {
+      const [a, b] = await Promise.all([tick("2026-03-29T01:00:10Z"), tick("2026-03-29T01:00:10Z", other)]);
+      expect(a.created.length + b.created.length).toBe(1);
+    } finally {
+      await other.$disconnect();
+    }
+    // A new dataset version and config version appear; the worker is then down for three weeks.
+    const v2 = await addDatasetVersion(db.prisma, { workspaceId: fx.workspaceId, datasetId: fx.datasetId, csv: fx.csv, mapping: {} });
+    const c2 = await db.prisma.modelConfigVersion.create({
+      data: { workspaceId: fx.workspaceId, modelId: fx.modelId, version: 2, config: JSON.parse(JSON.stringify({ ...fx.config, seed: 99 })) },
+    });
+    const missed = await tick("2026-04-20T12:00:00Z"); // Monday; slots Apr 5, 12, 19 were missed
+    expect(missed.created.map((c) => c.slot.toISOString())).toEqual(["2026-04-19T00:00:00.000Z"]); // 02:00 CEST
+    const missedRun = await db.prisma.run.findUniqueOrThrow({ where: { id: missed.created[0]!.runId } });
+    expect(missedRun.datasetVersionId).toBe(v2.id);
+    expect(missedRun.configVersionId).toBe(c2.id);
+    expect(missedRun.seed).toBe(99);
+    expect(missedRun.mode).toBe("fast");
+    expect((await tick("2026-04-20T12:01:00Z")).created).toHaveLength(0);
+
+    // Fall back: 2026-10-25 02:00 happens twice (00:00 and 01:00 UTC); one run, at the first.
+    const fall = await tick("2026-10-25T00:00:05Z");
+    expect(fall.created.map((c) => c.slot.toISOString())).toEqual(["2026-10-25T00:00:00.000Z"]);
+    expect((await tick("2026-10-25T01:00:05Z")).created).toHaveLength(0);
+    expect((await tick("2026-10-25T01:30:00Z")).created).toHaveLength(0);
+    // 2026-11-01 02:00 CET = 01:00 UTC.
+    expect((await tick("2026-11-01T00:30:00Z")).created).toHaveLength(0);
+    expect((await tick("2026-11-01T01:00:00Z")).created).toHaveLength(1);
+
+    const runs = await scheduledRuns();
+    expect(runs.map((r) => r.scheduleSlot?.toISOString())).toEqual([
+      "2026-03-22T01:00:00.000Z",
+      "2026-03-29T01:00:00.000Z",
+      "2026-04-19T00:00:00.000Z",
+      "2026-10-25T00:00:00.000Z",
+      "2026-11-01T01:00:00.000Z",
+    ]);
+    const schedule = await db.prisma.schedule.findUniqueOrThrow({ where: { modelId: fx.modelId } });
+    expect(schedule.lastSlotAt?.toISOString()).toBe("2026-11-01T01:00:00.000Z");
+    expect(schedule.nextRunAt?.toISOString()).toBe("2026-11-08T01:00:00.000Z");
+    const audits = await db.prisma.auditEvent.findMany({ where: { action: "run.created", actorKind: "schedule" } });
+    expect(audits).toHaveLength(5);
+    const collapsed = audits.find((a) => a.targetId === missedRun.id)?.details as { missedSlotsCollapsed: number };
+    expect(collapsed.missedSlotsCollapsed).toBe(2);
+  });
+
+  it("stores the ROI change versus the previous succeeded run after a scheduled refit", async () => {
+    // Cancel the queued scheduled runs except the last one; a manual run succeeds first.
+    const runs = await scheduledRuns();
+    const last = runs.at(-1)!;
+    await db.prisma.run.updateMany({ where: { id: { in: runs.slice(0, -1).map((r) => r.id) } }, data: { status: "cancelled" } });
+    await db.prisma.run.update({ where: { id: last.id }, data: { status: "cancelled" } }); // held back for now
+    const engine = stubEngine({ fitMs: 200 });
+    const worker = await startWorker({ env: testWorkerEnv(db.url), engine, timers: false, log: () => undefined });
+    try {
+      const manualId = await createRun(db.prisma, fx, { seed: 3 });
+      await boss.send("fit-run", { runId: manualId }, { singletonKey: manualId });
+      const manual = await waitFor(async () => {
+        const r = await db.prisma.run.findUniqueOrThrow({ where: { id: manualId } });
+        return r.status === "succeeded" ? r : undefined;
+      }, 20_000, "manual run");
+      expect((manual.summary as { refreshComparison: unknown }).refreshComparison).toBeNull();
+
+      await db.prisma.run.update({ where: { id: last.id }, data: { status: "queued" } });
+      await boss.send("fit-run", { runId: last.id }, { singletonKey: last.id });
+      const refit = await waitFor(async () => {
+        const r = await db.prisma.run.findUniqueOrThrow({ where: { id: last.id } });
+        return r.status === "succeeded" ? r : undefined;
+      }, 20_000, "scheduled run");
+      type Summary = { channels: Record<string, { roi: { mean: number; q05: number; q95: number } }>; refreshComparison: {
+        previousRunId: string; flaggedChannels: string[];
+        channels: Record<string, { delta: number; outsidePreviousInterval: boolean; previousMean: number }>; } };
+      const prev = manual.summary as Summary;
+      const cur = refit.summary as Summary;
+      const cmp = cur.refreshComparison;
+      expect(cmp.previousRunId).toBe(manualId);
+      const names = Object.keys(prev.channels);
+      expect(Object.keys(cmp.channels).sort()).toEqual(names.sort());
+      for (const name of names) {
+        const p = prev.channels[name]!.roi;
+        const c = cur.channels[name]!.roi;
+        expect(cmp.channels[name]!.delta).toBeCloseTo(c.mean - p.mean, 12);
+        expect(cmp.channels[name]!.outsidePreviousInterval).toBe(c.mean < p.q05 || c.mean > p.q95);
+      }
+      // Stub ROI means are seed-determined: seed 3 vs 99 differ by more than the +-0.3 interval
+      // on at least one channel.
+      expect(cmp.flaggedChannels.length).toBeGreaterThan(0);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
