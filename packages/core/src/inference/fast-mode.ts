@@ -43,7 +43,7 @@ export function findMap(target: LogDensity, opts: FindMapOptions): MapResult {
   const dim = target.dim;
   const starts = opts.starts ?? 4;
   const radius = opts.initRadius ?? 2;
-  const rng = new Rng(opts.seed, 1_000_003);
+  const rng = new Rng(opts.seed, 0, 0x4d4150 /* "MAP" */);
   const grad = new Float64Array(dim);
   let gradientEvals = 0;
   const negLogp = (x: Float64Array, g: Float64Array): number => {
@@ -149,7 +149,7 @@ export function laplace(
   }
   if (!l) throw new Error("laplace: Hessian could not be regularized to positive definite");
   const covariance = inverseFromCholesky(l, n);
-  const rng = new Rng(opts.seed, 1_000_033);
+  const rng = new Rng(opts.seed, 0, 0x4c4150 /* "LAP" */);
   const samples = new Float64Array(opts.draws * n);
   const z = new Float64Array(n);
   for (let d = 0; d < opts.draws; d++) {

@@ -15,6 +15,8 @@ describe("Rng (xoshiro128**)", () => {
     expect(xa).not.toEqual(xc);
     expect(xa).not.toEqual(xd);
     expect(xc).not.toEqual(xd);
+    const e = new Rng(123, 0, 1);
+    expect(Array.from({ length: 50 }, () => e.nextUint32())).not.toEqual(xa);
   });
 
   it("produces uniform draws in [0, 1) with the right moments", () => {

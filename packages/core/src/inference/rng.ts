@@ -20,11 +20,13 @@ export class Rng {
   private spareNormal = 0;
   private hasSpare = false;
 
-  /** seed: any finite number (integers up to 2^53 are distinct); stream: e.g. chain index. */
-  constructor(seed: number, stream = 0) {
+  /** seed: any finite number (integers up to 2^53 are distinct); stream: e.g. chain index
+   *  (costs one jump per unit, keep it small); salt: separates generators used for different
+   *  purposes from the same seed (e.g. optimizer starts vs. sampler chains). */
+  constructor(seed: number, stream = 0, salt = 0) {
     if (!Number.isFinite(seed)) throw new Error(`Rng seed must be finite, got ${seed}`);
     const mask = (1n << 64n) - 1n;
-    let x = BigInt.asUintN(64, BigInt(Math.trunc(seed)));
+    let x = BigInt.asUintN(64, BigInt(Math.trunc(seed)) ^ (BigInt(Math.trunc(salt)) << 32n));
     const words: number[] = [];
     for (let i = 0; i < 2; i++) {
       // SplitMix64
