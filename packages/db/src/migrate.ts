@@ -77,7 +77,19 @@ async function loadEngine(): Promise<typeof SchemaEngine> {
       },
     };
     const glue = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as GlueModule;
-    const { instance } = await wasmApi.instantiate(readFileSync(wasmPath()), { "./schema_engine_bg.js": glue });
+    // Pitfall 4: the engine arms a ~10 s lock-timeout timer per operation and never clears it,
+    // which keeps a finished process alive; unref'd timers still fire while there is other work.
+    const imports: Record<string, unknown> = { ...glue };
+    for (const [name, fn] of Object.entries(glue)) {
+      if (name.startsWith("__wbg_setTimeout") && typeof fn === "function") {
+        imports[name] = (...args: unknown[]) => {
+          const timer = (fn as (...a: unknown[]) => unknown)(...args);
+          (timer as { unref?: () => void } | undefined)?.unref?.();
+          return timer;
+        };
+      }
+    }
+    const { instance } = await wasmApi.instantiate(readFileSync(wasmPath()), { "./schema_engine_bg.js": imports });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue.SchemaEngine;
@@ -147,16 +159,30 @@ function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, ""));
 }
 
+/** Makes `dispose` idempotent and remembers the adapter so the session can close it. */
+function tracked(adapter: SqlDriverAdapter, open: Set<SqlDriverAdapter>): SqlDriverAdapter {
+  const dispose = adapter.dispose.bind(adapter);
+  let disposed: Promise<void> | undefined;
+  adapter.dispose = () => {
+    open.delete(adapter);
+    disposed ??= dispose();
+    return disposed;
+  };
+  open.add(adapter);
+  return adapter;
+}
+
 /**
  * Pitfalls 1 and 4: one connection per pool (the engine holds a session advisory lock), and a
- * shadow database that is dropped only after its own pool has been closed.
+ * shadow database that is dropped only after its own pool has been closed. The engine does not
+ * dispose its main connection when freed, so every adapter is tracked and closed by withEngine.
  */
-function migrationAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
+function migrationAdapterFactory(url: string, open: Set<SqlDriverAdapter>): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: "postgres",
     adapterName: "@prisma/adapter-pg",
     async connect() {
-      return patchAdapter(await new PrismaPg({ connectionString: url, max: 1 }).connect());
+      return tracked(patchAdapter(await new PrismaPg({ connectionString: url, max: 1 }).connect()), open);
     },
     async connectToShadowDb() {
       const shadow = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID().replaceAll("-", "")}`;
@@ -167,7 +193,7 @@ function migrationAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFac
         await dispose();
         await runOnMaintenanceDb(url, `DROP DATABASE IF EXISTS "${shadow}" WITH (FORCE)`);
       };
-      return adapter;
+      return tracked(adapter, open);
     },
   };
 }
@@ -230,7 +256,8 @@ export interface EngineOptions {
 async function withEngine<T>(url: string, options: EngineOptions, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const Engine = await loadEngine();
   const path = options.schemaPath ?? schemaPath;
-  const factory = bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(url));
+  const open = new Set<SqlDriverAdapter>();
+  const factory = bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(url, open));
   lastPanic = undefined;
   const engine = await Engine.new(
     { datamodels: [[path, readFileSync(path, "utf8")]] },
@@ -245,6 +272,7 @@ async function withEngine<T>(url: string, options: EngineOptions, work: (engine:
     throw engineError(error);
   } finally {
     engine.free();
+    await Promise.all([...open].map((adapter) => adapter.dispose().catch(() => {})));
   }
 }
 

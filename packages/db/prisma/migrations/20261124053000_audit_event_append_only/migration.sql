@@ -5,8 +5,8 @@
 CREATE FUNCTION "audit_event_reject_change"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'AuditEvent is append-only: % is not allowed', TG_OP
-    USING ERRCODE = 'restrict_violation';
+  -- Default SQLSTATE P0001 (raise_exception): Prisma surfaces the message as is.
+  RAISE EXCEPTION 'AuditEvent is append-only: % is not allowed', TG_OP;
 END;
 $$;
 
