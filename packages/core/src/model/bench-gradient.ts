@@ -3,38 +3,12 @@
  * 6 channels (traditional, digital, social x2, influencer, other), 1 control.
  * Run: pnpm --filter @mixcast/core exec tsx src/model/bench-gradient.ts
  */
-import type { Dataset } from "../data/types.ts";
 import { createModel } from "./model.ts";
 import { buildModelSpec } from "./spec.ts";
-
-export function benchDataset(weeks = 156, seed = 7): Dataset {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const types = ["traditional", "digital", "social", "social", "influencer", "other"] as const;
-  const channels = types.map((type, c) => ({
-    name: `ch${c + 1}`,
-    type,
-    spend: Float64Array.from({ length: weeks }, (_, t) => (rand() < 0.15 && t % 7 !== 3 ? 0 : 1000 * (1 + c) * (0.5 + rand()))),
-  }));
-  const dates = Array.from({ length: weeks }, (_, t) => new Date(Date.UTC(2023, 0, 2 + 7 * t)).toISOString().slice(0, 10));
-  return {
-    dates,
-    kpiName: "revenue",
-    kpi: Float64Array.from({ length: weeks }, (_, t) => 1e5 * (1 + 0.2 * Math.sin(t / 8) + 0.1 * rand())),
-    channels,
-    controls: [{ name: "price", values: Float64Array.from({ length: weeks }, () => 20 + rand()) }],
-    events: [],
-  };
-}
+import { syntheticDataset } from "./synthetic.ts";
 
 function main(): void {
-  const ds = benchDataset();
+  const ds = syntheticDataset({ weeks: 156, events: 0 });
   const spec = buildModelSpec(ds, {
     date: "date",
     kpi: "revenue",
