@@ -272,8 +272,9 @@ describe("extra log-density terms", () => {
     checkGradient(withTerm, theta);
   });
 
-  it("refuses calibration inputs until their terms exist", () => {
+  it("applies calibration inputs from the config (terms in analysis/calibration.ts)", () => {
     const spec = buildModelSpec(ds, { ...base, roiPriors: [{ channel: "ch1", prior: { dist: "logNormal", mu: 0, sigma: 1 } }] });
-    expect(() => createModel(spec)).toThrow(/roiPriors/);
+    const theta = new Float64Array(spec.parameters.length).fill(0.1);
+    expect(createModel(spec).logDensity(theta)).not.toBe(createModel(spec, { terms: [] }).logDensity(theta));
   });
 });
