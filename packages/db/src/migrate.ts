@@ -395,6 +395,9 @@ export async function createMigration(
   mkdirSync(dir, { recursive: true });
   const lockPath = join(dir, "migration_lock.toml");
   if (!existsSync(lockPath)) writeFileSync(lockPath, lockfileContent);
+  // Like `migrate dev`: bring the development database up to date first (the engine computes the
+  // new migration against a database that has the whole history).
+  await migrateDatabase(url, { ...options, migrationsDir: dir });
   const migrationsList = loadMigrationsList(dir);
   const path = options.schemaPath ?? schemaPath;
   const created = await withEngine(url, options, async (engine) => {
