@@ -31,7 +31,7 @@ function main(): void {
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < N; i++) {
-      theta[i % theta.length] += 1e-9; // defeat any caching
+      theta[i % theta.length]! += 1e-9; // defeat any caching
       x += model.logDensityGradient(theta, grad);
     }
     times.push(Number(process.hrtime.bigint() - t0) / 1e3 / N);

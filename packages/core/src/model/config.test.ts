@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ModelConfigError, modelConfigSchema, parseModelConfig } from "./config.ts";
+import { ModelConfigError, type ModelConfigInput, modelConfigSchema, parseModelConfig } from "./config.ts";
 import { buildModelSpec } from "./spec.ts";
 import { syntheticDataset } from "./synthetic.ts";
 
-const ok = {
+const ok: ModelConfigInput = {
   date: "date",
   kpi: "revenue",
   channels: [
