@@ -1,0 +1,362 @@
+/**
+ * Fit orchestration: dataset + config -> ModelSpec -> model -> NUTS (worker threads) or fast mode
+ * (MAP + Laplace) -> FitResult with summaries in original units, diagnostics, holdout metrics and
+ * PSIS-LOO (docs/model.md sections 4-5).
+ */
+import pkg from "../../package.json" with { type: "json" };
+import type { Dataset } from "../data/types.ts";
+import { assessConvergence } from "../diagnostics/assess.ts";
+import { quantiles, summarizeDraws, type DrawSummary } from "../diagnostics/convergence.ts";
+import { psisLoo } from "../diagnostics/psis.ts";
+import { findMap, laplace } from "../inference/fast-mode.ts";
+import { Rng } from "../inference/rng.ts";
+import { sampleChains } from "../inference/sample-chains.ts";
+import type { ChainResult, LogDensityFactoryRef } from "../inference/types.ts";
+import type { ModelConfig, ModelConfigInput } from "../model/config.ts";
+import { createModel, type MmmModel } from "../model/model.ts";
+import { buildModelSpec, type ModelSpec } from "../model/spec.ts";
+import { drawColumn, type Draws } from "./draws-codec.ts";
+import { holdoutMetrics, type HoldoutMetrics } from "./metrics.ts";
+import { type FitProgress, ProgressTracker } from "./progress.ts";
+
+export const ENGINE_VERSION: string = pkg.version;
+
+export type Summary = DrawSummary;
+
+export interface FitOptions {
+  mode: "nuts" | "fast";
+  chains?: number;
+  warmup?: number;
+  draws?: number;
+  seed?: number;
+  /** Worker threads at once (default: available cores). */
+  threads?: number;
+  maxTreeDepth?: number;
+  targetAccept?: number;
+  /** Fast mode: optimizer starts (default 4). */
+  starts?: number;
+  /**
+   * NUTS initial points: "map" (default) runs L-BFGS from one random start per chain and starts
+   * each chain at its own optimum, so warmup begins in the typical set's neighbourhood while
+   * distinct local optima still show up as R-hat > 1; "random" uses uniform(-2, 2).
+   */
+  init?: "map" | "random";
+  onProgress?(p: FitProgress): void;
+  signal?: AbortSignal;
+}
+
+export interface ChannelResult {
+  type: string;
+  /** Spend over the scored (training) weeks, original currency units. */
+  spend: number;
+  roi: Summary;
+  /** Incremental KPI over the scored weeks, original KPI units. */
+  contribution: Summary;
+}
+
+export interface FitDiagnostics {
+  rhatMax: number;
+  essBulkMin: number;
+  essTailMin: number;
+  divergences: number;
+  treedepthHits: number;
+  ebfmiMin: number;
+  converged: boolean;
+  reasons: string[];
+  warnings: string[];
+}
+
+export interface LooSummary {
+  elpd: number;
+  se: number;
+  pLoo: number;
+  looic: number;
+  paretoKMax: number;
+  warnings: string[];
+}
+
+export interface FitResult {
+  engineVersion: string;
+  seed: number;
+  mode: "nuts" | "fast";
+  approximate: boolean;
+  config: ModelConfig;
+  kpiName: string;
+  weeks: number;
+  trainingWeeks: number;
+  settings: { chains: number; warmup: number; draws: number };
+  /** Constrained parameters by label (beta[TV], alpha[TV], ..., sigma), model scale. */
+  parameters: Record<string, Summary>;
+  channels: Record<string, ChannelResult>;
+  diagnostics: FitDiagnostics;
+  holdout: HoldoutMetrics | null;
+  loo: LooSummary | null;
+  timing: { totalSeconds: number; warmupSeconds: number; samplingSeconds: number; summarySeconds: number };
+  /** Constrained draws (model scale), chain-major. */
+  draws: Draws;
+}
+
+/** Spec and a worker-thread factory reference for the model of a dataset and config. */
+export function modelTarget(dataset: Dataset, config: ModelConfigInput | ModelConfig): { spec: ModelSpec; ref: LogDensityFactoryRef } {
+  const spec = buildModelSpec(dataset, config);
+  const ref: LogDensityFactoryRef = {
+    module: new URL("../model/model.ts", import.meta.url).href,
+    exportName: "createModelFromSpec",
+    args: spec,
+  };
+  return { spec, ref };
+}
+
+export async function fitModel(dataset: Dataset, config: ModelConfigInput | ModelConfig, options: FitOptions): Promise<FitResult> {
+  const t0 = performance.now();
+  const seed = options.seed ?? 1;
+  const chains = options.mode === "fast" ? 1 : options.chains ?? 4;
+  const warmup = options.mode === "fast" ? 0 : options.warmup ?? 1000;
+  const drawsPerChain = options.draws ?? 1000;
+  const report = options.onProgress ?? (() => {});
+  report({ phase: "preparing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
+  const { spec, ref } = modelTarget(dataset, config);
+  const model = createModel(spec);
+  const dim = model.dim;
+
+  let thetaByChain: Float64Array[]; // per chain: drawsPerChain x dim, unconstrained
+  let diagnostics: FitDiagnostics;
+  let warmupSeconds = 0;
+  let samplingSeconds = 0;
+  if (options.mode === "nuts") {
+    let inits: Float64Array[] | undefined;
+    if ((options.init ?? "map") === "map") {
+      report({ phase: "optimizing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
+      const map = findMap(model, { seed, starts: chains });
+      inits = Array.from({ length: chains }, (_, c) => {
+        const run = map.runs[c];
+        return run !== undefined && Number.isFinite(run.logp) ? run.theta : map.mode;
+      });
+    }
+    if (options.signal?.aborted) throw abortError();
+    const tracker = new ProgressTracker(chains, warmup + drawsPerChain);
+    const results: ChainResult[] = await sampleChains(
+      ref,
+      {
+        chains,
+        warmup,
+        draws: drawsPerChain,
+        seed,
+        ...(inits !== undefined ? { inits } : {}),
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
+        ...(options.targetAccept !== undefined ? { targetAccept: options.targetAccept } : {}),
+      },
+      {
+        onProgress: (p) => report(tracker.update(p)),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    thetaByChain = results.map((r) => r.samples);
+    warmupSeconds = Math.max(...results.map((r) => r.warmupMs)) / 1000;
+    samplingSeconds = Math.max(...results.map((r) => r.samplingMs)) / 1000;
+    const a = assessConvergence(results, {
+      parameterNames: model.parameters.map((p) => p.label),
+      maxTreeDepth: options.maxTreeDepth ?? 10,
+    });
+    diagnostics = {
+      rhatMax: a.rhatMax,
+      essBulkMin: a.essBulkMin,
+      essTailMin: a.essTailMin,
+      divergences: a.divergences,
+      treedepthHits: a.treedepthHits,
+      ebfmiMin: a.ebfmiMin,
+      converged: a.converged,
+      reasons: a.reasons,
+      warnings: a.warnings,
+    };
+  } else {
+    report({ phase: "optimizing", chain: -1, iteration: 0, percent: 5, etaSeconds: null, divergences: 0 });
+    const tOpt = performance.now();
+    const map = findMap(model, { seed, starts: options.starts ?? 4 });
+    if (options.signal?.aborted) throw abortError();
+    const lap = laplace(model, map.mode, { draws: drawsPerChain, seed });
+    warmupSeconds = (performance.now() - tOpt) / 1000;
+    thetaByChain = [lap.samples];
+    const reasons: string[] = [];
+    if (!map.converged) reasons.push(`the optimizer did not converge (${map.runs.map((r) => r.message).find((m) => m) ?? "no message"}); treat the estimates as rough`);
+    if (lap.regularization > 0) reasons.push(`the Hessian at the mode was not positive definite (regularized by ${lap.regularization.toExponential(2)}); intervals are unreliable`);
+    diagnostics = {
+      rhatMax: Number.NaN,
+      essBulkMin: Number.NaN,
+      essTailMin: Number.NaN,
+      divergences: 0,
+      treedepthHits: 0,
+      ebfmiMin: Number.NaN,
+      converged: reasons.length === 0,
+      reasons,
+      warnings: ["fast mode: MAP + Laplace approximation, not posterior sampling; intervals are approximate"],
+    };
+  }
+  if (options.signal?.aborted) throw abortError();
+  const tSummary = performance.now();
+  report({ phase: "summarizing", chain: -1, iteration: 0, percent: 99, etaSeconds: null, divergences: diagnostics.divergences });
+
+  const derived = deriveQuantities(model, thetaByChain, drawsPerChain, seed);
+  const parameters: Record<string, Summary> = {};
+  model.parameters.forEach((p, j) => {
+    parameters[p.label] = summarizeDraws(drawColumn(derived.draws, j));
+  });
+  if (options.mode === "fast") {
+    // R-hat and ESS of independent Laplace draws are not convergence diagnostics: report them as NaN.
+    for (const s of Object.values(parameters)) {
+      s.rhat = Number.NaN;
+      s.essBulk = Number.NaN;
+      s.essTail = Number.NaN;
+    }
+  }
+  const channels: Record<string, ChannelResult> = {};
+  spec.channels.forEach((ch, c) => {
+    const roi = summarizeDraws(derived.roi[c]!);
+    const contribution = summarizeDraws(derived.contribution[c]!);
+    if (options.mode === "fast") for (const s of [roi, contribution]) Object.assign(s, { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN });
+    channels[ch.name] = { type: ch.type, spend: spec.scaling.spendTotal[c]!, roi, contribution };
+  });
+  const loo = derived.loo;
+  const t1 = performance.now();
+  report({ phase: "done", chain: -1, iteration: 0, percent: 100, etaSeconds: 0, divergences: diagnostics.divergences });
+  return {
+    engineVersion: ENGINE_VERSION,
+    seed,
+    mode: options.mode,
+    approximate: options.mode === "fast",
+    config: spec.config,
+    kpiName: dataset.kpiName,
+    weeks: spec.weeks,
+    trainingWeeks: spec.trainingWeeks,
+    settings: { chains, warmup, draws: drawsPerChain },
+    parameters,
+    channels,
+    diagnostics,
+    holdout: derived.holdout,
+    loo,
+    timing: {
+      totalSeconds: (t1 - t0) / 1000,
+      warmupSeconds,
+      samplingSeconds,
+      summarySeconds: (t1 - tSummary) / 1000,
+    },
+    draws: derived.draws,
+  };
+}
+
+function abortError(): Error {
+  const e = new Error("The fit was aborted");
+  e.name = "AbortError";
+  return e;
+}
+
+interface Derived {
+  draws: Draws;
+  /** per channel, per chain: ROI and contribution draws in original units */
+  roi: Float64Array[][];
+  contribution: Float64Array[][];
+  holdout: HoldoutMetrics | null;
+  loo: LooSummary | null;
+}
+
+/**
+ * For every draw: constrained parameters, contribution and ROI per channel over the training
+ * weeks (contribution = kpiMean * sum_t beta_c sat_c,t; ROI = contribution / spend), the holdout
+ * prediction (posterior mean and a posterior predictive draw) and the pointwise log-likelihood.
+ */
+function deriveQuantities(model: MmmModel, thetaByChain: Float64Array[], perChain: number, seed: number): Derived {
+  const spec = model.spec;
+  const dim = model.dim;
+  const nChains = thetaByChain.length;
+  const C = spec.channels.length;
+  const T = spec.trainingWeeks;
+  const H = spec.weeks - T;
+  const kpiMean = spec.scaling.kpiMean;
+  const total = nChains * perChain;
+  const values = new Float64Array(total * dim);
+  const roi = Array.from({ length: C }, () => Array.from({ length: nChains }, () => new Float64Array(perChain)));
+  const contribution = Array.from({ length: C }, () => Array.from({ length: nChains }, () => new Float64Array(perChain)));
+  const predMean = new Float64Array(H);
+  const predictive = Array.from({ length: H }, () => new Float64Array(total));
+  const logLik = new Float64Array(total * T);
+  const rowLik = new Float64Array(T);
+  const rng = new Rng(seed, 7919);
+  const studentNu = spec.likelihood.kind === "studentT" ? spec.likelihood.nu : 0;
+  const theta = new Float64Array(dim);
+  for (let c = 0; c < nChains; c += 1) {
+    const samples = thetaByChain[c]!;
+    for (let i = 0; i < perChain; i += 1) {
+      const s = c * perChain + i;
+      theta.set(samples.subarray(i * dim, (i + 1) * dim));
+      const v = model.constrain(theta);
+      values.set(v, s * dim);
+      const f = model.forward(v);
+      for (let k = 0; k < C; k += 1) {
+        const ch = f.channel[k]!;
+        let sum = 0;
+        for (let t = 0; t < T; t += 1) sum += ch[t]!;
+        contribution[k]![c]![i] = kpiMean * sum;
+        roi[k]![c]![i] = (kpiMean * sum) / spec.scaling.spendTotal[k]!;
+      }
+      const sigma = v[spec.sigma]!;
+      for (let h = 0; h < H; h += 1) {
+        const mu = f.mu[T + h]!;
+        predMean[h] = predMean[h]! + (kpiMean * mu) / total;
+        const eps = studentNu > 0 ? studentT(rng, studentNu) : rng.normal();
+        predictive[h]![s] = kpiMean * (mu + sigma * eps);
+      }
+      model.pointwiseLogLik(v, rowLik);
+      logLik.set(rowLik, s * T);
+    }
+  }
+  let holdout: HoldoutMetrics | null = null;
+  if (H > 0) {
+    const actual = Array.from({ length: H }, (_, h) => spec.y[T + h]! * kpiMean);
+    const lower = new Float64Array(H);
+    const upper = new Float64Array(H);
+    for (let h = 0; h < H; h += 1) {
+      const [lo, hi] = quantiles(predictive[h]!, [0.05, 0.95]) as [number, number];
+      lower[h] = lo;
+      upper[h] = hi;
+    }
+    holdout = holdoutMetrics(actual, predMean, lower, upper);
+  }
+  let loo: LooSummary | null = null;
+  if (total >= 100) {
+    const r = psisLoo(logLik, total, T);
+    let kMax = Number.NEGATIVE_INFINITY;
+    for (const k of r.paretoK) kMax = Math.max(kMax, k);
+    loo = { elpd: r.elpd, se: r.se, pLoo: r.pLoo, looic: r.looic, paretoKMax: kMax, warnings: r.warnings };
+  }
+  return {
+    draws: { names: model.parameters.map((p) => p.label), chains: nChains, perChain, values },
+    roi,
+    contribution,
+    holdout,
+    loo,
+  };
+}
+
+/** Student-t draw: Z / sqrt(V / nu), V ~ chi-square(nu) = 2 Gamma(nu / 2). */
+function studentT(rng: Rng, nu: number): number {
+  return rng.normal() / Math.sqrt((2 * gammaDraw(rng, nu / 2)) / nu);
+}
+
+/** Marsaglia-Tsang gamma(shape, 1) draw. */
+function gammaDraw(rng: Rng, shape: number): number {
+  if (shape < 1) return gammaDraw(rng, shape + 1) * rng.uniform() ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = rng.normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.uniform();
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
