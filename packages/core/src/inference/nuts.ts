@@ -281,7 +281,10 @@ export class NutsKernel {
     );
   }
 
-  /** One NUTS transition from `current`; on return `current` holds the new draw. */
+  private readonly stats: TransitionStats = { treeDepth: 0, nLeapfrog: 0, divergent: false, acceptStat: 0, energy: 0 };
+
+  /** One NUTS transition from `current`; on return `current` holds the new draw. The returned
+   *  stats object is reused by the next call. */
   transition(): TransitionStats {
     const cur = this.current;
     this.sampleMomentum(cur);
@@ -343,13 +346,13 @@ export class NutsKernel {
         criterion(this.pSharpBckFwd, this.pSharpFwdFwd, this.rhoFwd, this.pBckFwd);
       if (!persist) break;
     }
-    return {
-      treeDepth: depth,
-      nLeapfrog: this.nLeapfrog,
-      divergent: this.divergent,
-      acceptStat: this.nLeapfrog > 0 ? this.sumMetroProb / this.nLeapfrog : 0,
-      energy: this.hamiltonian(cur),
-    };
+    const stats = this.stats;
+    stats.treeDepth = depth;
+    stats.nLeapfrog = this.nLeapfrog;
+    stats.divergent = this.divergent;
+    stats.acceptStat = this.nLeapfrog > 0 ? this.sumMetroProb / this.nLeapfrog : 0;
+    stats.energy = this.hamiltonian(cur);
+    return stats;
   }
 }
 
@@ -422,10 +425,12 @@ export function sampleChain(
     if (hooks.signal?.aborted) throw abortError();
   };
 
+  // As in Stan's services: mu = log(10 * initial step size 1) is set before the step-size
+  // heuristic runs; it is reset to log(10 * eps) after every metric update.
   kernel.stepSize = 1;
-  kernel.initStepSize();
   const dual = new DualAveraging(targetAccept);
   dual.setMu(Math.log(10 * kernel.stepSize));
+  kernel.initStepSize();
   const windows = new WindowedVarianceAdaptation(dim, warmup);
   for (let it = 0; it < warmup; it++) {
     checkAbort();

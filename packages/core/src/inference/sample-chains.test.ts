@@ -1,3 +1,7 @@
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { standardNormalTarget } from "./gaussian-target.ts";
 import { sampleChain } from "./nuts.ts";
@@ -76,5 +80,15 @@ describe("sampleChains (worker threads)", () => {
     await expect(
       sampleChains({ module: targetModule, exportName: "noSuchFactory", args: {} }, { chains: 1, warmup: 10, draws: 10, seed: 1 }),
     ).rejects.toThrow(/no function export "noSuchFactory"/);
+  }, 20_000);
+
+  it("works from a parent process run by `tsx script.ts` and matches in-process draws", async () => {
+    const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
+    const script = fileURLToPath(new URL("./tsx-smoke.ts", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [tsxCli, script], { timeout: 15_000 });
+    const fromTsx = JSON.parse(stdout.trim()) as number[][];
+    const target = standardNormalTarget({ dim: 3 });
+    const opts = { chains: 2, warmup: 100, draws: 100, seed: 9 };
+    expect(fromTsx).toEqual([0, 1].map((c) => Array.from(sampleChain(target, opts, c).samples.slice(0, 6))));
   }, 20_000);
 });

@@ -1,6 +1,8 @@
 /** Runs NUTS chains in worker threads (one per chain, bounded concurrency). Chain c always uses
  *  the random stream (seed, c), so results are bit-identical to sequential sampleChain calls. */
 import { availableParallelism } from "node:os";
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ChainWorkerData, ChainWorkerMessage } from "./chain-worker.ts";
 import { abortError } from "./nuts.ts";
@@ -47,7 +49,8 @@ export function sampleChains(
 
     const launch = (chain: number): void => {
       const data: ChainWorkerData = {
-        ref,
+        // Accept an absolute file path as well as a file URL.
+        ref: isAbsolute(ref.module) ? { ...ref, module: pathToFileURL(ref.module).href } : ref,
         opts,
         chain,
         progressIntervalMs: hooks.progressIntervalMs ?? 100,
