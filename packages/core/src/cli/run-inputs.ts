@@ -1,0 +1,88 @@
+/**
+ * What `mixcast optimize` and `mixcast compare` need from a finished fit: the model (dataset +
+ * config) and the constrained posterior draws. Sources, in order:
+ *   --result result.json   the fit's JSON (serializeFitResult); its `config` is used, and if it
+ *                          embeds `csv` (the dataset's CSV text) and/or `drawsBase64` (encodeDraws
+ *                          output, base64) those are used too
+ *   --config model.json    model config (overrides result.config)
+ *   --data data.csv        dataset CSV (overrides result.csv)
+ *   --draws draws.bin      draws file written by encodeDraws (default: <result>.draws.bin or
+ *                          draws.bin next to result.json when present)
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseDatasetCsv } from "../data/parse.ts";
+import { decodeDraws } from "../fit/draws-codec.ts";
+import { createModel, type MmmModel } from "../model/model.ts";
+import { buildModelSpec } from "../model/spec.ts";
+import { parseModelConfig } from "../model/config.ts";
+import type { PosteriorDraws } from "../analysis/model-adapter.ts";
+
+export interface RunInputPaths {
+  result?: string;
+  config?: string;
+  data?: string;
+  draws?: string;
+}
+
+export class CliInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliInputError";
+  }
+}
+
+function readJson(path: string, what: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new CliInputError(`${what} not found: ${path}`);
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (e) {
+    throw new CliInputError(`${what} ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function loadRunInputs(paths: RunInputPaths): { model: MmmModel; draws: PosteriorDraws } {
+  const result = paths.result ? readJson(paths.result, "result file") : {};
+  const configRaw = paths.config ? readJson(paths.config, "config file") : result.config;
+  if (configRaw === undefined) throw new CliInputError("no model config: pass --config model.json or a --result whose JSON has `config`");
+  const config = parseModelConfig(configRaw);
+  let csv: string | undefined;
+  if (paths.data) {
+    if (!existsSync(paths.data)) throw new CliInputError(`data file not found: ${paths.data}`);
+    csv = readFileSync(paths.data, "utf8");
+  } else if (typeof result.csv === "string") csv = result.csv;
+  if (csv === undefined) throw new CliInputError("no dataset: pass --data data.csv (or a --result that embeds `csv`)");
+  const parsed = parseDatasetCsv(csv, config);
+  if (!parsed.ok) {
+    throw new CliInputError(`dataset is invalid: ${parsed.errors.slice(0, 5).map((e) => `${e.row !== undefined ? `row ${e.row}: ` : ""}${e.column ? `${e.column}: ` : ""}${e.message}`).join("; ")}`);
+  }
+  const model = createModel(buildModelSpec(parsed.dataset, config));
+
+  let bytes: Uint8Array | undefined;
+  let drawsPath = paths.draws;
+  if (!drawsPath && paths.result) {
+    for (const candidate of [`${paths.result.replace(/\.json$/, "")}.draws.bin`, join(dirname(paths.result), "draws.bin")]) {
+      if (existsSync(candidate)) {
+        drawsPath = candidate;
+        break;
+      }
+    }
+  }
+  if (drawsPath) {
+    if (!existsSync(drawsPath)) throw new CliInputError(`draws file not found: ${drawsPath}`);
+    bytes = new Uint8Array(readFileSync(drawsPath));
+  } else if (typeof result.drawsBase64 === "string") bytes = new Uint8Array(Buffer.from(result.drawsBase64, "base64"));
+  if (!bytes) throw new CliInputError("no posterior draws: pass --draws draws.bin (or a --result with `drawsBase64` or a draws.bin beside it)");
+  const d = decodeDraws(bytes);
+  // columns by name, in the model's parameter order
+  const labels = model.parameters.map((p) => p.label);
+  const col = labels.map((l) => d.names.indexOf(l));
+  const missing = labels.filter((_, j) => (col[j] as number) < 0);
+  if (missing.length > 0) throw new CliInputError(`draws do not match the model: missing ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`);
+  const n = d.chains * d.perChain;
+  const dim = labels.length;
+  const src = d.names.length;
+  const values = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) values[i * dim + j] = d.values[i * src + (col[j] as number)] as number;
+  return { model, draws: { values, draws: n, dim } };
+}
