@@ -94,8 +94,11 @@ export function assessConvergence(
   }
   if (badRhat.length > 0) {
     const list = badRhat.slice(0, 5).map(name).join(", ") + (badRhat.length > 5 ? ", ..." : "");
+    const what = Number.isNaN(rhatMax)
+      ? "R-hat could not be computed (constant or non-finite draws)"
+      : `R-hat ${fmt(rhatMax)} > ${th.rhatMax}`;
     reasons.push(
-      `R-hat ${fmt(rhatMax)} > ${th.rhatMax} (${badRhat.length} of ${dim} parameters, e.g. ${list}): chains disagree; run longer or reparameterize`,
+      `${what} (${badRhat.length} of ${dim} parameters, e.g. ${list}): chains disagree; run longer or reparameterize`,
     );
   }
   const essMin = th.essPerChainMin * nChains;

@@ -157,5 +157,10 @@ describe("assessConvergence", () => {
     const b = assessConvergence(slow);
     expect(b.converged).toBe(false);
     expect(b.reasons.join("\n")).toMatch(/bulk ESS \d+ < 400/);
+    // Chains stuck at their inits (constant draws) cannot be certified.
+    const stuck = Array.from({ length: 4 }, (_, c) => fakeChain(c, [new Float64Array(1000).fill(0.5)]));
+    const st = assessConvergence(stuck);
+    expect(st.converged).toBe(false);
+    expect(st.reasons[0]).toMatch(/R-hat could not be computed/);
   });
 });

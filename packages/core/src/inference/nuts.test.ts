@@ -183,4 +183,25 @@ describe("NUTS", () => {
     // Without warmup the first draw stays near the far-away init.
     expect(r.samples[0]!).toBeGreaterThan(30);
   });
+
+  it("respects the maximum tree depth and the doubling structure of trajectories", () => {
+    const rho = 0.999;
+    const det = 1 - rho * rho;
+    const target = gaussianTarget({
+      mean: new Float64Array(2),
+      precision: new Float64Array([1 / det, -rho / det, -rho / det, 1 / det]),
+    });
+    const r = sampleChain(target, { chains: 1, warmup: 300, draws: 300, seed: 4, maxTreeDepth: 4 }, 0);
+    let hits = 0;
+    for (let i = 0; i < r.draws; i++) {
+      const d = r.treeDepth[i]!;
+      expect(d).toBeLessThanOrEqual(4);
+      if (d === 4) hits++;
+      // A tree of depth d holds 2^d - 1 leapfrog steps, plus part of a rejected last subtree.
+      expect(r.nLeapfrog[i]!).toBeGreaterThanOrEqual(2 ** d - 1);
+      expect(r.nLeapfrog[i]!).toBeLessThanOrEqual(2 ** (d + 1) - 1);
+    }
+    // The long, narrow ridge needs far more than 15 steps per trajectory.
+    expect(hits).toBeGreaterThan(r.draws / 2);
+  });
 });
