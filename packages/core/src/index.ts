@@ -15,3 +15,4 @@ export * from "./fit/metrics.ts";
 export * from "./fit/progress.ts";
 export * from "./fit/fit-model.ts";
 export * from "./fit/serialize.ts";
+export * from "./analysis/index.ts";

@@ -1,0 +1,31 @@
+/** Public API of the analysis module (docs/model.md sections 5-6). */
+export { analyzeRun } from "./analyze.ts";
+export type { AnalyzeOptions, ChannelAnalysis, ComponentKind, ResponseCurve, RunAnalysis, WeeklyBand } from "./analyze.ts";
+export { InfeasibleBoundsError, optimizeBudget } from "./optimizer.ts";
+export type { BudgetPlan, ChannelAllocation, ChannelBound, OptimizeOptions, RiskObjective } from "./optimizer.ts";
+export { drawRow, horizonResponse, recentWeeklySpend } from "./model-adapter.ts";
+export type { PosteriorDraws } from "./model-adapter.ts";
+export type { HorizonResponse } from "./horizon-response.ts";
+export {
+  compareScenarios,
+  contentTypes,
+  effectivenessAssumptionSchema,
+  evaluateScenario,
+  scenarioSchema,
+  scenarioSetSchema,
+} from "./scenario.ts";
+export type {
+  ContentType,
+  EffectivenessAssumption,
+  EvaluateOptions,
+  Scenario,
+  ScenarioChannelResult,
+  ScenarioComparison,
+  ScenarioEvaluation,
+  ScenarioInput,
+  ScenarioPairComparison,
+  ScenarioResult,
+} from "./scenario.ts";
+export { calibrationTermsFor, liftTestTerm, roiPriorTerm } from "./calibration.ts";
+export { probabilityGreater, summarize as summarizeInterval } from "./stats.ts";
+export type { Interval } from "./stats.ts";
