@@ -1,6 +1,7 @@
 // The slice of @mixcast/core the worker calls, as an injectable object: tests of the queue
 // machinery can pass a stub, production uses `coreEngine()` (the real engine).
 import type { ColumnMapping, Dataset } from "@mixcast/core";
+import { fitInThread } from "./fit-thread.ts";
 
 export interface IntervalSummary {
   mean: number;
@@ -61,22 +62,56 @@ export interface Engine {
   analyzeRun?(input: { dataset: Dataset; config: unknown; fit: EngineFitResult }): unknown;
 }
 
-/** Loads the real engine from @mixcast/core; throws naming any export that is missing. */
-export async function coreEngine(): Promise<Engine> {
-  const core = (await import("@mixcast/core")) as Record<string, unknown>;
+async function importOptional(specifier: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(specifier)) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Loads the real engine from @mixcast/core; throws naming any export that is missing. By default
+ * fitModel runs in a worker thread of its own (fit-thread.ts); `threaded: false` calls it here.
+ */
+export async function coreEngine(options: { threaded?: boolean } = {}): Promise<Engine> {
+  // The package index first; the module files of the agreed layout (fit/, analysis/, model/)
+  // for anything the index does not re-export.
+  const modules = await Promise.all([
+    import("@mixcast/core") as Promise<Record<string, unknown>>,
+    importOptional("@mixcast/core/fit/fit-model"),
+    importOptional("@mixcast/core/fit/serialize"),
+    importOptional("@mixcast/core/fit/draws-codec"),
+    importOptional("@mixcast/core/analysis/analyze"),
+    importOptional("@mixcast/core/model/spec"),
+    importOptional("@mixcast/core/model/model"),
+  ]);
+  const find = (name: string): unknown => modules.find((m) => typeof m[name] === "function")?.[name];
   const required = ["parseModelConfig", "parseDatasetCsv", "fitModel", "serializeFitResult", "encodeDraws"];
-  const missing = required.filter((name) => typeof core[name] !== "function");
+  const missing = required.filter((name) => find(name) === undefined);
   if (missing.length > 0) throw new Error(`@mixcast/core does not export ${missing.join(", ")}`);
+  const encodeDraws = find("encodeDraws") as (draws: NonNullable<EngineFitResult["draws"]>) => Uint8Array;
+  const analyzeRun = find("analyzeRun") as ((model: unknown, draws: { values: Float64Array; draws: number; dim: number }) => unknown) | undefined;
+  const buildModelSpec = find("buildModelSpec") as ((dataset: Dataset, config: unknown) => unknown) | undefined;
+  const createModel = find("createModel") as ((spec: unknown) => unknown) | undefined;
   return {
-    parseModelConfig: core.parseModelConfig as Engine["parseModelConfig"],
-    parseDatasetCsv: core.parseDatasetCsv as Engine["parseDatasetCsv"],
-    fitModel: core.fitModel as Engine["fitModel"],
-    serializeFitResult: core.serializeFitResult as Engine["serializeFitResult"],
+    parseModelConfig: find("parseModelConfig") as Engine["parseModelConfig"],
+    parseDatasetCsv: find("parseDatasetCsv") as Engine["parseDatasetCsv"],
+    fitModel: options.threaded === false ? (find("fitModel") as Engine["fitModel"]) : fitInThread,
+    serializeFitResult: find("serializeFitResult") as Engine["serializeFitResult"],
     encodeDraws: (fit) => {
       if (!fit.draws) throw new Error("the fit result has no draws");
-      return (core.encodeDraws as (draws: NonNullable<EngineFitResult["draws"]>) => Uint8Array)(fit.draws);
+      return encodeDraws(fit.draws);
     },
-    analyzeRun: typeof core.analyzeRun === "function" ? (core.analyzeRun as Engine["analyzeRun"]) : undefined,
+    analyzeRun:
+      analyzeRun && buildModelSpec && createModel
+        ? ({ dataset, config, fit }) => {
+            if (!fit.draws) return null;
+            const model = createModel(buildModelSpec(dataset, config));
+            const { values, chains, perChain, names } = fit.draws;
+            return analyzeRun(model, { values, draws: chains * perChain, dim: names.length });
+          }
+        : undefined,
   };
 }
 

@@ -1,23 +1,30 @@
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { enqueueFitRun } from "@mixcast/db/jobs";
+import { parseDatasetCsv, parseModelConfig } from "@mixcast/core";
+import { decodeDraws } from "@mixcast/core/fit/draws-codec";
+import { fitModel } from "@mixcast/core/fit/fit-model";
+import { serializeFitResult } from "@mixcast/core/fit/serialize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decompressDraws } from "./artifact.ts";
+import { coreEngine, type Engine } from "./engine.ts";
 import { createRun, seedModel, waitFor, type ModelFixture } from "./testing/fixtures.ts";
-import { stubEngine } from "./testing/stub-engine.ts";
 import { testWorkerEnv } from "./testing/worker-env.ts";
 import { startWorker, type WorkerHandle } from "./worker.ts";
 
 let db: TestDatabase;
 let worker: WorkerHandle;
 let fx: ModelFixture;
+let engine: Engine;
+const SAMPLER = { FIT_CHAINS: "2", FIT_WARMUP: "40", FIT_DRAWS: "40" };
 const progressWrites: { runId: string; durationMs: number; percent: number }[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
   fx = await seedModel(db.prisma);
+  engine = await coreEngine();
   worker = await startWorker({
-    env: testWorkerEnv(db.url),
-    engine: stubEngine({ fitMs: 1500 }),
+    env: testWorkerEnv(db.url, SAMPLER),
+    engine,
     timers: false,
     log: () => undefined,
     onProgressWrite: (w) => progressWrites.push({ runId: w.runId, durationMs: w.durationMs, percent: w.progress.percent }),
@@ -36,34 +43,54 @@ const finished = (runId: string) =>
   }, 30_000, `run ${runId} to finish`);
 
 describe("fit job", () => {
-  it("runs a queued run to succeeded and stores summary, draws and audit", async () => {
-    const runId = await createRun(db.prisma, fx, { seed: 5 });
-    expect(await enqueueFitRun(runId, { boss: worker.boss })).toBeTruthy();
-    // Idempotent while the job is live.
-    expect(await enqueueFitRun(runId, { boss: worker.boss })).toBeNull();
-    const run = await finished(runId);
-    expect(run.status).toBe("succeeded");
-    expect(run.attempt).toBe(1);
-    expect(run.converged).toBe(true);
-    expect(run.engineVersion).toBe("stub-1");
-    expect(run.percent).toBe(100);
-    expect(run.workerId).toBe(worker.workerId);
-    const summary = run.summary as { seed: number; timings: { fitSeconds: number }; channels: Record<string, { roi: { mean: number } }> };
-    expect(summary.seed).toBe(5);
-    expect(summary.timings.fitSeconds).toBeGreaterThan(1);
-    expect(Object.keys(summary.channels)).toHaveLength(2);
-    const artifact = await db.prisma.runArtifact.findUniqueOrThrow({ where: { runId_kind: { runId, kind: "draws" } } });
-    const raw = decompressDraws(artifact.bytes!);
-    expect(raw.byteLength).toBe(4 * 4 * 500 * 2); // chains * draws * names, Float32
-    expect(artifact.sizeBytes).toBe(artifact.bytes!.byteLength);
-    // Progress was written while running, throttled (fit 1.5 s, interval 200 ms).
-    const writes = progressWrites.filter((w) => w.runId === runId);
-    expect(writes.length).toBeGreaterThanOrEqual(4);
-    expect(writes.length).toBeLessThanOrEqual(10);
-    expect(writes.some((w) => w.percent > 0 && w.percent < 100)).toBe(true);
-    const audit = await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["run.started", "run.succeeded"]);
-  });
+  for (const mode of ["fast", "full"] as const) {
+    it(`stores the same results as a direct fitModel call with the same seed (${mode})`, async () => {
+      const seed = mode === "fast" ? 5 : 11;
+      const runId = await createRun(db.prisma, fx, { seed, mode });
+      expect(await enqueueFitRun(runId, { boss: worker.boss })).toBeTruthy();
+      // Idempotent while the job is live.
+      expect(await enqueueFitRun(runId, { boss: worker.boss })).toBeNull();
+      const run = await finished(runId);
+      expect(run.status).toBe("succeeded");
+      expect(run.attempt).toBe(1);
+      expect(run.percent).toBe(100);
+      expect(run.workerId).toBe(worker.workerId);
+
+      // The same fit, directly, in this process (one thread: draws do not depend on threading).
+      const config = parseModelConfig(fx.config);
+      const parsed = parseDatasetCsv(fx.csv, config, { holdoutWeeks: config.holdoutWeeks });
+      if (!parsed.ok) throw new Error("fixture does not parse");
+      const direct = await fitModel(parsed.dataset, config, {
+        mode: mode === "fast" ? "fast" : "nuts", chains: 2, warmup: 40, draws: 40, seed, threads: 1,
+      });
+      const expected = serializeFitResult(direct);
+      const summary = run.summary as unknown as typeof expected & { timings: { fitSeconds: number } };
+      expect(summary.seed).toBe(seed);
+      expect(summary.channels).toEqual(JSON.parse(JSON.stringify(expected.channels)));
+      expect(summary.parameters).toEqual(JSON.parse(JSON.stringify(expected.parameters)));
+      expect(run.diagnostics).toEqual(JSON.parse(JSON.stringify(expected.diagnostics)));
+      expect(run.converged).toBe(direct.diagnostics.converged);
+      expect(run.engineVersion).toBe(direct.engineVersion);
+      expect(summary.timings.fitSeconds).toBeGreaterThan(0);
+
+      const artifact = await db.prisma.runArtifact.findUniqueOrThrow({ where: { runId_kind: { runId, kind: "draws" } } });
+      expect(artifact.encoding).toBe("mixcast-draws-f32+deflate");
+      const stored = decodeDraws(decompressDraws(artifact.bytes!));
+      expect(stored.names).toEqual(direct.draws.names);
+      expect(stored.chains * stored.perChain).toBe(direct.draws.chains * direct.draws.perChain);
+      expect(Array.from(stored.values)).toEqual(Array.from(Float32Array.from(direct.draws.values)));
+      expect(artifact.bytes!.byteLength).toBeLessThan(stored.values.length * 4 + 1024);
+      const analysis = await db.prisma.runArtifact.findUnique({ where: { runId_kind: { runId, kind: "analysis" } } });
+      expect(Object.keys((analysis?.analysis ?? {}) as object).length).toBeGreaterThan(0);
+
+      // Progress was written while running, throttled to the interval (200 ms here).
+      const writes = progressWrites.filter((w) => w.runId === runId);
+      expect(writes.length).toBeGreaterThanOrEqual(1);
+      expect(writes.length).toBeLessThanOrEqual(Math.ceil((summary.timings.fitSeconds * 1000) / 200) + 2);
+      const audit = await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } });
+      expect(audit.map((a) => a.action)).toEqual(["run.started", "run.succeeded"]);
+    });
+  }
 
   it("fails a run with a bad dataset with the parser's message, once", async () => {
     const bad = fx.csv.replace(/\n([^,\n]+),([^,\n]+),/, "\n$1,not-a-number,");
@@ -86,14 +113,14 @@ describe("fit job", () => {
 
   it("cancels a running fit within seconds", async () => {
     const slow = await startWorker({
-      env: testWorkerEnv(db.url, { WORKER_ID: "slow" }),
-      engine: stubEngine({ fitMs: 20_000 }),
+      env: testWorkerEnv(db.url, { WORKER_ID: "slow", FIT_CHAINS: "2", FIT_WARMUP: "5000", FIT_DRAWS: "5000" }),
+      engine,
       timers: false,
       log: () => undefined,
     });
     await worker.stop(); // only the slow worker consumes now
     try {
-      const runId = await createRun(db.prisma, fx);
+      const runId = await createRun(db.prisma, fx, { mode: "full" });
       await enqueueFitRun(runId, { boss: slow.boss });
       await waitFor(async () => {
         const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
