@@ -127,10 +127,18 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     if (j !== P) throw new Error(`baseline design has ${j} columns, spec says ${P}`);
   }
 
-  const makeStage = (st: ModelSpec["channels"][number]["stages"][number], x: Float64Array, len: number): StageRuntime => {
+  const makeStage = (
+    st: ModelSpec["channels"][number]["stages"][number],
+    x: Float64Array,
+    len: number,
+    cachedFeature?: Float64Array,
+  ): StageRuntime => {
     const t = getTransform(st.kind);
-    const feature = new Float64Array(t.feature ? len : 0);
-    if (t.feature) t.feature(x, len, st.constants, feature);
+    let feature = cachedFeature;
+    if (feature === undefined) {
+      feature = new Float64Array(t.feature ? len : 0);
+      if (t.feature) t.feature(x, len, st.constants, feature);
+    }
     return {
       t,
       pIdx: Int32Array.from(st.params),
@@ -466,9 +474,12 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
       let input = x;
       let adstock = x;
       const o = new Float64Array(W);
-      for (const stSpec of chSpec.stages) {
-        if (fo.viralOff && stSpec.stage === "viralEcho") continue;
-        const st = makeStage(stSpec, x, W);
+      const hot = channels[c]!;
+      chSpec.stages.forEach((stSpec, s) => {
+        if (fo.viralOff && stSpec.stage === "viralEcho") return;
+        // the data's own features are precomputed over all N rows; reuse them when the spend is the data's
+        const cached = override === undefined && W <= N ? hot.stages[s]!.ctx.feature : undefined;
+        const st = makeStage(stSpec, x, W, cached);
         for (let k = 0; k < st.pIdx.length; k++) st.p[k] = v[st.pIdx[k]!]!;
         if (stSpec.stage === "saturation") res.exposure.push(input);
         st.t.forward(input, W, st.p, st.out, st.ctx);
@@ -477,7 +488,7 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
           for (let t = 0; t < W; t++) o[t] = st.out[t]! - input[t]!;
         }
         input = st.out;
-      }
+      });
       res.adstock.push(adstock);
       res.viralEcho.push(o);
       res.saturation.push(input);
