@@ -42,6 +42,27 @@ export const procedureAccess = {
 
   "audit.list": "viewer",
   "audit.export": "viewer",
+
+  // Run insights, run comparison, optimizer, campaigns and scenarios: viewers read,
+  // analysts and up create and edit.
+  "insight.get": "viewer",
+  "comparison.runs": "viewer",
+  "optimizer.context": "viewer",
+  "optimizer.run": "analyst",
+  "campaign.list": "viewer",
+  "campaign.get": "viewer",
+  "campaign.create": "analyst",
+  "campaign.update": "analyst",
+  "campaign.delete": "analyst",
+  "scenario.list": "viewer",
+  "scenario.get": "viewer",
+  "scenario.evaluate": "viewer",
+  "scenario.compare": "viewer",
+  "scenario.generatePlan": "analyst",
+  "scenario.create": "analyst",
+  "scenario.update": "analyst",
+  "scenario.duplicate": "analyst",
+  "scenario.delete": "analyst",
 } as const satisfies Record<string, AccessRule>;
 
 export type ProcedurePath = keyof typeof procedureAccess;

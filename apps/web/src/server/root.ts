@@ -1,9 +1,14 @@
 import { auditRouter } from "./routers/audit.ts";
+import { campaignRouter } from "./routers/campaign.ts";
+import { comparisonRouter } from "./routers/comparison.ts";
 import { datasetRouter } from "./routers/dataset.ts";
+import { insightRouter } from "./routers/insight.ts";
 import { invitationRouter } from "./routers/invitation.ts";
 import { memberRouter } from "./routers/member.ts";
 import { modelRouter } from "./routers/model.ts";
+import { optimizerRouter } from "./routers/optimizer.ts";
 import { runRouter } from "./routers/run.ts";
+import { scenarioRouter } from "./routers/scenario.ts";
 import { scheduleRouter } from "./routers/schedule.ts";
 import { workspaceRouter } from "./routers/workspace.ts";
 import { createCallerFactory, router } from "./trpc.ts";
@@ -17,6 +22,12 @@ export const appRouter = router({
   schedule: scheduleRouter,
   run: runRouter,
   audit: auditRouter,
+  // run insights, optimizer, campaigns and scenarios (web part 2)
+  insight: insightRouter,
+  comparison: comparisonRouter,
+  optimizer: optimizerRouter,
+  campaign: campaignRouter,
+  scenario: scenarioRouter,
 });
 
 export type AppRouter = typeof appRouter;

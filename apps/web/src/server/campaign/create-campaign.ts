@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { PrismaClient } from "@mixcast/db";
+import type { Actor } from "../actor.ts";
+import { writeAudit } from "../audit/write-audit.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { campaignFieldsSchema, checkFlight, toDate } from "./campaign-schema.ts";
+
+export const createCampaignInput = campaignFieldsSchema;
+
+export async function createCampaign(db: PrismaClient, actor: Actor, input: z.infer<typeof createCampaignInput>) {
+  const flight = checkFlight(input);
+  if (flight) throw badRequest(flight);
+  return db.$transaction(async (tx) => {
+    if (input.modelId && !(await tx.model.findFirst({ where: { id: input.modelId, workspaceId: actor.workspaceId }, select: { id: true } }))) throw notFound("That model");
+    if (await tx.campaign.findFirst({ where: { workspaceId: actor.workspaceId, name: input.name }, select: { id: true } })) {
+      throw badRequest(`A campaign called "${input.name}" already exists. Pick another name.`);
+    }
+    const campaign = await tx.campaign.create({
+      data: {
+        workspaceId: actor.workspaceId, name: input.name, description: input.description ?? null, startsOn: toDate(input.startsOn), endsOn: toDate(input.endsOn),
+        budget: input.budget ?? null, modelId: input.modelId ?? null, createdById: actor.userId,
+      },
+    });
+    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "campaign.create", targetType: "campaign", targetId: campaign.id, details: { name: input.name } });
+    return campaign;
+  });
+}

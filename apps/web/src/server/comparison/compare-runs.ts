@@ -1,0 +1,73 @@
+// Two fitted runs of one model side by side (e.g. a "traditional" config with the same
+// transforms everywhere vs the social-aware default): holdout metrics, PSIS-LOO, ROI per channel
+// and what changed in the config.
+import { z } from "zod";
+import type { PrismaExecutor } from "@mixcast/db";
+import type { Actor } from "../actor.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { roiOfSummary, type IntervalLike } from "../insight/get-run-insights.ts";
+
+export const compareRunsInput = z.object({ runA: z.string().min(1), runB: z.string().min(1) });
+
+export interface ConfigChange {
+  path: string;
+  a: unknown;
+  b: unknown;
+}
+
+/** Leaf-level differences between two JSON values; arrays of objects with a `column` are matched by column. */
+export function configDiff(a: unknown, b: unknown, path = ""): ConfigChange[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const keyed = (v: unknown): v is { column: string }[] => Array.isArray(v) && v.every((x) => isObj(x) && typeof x.column === "string");
+  if (keyed(a) && keyed(b)) {
+    const cols = [...new Set([...a.map((x) => x.column), ...b.map((x) => x.column)])];
+    return cols.flatMap((c) => configDiff(a.find((x) => x.column === c), b.find((x) => x.column === c), `${path}[${c}]`));
+  }
+  if (isObj(a) && isObj(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => configDiff(a[k], b[k], path ? `${path}.${k}` : k));
+  }
+  return [{ path: path || "(root)", a: a ?? null, b: b ?? null }];
+}
+
+type Summary = { holdout?: { weeks: number; mape: number; r2: number; nrmse: number; coverage90: number } | null; loo?: { elpd: number; se: number; paretoKMax?: number | null; warnings?: string[] } | null };
+
+export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.infer<typeof compareRunsInput>) {
+  if (input.runA === input.runB) throw badRequest("Pick two different runs.");
+  const runs = await db.run.findMany({
+    where: { id: { in: [input.runA, input.runB] }, workspaceId: actor.workspaceId },
+    select: {
+      id: true, modelId: true, status: true, mode: true, trigger: true, finishedAt: true, summary: true, converged: true,
+      model: { select: { name: true } },
+      configVersion: { select: { version: true, config: true, note: true } },
+      datasetVersion: { select: { version: true } },
+    },
+  });
+  const a = runs.find((r) => r.id === input.runA);
+  const b = runs.find((r) => r.id === input.runB);
+  if (!a || !b) throw notFound("One of those runs");
+  if (a.modelId !== b.modelId) throw badRequest("Compare two runs of the same model.");
+  for (const r of [a, b]) if (r.status !== "succeeded") throw badRequest("Both runs need to have finished successfully.");
+  const side = (r: typeof a) => {
+    const s = (r.summary ?? {}) as Summary;
+    return {
+      id: r.id, mode: r.mode, trigger: r.trigger, finishedAt: r.finishedAt, converged: r.converged,
+      configVersion: r.configVersion.version, configNote: r.configVersion.note, datasetVersion: r.datasetVersion.version,
+      holdout: s.holdout ?? null, loo: s.loo ?? null, roi: roiOfSummary(r.summary),
+    };
+  };
+  const A = side(a);
+  const B = side(b);
+  const channels = [...new Set([...Object.keys(A.roi), ...Object.keys(B.roi)])];
+  const roi = channels.map((channel) => ({ channel, a: (A.roi[channel] ?? null) as IntervalLike | null, b: (B.roi[channel] ?? null) as IntervalLike | null }));
+  const elpdDiff = A.loo && B.loo ? { value: A.loo.elpd - B.loo.elpd, /* conservative: the runs' SEs combined as if independent */ se: Math.hypot(A.loo.se, B.loo.se) } : null;
+  return {
+    modelName: a.model.name,
+    a: A,
+    b: B,
+    roi,
+    elpdDiff,
+    configChanges: configDiff(a.configVersion.config, b.configVersion.config),
+  };
+}

@@ -1,0 +1,159 @@
+// Everything the run insights page draws, in one response: core's RunAnalysis (decomposition,
+// fit with bands, ROI / marginal ROI, response curves, adstock, social shares, synergies), weekly
+// spend, posterior parameter summaries with diagnostics, and how ROI moved against the previous
+// succeeded run of the same model (the refresh view).
+//
+// The analysis is computed from the stored draws once per run and kept as a RunArtifact: the
+// worker's "analysis" artifact when it holds a RunAnalysis (version 1), otherwise this module
+// computes one with packages/core and stores it as kind "insights".
+import { analyzeRun, type RunAnalysis } from "@mixcast/core/analysis/analyze";
+import type { Prisma, PrismaClient } from "@mixcast/db";
+import type { Actor } from "../actor.ts";
+import { notFound } from "../errors.ts";
+import { loadRunPosterior } from "./run-posterior.ts";
+
+/** Per-draw work of the analysis uses this many evenly thinned draws (parameter summaries use all). */
+export const INSIGHT_DRAWS = 200;
+
+export interface IntervalLike {
+  mean: number;
+  q05: number;
+  q95: number;
+}
+
+export interface ParameterRow {
+  label: string;
+  mean: number;
+  sd: number | null;
+  q05: number;
+  q50: number | null;
+  q95: number;
+  rhat: number | null;
+  essBulk: number | null;
+  essTail: number | null;
+}
+
+export interface RoiMove {
+  channel: string;
+  previous: IntervalLike;
+  current: IntervalLike;
+  delta: number;
+  relativeDelta: number | null;
+  /** The new mean lies outside the previous run's 90% interval. */
+  flagged: boolean;
+}
+
+export interface RunInsights {
+  run: { id: string; modelId: string; modelName: string; status: string; mode: string; trigger: string; finishedAt: Date | null; configVersion: number; datasetVersion: number };
+  kpiName: string;
+  analysis: RunAnalysis;
+  spend: { dates: string[]; channels: { name: string; type: string; weekly: number[] }[] };
+  parameters: ParameterRow[];
+  diagnostics: Record<string, unknown> | null;
+  holdout: { weeks: number; mape: number; r2: number; nrmse: number; coverage90: number } | null;
+  loo: { elpd: number; se: number; pLoo?: number; looic?: number; paretoKMax?: number | null; warnings?: string[] } | null;
+  refresh: { previousRunId: string; previousFinishedAt: Date | null; channels: RoiMove[] } | null;
+  source: "worker" | "web";
+}
+
+const inflight = new Map<string, Promise<RunAnalysis>>();
+
+function isRunAnalysis(v: unknown): v is RunAnalysis {
+  return typeof v === "object" && v !== null && (v as { version?: unknown }).version === 1 && Array.isArray((v as { channels?: unknown }).channels);
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** Reads ROI summaries per channel out of a stored run summary. */
+export function roiOfSummary(summary: unknown): Record<string, IntervalLike> {
+  const out: Record<string, IntervalLike> = {};
+  const channels = (summary as { channels?: Record<string, { roi?: Partial<IntervalLike> }> } | null)?.channels;
+  if (!channels || typeof channels !== "object") return out;
+  for (const [name, ch] of Object.entries(channels)) {
+    const r = ch?.roi;
+    const mean = num(r?.mean);
+    const q05 = num(r?.q05);
+    const q95 = num(r?.q95);
+    if (mean !== null && q05 !== null && q95 !== null) out[name] = { mean, q05, q95 };
+  }
+  return out;
+}
+
+/** How each channel's ROI moved from `previous` to `current` (channels in both). */
+export function roiMoves(current: Record<string, IntervalLike>, previous: Record<string, IntervalLike>): RoiMove[] {
+  return Object.entries(current).flatMap(([channel, cur]) => {
+    const prev = previous[channel];
+    if (!prev) return [];
+    const delta = cur.mean - prev.mean;
+    return [{ channel, previous: prev, current: cur, delta, relativeDelta: prev.mean === 0 ? null : delta / Math.abs(prev.mean), flagged: cur.mean < prev.q05 || cur.mean > prev.q95 }];
+  });
+}
+
+export async function runAnalysisFor(db: PrismaClient, actor: Actor, runId: string): Promise<{ analysis: RunAnalysis; source: "worker" | "web" }> {
+  const stored = await db.runArtifact.findMany({ where: { runId, workspaceId: actor.workspaceId, kind: { in: ["analysis", "insights"] } }, select: { kind: true, analysis: true } });
+  const worker = stored.find((a) => a.kind === "analysis")?.analysis;
+  if (isRunAnalysis(worker)) return { analysis: worker, source: "worker" };
+  const mine = stored.find((a) => a.kind === "insights")?.analysis;
+  if (isRunAnalysis(mine)) return { analysis: mine, source: "web" };
+  let pending = inflight.get(runId);
+  if (!pending) {
+    pending = (async () => {
+      const posterior = await loadRunPosterior(db, actor, runId);
+      const analysis = analyzeRun(posterior.model, posterior.draws, { maxDraws: INSIGHT_DRAWS, seed: 1 });
+      await db.runArtifact.upsert({
+        where: { runId_kind: { runId, kind: "insights" } },
+        create: { workspaceId: actor.workspaceId, runId, kind: "insights", analysis: analysis as unknown as Prisma.InputJsonValue, encoding: "json", sizeBytes: 0 },
+        update: { analysis: analysis as unknown as Prisma.InputJsonValue },
+      });
+      return analysis;
+    })().finally(() => inflight.delete(runId));
+    inflight.set(runId, pending);
+  }
+  return { analysis: await pending, source: "web" };
+}
+
+export async function getRunInsights(db: PrismaClient, actor: Actor, runId: string): Promise<RunInsights> {
+  const run = await db.run.findFirst({
+    where: { id: runId, workspaceId: actor.workspaceId },
+    select: {
+      id: true, modelId: true, status: true, mode: true, trigger: true, finishedAt: true, summary: true, diagnostics: true,
+      model: { select: { name: true } },
+      configVersion: { select: { version: true, config: true } },
+      datasetVersion: { select: { version: true } },
+    },
+  });
+  if (!run) throw notFound("That run");
+  const [{ analysis, source }, posterior] = await Promise.all([runAnalysisFor(db, actor, runId), loadRunPosterior(db, actor, runId)]);
+  const summary = (run.summary ?? {}) as { parameters?: Record<string, Record<string, unknown>>; holdout?: RunInsights["holdout"]; loo?: RunInsights["loo"] };
+  const parameters: ParameterRow[] = Object.entries(summary.parameters ?? {}).flatMap(([label, s]) => {
+    const mean = num(s.mean);
+    const q05 = num(s.q05);
+    const q95 = num(s.q95);
+    if (mean === null || q05 === null || q95 === null) return [];
+    return [{ label, mean, q05, q95, sd: num(s.sd), q50: num(s.q50), rhat: num(s.rhat), essBulk: num(s.essBulk), essTail: num(s.essTail) }];
+  });
+
+  const previous = run.finishedAt
+    ? await db.run.findFirst({
+        where: { modelId: run.modelId, workspaceId: actor.workspaceId, status: "succeeded", id: { not: run.id }, finishedAt: { lt: run.finishedAt } },
+        orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+        select: { id: true, finishedAt: true, summary: true },
+      })
+    : null;
+  const spec = posterior.model.spec;
+  return {
+    run: {
+      id: run.id, modelId: run.modelId, modelName: run.model.name, status: run.status, mode: run.mode, trigger: run.trigger, finishedAt: run.finishedAt,
+      configVersion: run.configVersion.version, datasetVersion: run.datasetVersion.version,
+    },
+    kpiName: posterior.config.kpi,
+    analysis,
+    spend: { dates: spec.dates, channels: spec.channels.map((c) => ({ name: c.name, type: c.type, weekly: Array.from(c.spend, (v) => Math.round(v * 100) / 100) })) },
+    parameters,
+    diagnostics: (run.diagnostics ?? null) as Record<string, unknown> | null,
+    holdout: summary.holdout ?? null,
+    loo: summary.loo ?? null,
+    refresh: previous ? { previousRunId: previous.id, previousFinishedAt: previous.finishedAt, channels: roiMoves(roiOfSummary(run.summary), roiOfSummary(previous.summary)) } : null,
+    source,
+  };
+}

@@ -1,0 +1,122 @@
+// Run insights, run comparison and the optimizer through the real tRPC caller on real PostgreSQL,
+// with a run fitted (fast mode) on simulated data and stored as the worker stores it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
+import { createCaller } from "../root.ts";
+import type { Context } from "../trpc.ts";
+import { addMember, createUser } from "../testing/fixtures.ts";
+import { seedFittedRun } from "./seed-fitted-run.ts";
+
+let db: TestDatabase;
+let workspaceId: string;
+let analyst: Context;
+let viewer: Context;
+let runA: string;
+let runB: string;
+let channels: string[];
+
+const ctx = (user: { id: string; email: string; name: string }): Context => ({ prisma: db.prisma, user, enqueueFitRun: async () => null, baseUrl: "http://mixcast.test" });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const owner = await createUser(db.prisma, "Olivia Owner");
+  const v = await createUser(db.prisma, "Victor Viewer");
+  analyst = ctx(owner);
+  viewer = ctx(v);
+  const ws = await createCaller(analyst).workspace.create({ name: "Insights Co" });
+  workspaceId = ws.id;
+  await addMember(db.prisma, workspaceId, v.id, "viewer");
+  const first = await seedFittedRun(db.prisma, { workspaceId, userId: owner.id, weeks: 60, channels: 3, seed: 5, finishedAt: new Date(Date.now() - 86_400_000) });
+  // second run of the same model with a "traditional" config: Hill everywhere, no social stages
+  const second = await seedFittedRun(db.prisma, {
+    workspaceId, userId: owner.id, weeks: 60, channels: 3, seed: 5, modelId: first.modelId,
+    configPatch: { channels: first.channels.map((c, i) => ({ column: c, type: i === 0 ? "traditional" : "digital" })) },
+  });
+  runA = first.runId;
+  runB = second.runId;
+  channels = first.channels;
+}, 120_000);
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe("insight.get", () => {
+  it("returns the analysis of the stored draws: components add up to the fitted mean, ROI per channel with ordered intervals", async () => {
+    const res = await createCaller(viewer).insight.get({ workspaceId, runId: runB });
+    const a = res.analysis;
+    expect(a.version).toBe(1);
+    expect(res.source).toBe("web");
+    expect(a.dates).toHaveLength(60);
+    expect(a.channels.map((c) => c.name)).toEqual(channels);
+    for (let t = 0; t < a.dates.length; t += 7) {
+      const sum = a.decomposition.weekly.reduce((s, c) => s + (c.mean[t] as number), 0);
+      expect(Math.abs(sum - (a.fit.fitted.mean[t] as number)) / Math.abs(a.fit.fitted.mean[t] as number)).toBeLessThan(1e-4);
+    }
+    for (const c of a.channels) {
+      expect(c.roi.q05).toBeLessThanOrEqual(c.roi.mean);
+      expect(c.roi.mean).toBeLessThanOrEqual(c.roi.q95);
+    }
+    expect(a.fit.holdout.filter(Boolean)).toHaveLength(a.holdoutWeeks);
+    expect(res.spend.channels).toHaveLength(3);
+    expect(res.parameters.length).toBeGreaterThan(5);
+    // refresh view: the earlier run of the same model is the previous one
+    expect(res.refresh?.previousRunId).toBe(runA);
+    expect(res.refresh?.channels.map((c) => c.channel).sort()).toEqual([...channels].sort());
+    // the computed analysis is stored once and served from the artifact afterwards
+    const stored = await db.prisma.runArtifact.findMany({ where: { runId: runB, kind: "insights" } });
+    expect(stored).toHaveLength(1);
+    const again = await createCaller(viewer).insight.get({ workspaceId, runId: runB });
+    expect(again.analysis.channels[0]!.roi).toEqual(a.channels[0]!.roi);
+  });
+
+  it("a run that did not succeed has no insights", async () => {
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runA } });
+    const queued = await db.prisma.run.create({ data: { workspaceId, modelId: run.modelId, datasetVersionId: run.datasetVersionId, configVersionId: run.configVersionId, seed: 1 } });
+    await expect(createCaller(viewer).insight.get({ workspaceId, runId: queued.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("comparison.runs", () => {
+  it("lists holdout, LOO, ROI side by side and the config changes", async () => {
+    const res = await createCaller(viewer).comparison.runs({ workspaceId, runA, runB });
+    expect(res.roi.map((r) => r.channel).sort()).toEqual([...channels].sort());
+    expect(res.a.holdout?.weeks).toBe(13);
+    expect(res.elpdDiff?.value).toBeCloseTo((res.a.loo?.elpd ?? 0) - (res.b.loo?.elpd ?? 0), 6);
+    // the patched channel types show up as config changes, keyed by column
+    const paths = res.configChanges.map((c) => c.path);
+    expect(paths.some((p) => p.startsWith("channels[") && p.endsWith("].type"))).toBe(true);
+    await expect(createCaller(viewer).comparison.runs({ workspaceId, runA, runB: runA })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("optimizer", () => {
+  it("spends the budget exactly, honours a lock and bounds, and is audited", async () => {
+    const context = await createCaller(viewer).optimizer.context({ workspaceId, runId: runB });
+    expect(context.channels).toHaveLength(3);
+    const budget = context.suggestedBudget;
+    const locked = context.channels[0]!;
+    const capped = context.channels[1]!.name;
+    const res = await createCaller(analyst).optimizer.run({
+      workspaceId, runId: runB, weeks: 13, budget,
+      bounds: { [locked.name]: { locked: true }, [capped]: { max: budget * 0.1 } },
+      objective: { kind: "mean" },
+    });
+    const total = res.allocation.reduce((s, a) => s + a.total, 0);
+    expect(Math.abs(total - budget) / budget).toBeLessThan(1e-9);
+    const lockedAlloc = res.allocation.find((a) => a.channel === locked.name)!;
+    expect(lockedAlloc.atBound).toBe("locked");
+    expect(lockedAlloc.total).toBeCloseTo(lockedAlloc.currentTotal, 6);
+    expect(res.allocation.find((a) => a.channel === capped)!.total).toBeLessThanOrEqual(budget * 0.1 + 1e-6);
+    expect(res.uplift.kpi.q05).toBeLessThanOrEqual(res.uplift.kpi.q95);
+    const audit = await db.prisma.auditEvent.findMany({ where: { workspaceId, action: "optimizer.run" } });
+    expect(audit).toHaveLength(1);
+  });
+
+  it("viewers may not run it, and infeasible bounds are a clear error", async () => {
+    await expect(createCaller(viewer).optimizer.run({ workspaceId, runId: runB, weeks: 4, budget: 1000 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      createCaller(analyst).optimizer.run({ workspaceId, runId: runB, weeks: 4, budget: 1000, bounds: Object.fromEntries(channels.map((c) => [c, { min: 1000 }])) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});

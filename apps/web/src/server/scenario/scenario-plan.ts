@@ -1,0 +1,49 @@
+// The spend plan stored in Scenario.plan, and its translation to core's Scenario. Weekly spend per
+// channel (currency) over `weeks` plan weeks that start right after the data; content-type and
+// audience multipliers are the user's labelled assumptions (core's effectivenessAssumptionSchema).
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { effectivenessAssumptionSchema, type ScenarioInput } from "@mixcast/core/analysis/scenario";
+
+export const MAX_PLAN_WEEKS = 104;
+
+export const planOriginSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("manual") }),
+  z.object({ kind: z.literal("optimizer"), budget: z.number(), objective: z.string() }),
+  z.object({ kind: z.literal("lastQuarter"), k: z.number() }),
+  z.object({ kind: z.literal("duplicate"), of: z.string() }),
+]);
+
+export const scenarioPlanSchema = z
+  .object({
+    weeks: z.number().int().min(1, "A plan has at least one week.").max(MAX_PLAN_WEEKS, `A plan has at most ${MAX_PLAN_WEEKS} weeks.`),
+    spend: z.record(z.string().min(1), z.array(z.number().min(0, "Spend cannot be negative.").finite())),
+    assumptions: z.array(effectivenessAssumptionSchema).default([]),
+    origin: planOriginSchema.default({ kind: "manual" }),
+  })
+  .superRefine((p, ctx) => {
+    for (const [channel, weekly] of Object.entries(p.spend)) {
+      if (weekly.length !== p.weeks) ctx.addIssue({ code: "custom", path: ["spend", channel], message: `"${channel}" has ${weekly.length} weekly amounts; the plan has ${p.weeks} weeks.` });
+    }
+    p.assumptions.forEach((a, i) => {
+      if (a.weeks && a.weeks[1] > p.weeks) ctx.addIssue({ code: "custom", path: ["assumptions", i, "weeks"], message: `Assumption "${a.label}" runs past the plan's ${p.weeks} weeks.` });
+    });
+  });
+export type ScenarioPlan = z.output<typeof scenarioPlanSchema>;
+export type ScenarioPlanInput = z.input<typeof scenarioPlanSchema>;
+
+export function toCoreScenario(name: string, plan: ScenarioPlan): ScenarioInput {
+  return { name, weeks: plan.weeks, spend: plan.spend, otherChannels: "zero", assumptions: plan.assumptions };
+}
+
+export function totalSpend(plan: ScenarioPlan): number {
+  let s = 0;
+  for (const weekly of Object.values(plan.spend)) for (const v of weekly) s += v;
+  return s;
+}
+
+/** Checksum of what an evaluation depends on (plan + evaluation settings), for the result cache. */
+export function planChecksum(plan: ScenarioPlan, settings: Record<string, unknown>): string {
+  const canonical = JSON.stringify({ weeks: plan.weeks, spend: Object.fromEntries(Object.entries(plan.spend).sort(([a], [b]) => a.localeCompare(b))), assumptions: plan.assumptions, settings });
+  return createHash("sha256").update(canonical).digest("hex");
+}
