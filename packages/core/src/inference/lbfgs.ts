@@ -163,6 +163,8 @@ export function lbfgsMinimize(fg: Objective, x0: Float64Array, opts: MinimizeOpt
   const sHist = Array.from({ length: m }, () => new Float64Array(n));
   const yHist = Array.from({ length: m }, () => new Float64Array(n));
   const rhoHist = new Float64Array(m);
+  let sNew = new Float64Array(n);
+  let yNew = new Float64Array(n);
   const alpha = new Float64Array(m);
   let count = 0;
   let head = 0;
@@ -217,14 +219,15 @@ export function lbfgsMinimize(fg: Objective, x0: Float64Array, opts: MinimizeOpt
       break;
     }
     const fNew = ls.fBest;
-    const s = sHist[head]!;
-    const y = yHist[head]!;
     for (let i = 0; i < n; i++) {
-      s[i] = ls.xBest[i]! - x[i]!;
-      y[i] = ls.gBest[i]! - g[i]!;
+      sNew[i] = ls.xBest[i]! - x[i]!;
+      yNew[i] = ls.gBest[i]! - g[i]!;
     }
-    const sy = dot(s, y);
-    if (sy > 1e-12 * dot(y, y)) {
+    const sy = dot(sNew, yNew);
+    // Keep the pair only when it has positive curvature (keeps H positive definite).
+    if (sy > 1e-12 * dot(yNew, yNew)) {
+      [sHist[head], sNew] = [sNew, sHist[head]!];
+      [yHist[head], yNew] = [yNew, yHist[head]!];
       rhoHist[head] = 1 / sy;
       head = (head + 1) % m;
       count = Math.min(count + 1, m);
