@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres, type EmbeddedPostgresServer } from "./embedded.ts";
+import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgresServer } from "./embedded.ts";
 import { testDatabaseUrl } from "./env.ts";
 import { migrateDatabase } from "./migrate.ts";
 
@@ -59,7 +59,8 @@ export async function startTestServer(): Promise<RunningTestServer> {
     // As root, PostgreSQL runs as `postgres`, which must traverse the parent (mkdtemp makes 0700).
     const parent = mkdtempSync(join(tmpdir(), "mixcast-test-pg-"));
     chmodSync(parent, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: join(parent, "data"), ephemeral: true, fast: true });
+    // Any free port: 54329 is left to the zero-setup server of `pnpm start`.
+    embedded = await startEmbeddedPostgres({ dataDir: join(parent, "data"), port: await findFreePort(), ephemeral: true, fast: true });
     adminUrl = embedded.url;
   }
   const template = uniqueName("mixcast_template");
