@@ -301,11 +301,12 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     let gs = 0;
     for (let t = 0; t < n; t++) {
       const r = y[t]! - mu[t]!;
-      const q = ns2 + r * r;
-      sumLog += Math.log(q / ns2);
+      const r2 = r * r;
+      const q = ns2 + r2;
+      sumLog += Math.log1p(r2 / ns2);
       if (grad) {
         gMu[t] = ((nu + 1) * r) / q;
-        gs += (r * r) / q;
+        gs += r2 / q;
       }
     }
     if (grad) gValues[sigmaIdx] = gValues[sigmaIdx]! + (-n + (nu + 1) * gs) / sigma;

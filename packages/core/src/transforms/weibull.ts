@@ -19,7 +19,11 @@ function weibullWeights(shape: number, scale: number, lags: number, ws: Float64A
     const q = Math.exp(shape * lr); // (l/lambda)^k
     const w = Math.exp(-q);
     ws[l] = w;
-    if (withGrad) {
+    if (withGrad && w === 0) {
+      // far in the tail (q = Infinity): the weight and its derivatives are 0
+      ws[lags + l] = 0;
+      ws[2 * lags + l] = 0;
+    } else if (withGrad) {
       ws[lags + l] = -w * q * lr; // dw/dk
       ws[2 * lags + l] = (w * q * shape) / scale; // dw/dlambda
     }
