@@ -1,0 +1,145 @@
+// `pnpm test`: the whole suite.
+//   1. vitest over every package (database tests on an embedded PostgreSQL, or TEST_DATABASE_URL).
+//   2. When apps/web/playwright.config.ts exists: the web end-to-end tests in headless Chromium
+//      (/usr/bin/chromium; installed with apt-get when missing and running as root) against a
+//      production build, on a fresh migrated and seeded database.
+// Arguments are passed to vitest (e.g. `pnpm test packages/db`); with arguments the e2e step is
+// skipped unless --e2e is given. --no-e2e skips it always.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { register } from "tsx/esm/api";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const argv = process.argv.slice(2);
+const forceE2e = argv.includes("--e2e");
+const noE2e = argv.includes("--no-e2e");
+const vitestArgs = argv.filter((a) => a !== "--e2e" && a !== "--no-e2e");
+const log = (message) => console.log(`\n[test] ${message}`);
+const loud = (message) => console.log(`\n${"!".repeat(78)}\n[test] ${message}\n${"!".repeat(78)}\n`);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
+
+function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env, ...options });
+    const forward = (signal) => child.kill(signal);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolve(signal ? 1 : (code ?? 1));
+    });
+  });
+}
+
+const bin = (name, dir = root) => join(dir, "node_modules", ".bin", name);
+
+// ---------------------------------------------------------------------------------------------
+// 1. vitest
+
+log(`vitest run ${vitestArgs.join(" ")}`);
+const vitestCode = await run(bin("vitest"), ["run", ...vitestArgs], { cwd: root });
+if (vitestCode !== 0) {
+  console.error(`\n[test] vitest failed (exit ${vitestCode})`);
+  process.exit(vitestCode);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. End-to-end
+
+const webDir = join(root, "apps", "web");
+const playwrightConfig = join(webDir, "playwright.config.ts");
+if (noE2e || (vitestArgs.length > 0 && !forceE2e)) process.exit(0);
+if (!existsSync(playwrightConfig)) {
+  loud("apps/web/playwright.config.ts does not exist: NO END-TO-END TESTS RAN");
+  process.exit(0);
+}
+
+const chromium = "/usr/bin/chromium";
+if (!existsSync(chromium)) {
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (isRoot && existsSync("/usr/bin/apt-get")) {
+    log("Installing Chromium for the end-to-end tests (apt-get install -y chromium)...");
+    const aptEnv = { ...env, DEBIAN_FRONTEND: "noninteractive" };
+    let result = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { stdio: "inherit", env: aptEnv });
+    if (result.status !== 0) {
+      spawnSync("apt-get", ["update"], { stdio: "inherit", env: aptEnv });
+      result = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { stdio: "inherit", env: aptEnv });
+    }
+  }
+  if (!existsSync(chromium)) {
+    loud(
+      "Chromium is not installed at /usr/bin/chromium and could not be installed (needs root and apt-get).\n" +
+        "[test] THE END-TO-END TESTS WERE SKIPPED. Install it with `sudo apt-get install -y chromium`.",
+    );
+    process.exit(process.env.MIXCAST_REQUIRE_E2E === "1" ? 1 : 0);
+  }
+}
+
+register();
+const { startTestServer, adminQuery, databaseUrl, quoteIdent, uniqueName } = await import("../packages/db/src/testing-server.ts");
+const { createPrismaClient } = await import("../packages/db/src/client.ts");
+const { seedDemo } = await import("../packages/db/src/seed.ts");
+const { findFreePort } = await import("../packages/db/src/embedded.ts");
+
+log("Preparing a migrated and seeded database for the end-to-end tests...");
+const server = await startTestServer();
+const database = uniqueName("mixcast_e2e");
+await adminQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.template)}`);
+const url = databaseUrl(server.adminUrl, database);
+const prisma = createPrismaClient(url, { maxConnections: 2 });
+await seedDemo(prisma);
+await prisma.$disconnect();
+
+const port = await findFreePort(3100);
+const baseUrl = `http://127.0.0.1:${port}`;
+Object.assign(env, {
+  DATABASE_URL: url,
+  BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
+  BETTER_AUTH_URL: baseUrl,
+  PORT: String(port),
+  E2E_BASE_URL: baseUrl,
+  PLAYWRIGHT_BASE_URL: baseUrl,
+  CHROMIUM_PATH: chromium,
+});
+
+let code = 1;
+let webServer;
+try {
+  log("next build (apps/web)");
+  code = await run(bin("next", webDir), ["build"], { cwd: webDir });
+  if (code === 0) {
+    // The Playwright config may start the server itself (webServer); otherwise start it here.
+    if (!/webServer\s*:/.test(readFileSync(playwrightConfig, "utf8"))) {
+      webServer = spawn(bin("next", webDir), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+        cwd: webDir,
+        env: { ...env, NODE_ENV: "production" },
+        stdio: "inherit",
+      });
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const up = await fetch(baseUrl).then(
+          () => true,
+          () => false,
+        );
+        if (up) break;
+        await new Promise((done) => setTimeout(done, 500));
+      }
+    }
+    log(`playwright test (base URL ${baseUrl})`);
+    code = await run(bin("playwright", webDir), ["test"], { cwd: webDir });
+  }
+} finally {
+  if (webServer && webServer.exitCode === null) {
+    const exited = new Promise((done) => webServer.once("exit", done));
+    webServer.kill("SIGTERM");
+    await exited;
+  }
+  await adminQuery(server.adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => {});
+  await server.stop();
+}
+if (code !== 0) console.error(`\n[test] end-to-end tests failed (exit ${code})`);
+process.exit(code);
