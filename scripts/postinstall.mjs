@@ -1,8 +1,17 @@
-// Generates the Prisma client after install. Generation needs no native engine, but Prisma's
-// CLI insists on one being configured; any existing file satisfies it (docs/operations.md).
+// Generates the Prisma client (packages/db/src/generated, not checked in) after install.
+// Generation needs no native engine, but Prisma's CLI insists on one being configured; any
+// existing file satisfies it (docs/operations.md). Runs prisma directly, so it does not matter
+// whether `pnpm` itself is on PATH (e.g. when installed through npx).
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { execSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
-if (existsSync(new URL("../packages/db/prisma/schema.prisma", import.meta.url))) {
-  execSync("pnpm --filter @mixcast/db generate", { stdio: "inherit" });
+const dbDir = fileURLToPath(new URL("../packages/db/", import.meta.url));
+const prisma = `${dbDir}node_modules/.bin/prisma`;
+if (existsSync(`${dbDir}prisma/schema.prisma`) && existsSync(prisma)) {
+  execFileSync(prisma, ["generate"], {
+    cwd: dbDir,
+    stdio: "inherit",
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? "/bin/false", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  });
 }
