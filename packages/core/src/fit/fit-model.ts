@@ -120,6 +120,9 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
   const dim = model.dim;
 
   let thetaByChain: Float64Array[]; // per chain: drawsPerChain x dim, unconstrained
+  // Fast mode predicts the holdout at the MAP: the mean of a Laplace approximation pushed through
+  // exp/logit transforms is dominated by its tails and is not a posterior mean.
+  let pointTheta: Float64Array | undefined;
   let diagnostics: FitDiagnostics;
   let warmupSeconds = 0;
   let samplingSeconds = 0;
@@ -178,6 +181,7 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
     const lap = laplace(model, map.mode, { draws: drawsPerChain, seed });
     warmupSeconds = (performance.now() - tOpt) / 1000;
     thetaByChain = [lap.samples];
+    pointTheta = map.mode;
     const reasons: string[] = [];
     if (!map.converged) reasons.push(`the optimizer did not converge (${map.runs.map((r) => r.message).find((m) => m) ?? "no message"}); treat the estimates as rough`);
     if (lap.regularization > 0) reasons.push(`the Hessian at the mode was not positive definite (regularized by ${lap.regularization.toExponential(2)}); intervals are unreliable`);
@@ -197,7 +201,7 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
   const tSummary = performance.now();
   report({ phase: "summarizing", chain: -1, iteration: 0, percent: 99, etaSeconds: null, divergences: diagnostics.divergences });
 
-  const derived = deriveQuantities(model, thetaByChain, drawsPerChain, seed);
+  const derived = deriveQuantities(model, thetaByChain, drawsPerChain, seed, pointTheta);
   const parameters: Record<string, Summary> = {};
   model.parameters.forEach((p, j) => {
     parameters[p.label] = summarizeDraws(drawColumn(derived.draws, j));
@@ -263,9 +267,10 @@ interface Derived {
 /**
  * For every draw: constrained parameters, contribution and ROI per channel over the training
  * weeks (contribution = kpiMean * sum_t beta_c sat_c,t; ROI = contribution / spend), the holdout
- * prediction (posterior mean and a posterior predictive draw) and the pointwise log-likelihood.
+ * prediction (posterior mean, or the prediction at pointTheta when given, and a posterior
+ * predictive draw) and the pointwise log-likelihood.
  */
-function deriveQuantities(model: MmmModel, thetaByChain: Float64Array[], perChain: number, seed: number): Derived {
+function deriveQuantities(model: MmmModel, thetaByChain: Float64Array[], perChain: number, seed: number, pointTheta?: Float64Array): Derived {
   const spec = model.spec;
   const dim = model.dim;
   const nChains = thetaByChain.length;
@@ -312,6 +317,10 @@ function deriveQuantities(model: MmmModel, thetaByChain: Float64Array[], perChai
   }
   let holdout: HoldoutMetrics | null = null;
   if (H > 0) {
+    if (pointTheta !== undefined) {
+      const mu = model.forward(model.constrain(pointTheta)).mu;
+      for (let h = 0; h < H; h += 1) predMean[h] = kpiMean * mu[T + h]!;
+    }
     const actual = Array.from({ length: H }, (_, h) => spec.y[T + h]! * kpiMean);
     const lower = new Float64Array(H);
     const upper = new Float64Array(H);

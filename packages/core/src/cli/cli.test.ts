@@ -1,0 +1,124 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CliError, parseArgs } from "./args.ts";
+import { runCli } from "./main.ts";
+import { formatProgress, ProgressBar } from "./progress-bar.ts";
+
+const repoRoot = resolve(import.meta.dirname, "../../../..");
+
+function mixcast(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync("pnpm", ["-s", "--dir", repoRoot, "mixcast", ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("parseArgs", () => {
+  const specs = [
+    { name: "weeks", kind: "integer", min: 8, description: "" },
+    { name: "out", kind: "string", required: true, description: "" },
+    { name: "fast", kind: "boolean", description: "" },
+  ] as const;
+  it("reads values, = forms and flags", () => {
+    expect(parseArgs(["--weeks", "52", "--out=x.csv", "--fast"], [...specs])).toEqual({ weeks: 52, out: "x.csv", fast: true });
+  });
+  it.each([
+    [["--weeks", "5", "--out", "a"], "--weeks must be at least 8 (got 5)"],
+    [["--weeks", "1.5", "--out", "a"], '--weeks must be a whole number (got "1.5")'],
+    [["--weeks", "abc", "--out", "a"], '--weeks must be a number (got "abc")'],
+    [["--out"], "--out needs a value (string)"],
+    [["--weeks", "10"], "missing --out"],
+    [["--out", "a", "--nope"], "unknown option --nope (known: --weeks, --out, --fast)"],
+    [["out"], 'unexpected argument "out" (options start with --)'],
+  ])("rejects %j", (argv, message) => {
+    expect(() => parseArgs(argv, [...specs])).toThrow(new CliError(message));
+  });
+});
+
+describe("progress bar", () => {
+  it("formats and throttles non-TTY output", () => {
+    const p = { phase: "warmup", chain: 1, iteration: 250, percent: 31.25, etaSeconds: 83, divergences: 2 } as const;
+    expect(formatProgress(p)).toBe("[########................]  31% warmup chain 2 it 250 divergences 2 ETA 1m23s");
+    let now = 0;
+    const lines: string[] = [];
+    const bar = new ProgressBar({ write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream, 3000, () => now);
+    bar.update(p);
+    now = 1000;
+    bar.update(p);
+    now = 3500;
+    bar.update(p);
+    bar.update({ ...p, phase: "done", percent: 100, etaSeconds: 0 });
+    expect(lines).toHaveLength(3);
+    expect(lines.every((l) => l.endsWith("\n"))).toBe(true);
+  });
+});
+
+describe("mixcast CLI end to end", () => {
+  it("simulates, fits in fast mode, and rejects bad input with one line and exit code 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
+    const sim = mixcast(["simulate", "--weeks", "80", "--seed", "7", "--out", "data.csv", "--truth", "truth.json", "--channels", "3", "--config-out", "model.json"], dir);
+    expect(sim.status, sim.stderr).toBe(0);
+    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as { channels: Record<string, { roi: number }> };
+    expect(Object.keys(truth.channels)).toEqual(["TV", "Search", "Instagram"]);
+    expect(readFileSync(join(dir, "data.csv"), "utf8").split("\n")[0]).toBe("date,revenue,TV,Search,Instagram,price,holiday");
+
+    const fit = mixcast(["fit", "--data", "data.csv", "--config", "model.json", "--out", "result.json", "--fast", "--seed", "3", "--draws-out", "draws.bin"], dir);
+    expect(fit.status, fit.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(["parameters", "channels", "diagnostics", "holdout", "timing", "engineVersion", "seed"]));
+    const channels = result.channels as Record<string, { roi: { q05: number; q95: number }; contribution: unknown }>;
+    expect(Object.keys(channels)).toEqual(["TV", "Search", "Instagram"]);
+    expect(channels.TV!.contribution).toBeDefined();
+    expect(Object.keys(result.diagnostics as object)).toEqual(expect.arrayContaining(["rhatMax", "essBulkMin", "divergences", "converged", "reasons"]));
+    expect((result.timing as { totalSeconds: number }).totalSeconds).toBeGreaterThan(0);
+    expect(result.seed).toBe(3);
+    expect(result.approximate).toBe(true);
+    expect(readFileSync(join(dir, "draws.bin")).subarray(0, 4).toString("latin1")).toBe("MXD1");
+
+    const lines = readFileSync(join(dir, "data.csv"), "utf8").split("\n");
+    lines[5] = lines[5]!.replace(/^([^,]*,[^,]*),[^,]*/, "$1,abc");
+    lines[9] = lines[9]!.replace(/^([^,]*,[^,]*),[^,]*/, "$1,-4");
+    writeFileSync(join(dir, "bad.csv"), lines.join("\n"));
+    const bad = mixcast(["fit", "--data", "bad.csv", "--config", "model.json", "--out", "x.json", "--fast"], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr.trim()).toBe(
+      'mixcast fit: bad.csv: Row 6, column "TV": "abc" is not a number. Use a plain number such as 1234.50 (currency symbols and thousands separators are accepted). (and 1 more error)',
+    );
+  }, 120_000);
+
+  it("infers a config when none is given and rejects bad options, files and configs (in process)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
+    const run = async (argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const io = {
+        stdout: { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream,
+        stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
+        cwd: dir,
+      };
+      const status = await runCli(argv, io);
+      return { status, stdout, stderr };
+    };
+    expect((await run(["simulate", "--weeks", "70", "--seed", "2", "--out", "data.csv", "--channels", "2"])).status).toBe(0);
+    const inferred = await run(["fit", "--data", "data.csv", "--out", "r.json", "--fast", "--draws", "200"]);
+    expect(inferred.status, inferred.stderr).toBe(0);
+    expect(inferred.stderr).toContain("no --config given; inferred from the columns of data.csv:");
+    expect(inferred.stderr).toContain("  channel TV (traditional)\n  channel Search (digital)\n  controls: price\n  events: holiday\n");
+    expect(inferred.stdout).toMatch(/^fast \(approximate\) fit of 57 training weeks/);
+    const missing = await run(["fit", "--data", "nope.csv", "--out", "x.json"]);
+    expect(missing).toEqual({ status: 2, stdout: "", stderr: `mixcast fit: cannot read data file ${join(dir, "nope.csv")}: no such file\n` });
+    const usage = await run(["fit", "--data", "data.csv", "--out", "x.json", "--chains", "0"]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toBe("mixcast fit: --chains must be at least 1 (got 0)\n");
+    writeFileSync(join(dir, "bad-model.json"), JSON.stringify({ date: "date", kpi: "revenue", channels: [{ column: "TV", type: "tv" }] }));
+    const cfg = await run(["fit", "--data", "data.csv", "--config", "bad-model.json", "--out", "x.json"]);
+    expect(cfg.status).toBe(2);
+    expect(cfg.stderr).toMatch(/^mixcast fit: bad-model\.json: channels\[0\]\.type: .*\n$/);
+    const unknown = await run(["frobnicate"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^mixcast frobnicate: unknown command "frobnicate" \(commands: simulate, fit/);
+    expect((await run(["--help"])).stdout).toContain("simulate");
+  }, 60_000);
+});
