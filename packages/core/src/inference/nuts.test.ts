@@ -138,6 +138,37 @@ describe("NUTS", () => {
     expect(countDivergences(results)).toBe(0);
   });
 
+  it("samples skewed and heavy-tailed non-Gaussian targets (log-gamma and Student-t)", () => {
+    // x = log y, y ~ Gamma(2, 1): logp = 2x - exp(x); E[x] = digamma(2), Var[x] = trigamma(2).
+    // z ~ Student-t with 5 df: logp = -3 log(1 + z^2 / 5); E[z] = 0, Var[z] = 5/3.
+    const k = 5;
+    const target: LogDensity = {
+      dim: 2 * k,
+      logDensityGradient(theta, grad) {
+        let lp = 0;
+        for (let i = 0; i < k; i++) {
+          const x = theta[i]!;
+          const ex = Math.exp(x);
+          lp += 2 * x - ex;
+          grad[i] = 2 - ex;
+          const z = theta[k + i]!;
+          lp += -3 * Math.log1p((z * z) / 5);
+          grad[k + i] = (-6 * z) / (5 + z * z);
+        }
+        return lp;
+      },
+    };
+    const digamma2 = 1 - 0.5772156649015329;
+    const trigamma2 = Math.PI ** 2 / 6 - 1;
+    const results = runChains(target, { chains: 4, warmup: 1000, draws: 1500, seed: 21 });
+    expectMoments(
+      results,
+      [...new Array<number>(k).fill(digamma2), ...new Array<number>(k).fill(0)],
+      [...new Array<number>(k).fill(trigamma2), ...new Array<number>(k).fill(5 / 3)],
+    );
+    expect(countDivergences(results)).toBe(0);
+  });
+
   it("is deterministic for a seed, and different seeds give different draws", () => {
     const target = standardNormalTarget({ dim: 5 });
     const opts = { chains: 1, warmup: 200, draws: 200, seed: 77 };
