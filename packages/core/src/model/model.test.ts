@@ -86,6 +86,17 @@ describe.each(configs)("log density gradient: %s", (_name, config) => {
     for (let k = 0; k < 4; k++) checkGradient(model, Float64Array.from({ length: model.dim }, () => 0.7 * gauss(r)));
   });
 
+  it("stays finite, with a finite gradient, far out in the unconstrained space", () => {
+    const r = rng(23);
+    const g = new Float64Array(model.dim);
+    for (let k = 0; k < 200; k++) {
+      const theta = Float64Array.from({ length: model.dim }, () => 3 * gauss(r));
+      const lp = model.logDensityGradient(theta, g);
+      expect(Number.isFinite(lp), `logp ${lp} at ${Array.from(theta)}`).toBe(true);
+      expect(g.every(Number.isFinite), `gradient ${Array.from(g)}`).toBe(true);
+    }
+  });
+
   it("equals the sum of its parts and is unchanged by gradient evaluation", () => {
     const theta = Float64Array.from({ length: model.dim }, (_, i) => 0.2 * Math.sin(3 * i));
     const parts: LogDensityParts = { logPrior: 0, logLikelihood: 0, logJacobian: 0, logTerms: 0, total: 0 };

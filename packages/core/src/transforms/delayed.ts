@@ -8,11 +8,21 @@ import { weightedAdstockBackward, weightedAdstockForward, weightedWorkspaceSize 
 import { alphaPriorByType } from "./geometric.ts";
 import type { Transform } from "./types.ts";
 
+/**
+ * Weights are divided by the largest one (exponents shifted by their maximum) so that a peak
+ * lag far outside the window cannot underflow every weight to 0; the normalized adstock and its
+ * gradient are unchanged by a common factor (the factor's own derivative cancels in a / W).
+ */
 function delayedWeights(alpha: number, theta: number, lags: number, ws: Float64Array, withGrad: boolean): void {
   const la = Math.log(alpha);
+  let m = -Infinity;
   for (let l = 0; l < lags; l++) {
     const d = l - theta;
-    const w = Math.exp(d * d * la);
+    if (d * d * la > m) m = d * d * la;
+  }
+  for (let l = 0; l < lags; l++) {
+    const d = l - theta;
+    const w = Math.exp(d * d * la - m);
     ws[l] = w;
     if (withGrad) {
       ws[lags + l] = (d * d * w) / alpha; // dw/dalpha
