@@ -2,7 +2,7 @@
  *  and posts progress and the result (typed arrays transferred, not copied). */
 import { parentPort, workerData } from "node:worker_threads";
 import { sampleChain } from "./nuts.ts";
-import type { ChainResult, LogDensity, LogDensityFactoryRef, NutsOptions } from "./types.ts";
+import type { ChainResult, LogDensity, LogDensityFactoryRef, NutsOptions, SamplerProgress } from "./types.ts";
 
 export interface ChainWorkerData {
   ref: LogDensityFactoryRef;
@@ -12,7 +12,7 @@ export interface ChainWorkerData {
 }
 
 export type ChainWorkerMessage =
-  | { type: "progress"; progress: import("./types.ts").SamplerProgress }
+  | { type: "progress"; progress: SamplerProgress }
   | { type: "result"; result: ChainResult }
   | { type: "error"; message: string; stack?: string };
 
