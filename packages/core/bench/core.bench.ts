@@ -1,0 +1,180 @@
+/**
+ * Core engine benchmarks (run by `pnpm bench` from the repo root; figures go to docs/benchmarks.md):
+ * gradient evaluation, fast mode, the full NUTS fit of the 156 x 6 recovery scenario with its
+ * recovery checks, and (opt-in, `pnpm bench --coverage`) the 20-seed ROI coverage study.
+ */
+import { fitModel, type FitResult } from "../src/fit/fit-model.ts";
+import { createModel } from "../src/model/model.ts";
+import { buildModelSpec } from "../src/model/spec.ts";
+import { simulate, type Simulation } from "../src/simulate/simulate.ts";
+
+export interface BenchContext {
+  flags: ReadonlySet<string>;
+  log(message: string): void;
+}
+
+export interface BenchSection {
+  /** Stable id; opt-in sections not run this time keep their previous text in the report. */
+  id: string;
+  title: string;
+  /** Command that reproduces the figures. */
+  command: string;
+  /** Markdown body. */
+  body: string;
+}
+
+const WEEKS = 156;
+
+function recoveryData(seed: number): Simulation {
+  return simulate({ weeks: WEEKS, seed, channels: "recovery" });
+}
+
+/** ROI coverage of one fit: which channels' 90 % intervals contain the true ROI. */
+export function roiCoverage(fit: FitResult, sim: Simulation): { channel: string; truth: number; q05: number; q50: number; q95: number; covered: boolean }[] {
+  return Object.entries(fit.channels).map(([channel, ch]) => {
+    const truth = sim.truth.channels[channel]!.roi;
+    return { channel, truth, q05: ch.roi.q05, q50: ch.roi.q50, q95: ch.roi.q95, covered: truth >= ch.roi.q05 && truth <= ch.roi.q95 };
+  });
+}
+
+/** Recovery criteria of docs/model.md section 7 for one NUTS fit. */
+export function recoveryVerdict(fit: FitResult, sim: Simulation): { rhatOk: boolean; divergencesOk: boolean; covered: number; ok: boolean } {
+  const total = fit.settings.chains * fit.settings.draws;
+  const covered = roiCoverage(fit, sim).filter((c) => c.covered).length;
+  const rhatOk = fit.diagnostics.rhatMax <= 1.01;
+  const divergencesOk = fit.diagnostics.divergences < 0.005 * total;
+  return { rhatOk, divergencesOk, covered, ok: rhatOk && divergencesOk && covered >= 5 };
+}
+
+const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+function gradientSection(ctx: BenchContext): BenchSection {
+  const sim = recoveryData(7);
+  const spec = buildModelSpec(sim.dataset, sim.config);
+  const model = createModel(spec);
+  const theta = model.unconstrain(Float64Array.from(spec.parameters, (p) => sim.truth.parameters[p.label]!));
+  const grad = new Float64Array(model.dim);
+  for (let i = 0; i < 2000; i += 1) model.logDensityGradient(theta, grad); // JIT warm-up
+  const n = 20_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += 1) model.logDensityGradient(theta, grad);
+  const us = ((performance.now() - t0) * 1000) / n;
+  ctx.log(`gradient: ${f(us, 1)} us per log density + gradient (dim ${model.dim})`);
+  return {
+    id: "core-gradient",
+    title: "Log density + gradient evaluation",
+    command: "pnpm bench",
+    body: `156 weeks x 6 channels (recovery scenario, seed 7), ${model.dim} parameters, ${n} evaluations after 2000 warm-up calls:\n\n| figure | value |\n|---|---|\n| time per log density + gradient | ${f(us, 1)} us |\n`,
+  };
+}
+
+async function fastSection(ctx: BenchContext): Promise<BenchSection> {
+  const sim = recoveryData(7);
+  const times: number[] = [];
+  let last: FitResult | undefined;
+  for (let i = 0; i < 3; i += 1) {
+    last = await fitModel(sim.dataset, sim.config, { mode: "fast", seed: 1 });
+    times.push(last.timing.totalSeconds);
+  }
+  times.sort((a, b) => a - b);
+  const cov = roiCoverage(last!, sim);
+  ctx.log(`fast mode: median ${f(times[1]!)} s`);
+  return {
+    id: "core-fast",
+    title: "Fast mode (MAP by L-BFGS from 4 starts + Laplace, 1000 draws)",
+    command: "pnpm bench",
+    body:
+      `156 weeks x 6 channels (recovery scenario, seed 7), 3 runs:\n\n| figure | value |\n|---|---|\n` +
+      `| wall time, median of 3 | ${f(times[1]!)} s (min ${f(times[0]!)} s, max ${f(times[2]!)} s) |\n` +
+      `| of which optimization + Laplace | ${f(last!.timing.warmupSeconds)} s |\n` +
+      `| of which summaries (ROI per draw, holdout, PSIS-LOO) | ${f(last!.timing.summarySeconds)} s |\n` +
+      `| true ROI inside the 90 % interval | ${cov.filter((c) => c.covered).length} of ${cov.length} channels |\n`,
+  };
+}
+
+async function nutsSection(ctx: BenchContext): Promise<BenchSection> {
+  const sim = recoveryData(7);
+  let lastLog = 0;
+  const fit = await fitModel(sim.dataset, sim.config, {
+    mode: "nuts",
+    chains: 4,
+    warmup: 1000,
+    draws: 1000,
+    seed: 1,
+    onProgress: (p) => {
+      if (performance.now() - lastLog > 10_000) {
+        lastLog = performance.now();
+        ctx.log(`  nuts ${p.phase} ${f(p.percent, 0)}% divergences ${p.divergences}`);
+      }
+    },
+  });
+  const d = fit.diagnostics;
+  const verdict = recoveryVerdict(fit, sim);
+  const cov = roiCoverage(fit, sim);
+  ctx.log(`nuts: ${f(fit.timing.totalSeconds)} s, min bulk ESS ${f(d.essBulkMin, 0)}, R-hat ${f(d.rhatMax, 3)}, divergences ${d.divergences}`);
+  const rows = cov.map((c) => `| ${c.channel} | ${f(c.truth)} | ${f(c.q50)} | [${f(c.q05)}, ${f(c.q95)}] | ${c.covered ? "yes" : "no"} |`).join("\n");
+  return {
+    id: "core-nuts",
+    title: "Full NUTS fit, 156 weeks x 6 channels, 4 chains x (1000 warmup + 1000 draws)",
+    command: "pnpm bench",
+    body:
+      `Recovery scenario (docs/model.md section 7): TV, Search, Display, Radio, Instagram (viral echo), Influencer; simulated with seed 7, fitted with seed 1 and default settings (MAP inits, chains in worker threads, one per core).\n\n| figure | value |\n|---|---|\n` +
+      `| wall time (total, incl. MAP inits and summaries) | ${f(fit.timing.totalSeconds)} s |\n` +
+      `| warmup / sampling per chain (slowest chain) | ${f(fit.timing.warmupSeconds)} s / ${f(fit.timing.samplingSeconds)} s |\n` +
+      `| min bulk ESS | ${f(d.essBulkMin, 0)} |\n` +
+      `| min bulk ESS per second of wall time | ${f(d.essBulkMin / fit.timing.totalSeconds, 1)} |\n` +
+      `| min tail ESS | ${f(d.essTailMin, 0)} |\n` +
+      `| max R-hat | ${f(d.rhatMax, 4)} (${verdict.rhatOk ? "<= 1.01" : "> 1.01: FAILS the criterion"}) |\n` +
+      `| divergences | ${d.divergences} of ${fit.settings.chains * fit.settings.draws} (${f((100 * d.divergences) / (fit.settings.chains * fit.settings.draws))} %; ${verdict.divergencesOk ? "< 0.5 %" : ">= 0.5 %: FAILS the criterion"}) |\n` +
+      `| max tree depth hits | ${d.treedepthHits} |\n| min E-BFMI | ${f(d.ebfmiMin)} |\n` +
+      `| converged (diagnostics verdict) | ${d.converged ? "yes" : `no: ${d.reasons.join("; ")}`} |\n` +
+      `| holdout (13 weeks) MAPE / R^2 / 90 % coverage | ${f(100 * (fit.holdout?.mape ?? NaN), 1)} % / ${f(fit.holdout?.r2 ?? NaN)} / ${f(100 * (fit.holdout?.coverage90 ?? NaN), 0)} % |\n` +
+      `| recovery criterion (R-hat, divergences, >= 5 of 6 ROI covered) | ${verdict.ok ? "PASS" : "FAIL"} |\n\n` +
+      `| channel | true ROI | posterior median | 90 % interval | covered |\n|---|---|---|---|---|\n${rows}\n`,
+  };
+}
+
+async function coverageSection(ctx: BenchContext): Promise<BenchSection> {
+  const seeds = Array.from({ length: 20 }, (_, i) => 101 + i);
+  let covered = 0;
+  let total = 0;
+  let rhatOk = 0;
+  let divOk = 0;
+  let wall = 0;
+  const lines: string[] = [];
+  for (const seed of seeds) {
+    const sim = recoveryData(seed);
+    const fit = await fitModel(sim.dataset, sim.config, { mode: "nuts", chains: 4, warmup: 1000, draws: 1000, seed: 1 });
+    const cov = roiCoverage(fit, sim);
+    const v = recoveryVerdict(fit, sim);
+    covered += v.covered;
+    total += cov.length;
+    rhatOk += v.rhatOk ? 1 : 0;
+    divOk += v.divergencesOk ? 1 : 0;
+    wall += fit.timing.totalSeconds;
+    lines.push(`| ${seed} | ${v.covered}/${cov.length} | ${f(fit.diagnostics.rhatMax, 3)} | ${fit.diagnostics.divergences} | ${f(fit.timing.totalSeconds, 0)} s | ${cov.filter((c) => !c.covered).map((c) => c.channel).join(", ") || "-"} |`);
+    ctx.log(`coverage seed ${seed}: ${v.covered}/${cov.length}, R-hat ${f(fit.diagnostics.rhatMax, 3)}, divergences ${fit.diagnostics.divergences}`);
+  }
+  const rate = covered / total;
+  return {
+    id: "core-coverage",
+    title: "ROI coverage study, 20 seeds (opt-in)",
+    command: "pnpm bench --coverage",
+    body:
+      `Recovery scenario simulated with seeds ${seeds[0]}..${seeds.at(-1)}, each fitted with NUTS 4 x (1000 + 1000), seed 1. Target (docs/model.md section 7): 80-97 % of true channel ROIs inside their 90 % intervals.\n\n| figure | value |\n|---|---|\n` +
+      `| true ROI inside the 90 % interval | ${covered} of ${total} (${f(100 * rate, 1)} %; ${rate >= 0.8 && rate <= 0.97 ? "inside" : "OUTSIDE"} the 80-97 % target) |\n` +
+      `| fits with R-hat <= 1.01 | ${rhatOk} of ${seeds.length} |\n| fits with divergences < 0.5 % | ${divOk} of ${seeds.length} |\n| total wall time | ${f(wall / 60, 1)} min |\n\n` +
+      `| data seed | covered | max R-hat | divergences | wall | missed |\n|---|---|---|---|---|---|\n${lines.join("\n")}\n`,
+  };
+}
+
+export default async function coreBenchmarks(ctx: BenchContext): Promise<BenchSection[]> {
+  const sections: BenchSection[] = [];
+  const only = [...ctx.flags].filter((fl) => fl.startsWith("only=")).map((fl) => fl.slice(5));
+  const want = (id: string): boolean => only.length === 0 || only.includes(id);
+  if (want("gradient")) sections.push(gradientSection(ctx));
+  if (want("fast")) sections.push(await fastSection(ctx));
+  if (want("nuts")) sections.push(await nutsSection(ctx));
+  if (ctx.flags.has("coverage")) sections.push(await coverageSection(ctx));
+  return sections;
+}
