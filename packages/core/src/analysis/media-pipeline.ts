@@ -192,6 +192,12 @@ export class ChannelHorizon {
   private readonly lastA: Float64Array;
   private readonly lastO: Float64Array;
   private readonly tmp = new Float64Array(2);
+  private readonly one = new Int32Array(1);
+  // per-call scratch (network index, consistency factor and their derivatives per horizon week)
+  private readonly wr: Float64Array;
+  private readonly wdr: Float64Array;
+  private readonly wc: Float64Array;
+  private readonly wdc: Float64Array;
 
   constructor(history: ChannelHistory, params: ChannelDraw[], weeks: number) {
     this.history = history;
@@ -212,6 +218,10 @@ export class ChannelHorizon {
     this.r1 = new Float64Array(H);
     this.m0 = new Float64Array(H);
     this.m1 = new Float64Array(H);
+    this.wr = new Float64Array(H);
+    this.wdr = new Float64Array(H);
+    this.wc = new Float64Array(H);
+    this.wdc = new Float64Array(H);
     const range = history.networkMax - history.networkMin;
     for (let h = 0; h < H; h++) {
       let roll = 0;
@@ -276,65 +286,94 @@ export class ChannelHorizon {
    * derivative with respect to that weekly spend (per currency unit). Writes sat[off..off+H).
    */
   flat(d: number, spend: number, sat: Float64Array, dsat: Float64Array, off: number): void {
+    this.one[0] = d;
+    this.flatMany(this.one, spend, sat, dsat, off);
+  }
+
+  /**
+   * flat() for many draws at once: draw idx[i] writes sat[off + i*H ..]. The network, authenticity
+   * and consistency factors do not depend on the draw's parameters except through eta/phi/psi, so
+   * they are computed once per call.
+   */
+  flatMany(idx: Int32Array, spend: number, sat: Float64Array, dsat: Float64Array, off: number): void {
     const H = this.weeks;
-    const p = this.params[d] as ChannelDraw;
     const hist = this.history;
     const st = hist.stages;
     const scale = 1 / hist.spendMean;
     const x = spend * scale;
-    const logK = this.logK[d] as number;
-    let auth = 1;
+    let auth = 0;
     let dauth = 0;
     if (st.authenticity && hist.maxX > 0) {
       const u = (2 * x) / hist.maxX - 1;
       const v = 1 - Math.abs(u);
       if (v > 0) {
-        auth = 1 + p.phi * v * v;
-        dauth = (p.phi * -4 * v * Math.sign(u)) / hist.maxX;
+        auth = v * v;
+        dauth = (-4 * v * Math.sign(u)) / hist.maxX;
       }
     }
-    const hillFast = st.saturation === "hill";
-    const tmp = this.tmp;
+    const r = this.wr;
+    const dr = this.wdr;
+    const cs = this.wc;
+    const dcs = this.wdc;
     for (let h = 0; h < H; h++) {
-      const k = d * H + h;
-      const b1 = this.b1[k] as number;
-      let e = (this.b0[k] as number) + b1 * x;
-      let de = b1;
       if (st.network) {
-        let r = (this.r0[h] as number) + (this.r1[h] as number) * x;
-        let dr = this.r1[h] as number;
-        if (r <= 0) {
-          r = 0;
-          dr = 0;
-        }
-        const n = 1 + p.eta * r;
-        de = de * n + e * p.eta * dr;
-        e *= n;
-      }
-      if (st.authenticity) {
-        de = de * auth + e * dauth;
-        e *= auth;
+        const v = (this.r0[h] as number) + (this.r1[h] as number) * x;
+        r[h] = v > 0 ? v : 0;
+        dr[h] = v > 0 ? (this.r1[h] as number) : 0;
       }
       if (st.consistency) {
         const m1 = this.m1[h] as number;
         const ex = Math.exp(-((this.m0[h] as number) + m1 * x));
-        const c = 1 + p.psi * (1 - ex);
-        de = de * c + e * p.psi * ex * m1;
-        e *= c;
+        cs[h] = 1 - ex;
+        dcs[h] = ex * m1;
       }
-      if (hillFast) {
-        if (e <= 0) {
-          sat[off + h] = 0;
-          dsat[off + h] = 0;
-          continue;
+    }
+    const hillFast = st.saturation === "hill";
+    const tmp = this.tmp;
+    const plain = !st.network && !st.authenticity && !st.consistency;
+    for (let i = 0; i < idx.length; i++) {
+      const d = idx[i] as number;
+      const p = this.params[d] as ChannelDraw;
+      const logK = this.logK[d] as number;
+      const S = p.S;
+      const o = off + i * H;
+      const a = 1 + p.phi * auth;
+      const da = p.phi * dauth;
+      for (let h = 0; h < H; h++) {
+        const k = d * H + h;
+        const b1 = this.b1[k] as number;
+        let e = (this.b0[k] as number) + b1 * x;
+        let de = b1;
+        if (!plain) {
+          if (st.network) {
+            const n = 1 + p.eta * (r[h] as number);
+            de = de * n + e * p.eta * (dr[h] as number);
+            e *= n;
+          }
+          if (st.authenticity) {
+            de = de * a + e * da;
+            e *= a;
+          }
+          if (st.consistency) {
+            const c = 1 + p.psi * (cs[h] as number);
+            de = de * c + e * p.psi * (dcs[h] as number);
+            e *= c;
+          }
         }
-        const s = 1 / (1 + Math.exp(-p.S * (Math.log(e) - logK)));
-        sat[off + h] = s;
-        dsat[off + h] = ((p.S * s * (1 - s)) / e) * de * scale;
-      } else {
-        saturate(st.saturation, e, p, logK, tmp);
-        sat[off + h] = tmp[0] as number;
-        dsat[off + h] = (tmp[1] as number) * de * scale;
+        if (hillFast) {
+          if (e <= 0) {
+            sat[o + h] = 0;
+            dsat[o + h] = 0;
+            continue;
+          }
+          const s = 1 / (1 + Math.exp(S * (logK - Math.log(e))));
+          sat[o + h] = s;
+          dsat[o + h] = ((S * s * (1 - s)) / e) * de * scale;
+        } else {
+          saturate(st.saturation, e, p, logK, tmp);
+          sat[o + h] = tmp[0] as number;
+          dsat[o + h] = (tmp[1] as number) * de * scale;
+        }
       }
     }
   }

@@ -31,7 +31,7 @@ export interface OptimizeOptions {
   /** Current plan's weekly spend per channel (currency); scaled to the budget for the uplift. */
   currentWeekly?: ArrayLike<number>;
   seed?: number;
-  /** Number of random starts besides the structured ones (default 4). */
+  /** Number of random starts besides the structured ones (default 2). */
   randomStarts?: number;
   /** Draws used during the multi-start search (the final polish and all reported numbers use all). */
   searchDraws?: number;
@@ -154,9 +154,9 @@ export class PlanEvaluator {
     const curve = resp.curves[c];
     if (!curve) throw new Error(`no horizon curve for channel ${c}`);
     const C = this.C;
+    curve.flatMany(this.drawIdx, weekly, sat, dsat, 0);
     for (let i = 0; i < D; i++) {
       const d = this.drawIdx[i] as number;
-      curve.flat(d, weekly, sat, dsat, i * H);
       let s = 0;
       for (let h = 0; h < H; h++) s += sat[i * H + h] as number;
       own[i] = (resp.beta[d * C + c] as number) * s;
@@ -245,16 +245,24 @@ export class PlanEvaluator {
       value = m - obj.k * sd;
       weights = (i) => 1 / D - (sd > 0 ? (obj.k * ((t[i] as number) - m)) / (D * sd) : 0);
     } else {
-      // quantile: pick the two order statistics; gradient flows through them
+      // quantile: the value interpolates two order statistics; its ascent direction uses a kernel
+      // over neighbouring order statistics (the exact quantile's gradient flows through one or two
+      // draws and jumps as they swap; every step is still accepted only if the exact value rises)
       const order = Int32Array.from({ length: D }, (_, i) => i).sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
       const h = (D - 1) * obj.q;
       const lo = Math.floor(h);
       const hi = Math.min(lo + 1, D - 1);
       const f = h - lo;
-      const ilo = order[lo] as number;
-      const ihi = order[hi] as number;
-      value = (1 - f) * (t[ilo] as number) + f * (t[ihi] as number);
-      weights = (i) => (i === ilo ? 1 - f : 0) + (i === ihi ? f : 0);
+      value = (1 - f) * (t[order[lo] as number] as number) + f * (t[order[hi] as number] as number);
+      const band = Math.max(1, Math.round(0.03 * D));
+      const w = new Float64Array(D);
+      let ws = 0;
+      for (let r = Math.max(0, lo - band); r <= Math.min(D - 1, hi + band); r++) {
+        const k = Math.max(0, 1 - Math.abs(r - h) / (band + 1));
+        w[order[r] as number] = k;
+        ws += k;
+      }
+      weights = (i) => (w[i] as number) / ws;
     }
     if (grad) this.gradient(weights, grad);
     return value;
@@ -415,6 +423,7 @@ function ascend(
   budget: number,
   obj: RiskObjective,
   maxIter: number,
+  initialStep = 0.1,
 ): number {
   const C = s.length;
   const grad = new Float64Array(C);
@@ -423,7 +432,7 @@ function ascend(
   ev.setAll(s);
   ev.save();
   let f = ev.objective(obj, grad);
-  let stepFrac = 0.1;
+  let stepFrac = initialStep;
   for (let it = 0; it < maxIter && stepFrac > 1e-7; it++) {
     let gmax = 0;
     for (let c = 0; c < C; c++) if (!b.locked[c]) gmax = Math.max(gmax, Math.abs(grad[c] as number));
@@ -451,8 +460,8 @@ function ascend(
 
 /**
  * Budget transfers between pairs of channels at decreasing step sizes; accepts any improvement.
- * `exhaustive` tries every ordered pair, otherwise each channel against the best partner by
- * gradient. Returns the final objective and whether the last full sweep still improved.
+ * mode "all" tries every ordered pair; "each" each channel against its best partner by gradient
+ * (cheapest donor, most valuable receiver); "extremes" only lowest -> highest marginal ROI. Returns the final objective and whether the last full sweep still improved.
  */
 function moveCheck(
   ev: PlanEvaluator,
@@ -461,7 +470,7 @@ function moveCheck(
   budget: number,
   obj: RiskObjective,
   steps: number[],
-  exhaustive: boolean,
+  mode: "all" | "each" | "extremes",
   maxRounds = 50,
 ): { f: number; improvedAtEnd: boolean } {
   const C = s.length;
@@ -469,7 +478,7 @@ function moveCheck(
   ev.setAll(s);
   let f = ev.objective(obj, grad);
   let improvedAtEnd = false;
-  const rel = 1e-12;
+  const rel = 1e-10;
   const tryMove = (i: number, j: number, step: number): boolean => {
     const delta = Math.min(step, (s[i] as number) - (b.lo[i] as number), (b.hi[j] as number) - (s[j] as number));
     if (!(delta > 1e-12 * budget)) return false;
@@ -492,25 +501,36 @@ function moveCheck(
     const step = (steps[k] as number) * budget;
     for (let round = 0; round < maxRounds; round++) {
       let improved = false;
-      if (exhaustive) {
+      if (mode === "all") {
         for (let i = 0; i < C; i++) {
           if (b.locked[i]) continue;
           for (let j = 0; j < C; j++) if (j !== i && !b.locked[j] && tryMove(i, j, step)) improved = true;
         }
       } else {
         ev.objective(obj, grad);
-        for (let j = 0; j < C; j++) {
-          if (b.locked[j]) continue;
-          // cheapest donor for j, and the most valuable receiver of j's money
-          let donor = -1;
-          let recv = -1;
+        const best = (pick: (i: number) => boolean, sign: number, skip: number) => {
+          let k = -1;
           for (let i = 0; i < C; i++) {
-            if (i === j || b.locked[i]) continue;
-            if ((s[i] as number) > (b.lo[i] as number) && (donor < 0 || (grad[i] as number) < (grad[donor] as number))) donor = i;
-            if ((s[i] as number) < (b.hi[i] as number) && (recv < 0 || (grad[i] as number) > (grad[recv] as number))) recv = i;
+            if (i === skip || b.locked[i] || !pick(i)) continue;
+            if (k < 0 || sign * ((grad[i] as number) - (grad[k] as number)) > 0) k = i;
           }
-          if (donor >= 0 && tryMove(donor, j, step)) improved = true;
-          if (recv >= 0 && tryMove(j, recv, step)) improved = true;
+          return k;
+        };
+        const canGive = (i: number) => (s[i] as number) > (b.lo[i] as number);
+        const canTake = (i: number) => (s[i] as number) < (b.hi[i] as number);
+        if (mode === "extremes") {
+          const donor = best(canGive, -1, -1);
+          const recv = donor >= 0 ? best(canTake, 1, donor) : -1;
+          if (donor >= 0 && recv >= 0 && tryMove(donor, recv, step)) improved = true;
+        } else {
+          for (let j = 0; j < C; j++) {
+            if (b.locked[j]) continue;
+            // cheapest donor for j, and the most valuable receiver of j's money
+            const donor = best(canGive, -1, j);
+            const recv = best(canTake, 1, j);
+            if (donor >= 0 && tryMove(donor, j, step)) improved = true;
+            if (recv >= 0 && tryMove(j, recv, step)) improved = true;
+          }
         }
       }
       if (k === steps.length - 1 && round === 0) improvedAtEnd = improved;
@@ -546,7 +566,7 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   const b = resolveBounds(resp.channels, budget, opts.bounds, cur);
 
   const all = thinIndices(resp.draws, resp.draws);
-  const searchIdx = thinIndices(resp.draws, Math.max(1, Math.min(resp.draws, opts.searchDraws ?? 100)));
+  const searchIdx = thinIndices(resp.draws, Math.max(1, Math.min(resp.draws, opts.searchDraws ?? 64)));
   const search = new PlanEvaluator(resp, searchIdx);
   const full = new PlanEvaluator(resp, all);
 
@@ -555,7 +575,7 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   starts.push(projectToBudget(cur, b.lo, b.hi, budget));
   starts.push(projectToBudget(new Float64Array(C).fill(budget / C), b.lo, b.hi, budget));
   starts.push(greedyStart(search, b, budget, obj));
-  const nRandom = opts.randomStarts ?? 4;
+  const nRandom = opts.randomStarts ?? 2;
   for (let r = 0; r < nRandom; r++) {
     const v = new Float64Array(C);
     let sum = 0;
@@ -569,18 +589,22 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   let best: Float64Array | null = null;
   let bestF = Number.NEGATIVE_INFINITY;
   for (const s of starts) {
-    const f = ascend(search, s, b, budget, obj, 25);
+    const f = ascend(search, s, b, budget, obj, 20);
     if (f > bestF) {
       bestF = f;
       best = s;
     }
   }
   const sol = best as Float64Array;
-  moveCheck(search, sol, b, budget, obj, [0.25, 0.1, 0.03, 0.01], true);
-  ascend(search, sol, b, budget, obj, 25);
-  ascend(full, sol, b, budget, obj, 8);
-  const steps = [0.03, 0.01, 0.003, 0.001];
-  const check = moveCheck(full, sol, b, budget, obj, steps, false, 4);
+  // non-concave curves: big transfers between every pair on the search draws
+  moveCheck(search, sol, b, budget, obj, [0.2, 0.05, 0.01], "all", 3);
+  ascend(search, sol, b, budget, obj, 20);
+  // polish on all draws: gradient steps, then transfers from the lowest to the highest marginal ROI
+  ascend(full, sol, b, budget, obj, 6, 0.01);
+  moveCheck(full, sol, b, budget, obj, [0.01, 0.002, 0.0005], obj.kind === "quantile" ? "each" : "extremes", 6);
+  // final check: no single channel gains from taking (or giving) a tenth of the budget
+  const steps = [0.1, 0.01];
+  const check = moveCheck(full, sol, b, budget, obj, steps, "each", 2);
   const objectiveValue = check.f;
 
   // reporting on all draws
