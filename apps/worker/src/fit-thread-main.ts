@@ -1,18 +1,37 @@
-// Runs inside the fit thread: one fitModel call, progress and result posted to the parent.
-import { parentPort, workerData } from "node:worker_threads";
+// Runs inside a fit thread: loads the engine once, then fits one request at a time. Progress and
+// results are posted to the parent, tagged with the request id.
+import { parentPort } from "node:worker_threads";
 import type { Dataset } from "@mixcast/core";
-import { coreEngine, type EngineFitOptions } from "./engine.ts";
+import type { EngineFitOptions, EngineFitResult } from "./engine.ts";
 
-const data = workerData as { dataset: Dataset; config: unknown; options: Omit<EngineFitOptions, "onProgress" | "signal"> };
-const port = parentPort!;
-try {
-  const engine = await coreEngine({ threaded: false });
-  const fit = await engine.fitModel(data.dataset, data.config, {
-    ...data.options,
-    onProgress: (progress) => port.postMessage({ type: "progress", progress }),
-  });
-  port.postMessage({ type: "result", fit });
-} catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  port.postMessage({ type: "error", name: e.name, message: e.message, stack: e.stack });
+type FitModel = (dataset: Dataset, config: unknown, options: EngineFitOptions) => Promise<EngineFitResult>;
+
+async function loadFitModel(): Promise<FitModel> {
+  // The fit module alone loads faster than the whole package index.
+  try {
+    const mod = (await import("@mixcast/core/fit/fit-model")) as unknown as { fitModel?: FitModel };
+    if (typeof mod.fitModel === "function") return mod.fitModel;
+  } catch {
+    // fall through to the index
+  }
+  const core = (await import("@mixcast/core")) as unknown as { fitModel?: FitModel };
+  if (typeof core.fitModel !== "function") throw new Error("@mixcast/core does not export fitModel");
+  return core.fitModel;
 }
+
+const port = parentPort!;
+const fitModel = await loadFitModel();
+port.on("message", async (msg: { id: number; dataset: Dataset; config: unknown; options: Omit<EngineFitOptions, "onProgress" | "signal"> }) => {
+  try {
+    const fit = await fitModel(msg.dataset, msg.config, {
+      ...msg.options,
+      onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
+    });
+    const transfer = fit.draws ? [fit.draws.values.buffer as ArrayBuffer] : [];
+    port.postMessage({ type: "result", id: msg.id, fit }, transfer);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
+  }
+});
+port.postMessage({ type: "ready" });

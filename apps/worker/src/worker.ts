@@ -8,6 +8,7 @@ import { createPrismaClient, type PrismaClient } from "@mixcast/db";
 import { createBoss, enqueueFitRun, QUEUES, type FitRunJob, type PgBoss } from "@mixcast/db/jobs";
 import { auditRun } from "./audit.ts";
 import { coreEngine, type Engine } from "./engine.ts";
+import { fitThreadPool, type FitThreadPool } from "./fit-thread.ts";
 import type { WorkerEnv } from "./env.ts";
 import { isTransientError, LostClaimError, messageOf } from "./errors.ts";
 import { processFitRun, type FitJobContext, type FitOutcome } from "./fit-job.ts";
@@ -62,6 +63,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const now = options.now ?? (() => new Date());
   const ownPrisma = !options.prisma;
   const prisma = options.prisma ?? createPrismaClient(env.DATABASE_URL, { maxConnections: 4 + env.WORKER_CONCURRENCY });
+  let pool: FitThreadPool | null = null;
+  if (!options.engine) {
+    // Fit threads load the engine once and are reused; start them now, not at the first job.
+    pool = fitThreadPool(env.WORKER_CONCURRENCY);
+    pool.warm();
+  }
   const engine = options.engine ?? (await coreEngine());
   const startedAt = new Date();
 
@@ -249,6 +256,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       await boss.stop({ graceful: true, timeout: 5000 });
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       if (ownPrisma) await prisma.$disconnect();
+      await pool?.close();
       log("stopped");
     })();
     return stopping;

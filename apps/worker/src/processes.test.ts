@@ -1,0 +1,92 @@
+// Real worker processes against one database: every run processed exactly once; SIGTERM hands the
+// current run back and exits cleanly.
+import { createBoss, enqueueFitRun, type PgBoss } from "@mixcast/db/jobs";
+import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasLiveJob } from "./sweeper.ts";
+import { createRun, seedModel, waitFor, type ModelFixture } from "./testing/fixtures.ts";
+import { killAll, spawnWorker, type WorkerProcess } from "./testing/processes.ts";
+import { listWorkers } from "./worker-state.ts";
+
+let db: TestDatabase;
+let boss: PgBoss;
+let fx: ModelFixture;
+const procs: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  fx = await seedModel(db.prisma);
+  boss = await createBoss({ connectionString: db.url, role: "producer" });
+});
+
+afterAll(async () => {
+  await killAll(procs);
+  await boss?.stop({ graceful: false });
+  await db?.drop();
+});
+
+const liveWorkers = async (ids: string[]) =>
+  waitFor(async () => {
+    const rows = await listWorkers(db.prisma).catch(() => []);
+    const up = rows.filter((r) => ids.includes(r.workerId) && !r.stoppedAt);
+    return up.length === ids.length ? up : undefined;
+  }, 30_000, `workers ${ids.join(", ")} to start`);
+
+describe("worker processes", () => {
+  it("two processes, ten queued runs: each run is fitted exactly once", async () => {
+    const a = spawnWorker("proc-a", db.url, { FIT_DRAWS: "50" });
+    const b = spawnWorker("proc-b", db.url, { FIT_DRAWS: "50" });
+    procs.push(a, b);
+    await liveWorkers(["proc-a", "proc-b"]);
+    const runIds: string[] = [];
+    for (let i = 0; i < 10; i++) runIds.push(await createRun(db.prisma, fx, { seed: 100 + i, mode: "fast" }));
+    for (const id of runIds) await enqueueFitRun(id, { boss });
+    const runs = await waitFor(async () => {
+      const rows = await db.prisma.run.findMany({ where: { id: { in: runIds } } });
+      return rows.every((r) => r.status === "succeeded" || r.status === "failed") ? rows : undefined;
+    }, 80_000, "ten runs to finish").catch((error: Error) => {
+      throw new Error(`${error.message}\n--- proc-a\n${a.output()}\n--- proc-b\n${b.output()}`);
+    });
+    expect(runs.map((r) => r.status)).toEqual(Array(10).fill("succeeded"));
+    expect(runs.map((r) => r.attempt)).toEqual(Array(10).fill(1));
+    const started = await db.prisma.auditEvent.groupBy({
+      by: ["targetId", "action"], where: { targetId: { in: runIds } }, _count: { _all: true },
+    });
+    for (const id of runIds) {
+      expect(started.find((s) => s.targetId === id && s.action === "run.started")?._count._all).toBe(1);
+      expect(started.find((s) => s.targetId === id && s.action === "run.succeeded")?._count._all).toBe(1);
+    }
+    const byWorker = new Map<string, number>();
+    for (const r of runs) byWorker.set(r.workerId ?? "?", (byWorker.get(r.workerId ?? "?") ?? 0) + 1);
+    expect([...byWorker.keys()].sort()).toEqual(["proc-a", "proc-b"]);
+    // Each run has exactly one completed job and nothing left queued.
+    for (const id of runIds) expect(await hasLiveJob(boss, id)).toBe(false);
+    await killAll([b]);
+  }, 100_000);
+
+  it("SIGTERM: stops taking jobs, hands the current run back, exits 0", async () => {
+    const a = procs[0]!;
+    await killAll([procs[1]!]); // only proc-a may take the run
+    const runId = await createRun(db.prisma, fx, { seed: 7, mode: "full" });
+    // A long NUTS run (config default sampler is 4 x 500 + 500; plenty of time).
+    await enqueueFitRun(runId, { boss });
+    await waitFor(async () => {
+      const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+      return r.status === "running" && r.percent > 0 ? r : undefined;
+    }, 20_000, "run to be running");
+    const t0 = Date.now();
+    a.child.kill("SIGTERM");
+    const exit = await a.exited;
+    expect(exit.code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000); // 2 s grace, then abort and hand back
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.status).toBe("queued");
+    expect(run.workerId).toBeNull();
+    expect(await hasLiveJob(boss, runId)).toBe(true);
+    const actions = (await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } })).map((e) => e.action);
+    expect(actions).toEqual(["run.started", "run.requeued"]);
+    expect(a.output()).toMatch(/SIGTERM/);
+    const [state] = (await listWorkers(db.prisma)).filter((w) => w.workerId === "proc-a");
+    expect(state?.stoppedAt).toBeTruthy();
+  });
+});
