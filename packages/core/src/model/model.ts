@@ -165,6 +165,8 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
   const tConst = studentT ? logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) : 0;
 
   const values = new Float64Array(dim);
+  // partial sums (log-Jacobian, log prior, log likelihood) kept unboxed between the passes
+  const acc = new Float64Array(3);
   const oneMinus = new Float64Array(dim); // 1 - v for unit parameters, computed without cancellation
   const dxdu = new Float64Array(dim);
   const jacGrad = new Float64Array(dim);
@@ -176,8 +178,8 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
   const termCtx: LogDensityTermContext = { values, saturation: channels.map((c) => c.sat), mu, n };
   const termGrad: LogDensityTermGradient = { values: gValues, saturation: channels.map((c) => c.gSat) };
 
-  /** theta -> values; returns the log-Jacobian, fills dxdu and jacGrad. */
-  function constrainInto(theta: Float64Array): number {
+  /** theta -> values; log-Jacobian into acc[0]; fills dxdu and jacGrad. */
+  function constrainInto(theta: Float64Array): void {
     let logJ = 0;
     for (let i = 0; i < dim; i++) {
       const u = theta[i]!;
@@ -204,11 +206,11 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
         logJ += -Math.abs(u) - 2 * Math.log1p(e);
       }
     }
-    return logJ;
+    acc[0] = logJ;
   }
 
-  /** Log prior at `values`; writes d/d values into gValues when grad. */
-  function logPrior(grad: boolean): number {
+  /** Log prior at `values` into acc[1]; writes d/d values into gValues when grad. */
+  function logPrior(grad: boolean): void {
     let lp = 0;
     for (let i = 0; i < dim; i++) {
       const x = values[i]!;
@@ -248,7 +250,7 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
       }
       if (grad) gValues[i] = d;
     }
-    return lp;
+    acc[1] = lp;
   }
 
   /** mu over the first m rows at `values` (m <= N), running every channel pipeline. */
@@ -282,8 +284,8 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     }
   }
 
-  /** Log likelihood of the training rows; fills gMu and adds d/d sigma into gValues when grad. */
-  function logLik(grad: boolean): number {
+  /** Log likelihood of the training rows into acc[2]; fills gMu and adds d/d sigma into gValues when grad. */
+  function logLik(grad: boolean): void {
     const sigma = values[sigmaIdx]!;
     if (!studentT) {
       const inv2 = 1 / (sigma * sigma);
@@ -294,7 +296,8 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
         if (grad) gMu[t] = r * inv2;
       }
       if (grad) gValues[sigmaIdx] = gValues[sigmaIdx]! - n / sigma + ss * inv2 / sigma;
-      return -n * (HALF_LOG_2PI + Math.log(sigma)) - 0.5 * ss * inv2;
+      acc[2] = -n * (HALF_LOG_2PI + Math.log(sigma)) - 0.5 * ss * inv2;
+      return;
     }
     const ns2 = nu * sigma * sigma;
     let sumLog = 0;
@@ -310,7 +313,7 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
       }
     }
     if (grad) gValues[sigmaIdx] = gValues[sigmaIdx]! + (-n + (nu + 1) * gs) / sigma;
-    return n * (tConst - Math.log(sigma)) - 0.5 * (nu + 1) * sumLog;
+    acc[2] = n * (tConst - Math.log(sigma)) - 0.5 * (nu + 1) * sumLog;
   }
 
   /** Reverse sweep: gMu -> gValues (added). */
@@ -373,10 +376,13 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
 
   function evaluate(theta: Float64Array, grad: Float64Array | null, jacobian: boolean, parts?: LogDensityParts): number {
     const withGrad = grad !== null;
-    const logJ = constrainInto(theta);
-    const lp = logPrior(withGrad);
+    constrainInto(theta);
+    const logJ = acc[0]!;
+    logPrior(withGrad);
+    const lp = acc[1]!;
     computeMu(n);
-    const ll = logLik(withGrad);
+    logLik(withGrad);
+    const ll = acc[2]!;
     if (withGrad) backward();
     let lt = 0;
     for (let k = 0; k < terms.length; k++) lt += terms[k]!.evaluate(termCtx, withGrad ? termGrad : null);
