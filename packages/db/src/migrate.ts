@@ -55,8 +55,13 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-let engineClass: Promise<typeof SchemaEngine> | undefined;
-let lastPanic: string | undefined;
+// One wasm instance per process, kept on globalThis: the glue module is a Node-level singleton,
+// and a second instantiation (e.g. another vitest project's globalSetup loading this file as a
+// separate module instance) would swap the memory under a running engine.
+const engineState = globalThis as unknown as {
+  __mixcastSchemaEngine?: Promise<typeof SchemaEngine>;
+  __mixcastSchemaEnginePanic?: string;
+};
 
 function wasmPath(): string {
   const require = createRequire(import.meta.url);
@@ -68,12 +73,12 @@ function wasmPath(): string {
 }
 
 async function loadEngine(): Promise<typeof SchemaEngine> {
-  engineClass ??= (async () => {
+  engineState.__mixcastSchemaEngine ??= (async () => {
     // Pitfall 5: without a panic registry, engine panics surface as "reading 'set_message'".
     const g = globalThis as unknown as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
     g.PRISMA_WASM_PANIC_REGISTRY ??= {
       set_message(message: string) {
-        lastPanic = message;
+        engineState.__mixcastSchemaEnginePanic = message;
       },
     };
     const glue = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as GlueModule;
@@ -94,7 +99,7 @@ async function loadEngine(): Promise<typeof SchemaEngine> {
     (instance.exports.__wbindgen_start as () => void)();
     return glue.SchemaEngine;
   })();
-  return engineClass;
+  return engineState.__mixcastSchemaEngine;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,7 +263,7 @@ async function withEngine<T>(url: string, options: EngineOptions, work: (engine:
   const path = options.schemaPath ?? schemaPath;
   const open = new Set<SqlDriverAdapter>();
   const factory = bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(url, open));
-  lastPanic = undefined;
+  engineState.__mixcastSchemaEnginePanic = undefined;
   const engine = await Engine.new(
     { datamodels: [[path, readFileSync(path, "utf8")]] },
     (message: string) => {
@@ -277,7 +282,8 @@ async function withEngine<T>(url: string, options: EngineOptions, work: (engine:
 }
 
 function engineError(error: unknown): Error {
-  if (lastPanic) return new Error(`Prisma schema engine panicked: ${lastPanic}`);
+  const panic = engineState.__mixcastSchemaEnginePanic;
+  if (panic) return new Error(`Prisma schema engine panicked: ${panic}`);
   if (error instanceof Error) return error;
   if (typeof error === "object" && error !== null && "message" in error) {
     return new Error(String((error as { message: unknown }).message));
