@@ -4,6 +4,7 @@
  * recovery checks, and (opt-in, `pnpm bench --coverage`) the 20-seed ROI coverage study.
  */
 import { fitModel, type FitResult } from "../src/fit/fit-model.ts";
+import { recoveryVerdict, roiCoverage } from "../src/fit/recovery.ts";
 import { createModel } from "../src/model/model.ts";
 import { buildModelSpec } from "../src/model/spec.ts";
 import { simulate, type Simulation } from "../src/simulate/simulate.ts";
@@ -27,23 +28,6 @@ const WEEKS = 156;
 
 function recoveryData(seed: number): Simulation {
   return simulate({ weeks: WEEKS, seed, channels: "recovery" });
-}
-
-/** ROI coverage of one fit: which channels' 90 % intervals contain the true ROI. */
-export function roiCoverage(fit: FitResult, sim: Simulation): { channel: string; truth: number; q05: number; q50: number; q95: number; covered: boolean }[] {
-  return Object.entries(fit.channels).map(([channel, ch]) => {
-    const truth = sim.truth.channels[channel]!.roi;
-    return { channel, truth, q05: ch.roi.q05, q50: ch.roi.q50, q95: ch.roi.q95, covered: truth >= ch.roi.q05 && truth <= ch.roi.q95 };
-  });
-}
-
-/** Recovery criteria of docs/model.md section 7 for one NUTS fit. */
-export function recoveryVerdict(fit: FitResult, sim: Simulation): { rhatOk: boolean; divergencesOk: boolean; covered: number; ok: boolean } {
-  const total = fit.settings.chains * fit.settings.draws;
-  const covered = roiCoverage(fit, sim).filter((c) => c.covered).length;
-  const rhatOk = fit.diagnostics.rhatMax <= 1.01;
-  const divergencesOk = fit.diagnostics.divergences < 0.005 * total;
-  return { rhatOk, divergencesOk, covered, ok: rhatOk && divergencesOk && covered >= 5 };
 }
 
 const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));

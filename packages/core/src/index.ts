@@ -16,3 +16,4 @@ export * from "./fit/progress.ts";
 export * from "./fit/fit-model.ts";
 export * from "./fit/serialize.ts";
 export * from "./analysis/index.ts";
+export * from "./fit/recovery.ts";
