@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ColumnMapping } from "../data/types.ts";
 import { ModelConfigError, type ModelConfigInput, modelConfigSchema, parseModelConfig } from "./config.ts";
 import { buildModelSpec } from "./spec.ts";
 import { syntheticDataset } from "./synthetic.ts";
@@ -38,6 +39,8 @@ describe("modelConfigSchema", () => {
       liftTests: [],
       roiPriors: [],
     });
+    const mapping: ColumnMapping = c; // ModelConfig extends the column mapping
+    expect(mapping.channels[1]).toEqual({ column: "ch3", type: "social" });
     // JSON round trip: configs are plain data
     expect(parseModelConfig(JSON.parse(JSON.stringify(c)))).toEqual(c);
   });

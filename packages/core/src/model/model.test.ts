@@ -151,6 +151,25 @@ describe("model structure", () => {
   });
 });
 
+describe("Student-t likelihood", () => {
+  it("uses the full t density with nu fixed", () => {
+    const spec = buildModelSpec(ds, { ...base, likelihood: "studentT", nu: 3 });
+    const model = createModel(spec);
+    const values = model.constrain(Float64Array.from({ length: model.dim }, (_, i) => 0.3 * Math.sin(i)));
+    const out = new Float64Array(spec.trainingWeeks);
+    model.pointwiseLogLik(values, out);
+    const mu = model.forward(values).mu;
+    const sigma = values[spec.sigma]!;
+    const nu = 3;
+    // Gamma(2) = 1, Gamma(1.5) = sqrt(pi) / 2
+    const c = Math.log(1) - Math.log(Math.sqrt(Math.PI) / 2) - 0.5 * Math.log(nu * Math.PI);
+    for (const t of [0, 7, 51]) {
+      const z = (spec.y[t]! - mu[t]!) / sigma;
+      expect(out[t]).toBeCloseTo(c - Math.log(sigma) - 2 * Math.log(1 + (z * z) / nu), 12);
+    }
+  });
+});
+
 describe("holdout", () => {
   it("scales with training rows only and ignores holdout KPI in the likelihood", () => {
     const spec = buildModelSpec(ds, base);
