@@ -144,7 +144,7 @@ describe("access rules", () => {
 
   it("non-members can read nothing and change nothing", async () => {
     const before = await snapshot();
-    const workspacePaths = Object.entries(procedureAccess).filter(([, rule]) => rule !== "public" && rule !== "authed");
+    const workspacePaths = Object.entries(procedureAccess as Record<string, AccessRule>).filter(([, rule]) => rule !== "public" && rule !== "authed");
     for (const [path] of workspacePaths) {
       expect(await outcome("non-member", path, universalInput), path).toBe("forbidden");
     }

@@ -1,0 +1,80 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import type { ModelConfig } from "@mixcast/core/model/config";
+import { ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, Tabs, buttonClasses } from "@mixcast/ui";
+import { ModelConfigEditor } from "@/components/model-config-editor.tsx";
+import { ScheduleForm } from "@/components/schedule-form.tsx";
+import { StartRun } from "@/components/start-run.tsx";
+import { useWorkspace } from "@/components/workspace-context.tsx";
+import { formatDateTime } from "@/components/format.ts";
+import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+
+export default function ModelPage() {
+  const ws = useWorkspace();
+  const { modelId } = useParams<{ modelId: string }>();
+  const trpc = useTRPC();
+  const model = useQuery(trpc.model.get.queryOptions({ workspaceId: ws.id, modelId }));
+  if (model.isPending) return <Spinner />;
+  if (model.error) return <ErrorState message={errorMessage(model.error)} />;
+  const m = model.data;
+  const latest = m.configVersions[0];
+  const dataVersion = m.dataset.versions[0];
+  return (
+    <>
+      <PageHeader
+        title={m.name}
+        description={`On dataset "${m.dataset.name}" (v${dataVersion?.version ?? "?"}, ${dataVersion?.rowCount ?? 0} weeks).`}
+        actions={
+          <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs?modelId=${m.id}`}>
+            Run history
+          </Link>
+        }
+      />
+      <div className="flex flex-col gap-6">
+        {latest ? <StartRun modelId={m.id} configVersion={latest.version} datasetVersion={dataVersion?.version ?? null} /> : null}
+        <Tabs
+          tabs={[
+            {
+              key: "config",
+              label: "Configuration",
+              content: latest ? <ModelConfigEditor key={latest.id} modelId={m.id} initial={latest.config as unknown as ModelConfig} version={latest.version} /> : <p>No configuration.</p>,
+            },
+            {
+              key: "schedule",
+              label: "Weekly refit",
+              content: <ScheduleForm key={m.schedule?.updatedAt?.toString() ?? "none"} modelId={m.id} current={m.schedule ? { weekday: m.schedule.weekday, hour: m.schedule.hour, timezone: m.schedule.timezone, mode: m.schedule.mode, enabled: m.schedule.enabled } : null} />,
+            },
+            {
+              key: "versions",
+              label: `Versions (${m.configVersions.length})`,
+              content: (
+                <Table caption="Config versions">
+                  <THead>
+                    <tr>
+                      <Th>Version</Th>
+                      <Th>Note</Th>
+                      <Th>Saved</Th>
+                      <Th>By</Th>
+                    </tr>
+                  </THead>
+                  <TBody>
+                    {m.configVersions.map((v) => (
+                      <Tr key={v.id}>
+                        <Td className="font-medium">v{v.version}</Td>
+                        <Td>{v.note ?? "—"}</Td>
+                        <Td>{formatDateTime(v.createdAt)}</Td>
+                        <Td>{v.createdBy?.name ?? "—"}</Td>
+                      </Tr>
+                    ))}
+                  </TBody>
+                </Table>
+              ),
+            },
+          ]}
+        />
+      </div>
+    </>
+  );
+}

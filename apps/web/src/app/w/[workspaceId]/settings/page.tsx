@@ -1,0 +1,86 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button, Card, CardBody, CardHeader, Dialog, FormError, Input, PageHeader, useToast } from "@mixcast/ui";
+import { useWorkspace } from "@/components/workspace-context.tsx";
+import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+
+export default function SettingsPage() {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const toast = useToast();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(ws.name);
+  const [confirming, setConfirming] = useState(false);
+  const [confirmName, setConfirmName] = useState("");
+  const rename = useMutation(
+    trpc.workspace.rename.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.workspace.pathKey() });
+        toast.show({ tone: "success", title: "Workspace renamed" });
+      },
+    }),
+  );
+  const del = useMutation(
+    trpc.workspace.delete.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.workspace.pathKey() });
+        router.push("/");
+      },
+    }),
+  );
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <div className="flex max-w-2xl flex-col gap-6">
+        <Card>
+          <CardHeader title="Workspace name" />
+          <CardBody className="flex flex-col gap-3">
+            <Input label="Name" value={name} disabled={!ws.can("admin")} onChange={(e) => setName(e.target.value)} />
+            <FormError>{rename.error ? errorMessage(rename.error) : null}</FormError>
+            {ws.can("admin") ? (
+              <div>
+                <Button onClick={() => rename.mutate({ workspaceId: ws.id, name })} loading={rename.isPending} disabled={name.trim() === ws.name}>
+                  Save name
+                </Button>
+              </div>
+            ) : (
+              <p className="text-sm text-muted">Only admins and owners can rename the workspace.</p>
+            )}
+          </CardBody>
+        </Card>
+        {ws.can("owner") ? (
+          <Card className="border-danger/50">
+            <CardHeader title="Delete workspace" description="Deletes every dataset, model, run and schedule in it. The audit trail is kept." />
+            <CardBody>
+              <Button variant="danger" onClick={() => setConfirming(true)}>
+                Delete workspace…
+              </Button>
+            </CardBody>
+          </Card>
+        ) : null}
+      </div>
+      <Dialog
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={`Delete ${ws.name}?`}
+        description="This cannot be undone. Type the workspace name to confirm."
+        footer={
+          <>
+            <Button variant="ghost" onClick={() => setConfirming(false)}>
+              Keep workspace
+            </Button>
+            <Button variant="danger" disabled={confirmName !== ws.name} loading={del.isPending} onClick={() => del.mutate({ workspaceId: ws.id, confirmName })}>
+              Delete forever
+            </Button>
+          </>
+        }
+      >
+        <Input label="Workspace name" value={confirmName} onChange={(e) => setConfirmName(e.target.value)} />
+        <FormError>{del.error ? errorMessage(del.error) : null}</FormError>
+      </Dialog>
+    </>
+  );
+}

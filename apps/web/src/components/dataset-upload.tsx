@@ -1,0 +1,286 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useMemo, useState, type ChangeEvent } from "react";
+import { channelTypes, type ChannelType, type ColumnMapping } from "@mixcast/core/data/types";
+import { inferMapping, type ColumnRole } from "@mixcast/core/data/infer";
+import type { DataIssue } from "@mixcast/core/data/parse";
+import { Alert, Badge, Button, Card, CardBody, CardHeader, FormError, Input, ProgressBar, Select, Table, TBody, Td, Th, THead, Tr, useToast } from "@mixcast/ui";
+import { previewCsv, PREVIEW_ROWS, type CsvPreview } from "@/lib/csv-preview.ts";
+import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+import { useWorkspace } from "./workspace-context.tsx";
+
+interface ColumnChoice {
+  column: string;
+  role: ColumnRole;
+  type: ChannelType;
+  reason: string;
+}
+
+const roleOptions: { value: ColumnRole; label: string }[] = [
+  { value: "date", label: "Date (week)" },
+  { value: "kpi", label: "KPI (what you sell)" },
+  { value: "channel", label: "Channel spend" },
+  { value: "control", label: "Control (price, weather...)" },
+  { value: "event", label: "Event (0/1 holiday, promo)" },
+  { value: "ignore", label: "Ignore" },
+];
+
+const typeLabels: Record<ChannelType, string> = {
+  traditional: "Traditional (TV, radio, print)",
+  digital: "Digital (search, display)",
+  social: "Social (Meta, TikTok...)",
+  influencer: "Influencer",
+  other: "Other",
+};
+
+export function buildMapping(choices: ColumnChoice[]): { mapping: ColumnMapping | null; problems: string[] } {
+  const problems: string[] = [];
+  const dates = choices.filter((c) => c.role === "date");
+  const kpis = choices.filter((c) => c.role === "kpi");
+  const channels = choices.filter((c) => c.role === "channel");
+  if (dates.length !== 1) problems.push(dates.length === 0 ? "Choose which column holds the week's date." : `Only one column can be the date (now: ${dates.map((d) => d.column).join(", ")}).`);
+  if (kpis.length !== 1) problems.push(kpis.length === 0 ? "Choose which column is the KPI (e.g. sales)." : `Only one column can be the KPI (now: ${kpis.map((d) => d.column).join(", ")}).`);
+  if (channels.length === 0) problems.push("Mark at least one column as channel spend.");
+  if (problems.length > 0) return { mapping: null, problems };
+  const controls = choices.filter((c) => c.role === "control").map((c) => c.column);
+  const events = choices.filter((c) => c.role === "event").map((c) => c.column);
+  return {
+    mapping: {
+      date: dates[0]!.column,
+      kpi: kpis[0]!.column,
+      channels: channels.map((c) => ({ column: c.column, type: c.type })),
+      ...(controls.length ? { controls } : {}),
+      ...(events.length ? { events } : {}),
+    },
+    problems,
+  };
+}
+
+export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; datasetName?: string }) {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const toast = useToast();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [preview, setPreview] = useState<CsvPreview | null>(null);
+  const [readError, setReadError] = useState<string | null>(null);
+  const [choices, setChoices] = useState<ColumnChoice[]>([]);
+  const [name, setName] = useState("");
+  const [errors, setErrors] = useState<{ list: DataIssue[]; count: number } | null>(null);
+
+  const upload = useMutation(
+    trpc.dataset.upload.mutationOptions({
+      onSuccess: async (result) => {
+        if (!result.ok) {
+          setErrors({ list: result.errors, count: result.errorCount });
+          return;
+        }
+        await queryClient.invalidateQueries({ queryKey: trpc.dataset.pathKey() });
+        toast.show({
+          tone: "success",
+          title: result.duplicate ? `Same data as version ${result.version}` : `Saved as version ${result.version}`,
+          ...(result.duplicate ? { message: "This file is identical to an existing version, so no new version was created." } : {}),
+        });
+        router.push(`/w/${ws.id}/datasets/${result.datasetId}`);
+      },
+    }),
+  );
+
+  async function onFile(e: ChangeEvent<HTMLInputElement>) {
+    const f = e.target.files?.[0] ?? null;
+    setFile(f);
+    setPreview(null);
+    setErrors(null);
+    setReadError(null);
+    if (!f) return;
+    if (!name && !datasetId) setName(f.name.replace(/\.[^.]+$/, "").replace(/[_-]+/g, " "));
+    setProgress(0);
+    try {
+      const p = await previewCsv(f, setProgress);
+      setPreview(p);
+      const inferred = inferMapping(p.headers, p.rows);
+      setChoices(
+        inferred.columns.map((c) => ({ column: c.column, role: c.role, type: c.type ?? "other", reason: c.reason })),
+      );
+    } catch (err) {
+      setReadError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setProgress(null);
+    }
+  }
+
+  const built = useMemo(() => buildMapping(choices), [choices]);
+
+  function setChoice(i: number, patch: Partial<ColumnChoice>) {
+    setChoices((cs) => cs.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+    setErrors(null);
+  }
+
+  function submit() {
+    if (!preview || !built.mapping) return;
+    setErrors(null);
+    upload.mutate({
+      workspaceId: ws.id,
+      ...(datasetId ? { datasetId } : { name }),
+      fileName: file?.name,
+      csv: preview.text,
+      mapping: built.mapping,
+    });
+  }
+
+  return (
+    <div className="flex flex-col gap-6">
+      <Card>
+        <CardHeader
+          title={datasetId ? `New version of ${datasetName ?? "dataset"}` : "1. Choose a CSV file"}
+          description="One row per week: a date column, your KPI (e.g. sales), spend per channel, and optional controls or 0/1 events."
+        />
+        <CardBody className="flex flex-col gap-4">
+          {!datasetId ? <Input label="Dataset name" value={name} onChange={(e) => setName(e.target.value)} hint="For example: Weekly sales DE 2021-2025" /> : null}
+          <div className="flex flex-col gap-1.5">
+            <label htmlFor="csv-file" className="text-sm font-medium">
+              CSV file
+            </label>
+            <input id="csv-file" type="file" accept=".csv,text/csv,text/plain" onChange={onFile} className="text-sm file:mr-3 file:rounded-lg file:border file:border-line file:bg-surface file:px-3 file:py-2 file:text-sm file:font-medium" />
+          </div>
+          {progress !== null ? <ProgressBar value={progress * 100} label="Reading file" /> : null}
+          {readError ? <FormError>{readError}</FormError> : null}
+          {preview ? (
+            <p className="text-sm text-muted">
+              {preview.rowCount.toLocaleString()} rows, {preview.headers.length} columns, read in {Math.round(preview.parseMs)} ms.
+            </p>
+          ) : null}
+        </CardBody>
+      </Card>
+
+      {preview ? (
+        <Card>
+          <CardHeader title="2. Preview" description={`The first ${Math.min(PREVIEW_ROWS, preview.rowCount)} rows as Mixcast reads them.`} />
+          <CardBody>
+            <Table caption="First rows of the file">
+              <THead>
+                <tr>
+                  <Th>Row</Th>
+                  {preview.headers.map((h) => (
+                    <Th key={h}>{h}</Th>
+                  ))}
+                </tr>
+              </THead>
+              <TBody>
+                {preview.rows.slice(0, PREVIEW_ROWS).map((r, i) => (
+                  <Tr key={i}>
+                    <Td className="text-muted">{i + 2}</Td>
+                    {preview.headers.map((h) => (
+                      <Td key={h} className="whitespace-nowrap tabular-nums">
+                        {r[h]}
+                      </Td>
+                    ))}
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          </CardBody>
+        </Card>
+      ) : null}
+
+      {preview ? (
+        <Card>
+          <CardHeader title="3. Map columns" description="Suggested from the column names and values. Check each one; channel types set the default transforms of the model." />
+          <CardBody className="flex flex-col gap-4">
+            <Table caption="Column mapping">
+              <THead>
+                <tr>
+                  <Th>Column</Th>
+                  <Th>Role</Th>
+                  <Th>Channel type</Th>
+                  <Th>Why suggested</Th>
+                </tr>
+              </THead>
+              <TBody>
+                {choices.map((c, i) => (
+                  <Tr key={c.column}>
+                    <Td className="font-medium">{c.column}</Td>
+                    <Td>
+                      <Select
+                        label={<span className="sr-only">Role of {c.column}</span>}
+                        aria-label={`Role of ${c.column}`}
+                        value={c.role}
+                        options={roleOptions}
+                        onChange={(e) => setChoice(i, { role: e.target.value as ColumnRole })}
+                      />
+                    </Td>
+                    <Td>
+                      {c.role === "channel" ? (
+                        <Select
+                          label={<span className="sr-only">Channel type of {c.column}</span>}
+                          aria-label={`Channel type of ${c.column}`}
+                          value={c.type}
+                          options={channelTypes.map((t) => ({ value: t, label: typeLabels[t] }))}
+                          onChange={(e) => setChoice(i, { type: e.target.value as ChannelType })}
+                        />
+                      ) : (
+                        <span className="text-muted">—</span>
+                      )}
+                    </Td>
+                    <Td className="text-xs text-muted">{c.reason}</Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+            {built.problems.length > 0 ? (
+              <Alert tone="warning" title="The mapping is not complete">
+                <ul className="list-disc pl-5">
+                  {built.problems.map((p) => (
+                    <li key={p}>{p}</li>
+                  ))}
+                </ul>
+              </Alert>
+            ) : null}
+            {upload.error ? <FormError>{errorMessage(upload.error)}</FormError> : null}
+            <div>
+              <Button onClick={submit} disabled={!built.mapping || (!datasetId && name.trim().length < 2)} loading={upload.isPending}>
+                Validate and save version
+              </Button>
+            </div>
+          </CardBody>
+        </Card>
+      ) : null}
+
+      {errors ? <ValidationErrors errors={errors.list} count={errors.count} /> : null}
+    </div>
+  );
+}
+
+export function ValidationErrors({ errors, count }: { errors: DataIssue[]; count: number }) {
+  return (
+    <Card className="border-danger/50">
+      <CardHeader
+        title={<span className="text-danger">The file was not saved: {count} problem{count === 1 ? "" : "s"} found</span>}
+        description={count > errors.length ? `Showing the first ${errors.length}. Fix these in your spreadsheet and upload again.` : "Fix these in your spreadsheet and upload again."}
+      />
+      <CardBody>
+        <Table caption="Validation errors">
+          <THead>
+            <tr>
+              <Th>Row</Th>
+              <Th>Column</Th>
+              <Th>Problem</Th>
+            </tr>
+          </THead>
+          <TBody>
+            {errors.map((e, i) => (
+              <Tr key={i} data-testid="validation-error">
+                <Td className="tabular-nums">{e.row ?? <Badge>file</Badge>}</Td>
+                <Td>{e.column ?? "—"}</Td>
+                <Td>{e.message}</Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </CardBody>
+    </Card>
+  );
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { explainDiagnostics } from "./diagnostics-text.ts";
+
+describe("explainDiagnostics", () => {
+  it("says in words that chains disagreed, with the numbers", () => {
+    const m = explainDiagnostics({ rhatMax: 1.08, essBulkMin: 900, divergences: 0, converged: false });
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatchObject({ severity: "danger", title: "The chains did not agree (R-hat 1.08 > 1.01)" });
+    expect(m[0]!.detail).toMatch(/not reliable.*more warmup/);
+  });
+
+  it("a clean fit has no warnings; divergences and low ESS are reported", () => {
+    expect(explainDiagnostics({ rhatMax: 1.002, essBulkMin: 1200, essTailMin: 800, divergences: 0, ebfmiMin: 0.9, converged: true })).toEqual([]);
+    const m = explainDiagnostics({ rhatMax: 1.0, essBulkMin: 150, divergences: 3, converged: false });
+    expect(m.map((x) => x.title)).toEqual(["3 divergent transitions", "Too few effective draws (ESS 150 < 400)"]);
+  });
+
+  it("a non-converged run always gets a danger message, even without numeric cause", () => {
+    const m = explainDiagnostics({ converged: false, reasons: ["max R-hat 1.2"] });
+    expect(m).toEqual([{ severity: "danger", title: "The fit did not converge", detail: "max R-hat 1.2" }]);
+  });
+});

@@ -1,0 +1,81 @@
+// Sampler diagnostics in plain words, with the number, the threshold, what it means and what to
+// do. Thresholds follow Vehtari et al. (2021) and Stan's defaults (docs/model.md, Diagnostics).
+
+export interface Diagnostics {
+  rhatMax?: number | null;
+  essBulkMin?: number | null;
+  essTailMin?: number | null;
+  divergences?: number | null;
+  treedepthHits?: number | null;
+  ebfmiMin?: number | null;
+  converged?: boolean | null;
+  reasons?: string[];
+}
+
+export interface DiagnosticMessage {
+  severity: "danger" | "warning" | "info";
+  title: string;
+  detail: string;
+}
+
+export const RHAT_MAX = 1.01;
+export const ESS_MIN = 400;
+export const EBFMI_MIN = 0.3;
+
+const f2 = (x: number) => x.toFixed(2);
+
+export function explainDiagnostics(d: Diagnostics | null | undefined, opts: { approximate?: boolean } = {}): DiagnosticMessage[] {
+  const out: DiagnosticMessage[] = [];
+  if (!d) return out;
+  if (typeof d.rhatMax === "number" && Number.isFinite(d.rhatMax) && d.rhatMax > RHAT_MAX) {
+    out.push({
+      severity: "danger",
+      title: `The chains did not agree (R-hat ${f2(d.rhatMax)} > ${RHAT_MAX})`,
+      detail: "Results are not reliable: the independent chains ended up in different places. Try more warmup iterations, or tighter priors.",
+    });
+  }
+  if (typeof d.divergences === "number" && d.divergences > 0) {
+    out.push({
+      severity: "danger",
+      title: `${d.divergences} divergent transition${d.divergences === 1 ? "" : "s"}`,
+      detail: "The sampler could not follow part of the posterior, so estimates may be biased. Try tighter priors or a simpler transform for the channels involved.",
+    });
+  }
+  const ess = Math.min(d.essBulkMin ?? Infinity, d.essTailMin ?? Infinity);
+  if (Number.isFinite(ess) && ess < ESS_MIN) {
+    out.push({
+      severity: "warning",
+      title: `Too few effective draws (ESS ${Math.round(ess)} < ${ESS_MIN})`,
+      detail: "Intervals are rough and can move between runs. Run a full fit with more draws.",
+    });
+  }
+  if (typeof d.ebfmiMin === "number" && Number.isFinite(d.ebfmiMin) && d.ebfmiMin < EBFMI_MIN) {
+    out.push({
+      severity: "warning",
+      title: `The sampler explored slowly (E-BFMI ${f2(d.ebfmiMin)} < ${EBFMI_MIN})`,
+      detail: "Some parameters are poorly identified by the data. Consider informative priors (e.g. from lift tests).",
+    });
+  }
+  if (typeof d.treedepthHits === "number" && d.treedepthHits > 0) {
+    out.push({
+      severity: "info",
+      title: `${d.treedepthHits} iteration${d.treedepthHits === 1 ? "" : "s"} hit the maximum tree depth`,
+      detail: "The fit was slow but this alone does not make results wrong.",
+    });
+  }
+  if (opts.approximate) {
+    out.push({
+      severity: "info",
+      title: "Fast fit: intervals are approximate",
+      detail: "This run used a quick approximation instead of full sampling. Use a full fit before making budget decisions.",
+    });
+  }
+  if (d.converged === false && !out.some((m) => m.severity === "danger")) {
+    out.push({
+      severity: "danger",
+      title: "The fit did not converge",
+      detail: (d.reasons ?? []).join(" ") || "Results are not reliable. Try a full fit with more warmup.",
+    });
+  }
+  return out;
+}
