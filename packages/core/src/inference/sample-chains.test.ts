@@ -13,7 +13,7 @@ const targetModule = new URL("./gaussian-target.ts", import.meta.url).href;
 describe("sampleChains (worker threads)", () => {
   it("gives bit-identical draws to sequential sampleChain and reports throttled progress", async () => {
     const ref: LogDensityFactoryRef = { module: targetModule, exportName: "standardNormalTarget", args: { dim: 10 } };
-    const opts = { chains: 3, warmup: 300, draws: 300, seed: 31, threads: 2 };
+    const opts = { chains: 3, warmup: 150, draws: 150, seed: 31, threads: 2 };
     const progress: SamplerProgress[] = [];
     const threaded = await sampleChains(ref, opts, { onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
     expect(threaded.map((r) => r.chain)).toEqual([0, 1, 2]);
@@ -30,18 +30,18 @@ describe("sampleChains (worker threads)", () => {
     // With a 0 ms interval every iteration is reported, in order, per chain.
     for (let c = 0; c < 3; c++) {
       const mine = progress.filter((p) => p.chain === c);
-      expect(mine.length).toBe(600);
-      expect(mine.map((p) => p.iteration)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
-      expect(mine[299]!.phase).toBe("warmup");
-      expect(mine[300]!.phase).toBe("sampling");
-      expect(mine.every((p) => p.total === 600)).toBe(true);
+      expect(mine.length).toBe(300);
+      expect(mine.map((p) => p.iteration)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      expect(mine[149]!.phase).toBe("warmup");
+      expect(mine[150]!.phase).toBe("sampling");
+      expect(mine.every((p) => p.total === 300)).toBe(true);
     }
     // Default throttle (100 ms): only a handful of messages for a fast run, but always the last.
     const few: SamplerProgress[] = [];
     await sampleChains(ref, { ...opts, chains: 1 }, { onProgress: (p) => few.push(p) });
     expect(few.length).toBeLessThan(20);
-    expect(few.at(-1)!.iteration).toBe(600);
-  }, 20_000);
+    expect(few.at(-1)!.iteration).toBe(300);
+  }, 30_000); // worker start-up dominates; slow only on a heavily loaded machine
 
   it("cancels running workers with an AbortError", async () => {
     const ref: LogDensityFactoryRef = {
@@ -74,13 +74,13 @@ describe("sampleChains (worker threads)", () => {
     await expect(
       sampleChains(ref, { chains: 1, warmup: 10, draws: 10, seed: 1 }, { signal: AbortSignal.abort() }),
     ).rejects.toMatchObject({ name: "AbortError" });
-  }, 20_000);
+  }, 30_000); // worker start-up dominates; slow only on a heavily loaded machine
 
   it("rejects with the worker's error when the target cannot be created", async () => {
     await expect(
       sampleChains({ module: targetModule, exportName: "noSuchFactory", args: {} }, { chains: 1, warmup: 10, draws: 10, seed: 1 }),
     ).rejects.toThrow(/no function export "noSuchFactory"/);
-  }, 20_000);
+  }, 30_000); // worker start-up dominates; slow only on a heavily loaded machine
 
   it("works from a parent process run by `tsx script.ts` and matches in-process draws", async () => {
     const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
@@ -90,5 +90,5 @@ describe("sampleChains (worker threads)", () => {
     const target = standardNormalTarget({ dim: 3 });
     const opts = { chains: 2, warmup: 100, draws: 100, seed: 9 };
     expect(fromTsx).toEqual([0, 1].map((c) => Array.from(sampleChain(target, opts, c).samples.slice(0, 6))));
-  }, 20_000);
+  }, 30_000); // worker start-up dominates; slow only on a heavily loaded machine
 });
