@@ -40,13 +40,25 @@ function main(): void {
   }
   times.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
+  // reference kernel: one log and one exp per week and channel (the Hill floor), same conditions
+  const e = Float64Array.from({ length: spec.trainingWeeks * spec.channels.length }, (_, i) => 0.1 + (i % 97) / 30);
+  const o = new Float64Array(e.length);
+  const ref = () => {
+    for (let t = 0; t < e.length; t++) o[t] = 1 / (1 + Math.exp(-1.5 * (Math.log(e[t]!) - 0.1)));
+  };
+  for (let i = 0; i < N; i++) ref();
+  const r0 = process.cpuUsage();
+  for (let i = 0; i < N; i++) ref();
+  const rc = process.cpuUsage(r0);
+  const refUs = (rc.user + rc.system) / N;
   const t1 = process.hrtime.bigint();
   for (let i = 0; i < N; i++) x += model.logDensity(theta);
   const tl = Number(process.hrtime.bigint() - t1) / 1e3 / N;
   console.log(
     `weeks=${spec.trainingWeeks} channels=${spec.channels.length} dim=${model.dim}\n` +
       `logDensityGradient: wall median ${times[2]!.toFixed(2)} us, best ${times[0]!.toFixed(2)} us; CPU median ${cpu[2]!.toFixed(2)} us, best ${cpu[0]!.toFixed(2)} us per call\n` +
-      `logDensity (no gradient): ${tl.toFixed(2)} us per call   (checksum ${x.toExponential(3)})`,
+      `logDensity (no gradient): ${tl.toFixed(2)} us per call   (checksum ${x.toExponential(3)})\n` +
+      `reference ${e.length} x (log + exp): ${refUs.toFixed(2)} us CPU; gradient / reference = ${(cpu[2]! / refUs).toFixed(2)}`,
   );
 }
 
