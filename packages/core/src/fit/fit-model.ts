@@ -202,24 +202,21 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
   report({ phase: "summarizing", chain: -1, iteration: 0, percent: 99, etaSeconds: null, divergences: diagnostics.divergences });
 
   const derived = deriveQuantities(model, thetaByChain, drawsPerChain, seed, pointTheta);
+  // R-hat and ESS of independent Laplace draws are not convergence diagnostics: fast mode reports
+  // them as NaN (null in JSON) and skips their cost.
+  const summarize = options.mode === "fast" ? momentSummary : summarizeDraws;
   const parameters: Record<string, Summary> = {};
   model.parameters.forEach((p, j) => {
-    parameters[p.label] = summarizeDraws(drawColumn(derived.draws, j));
+    parameters[p.label] = summarize(drawColumn(derived.draws, j));
   });
-  if (options.mode === "fast") {
-    // R-hat and ESS of independent Laplace draws are not convergence diagnostics: report them as NaN.
-    for (const s of Object.values(parameters)) {
-      s.rhat = Number.NaN;
-      s.essBulk = Number.NaN;
-      s.essTail = Number.NaN;
-    }
-  }
   const channels: Record<string, ChannelResult> = {};
   spec.channels.forEach((ch, c) => {
-    const roi = summarizeDraws(derived.roi[c]!);
-    const contribution = summarizeDraws(derived.contribution[c]!);
-    if (options.mode === "fast") for (const s of [roi, contribution]) Object.assign(s, { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN });
-    channels[ch.name] = { type: ch.type, spend: spec.scaling.spendTotal[c]!, roi, contribution };
+    channels[ch.name] = {
+      type: ch.type,
+      spend: spec.scaling.spendTotal[c]!,
+      roi: summarize(derived.roi[c]!),
+      contribution: summarize(derived.contribution[c]!),
+    };
   });
   const loo = derived.loo;
   const t1 = performance.now();
@@ -247,6 +244,21 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
     },
     draws: derived.draws,
   };
+}
+
+/** Mean, sd and quantiles without convergence diagnostics (for independent draws). */
+function momentSummary(chains: readonly Float64Array[]): Summary {
+  let n = 0;
+  let sum = 0;
+  for (const c of chains) for (let i = 0; i < c.length; i += 1) {
+    sum += c[i]!;
+    n += 1;
+  }
+  const mean = sum / n;
+  let ss = 0;
+  for (const c of chains) for (let i = 0; i < c.length; i += 1) ss += (c[i]! - mean) ** 2;
+  const [q05, q50, q95] = quantiles(chains, [0.05, 0.5, 0.95]) as [number, number, number];
+  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN, q05, q50, q95, rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
 }
 
 function abortError(): Error {
