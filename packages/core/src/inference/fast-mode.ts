@@ -17,6 +17,10 @@ export interface FindMapOptions {
   maxIterations?: number;
   gradTol?: number;
   relTol?: number;
+  /** L-BFGS history length; default min(50, max(10, dim)): on the MMM posterior (dim 40) a full
+   *  history needs 3-4x fewer iterations than 10 pairs, and the two-loop cost is negligible next
+   *  to a gradient evaluation. */
+  memory?: number;
 }
 
 export interface MapRun {
@@ -69,6 +73,7 @@ export function findMap(target: LogDensity, opts: FindMapOptions): MapResult {
     try {
       res = lbfgsMinimize(negLogp, start, {
         maxIterations: opts.maxIterations ?? 2000,
+        memory: opts.memory ?? Math.min(50, Math.max(10, dim)),
         gradTol: opts.gradTol ?? 1e-8,
         relTol: opts.relTol ?? 1e-12,
       });
