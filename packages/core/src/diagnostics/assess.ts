@@ -39,6 +39,8 @@ export interface ConvergenceAssessment {
   divergences: number;
   treedepthHits: number;
   ebfmiMin: number;
+  /** E-BFMI of each chain, in chain order. */
+  ebfmiPerChain: number[];
 }
 
 /** Draws of parameter j, one Float64Array per chain. */
@@ -114,6 +116,7 @@ export function assessConvergence(
   let totalDraws = 0;
   let ebfmiMin = Number.POSITIVE_INFINITY;
   const lowBfmi: number[] = [];
+  const ebfmiPerChain: number[] = [];
   for (const r of results) {
     totalDraws += r.draws;
     for (let i = 0; i < r.draws; i++) {
@@ -121,6 +124,7 @@ export function assessConvergence(
       if (r.treeDepth[i]! >= maxDepth) treedepthHits++;
     }
     const b = ebfmi(r.energy);
+    ebfmiPerChain.push(b);
     ebfmiMin = nanMin(ebfmiMin, b);
     if (!(b >= th.ebfmiMin)) lowBfmi.push(r.chain);
   }
@@ -149,5 +153,6 @@ export function assessConvergence(
     divergences,
     treedepthHits,
     ebfmiMin,
+    ebfmiPerChain,
   };
 }

@@ -92,6 +92,9 @@ describe("R-hat and ESS", () => {
     const rng = new Rng(8);
     const chains = Array.from({ length: 4 }, () => Float64Array.from({ length: 2000 }, () => 3 + 2 * rng.normal()));
     const s = summarizeDraws(chains);
+    expect(s.rhat).toBe(rhat(chains));
+    expect(s.essBulk).toBe(essBulk(chains));
+    expect(s.essTail).toBe(essTail(chains));
     expect(Math.abs(s.mean - 3)).toBeLessThan(0.1);
     expect(Math.abs(s.sd - 2)).toBeLessThan(0.06);
     expect(Math.abs(s.q05 - (3 - 2 * 1.6449))).toBeLessThan(0.15);
@@ -153,6 +156,9 @@ describe("assessConvergence", () => {
     expect(text).toMatch(/R-hat .* alpha/);
     expect(text).toMatch(/30 divergent transitions/);
     expect(text).toMatch(/E-BFMI .* chain\(s\) 2/);
+    expect(a.ebfmiPerChain).toHaveLength(4);
+    expect(a.ebfmiPerChain[2]!).toBeLessThan(0.3);
+    expect(a.ebfmiMin).toBe(Math.min(...a.ebfmiPerChain));
     const slow = Array.from({ length: 4 }, (_, c) => fakeChain(c, [ar1(rng, 1000, 0.995)]));
     const b = assessConvergence(slow);
     expect(b.converged).toBe(false);

@@ -159,13 +159,17 @@ function fold(chains: readonly Float64Array[]): Float64Array[] {
   return chains.map((c) => c.map((v) => Math.abs(v - med)));
 }
 
-/** Rank-normalized split R-hat: max of bulk R-hat and folded (tail) R-hat. */
-export function rhat(chains: readonly Float64Array[]): number {
-  const bulk = rhatBasic(rankNormalize(splitChains(chains)));
+function rhatFromBulk(chains: readonly Float64Array[], bulkZ: readonly Float64Array[]): number {
+  const bulk = rhatBasic(bulkZ);
   const tail = rhatBasic(rankNormalize(splitChains(fold(chains))));
   if (Number.isNaN(bulk)) return tail;
   if (Number.isNaN(tail)) return bulk;
   return Math.max(bulk, tail);
+}
+
+/** Rank-normalized split R-hat: max of bulk R-hat and folded (tail) R-hat. */
+export function rhat(chains: readonly Float64Array[]): number {
+  return rhatFromBulk(chains, rankNormalize(splitChains(chains)));
 }
 
 /** Bulk effective sample size: ESS of the rank-normalized split chains. */
@@ -242,14 +246,15 @@ export function summarizeDraws(chains: readonly Float64Array[]): DrawSummary {
   let ss = 0;
   for (const c of chains) for (let i = 0; i < c.length; i++) ss += (c[i]! - mu) ** 2;
   const [q05, q50, q95] = quantiles(chains, [0.05, 0.5, 0.95]) as [number, number, number];
+  const bulkZ = rankNormalize(splitChains(chains));
   return {
     mean: mu,
     sd: total > 1 ? Math.sqrt(ss / (total - 1)) : Number.NaN,
     q05,
     q50,
     q95,
-    rhat: rhat(chains),
-    essBulk: essBulk(chains),
+    rhat: rhatFromBulk(chains, bulkZ),
+    essBulk: essBasic(bulkZ),
     essTail: essTail(chains),
   };
 }
