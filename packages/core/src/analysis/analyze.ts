@@ -5,7 +5,7 @@
  * an evenly thinned subset of the draws (maxDraws, default 300); `draws` in the output says so.
  */
 import type { MmmModel } from "../model/model.ts";
-import { type ChannelDraw, type ChannelHistory, channelSeries } from "./media-pipeline.ts";
+import { type ChannelDraw, type ChannelHistory, ScaledChannel } from "./media-pipeline.ts";
 import { channelDraw, channelHistory, drawRow, type PosteriorDraws } from "./model-adapter.ts";
 import { type Interval, columnBands, round, roundInterval, seededRandom, summarize, thinIndices } from "./stats.ts";
 
@@ -189,21 +189,23 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
       const own = sumTo(satNow, n);
       const valueAt = (sat: Float64Array): number => (p.beta * sumTo(sat, n) + partnerTerm(c, sat)) * kpi;
       const nowValue = valueAt(satNow);
-      const bumped = channelSeries(h.x.map((x) => x * (1 + bump)), h, p).saturation;
+      const sc = new ScaledChannel(h, p);
+      const work = new Float64Array(N);
+      const bumped = sc.saturation(1 + bump, work);
       (mroi[c] as Float64Array)[i] = (valueAt(bumped) - nowValue) / (bump * (spendTotal[c] as number));
-      const share = (arr: Float64Array | null, patch: Partial<ChannelDraw>) => {
+      const share = (arr: Float64Array | null, stage: "viralEcho" | "network" | "authenticity" | "consistency") => {
         if (!arr) return;
-        const off = channelSeries(h.x, h, { ...p, ...patch }).saturation;
+        const off = sc.saturation(1, work, { [stage]: true });
         arr[i] = own > 0 ? 1 - sumTo(off, n) / own : 0;
       };
-      share(viral[c] ?? null, { kappa: 0 });
-      share(networkS[c] ?? null, { eta: 0 });
-      share(authS[c] ?? null, { phi: 0 });
-      share(consS[c] ?? null, { psi: 0 });
+      share(viral[c] ?? null, "viralEcho");
+      share(networkS[c] ?? null, "network");
+      share(authS[c] ?? null, "authenticity");
+      share(consS[c] ?? null, "consistency");
       const curve = curves[c] as Float64Array;
       for (let k = 0; k < M; k++) {
         const m = mults[k] as number;
-        curve[i * M + k] = m === 1 ? nowValue : m === 0 ? 0 : valueAt(channelSeries(h.x.map((x) => x * m), h, p).saturation);
+        curve[i * M + k] = m === 1 ? nowValue : m === 0 ? 0 : valueAt(sc.saturation(m, work));
       }
       (adstockW[c] as Float64Array).set(p.adstockWeights, i * L);
     }

@@ -380,43 +380,130 @@ export class ChannelHorizon {
 
   /** Saturation per horizon week for an arbitrary weekly plan (scaled spend, length H) under draw d. */
   plan(d: number, xPlan: ArrayLike<number>, sat: Float64Array, off: number): void {
+    this.one[0] = d;
+    this.planMany(this.one, xPlan, sat, off);
+  }
+
+  /** plan() for many draws: draw idx[i] writes sat[off + i*H ..]. Spend-only factors are computed once. */
+  planMany(idx: Int32Array, xPlan: ArrayLike<number>, sat: Float64Array, off: number): void {
     const H = this.weeks;
-    const p = this.params[d] as ChannelDraw;
     const hist = this.history;
     const st = hist.stages;
     const x = hist.x;
     const T = x.length;
-    const xAt = (t: number): number => (t < 0 ? 0 : t < T ? (x[t] as number) : (xPlan[t - T] as number));
-    const w = p.adstockWeights;
-    const L = w.length;
-    const logK = this.logK[d] as number;
-    const tmp = this.tmp;
-    let aPrev = this.lastA[d] as number;
-    let oPrev = this.lastO[d] as number;
+    const lags = this.params[0]?.adstockWeights.length ?? 0;
+    const back = Math.max(lags, CONSISTENCY_WINDOW, NETWORK_WINDOW);
+    // spend from `back` weeks before the horizon through its end
+    const xt = new Float64Array(back + H);
+    for (let j = 0; j < back; j++) {
+      const t = T - back + j;
+      xt[j] = t >= 0 ? (x[t] as number) : 0;
+    }
+    for (let h = 0; h < H; h++) xt[back + h] = xPlan[h] as number;
+    const net = new Float64Array(H);
+    const auth = new Float64Array(H);
+    const cons = new Float64Array(H);
     for (let h = 0; h < H; h++) {
-      const t = T + h;
-      let a = 0;
-      for (let l = 0; l < L; l++) a += (w[l] as number) * xAt(t - l);
-      let e = a;
-      if (st.viralEcho) {
-        const o = t === 0 ? 0 : p.kappa * aPrev + p.delta * oPrev;
-        e += o;
-        oPrev = o;
-      }
+      const j0 = back + h;
       if (st.network) {
         let roll = 0;
-        for (let j = 0; j < NETWORK_WINDOW; j++) roll += xAt(t - j);
-        e *= 1 + p.eta * networkIndex(roll / NETWORK_WINDOW, hist);
+        for (let j = 0; j < NETWORK_WINDOW; j++) roll += xt[j0 - j] as number;
+        net[h] = networkIndex(roll / NETWORK_WINDOW, hist);
       }
-      if (st.authenticity) e *= 1 + p.phi * authenticity(xAt(t), hist.maxX);
+      if (st.authenticity) auth[h] = authenticity(xt[j0] as number, hist.maxX);
       if (st.consistency) {
         let m = 0;
-        for (let j = 0; j < CONSISTENCY_WINDOW; j++) m += xAt(t - j);
-        e *= 1 + p.psi * (1 - Math.exp(-m / CONSISTENCY_WINDOW));
+        for (let j = 0; j < CONSISTENCY_WINDOW; j++) m += xt[j0 - j] as number;
+        cons[h] = 1 - Math.exp(-m / CONSISTENCY_WINDOW);
       }
-      aPrev = a;
-      saturate(st.saturation, e, p, logK, tmp);
-      sat[off + h] = tmp[0] as number;
     }
+    const tmp = this.tmp;
+    for (let i = 0; i < idx.length; i++) {
+      const d = idx[i] as number;
+      const p = this.params[d] as ChannelDraw;
+      const w = p.adstockWeights;
+      const L = w.length;
+      const logK = this.logK[d] as number;
+      let aPrev = this.lastA[d] as number;
+      let oPrev = this.lastO[d] as number;
+      const o0 = off + i * H;
+      for (let h = 0; h < H; h++) {
+        const j0 = back + h;
+        let a = 0;
+        for (let l = 0; l < L; l++) a += (w[l] as number) * (xt[j0 - l] as number);
+        let e = a;
+        if (st.viralEcho) {
+          const o = T + h === 0 ? 0 : p.kappa * aPrev + p.delta * oPrev;
+          e += o;
+          oPrev = o;
+        }
+        if (st.network) e *= 1 + p.eta * (net[h] as number);
+        if (st.authenticity) e *= 1 + p.phi * (auth[h] as number);
+        if (st.consistency) e *= 1 + p.psi * (cons[h] as number);
+        aPrev = a;
+        saturate(st.saturation, e, p, logK, tmp);
+        sat[o0 + h] = tmp[0] as number;
+      }
+    }
+  }
+}
+
+/**
+ * A channel's history pipeline under spend scaled by a multiplier m (response curves, marginal
+ * ROI, counterfactuals). Adstock, viral echo and the rolling means are linear in spend, so they are
+ * computed once; each multiplier then costs one pass over the weeks.
+ */
+export class ScaledChannel {
+  private readonly h: ChannelHistory;
+  private readonly p: ChannelDraw;
+  private readonly a: Float64Array;
+  private readonly o: Float64Array;
+  private readonly roll: Float64Array;
+  private readonly cm: Float64Array;
+  private readonly logK: number;
+  private readonly tmp = new Float64Array(2);
+
+  constructor(h: ChannelHistory, p: ChannelDraw) {
+    this.h = h;
+    this.p = p;
+    this.logK = Math.log(p.K);
+    const s = channelSeries(h.x, h, p);
+    this.a = s.adstock;
+    this.o = s.viralEcho;
+    const n = h.x.length;
+    this.roll = new Float64Array(n);
+    this.cm = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      let r = 0;
+      for (let j = 0; j < NETWORK_WINDOW && j <= t; j++) r += h.x[t - j] as number;
+      this.roll[t] = r / NETWORK_WINDOW;
+      let m = 0;
+      for (let j = 0; j < CONSISTENCY_WINDOW && j <= t; j++) m += h.x[t - j] as number;
+      this.cm[t] = m / CONSISTENCY_WINDOW;
+    }
+  }
+
+  /** Saturation per week at spend m * x; `off` switches single stages off (counterfactuals). */
+  saturation(
+    m: number,
+    out: Float64Array,
+    off: { viralEcho?: boolean; network?: boolean; authenticity?: boolean; consistency?: boolean } = {},
+  ): Float64Array {
+    const { h, p } = this;
+    const st = h.stages;
+    const n = h.x.length;
+    const echo = st.viralEcho && !off.viralEcho;
+    const net = st.network && !off.network;
+    const auth = st.authenticity && !off.authenticity;
+    const cons = st.consistency && !off.consistency;
+    for (let t = 0; t < n; t++) {
+      let e = m * ((this.a[t] as number) + (echo ? (this.o[t] as number) : 0));
+      if (net) e *= 1 + p.eta * networkIndex(m * (this.roll[t] as number), h);
+      if (auth) e *= 1 + p.phi * authenticity(m * (h.x[t] as number), h.maxX);
+      if (cons) e *= 1 + p.psi * (1 - Math.exp(-m * (this.cm[t] as number)));
+      saturate(st.saturation, e, p, this.logK, this.tmp);
+      out[t] = this.tmp[0] as number;
+    }
+    return out;
   }
 }

@@ -521,7 +521,8 @@ function moveCheck(
         if (mode === "extremes") {
           const donor = best(canGive, -1, -1);
           const recv = donor >= 0 ? best(canTake, 1, donor) : -1;
-          if (donor >= 0 && recv >= 0 && tryMove(donor, recv, step)) improved = true;
+          // the reverse direction too: a quantile's (smoothed) gradient can point the wrong way at a kink
+          if (donor >= 0 && recv >= 0 && (tryMove(donor, recv, step) || tryMove(recv, donor, step))) improved = true;
         } else {
           for (let j = 0; j < C; j++) {
             if (b.locked[j]) continue;
@@ -589,21 +590,22 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   let best: Float64Array | null = null;
   let bestF = Number.NEGATIVE_INFINITY;
   for (const s of starts) {
-    const f = ascend(search, s, b, budget, obj, 20);
+    const f = ascend(search, s, b, budget, obj, 15);
     if (f > bestF) {
       bestF = f;
       best = s;
     }
   }
   const sol = best as Float64Array;
-  // non-concave curves: big transfers between every pair on the search draws
-  moveCheck(search, sol, b, budget, obj, [0.2, 0.05, 0.01], "all", 3);
-  ascend(search, sol, b, budget, obj, 20);
+  // non-concave curves: transfers between every pair on the search draws, big ones first
+  moveCheck(search, sol, b, budget, obj, [0.2, 0.05, 0.01, 0.002], "all", 3);
+  ascend(search, sol, b, budget, obj, 15);
   // polish on all draws: gradient steps, then transfers from the lowest to the highest marginal ROI
   ascend(full, sol, b, budget, obj, 6, 0.01);
-  moveCheck(full, sol, b, budget, obj, [0.01, 0.002, 0.0005], obj.kind === "quantile" ? "each" : "extremes", 6);
-  // final check: no single channel gains from taking (or giving) a tenth of the budget
-  const steps = [0.1, 0.01];
+  moveCheck(full, sol, b, budget, obj, [0.01, 0.002, 0.0005, 0.0001], "extremes", 6);
+  // final check on all draws: no single channel gains from taking (or giving) a tenth of the
+  // budget, or a small amount, paid by (given to) its best partner
+  const steps = [0.1, 0.002];
   const check = moveCheck(full, sol, b, budget, obj, steps, "each", 2);
   const objectiveValue = check.f;
 

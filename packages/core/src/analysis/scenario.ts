@@ -130,6 +130,16 @@ function multipliers(resp: HorizonResponse, s: Scenario, spend: Float64Array[]):
   return { m, applied };
 }
 
+const drawIndexCache = new Map<number, Int32Array>();
+function allDraws(D: number): Int32Array {
+  let idx = drawIndexCache.get(D);
+  if (!idx) {
+    idx = Int32Array.from({ length: D }, (_, i) => i);
+    drawIndexCache.set(D, idx);
+  }
+  return idx;
+}
+
 const zeroCache = new WeakMap<HorizonResponse, { own: Float64Array[]; media: Float64Array; sat: Float64Array[] }>();
 
 /** Media terms with no spend in the horizon (carryover only), per draw; cached per response. */
@@ -155,8 +165,8 @@ function mediaTerms(resp: HorizonResponse, spend: Float64Array[], mult: Float64A
     if (!curve) throw new Error(`missing curve ${c}`);
     const sc = sat[c] as Float64Array;
     const m = mult?.[c];
+    curve.planMany(allDraws(D), xs[c] as Float64Array, sc, 0);
     for (let d = 0; d < D; d++) {
-      curve.plan(d, xs[c] as Float64Array, sc, d * H);
       let s = 0;
       if (m) for (let h = 0; h < H; h++) s += (sc[d * H + h] as number) * (m[h] as number);
       else for (let h = 0; h < H; h++) s += sc[d * H + h] as number;
