@@ -34,6 +34,21 @@ console.log(`node ${process.version}, ${availableParallelism()} cores, load aver
 // Warm up the JIT
 sequential(standardNormalTarget({ dim: 100 }), 1, 200, 200);
 
+{
+  // Raw cost of the 100-d gradient alone, to separate target cost from sampler overhead.
+  const target = standardNormalTarget({ dim: 100 });
+  const x = Float64Array.from({ length: 100 }, (_, i) => Math.sin(i));
+  const g = new Float64Array(100);
+  let sink = 0;
+  const n = 2_000_000;
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    x[i % 100] = x[i % 100]! + 1e-12;
+    sink += target.logDensityGradient(x, g);
+  }
+  const ms = performance.now() - t;
+  console.log(`raw 100-d normal gradient: ${((n / ms) * 1000).toExponential(2)} grad/s (checksum ${sink.toExponential(2)})`);
+}
 for (const dim of [10, 100, 1000]) {
   const { results, ms } = sequential(standardNormalTarget({ dim }), 1, 1000, 1000);
   line(`std normal d=${dim}, 1 chain`, results, ms);
