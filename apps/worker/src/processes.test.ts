@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasLiveJob } from "./sweeper.ts";
 import { createRun, seedModel, waitFor, type ModelFixture } from "./testing/fixtures.ts";
 import { killAll, spawnWorker, type WorkerProcess } from "./testing/processes.ts";
+import { collectStatus, formatStatus } from "./status.ts";
 import { listWorkers } from "./worker-state.ts";
+
+const HEALTH_PORT = 20_000 + Math.floor(Math.random() * 20_000);
 
 let db: TestDatabase;
 let boss: PgBoss;
@@ -30,14 +33,23 @@ const liveWorkers = async (ids: string[]) =>
     const rows = await listWorkers(db.prisma).catch(() => []);
     const up = rows.filter((r) => ids.includes(r.workerId) && !r.stoppedAt);
     return up.length === ids.length ? up : undefined;
-  }, 30_000, `workers ${ids.join(", ")} to start`);
+  }, 60_000, `workers ${ids.join(", ")} to start`).catch((error: Error) => {
+    throw new Error(`${error.message}\n${procs.map((p) => `--- ${p.id}\n${p.output()}`).join("\n")}`);
+  });
 
 describe("worker processes", () => {
   it("two processes, ten queued runs: each run is fitted exactly once", async () => {
-    const a = spawnWorker("proc-a", db.url, { FIT_DRAWS: "50" });
+    const a = spawnWorker("proc-a", db.url, { FIT_DRAWS: "50", WORKER_HEALTH_PORT: String(HEALTH_PORT) });
     const b = spawnWorker("proc-b", db.url, { FIT_DRAWS: "50" });
     procs.push(a, b);
     await liveWorkers(["proc-a", "proc-b"]);
+    const health = await waitFor(
+      () => fetch(`http://127.0.0.1:${HEALTH_PORT}/healthz`).then((r) => r, () => undefined),
+      20_000,
+      "/healthz",
+    );
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, workerId: "proc-a", database: "ok", stopping: false });
     const runIds: string[] = [];
     for (let i = 0; i < 10; i++) runIds.push(await createRun(db.prisma, fx, { seed: 100 + i, mode: "fast" }));
     for (const id of runIds) await enqueueFitRun(id, { boss });
@@ -59,10 +71,16 @@ describe("worker processes", () => {
     const byWorker = new Map<string, number>();
     for (const r of runs) byWorker.set(r.workerId ?? "?", (byWorker.get(r.workerId ?? "?") ?? 0) + 1);
     expect([...byWorker.keys()].sort()).toEqual(["proc-a", "proc-b"]);
+    const status = await collectStatus(db.prisma, boss, { staleSeconds: 60 });
+    expect(status.workers.filter((w) => w.live).map((w) => w.workerId).sort()).toEqual(["proc-a", "proc-b"]);
+    expect(status.queue.ready + status.queue.active).toBe(0);
+    expect(status.running).toHaveLength(0);
+    expect(status.stale).toHaveLength(0);
+    expect(formatStatus(status)).toMatch(/workers: 2 live/);
     // Each run has exactly one completed job and nothing left queued.
     for (const id of runIds) expect(await hasLiveJob(boss, id)).toBe(false);
     await killAll([b]);
-  }, 100_000);
+  }, 150_000);
 
   it("SIGTERM: stops taking jobs, hands the current run back, exits 0", async () => {
     const a = procs[0]!;
