@@ -1,0 +1,65 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { Suspense } from "react";
+import { Alert, Card, CardBody, CardHeader, ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
+import { formatMoney, ProbabilityMatrix, ScenarioCompareCharts, formatPercent } from "@mixcast/ui/charts";
+import { useWorkspace } from "@/components/workspace-context.tsx";
+import { formatNumber } from "@/components/format.ts";
+import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+
+function Comparison() {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  const ids = (params.get("ids") ?? "").split(",").filter(Boolean);
+  const q = useQuery({ ...trpc.scenario.compare.queryOptions({ workspaceId: ws.id, scenarioIds: ids }), enabled: ids.length >= 2, staleTime: 60_000 });
+  if (ids.length < 2) return <ErrorState title="Pick scenarios first" message="Select two or more scenarios on the campaigns page." action={<Link className={buttonClasses("secondary")} href={`/w/${ws.id}/campaigns`}>Campaigns</Link>} />;
+  if (q.isPending) return <Spinner label="Evaluating scenarios on the posterior draws" />;
+  if (q.error) return <ErrorState message={errorMessage(q.error)} />;
+  const d = q.data;
+  const labels = d.items.map((i) => i.label);
+  const scenarios = d.scenarios.map((s) => ({ ...s, label: s.name }));
+  return (
+    <div className="flex flex-col gap-6" data-testid="scenario-comparison">
+      <Alert tone={d.best.probabilityBeatsAll >= 0.9 ? "success" : "info"} title={`Best expected: ${d.best.name}`}>
+        It beats every other scenario at once in {formatPercent(d.best.probabilityBeatsAll)} of {d.draws} posterior draws (horizon {d.horizonWeeks} weeks incl. carryover).
+      </Alert>
+      <Card>
+        <CardHeader title="Side by side" description="KPI over the horizon, incremental KPI caused by the plan, ROI, with 90% intervals." />
+        <CardBody>
+          <Table caption="Scenario results">
+            <THead><tr><Th>Scenario</Th><Th className="text-right">Spend</Th><Th className="text-right">KPI (90%)</Th><Th className="text-right">Incremental (90%)</Th><Th className="text-right">ROI (90%)</Th><Th>Assumptions</Th></tr></THead>
+            <TBody>
+              {d.scenarios.map((s, i) => (
+                <Tr key={s.name} data-testid="compare-row">
+                  <Td className="font-medium">{s.name}</Td>
+                  <Td numeric>{formatMoney(s.totalSpend, "")}</Td>
+                  <Td numeric>{formatMoney(s.kpi.mean, "")} ({formatMoney(s.kpi.q05, "")}–{formatMoney(s.kpi.q95, "")})</Td>
+                  <Td numeric>{formatMoney(s.incrementalKpi.mean, "")} ({formatMoney(s.incrementalKpi.q05, "")}–{formatMoney(s.incrementalKpi.q95, "")})</Td>
+                  <Td numeric>{s.roi ? `${formatNumber(s.roi.mean)} (${formatNumber(s.roi.q05)}–${formatNumber(s.roi.q95)})` : "—"}</Td>
+                  <Td className="text-xs">{d.items[i]?.assumptions.join("; ") || "none"}</Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
+        </CardBody>
+      </Card>
+      <ProbabilityMatrix labels={labels} matrix={d.matrix} />
+      <ScenarioCompareCharts scenarios={scenarios} units={{ currency: "", kpi: "KPI" }} />
+    </div>
+  );
+}
+
+export default function CompareScenariosPage() {
+  const ws = useWorkspace();
+  return (
+    <>
+      <PageHeader title="Compare scenarios" description="Scenarios evaluated draw by draw on the same posterior, so differences and win probabilities account for the model's uncertainty." actions={<Link className={buttonClasses("secondary")} href={`/w/${ws.id}/campaigns`}>Campaigns</Link>} />
+      <Suspense fallback={<Spinner />}>
+        <Comparison />
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import { Alert, PageHeader, Tabs, buttonClasses } from "@mixcast/ui";
+import {
+  AdstockChart, DecompositionChart, DiagnosticsTable, FitChart, ForestPlot, ResponseCurvesChart, RoiChart, RoiMoveChart, ShareChart,
+  SocialInsights, SpendChart, WaterfallChart, type ChartStatus, type ChartUnits, type DiagnosticsView,
+} from "@mixcast/ui/charts";
+import { useWorkspace } from "@/components/workspace-context.tsx";
+import { formatDateTime } from "@/components/format.ts";
+import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+
+export default function RunInsightsPage() {
+  const ws = useWorkspace();
+  const { runId } = useParams<{ runId: string }>();
+  const trpc = useTRPC();
+  const q = useQuery({ ...trpc.insight.get.queryOptions({ workspaceId: ws.id, runId }), staleTime: 5 * 60_000 });
+  const d = q.data;
+  const a = d?.analysis ?? null;
+  const status: ChartStatus | undefined = q.isPending ? { state: "loading" } : q.error ? { state: "error", message: errorMessage(q.error) } : undefined;
+  const units: ChartUnits = { currency: "", kpi: d?.kpiName ?? "KPI" };
+  const base = `/w/${ws.id}/runs/${runId}`;
+
+  const tabs = [
+    {
+      key: "fit",
+      label: "Fit & drivers",
+      content: (
+        <div className="flex flex-col gap-6">
+          <FitChart data={a ? { dates: a.dates, ...a.fit } : null} units={units} metrics={d?.holdout ?? null} status={status} />
+          <DecompositionChart data={a ? { dates: a.dates, weekly: a.decomposition.weekly, totals: a.decomposition.totals } : null} units={units} status={status} />
+          <div className="grid gap-6 xl:grid-cols-2">
+            <WaterfallChart data={a ? { dates: a.dates, weekly: a.decomposition.weekly, totals: a.decomposition.totals } : null} units={units} status={status} />
+            <SpendChart spend={d?.spend ?? null} units={units} status={status} />
+          </div>
+        </div>
+      ),
+    },
+    {
+      key: "roi",
+      label: "ROI",
+      content: (
+        <div className="flex flex-col gap-6">
+          <RoiChart channels={a?.channels ?? null} units={units} status={status} />
+          <ShareChart channels={a?.channels ?? null} status={status} />
+          <RoiMoveChart moves={d?.refresh?.channels ?? (d ? [] : null)} units={units} status={status} previousLabel={d?.refresh ? `Previous run (${formatDateTime(d.refresh.previousFinishedAt)})` : "Previous run"} />
+        </div>
+      ),
+    },
+    {
+      key: "curves",
+      label: "Response & carryover",
+      content: (
+        <div className="flex flex-col gap-6">
+          <ResponseCurvesChart curves={a?.responseCurves ?? null} units={units} status={status} />
+          <AdstockChart adstock={a?.adstock ?? null} status={status} />
+        </div>
+      ),
+    },
+    {
+      key: "social",
+      label: "Social & influencer",
+      content: <SocialInsights channels={a?.channels ?? null} synergies={a?.synergies ?? null} status={status} />,
+    },
+    {
+      key: "posterior",
+      label: "Posterior",
+      content: (
+        <div className="flex flex-col gap-6">
+          <ForestPlot parameters={d?.parameters ?? null} status={status} />
+          {d ? <DiagnosticsTable parameters={d.parameters} diagnostics={(d.diagnostics ?? null) as DiagnosticsView | null} /> : null}
+        </div>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={d ? `Insights: ${d.run.modelName}` : "Run insights"}
+        description={
+          d
+            ? `${d.run.mode} fit · dataset v${d.run.datasetVersion} · config v${d.run.configVersion} · finished ${formatDateTime(d.run.finishedAt)} · ${a?.draws.note ?? ""}`
+            : "Charts of what drove the KPI, what each channel returns, and how sure the model is."
+        }
+        actions={
+          <>
+            <Link className={buttonClasses("secondary")} href={base}>Run summary</Link>
+            <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/compare?a=${runId}`}>Compare with another run</Link>
+            <Link className={buttonClasses("primary")} href={`${base}/optimizer`}>Optimize budget</Link>
+          </>
+        }
+      />
+      {d && d.diagnostics && (d.diagnostics as { converged?: boolean }).converged === false ? (
+        <div className="mb-4">
+          <Alert tone="danger" title="Not converged: treat these charts as diagnostics, not decisions">The sampler did not reach a reliable answer; see the Posterior tab.</Alert>
+        </div>
+      ) : null}
+      <div data-testid="insights" data-ready={d ? "true" : "false"}>
+        <Tabs tabs={tabs} />
+      </div>
+    </>
+  );
+}
