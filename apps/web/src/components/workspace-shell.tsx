@@ -28,6 +28,7 @@ export function WorkspaceShell({ workspaceId, user, children }: { workspaceId: s
   const nav = [
     { href: `${base}/runs`, label: "Runs" },
     { href: `${base}/models`, label: "Models" },
+    { href: `${base}/campaigns`, label: "Campaigns" },
     { href: `${base}/datasets`, label: "Datasets" },
     { href: `${base}/members`, label: "Members" },
     { href: `${base}/audit`, label: "Audit log" },

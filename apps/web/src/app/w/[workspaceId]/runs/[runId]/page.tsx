@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { Alert, Button, Card, CardBody, CardHeader, ErrorState, PageHeader, ProgressBar, RunStatusBadge, Spinner, Table, TBody, Td, Th, THead, Tr, useToast } from "@mixcast/ui";
+import { Alert, Button, Card, CardBody, CardHeader, ErrorState, PageHeader, ProgressBar, RunStatusBadge, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses, useToast } from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatDuration, formatNumber } from "@/components/format.ts";
 import { explainDiagnostics, type Diagnostics } from "@/lib/diagnostics-text.ts";
@@ -99,6 +99,13 @@ export default function RunPage() {
             <Link className="text-sm text-primary hover:underline" href={`/w/${ws.id}/models/${r.model.id}`}>
               Open model
             </Link>
+            {r.status === "succeeded" ? (
+              <>
+                <Link className={buttonClasses("primary")} href={`/w/${ws.id}/runs/${r.id}/insights`}>Insights</Link>
+                <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/${r.id}/optimizer`}>Optimizer</Link>
+                <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/compare?a=${r.id}`}>Compare</Link>
+              </>
+            ) : null}
             {inFlight && ws.can("analyst") ? (
               <Button variant="danger" onClick={() => cancel.mutate({ workspaceId: ws.id, runId })} loading={cancel.isPending} disabled={!!r.cancelRequestedAt}>
                 {r.cancelRequestedAt ? "Cancelling…" : "Cancel run"}
