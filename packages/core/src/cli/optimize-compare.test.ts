@@ -7,8 +7,23 @@ import { findMap, laplace } from "../inference/fast-mode.ts";
 import { createModel } from "../model/model.ts";
 import { buildModelSpec } from "../model/spec.ts";
 import { simulate } from "../simulate/simulate.ts";
-import { runCompare } from "./compare.ts";
-import { parseRisk, runOptimize } from "./optimize.ts";
+import { runCli } from "./main.ts";
+import { parseRisk } from "./commands/optimize.ts";
+
+class Sink {
+  text = "";
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await runCli(argv, { stdout: stdout as unknown as NodeJS.WritableStream, stderr: stderr as unknown as NodeJS.WritableStream, cwd: "/" });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
 
 describe("mixcast optimize / compare", () => {
   const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
@@ -27,7 +42,7 @@ describe("mixcast optimize / compare", () => {
   it("optimize writes a plan that spends the budget exactly within bounds", async () => {
     writeFileSync(join(dir, "bounds.json"), JSON.stringify({ [channels[0]!]: { max: 100000 }, [channels[1]!]: { locked: 50000 } }));
     const out = join(dir, "plan.json");
-    const code = await runOptimize(["--result", join(dir, "result.json"), "--data", join(dir, "data.csv"), "--budget", "600000", "--weeks", "13", "--bounds", join(dir, "bounds.json"), "--risk", "q10", "--out", out]);
+    const { code } = await cli(["optimize", "--result", join(dir, "result.json"), "--data", join(dir, "data.csv"), "--budget", "600000", "--weeks", "13", "--bounds", join(dir, "bounds.json"), "--risk", "q10", "--out", out]);
     expect(code).toBe(0);
     const plan = JSON.parse(readFileSync(out, "utf8"));
     const totals = plan.allocation.map((a: { total: number }) => a.total);
@@ -41,9 +56,16 @@ describe("mixcast optimize / compare", () => {
 
   it("optimize reports infeasible bounds by channel", async () => {
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ [channels[2]!]: { min: 900000 } }));
-    await expect(runOptimize(["--result", join(dir, "result.json"), "--data", join(dir, "data.csv"), "--budget", "600000", "--weeks", "13", "--bounds", join(dir, "bad.json")])).rejects.toThrow(
-      new RegExp(`channel "${channels[2]}": min 900000 exceeds the total budget 600000`),
-    );
+    const r = await cli(["optimize", "--result", join(dir, "result.json"), "--data", join(dir, "data.csv"), "--budget", "600000", "--weeks", "13", "--bounds", join(dir, "bad.json")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`mixcast optimize: channel "${channels[2]}": min 900000 exceeds the total budget 600000`));
+    // draws found beside the result, plan on stdout
+    const ok = await cli(["optimize", "--result", join(dir, "result.json"), "--data", join(dir, "data.csv"), "--budget", "300000", "--weeks", "4"]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).weeks).toBe(4);
+    const missing = await cli(["optimize", "--result", join(dir, "result.json"), "--budget", "300000"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no dataset: pass --data data.csv/);
   });
 
   it("compare evaluates scenarios with P(A beats B)", async () => {
@@ -55,7 +77,7 @@ describe("mixcast optimize / compare", () => {
     };
     writeFileSync(join(dir, "scenarios.json"), JSON.stringify(scen));
     const out = join(dir, "cmp.json");
-    expect(await runCompare(["--result", join(dir, "result.json"), "--data", join(dir, "data.csv"), "--scenarios", join(dir, "scenarios.json"), "--out", out])).toBe(0);
+    expect((await cli(["compare", "--result", join(dir, "result.json"), "--data", join(dir, "data.csv"), "--scenarios", join(dir, "scenarios.json"), "--out", out])).code).toBe(0);
     const r = JSON.parse(readFileSync(out, "utf8"));
     expect(r.pairs[0].a).toBe("double");
     expect(r.pairs[0].probabilityABeatsB).toBe(1);

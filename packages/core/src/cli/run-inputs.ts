@@ -10,13 +10,14 @@
  *                          draws.bin next to result.json when present)
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseDatasetCsv } from "../data/parse.ts";
 import { decodeDraws } from "../fit/draws-codec.ts";
 import { createModel, type MmmModel } from "../model/model.ts";
 import { buildModelSpec } from "../model/spec.ts";
 import { parseModelConfig } from "../model/config.ts";
 import type { PosteriorDraws } from "../analysis/model-adapter.ts";
+import { CliError, type OptionSpec } from "./args.ts";
 
 export interface RunInputPaths {
   result?: string;
@@ -25,12 +26,8 @@ export interface RunInputPaths {
   draws?: string;
 }
 
-export class CliInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CliInputError";
-  }
-}
+/** Bad input: exit code 2 with a one-line reason (cli/args.ts). */
+export class CliInputError extends CliError {}
 
 function readJson(path: string, what: string): Record<string, unknown> {
   if (!existsSync(path)) throw new CliInputError(`${what} not found: ${path}`);
@@ -41,18 +38,33 @@ function readJson(path: string, what: string): Record<string, unknown> {
   }
 }
 
-export function loadRunInputs(paths: RunInputPaths): { model: MmmModel; draws: PosteriorDraws } {
+/** Options every command that reads a fit accepts. */
+export const runInputOptions: OptionSpec[] = [
+  { name: "result", kind: "string", placeholder: "<result.json>", description: "fit result (mixcast fit --out); its config is used" },
+  { name: "data", kind: "string", placeholder: "<data.csv>", description: "the dataset the fit used (unless the result embeds csv)" },
+  { name: "config", kind: "string", placeholder: "<model.json>", description: "model config (default: the result's)" },
+  { name: "draws", kind: "string", placeholder: "<draws.bin>", description: "posterior draws (mixcast fit --draws-out; default: draws.bin beside the result)" },
+];
+
+export function loadRunInputs(opts: RunInputPaths | Record<string, unknown>, cwd = "."): { model: MmmModel; draws: PosteriorDraws } {
+  const str = (k: string) => (typeof (opts as Record<string, unknown>)[k] === "string" ? resolve(cwd, (opts as Record<string, string>)[k] as string) : undefined);
+  const paths: RunInputPaths = { result: str("result"), config: str("config"), data: str("data"), draws: str("draws") };
   const result = paths.result ? readJson(paths.result, "result file") : {};
   const configRaw = paths.config ? readJson(paths.config, "config file") : result.config;
   if (configRaw === undefined) throw new CliInputError("no model config: pass --config model.json or a --result whose JSON has `config`");
-  const config = parseModelConfig(configRaw);
+  let config: ReturnType<typeof parseModelConfig>;
+  try {
+    config = parseModelConfig(configRaw);
+  } catch (e) {
+    throw new CliInputError(`model config: ${(e as Error).message}`);
+  }
   let csv: string | undefined;
   if (paths.data) {
     if (!existsSync(paths.data)) throw new CliInputError(`data file not found: ${paths.data}`);
     csv = readFileSync(paths.data, "utf8");
   } else if (typeof result.csv === "string") csv = result.csv;
   if (csv === undefined) throw new CliInputError("no dataset: pass --data data.csv (or a --result that embeds `csv`)");
-  const parsed = parseDatasetCsv(csv, config);
+  const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
   if (!parsed.ok) {
     throw new CliInputError(`dataset is invalid: ${parsed.errors.slice(0, 5).map((e) => `${e.row !== undefined ? `row ${e.row}: ` : ""}${e.column ? `${e.column}: ` : ""}${e.message}`).join("; ")}`);
   }
@@ -73,7 +85,12 @@ export function loadRunInputs(paths: RunInputPaths): { model: MmmModel; draws: P
     bytes = new Uint8Array(readFileSync(drawsPath));
   } else if (typeof result.drawsBase64 === "string") bytes = new Uint8Array(Buffer.from(result.drawsBase64, "base64"));
   if (!bytes) throw new CliInputError("no posterior draws: pass --draws draws.bin (or a --result with `drawsBase64` or a draws.bin beside it)");
-  const d = decodeDraws(bytes);
+  let d: ReturnType<typeof decodeDraws>;
+  try {
+    d = decodeDraws(bytes);
+  } catch (e) {
+    throw new CliInputError((e as Error).message);
+  }
   // columns by name, in the model's parameter order
   const labels = model.parameters.map((p) => p.label);
   const col = labels.map((l) => d.names.indexOf(l));

@@ -1,7 +1,11 @@
 /** Every `mixcast` subcommand, registered in the order `mixcast --help` lists them. */
 import { registerCommand } from "../registry.ts";
+import { compareCommand } from "./compare.ts";
 import { fitCommand } from "./fit.ts";
+import { optimizeCommand } from "./optimize.ts";
 import { simulateCommand } from "./simulate.ts";
 
 registerCommand(simulateCommand);
 registerCommand(fitCommand);
+registerCommand(optimizeCommand);
+registerCommand(compareCommand);
