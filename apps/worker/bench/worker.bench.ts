@@ -1,8 +1,8 @@
 // Worker benchmark: throughput of short fits with 1 vs 2 worker processes, and the cost of
 // progress writes relative to fit time.
 //
-//   pnpm --filter @mixcast/worker bench [-- --runs 12 --out <file.md>]
-//   (or: pnpm tsx apps/worker/bench/worker-throughput.ts)
+//   pnpm bench --only=worker          (scripts/bench.ts: writes the section into docs/benchmarks.md)
+//   pnpm --filter @mixcast/worker bench [-- --runs 12 --out <file.md>]   (prints it only)
 //
 // Uses TEST_DATABASE_URL's server when set, otherwise a throwaway embedded PostgreSQL, with one
 // fresh migrated database per measurement. Prints a markdown section; `runWorkerBench()` returns it.
@@ -126,7 +126,7 @@ export async function runWorkerBench(options: { runs?: number } = {}): Promise<s
     const fitWithout = mean(without.map((o) => o.fitSeconds));
     const writeShare = mean(withWrites.map((o) => o.writeMs / 1000 / o.fitSeconds));
     const lines = [
-      "## Worker",
+      "## Worker: queue throughput and progress-write overhead",
       "",
       `Measured ${new Date().toISOString()} on ${(await import("node:os")).availableParallelism()} cores (load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")}).`,
       "",
@@ -152,6 +152,11 @@ export async function runWorkerBench(options: { runs?: number } = {}): Promise<s
   } finally {
     await server.stop();
   }
+}
+
+/** Entry point for scripts/bench.ts. */
+export function run(): Promise<string> {
+  return runWorkerBench();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
