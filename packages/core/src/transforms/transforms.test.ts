@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { getTransform, transformKinds } from "./registry.ts";
 import { synergyBackward, synergyForward } from "./synergy.ts";
-import type { Transform, TransformContext } from "./types.ts";
+import { paramBounds, type Transform, type TransformContext } from "./types.ts";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -87,6 +87,8 @@ describe.each(transformKinds())("transform %s", (kind) => {
 
   it("declares a default prior whose support fits each parameter", () => {
     for (const p of t.params) {
+      const [lo, hi] = paramBounds(p.constraint);
+      expect(lo).toBeLessThan(hi);
       const prior = p.defaultPrior("social");
       const support = prior.dist === "normal" ? "real" : prior.dist === "beta" ? "unit" : "positive";
       expect(support).toBe(p.constraint);

@@ -64,3 +64,8 @@ export interface Transform {
     ctx: TransformContext,
   ): void;
 }
+
+/** Open interval a parameter lives in, from its constraint. */
+export function paramBounds(constraint: Constraint): [lower: number, upper: number] {
+  return constraint === "real" ? [-Infinity, Infinity] : constraint === "positive" ? [0, Infinity] : [0, 1];
+}
