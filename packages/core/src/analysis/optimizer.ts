@@ -534,7 +534,8 @@ function moveCheck(
           }
         }
       }
-      if (k === steps.length - 1 && round === 0) improvedAtEnd = improved;
+      // still improving in the last round allowed at the finest step: the check did not settle
+      if (k === steps.length - 1) improvedAtEnd = improved;
       if (!improved) break;
     }
   }
@@ -606,7 +607,7 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   // final check on all draws: no single channel gains from taking (or giving) a tenth of the
   // budget, or a small amount, paid by (given to) its best partner
   const steps = [0.1, 0.002];
-  const check = moveCheck(full, sol, b, budget, obj, steps, "each", 2);
+  const check = moveCheck(full, sol, b, budget, obj, steps, "each", 4);
   const objectiveValue = check.f;
 
   // reporting on all draws
