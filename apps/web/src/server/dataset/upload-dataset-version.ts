@@ -5,6 +5,7 @@ import type { ColumnMapping, Dataset } from "@mixcast/core/data/types";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
+import { canonicalJson } from "../canonical-json.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { columnMappingSchema } from "./column-mapping-schema.ts";
 
@@ -69,7 +70,7 @@ export function summarizeDataset(dataset: Dataset) {
 }
 
 function sameMapping(a: unknown, b: ColumnMapping): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Prisma, PrismaClient } from "@mixcast/db";
 import { TRPCError } from "@trpc/server";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
+import { canonicalJson } from "../canonical-json.ts";
 import { notFound } from "../errors.ts";
 
 export const saveModelConfigInput = z.object({
@@ -27,7 +28,7 @@ export async function saveModelConfig(db: PrismaClient, actor: Actor, input: z.i
     if (!model) throw notFound("That model");
     await tx.$queryRaw`SELECT id FROM "Model" WHERE id = ${model.id} FOR UPDATE`;
     const latest = await tx.modelConfigVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" } });
-    if (latest && JSON.stringify(latest.config) === JSON.stringify(config)) {
+    if (latest && canonicalJson(latest.config) === canonicalJson(config)) {
       return { ok: true as const, configVersionId: latest.id, version: latest.version, unchanged: true };
     }
     const datasetVersion = await tx.datasetVersion.findFirst({ where: { datasetId: model.datasetId }, orderBy: { version: "desc" } });

@@ -1,0 +1,183 @@
+// Web part 2 in a real browser: a fitted run's insights (every chart renders, no console errors,
+// light and dark, CSV download), run comparison, the optimizer, and two scenarios in a campaign
+// compared with a P(A beats B) matrix. Runs are fitted (fast mode) on simulated data by
+// e2e/seed-fitted-runs.ts and stored as the worker stores them.
+import { expect, test, type ConsoleMessage, type Page } from "@playwright/test";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+test.describe.configure({ mode: "serial" });
+
+const base = () => {
+  const url = process.env.E2E_BASE_URL;
+  if (!url) throw new Error("E2E_BASE_URL is not set (the global setup starts the stack)");
+  return url;
+};
+const shot = (page: Page, name: string) => page.screenshot({ path: fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url)), fullPage: true });
+const webDir = fileURLToPath(new URL("..", import.meta.url));
+
+const stamp = Date.now().toString(36);
+const analyst = { name: "Ines Insight", email: `ines.${stamp}@example.test`, password: "insights-e2e-2026" };
+let ws = "";
+let runIds: string[] = [];
+let channels: string[] = [];
+
+function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m: ConsoleMessage) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return errors;
+}
+
+async function signIn(page: Page) {
+  await page.goto(`${base()}/sign-in`);
+  await page.getByLabel("Email").fill(analyst.email);
+  await page.getByLabel("Password").fill(analyst.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/w\//);
+}
+
+test("set up: sign up, workspace, two fitted runs of one model", async ({ page }) => {
+  await page.goto(`${base()}/sign-up`);
+  await page.getByLabel("Name").fill(analyst.name);
+  await page.getByLabel("Work email").fill(analyst.email);
+  await page.getByLabel("Password").fill(analyst.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/onboarding$/);
+  await page.getByLabel("Workspace name").fill("Insights Coffee Co");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await page.waitForURL(/\/w\/[^/]+\//);
+  ws = page.url().match(/\/w\/[^/]+/)![0];
+
+  const tsx = join(webDir, "..", "..", "node_modules", ".bin", "tsx");
+  const seeded = spawnSync(tsx, ["e2e/seed-fitted-runs.ts", analyst.email, "104", "5", "2"], { cwd: webDir, env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL }, encoding: "utf8", timeout: 240_000 });
+  if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+  const out = JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { runIds: string[]; channels: string[] };
+  runIds = out.runIds;
+  channels = out.channels;
+  expect(runIds).toHaveLength(2);
+});
+
+test("run insights: every chart renders, with no console errors, in light and dark", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signIn(page);
+  await page.goto(`${base()}${ws}/runs/${runIds[1]}`);
+  await page.getByRole("link", { name: "Insights" }).click();
+  await page.waitForURL(/\/insights$/);
+  // first view computes the analysis from the stored draws on the server
+  await expect(page.getByTestId("insights")).toHaveAttribute("data-ready", "true", { timeout: 180_000 });
+
+  const tabs: [string, string[]][] = [
+    ["Fit & drivers", ["fit", "decomposition", "waterfall", "spend"]],
+    ["ROI", ["roi", "share", "refresh"]],
+    ["Response & carryover", ["response-curves", "adstock"]],
+    ["Social & influencer", ["social"]],
+    ["Posterior", ["forest", "diagnostics"]],
+  ];
+  for (const [tab, charts] of tabs) {
+    await page.getByRole("tab", { name: tab }).click();
+    for (const chart of charts) {
+      const card = page.locator(`[data-chart="${chart}"]`);
+      await expect(card, chart).toBeVisible();
+      if (chart !== "diagnostics") await expect(card.locator("svg.recharts-surface").first(), `${chart} svg`).toBeVisible();
+    }
+    await shot(page, `insights-${tab.toLowerCase().replace(/[^a-z]+/g, "-")}`);
+  }
+  // response curves: one small chart per channel, each with today's spend marked
+  await page.getByRole("tab", { name: "Response & carryover" }).click();
+  await expect(page.locator("figure[data-curve]")).toHaveCount(channels.length);
+  await expect(page.locator(".recharts-reference-dot")).toHaveCount(channels.length);
+  // social insights in words
+  await page.getByRole("tab", { name: "Social & influencer" }).click();
+  await expect(page.getByTestId("social-sentences").locator("li").first()).toBeVisible();
+  // holdout metrics under the fit chart; CSV download of the fit data
+  await page.getByRole("tab", { name: "Fit & drivers" }).click();
+  await expect(page.getByTestId("holdout-metrics")).toContainText("MAPE");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV of Model fit" }).click()]);
+  const csv = readFileSync((await download.path())!, "utf8");
+  expect(csv.split("\n")[0]).toBe("date,actual,fitted_mean,fitted_q05,fitted_q95,predictive_q05,predictive_q95,holdout");
+  expect(csv.trim().split("\n")).toHaveLength(105);
+  // refresh view compares against the earlier run of the same model
+  await page.getByRole("tab", { name: "ROI" }).click();
+  await expect(page.getByTestId("refresh-sentences").locator("li")).toHaveCount(channels.length);
+
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.getByRole("tab", { name: "Fit & drivers" }).click();
+  await shot(page, "insights-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  expect(errors).toEqual([]);
+});
+
+test("run comparison: holdout, LOO, ROI side by side, config diff", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signIn(page);
+  await page.goto(`${base()}${ws}/runs/compare?a=${runIds[0]}&b=${runIds[1]}`);
+  await expect(page.getByTestId("run-comparison")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("PSIS-LOO elpd")).toBeVisible();
+  await expect(page.locator('[data-chart="run-roi-compare"] svg.recharts-surface').first()).toBeVisible();
+  expect(await page.getByTestId("config-change").count()).toBeGreaterThan(0);
+  await shot(page, "run-comparison");
+  expect(errors).toEqual([]);
+});
+
+test("optimizer: run with a lock, see allocation and uplift; two scenarios compared across the plan", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signIn(page);
+  await page.goto(`${base()}${ws}/runs/${runIds[1]}/optimizer`);
+  await expect(page.getByLabel("Total budget")).not.toHaveValue("", { timeout: 60_000 });
+  await page.getByLabel(`Lock ${channels[0]}`).check();
+  await page.getByRole("button", { name: "Run optimizer" }).click();
+  await expect(page.getByTestId("uplift")).toContainText("Expected uplift", { timeout: 120_000 });
+  await expect(page.getByTestId("allocation-row")).toHaveCount(channels.length);
+  await expect(page.getByTestId("allocation-row").filter({ hasText: channels[0]! })).toContainText("locked");
+  await expect(page.locator('[data-chart="allocation"] svg.recharts-surface').first()).toBeVisible();
+  await shot(page, "optimizer");
+
+  // a campaign with two scenarios: last quarter x 1.1, and the optimizer's plan
+  await page.goto(`${base()}${ws}/campaigns`);
+  await page.getByRole("button", { name: "New campaign" }).first().click();
+  await page.getByLabel("Name", { exact: true }).fill("Spring flight");
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await page.waitForURL(/\/campaigns\/[^/]+$/);
+  await expect(page.getByLabel("Fitted run")).not.toHaveValue("", { timeout: 30_000 });
+  await page.getByLabel("Fitted run").selectOption(runIds[1]!);
+  await page.getByLabel("Start from").selectOption("lastQuarter");
+  await page.getByLabel("k (multiplier)").fill("1.1");
+  await page.getByRole("button", { name: "Build plan" }).click();
+  await expect(page.getByTestId("scenario-editor")).toBeVisible({ timeout: 60_000 });
+  // edit one cell of the grid and add a labelled assumption
+  await page.getByLabel(`${channels[1]} week 1`).fill("12345");
+  await page.getByRole("button", { name: "Add assumption" }).click();
+  await page.getByLabel("Label (what you assume)").fill("Video converts 20% better (team estimate)");
+  await page.getByLabel("Multiplier", { exact: true }).fill("1.2");
+  await shot(page, "scenario-editor");
+  await page.getByRole("button", { name: "Save scenario" }).click();
+  await expect(page.getByTestId("scenario-row")).toHaveCount(1, { timeout: 30_000 });
+
+  await page.getByLabel("Start from").selectOption("optimizer");
+  await page.getByRole("button", { name: "Build plan" }).click();
+  await expect(page.getByTestId("scenario-editor")).toBeVisible({ timeout: 120_000 });
+  await page.getByRole("button", { name: "Save scenario" }).click();
+  await expect(page.getByTestId("scenario-row")).toHaveCount(2, { timeout: 30_000 });
+
+  await page.getByTestId("scenario-row").first().getByRole("button", { name: "Evaluate" }).click();
+  await expect(page.getByTestId("evaluation")).toContainText("incremental", { timeout: 120_000 });
+  await expect(page.getByTestId("evaluation")).toContainText("Video converts 20% better");
+
+  for (const row of await page.getByTestId("scenario-row").all()) await row.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Compare selected (2)" }).click();
+  await page.waitForURL(/\/campaigns\/compare\?ids=/);
+  await expect(page.getByTestId("scenario-comparison")).toBeVisible({ timeout: 120_000 });
+  const cells = await page.getByTestId("p-matrix").locator("td").allTextContents();
+  expect(cells).toHaveLength(4);
+  const p01 = Number(cells[1]!.replace("%", ""));
+  const p10 = Number(cells[2]!.replace("%", ""));
+  expect(Math.abs(p01 + p10 - 100)).toBeLessThanOrEqual(1);
+  await expect(page.locator('[data-chart="scenario-contribution"] svg.recharts-surface').first()).toBeVisible();
+  await shot(page, "scenario-comparison");
+  expect(errors).toEqual([]);
+});

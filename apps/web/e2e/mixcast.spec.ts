@@ -1,0 +1,187 @@
+// The main path of a marketing team, in a real browser against `next start`, PostgreSQL and the
+// fit worker: sign up, create a workspace, upload a broken and a valid CSV, map columns, fit,
+// watch progress to the end, find the run in history; then a viewer cannot start a fit.
+import { expect, test, type Page } from "@playwright/test";
+import { fileURLToPath } from "node:url";
+
+test.describe.configure({ mode: "serial" });
+
+const base = () => {
+  const url = process.env.E2E_BASE_URL;
+  if (!url) throw new Error("E2E_BASE_URL is not set (the global setup starts the stack)");
+  return url;
+};
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const shot = (page: Page, name: string) => page.screenshot({ path: fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url)), fullPage: true });
+
+const stamp = Date.now().toString(36);
+const owner = { name: "Olivia Owner", email: `olivia.${stamp}@example.test`, password: "mixcast-e2e-2026" };
+const viewer = { name: "Victor Viewer", email: `victor.${stamp}@example.test`, password: "viewer-e2e-2026" };
+let workspaceUrl = "";
+let modelUrl = "";
+let inviteLink = "";
+
+async function signUp(page: Page, who: typeof owner, next?: string) {
+  await page.goto(`${base()}/sign-up${next ? `?next=${encodeURIComponent(next)}` : ""}`);
+  await page.getByLabel("Name").fill(who.name);
+  await page.getByLabel("Work email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+test("sign up with password rules, create a workspace", async ({ page }) => {
+  await page.goto(`${base()}/sign-up`);
+  await page.getByLabel("Name").fill(owner.name);
+  await page.getByLabel("Work email").fill(owner.email);
+  await page.getByLabel("Password").fill("short1");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Use at least 10 characters.")).toBeVisible();
+  await shot(page, "01-sign-up-password-rules");
+
+  await signUp(page, owner);
+  await page.waitForURL(/\/onboarding$/);
+  await page.getByLabel("Workspace name").fill("E2E Coffee Co");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await page.waitForURL(/\/w\/[^/]+\/datasets$/);
+  workspaceUrl = page.url().replace(/\/datasets$/, "");
+  await expect(page.getByText("No datasets yet")).toBeVisible();
+  await shot(page, "02-datasets-empty");
+});
+
+test("a broken CSV lists its errors by row and column and saves nothing", async ({ page }) => {
+  await page.goto(`${base()}/sign-in`);
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/w\//);
+
+  await page.goto(`${workspaceUrl}/datasets/new`);
+  await page.getByLabel("Dataset name").fill("Weekly sales");
+  await page.getByLabel("CSV file").setInputFiles(fixture("broken-sales.csv"));
+  await expect(page.getByText("104 rows, 6 columns")).toBeVisible();
+  // The bad cells keep core's inference from recognizing two columns; map them by hand.
+  await expect(page.getByText("The mapping is not complete")).toBeVisible();
+  await page.getByLabel("Role of date").selectOption("date");
+  await page.getByLabel("Role of tv_spend").selectOption("channel");
+  await page.getByLabel("Channel type of tv_spend").selectOption("traditional");
+  await page.getByRole("button", { name: "Validate and save version" }).click();
+  await expect(page.getByText(/The file was not saved: \d+ problems? found/)).toBeVisible();
+  const rows = page.getByTestId("validation-error");
+  expect(await rows.count()).toBeGreaterThanOrEqual(3);
+  await expect(rows.filter({ hasText: "tv_spend" }).first()).toContainText("10");
+  await expect(rows.filter({ hasText: "facebook_spend" }).first()).toContainText("13");
+  await shot(page, "03-upload-errors");
+  await page.goto(`${workspaceUrl}/datasets`);
+  await expect(page.getByText("No datasets yet")).toBeVisible();
+});
+
+test("a valid CSV becomes version 1; the same file again is not a new version", async ({ page }) => {
+  await page.goto(`${base()}/sign-in`);
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/w\//);
+
+  await page.goto(`${workspaceUrl}/datasets/new`);
+  await page.getByLabel("Dataset name").fill("Weekly sales");
+  await page.getByLabel("CSV file").setInputFiles(fixture("weekly-sales.csv"));
+  await expect(page.getByText("104 rows, 6 columns")).toBeVisible();
+  // Suggested mapping from core's inferMapping.
+  await expect(page.getByLabel("Role of date")).toHaveValue("date");
+  await expect(page.getByLabel("Role of sales")).toHaveValue("kpi");
+  await expect(page.getByLabel("Role of price")).toHaveValue("control");
+  await expect(page.getByLabel("Channel type of tv_spend")).toHaveValue("traditional");
+  await expect(page.getByLabel("Channel type of facebook_spend")).toHaveValue("social");
+  await expect(page.getByLabel("Channel type of influencer_spend")).toHaveValue("influencer");
+  await shot(page, "04-upload-mapping");
+  await page.getByRole("button", { name: "Validate and save version" }).click();
+  await page.waitForURL(/\/datasets\/[^/]+$/);
+  await expect(page.getByRole("cell", { name: "v1", exact: true })).toBeVisible();
+  await shot(page, "05-dataset");
+
+  await page.getByRole("link", { name: "Upload new version" }).click();
+  await page.getByLabel("CSV file").setInputFiles(fixture("weekly-sales.csv"));
+  await expect(page.getByText("104 rows, 6 columns")).toBeVisible();
+  await page.getByRole("button", { name: "Validate and save version" }).click();
+  await expect(page.getByText("Same data as version 1")).toBeVisible();
+  await page.waitForURL(/\/datasets\/[^/]+$/);
+  await expect(page.getByRole("cell", { name: "v2", exact: true })).toHaveCount(0);
+});
+
+test("create a model, start a fast fit, watch it finish, find it in history", async ({ page }) => {
+  await page.goto(`${base()}/sign-in`);
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/w\//);
+
+  await page.goto(`${workspaceUrl}/models`);
+  await page.getByLabel("Model name").fill("Social-aware default");
+  await page.getByRole("button", { name: "Create model" }).click();
+  await page.waitForURL(/\/models\/[^/]+$/);
+  modelUrl = page.url();
+  await expect(page.getByRole("heading", { name: "facebook_spend" })).toBeVisible();
+  await expect(page.getByText("Default: geometric").first()).toBeVisible();
+  await shot(page, "06-model-config");
+
+  await page.getByLabel("Fit mode").selectOption("fast");
+  await page.getByRole("button", { name: "Start fit" }).click();
+  await page.waitForURL(/\/runs\/[^/]+$/);
+  const runUrl = page.url();
+  await expect(page.getByRole("progressbar")).toBeVisible();
+  await shot(page, "07-run-progress");
+  // Progress survives a reload: the state is in the database, not in the page.
+  await page.reload();
+  await expect(page.getByText(/Succeeded|Not converged|Failed/).first()).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByText("Failed")).toHaveCount(0);
+  await expect(page.getByTestId("roi-row").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Download result JSON" })).toBeVisible();
+  await shot(page, "08-run-detail");
+
+  await page.goto(`${workspaceUrl}/runs`);
+  const row = page.getByTestId("run-row").first();
+  await expect(row).toContainText("Social-aware default");
+  await expect(row).toContainText("manual");
+  await expect(row).toContainText("Olivia Owner");
+  await shot(page, "09-run-history");
+  await page.getByLabel("Status").selectOption("failed");
+  await expect(page.getByText("No runs match these filters")).toBeVisible();
+  expect(runUrl).toContain("/runs/");
+
+  await page.goto(`${workspaceUrl}/audit`);
+  await expect(page.getByTestId("audit-row").filter({ hasText: "run.start" })).toHaveCount(1);
+  await shot(page, "10-audit-log");
+
+  await page.goto(`${workspaceUrl}/members`);
+  await page.getByLabel("Email").fill(viewer.email);
+  await page.getByRole("combobox", { name: "Role" }).selectOption("viewer");
+  await page.getByRole("button", { name: "Create invitation" }).click();
+  await expect(page.getByText("Development mode: no email was sent")).toBeVisible();
+  inviteLink = (await page.getByTestId("invite-link").textContent())!.trim();
+  expect(inviteLink).toMatch(/\/invite\/[0-9a-f-]+$/);
+  await shot(page, "11-members-invite");
+});
+
+test("an invited viewer sees runs but cannot start a fit", async ({ page }) => {
+  const invitePath = new URL(inviteLink).pathname;
+  await signUp(page, viewer, invitePath);
+  await page.waitForURL(/\/invite\//);
+  await page.getByRole("button", { name: "Accept and open workspace" }).click();
+  await page.waitForURL(/\/w\/[^/]+\/runs/);
+  await expect(page.getByTestId("run-row").first()).toBeVisible();
+
+  await page.goto(modelUrl);
+  await expect(page.getByTestId("cannot-start")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Start fit" })).toHaveCount(0);
+  await shot(page, "12-viewer-model");
+
+  // The server refuses too, not just the UI.
+  const workspaceId = workspaceUrl.split("/w/")[1]!;
+  const modelId = modelUrl.split("/models/")[1]!;
+  const response = await page.request.post(`${base()}/api/trpc/run.start`, {
+    headers: { "content-type": "application/json", origin: base() },
+    data: { json: { workspaceId, modelId, mode: "fast" } },
+  });
+  expect(response.status()).toBe(403);
+  expect(await response.text()).toContain("Your role (viewer) cannot do this");
+});
