@@ -330,33 +330,42 @@ export class ChannelHorizon {
     }
     const hillFast = st.saturation === "hill";
     const tmp = this.tmp;
-    const plain = !st.network && !st.authenticity && !st.consistency;
+    const hasNet = st.network;
+    const hasAuth = st.authenticity;
+    const hasCons = st.consistency;
+    const plain = !hasNet && !hasAuth && !hasCons;
+    const B0 = this.b0;
+    const B1 = this.b1;
+    const LK = this.logK;
+    const params = this.params;
     for (let i = 0; i < idx.length; i++) {
       const d = idx[i] as number;
-      const p = this.params[d] as ChannelDraw;
-      const logK = this.logK[d] as number;
+      const p = params[d] as ChannelDraw;
+      const logK = LK[d] as number;
       const S = p.S;
+      const eta = p.eta;
+      const psi = p.psi;
       const o = off + i * H;
+      const base = d * H;
       const a = 1 + p.phi * auth;
       const da = p.phi * dauth;
       for (let h = 0; h < H; h++) {
-        const k = d * H + h;
-        const b1 = this.b1[k] as number;
-        let e = (this.b0[k] as number) + b1 * x;
+        const b1 = B1[base + h] as number;
+        let e = (B0[base + h] as number) + b1 * x;
         let de = b1;
         if (!plain) {
-          if (st.network) {
-            const n = 1 + p.eta * (r[h] as number);
-            de = de * n + e * p.eta * (dr[h] as number);
+          if (hasNet) {
+            const n = 1 + eta * (r[h] as number);
+            de = de * n + e * eta * (dr[h] as number);
             e *= n;
           }
-          if (st.authenticity) {
+          if (hasAuth) {
             de = de * a + e * da;
             e *= a;
           }
-          if (st.consistency) {
-            const c = 1 + p.psi * (cs[h] as number);
-            de = de * c + e * p.psi * (dcs[h] as number);
+          if (hasCons) {
+            const c = 1 + psi * (cs[h] as number);
+            de = de * c + e * psi * (dcs[h] as number);
             e *= c;
           }
         }
@@ -366,9 +375,9 @@ export class ChannelHorizon {
             dsat[o + h] = 0;
             continue;
           }
-          const s = 1 / (1 + Math.exp(S * (logK - Math.log(e))));
-          sat[o + h] = s;
-          dsat[o + h] = ((S * s * (1 - s)) / e) * de * scale;
+          const sv = 1 / (1 + Math.exp(S * (logK - Math.log(e))));
+          sat[o + h] = sv;
+          dsat[o + h] = ((S * sv * (1 - sv)) / e) * de * scale;
         } else {
           saturate(st.saturation, e, p, logK, tmp);
           sat[o + h] = tmp[0] as number;

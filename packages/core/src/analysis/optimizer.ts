@@ -605,8 +605,8 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   ascend(full, sol, b, budget, obj, 6, 0.01);
   moveCheck(full, sol, b, budget, obj, [0.01, 0.002, 0.0005, 0.0001], "extremes", 6);
   // final check on all draws: no single channel gains from taking (or giving) a tenth of the
-  // budget, or a small amount, paid by (given to) its best partner
-  const steps = [0.1, 0.002];
+  // budget paid by (given to) its best partner; small moves were exhausted by the polish above
+  const steps = [0.1];
   const check = moveCheck(full, sol, b, budget, obj, steps, "each", 4);
   const objectiveValue = check.f;
 
