@@ -1,0 +1,155 @@
+// Run-detail interactivity in a real browser (Debian Chromium, headless) against `next start`:
+// a 156-week, 8-channel run fitted on simulated data (fast mode, 200 draws), its insights page.
+//
+//   pnpm bench --only=run-detail          (scripts/bench.ts writes the section into docs/benchmarks.md)
+//   pnpm --filter @mixcast/web bench:run-detail   (prints the section only)
+//
+// Starts the e2e stack (e2e/start-stack.ts: embedded PostgreSQL, `next start` of the existing
+// production build or a fresh `next build`, worker), signs up through the UI, seeds two fitted
+// runs of one model (e2e/seed-fitted-runs.ts), then:
+//  - cold: the first view, which computes the run analysis from the stored draws and stores it;
+//  - warm: N fresh page loads; "interactive" = navigation start until the data is in and every
+//    chart of the first tab has drawn its SVG, followed by a main-thread idle check (a 0 ms timer
+//    must fire within 50 ms); and the latency of switching to the ROI tab (click -> SVGs drawn).
+// Target: interactive < 1.5 s.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Page } from "@playwright/test";
+
+interface BenchSection {
+  id: string;
+  title: string;
+  command: string;
+  body: string;
+}
+
+const webDir = fileURLToPath(new URL("..", import.meta.url));
+const tsx = join(webDir, "..", "..", "node_modules", ".bin", "tsx");
+const TARGET_MS = 1500;
+const FIRST_TAB = ["fit", "decomposition", "waterfall", "spend"];
+const ROI_TAB = ["roi", "share", "refresh"];
+
+function startStack(): Promise<{ child: ChildProcess; baseUrl: string; databaseUrl: string }> {
+  const child = spawn(tsx, ["e2e/start-stack.ts"], { cwd: webDir, env: process.env, stdio: ["ignore", "pipe", "ignore"] });
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      buffer += c.toString();
+      const line = buffer.split("\n").find((l) => l.startsWith("READY "));
+      if (line) resolve({ child, ...(JSON.parse(line.slice(6)) as { baseUrl: string; databaseUrl: string }) });
+    });
+    child.once("exit", (code) => reject(new Error(`stack exited (code ${code})`)));
+  });
+}
+
+/** ms since navigation start when every chart in `charts` has an SVG and the main thread is idle. */
+async function timeToInteractive(page: Page, charts: string[]): Promise<number> {
+  await page.waitForFunction(
+    (ids) => document.querySelector('[data-testid="insights"][data-ready="true"]') !== null && ids.every((id) => document.querySelector(`[data-chart="${id}"] svg.recharts-surface`) !== null),
+    charts,
+    { polling: "raf", timeout: 120_000 },
+  );
+  return page.evaluate(async () => {
+    // idle check: repeat until a 0 ms timer fires within 50 ms (no long task in the way)
+    for (;;) {
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, 0));
+      if (performance.now() - t0 < 50) return t0;
+    }
+  });
+}
+
+async function tabSwitch(page: Page): Promise<number> {
+  return page.evaluate(async (ids) => {
+    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent === "ROI") as HTMLElement;
+    const t0 = performance.now();
+    tab.click();
+    for (;;) {
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      if (ids.every((id) => document.querySelector(`[data-chart="${id}"] svg.recharts-surface`) !== null)) return performance.now() - t0;
+    }
+  }, ROI_TAB);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+export async function runRunDetailBench(log: (m: string) => void = console.error, loads = 5): Promise<BenchSection> {
+  const stack = await startStack();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    const email = `bench.${Date.now().toString(36)}@example.test`;
+    await page.goto(`${stack.baseUrl}/sign-up`);
+    await page.getByLabel("Name").fill("Bench Analyst");
+    await page.getByLabel("Work email").fill(email);
+    await page.getByLabel("Password").fill("bench-run-detail-2026");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/onboarding$/, { timeout: 60_000 });
+    await page.getByLabel("Workspace name").fill("Bench Co");
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await page.waitForURL(/\/w\/[^/]+\//, { timeout: 60_000 });
+    const ws = page.url().match(/\/w\/[^/]+/)![0];
+
+    log("seeding two fitted runs (156 weeks x 8 channels, fast mode, 200 draws)");
+    const t0 = Date.now();
+    const seeded = spawnSync(tsx, ["e2e/seed-fitted-runs.ts", email, "156", "8", "2"], { cwd: webDir, env: { ...process.env, DATABASE_URL: stack.databaseUrl }, encoding: "utf8", timeout: 600_000 });
+    if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+    const { runIds } = JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { runIds: string[] };
+    const seedSeconds = (Date.now() - t0) / 1000;
+    const url = `${stack.baseUrl}${ws}/runs/${runIds[1]}/insights`;
+
+    log("cold view (analysis computed from the draws and stored)");
+    await page.goto(url);
+    const cold = await timeToInteractive(page, FIRST_TAB);
+
+    const ready: number[] = [];
+    const switches: number[] = [];
+    const payload: number[] = [];
+    for (let i = 0; i < loads; i++) {
+      const p = await context.newPage();
+      let bytes = 0;
+      p.on("response", (r) => {
+        if (r.url().includes("insight.get")) void r.body().then((b) => (bytes = b.byteLength), () => {});
+      });
+      await p.goto(url);
+      ready.push(await timeToInteractive(p, FIRST_TAB));
+      switches.push(await tabSwitch(p));
+      payload.push(bytes);
+      await p.close();
+      log(`load ${i + 1}: interactive ${ready.at(-1)!.toFixed(0)} ms, ROI tab ${switches.at(-1)!.toFixed(0)} ms`);
+    }
+    const med = median(ready);
+    const body = [
+      `156 weeks x 8 channels (simulated demo brand + Display), fast-mode fit with 200 draws; analysis over 200 thinned draws. Headless Chromium ${browser.version()}, viewport 1360x900, \`next start\` (production build). ${loads} warm page loads.`,
+      "",
+      "| figure | value |",
+      "|---|---|",
+      `| interactive (navigation -> data + first-tab charts drawn + idle main thread), median | ${med.toFixed(0)} ms (target < ${TARGET_MS} ms: ${med < TARGET_MS ? "PASS" : "FAIL"}) |`,
+      `| interactive, all loads | ${ready.map((x) => x.toFixed(0)).join(", ")} ms |`,
+      `| switch to the ROI tab (click -> 3 charts drawn), median | ${median(switches).toFixed(0)} ms |`,
+      `| insight.get response (compressed as served) | ${(median(payload) / 1024).toFixed(0)} KiB |`,
+      `| cold first view (server computes + stores the analysis from the draws) | ${(cold / 1000).toFixed(1)} s |`,
+      `| seeding two fitted runs (fast fits) | ${seedSeconds.toFixed(1)} s |`,
+    ].join("\n");
+    return { id: "web-run-detail", title: "Run detail (insights) interactivity, 156 weeks x 8 channels", command: "pnpm bench --only=run-detail", body };
+  } finally {
+    await browser.close();
+    const exited = new Promise((r) => stack.child.once("exit", r));
+    stack.child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+export default async function bench(ctx: { log(message: string): void }): Promise<BenchSection[]> {
+  return [await runRunDetailBench((m) => ctx.log(m))];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const section = await runRunDetailBench();
+  console.log(`### ${section.title}\n\n${section.body}`);
+}
