@@ -6,7 +6,9 @@ import { channelTypes, type ChannelType, type ColumnMapping } from "@mixcast/cor
 import { inferMapping, type ColumnRole } from "@mixcast/core/data/infer";
 import type { DataIssue } from "@mixcast/core/data/parse";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, FormError, Input, ProgressBar, Select, Table, TBody, Td, Th, THead, Tr, useToast } from "@mixcast/ui";
+import Papa from "papaparse";
 import { previewCsv, PREVIEW_ROWS, type CsvPreview } from "@/lib/csv-preview.ts";
+import { aggregateDailyToWeeklyInSlices, rowSpacingDays, type WeeklyRule } from "@/lib/weekly-aggregate.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 import { useWorkspace } from "./workspace-context.tsx";
 
@@ -92,6 +94,7 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
   async function onFile(e: ChangeEvent<HTMLInputElement>) {
     const f = e.target.files?.[0] ?? null;
     setFile(f);
+    setConverted(null);
     setPreview(null);
     setErrors(null);
     setReadError(null);
@@ -113,6 +116,29 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
   }
 
   const built = useMemo(() => buildMapping(choices), [choices]);
+  const dateColumn = choices.find((c) => c.role === "date")?.column;
+  const spacing = useMemo(() => (preview && dateColumn ? rowSpacingDays(preview.rows, dateColumn) : null), [preview, dateColumn]);
+  const [converting, setConverting] = useState(false);
+  const [converted, setConverted] = useState<string | null>(null);
+
+  async function convertToWeekly() {
+    if (!preview || !dateColumn) return;
+    setConverting(true);
+    setReadError(null);
+    try {
+      const rules: Record<string, WeeklyRule> = {};
+      for (const c of choices) rules[c.column] = c.role === "control" ? "mean" : c.role === "event" ? "max" : "sum";
+      const started = performance.now();
+      const weekly = await aggregateDailyToWeeklyInSlices(preview.text, dateColumn, rules);
+      const parsed = Papa.parse<Record<string, string>>(weekly.csv.trim(), { header: true });
+      setPreview({ headers: parsed.meta.fields ?? preview.headers, rows: parsed.data.slice(0, 60), rowCount: weekly.weeks, text: weekly.csv, parseMs: preview.parseMs + performance.now() - started });
+      setConverted(`Converted ${preview.rowCount.toLocaleString()} daily rows into ${weekly.weeks} full weeks (Monday to Sunday)${weekly.droppedPartialWeeks ? `; ${weekly.droppedPartialWeeks} incomplete week${weekly.droppedPartialWeeks === 1 ? "" : "s"} at the edges left out` : ""}. Spend and KPI are summed, controls averaged, events set if any day had one.`);
+    } catch (err) {
+      setReadError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setConverting(false);
+    }
+  }
 
   function setChoice(i: number, patch: Partial<ColumnChoice>) {
     setChoices((cs) => cs.map((c, j) => (j === i ? { ...c, ...patch } : c)));
@@ -230,6 +256,15 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
                 ))}
               </TBody>
             </Table>
+            {spacing === 1 && !converted ? (
+              <Alert tone="warning" title="This file has one row per day">
+                <p>Mixcast models weekly data. It can sum your days into weeks for you before validation.</p>
+                <Button className="mt-2" variant="secondary" onClick={convertToWeekly} loading={converting}>
+                  Convert to weekly rows
+                </Button>
+              </Alert>
+            ) : null}
+            {converted ? <Alert tone="success" title="Daily rows converted to weeks">{converted}</Alert> : null}
             {built.problems.length > 0 ? (
               <Alert tone="warning" title="The mapping is not complete">
                 <ul className="list-disc pl-5">
