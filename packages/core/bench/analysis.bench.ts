@@ -7,7 +7,7 @@
  */
 import { availableParallelism, loadavg } from "node:os";
 import { analyzeRun } from "../src/analysis/analyze.ts";
-import { horizonResponse, type PosteriorDraws, recentWeeklySpend } from "../src/analysis/model-adapter.ts";
+import { horizonResponse, type PosteriorDraws, posteriorDraws, recentWeeklySpend } from "../src/analysis/model-adapter.ts";
 import { optimizeBudget } from "../src/analysis/optimizer.ts";
 import { compareScenarios } from "../src/analysis/scenario.ts";
 import { seededRandom } from "../src/analysis/stats.ts";
@@ -120,13 +120,7 @@ export async function run(opts: { nuts?: boolean } = {}): Promise<string> {
   const t0 = performance.now();
   const fit = await fitModel(sim6.dataset, sim6.config, opts.nuts ? { mode: "nuts", chains: 4, warmup: 500, draws: 250, seed: 3 } : { mode: "fast", draws: 1000, seed: 3 });
   const fitSeconds = (performance.now() - t0) / 1000;
-  const labels = model6.parameters.map((p) => p.label);
-  const col = labels.map((l) => fit.draws.names.indexOf(l));
-  const n = fit.draws.chains * fit.draws.perChain;
-  const src = fit.draws.names.length;
-  const values = new Float64Array(n * labels.length);
-  for (let i = 0; i < n; i++) for (let j = 0; j < labels.length; j++) values[i * labels.length + j] = fit.draws.values[i * src + (col[j] as number)] as number;
-  const posterior: PosteriorDraws = { values, draws: n, dim: labels.length };
+  const posterior = posteriorDraws(model6, fit.draws);
   const cur6 = recentWeeklySpend(model6.spec, 13);
   const budget6 = 13 * cur6.reduce((a, b) => a + b, 0);
   const trueResp = horizonResponse(model6, truthDraws(model6, sim6.truth.parameters), 13);

@@ -22,6 +22,24 @@ export interface PosteriorDraws {
   dim: number;
 }
 
+/**
+ * Reorders stored draws (e.g. FitResult.draws or decodeDraws output: columns named by parameter
+ * label, chain-major rows) into the model's parameter order. Throws naming missing parameters.
+ */
+export function posteriorDraws(model: { parameters: { label: string }[] }, draws: { names: string[]; chains: number; perChain: number; values: ArrayLike<number> }): PosteriorDraws {
+  const labels = model.parameters.map((p) => p.label);
+  const col = labels.map((l) => draws.names.indexOf(l));
+  const missing = labels.filter((_, j) => (col[j] as number) < 0);
+  if (missing.length > 0) throw new Error(`draws do not match the model: missing ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`);
+  const n = draws.chains * draws.perChain;
+  const dim = labels.length;
+  const src = draws.names.length;
+  if (draws.values.length !== n * src) throw new Error(`draws have ${draws.values.length} values, expected ${n} x ${src}`);
+  const values = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) values[i * dim + j] = draws.values[i * src + (col[j] as number)] as number;
+  return { values, draws: n, dim };
+}
+
 export function drawRow(p: PosteriorDraws, d: number): Float64Array {
   return p.values.subarray(d * p.dim, (d + 1) * p.dim);
 }

@@ -16,7 +16,7 @@ import { decodeDraws } from "../fit/draws-codec.ts";
 import { createModel, type MmmModel } from "../model/model.ts";
 import { buildModelSpec } from "../model/spec.ts";
 import { parseModelConfig } from "../model/config.ts";
-import type { PosteriorDraws } from "../analysis/model-adapter.ts";
+import { type PosteriorDraws, posteriorDraws } from "../analysis/model-adapter.ts";
 import { CliError, type OptionSpec } from "./args.ts";
 
 export interface RunInputPaths {
@@ -91,15 +91,9 @@ export function loadRunInputs(opts: RunInputPaths | Record<string, unknown>, cwd
   } catch (e) {
     throw new CliInputError((e as Error).message);
   }
-  // columns by name, in the model's parameter order
-  const labels = model.parameters.map((p) => p.label);
-  const col = labels.map((l) => d.names.indexOf(l));
-  const missing = labels.filter((_, j) => (col[j] as number) < 0);
-  if (missing.length > 0) throw new CliInputError(`draws do not match the model: missing ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`);
-  const n = d.chains * d.perChain;
-  const dim = labels.length;
-  const src = d.names.length;
-  const values = new Float64Array(n * dim);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) values[i * dim + j] = d.values[i * src + (col[j] as number)] as number;
-  return { model, draws: { values, draws: n, dim } };
+  try {
+    return { model, draws: posteriorDraws(model, d) };
+  } catch (e) {
+    throw new CliInputError((e as Error).message);
+  }
 }
