@@ -112,7 +112,7 @@ async function nutsSection(ctx: BenchContext): Promise<BenchSection> {
     title: "Full NUTS fit, 156 weeks x 6 channels, 4 chains x (1000 warmup + 1000 draws)",
     command: "pnpm bench",
     body:
-      `Recovery scenario (docs/model.md section 7): TV, Search, Display, Radio, Instagram (viral echo), Influencer; simulated with seed 7, fitted with seed 1 and default settings (MAP inits, chains in worker threads, one per core).\n\n| figure | value |\n|---|---|\n` +
+      `Recovery scenario (docs/model.md section 7): TV, Search, Display, Radio, Instagram (viral echo), Influencer; simulated with seed 7, fitted with seed 1 and default settings (random inits, chains in worker threads, one per core).\n\n| figure | value |\n|---|---|\n` +
       `| wall time (total, incl. MAP inits and summaries) | ${f(fit.timing.totalSeconds)} s |\n` +
       `| CPU time of the fit (all threads, user + system) | ${f(cpuSeconds)} s |\n` +
       `| min bulk ESS per CPU second | ${f(d.essBulkMin / cpuSeconds, 1)} |\n` +
