@@ -105,6 +105,22 @@ describe("analyzeRun", () => {
     expect(a0.channels.find((c) => c.name === "TV")!.viralShare).toBeNull();
     // adstock weights sum to 1 per draw
     for (const ad of a.adstock) expect(ad.weight.mean.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+    // saturation point: the mean curve's marginal ROI is >= threshold on the interval before it
+    // (after the steepest part) and < threshold on the interval containing it
+    for (const curve of a.responseCurves) {
+      const m = curve.kpi.mean;
+      const marg = m.slice(1).map((v, k) => (v - m[k]!) / (curve.spend[k + 1]! - curve.spend[k]!));
+      if (curve.saturation === null) {
+        expect(marg[marg.length - 1]!).toBeGreaterThanOrEqual(1 - 1e-4);
+        continue;
+      }
+      const k = curve.multipliers.findIndex((x) => x > curve.saturation!.multiplier) - 1;
+      if (curve.saturation.multiplier === 0) expect(Math.max(...marg)).toBeLessThan(1 + 1e-4);
+      else {
+        expect(marg[k]!).toBeLessThan(1 + 1e-4);
+        if (k > 0 && marg[k - 1]! >= Math.max(...marg.slice(0, k))) expect(marg[k - 1]!).toBeGreaterThanOrEqual(1 - 1e-4);
+      }
+    }
     // JSON stays compact
     expect(JSON.stringify(a).length).toBeLessThan(200_000);
   });

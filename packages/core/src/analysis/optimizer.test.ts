@@ -9,17 +9,23 @@ function directObjective(resp: HorizonResponse, totals: number[], obj: RiskObjec
   const H = resp.weeks;
   const C = resp.channels.length;
   const per = new Float64Array(resp.draws);
-  const sat = new Float64Array(H);
+  const P = resp.pairs.length;
   for (let d = 0; d < resp.draws; d++) {
     let s = 0;
+    const sats: Float64Array[] = [];
     for (let c = 0; c < C; c++) {
       const curve = resp.curves[c]!;
       const x = new Float64Array(H).fill(totals[c]! / H / curve.history.spendMean);
+      const sat = new Float64Array(H);
       curve.plan(d, x, sat, 0);
+      sats.push(sat);
       let sum = 0;
       for (const v of sat) sum += v;
       s += resp.beta[d * C + c]! * sum;
     }
+    resp.pairs.forEach((p, k) => {
+      for (let h = 0; h < H; h++) s += resp.gamma[d * P + k]! * sats[p.a]![h]! * sats[p.b]![h]!;
+    });
     per[d] = s * resp.kpiScale;
   }
   if (obj.kind === "mean") return per.reduce((a, b) => a + b, 0) / per.length;
@@ -123,6 +129,44 @@ describe("optimizeBudget", () => {
     }
     expect(plan.uplift.kpi.mean).toBeGreaterThanOrEqual(-1e-6);
     expect(plan.search.moveCheck.improvedAtEnd).toBe(false);
+  });
+
+  it("matches a grid search with a synergy pair (negative: cannibalization)", () => {
+    const resp = syntheticResponse({ channels: two, draws: 50, weeks: 6, seed: 12, pairs: [{ a: 0, b: 1, gamma: -0.12 }] });
+    const budget = 6 * 60000;
+    const plan = optimizeBudget(resp, { budget, seed: 3 });
+    let best = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i <= 600; i++) {
+      const a = (budget * i) / 600;
+      best = Math.max(best, directObjective(resp, [a, budget - a], { kind: "mean" }));
+    }
+    const got = directObjective(resp, plan.allocation.map((a) => a.total), { kind: "mean" });
+    expect(got).toBeGreaterThanOrEqual(best - 1e-9 * Math.abs(best));
+    expect(plan.objectiveValue).toBeCloseTo(got, 6);
+  });
+
+  it("risk-aware plans trade expected KPI for a better low quantile", () => {
+    // a channel with a wide posterior (spread 0.6) next to safe ones: q10 should shy away from it
+    const resp = syntheticResponse({
+      channels: [
+        { name: "Safe", spendMean: 30000, beta: 0.25, alpha: 0.4, K: 1, S: 1.5 },
+        { name: "Risky", spendMean: 30000, beta: 0.3, alpha: 0.4, K: 1, S: 1.5 },
+      ],
+      draws: 300,
+      weeks: 8,
+      seed: 21,
+      spread: 0.2,
+    });
+    // widen Risky's uncertainty: scale its beta per draw around the same mean
+    for (let d = 0; d < resp.draws; d++) resp.beta[d * 2 + 1] = resp.beta[d * 2 + 1]! * (d % 2 === 0 ? 0.4 : 1.6);
+    const budget = 8 * 50000;
+    const mean = optimizeBudget(resp, { budget, seed: 1 });
+    const q10 = optimizeBudget(resp, { budget, seed: 1, objective: { kind: "quantile", q: 0.1 } });
+    const meanOf = (p: typeof mean) => directObjective(resp, p.allocation.map((a) => a.total), { kind: "mean" });
+    const q10Of = (p: typeof mean) => directObjective(resp, p.allocation.map((a) => a.total), { kind: "quantile", q: 0.1 });
+    expect(q10Of(q10)).toBeGreaterThan(q10Of(mean));
+    expect(meanOf(mean)).toBeGreaterThan(meanOf(q10));
+    expect(q10.allocation[1]!.total).toBeLessThan(mean.allocation[1]!.total);
   });
 
   it("is deterministic for a seed", () => {
