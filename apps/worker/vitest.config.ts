@@ -8,5 +8,8 @@ export default defineProject({
     // Worker tests wait on PostgreSQL, child processes and fits; each file stays well under 60 s.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The process tests spawn worker processes that fit models; on a 2-core machine running the
+    // files one at a time keeps each one's timing meaningful.
+    fileParallelism: false,
   },
 });

@@ -18,7 +18,7 @@ const TRANSIENT_CODES = new Set([
   // serialization failure, deadlock, connection exception class
   "57P01", "57P02", "57P03", "53300", "40001", "40P01", "08000", "08003", "08006", "08001", "08004",
   // Prisma: can't reach server, timed out, server closed connection, pool timeout, tx conflict
-  "P1001", "P1002", "P1008", "P1017", "P2024", "P2034",
+  "P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034",
 ]);
 
 const TRANSIENT_MESSAGES = [
@@ -29,6 +29,10 @@ const TRANSIENT_MESSAGES = [
   /the database system is (?:starting up|shutting down)/i,
   /too many clients/i,
   /server closed the connection/i,
+  // interactive transaction timed out (CPU or lock contention)
+  /transaction already closed/i,
+  /unable to start a transaction in the given time/i,
+  /transaction api error/i,
 ];
 
 export function isTransientError(error: unknown, depth = 0): boolean {

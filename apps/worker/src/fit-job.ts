@@ -7,6 +7,7 @@
 // the worker that took over; it sees its write match no row and stops (LostClaimError).
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { auditRun } from "./audit.ts";
+import { transaction } from "./transaction.ts";
 import { compressDraws, DRAWS_ENCODING } from "./artifact.ts";
 import type { Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
@@ -71,7 +72,7 @@ export async function processFitRun(ctx: FitJobContext, runId: string, options: 
   const fenced = { id: run.id, attempt, status: "running" as const };
 
   const failRun = async (reason: string, details: Record<string, unknown> = {}): Promise<FitOutcome> => {
-    await prisma.$transaction(async (tx) => {
+    await transaction(ctx.prisma, async (tx) => {
       const updated = await tx.run.updateMany({
         where: fenced,
         data: { status: "failed", error: reason, finishedAt: new Date(), heartbeatAt: new Date() },
@@ -246,7 +247,7 @@ export async function processFitRun(ctx: FitJobContext, runId: string, options: 
         refreshFlagged: refreshComparison?.flaggedChannels ?? null,
       });
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    { timeout: 60_000, maxWait: 15_000 },
   );
   return { status: "succeeded", runId: run.id, attempt, converged: fit.diagnostics.converged };
 }
@@ -268,7 +269,7 @@ async function claimRun(
   runId: string,
   jobId: string | undefined,
 ): Promise<{ status: "claimed"; run: ClaimedRun; attempt: number } | { status: "done"; outcome: FitOutcome }> {
-  return ctx.prisma.$transaction(async (tx) => {
+  return transaction(ctx.prisma, async (tx) => {
     const run = await loadRun(tx, runId);
     if (!run) return { status: "done", outcome: { status: "skipped", runId, reason: "run does not exist" } };
     const actor = { id: run.id, workspaceId: run.workspaceId, trigger: run.trigger, createdById: run.createdById };
@@ -322,7 +323,7 @@ async function settleAbort(
   if (reason === "lost") return { status: "lost", runId: actor.id, attempt };
   const fenced = { id: actor.id, attempt, status: "running" as const };
   if (reason === "cancel") {
-    await ctx.prisma.$transaction(async (tx) => {
+    await transaction(ctx.prisma, async (tx) => {
       const updated = await tx.run.updateMany({
         where: fenced,
         data: { status: "cancelled", finishedAt: new Date(), heartbeatAt: new Date(), progress: json({ ...progress, phase: "cancelled" }) },
@@ -333,7 +334,7 @@ async function settleAbort(
     return { status: "cancelled", runId: actor.id, attempt };
   }
   // Shutdown: give the run back to the queue; the caller re-enqueues it.
-  await ctx.prisma.$transaction(async (tx) => {
+  await transaction(ctx.prisma, async (tx) => {
     const updated = await tx.run.updateMany({
       where: fenced,
       data: { status: "queued", workerId: null, progress: json({ ...progress, phase: "requeued" }), percent: 0 },

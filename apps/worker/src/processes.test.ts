@@ -59,7 +59,10 @@ describe("worker processes", () => {
     }, 80_000, "ten runs to finish").catch((error: Error) => {
       throw new Error(`${error.message}\n--- proc-a\n${a.output()}\n--- proc-b\n${b.output()}`);
     });
-    expect(runs.map((r) => r.status)).toEqual(Array(10).fill("succeeded"));
+    if (runs.some((r) => r.status !== "succeeded")) {
+      const errors = runs.filter((r) => r.status !== "succeeded").map((r) => `${r.id}: ${r.error}`);
+      throw new Error(`runs failed:\n${errors.join("\n")}\n--- proc-a\n${a.output()}\n--- proc-b\n${b.output()}`);
+    }
     expect(runs.map((r) => r.attempt)).toEqual(Array(10).fill(1));
     const started = await db.prisma.auditEvent.groupBy({
       by: ["targetId", "action"], where: { targetId: { in: runIds } }, _count: { _all: true },

@@ -5,6 +5,7 @@
 // ON CONFLICT DO NOTHING, so any number of workers may tick at once.
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { auditRun } from "./audit.ts";
+import { transaction } from "./transaction.ts";
 import { mostRecentSlot, nextSlot } from "./schedule-time.ts";
 
 export interface TickResult {
@@ -60,7 +61,7 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
     ]);
     if (!datasetVersion || !configVersion) {
       const reason = !datasetVersion ? "the model's dataset has no version" : "the model has no config version";
-      await prisma.$transaction(async (tx) => {
+      await transaction(prisma, async (tx) => {
         const marked = await tx.schedule.updateMany({
           where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
           data: { lastSlotAt: slot, nextRunAt },
@@ -77,7 +78,7 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
       result.skipped.push({ modelId: schedule.modelId, reason });
       continue;
     }
-    const created = await prisma.$transaction(async (tx) => {
+    const created = await transaction(prisma, async (tx) => {
       const rows = await tx.run.createManyAndReturn({
         data: [
           {

@@ -6,6 +6,7 @@
 import type { PrismaClient } from "@mixcast/db";
 import { QUEUES, type PgBoss } from "@mixcast/db/jobs";
 import { auditRun } from "./audit.ts";
+import { transaction } from "./transaction.ts";
 
 export interface SweepDeps {
   prisma: PrismaClient;
@@ -44,14 +45,14 @@ export async function sweepStaleRuns({ prisma, boss, enqueue, now, staleSeconds,
     const fenced = { id: run.id, attempt: run.attempt, status: "running" as const };
     if (run.attempt >= maxAttempts) {
       const reason = `Worker ${run.workerId ?? "?"} stopped responding (last heartbeat ${lastSeen}); gave up after ${run.attempt} attempt${run.attempt === 1 ? "" : "s"}.`;
-      const done = await prisma.$transaction(async (tx) => {
+      const done = await transaction(prisma, async (tx) => {
         const updated = await tx.run.updateMany({ where: fenced, data: { status: "failed", error: reason, finishedAt: now } });
         if (updated.count === 1) await auditRun(tx, run, "run.failed", { attempt: run.attempt, reason, by: "sweeper" }, { system: true });
         return updated.count === 1;
       });
       if (done) result.failed.push(run.id);
     } else {
-      const done = await prisma.$transaction(async (tx) => {
+      const done = await transaction(prisma, async (tx) => {
         const updated = await tx.run.updateMany({ where: fenced, data: { status: "queued", workerId: null } });
         if (updated.count === 1) {
           await auditRun(tx, run, "run.requeued", { attempt: run.attempt, reason: `stale heartbeat (${lastSeen})`, by: "sweeper" }, { system: true });

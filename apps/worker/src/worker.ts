@@ -7,6 +7,7 @@ import os from "node:os";
 import { createPrismaClient, type PrismaClient } from "@mixcast/db";
 import { createBoss, enqueueFitRun, QUEUES, type FitRunJob, type PgBoss } from "@mixcast/db/jobs";
 import { auditRun } from "./audit.ts";
+import { transaction } from "./transaction.ts";
 import { coreEngine, type Engine } from "./engine.ts";
 import { fitThreadPool, type FitThreadPool } from "./fit-thread.ts";
 import type { WorkerEnv } from "./env.ts";
@@ -109,7 +110,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   /** Best effort: the database may be what failed. */
   const markFailed = async (runId: string, reason: string) => {
     try {
-      await prisma.$transaction(async (tx) => {
+      await transaction(prisma, async (tx) => {
         const run = await tx.run.findUnique({ where: { id: runId } });
         if (!run || (run.status !== "running" && run.status !== "queued")) return;
         const updated = await tx.run.updateMany({
