@@ -505,13 +505,21 @@ export class ScaledChannel {
     const net = st.network && !off.network;
     const auth = st.authenticity && !off.authenticity;
     const cons = st.consistency && !off.consistency;
+    const hillFast = st.saturation === "hill";
+    const A = this.a;
+    const O = this.o;
+    const logK = this.logK;
+    const S = p.S;
     for (let t = 0; t < n; t++) {
-      let e = m * ((this.a[t] as number) + (echo ? (this.o[t] as number) : 0));
+      let e = m * ((A[t] as number) + (echo ? (O[t] as number) : 0));
       if (net) e *= 1 + p.eta * networkIndex(m * (this.roll[t] as number), h);
       if (auth) e *= 1 + p.phi * authenticity(m * (h.x[t] as number), h.maxX);
       if (cons) e *= 1 + p.psi * (1 - Math.exp(-m * (this.cm[t] as number)));
-      saturate(st.saturation, e, p, this.logK, this.tmp);
-      out[t] = this.tmp[0] as number;
+      if (hillFast) out[t] = e > 0 ? 1 / (1 + Math.exp(S * (logK - Math.log(e)))) : 0;
+      else {
+        saturate(st.saturation, e, p, logK, this.tmp);
+        out[t] = this.tmp[0] as number;
+      }
     }
     return out;
   }
