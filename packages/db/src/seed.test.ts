@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "./password.ts";
-import { DEMO_USER, DEMO_WORKSPACE, demoDatasetPath, seedDemo, summariseCsv } from "./seed.ts";
+import { DEMO_USER, DEMO_WORKSPACE, demoDatasetPath, readDemoDatasetInfo, seedDemo, summariseCsv } from "./seed.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
 let db: TestDatabase;
@@ -23,14 +23,18 @@ describe("password hashes", () => {
 });
 
 describe("demo dataset", () => {
-  it("has 156 weekly rows with every channel, price and holiday", () => {
+  it("has 156 weekly rows with every channel, price and holiday, described by its sidecar", () => {
     const csv = readFileSync(demoDatasetPath, "utf8");
     const { rowCount, columnCount, summary } = summariseCsv(csv);
     expect(rowCount).toBe(156);
     expect(columnCount).toBe(11);
-    expect(summary.columns.map((c) => c.name)).toEqual([
-      "sales", "tv", "search", "instagram", "facebook", "tiktok", "x", "influencer", "price", "holiday",
-    ]);
+    const names = ["TV", "Search", "Instagram", "Facebook", "TikTok", "X (Twitter)", "Influencer"];
+    expect(summary.columns.map((c) => c.name)).toEqual(["revenue", ...names, "price", "holiday"]);
+    const info = readDemoDatasetInfo();
+    expect(info.mapping.kpi).toBe("revenue");
+    expect(info.mapping.channels.map((c) => c.column)).toEqual(names);
+    expect(Object.keys(info.truth.channels)).toEqual(names);
+    for (const channel of Object.values(info.truth.channels)) expect(channel.roi).toBeGreaterThan(0);
     expect(summary.columns.every((c) => c.missing === 0)).toBe(true);
     const dates = csv.trim().split("\n").slice(1).map((line) => Date.parse(line.split(",")[0]!));
     for (let i = 1; i < dates.length; i++) expect(dates[i]! - dates[i - 1]!).toBe(7 * 86_400_000);
@@ -55,6 +59,9 @@ describe("seedDemo", () => {
 
     const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: first.datasetVersionId } });
     expect(version.rowCount).toBe(156);
+    expect(version.mapping).toEqual(readDemoDatasetInfo().mapping);
+    const config = await prisma.modelConfigVersion.findUniqueOrThrow({ where: { id: first.configVersionId } });
+    expect(config.config).toMatchObject({ kpi: "revenue", holdoutWeeks: 13 });
     expect(version.checksum).toBe(createHash("sha256").update(version.csv).digest("hex"));
     expect(await prisma.datasetVersion.count()).toBe(1);
     expect(await prisma.modelConfigVersion.count()).toBe(1);

@@ -1,6 +1,7 @@
 // Demo workspace for the zero-setup start: a "Demo Brand" workspace owned by a demo user whose
-// login `pnpm start` prints, one dataset version (seed/demo-dataset.csv: 156 weeks, seven paid
-// channels incl. social and influencer, price, holiday), and a model with its first config version.
+// login `pnpm start` prints, one dataset version (seed/demo-dataset.csv from core's simulator:
+// 156 weeks, seven paid channels incl. social and influencer, price, holiday), and a model with its
+// first config version.
 // Idempotent: a second call finds the workspace and changes nothing.
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -11,26 +12,26 @@ import { hashPassword } from "./password.ts";
 export const DEMO_USER = { email: "demo@mixcast.dev", name: "Demo Analyst", password: "mixcast-demo" } as const;
 export const DEMO_WORKSPACE = { id: "demo-brand", slug: "demo-brand", name: "Demo Brand" } as const;
 export const demoDatasetPath = new URL("../seed/demo-dataset.csv", import.meta.url);
+export const demoDatasetInfoPath = new URL("../seed/demo-dataset.json", import.meta.url);
 
-/** core's ColumnMapping for the demo CSV. */
-export const demoMapping = {
-  date: "week",
-  kpi: "sales",
-  channels: [
-    { column: "tv", type: "traditional" },
-    { column: "search", type: "digital" },
-    { column: "instagram", type: "social" },
-    { column: "facebook", type: "social" },
-    { column: "tiktok", type: "social" },
-    { column: "x", type: "social" },
-    { column: "influencer", type: "influencer" },
-  ],
-  controls: ["price"],
-  events: ["holiday"],
-} as const;
+/** seed/demo-dataset.json: written with the CSV by seed/generate-demo-dataset.ts (core's simulator). */
+export interface DemoDatasetInfo {
+  generator: { name: string; seed: number; weeks: number; channels: string };
+  /** core's ColumnMapping of the CSV. */
+  mapping: { date: string; kpi: string; channels: { column: string; type: string }[]; controls: string[]; events: string[] };
+  /** core's ModelConfig input for the demo model. */
+  config: Record<string, unknown>;
+  /** The simulator's true parameters, per channel: spend, contribution and ROI over the training weeks. */
+  truth: {
+    trainingWeeks: number;
+    kpiMean: number;
+    channels: Record<string, { type: string; spend: number; contribution: number; roi: number }>;
+  };
+}
 
-/** core's ModelConfig (model/config.ts) for the demo model: defaults everywhere else. */
-export const demoModelConfig = { ...demoMapping, holdoutWeeks: 13 };
+export function readDemoDatasetInfo(): DemoDatasetInfo {
+  return JSON.parse(readFileSync(demoDatasetInfoPath, "utf8")) as DemoDatasetInfo;
+}
 
 export interface SeedResult {
   created: boolean;
@@ -80,11 +81,11 @@ export function summariseCsv(csv: string, roles: Record<string, string> = {}): C
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
-function demoRoles(): Record<string, string> {
-  const roles: Record<string, string> = { [demoMapping.kpi]: "kpi" };
-  for (const channel of demoMapping.channels) roles[channel.column] = `channel:${channel.type}`;
-  for (const control of demoMapping.controls) roles[control] = "control";
-  for (const event of demoMapping.events) roles[event] = "event";
+function columnRoles(mapping: DemoDatasetInfo["mapping"]): Record<string, string> {
+  const roles: Record<string, string> = { [mapping.kpi]: "kpi" };
+  for (const channel of mapping.channels) roles[channel.column] = `channel:${channel.type}`;
+  for (const control of mapping.controls) roles[control] = "control";
+  for (const event of mapping.events) roles[event] = "event";
   return roles;
 }
 
@@ -115,8 +116,9 @@ export async function seedDemo(
   }
 
   const csv = options.csv ?? readFileSync(demoDatasetPath, "utf8");
+  const info = readDemoDatasetInfo();
   const passwordHash = await hashPassword(options.password ?? DEMO_USER.password);
-  const { rowCount, columnCount, summary } = summariseCsv(csv, demoRoles());
+  const { rowCount, columnCount, summary } = summariseCsv(csv, columnRoles(info.mapping));
 
   return prisma.$transaction(async (tx) => {
     const userId = randomUUID();
@@ -146,7 +148,7 @@ export async function seedDemo(
       data: {
         workspaceId: workspace.id,
         name: "Weekly sales and media spend",
-        description: "Synthetic demo data: 156 weeks, TV, search, four social networks and influencers.",
+        description: "Synthetic demo data from Mixcast's simulator: 156 weeks, TV, search, four social networks and influencers.",
         createdById: user.id,
       },
     });
@@ -159,7 +161,7 @@ export async function seedDemo(
         fileName: "demo-dataset.csv",
         rowCount,
         columnCount,
-        mapping: demoMapping as unknown as Prisma.InputJsonValue,
+        mapping: info.mapping as unknown as Prisma.InputJsonValue,
         summary: summary as unknown as Prisma.InputJsonValue,
         csv,
         createdById: user.id,
@@ -170,7 +172,7 @@ export async function seedDemo(
         workspaceId: workspace.id,
         datasetId: dataset.id,
         name: "Demo media mix",
-        description: "All seven channels, price as control, holidays as events.",
+        description: "All seven channels, price as control, holidays as events, last 13 weeks held out.",
         createdById: user.id,
       },
     });
@@ -179,7 +181,7 @@ export async function seedDemo(
         workspaceId: workspace.id,
         modelId: model.id,
         version: 1,
-        config: demoModelConfig as unknown as Prisma.InputJsonValue,
+        config: info.config as Prisma.InputJsonValue,
         createdById: user.id,
       },
     });
