@@ -177,6 +177,18 @@ describe("optimizeBudget", () => {
     expect(strip(a)).toBe(strip(b));
   });
 
+  it("keeps locked channels at the current plan's amount (locked: true) and handles a fully locked plan", () => {
+    const resp = syntheticResponse({ channels: three, draws: 20, weeks: 4, seed: 6 });
+    const budget = 300000;
+    const current = [30000, 20000, 25000]; // weekly; scaled to the budget: 120000, 80000, 100000
+    const plan = optimizeBudget(resp, { budget, currentWeekly: current, bounds: { Search: { locked: true } } });
+    expect(plan.allocation[1]!.total).toBeCloseTo(80000, 6);
+    expect(plan.current.allocation.Search).toBeCloseTo(80000, 6);
+    const all = optimizeBudget(resp, { budget, currentWeekly: current, bounds: { TV: { locked: true }, Search: { locked: true }, Instagram: { locked: true } } });
+    expect(all.allocation.map((a) => a.total)).toEqual([120000, 80000, 100000].map((v) => expect.closeTo(v, 6)));
+    expect(all.uplift.kpi.mean).toBeCloseTo(0, 6);
+  });
+
   it("names the channel and bound when bounds are infeasible", () => {
     const resp = syntheticResponse({ channels: three, draws: 10, weeks: 4, seed: 1 });
     expect(() => optimizeBudget(resp, { budget: 100000, bounds: { TV: { min: 80000 }, Search: { min: 40000 } } })).toThrow(
