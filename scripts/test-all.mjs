@@ -2,7 +2,9 @@
 //   1. vitest over every package (database tests on an embedded PostgreSQL, or TEST_DATABASE_URL).
 //   2. When apps/web/playwright.config.ts exists: the web end-to-end tests in headless Chromium
 //      (/usr/bin/chromium; installed with apt-get when missing and running as root) against a
-//      production build, on a fresh migrated and seeded database.
+//      production build (`next start`, started here unless the config has a webServer) on a fresh
+//      migrated database. The Playwright process gets DATABASE_URL, BETTER_AUTH_SECRET,
+//      BETTER_AUTH_URL, PORT, E2E_BASE_URL, PLAYWRIGHT_BASE_URL and CHROMIUM_PATH.
 // Arguments are passed to vitest (e.g. `pnpm test packages/db`); with arguments the e2e step is
 // skipped unless --e2e is given. --no-e2e skips it always.
 import { spawn, spawnSync } from "node:child_process";
@@ -81,18 +83,13 @@ if (!existsSync(chromium)) {
 
 register();
 const { startTestServer, adminQuery, databaseUrl, quoteIdent, uniqueName } = await import("../packages/db/src/testing-server.ts");
-const { createPrismaClient } = await import("../packages/db/src/client.ts");
-const { seedDemo } = await import("../packages/db/src/seed.ts");
 const { findFreePort } = await import("../packages/db/src/embedded.ts");
 
-log("Preparing a migrated and seeded database for the end-to-end tests...");
+log("Preparing a fresh migrated database for the end-to-end tests...");
 const server = await startTestServer();
 const database = uniqueName("mixcast_e2e");
 await adminQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.template)}`);
 const url = databaseUrl(server.adminUrl, database);
-const prisma = createPrismaClient(url, { maxConnections: 2 });
-await seedDemo(prisma);
-await prisma.$disconnect();
 
 const port = await findFreePort(3100);
 const baseUrl = `http://127.0.0.1:${port}`;
