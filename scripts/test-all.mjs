@@ -6,7 +6,7 @@
 //      migrated database. The Playwright process gets DATABASE_URL, BETTER_AUTH_SECRET,
 //      BETTER_AUTH_URL, PORT, E2E_BASE_URL, PLAYWRIGHT_BASE_URL and CHROMIUM_PATH.
 // Arguments are passed to vitest (e.g. `pnpm test packages/db`); with arguments the e2e step is
-// skipped unless --e2e is given. --no-e2e skips it always.
+// skipped unless --e2e is given. --no-e2e skips it always; --e2e-only skips vitest.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -18,7 +18,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const argv = process.argv.slice(2);
 const forceE2e = argv.includes("--e2e");
 const noE2e = argv.includes("--no-e2e");
-const vitestArgs = argv.filter((a) => a !== "--e2e" && a !== "--no-e2e");
+const e2eOnly = argv.includes("--e2e-only");
+const vitestArgs = argv.filter((a) => !["--e2e", "--no-e2e", "--e2e-only"].includes(a));
 const log = (message) => console.log(`\n[test] ${message}`);
 const loud = (message) => console.log(`\n${"!".repeat(78)}\n[test] ${message}\n${"!".repeat(78)}\n`);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
@@ -42,8 +43,7 @@ const bin = (name, dir = root) => join(dir, "node_modules", ".bin", name);
 // ---------------------------------------------------------------------------------------------
 // 1. vitest
 
-log(`vitest run ${vitestArgs.join(" ")}`);
-const vitestCode = await run(bin("vitest"), ["run", ...vitestArgs], { cwd: root });
+const vitestCode = e2eOnly ? 0 : (log(`vitest run ${vitestArgs.join(" ")}`), await run(bin("vitest"), ["run", ...vitestArgs], { cwd: root }));
 if (vitestCode !== 0) {
   console.error(`\n[test] vitest failed (exit ${vitestCode})`);
   process.exit(vitestCode);
@@ -54,7 +54,7 @@ if (vitestCode !== 0) {
 
 const webDir = join(root, "apps", "web");
 const playwrightConfig = join(webDir, "playwright.config.ts");
-if (noE2e || (vitestArgs.length > 0 && !forceE2e)) process.exit(0);
+if (noE2e || (vitestArgs.length > 0 && !forceE2e && !e2eOnly)) process.exit(0);
 if (!existsSync(playwrightConfig)) {
   loud("apps/web/playwright.config.ts does not exist: NO END-TO-END TESTS RAN");
   process.exit(0);
