@@ -5,13 +5,18 @@ import { startWorker } from "./worker.ts";
 const env = loadWorkerEnv();
 const worker = await startWorker({ env });
 
-let signals = 0;
+let stopping = false;
 const onSignal = (signal: NodeJS.Signals) => {
-  signals += 1;
-  if (signals > 1) {
-    console.error(`[worker] second ${signal}: exiting now`);
-    process.exit(1);
+  if (stopping) {
+    // A second Ctrl-C means "now". A SIGTERM after SIGINT (what a supervisor such as
+    // scripts/start.mjs sends after its own grace period) keeps the graceful path going.
+    if (signal === "SIGINT") {
+      console.error("[worker] second SIGINT: exiting now");
+      process.exit(1);
+    }
+    return;
   }
+  stopping = true;
   console.log(`[worker] ${signal}: no new jobs; finishing or handing back the current one`);
   worker.stop().then(
     () => process.exit(0),
