@@ -63,7 +63,12 @@ describe("mixcast optimize / compare", () => {
     const ok = await cli(["optimize", "--result", join(dir, "result.json"), "--data", join(dir, "data.csv"), "--budget", "300000", "--weeks", "4"]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).weeks).toBe(4);
-    const missing = await cli(["optimize", "--result", join(dir, "result.json"), "--budget", "300000"]);
+    // data.csv beside the result is found too (the brief's exact command line)
+    const beside = await cli(["optimize", "--result", join(dir, "result.json"), "--budget", "300000", "--weeks", "4"]);
+    expect(beside.code).toBe(0);
+    const other = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
+    writeFileSync(join(other, "result.json"), JSON.stringify({ config: spec.config }));
+    const missing = await cli(["optimize", "--result", join(other, "result.json"), "--budget", "300000"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no dataset: pass --data data.csv/);
   });

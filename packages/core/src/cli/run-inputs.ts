@@ -5,7 +5,8 @@
  *                          embeds `csv` (the dataset's CSV text) and/or `drawsBase64` (encodeDraws
  *                          output, base64) those are used too
  *   --config model.json    model config (overrides result.config)
- *   --data data.csv        dataset CSV (overrides result.csv)
+ *   --data data.csv        dataset CSV (overrides result.csv / result.dataPath; default: data.csv
+ *                          beside result.json)
  *   --draws draws.bin      draws file written by encodeDraws (default: <result>.draws.bin or
  *                          draws.bin next to result.json when present)
  */
@@ -63,7 +64,18 @@ export function loadRunInputs(opts: RunInputPaths | Record<string, unknown>, cwd
     if (!existsSync(paths.data)) throw new CliInputError(`data file not found: ${paths.data}`);
     csv = readFileSync(paths.data, "utf8");
   } else if (typeof result.csv === "string") csv = result.csv;
-  if (csv === undefined) throw new CliInputError("no dataset: pass --data data.csv (or a --result that embeds `csv`)");
+  else if (paths.result) {
+    // a data path recorded in the result (relative to it), else data.csv beside the result
+    const dir = dirname(paths.result);
+    const recorded = typeof result.dataPath === "string" ? resolve(dir, result.dataPath) : undefined;
+    for (const candidate of [recorded, join(dir, "data.csv")]) {
+      if (candidate && existsSync(candidate)) {
+        csv = readFileSync(candidate, "utf8");
+        break;
+      }
+    }
+  }
+  if (csv === undefined) throw new CliInputError("no dataset: pass --data data.csv (or a --result that embeds `csv` or `dataPath`, or data.csv beside it)");
   const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
   if (!parsed.ok) {
     throw new CliInputError(`dataset is invalid: ${parsed.errors.slice(0, 5).map((e) => `${e.row !== undefined ? `row ${e.row}: ` : ""}${e.column ? `${e.column}: ` : ""}${e.message}`).join("; ")}`);
