@@ -43,6 +43,8 @@ export interface EngineFitResult {
   channels: Record<string, { roi: IntervalSummary; [key: string]: unknown }>;
   timing?: { totalSeconds?: number; warmupSeconds?: number; samplingSeconds?: number };
   draws?: { names: string[]; chains: number; perChain: number; values: Float64Array };
+  /** Set when the fit ran in a fit thread, which also ran the analysis (see fit-thread-main.ts). */
+  analysis?: unknown;
 }
 
 export type EngineParseResult =

@@ -175,11 +175,12 @@ export async function processFitRun(ctx: FitJobContext, runId: string, options: 
 
   // 3. Everything derived from the fit, computed before the transaction so it stays short.
   tracker.setPhase("storing");
-  const serialized = ctx.engine.serializeFitResult(fit);
+  const { analysis: _threadAnalysis, ...fitOnly } = fit;
+  const serialized = ctx.engine.serializeFitResult(fitOnly);
   const summaryBase = (typeof serialized === "string" ? JSON.parse(serialized) : serialized) as Record<string, unknown>;
   const draws = compressDraws(ctx.engine.encodeDraws(fit));
-  let analysis: unknown = null;
-  if (ctx.engine.analyzeRun) {
+  let analysis: unknown = fit.analysis ?? null;
+  if (fit.analysis === undefined && ctx.engine.analyzeRun) {
     try {
       analysis = await ctx.engine.analyzeRun({ dataset, config, fit });
     } catch (error) {

@@ -2,7 +2,7 @@
 // results are posted to the parent, tagged with the request id.
 import { parentPort } from "node:worker_threads";
 import type { Dataset } from "@mixcast/core";
-import type { EngineFitOptions, EngineFitResult } from "./engine.ts";
+import { coreEngine, type Engine, type EngineFitOptions, type EngineFitResult } from "./engine.ts";
 
 type FitModel = (dataset: Dataset, config: unknown, options: EngineFitOptions) => Promise<EngineFitResult>;
 
@@ -21,14 +21,24 @@ async function loadFitModel(): Promise<FitModel> {
 
 const port = parentPort!;
 const fitModel = await loadFitModel();
+let analyze: Engine["analyzeRun"] | null = null;
 port.on("message", async (msg: { id: number; dataset: Dataset; config: unknown; options: Omit<EngineFitOptions, "onProgress" | "signal"> }) => {
   try {
     const fit = await fitModel(msg.dataset, msg.config, {
       ...msg.options,
       onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
     });
+    // The post-fit analysis is CPU work too (forward passes over hundreds of draws): here, not on
+    // the main thread. Its failure must not fail the run.
+    let analysis: unknown = null;
+    try {
+      analyze ??= (await coreEngine({ threaded: false })).analyzeRun ?? (() => null);
+      analysis = analyze({ dataset: msg.dataset, config: msg.config, fit });
+    } catch (error) {
+      analysis = { error: `analysis failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
     const transfer = fit.draws ? [fit.draws.values.buffer as ArrayBuffer] : [];
-    port.postMessage({ type: "result", id: msg.id, fit }, transfer);
+    port.postMessage({ type: "result", id: msg.id, fit: { ...fit, analysis } }, transfer);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
