@@ -72,7 +72,9 @@ export interface BudgetPlan {
     starts: number;
     searchDraws: number;
     draws: number;
+    /** Full-draw-equivalent objective evaluations, and how many of them ran on all draws. */
     evaluations: number;
+    fullDrawEvaluations: number;
     moveCheck: { steps: number[]; improvedAtEnd: boolean };
     ms: number;
   };
@@ -599,7 +601,8 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   }
   const sol = best as Float64Array;
   // non-concave curves: transfers between every pair on the search draws, big ones first
-  moveCheck(search, sol, b, budget, obj, [0.2, 0.05, 0.01, 0.002], "all", 3);
+  moveCheck(search, sol, b, budget, obj, [0.2, 0.05], "all", 3);
+  moveCheck(search, sol, b, budget, obj, [0.01, 0.002], "each", 3);
   ascend(search, sol, b, budget, obj, 15);
   // polish on all draws: gradient steps, then transfers from the lowest to the highest marginal ROI
   ascend(full, sol, b, budget, obj, 6, 0.01);
@@ -674,7 +677,8 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
       starts: starts.length,
       searchDraws: searchIdx.length,
       draws: D,
-      evaluations: Math.round(search.evaluations * searchIdx.length / D + full.evaluations),
+      evaluations: Math.round((search.evaluations * searchIdx.length) / D + full.evaluations),
+      fullDrawEvaluations: Math.round(full.evaluations),
       moveCheck: { steps, improvedAtEnd: check.improvedAtEnd },
       ms: performance.now() - t0,
     },
