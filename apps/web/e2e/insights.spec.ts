@@ -150,7 +150,7 @@ test("optimizer: run with a lock, see allocation and uplift; two scenarios compa
   await page.getByRole("button", { name: "Build plan" }).click();
   await expect(page.getByTestId("scenario-editor")).toBeVisible({ timeout: 60_000 });
   // edit one cell of the grid and add a labelled assumption
-  await page.getByLabel(`${channels[1]} week 1`).fill("12345");
+  await page.getByLabel(`${channels[1]} week 1`, { exact: true }).fill("12345");
   await page.getByRole("button", { name: "Add assumption" }).click();
   await page.getByLabel("Label (what you assume)").fill("Video converts 20% better (team estimate)");
   await page.getByLabel("Multiplier", { exact: true }).fill("1.2");

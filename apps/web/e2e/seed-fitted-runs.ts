@@ -1,9 +1,9 @@
 // Seeds fitted runs for the insights e2e and the run-detail benchmark: `tsx e2e/seed-fitted-runs.ts
 // <email> <weeks> <channels> [runs]` with DATABASE_URL set. Finds the user's first workspace,
-// stores `runs` fitted runs of one model (the second with a "traditional" config: every channel
-// typed "digital", so no social stages) and prints one JSON line {workspaceId, runIds, modelId}.
+// stores `runs` fitted runs of one model (all but the newest with a "traditional" config: every
+// channel typed "digital", so no social stages) and prints one JSON line {workspaceId, runIds, modelId}.
 import { createPrismaClient } from "@mixcast/db";
-import { seedFittedRun } from "../src/server/insight/seed-fitted-run.ts";
+import { EIGHT_CHANNELS, seedFittedRun } from "../src/server/insight/seed-fitted-run.ts";
 
 const [email, weeksArg, channelsArg, runsArg] = process.argv.slice(2);
 const url = process.env.DATABASE_URL;
@@ -15,16 +15,22 @@ try {
   const weeks = Number(weeksArg ?? 104);
   const channels = Number(channelsArg ?? 5);
   const runs = Number(runsArg ?? 2);
-  const first = await seedFittedRun(prisma, { workspaceId: membership.workspaceId, userId: user.id, weeks, channels, seed: 21, draws: 200, finishedAt: new Date(Date.now() - 7 * 86_400_000) });
-  const runIds = [first.runId];
-  for (let i = 1; i < runs; i++) {
-    const next = await seedFittedRun(prisma, {
-      workspaceId: membership.workspaceId, userId: user.id, weeks, channels, seed: 21, draws: 200, modelId: first.modelId,
-      configPatch: { channels: first.channels.map((c) => ({ column: c, type: "digital" })) },
-      finishedAt: new Date(Date.now() - (runs - 1 - i) * 60_000),
+  // The older run uses a "traditional" config (every channel typed digital: no social stages);
+  // the newest uses the social-aware defaults, so its refresh view compares against the older one.
+  const names = EIGHT_CHANNELS.slice(0, channels).map((c) => c.name);
+  const traditional = { channels: names.map((c) => ({ column: c, type: "digital" })) };
+  const runIds: string[] = [];
+  let modelId: string | undefined;
+  for (let i = 0; i < runs; i++) {
+    const seeded = await seedFittedRun(prisma, {
+      workspaceId: membership.workspaceId, userId: user.id, weeks, channels, seed: 21, draws: 200,
+      ...(modelId ? { modelId } : {}), ...(i < runs - 1 ? { configPatch: traditional } : {}),
+      finishedAt: new Date(Date.now() - (runs - 1 - i) * 86_400_000),
     });
-    runIds.push(next.runId);
+    modelId = seeded.modelId;
+    runIds.push(seeded.runId);
   }
+  const first = { modelId: modelId!, channels: names };
   console.log(JSON.stringify({ workspaceId: membership.workspaceId, modelId: first.modelId, runIds, channels: first.channels }));
 } finally {
   await prisma.$disconnect();
