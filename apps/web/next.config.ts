@@ -7,6 +7,8 @@ const config: NextConfig = {
   serverExternalPackages: ["tsx", "pg-boss"],
   typedRoutes: false,
   poweredByHeader: false,
+  // A separate build directory lets the e2e stack build while another `next build` uses .next.
+  distDir: process.env.MIXCAST_NEXT_DIST_DIR || ".next",
 };
 
 export default config;

@@ -63,9 +63,11 @@ try {
     dbUrl = databaseUrl(server.adminUrl, name);
     const port = await findFreePort(3200);
     baseUrl = `http://127.0.0.1:${port}`;
-    const webEnv = { ...env, DATABASE_URL: dbUrl, BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"), BETTER_AUTH_URL: baseUrl, NODE_ENV: "production" as const };
+    // Own build directory (apps/web/.next-e2e), so a concurrent `next build` in .next cannot clash.
+    const distDir = env.MIXCAST_NEXT_DIST_DIR || ".next-e2e";
+    const webEnv = { ...env, MIXCAST_NEXT_DIST_DIR: distDir, DATABASE_URL: dbUrl, BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"), BETTER_AUTH_URL: baseUrl, NODE_ENV: "production" as const };
     const nextBin = join(webDir, "node_modules", ".bin", "next");
-    if (!existsSync(join(webDir, ".next", "BUILD_ID"))) {
+    if (env.E2E_REBUILD === "1" || !existsSync(join(webDir, distDir, "BUILD_ID"))) {
       console.error("[stack] no production build found: running next build");
       const built = spawnSync(nextBin, ["build"], { cwd: webDir, env: webEnv, stdio: "inherit" });
       if (built.status !== 0) throw new Error("next build failed");
