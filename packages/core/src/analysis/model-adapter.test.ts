@@ -4,7 +4,7 @@ import { parseDatasetCsv } from "../data/parse.ts";
 import { buildModelSpec } from "../model/spec.ts";
 import { createModel } from "../model/model.ts";
 import { channelSeries } from "./media-pipeline.ts";
-import { baseSeries, channelDraw, channelHistory, horizonResponse } from "./model-adapter.ts";
+import { baseSeries, channelDraw, channelHistory, horizonResponse, posteriorDraws } from "./model-adapter.ts";
 
 const dir = new URL("../../test/fixtures/conformance-v1/", import.meta.url);
 const vectors = JSON.parse(readFileSync(new URL("vectors.json", dir), "utf8"));
@@ -76,5 +76,17 @@ describe("analysis pipeline vs the model", () => {
       const want = fw2.baseline[t]! + fw2.trend[t]! + fw2.seasonality[t]! + fw2.controls[t]! + fw2.events[t]!;
       expect(Math.abs(base[t]! - want)).toBeLessThanOrEqual(1e-12);
     }
+  });
+
+  it("posteriorDraws reorders stored columns by label into the model's order", () => {
+    const labels = model.parameters.map((p) => p.label);
+    const names = [...labels].reverse();
+    const rows = 3;
+    const values = new Float64Array(rows * names.length);
+    for (let i = 0; i < rows; i++) names.forEach((n, j) => (values[i * names.length + j] = 100 * i + labels.indexOf(n)));
+    const post = posteriorDraws(model, { names, chains: 1, perChain: rows, values });
+    expect(post.draws).toBe(rows);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < labels.length; j++) expect(post.values[i * labels.length + j]).toBe(100 * i + j);
+    expect(() => posteriorDraws(model, { names: names.slice(1), chains: 1, perChain: rows, values: values.subarray(0, rows * (names.length - 1)) })).toThrow(/missing/);
   });
 });
