@@ -116,7 +116,14 @@ describe("ROI and shares", () => {
   it("ROI chart draws ROI and marginal ROI per channel with error bars and a break-even line", () => {
     const { container } = render(<RoiChart channels={channels} units={units} />);
     expect(container.querySelectorAll(".recharts-bar-rectangle")).toHaveLength(4);
-    expect(container.querySelectorAll(".recharts-errorBar").length).toBeGreaterThanOrEqual(4);
+    const bars = [...container.querySelectorAll(".recharts-errorBar")];
+    expect(bars.length).toBeGreaterThanOrEqual(4);
+    for (const g of bars) {
+      // the whisker has length and is drawn at full scale (not left at an animation's scaleY(0))
+      const [, stem] = [...g.querySelectorAll("line")];
+      expect(Math.abs(Number(stem!.getAttribute("y1")) - Number(stem!.getAttribute("y2")))).toBeGreaterThan(1);
+      expect(g.innerHTML).not.toContain("scaleY(0)");
+    }
     expect(container.querySelectorAll(".recharts-reference-line")).toHaveLength(1);
   });
   it("share chart puts spend share next to contribution share", () => {

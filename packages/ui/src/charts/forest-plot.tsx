@@ -65,7 +65,7 @@ export function ForestPlot({ parameters, status }: { parameters: ParameterView[]
           <XAxis type="number" dataKey="mean" {...axisProps} domain={["auto", "auto"]} name="value" />
           <YAxis type="category" dataKey="label" {...axisProps} width={140} interval={0} tick={{ ...axisProps.tick, fontSize: 11 }} />
           <Scatter data={rows} fill={seriesColor(0)} isAnimationActive={false} name={family}>
-            <ErrorBar dataKey="err" direction="x" stroke={seriesColor(0)} strokeWidth={2} width={0} />
+            <ErrorBar dataKey="err" direction="x" stroke={seriesColor(0)} strokeWidth={2} width={0} isAnimationActive={false} />
           </Scatter>
           <Tooltip
             content={(p: TooltipProps<ForestRow>) => {

@@ -76,11 +76,11 @@ export function IntervalBarChart({
         <CartesianGrid {...gridProps} />
         <XAxis dataKey="label" {...axisProps} interval={0} tick={{ ...axisProps.tick, fontSize: rows.length > 6 ? 11 : 12 }} />
         <YAxis {...axisProps} tickFormatter={(v: number) => format(v)} width={64} label={{ value: yLabel, angle: -90, position: "insideLeft", fill: tokens.muted, fontSize: 12, dy: 40 }} />
-        {reference ? <ReferenceLine y={reference.y} stroke={tokens.muted} strokeDasharray="4 4" label={{ value: reference.label, position: "right", fill: tokens.muted, fontSize: 11 }} /> : null}
+        {reference ? <ReferenceLine y={reference.y} stroke={tokens.muted} strokeDasharray="4 4" label={{ value: reference.label, position: "insideTopLeft", fill: tokens.muted, fontSize: 11 }} /> : null}
         {series.map((s, i) => (
           <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color ?? seriesColor(i)} isAnimationActive={false} maxBarSize={48}>
             {series.length === 1 ? rows.map((r) => <Cell key={r.label} fill={r.highlight ? tokens.warning : (s.color ?? seriesColor(i))} />) : null}
-            <ErrorBar dataKey={`${s.key}__err`} stroke={tokens.fg} strokeWidth={1.2} width={6} />
+            <ErrorBar dataKey={`${s.key}__err`} stroke={tokens.fg} strokeWidth={1.2} width={6} isAnimationActive={false} />
           </Bar>
         ))}
         <Tooltip

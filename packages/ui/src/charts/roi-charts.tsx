@@ -79,7 +79,7 @@ export function ShareChart({ channels, status }: { channels: ChannelRoiView[] | 
           <YAxis {...axisProps} tickFormatter={(v: number) => formatPercent(v)} width={56} label={{ value: "share", angle: -90, position: "insideLeft", fill: tokens.muted, fontSize: 12 }} />
           <Bar dataKey="spendShare" name="Share of spend" fill={seriesColor(9)} isAnimationActive={false} maxBarSize={40} />
           <Bar dataKey="contributionShare" name="Share of media effect" fill={seriesColor(0)} isAnimationActive={false} maxBarSize={40}>
-            <ErrorBar dataKey="contributionErr" stroke={tokens.fg} width={6} />
+            <ErrorBar dataKey="contributionErr" stroke={tokens.fg} width={6} isAnimationActive={false} />
           </Bar>
           <Tooltip
             cursor={{ fill: tokens.holdout, fillOpacity: 0.5 }}
