@@ -83,7 +83,7 @@ async function throughput(server: { adminUrl: string; template: string }, proces
 async function progressOverhead(server: { adminUrl: string; template: string }) {
   const db = await freshDatabase(server);
   const writes: number[] = [];
-  const results: { intervalMs: number; fitSeconds: number; writes: number; writeMs: number }[] = [];
+  const results: { intervalMs: number; fitSeconds: number; writes: number; writeMs: number; medianWriteMs: number }[] = [];
   try {
     const fx = await seedModel(db.prisma);
     for (const intervalMs of [1000, 60_000, 1000, 60_000]) {
@@ -101,7 +101,11 @@ async function progressOverhead(server: { adminUrl: string; template: string }) 
           return r.status === "succeeded" || r.status === "failed" ? r : undefined;
         }, 600_000, "NUTS run");
         const fitSeconds = (run.summary as { timings: { fitSeconds: number } }).timings.fitSeconds;
-        results.push({ intervalMs, fitSeconds, writes: writes.length, writeMs: writes.reduce((a, b) => a + b, 0) });
+        const sorted = [...writes].sort((a, b) => a - b);
+        results.push({
+          intervalMs, fitSeconds, writes: writes.length, writeMs: writes.reduce((a, b) => a + b, 0),
+          medianWriteMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+        });
       } finally {
         await worker.stop();
       }
@@ -140,9 +144,9 @@ export async function runWorkerBench(options: { runs?: number } = {}): Promise<s
       "",
       "Progress-write overhead (NUTS, 2 chains x 400 iterations, same seed; writes every 1 s vs effectively none):",
       "",
-      "| progress interval | fit (s) | progress writes | time in writes (ms) |",
-      "|---:|---:|---:|---:|",
-      ...overhead.map((o) => `| ${o.intervalMs === 1000 ? "1 s" : "off (60 s)"} | ${o.fitSeconds.toFixed(2)} | ${o.writes} | ${o.writeMs.toFixed(1)} |`),
+      "| progress interval | fit (s) | progress writes | time in writes (ms) | median write (ms) |",
+      "|---:|---:|---:|---:|---:|",
+      ...overhead.map((o) => `| ${o.intervalMs === 1000 ? "1 s" : "off (60 s)"} | ${o.fitSeconds.toFixed(2)} | ${o.writes} | ${o.writeMs.toFixed(1)} | ${o.writes ? o.medianWriteMs.toFixed(1) : "-"} |`),
       "",
       `Time spent in progress writes: ${(writeShare * 100).toFixed(2)}% of fit time (writes are async on the main thread; sampling runs in worker threads).`,
       `Fit time with writes vs without: ${(((fitWith - fitWithout) / fitWithout) * 100).toFixed(1)}% (noise of a shared machine included).`,
