@@ -88,11 +88,11 @@ export function AppShell({ brand, nav, switcher, user, Link, children }: {
     </div>
   );
   return (
-    <div className="min-h-screen bg-bg text-fg">
+    <div className="min-h-screen bg-bg text-fg lg:flex">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="fixed inset-y-0 left-0 hidden w-64 border-r border-line bg-surface lg:block">{sidebar}</aside>
+      <aside className="sticky top-0 hidden h-screen w-64 shrink-0 overflow-y-auto border-r border-line bg-surface lg:block">{sidebar}</aside>
       <div className="sticky top-0 z-30 flex items-center gap-3 border-b border-line bg-surface px-4 py-3 lg:hidden">
         <button type="button" aria-label="Open navigation" aria-expanded={open} onClick={() => setOpen(true)} className="rounded-md px-2 py-1 text-fg hover:bg-surface-2">
           ☰
@@ -110,7 +110,7 @@ export function AppShell({ brand, nav, switcher, user, Link, children }: {
           </div>
         </div>
       ) : null}
-      <main id="main" className="lg:pl-64">
+      <main id="main" className="min-w-0 flex-1">
         <div className="mx-auto max-w-7xl px-4 py-6 sm:px-6 lg:px-8">{children}</div>
       </main>
     </div>
