@@ -1,0 +1,51 @@
+// scripts/start.mjs --db-only against a fresh database: migrates and seeds on the first start,
+// finds everything in place on the second, and prints the demo login both times.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { createPrismaClient } from "./client.ts";
+import { DEMO_USER } from "./seed.ts";
+import { createEmptyTestDatabase, type EmptyTestDatabase } from "./testing.ts";
+
+const run = promisify(execFile);
+const startScript = fileURLToPath(new URL("../../../scripts/start.mjs", import.meta.url));
+let db: EmptyTestDatabase | undefined;
+afterAll(() => db?.drop());
+
+async function start(databaseUrl: string) {
+  const { stdout } = await run(process.execPath, [startScript, "--db-only"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "3999" },
+    timeout: 120_000,
+  });
+  return stdout;
+}
+
+describe("pnpm start --db-only", () => {
+  it("migrates and seeds once, then reuses the database; prints the demo login", async () => {
+    db = await createEmptyTestDatabase();
+    const first = await start(db.url);
+    expect(first).toMatch(/Applied 2 migration\(s\)/);
+    expect(first).toMatch(/Seeded the demo workspace "Demo Brand"/);
+    expect(first).toContain(`${DEMO_USER.email}  /  ${DEMO_USER.password}`);
+    expect(first).toContain("http://localhost:3999");
+
+    const second = await start(db.url);
+    expect(second).toMatch(/Database schema is up to date \(2 migrations\)/);
+    expect(second).toMatch(/Demo workspace already present/);
+
+    const prisma = createPrismaClient(db.url, { maxConnections: 1 });
+    try {
+      expect(await prisma.workspace.count()).toBe(1);
+      expect(await prisma.datasetVersion.count()).toBe(1);
+    } finally {
+      await prisma.$disconnect();
+    }
+  }, 180_000);
+
+  it("refuses an invalid environment, naming the variable", async () => {
+    await expect(
+      run(process.execPath, [startScript, "--db-only"], { env: { ...process.env, DATABASE_URL: "mysql://nope/x" } }),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/DATABASE_URL must be a PostgreSQL URL/) });
+  }, 60_000);
+});
