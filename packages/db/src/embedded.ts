@@ -56,6 +56,12 @@ export interface EmbeddedPostgresOptions {
   ephemeral?: boolean;
   /** Trade durability for speed (tests): fsync, synchronous_commit and full_page_writes off. */
   fast?: boolean;
+  /**
+   * Run PostgreSQL in its own process group, so a terminal's Ctrl-C does not reach it and the
+   * caller stops it last (pnpm start). Off by default: a test server should die with its group
+   * when a test run is killed.
+   */
+  ownProcessGroup?: boolean;
   /** Receives PostgreSQL's log lines; by default they are kept and shown only when start fails. */
   onLog?: (line: string) => void;
 }
@@ -192,7 +198,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
   try {
-    await inOwnProcessGroup(() => server.start());
+    await (options.ownProcessGroup ? inOwnProcessGroup(() => server.start()) : server.start());
   } catch (error) {
     throw failure("start", error);
   }

@@ -19,7 +19,12 @@ export interface LocalDatabase {
 export async function openLocalDatabase(options: { dataDir?: string; port?: number } = {}): Promise<LocalDatabase> {
   const configured = optionalDatabaseUrl();
   if (configured) return { url: configured, stop: async () => {} };
-  const embedded = await startEmbeddedPostgres({ dataDir: options.dataDir ?? localDataDir, port: options.port });
+  const embedded = await startEmbeddedPostgres({
+    dataDir: options.dataDir ?? localDataDir,
+    port: options.port,
+    // Stopped by us after web and worker (Ctrl-C in the terminal must not reach it first).
+    ownProcessGroup: true,
+  });
   const url = await embedded.ensureDatabase(localDatabaseName);
   return { url, embedded, stop: () => embedded.stop() };
 }
