@@ -64,21 +64,25 @@ async function main(): Promise<void> {
   const files = benchFiles();
   const fresh = new Map<string, { pkg: string; text: string }>();
   const order: string[] = [];
+  // --only=<file stem>[:<group>] selects bench files (and groups inside them, e.g. core:nuts).
   const only = [...flags].filter((f) => f.startsWith("only=")).map((f) => f.slice(5));
   const stem = (file: string): string => file.split("/").at(-1)!.replace(/\.bench\.ts$/, "");
-  const fileFilter = only.filter((o) => files.some((f) => stem(f) === o));
+  const fileFilter = only.map((o) => o.split(":")[0]!);
+  const unknown = fileFilter.filter((o) => !files.some((f) => stem(f) === o));
+  if (unknown.length > 0) throw new Error(`--only names no bench file: ${unknown.join(", ")} (files: ${files.map(stem).join(", ")})`);
   for (const file of files) {
     if (fileFilter.length > 0 && !fileFilter.includes(stem(file))) continue;
+    const groups = only.filter((o) => o.startsWith(`${stem(file)}:`)).map((o) => `only=${o.split(":")[1]}`);
+    const fileFlags = new Set([...[...flags].filter((f) => !f.startsWith("only=")), ...groups]);
     const pkg = relative(root, file).split("/").slice(0, 2).join("/");
     const mod = (await import(pathToFileURL(file).href)) as BenchModule;
     let sections: BenchSection[];
     if (mod.default) {
       console.error(`== ${relative(root, file)}`);
-      sections = await mod.default({ flags, log: (m) => console.error(`   ${m}`) });
+      sections = await mod.default({ flags: fileFlags, log: (m) => console.error(`   ${m}`) });
     } else if (mod.run) {
-      if (only.length > 0 && fileFilter.length === 0) continue; // --only names groups of another file
       console.error(`== ${relative(root, file)}`);
-      const markdown = await mod.run(Object.fromEntries([...flags].map((f) => [f, true])));
+      const markdown = await mod.run(Object.fromEntries([...fileFlags].map((f) => [f, true])));
       // Its own "## Title" heading becomes the section title.
       const heading = /^#+ (.*)$/m.exec(markdown);
       sections = [{
@@ -102,8 +106,8 @@ async function main(): Promise<void> {
     "# Benchmarks",
     "",
     "Written by `pnpm bench` (scripts/bench.ts), which runs every package's `bench/*.bench.ts`.",
-    "Opt-in studies: `pnpm bench --coverage` (20-seed ROI coverage, long). Run one group with",
-    "`pnpm bench --only=gradient|fast|nuts` (groups of core.bench.ts) or `--only=<file stem>`.",
+    "Opt-in studies: `pnpm bench --coverage` (20-seed ROI coverage, long). Run one file or group with",
+    "`pnpm bench --only=<file stem>[:<group>]`, e.g. `--only=core:nuts` (core groups: gradient, fast, nuts, coverage).",
     "",
     `- Machine: ${machine()}`,
     `- Last run: ${started.toISOString().slice(0, 16).replace("T", " ")} UTC, command \`pnpm bench${flags.size ? " " + [...flags].map((f) => `--${f}`).join(" ") : ""}\``,

@@ -47,7 +47,7 @@ function gradientSection(ctx: BenchContext): BenchSection {
   return {
     id: "core-gradient",
     title: "Log density + gradient evaluation",
-    command: "pnpm bench",
+    command: "pnpm bench --only=core:gradient",
     body: `156 weeks x 6 channels (recovery scenario, seed 7), ${model.dim} parameters, ${n} evaluations after 2000 warm-up calls:\n\n| figure | value |\n|---|---|\n| time per log density + gradient | ${f(us, 1)} us |\n`,
   };
 }
@@ -71,7 +71,7 @@ async function fastSection(ctx: BenchContext): Promise<BenchSection> {
   return {
     id: "core-fast",
     title: "Fast mode (MAP by L-BFGS from 4 starts + Laplace, 1000 draws)",
-    command: "pnpm bench",
+    command: "pnpm bench --only=core:fast",
     body:
       `156 weeks x 6 channels (recovery scenario, seed 7), 3 runs:\n\n| figure | value |\n|---|---|\n` +
       `| wall time, median of 3 | ${f(times[1]!)} s (min ${f(times[0]!)} s, max ${f(times[2]!)} s) |\n` +
@@ -110,9 +110,9 @@ async function nutsSection(ctx: BenchContext): Promise<BenchSection> {
   return {
     id: "core-nuts",
     title: "Full NUTS fit, 156 weeks x 6 channels, 4 chains x (1000 warmup + 1000 draws)",
-    command: "pnpm bench",
+    command: "pnpm bench --only=core:nuts",
     body:
-      `Recovery scenario (docs/model.md section 7): TV, Search, Display, Radio, Instagram (viral echo), Influencer; simulated with seed 7, fitted with seed 1 and default settings (random inits, chains in worker threads, one per core).\n\n| figure | value |\n|---|---|\n` +
+      `Recovery scenario (docs/model.md section 7): TV, Search, Display, Radio, Instagram (viral echo), Influencer; simulated with seed 7, fitted with seed 1 and default settings (random inits, target acceptance 0.95, chains in worker threads, one per core).\n\n| figure | value |\n|---|---|\n` +
       `| wall time (total, incl. MAP inits and summaries) | ${f(fit.timing.totalSeconds)} s |\n` +
       `| CPU time of the fit (all threads, user + system) | ${f(cpuSeconds)} s |\n` +
       `| min bulk ESS per CPU second | ${f(d.essBulkMin / cpuSeconds, 1)} |\n` +
@@ -164,7 +164,7 @@ async function coverageSection(ctx: BenchContext): Promise<BenchSection> {
   return {
     id: "core-coverage",
     title: `ROI coverage study, ${nSeeds} seeds (opt-in)`,
-    command: `pnpm bench --only=coverage --coverage${nSeeds !== 20 ? ` --coverage-seeds=${nSeeds}` : ""}${iter !== 1000 ? ` --coverage-iter=${iter}` : ""}`,
+    command: `pnpm bench --only=core:coverage --coverage${nSeeds !== 20 ? ` --coverage-seeds=${nSeeds}` : ""}${iter !== 1000 ? ` --coverage-iter=${iter}` : ""}`,
     body:
       `Recovery scenario simulated with seeds ${seeds[0]}..${seeds.at(-1)}, each fitted with NUTS 4 x (${iter} warmup + ${iter} draws), seed 1${iter !== 1000 ? " (shortened from the default 1000 + 1000 to fit the time available on the shared machine)" : ""}. Target (docs/model.md section 7): 80-97 % of true channel ROIs inside their 90 % intervals.\n\n| figure | value |\n|---|---|\n` +
       `| true ROI inside the 90 % interval | ${covered} of ${total} (${f(100 * rate, 1)} %; ${rate >= 0.8 && rate <= 0.97 ? "inside" : "OUTSIDE"} the 80-97 % target) |\n` +
@@ -180,6 +180,6 @@ export default async function coreBenchmarks(ctx: BenchContext): Promise<BenchSe
   if (want("gradient")) sections.push(gradientSection(ctx));
   if (want("fast")) sections.push(await fastSection(ctx));
   if (want("nuts")) sections.push(await nutsSection(ctx));
-  if (ctx.flags.has("coverage")) sections.push(await coverageSection(ctx));
+  if (ctx.flags.has("coverage") && (only.length === 0 || only.includes("coverage"))) sections.push(await coverageSection(ctx));
   return sections;
 }

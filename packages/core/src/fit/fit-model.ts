@@ -23,6 +23,14 @@ export const ENGINE_VERSION: string = pkg.version;
 
 export type Summary = DrawSummary;
 
+/**
+ * Dual-averaging target acceptance for NUTS. Stan's 0.8 left 2.2 % divergent transitions on the
+ * 156 x 6 recovery scenario (seed 7, R-hat 1.005, min bulk ESS 1279); 0.95 gave 0.23 % with
+ * R-hat 1.005 and min bulk ESS 1412, so Mixcast defaults to 0.95 (smaller steps, ~1.5x the
+ * leapfrog steps per iteration).
+ */
+export const DEFAULT_TARGET_ACCEPT = 0.95;
+
 export interface FitOptions {
   mode: "nuts" | "fast";
   chains?: number;
@@ -32,6 +40,7 @@ export interface FitOptions {
   /** Worker threads at once (default: available cores). */
   threads?: number;
   maxTreeDepth?: number;
+  /** Default DEFAULT_TARGET_ACCEPT (0.95). */
   targetAccept?: number;
   /** Fast mode: optimizer starts (default 4). */
   starts?: number;
@@ -150,7 +159,7 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
         ...(inits !== undefined ? { inits } : {}),
         ...(options.threads !== undefined ? { threads: options.threads } : {}),
         ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
-        ...(options.targetAccept !== undefined ? { targetAccept: options.targetAccept } : {}),
+        targetAccept: options.targetAccept ?? DEFAULT_TARGET_ACCEPT,
       },
       {
         onProgress: (p) => report(tracker.update(p)),
