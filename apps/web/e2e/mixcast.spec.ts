@@ -121,7 +121,9 @@ test("create a model, start a fast fit, watch it finish, find it in history", as
   await page.waitForURL(/\/models\/[^/]+$/);
   modelUrl = page.url();
   await expect(page.getByRole("heading", { name: "facebook_spend" })).toBeVisible();
-  await expect(page.getByText("Default: geometric").first()).toBeVisible();
+  // Defaults by channel type, from core: geometric carry-over, and Beta(2, 6) retention for social.
+  await expect(page.getByLabel("Carry-over (adstock)").first()).toHaveValue("");
+  await expect(page.getByText("Beta(2, 6)").first()).toBeVisible();
   await shot(page, "06-model-config");
 
   await page.getByLabel("Fit mode").selectOption("fast");
@@ -149,8 +151,13 @@ test("create a model, start a fast fit, watch it finish, find it in history", as
   expect(runUrl).toContain("/runs/");
 
   await page.goto(`${workspaceUrl}/audit`);
-  await expect(page.getByTestId("audit-row").filter({ hasText: "run.start" })).toHaveCount(1);
+  await expect(page.getByTestId("audit-row").filter({ has: page.getByText("run.start", { exact: true }) })).toHaveCount(1);
   await shot(page, "10-audit-log");
+  const csv = await page.request.get(`${workspaceUrl.replace("/w/", "/api/w/")}/audit.csv?action=run.start`);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const csvLines = (await csv.text()).trim().split("\n");
+  expect(csvLines[0]).toBe("at,action,actor_email,actor_name,actor_kind,target_type,target_id,details");
+  expect(csvLines.some((l) => l.includes(",run.start,") && l.includes(owner.email))).toBe(true);
 
   await page.goto(`${workspaceUrl}/members`);
   await page.getByLabel("Email").fill(viewer.email);

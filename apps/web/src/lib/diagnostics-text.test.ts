@@ -17,6 +17,6 @@ describe("explainDiagnostics", () => {
 
   it("a non-converged run always gets a danger message, even without numeric cause", () => {
     const m = explainDiagnostics({ converged: false, reasons: ["max R-hat 1.2"] });
-    expect(m).toEqual([{ severity: "danger", title: "The fit did not converge", detail: "max R-hat 1.2" }]);
+    expect(m).toEqual([{ severity: "danger", title: "The fit did not converge", detail: "Max R-hat 1.2." }]);
   });
 });

@@ -23,6 +23,11 @@ export const ESS_MIN = 400;
 export const EBFMI_MIN = 0.3;
 
 const f2 = (x: number) => x.toFixed(2);
+/** core's reasons are lower-case fragments; show them as sentences. */
+const sentence = (s: string) => {
+  const t = s.trim();
+  return t ? `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? "" : "."}` : t;
+};
 
 export function explainDiagnostics(d: Diagnostics | null | undefined, opts: { approximate?: boolean } = {}): DiagnosticMessage[] {
   const out: DiagnosticMessage[] = [];
@@ -74,7 +79,7 @@ export function explainDiagnostics(d: Diagnostics | null | undefined, opts: { ap
     out.push({
       severity: "danger",
       title: "The fit did not converge",
-      detail: (d.reasons ?? []).join(" ") || "Results are not reliable. Try a full fit with more warmup.",
+      detail: (d.reasons ?? []).map(sentence).join(" ") || "Results are not reliable. Try a full fit with more warmup.",
     });
   }
   return out;
