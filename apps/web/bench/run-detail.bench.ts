@@ -13,6 +13,7 @@
 //    must fire within 50 ms); and the latency of switching to the ROI tab (click -> SVGs drawn).
 // Target: interactive < 1.5 s.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "@playwright/test";
@@ -72,6 +73,34 @@ async function tabSwitch(page: Page): Promise<number> {
   }, ROI_TAB);
 }
 
+/** Records when the data arrives and when each chart's SVG appears (ms since navigation start). */
+const MILESTONES = `
+  window.__mc = { ready: null, charts: {} };
+  new MutationObserver(() => {
+    const mc = window.__mc;
+    if (mc.ready === null && document.querySelector('[data-testid="insights"][data-ready="true"]')) mc.ready = performance.now();
+    for (const el of document.querySelectorAll('[data-chart]')) {
+      const id = el.getAttribute('data-chart');
+      if (!(id in mc.charts) && el.querySelector('svg.recharts-surface')) mc.charts[id] = performance.now();
+    }
+  }).observe(document, { childList: true, subtree: true, attributes: true });
+`;
+
+interface Breakdown {
+  request: number;
+  response: number;
+  ready: number;
+  charts: number;
+}
+
+async function breakdown(page: Page): Promise<Breakdown> {
+  return page.evaluate((ids) => {
+    const mc = (window as unknown as { __mc: { ready: number; charts: Record<string, number> } }).__mc;
+    const res = performance.getEntriesByType("resource").find((e) => e.name.includes("insight.get")) as PerformanceResourceTiming | undefined;
+    return { request: res?.startTime ?? Number.NaN, response: res?.responseEnd ?? Number.NaN, ready: mc.ready, charts: Math.max(...ids.map((id) => mc.charts[id] ?? Number.NaN)) };
+  }, FIRST_TAB);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 export async function runRunDetailBench(log: (m: string) => void = console.error, loads = 5): Promise<BenchSection> {
@@ -107,8 +136,10 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
     await page.goto(url);
     const cold = await timeToInteractive(page, FIRST_TAB);
 
+    await context.addInitScript(MILESTONES);
     const ready: number[] = [];
     const switches: number[] = [];
+    const parts: Breakdown[] = [];
     const payload: number[] = [];
     for (let i = 0; i < loads; i++) {
       const p = await context.newPage();
@@ -118,10 +149,11 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
       });
       await p.goto(url);
       ready.push(await timeToInteractive(p, FIRST_TAB));
+      parts.push(await breakdown(p));
       switches.push(await tabSwitch(p));
       payload.push(bytes);
       await p.close();
-      log(`load ${i + 1}: interactive ${ready.at(-1)!.toFixed(0)} ms, ROI tab ${switches.at(-1)!.toFixed(0)} ms`);
+      log(`load ${i + 1}: interactive ${ready.at(-1)!.toFixed(0)} ms (insight.get sent ${parts.at(-1)!.request.toFixed(0)}, done ${parts.at(-1)!.response.toFixed(0)}, data rendered ${parts.at(-1)!.ready.toFixed(0)}, charts drawn ${parts.at(-1)!.charts.toFixed(0)}), ROI tab ${switches.at(-1)!.toFixed(0)} ms`);
     }
     const med = median(ready);
     const body = [
@@ -131,6 +163,8 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
       "|---|---|",
       `| interactive (navigation -> data + first-tab charts drawn + idle main thread), median | ${med.toFixed(0)} ms (target < ${TARGET_MS} ms: ${med < TARGET_MS ? "PASS" : "FAIL"}) |`,
       `| interactive, all loads | ${ready.map((x) => x.toFixed(0)).join(", ")} ms |`,
+      `| of which: insight.get sent / response complete / data rendered / first-tab SVGs drawn (medians) | ${median(parts.map((p) => p.request)).toFixed(0)} / ${median(parts.map((p) => p.response)).toFixed(0)} / ${median(parts.map((p) => p.ready)).toFixed(0)} / ${median(parts.map((p) => p.charts)).toFixed(0)} ms |`,
+      `| machine load average (1 min) at the end | ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores |`,
       `| switch to the ROI tab (click -> 3 charts drawn), median | ${median(switches).toFixed(0)} ms |`,
       `| insight.get response (compressed as served) | ${(median(payload) / 1024).toFixed(0)} KiB |`,
       `| cold first view (server computes + stores the analysis from the draws) | ${(cold / 1000).toFixed(1)} s |`,
