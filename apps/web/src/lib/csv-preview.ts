@@ -15,7 +15,7 @@ export const PREVIEW_ROWS = 20;
 const SAMPLE_ROWS = 60;
 
 /**
- * Reads a CSV file for preview without blocking the page: Papa Parse streams the File in 256 KB
+ * Reads a CSV file for preview without blocking the page: Papa Parse streams the File in 64 KB
  * chunks (FileReader is asynchronous, so the UI gets the main thread back between chunks) and only
  * the first rows are kept. 5 years of daily rows x 50 columns (~1 MB) is a handful of chunks.
  */
@@ -29,7 +29,7 @@ export function previewCsv(file: File, onProgress?: (fraction: number) => void):
     Papa.parse<string[]>(file, {
       header: false,
       skipEmptyLines: "greedy",
-      chunkSize: 256 * 1024,
+      chunkSize: 64 * 1024,
       chunk(results) {
         for (const cells of results.data) {
           if (!headers) {
