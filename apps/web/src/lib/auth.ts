@@ -10,12 +10,40 @@ import { serverEnv } from "@/env.ts";
 import { ac, admin, analyst, owner, viewer } from "./auth-access.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblems } from "./password-rules.ts";
 
+/**
+ * Workspace, membership and invitation changes go through tRPC (src/server), which checks roles
+ * with the same ladder as everything else and writes an AuditEvent in the same transaction. The
+ * organization plugin's own write endpoints would bypass that audit trail, so they are switched
+ * off; its read endpoints stay available.
+ */
+export const DISABLED_ORGANIZATION_WRITES = [
+  "/organization/create",
+  "/organization/update",
+  "/organization/delete",
+  "/organization/invite-member",
+  "/organization/accept-invitation",
+  "/organization/reject-invitation",
+  "/organization/cancel-invitation",
+  "/organization/remove-member",
+  "/organization/update-member-role",
+  "/organization/leave",
+  "/organization/create-role",
+  "/organization/update-role",
+  "/organization/delete-role",
+  "/organization/create-team",
+  "/organization/update-team",
+  "/organization/remove-team",
+  "/organization/add-team-member",
+  "/organization/remove-team-member",
+];
+
 function createAuth() {
   const env = serverEnv();
   return betterAuth({
     secret: env.BETTER_AUTH_SECRET,
     baseURL: env.BETTER_AUTH_URL,
     database: prismaAdapter(getPrisma(), { provider: "postgresql" }),
+    disabledPaths: DISABLED_ORGANIZATION_WRITES,
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
