@@ -3,6 +3,7 @@
  * gradient evaluation, fast mode, the full NUTS fit of the 156 x 6 recovery scenario with its
  * recovery checks, and (opt-in, `pnpm bench --coverage`) the 20-seed ROI coverage study.
  */
+import { loadavg } from "node:os";
 import { fitModel, type FitResult } from "../src/fit/fit-model.ts";
 import { recoveryVerdict, roiCoverage } from "../src/fit/recovery.ts";
 import { createModel } from "../src/model/model.ts";
@@ -113,7 +114,7 @@ async function nutsSection(ctx: BenchContext): Promise<BenchSection> {
     command: "pnpm bench --only=core:nuts",
     body:
       `Recovery scenario (docs/model.md section 7): TV, Search, Display, Radio, Instagram (viral echo), Influencer; simulated with seed 7, fitted with seed 1 and default settings (random inits, target acceptance 0.95, chains in worker threads, one per core).\n\n| figure | value |\n|---|---|\n` +
-      `| wall time (total, incl. MAP inits and summaries) | ${f(fit.timing.totalSeconds)} s |\n` +
+      `| wall time (total, incl. summaries; 1-min load average at the end ${f(loadavg()[0]!, 1)}) | ${f(fit.timing.totalSeconds)} s |\n` +
       `| CPU time of the fit (all threads, user + system) | ${f(cpuSeconds)} s |\n` +
       `| min bulk ESS per CPU second | ${f(d.essBulkMin / cpuSeconds, 1)} |\n` +
       `| warmup / sampling per chain (slowest chain) | ${f(fit.timing.warmupSeconds)} s / ${f(fit.timing.samplingSeconds)} s |\n` +
