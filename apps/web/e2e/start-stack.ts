@@ -19,7 +19,8 @@ const cleanups: (() => Promise<void>)[] = [];
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
 
 function start(name: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
-  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  // Own process group, so shutdown reaches grandchildren too (tsx runs the worker in a child node).
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const prefix = (chunk: Buffer) =>
     chunk
       .toString()
@@ -33,6 +34,15 @@ function start(name: string, command: string, args: string[], options: { cwd: st
   return child;
 }
 
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function waitFor(url: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -42,9 +52,24 @@ async function waitFor(url: string, timeoutMs: number) {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
+function signalGroup(c: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    if (c.pid) process.kill(-c.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+let stopping = false;
 async function shutdown(code: number) {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) signalGroup(c, "SIGTERM");
+  // Give the worker its grace period, then make sure nothing of the stack outlives the tests.
+  await new Promise((r) => setTimeout(r, 500));
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && children.some((c) => c.pid && groupAlive(c.pid))) await new Promise((r) => setTimeout(r, 250));
+  for (const c of children) signalGroup(c, "SIGKILL");
   for (const fn of cleanups.reverse()) await fn().catch((e: unknown) => console.error(e));
   process.exit(code);
 }
