@@ -8,9 +8,10 @@
 // production build or a fresh `next build`, worker), signs up through the UI, seeds two fitted
 // runs of one model (e2e/seed-fitted-runs.ts), then:
 //  - cold: the first view, which computes the run analysis from the stored draws and stores it;
-//  - warm: N fresh page loads; "interactive" = navigation start until the data is in and every
-//    chart of the first tab has drawn its SVG, followed by a main-thread idle check (a 0 ms timer
-//    must fire within 50 ms); and the latency of switching to the ROI tab (click -> SVGs drawn).
+//  - warm: N fresh page loads; "interactive" = navigation start until the data is in, the fit
+//    chart has drawn its SVG and the main thread is idle (a 0 ms timer fires within 50 ms); plots
+//    below the fold mount when scrolled near (ChartBox); and the latency of switching to the ROI
+//    tab (click -> its on-screen charts drawn).
 // Target: interactive < 1.5 s.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
@@ -28,8 +29,7 @@ interface BenchSection {
 const webDir = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(webDir, "..", "..", "node_modules", ".bin", "tsx");
 const TARGET_MS = 1500;
-const FIRST_TAB = ["fit", "decomposition", "waterfall", "spend"];
-const ROI_TAB = ["roi", "share", "refresh"];
+const ROI_TAB = ["roi"];
 
 function startStack(): Promise<{ child: ChildProcess; baseUrl: string; databaseUrl: string }> {
   const child = spawn(tsx, ["e2e/start-stack.ts"], { cwd: webDir, env: process.env, stdio: ["ignore", "pipe", "ignore"] });
@@ -98,7 +98,7 @@ async function breakdown(page: Page): Promise<Breakdown> {
     const mc = (window as unknown as { __mc: { ready: number; charts: Record<string, number> } }).__mc;
     const res = performance.getEntriesByType("resource").find((e) => e.name.includes("insight.get")) as PerformanceResourceTiming | undefined;
     return { request: res?.startTime ?? Number.NaN, response: res?.responseEnd ?? Number.NaN, ready: mc.ready, charts: Math.max(...ids.map((id) => mc.charts[id] ?? Number.NaN)) };
-  }, FIRST_TAB);
+  }, ["fit"]);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -134,12 +134,13 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
 
     log("cold view (analysis computed from the draws and stored)");
     await page.goto(url);
-    const cold = await timeToInteractive(page, FIRST_TAB);
+    const cold = await timeToInteractive(page, ["fit"]);
 
     await context.addInitScript(MILESTONES);
     const ready: number[] = [];
     const switches: number[] = [];
     const parts: Breakdown[] = [];
+    const cpu: number[] = [];
     const payload: number[] = [];
     for (let i = 0; i < loads; i++) {
       const p = await context.newPage();
@@ -147,13 +148,20 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
       p.on("response", (r) => {
         if (r.url().includes("insight.get")) void r.body().then((b) => (bytes = b.byteLength), () => {});
       });
+      // main-thread CPU time of the renderer (CDP Performance.ThreadTime), independent of how
+      // busy the shared machine is
+      const cdp = await context.newCDPSession(p);
+      await cdp.send("Performance.enable");
+      const threadTime = async () => ((await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "ThreadTime")?.value ?? Number.NaN) * 1000;
+      const cpu0 = await threadTime();
       await p.goto(url);
-      ready.push(await timeToInteractive(p, FIRST_TAB));
+      ready.push(await timeToInteractive(p, ["fit"]));
+      cpu.push((await threadTime()) - cpu0);
       parts.push(await breakdown(p));
       switches.push(await tabSwitch(p));
       payload.push(bytes);
       await p.close();
-      log(`load ${i + 1}: interactive ${ready.at(-1)!.toFixed(0)} ms (insight.get sent ${parts.at(-1)!.request.toFixed(0)}, done ${parts.at(-1)!.response.toFixed(0)}, data rendered ${parts.at(-1)!.ready.toFixed(0)}, charts drawn ${parts.at(-1)!.charts.toFixed(0)}), ROI tab ${switches.at(-1)!.toFixed(0)} ms`);
+      log(`load ${i + 1}: interactive ${ready.at(-1)!.toFixed(0)} ms (insight.get sent ${parts.at(-1)!.request.toFixed(0)}, done ${parts.at(-1)!.response.toFixed(0)}, data rendered ${parts.at(-1)!.ready.toFixed(0)}, charts drawn ${parts.at(-1)!.charts.toFixed(0)}), ROI tab ${switches.at(-1)!.toFixed(0)} ms, main-thread CPU ${cpu.at(-1)!.toFixed(0)} ms`);
     }
     const med = median(ready);
     const body = [
@@ -161,11 +169,12 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
       "",
       "| figure | value |",
       "|---|---|",
-      `| interactive (navigation -> data + first-tab charts drawn + idle main thread), median | ${med.toFixed(0)} ms (target < ${TARGET_MS} ms: ${med < TARGET_MS ? "PASS" : "FAIL"}) |`,
+      `| interactive (navigation -> data in, fit chart drawn, main thread idle: a 0 ms timer fires within 50 ms), median | ${med.toFixed(0)} ms (target < ${TARGET_MS} ms: ${med < TARGET_MS ? "PASS" : "FAIL"}) |`,
       `| interactive, all loads | ${ready.map((x) => x.toFixed(0)).join(", ")} ms |`,
-      `| of which: insight.get sent / response complete / data rendered / first-tab SVGs drawn (medians) | ${median(parts.map((p) => p.request)).toFixed(0)} / ${median(parts.map((p) => p.response)).toFixed(0)} / ${median(parts.map((p) => p.ready)).toFixed(0)} / ${median(parts.map((p) => p.charts)).toFixed(0)} ms |`,
+      `| insight.get sent / response complete / data rendered / fit chart drawn, medians | ${median(parts.map((p) => p.request)).toFixed(0)} / ${median(parts.map((p) => p.response)).toFixed(0)} / ${median(parts.map((p) => p.ready)).toFixed(0)} / ${median(parts.map((p) => p.charts)).toFixed(0)} ms |`,
+      `| renderer main-thread CPU time from navigation to interactive (CDP ThreadTime), median | ${median(cpu).toFixed(0)} ms |`,
       `| machine load average (1 min) at the end | ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores |`,
-      `| switch to the ROI tab (click -> 3 charts drawn), median | ${median(switches).toFixed(0)} ms |`,
+      `| switch to the ROI tab (click -> ROI chart drawn), median | ${median(switches).toFixed(0)} ms |`,
       `| insight.get response (compressed as served) | ${(median(payload) / 1024).toFixed(0)} KiB |`,
       `| cold first view (server computes + stores the analysis from the draws) | ${(cold / 1000).toFixed(1)} s |`,
       `| seeding two fitted runs (fast fits) | ${seedSeconds.toFixed(1)} s |`,

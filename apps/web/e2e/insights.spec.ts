@@ -83,6 +83,7 @@ test("run insights: every chart renders, with no console errors, in light and da
     for (const chart of charts) {
       const card = page.locator(`[data-chart="${chart}"]`);
       await expect(card, chart).toBeVisible();
+      await card.scrollIntoViewIfNeeded(); // plots mount when they come near the viewport
       if (chart !== "diagnostics") await expect(card.locator("svg.recharts-surface").first(), `${chart} svg`).toBeVisible();
     }
     await shot(page, `insights-${tab.toLowerCase().replace(/[^a-z]+/g, "-")}`);
@@ -90,6 +91,7 @@ test("run insights: every chart renders, with no console errors, in light and da
   // response curves: one small chart per channel, each with today's spend marked
   await page.getByRole("tab", { name: "Response & carryover" }).click();
   await expect(page.locator("figure[data-curve]")).toHaveCount(channels.length);
+  for (const fig of await page.locator("figure[data-curve]").all()) await fig.scrollIntoViewIfNeeded();
   await expect(page.locator(".recharts-reference-dot")).toHaveCount(channels.length);
   // social insights in words
   await page.getByRole("tab", { name: "Social & influencer" }).click();
@@ -134,6 +136,7 @@ test("optimizer: run with a lock, see allocation and uplift; two scenarios compa
   await expect(page.getByTestId("uplift")).toContainText("Expected uplift", { timeout: 120_000 });
   await expect(page.getByTestId("allocation-row")).toHaveCount(channels.length);
   await expect(page.getByTestId("allocation-row").filter({ hasText: channels[0]! })).toContainText("locked");
+  await page.locator('[data-chart="allocation"]').scrollIntoViewIfNeeded();
   await expect(page.locator('[data-chart="allocation"] svg.recharts-surface').first()).toBeVisible();
   await shot(page, "optimizer");
 
@@ -177,6 +180,7 @@ test("optimizer: run with a lock, see allocation and uplift; two scenarios compa
   const p01 = Number(cells[1]!.replace("%", ""));
   const p10 = Number(cells[2]!.replace("%", ""));
   expect(Math.abs(p01 + p10 - 100)).toBeLessThanOrEqual(1);
+  await page.locator('[data-chart="scenario-contribution"]').scrollIntoViewIfNeeded();
   await expect(page.locator('[data-chart="scenario-contribution"] svg.recharts-surface').first()).toBeVisible();
   await shot(page, "scenario-comparison");
   expect(errors).toEqual([]);

@@ -1,5 +1,5 @@
 "use client";
-import type { ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { ResponsiveContainer } from "recharts";
 import { Button } from "../button.tsx";
 import { Card, CardBody, CardHeader } from "../card.tsx";
@@ -58,13 +58,32 @@ export function ChartCard({
   );
 }
 
-/** Responsive plot area; renders at `initialWidth` before it can measure (and in tests). */
+/**
+ * Responsive plot area; renders at `initialWidth` before it can measure (and in tests). The plot
+ * mounts only once the box is within 300 px of the viewport, so a long page of charts costs only
+ * what is on screen at first; where IntersectionObserver is missing (jsdom) it mounts at once.
+ */
 export function ChartBox({ height = 300, initialWidth = 640, children }: { height?: number; initialWidth?: number; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [visible, setVisible] = useState(() => typeof IntersectionObserver === "undefined");
+  useEffect(() => {
+    if (visible || !ref.current) return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        setVisible(true);
+        io.disconnect();
+      }
+    }, { rootMargin: "300px 0px" });
+    io.observe(ref.current);
+    return () => io.disconnect();
+  }, [visible]);
   return (
-    <div style={{ width: "100%", height }}>
-      <ResponsiveContainer width="100%" height={height} initialDimension={{ width: initialWidth, height }}>
-        {children as React.ReactElement}
-      </ResponsiveContainer>
+    <div ref={ref} style={{ width: "100%", height }} data-chart-box={visible ? "drawn" : "waiting"}>
+      {visible ? (
+        <ResponsiveContainer width="100%" height={height} initialDimension={{ width: initialWidth, height }}>
+          {children as React.ReactElement}
+        </ResponsiveContainer>
+      ) : null}
     </div>
   );
 }

@@ -27,7 +27,7 @@ export const ROI_SERIES = [
 
 export function RoiChart({ channels, units, status }: { channels: ChannelRoiView[] | null; units: ChartUnits; status?: ChartStatus }) {
   const input = roiInput(channels ?? []);
-  const per = `${units.kpi} per ${units.currency || "currency unit"} spent`;
+  const per = `${units.kpi} per ${units.currency || "unit"} spent`;
   return (
     <ChartCard
       title="Return on investment by channel"

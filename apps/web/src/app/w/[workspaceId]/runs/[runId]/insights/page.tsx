@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
+import { useDeferredValue } from "react";
 import { Alert, PageHeader, Tabs, buttonClasses } from "@mixcast/ui";
 import {
   AdstockChart, DecompositionChart, DiagnosticsTable, FitChart, ForestPlot, ResponseCurvesChart, RoiChart, RoiMoveChart, ShareChart,
@@ -19,6 +20,11 @@ export default function RunInsightsPage() {
   const d = q.data;
   const a = d?.analysis ?? null;
   const status: ChartStatus | undefined = q.isPending ? { state: "loading" } : q.error ? { state: "error", message: errorMessage(q.error) } : undefined;
+  // The fit chart renders as soon as the data is in; every other chart renders from a deferred
+  // copy in a time-sliced background render, so the page answers input while they draw.
+  const later = useDeferredValue(d);
+  const la = later?.analysis ?? null;
+  const laterStatus: ChartStatus | undefined = status ?? (later ? undefined : { state: "loading" });
   const units: ChartUnits = { currency: "", kpi: d?.kpiName ?? "KPI" };
   const base = `/w/${ws.id}/runs/${runId}`;
 
@@ -29,10 +35,10 @@ export default function RunInsightsPage() {
       content: (
         <div className="flex flex-col gap-6">
           <FitChart data={a ? { dates: a.dates, ...a.fit } : null} units={units} metrics={d?.holdout ?? null} status={status} />
-          <DecompositionChart data={a ? { dates: a.dates, weekly: a.decomposition.weekly, totals: a.decomposition.totals } : null} units={units} status={status} />
+          <DecompositionChart data={la ? { dates: la.dates, weekly: la.decomposition.weekly, totals: la.decomposition.totals } : null} units={units} status={laterStatus} />
           <div className="grid gap-6 xl:grid-cols-2">
-            <WaterfallChart data={a ? { dates: a.dates, weekly: a.decomposition.weekly, totals: a.decomposition.totals } : null} units={units} status={status} />
-            <SpendChart spend={d?.spend ?? null} units={units} status={status} />
+            <WaterfallChart data={la ? { dates: la.dates, weekly: la.decomposition.weekly, totals: la.decomposition.totals } : null} units={units} status={laterStatus} />
+            <SpendChart spend={later?.spend ?? null} units={units} status={laterStatus} />
           </div>
         </div>
       ),
@@ -42,9 +48,9 @@ export default function RunInsightsPage() {
       label: "ROI",
       content: (
         <div className="flex flex-col gap-6">
-          <RoiChart channels={a?.channels ?? null} units={units} status={status} />
-          <ShareChart channels={a?.channels ?? null} status={status} />
-          <RoiMoveChart moves={d?.refresh?.channels ?? (d ? [] : null)} units={units} status={status} previousLabel={d?.refresh ? `Previous run (${formatDateTime(d.refresh.previousFinishedAt)})` : "Previous run"} />
+          <RoiChart channels={la?.channels ?? null} units={units} status={laterStatus} />
+          <ShareChart channels={la?.channels ?? null} status={laterStatus} />
+          <RoiMoveChart moves={later?.refresh?.channels ?? (later ? [] : null)} units={units} status={laterStatus} previousLabel={later?.refresh ? `Previous run (${formatDateTime(later.refresh.previousFinishedAt)})` : "Previous run"} />
         </div>
       ),
     },
@@ -53,23 +59,23 @@ export default function RunInsightsPage() {
       label: "Response & carryover",
       content: (
         <div className="flex flex-col gap-6">
-          <ResponseCurvesChart curves={a?.responseCurves ?? null} units={units} status={status} />
-          <AdstockChart adstock={a?.adstock ?? null} status={status} />
+          <ResponseCurvesChart curves={la?.responseCurves ?? null} units={units} status={laterStatus} />
+          <AdstockChart adstock={la?.adstock ?? null} status={laterStatus} />
         </div>
       ),
     },
     {
       key: "social",
       label: "Social & influencer",
-      content: <SocialInsights channels={a?.channels ?? null} synergies={a?.synergies ?? null} status={status} />,
+      content: <SocialInsights channels={la?.channels ?? null} synergies={la?.synergies ?? null} status={laterStatus} />,
     },
     {
       key: "posterior",
       label: "Posterior",
       content: (
         <div className="flex flex-col gap-6">
-          <ForestPlot parameters={d?.parameters ?? null} status={status} />
-          {d ? <DiagnosticsTable parameters={d.parameters} diagnostics={(d.diagnostics ?? null) as DiagnosticsView | null} /> : null}
+          <ForestPlot parameters={later?.parameters ?? null} status={laterStatus} />
+          {later ? <DiagnosticsTable parameters={later.parameters} diagnostics={(later.diagnostics ?? null) as DiagnosticsView | null} /> : null}
         </div>
       ),
     },
