@@ -1,5 +1,6 @@
 // The slice of @mixcast/core the worker calls, as an injectable object: tests of the queue
 // machinery can pass a stub, production uses `coreEngine()` (the real engine).
+import * as core from "@mixcast/core";
 import type { ColumnMapping, Dataset } from "@mixcast/core";
 import { fitInThread } from "./fit-thread.ts";
 
@@ -34,18 +35,8 @@ export interface EngineFitOptions {
   signal?: AbortSignal;
 }
 
-/** What the worker reads from core's FitResult; the whole object is stored via serializeFitResult. */
-export interface EngineFitResult {
-  engineVersion: string;
-  seed: number;
-  mode: string;
-  diagnostics: { converged: boolean; reasons: string[]; [key: string]: unknown };
-  channels: Record<string, { roi: IntervalSummary; [key: string]: unknown }>;
-  timing?: { totalSeconds?: number; warmupSeconds?: number; samplingSeconds?: number };
-  draws?: { names: string[]; chains: number; perChain: number; values: Float64Array };
-  /** Set when the fit ran in a fit thread, which also ran the analysis (see fit-thread-main.ts). */
-  analysis?: unknown;
-}
+/** core's FitResult, plus the analysis when the fit thread already ran it (fit-thread-main.ts). */
+export type EngineFitResult = core.FitResult & { analysis?: unknown };
 
 export type EngineParseResult =
   | { ok: true; dataset: Dataset; warnings: unknown[] }
@@ -64,56 +55,28 @@ export interface Engine {
   analyzeRun?(input: { dataset: Dataset; config: unknown; fit: EngineFitResult }): unknown;
 }
 
-async function importOptional(specifier: string): Promise<Record<string, unknown>> {
-  try {
-    return (await import(specifier)) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
 /**
- * Loads the real engine from @mixcast/core; throws naming any export that is missing. By default
- * fitModel runs in a worker thread of its own (fit-thread.ts); `threaded: false` calls it here.
+ * The real engine from @mixcast/core. By default fitModel runs in a worker thread of its own
+ * (fit-thread.ts); `threaded: false` calls it on this thread.
  */
 export async function coreEngine(options: { threaded?: boolean } = {}): Promise<Engine> {
-  // The package index first; the module files of the agreed layout (fit/, analysis/, model/)
-  // for anything the index does not re-export.
-  const modules = await Promise.all([
-    import("@mixcast/core") as Promise<Record<string, unknown>>,
-    importOptional("@mixcast/core/fit/fit-model"),
-    importOptional("@mixcast/core/fit/serialize"),
-    importOptional("@mixcast/core/fit/draws-codec"),
-    importOptional("@mixcast/core/analysis/analyze"),
-    importOptional("@mixcast/core/model/spec"),
-    importOptional("@mixcast/core/model/model"),
-  ]);
-  const find = (name: string): unknown => modules.find((m) => typeof m[name] === "function")?.[name];
-  const required = ["parseModelConfig", "parseDatasetCsv", "fitModel", "serializeFitResult", "encodeDraws"];
-  const missing = required.filter((name) => find(name) === undefined);
-  if (missing.length > 0) throw new Error(`@mixcast/core does not export ${missing.join(", ")}`);
-  const encodeDraws = find("encodeDraws") as (draws: NonNullable<EngineFitResult["draws"]>) => Uint8Array;
-  const analyzeRun = find("analyzeRun") as ((model: unknown, draws: { values: Float64Array; draws: number; dim: number }) => unknown) | undefined;
-  const buildModelSpec = find("buildModelSpec") as ((dataset: Dataset, config: unknown) => unknown) | undefined;
-  const createModel = find("createModel") as ((spec: unknown) => unknown) | undefined;
   return {
-    parseModelConfig: find("parseModelConfig") as Engine["parseModelConfig"],
-    parseDatasetCsv: find("parseDatasetCsv") as Engine["parseDatasetCsv"],
-    fitModel: options.threaded === false ? (find("fitModel") as Engine["fitModel"]) : fitInThread,
-    serializeFitResult: find("serializeFitResult") as Engine["serializeFitResult"],
+    parseModelConfig: (input) => core.parseModelConfig(input),
+    parseDatasetCsv: (text, mapping, opts) => core.parseDatasetCsv(text, mapping, opts),
+    fitModel:
+      options.threaded === false
+        ? (dataset, config, opts) => core.fitModel(dataset, config as core.ModelConfigInput, opts)
+        : fitInThread,
+    serializeFitResult: (fit) => core.serializeFitResult(fit),
     encodeDraws: (fit) => {
       if (!fit.draws) throw new Error("the fit result has no draws");
-      return encodeDraws(fit.draws);
+      return core.encodeDraws(fit.draws);
     },
-    analyzeRun:
-      analyzeRun && buildModelSpec && createModel
-        ? ({ dataset, config, fit }) => {
-            if (!fit.draws) return null;
-            const model = createModel(buildModelSpec(dataset, config));
-            const { values, chains, perChain, names } = fit.draws;
-            return analyzeRun(model, { values, draws: chains * perChain, dim: names.length });
-          }
-        : undefined,
+    analyzeRun: ({ dataset, config, fit }) => {
+      if (!fit.draws) return null;
+      const model = core.createModel(core.buildModelSpec(dataset, config as core.ModelConfigInput));
+      return core.analyzeRun(model, core.posteriorDraws(model, fit.draws));
+    },
   };
 }
 
