@@ -74,9 +74,13 @@ describe("worker processes", () => {
     const byWorker = new Map<string, number>();
     for (const r of runs) byWorker.set(r.workerId ?? "?", (byWorker.get(r.workerId ?? "?") ?? 0) + 1);
     expect([...byWorker.keys()].sort()).toEqual(["proc-a", "proc-b"]);
-    const status = await collectStatus(db.prisma, boss, { staleSeconds: 60 });
+    // A job is completed in pg-boss just after its handler has stored the run, so the queue may
+    // still count it as active for a moment after the run row says succeeded.
+    const status = await waitFor(async () => {
+      const s = await collectStatus(db.prisma, boss, { staleSeconds: 60 });
+      return s.queue.ready + s.queue.active === 0 ? s : undefined;
+    }, 20_000, "the fit queue to drain");
     expect(status.workers.filter((w) => w.live).map((w) => w.workerId).sort()).toEqual(["proc-a", "proc-b"]);
-    expect(status.queue.ready + status.queue.active).toBe(0);
     expect(status.running).toHaveLength(0);
     expect(status.stale).toHaveLength(0);
     expect(formatStatus(status)).toMatch(/workers: 2 live/);

