@@ -8,20 +8,25 @@ import type { PrismaClient } from "@mixcast/db";
 export const WORKER_SCHEMA = "mixcast_worker";
 
 export async function ensureWorkerStateTable(prisma: PrismaClient): Promise<void> {
-  await prisma.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS ${WORKER_SCHEMA}`);
-  await prisma.$executeRawUnsafe(`
-    CREATE TABLE IF NOT EXISTS ${WORKER_SCHEMA}.worker_state (
-      worker_id     text PRIMARY KEY,
-      host          text NOT NULL,
-      pid           integer NOT NULL,
-      started_at    timestamptz NOT NULL DEFAULT now(),
-      heartbeat_at  timestamptz NOT NULL DEFAULT now(),
-      last_tick_at  timestamptz,
-      last_tick     jsonb,
-      last_sweep_at timestamptz,
-      running       text[] NOT NULL DEFAULT '{}',
-      stopped_at    timestamptz
-    )`);
+  // Workers starting at the same moment would race in CREATE ... IF NOT EXISTS (PostgreSQL then
+  // reports a duplicate pg_type row); a transaction-scoped advisory lock serializes them.
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('${WORKER_SCHEMA}.worker_state'))`);
+    await tx.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS ${WORKER_SCHEMA}`);
+    await tx.$executeRawUnsafe(`
+      CREATE TABLE IF NOT EXISTS ${WORKER_SCHEMA}.worker_state (
+        worker_id     text PRIMARY KEY,
+        host          text NOT NULL,
+        pid           integer NOT NULL,
+        started_at    timestamptz NOT NULL DEFAULT now(),
+        heartbeat_at  timestamptz NOT NULL DEFAULT now(),
+        last_tick_at  timestamptz,
+        last_tick     jsonb,
+        last_sweep_at timestamptz,
+        running       text[] NOT NULL DEFAULT '{}',
+        stopped_at    timestamptz
+      )`);
+  });
 }
 
 export async function registerWorker(prisma: PrismaClient, workerId: string): Promise<void> {
