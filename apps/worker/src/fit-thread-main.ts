@@ -2,29 +2,13 @@
 // results are posted to the parent, tagged with the request id.
 import { parentPort } from "node:worker_threads";
 import type { Dataset } from "@mixcast/core";
-import { coreEngine, type Engine, type EngineFitOptions, type EngineFitResult } from "./engine.ts";
-
-type FitModel = (dataset: Dataset, config: unknown, options: EngineFitOptions) => Promise<EngineFitResult>;
-
-async function loadFitModel(): Promise<FitModel> {
-  // The fit module alone loads faster than the whole package index.
-  try {
-    const mod = (await import("@mixcast/core/fit/fit-model")) as unknown as { fitModel?: FitModel };
-    if (typeof mod.fitModel === "function") return mod.fitModel;
-  } catch {
-    // fall through to the index
-  }
-  const core = (await import("@mixcast/core")) as unknown as { fitModel?: FitModel };
-  if (typeof core.fitModel !== "function") throw new Error("@mixcast/core does not export fitModel");
-  return core.fitModel;
-}
+import { coreEngine, type EngineFitOptions } from "./engine.ts";
 
 const port = parentPort!;
-const fitModel = await loadFitModel();
-let analyze: Engine["analyzeRun"] | null = null;
+const engine = await coreEngine({ threaded: false });
 port.on("message", async (msg: { id: number; dataset: Dataset; config: unknown; options: Omit<EngineFitOptions, "onProgress" | "signal"> }) => {
   try {
-    const fit = await fitModel(msg.dataset, msg.config, {
+    const fit = await engine.fitModel(msg.dataset, msg.config, {
       ...msg.options,
       onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
     });
@@ -32,8 +16,7 @@ port.on("message", async (msg: { id: number; dataset: Dataset; config: unknown; 
     // the main thread. Its failure must not fail the run.
     let analysis: unknown = null;
     try {
-      analyze ??= (await coreEngine({ threaded: false })).analyzeRun ?? (() => null);
-      analysis = analyze({ dataset: msg.dataset, config: msg.config, fit });
+      analysis = engine.analyzeRun?.({ dataset: msg.dataset, config: msg.config, fit }) ?? null;
     } catch (error) {
       analysis = { error: `analysis failed: ${error instanceof Error ? error.message : String(error)}` };
     }
