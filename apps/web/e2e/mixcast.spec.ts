@@ -21,6 +21,14 @@ let workspaceUrl = "";
 let modelUrl = "";
 let inviteLink = "";
 
+async function signInAsOwner(page: Page) {
+  await page.goto(`${base()}/sign-in`);
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/w\//);
+}
+
 async function signUp(page: Page, who: typeof owner, next?: string) {
   await page.goto(`${base()}/sign-up${next ? `?next=${encodeURIComponent(next)}` : ""}`);
   await page.getByLabel("Name").fill(who.name);
@@ -49,11 +57,7 @@ test("sign up with password rules, create a workspace", async ({ page }) => {
 });
 
 test("a broken CSV lists its errors by row and column and saves nothing", async ({ page }) => {
-  await page.goto(`${base()}/sign-in`);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/w\//);
+  await signInAsOwner(page);
 
   await page.goto(`${workspaceUrl}/datasets/new`);
   await page.getByLabel("Dataset name").fill("Weekly sales");
@@ -76,11 +80,7 @@ test("a broken CSV lists its errors by row and column and saves nothing", async 
 });
 
 test("a valid CSV becomes version 1; the same file again is not a new version", async ({ page }) => {
-  await page.goto(`${base()}/sign-in`);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/w\//);
+  await signInAsOwner(page);
 
   await page.goto(`${workspaceUrl}/datasets/new`);
   await page.getByLabel("Dataset name").fill("Weekly sales");
@@ -109,11 +109,7 @@ test("a valid CSV becomes version 1; the same file again is not a new version", 
 });
 
 test("create a model, start a fast fit, watch it finish, find it in history", async ({ page }) => {
-  await page.goto(`${base()}/sign-in`);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/w\//);
+  await signInAsOwner(page);
 
   await page.goto(`${workspaceUrl}/models`);
   await page.getByLabel("Model name").fill("Social-aware default");
@@ -205,11 +201,7 @@ test("a 5-year daily file with 51 columns stays responsive and is converted to w
   const { writeFileSync } = await import("node:fs");
   writeFileSync(file, `${lines.join("\n")}\n`);
 
-  await page.goto(`${base()}/sign-in`);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/w\//);
+  await signInAsOwner(page);
   await page.goto(`${workspaceUrl}/datasets/new`);
   await page.getByLabel("Dataset name").fill("Daily export");
   // Record main-thread blocking (long tasks) while the file is read, mapped and converted.
