@@ -107,6 +107,35 @@ describe.each(configs)("log density gradient: %s", (_name, config) => {
     model.pointwiseLogLik(model.constrain(theta), out);
     expect(out.reduce((a, b) => a + b, 0)).toBeCloseTo(parts.logLikelihood, 9);
   });
+
+  describe("centered intercept (the sampler's parameterization)", () => {
+    const centered = createModel(spec, { centerIntercept: true });
+
+    it("is the same density at the mapped point (unit Jacobian) and round-trips theta", () => {
+      const r = rng(5);
+      for (let k = 0; k < 5; k++) {
+        const theta = Float64Array.from({ length: model.dim }, () => 0.7 * gauss(r));
+        const mapped = centered.modelTheta(theta);
+        // theta[0] = b0 becomes m = mean of mu over the training weeks, a different number
+        const mu = model.forward(model.constrain(theta)).mu.subarray(0, spec.trainingWeeks);
+        expect(mapped[0]).toBeCloseTo(mu.reduce((a, b) => a + b, 0) / spec.trainingWeeks, 12);
+        expect(Array.from(mapped.subarray(1))).toEqual(Array.from(theta.subarray(1)));
+        expect(centered.logDensity(mapped)).toBeCloseTo(model.logDensity(theta), 9);
+        const back = centered.canonicalTheta(mapped);
+        for (let i = 0; i < model.dim; i++) expect(back[i]).toBeCloseTo(theta[i]!, 12);
+        const values = centered.constrain(mapped);
+        const canonical = model.constrain(theta);
+        for (let i = 0; i < model.dim; i++) expect(values[i]).toBeCloseTo(canonical[i]!, 12);
+        const unconstrained = centered.unconstrain(canonical);
+        for (let i = 0; i < model.dim; i++) expect(unconstrained[i]).toBeCloseTo(mapped[i]!, 12);
+      }
+    });
+
+    it("has a gradient that matches central finite differences at random points", () => {
+      const r = rng(13);
+      for (let k = 0; k < 4; k++) checkGradient(centered, centered.modelTheta(Float64Array.from({ length: model.dim }, () => 0.7 * gauss(r))));
+    });
+  });
 });
 
 describe("model structure", () => {
@@ -187,6 +216,27 @@ describe("holdout", () => {
     expect(b.logDensity(theta)).toBe(a.logDensity(theta));
     const changedTrain = { ...ds, kpi: Float64Array.from(ds.kpi, (v, t) => (t === 10 ? v * 3 : v)) };
     expect(createModel(buildModelSpec(changedTrain, base)).logDensity(theta)).not.toBe(a.logDensity(theta));
+  });
+});
+
+describe("drawQuantities (the per-draw summary path)", () => {
+  it.each(configs)("equals forward() and pointwiseLogLik: %s", (_name, config) => {
+    const spec = buildModelSpec(ds, config);
+    const model = createModel(spec);
+    const r = rng(3);
+    const mu = new Float64Array(spec.weeks);
+    const sums = new Float64Array(spec.channels.length);
+    const ll = new Float64Array(spec.trainingWeeks);
+    const expected = new Float64Array(spec.trainingWeeks);
+    for (let k = 0; k < 3; k++) {
+      const v = model.constrain(Float64Array.from({ length: model.dim }, () => 0.7 * gauss(r)));
+      model.drawQuantities(v, mu, sums, ll);
+      const f = model.forward(v);
+      for (let t = 0; t < spec.weeks; t++) expect(mu[t]).toBeCloseTo(f.mu[t]!, 12);
+      f.channel.forEach((ch, c) => expect(sums[c]).toBeCloseTo(ch.subarray(0, spec.trainingWeeks).reduce((a, b) => a + b, 0), 12));
+      model.pointwiseLogLik(v, expected);
+      for (let t = 0; t < spec.trainingWeeks; t++) expect(ll[t]).toBeCloseTo(expected[t]!, 12);
+    }
   });
 });
 

@@ -59,6 +59,18 @@ export interface MmmModel extends LogDensity {
   unconstrain(values: Float64Array): Float64Array;
   forward(values: Float64Array, opts?: ForwardOptions): ForwardResult;
   pointwiseLogLik(values: Float64Array, out: Float64Array): void;
+  /**
+   * Per-draw quantities for summaries, without allocating: mu over all weeks into `mu` (length
+   * spec.weeks, as forward(values).mu), per channel the sum of beta_c sat_c,t over the training
+   * weeks into `channelSums`, and the pointwise log-likelihood of the training rows into `logLik`.
+   */
+  drawQuantities(values: Float64Array, mu: Float64Array, channelSums: Float64Array, logLik: Float64Array): void;
+  /** True when theta[0] is the training mean of mu instead of b0 (CreateModelOptions.centerIntercept). */
+  centered: boolean;
+  /** theta of this model -> theta of docs/model.md (b0 at index 0); a copy when not centered. */
+  canonicalTheta(theta: Float64Array): Float64Array;
+  /** theta of docs/model.md -> theta of this model; a copy when not centered. */
+  modelTheta(canonical: Float64Array): Float64Array;
 }
 
 const REAL = 0;
@@ -88,6 +100,13 @@ interface ChannelRuntime {
 export interface CreateModelOptions {
   /** Extra log-density terms (calibration). Default: calibrationTerms(spec). */
   terms?: LogDensityTerm[];
+  /**
+   * Sample the intercept as m = mean of mu over the training weeks instead of b0
+   * (b0 = m - mean_t(mu_t - b0)). The map has unit Jacobian, so the density is the same; it
+   * removes the stiff "overall level" ridge between b0 and the log-betas (docs/model.md, "Sampler
+   * parameterization"). constrain/unconstrain still speak canonical constrained values.
+   */
+  centerIntercept?: boolean;
 }
 
 export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): MmmModel {
@@ -98,6 +117,7 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
   const P = spec.linearCount;
   const C = spec.channels.length;
   const terms = opts.terms ?? calibrationTerms(spec);
+  const centered = opts.centerIntercept === true;
 
   const constraint = new Uint8Array(dim);
   const priors: CompiledPrior[] = [];
@@ -378,12 +398,26 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     const withGrad = grad !== null;
     constrainInto(theta);
     const logJ = acc[0]!;
+    if (centered) centerIntercept();
     logPrior(withGrad);
     const lp = acc[1]!;
-    computeMu(n);
+    if (!centered) computeMu(n);
     logLik(withGrad);
     const ll = acc[2]!;
-    if (withGrad) backward();
+    if (withGrad) {
+      if (centered) {
+        // b0 = m - mean(g): d/dm = d/db0 (prior + sum of gMu); every other parameter also moves b0,
+        // which subtracts the mean adjoint from each week's adjoint before the reverse sweep.
+        let g0 = gValues[0]!;
+        for (let t = 0; t < n; t++) g0 += gMu[t]!;
+        const shift = g0 / n;
+        for (let t = 0; t < n; t++) gMu[t] = gMu[t]! - shift;
+        backward();
+        gValues[0] = g0;
+      } else {
+        backward();
+      }
+    }
     let lt = 0;
     for (let k = 0; k < terms.length; k++) lt += terms[k]!.evaluate(termCtx, withGrad ? termGrad : null);
     let total = lp + ll + lt;
@@ -402,9 +436,45 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     return total;
   }
 
+  /** values[0] holds m: mu over the training rows without b0, then b0 = m - mean into values[0]
+   *  and mu. */
+  function centerIntercept(): void {
+    const m = values[0]!;
+    values[0] = 0;
+    computeMu(n);
+    let sum = 0;
+    for (let t = 0; t < n; t++) sum += mu[t]!;
+    const b0 = m - sum / n;
+    values[0] = b0;
+    for (let t = 0; t < n; t++) mu[t] = mu[t]! + b0;
+  }
+
   function constrain(theta: Float64Array): Float64Array {
     constrainInto(theta);
+    if (centered) centerIntercept();
     return Float64Array.from(values);
+  }
+
+  function canonicalTheta(theta: Float64Array): Float64Array {
+    const out = Float64Array.from(theta);
+    if (centered) {
+      constrainInto(theta);
+      centerIntercept();
+      out[0] = values[0]!;
+    }
+    return out;
+  }
+
+  function modelTheta(canonical: Float64Array): Float64Array {
+    const out = Float64Array.from(canonical);
+    if (centered) {
+      constrainInto(canonical);
+      computeMu(n);
+      let sum = 0;
+      for (let t = 0; t < n; t++) sum += mu[t]!;
+      out[0] = sum / n;
+    }
+    return out;
   }
 
   function unconstrain(v: Float64Array): Float64Array {
@@ -414,7 +484,7 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
       const c = constraint[i]!;
       u[i] = c === REAL ? x : c === POSITIVE ? Math.log(x) : Math.log(x) - Math.log1p(-x);
     }
-    return u;
+    return centered ? modelTheta(u) : u;
   }
 
   function forward(v: Float64Array, fo: ForwardOptions = {}): ForwardResult {
@@ -523,8 +593,12 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
 
   function pointwiseLogLik(v: Float64Array, out: Float64Array): void {
     values.set(v);
-    for (let i = 0; i < dim; i++) if (constraint[i] === UNIT) oneMinus[i] = 1 - v[i]!;
     computeMu(n);
+    rowLogLik(out);
+  }
+
+  /** Pointwise log-likelihood of the training rows at `values` and `mu`. */
+  function rowLogLik(out: Float64Array): void {
     const sigma = values[sigmaIdx]!;
     for (let t = 0; t < n; t++) {
       const r = (y[t]! - mu[t]!) / sigma;
@@ -532,6 +606,20 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
         ? tConst - Math.log(sigma) - 0.5 * (nu + 1) * Math.log1p((r * r) / nu)
         : -HALF_LOG_2PI - Math.log(sigma) - 0.5 * r * r;
     }
+  }
+
+  function drawQuantities(v: Float64Array, muOut: Float64Array, channelSums: Float64Array, logLikOut: Float64Array): void {
+    values.set(v);
+    computeMu(N);
+    muOut.set(mu);
+    for (let c = 0; c < C; c++) {
+      const ch = channels[c]!;
+      const beta = values[ch.beta]!;
+      let sum = 0;
+      for (let t = 0; t < n; t++) sum += beta * ch.sat[t]!;
+      channelSums[c] = sum;
+    }
+    rowLogLik(logLikOut);
   }
 
   const parameters: ParameterInfo[] = spec.parameters.map(({ name, label, block, index, constraint }) => ({
@@ -553,10 +641,19 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     unconstrain,
     forward,
     pointwiseLogLik,
+    drawQuantities,
+    centered,
+    canonicalTheta,
+    modelTheta,
   };
 }
 
 /** Factory used in a LogDensityFactoryRef (module = URL of this file): args is the ModelSpec. */
 export function createModelFromSpec(spec: ModelSpec): MmmModel {
   return createModel(spec);
+}
+
+/** Factory of the sampler's parameterization (intercept centered on the training mean of mu). */
+export function createCenteredModelFromSpec(spec: ModelSpec): MmmModel {
+  return createModel(spec, { centerIntercept: true });
 }
