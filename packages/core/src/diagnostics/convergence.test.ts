@@ -123,7 +123,7 @@ function fakeChain(chain: number, draws: Float64Array[], opts: { divergent?: num
   return {
     chain, dim, draws: n, samples, logp: new Float64Array(n), energy: ar1(rng, n, opts.energyRho ?? 0),
     treeDepth, divergent, acceptStat: new Float64Array(n).fill(0.8), nLeapfrog: new Uint32Array(n).fill(7),
-    stepSize: 0.5, invMetric: new Float64Array(dim).fill(1), warmupMs: 0, samplingMs: 0,
+    stepSize: 0.5, invMetric: new Float64Array(dim).fill(1), warmupGradients: 0, warmupMs: 0, samplingMs: 0,
   };
 }
 

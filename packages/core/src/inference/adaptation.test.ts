@@ -50,6 +50,46 @@ describe("windowed variance adaptation (Stan's schedule)", () => {
   });
 });
 
+describe("Mixcast's refinements of the metric adaptation", () => {
+  it("re-estimates every earlyWindow draws inside the initial buffer, then follows Stan's windows", () => {
+    const w = new WindowedVarianceAdaptation(1, 1000, undefined, undefined, undefined, { earlyWindow: 10 });
+    const inv = new Float64Array(1);
+    const ends: number[] = [];
+    for (let i = 0; i < 1000; i++) if (w.learn(new Float64Array([i % 3]), inv)) ends.push(i);
+    // 7 early windows (the 5 draws left in the 75-draw buffer are dropped), then 99, 149, ...
+    expect(ends).toEqual([9, 19, 29, 39, 49, 59, 69, 99, 149, 249, 449, 949]);
+  });
+
+  it("early windows use only their own draws", () => {
+    const w = new WindowedVarianceAdaptation(1, 1000, undefined, undefined, undefined, { earlyWindow: 10 });
+    const inv = new Float64Array(1);
+    // draws 0..9 are constant, draws 10..19 alternate +-2: the second estimate sees variance ~4.2
+    for (let i = 0; i < 20; i++) w.learn(new Float64Array([i < 10 ? 5 : i % 2 === 0 ? 2 : -2]), inv);
+    const n = 10;
+    const v = (n * 4) / (n - 1); // sample variance of five +2 and five -2
+    expect(inv[0]).toBeCloseTo((n / (n + 5)) * v + 1e-3 * (5 / (n + 5)), 12);
+  });
+
+  it("the gradient estimator recovers a diagonal Gaussian's variances from a few draws", () => {
+    // logp = -sum q_i^2 / (2 v_i): grad_i = -q_i / v_i, so sqrt(var(q) / var(grad)) = v_i exactly
+    const variances = [1e-4, 0.3, 25];
+    const w = new WindowedVarianceAdaptation(3, 1000, undefined, undefined, undefined, { estimator: "gradient", earlyWindow: 10 });
+    const inv = new Float64Array(3).fill(1);
+    let s = 1;
+    for (let i = 0; i < 10; i++) {
+      const q = Float64Array.from(variances, (v) => {
+        s = (s * 16807) % 2147483647;
+        return Math.sqrt(v) * (s / 2147483647 - 0.5);
+      });
+      const g = Float64Array.from(q, (x, j) => -x / variances[j]!);
+      w.learn(q, inv, g);
+    }
+    variances.forEach((v, j) => expect(inv[j]! / v).toBeCloseTo(1, 10));
+    // without the gradient of a draw it refuses rather than guess
+    expect(() => w.learn(new Float64Array(3), inv)).toThrow(/needs the gradient/);
+  });
+});
+
 describe("dual averaging of the step size", () => {
   it("stays at exp(mu) when the accept statistic equals the target", () => {
     const da = new DualAveraging(0.8);

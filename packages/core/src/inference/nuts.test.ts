@@ -62,6 +62,23 @@ describe("NUTS", () => {
     }
   });
 
+  it("with early metric windows samples a badly scaled Gaussian (sd 0.005 to 2) correctly and warms up cheaper", () => {
+    // Like the MMM posterior: a level known to 0.005 next to parameters known to +-2.
+    const sds = [0.005, 0.02, 0.06, 0.3, 1, 2, 0.01, 0.5];
+    const dim = sds.length;
+    const precision = new Float64Array(dim * dim);
+    sds.forEach((sd, i) => (precision[i * dim + i] = 1 / (sd * sd)));
+    const mean = Float64Array.from(sds, (sd, i) => (i % 2 === 0 ? 1 : -1) * 3 * sd);
+    const target = gaussianTarget({ mean, precision });
+    const opts = { chains: 4, warmup: 1000, draws: 1000, seed: 7 };
+    const early = runChains(target, { ...opts, earlyMetricWindow: 10 });
+    expectMoments(early, mean, sds.map((sd) => sd * sd));
+    expect(countDivergences(early)).toBe(0);
+    const stan = runChains(target, opts);
+    const warmupGradients = (rs: ChainResult[]) => rs.reduce((a, r) => a + r.warmupGradients, 0);
+    expect(warmupGradients(early)).toBeLessThan(0.6 * warmupGradients(stan));
+  });
+
   it("samples a strongly correlated 2-d Gaussian (rho = 0.95, scales 1 and 3)", () => {
     const rho = 0.95;
     const s1 = 1;

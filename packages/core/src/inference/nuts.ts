@@ -431,13 +431,16 @@ export function sampleChain(
   const dual = new DualAveraging(targetAccept);
   dual.setMu(Math.log(10 * kernel.stepSize));
   kernel.initStepSize();
-  const windows = new WindowedVarianceAdaptation(dim, warmup);
+  const windows = new WindowedVarianceAdaptation(dim, warmup, undefined, undefined, undefined, {
+    estimator: opts.metricEstimator ?? "variance",
+    earlyWindow: opts.earlyMetricWindow ?? 0,
+  });
   for (let it = 0; it < warmup; it++) {
     checkAbort();
     const stats = kernel.transition();
     if (stats.divergent) divergences += 1;
     kernel.stepSize = dual.learn(stats.acceptStat);
-    if (windows.learn(kernel.current.q, kernel.invMetric)) {
+    if (windows.learn(kernel.current.q, kernel.invMetric, kernel.current.grad)) {
       kernel.initStepSize();
       dual.setMu(Math.log(10 * kernel.stepSize));
       dual.restart();
@@ -445,6 +448,7 @@ export function sampleChain(
     report(it + 1, "warmup", it + 1 === warmup);
   }
   if (warmup > 0) kernel.stepSize = dual.final();
+  const warmupGradients = kernel.gradientEvals;
   const t1 = performance.now();
   divergences = 0;
   for (let it = 0; it < draws; it++) {
@@ -474,6 +478,7 @@ export function sampleChain(
     nLeapfrog,
     stepSize: kernel.stepSize,
     invMetric: Float64Array.from(kernel.invMetric),
+    warmupGradients,
     warmupMs: t1 - t0,
     samplingMs: t2 - t1,
   };

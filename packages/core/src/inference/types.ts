@@ -29,6 +29,10 @@ export interface NutsOptions {
   initRadius?: number;
   /** Optional per-chain initial points. */
   inits?: Float64Array[];
+  /** Diagonal metric estimator per adaptation window (see adaptation.ts). Default "variance" (Stan). */
+  metricEstimator?: "variance" | "gradient";
+  /** > 0: also re-estimate the metric every this many draws inside the initial buffer. Default 0 (Stan). */
+  earlyMetricWindow?: number;
   /** Maximum number of worker threads at once (default os.availableParallelism()). */
   threads?: number;
 }
@@ -56,6 +60,8 @@ export interface ChainResult {
   nLeapfrog: Uint32Array;
   stepSize: number;
   invMetric: Float64Array;
+  /** Gradient evaluations in warmup (leapfrogs, the init and step-size searches). */
+  warmupGradients: number;
   warmupMs: number;
   samplingMs: number;
 }
