@@ -25,20 +25,30 @@ export function splitChains(chains: readonly Float64Array[]): Float64Array[] {
   return out;
 }
 
-/** Average ranks (1-based, ties get their mean rank) over the pooled draws. */
+/** Average ranks (1-based, ties get their mean rank) over the pooled draws: a native numeric sort
+ *  of a copy, then for each value the range of equal values by binary search. */
 function pooledRanks(values: Float64Array): Float64Array {
   const n = values.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => values[a]! - values[b]!);
+  const sorted = Float64Array.from(values).sort();
   const ranks = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k]!] = r;
-    i = j + 1;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    // lb: first index with sorted >= x; ub: first index with sorted > x
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    const lb = lo;
+    hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    ranks[i] = (lb + lo + 1) / 2;
   }
   return ranks;
 }
@@ -154,14 +164,13 @@ export function essBasic(chains: readonly Float64Array[]): number {
   return total / tau;
 }
 
-function fold(chains: readonly Float64Array[]): Float64Array[] {
-  const med = quantile(chains, 0.5);
-  return chains.map((c) => c.map((v) => Math.abs(v - med)));
+function fold(chains: readonly Float64Array[], median = quantile(chains, 0.5)): Float64Array[] {
+  return chains.map((c) => c.map((v) => Math.abs(v - median)));
 }
 
-function rhatFromBulk(chains: readonly Float64Array[], bulkZ: readonly Float64Array[]): number {
+function rhatFromBulk(chains: readonly Float64Array[], bulkZ: readonly Float64Array[], median?: number): number {
   const bulk = rhatBasic(bulkZ);
-  const tail = rhatBasic(rankNormalize(splitChains(fold(chains))));
+  const tail = rhatBasic(rankNormalize(splitChains(fold(chains, median))));
   if (Number.isNaN(bulk)) return tail;
   if (Number.isNaN(tail)) return bulk;
   return Math.max(bulk, tail);
@@ -183,15 +192,14 @@ export function essMean(chains: readonly Float64Array[]): number {
 }
 
 /** ESS of the quantile `prob` via the indicator I(x <= q_prob) on split chains. */
-export function essQuantile(chains: readonly Float64Array[], prob: number): number {
-  const q = quantile(chains, prob);
+export function essQuantile(chains: readonly Float64Array[], prob: number, q = quantile(chains, prob)): number {
   return essBasic(splitChains(chains.map((c) => c.map((v) => (v <= q ? 1 : 0)))));
 }
 
 /** Tail effective sample size: min of the ESS of the 5% and 95% quantiles. */
-export function essTail(chains: readonly Float64Array[]): number {
-  const a = essQuantile(chains, 0.05);
-  const b = essQuantile(chains, 0.95);
+export function essTail(chains: readonly Float64Array[], q05?: number, q95?: number): number {
+  const a = essQuantile(chains, 0.05, q05);
+  const b = essQuantile(chains, 0.95, q95);
   if (Number.isNaN(a)) return b;
   if (Number.isNaN(b)) return a;
   return Math.min(a, b);
@@ -253,9 +261,9 @@ export function summarizeDraws(chains: readonly Float64Array[]): DrawSummary {
     q05,
     q50,
     q95,
-    rhat: rhatFromBulk(chains, bulkZ),
+    rhat: rhatFromBulk(chains, bulkZ, q50),
     essBulk: essBasic(bulkZ),
-    essTail: essTail(chains),
+    essTail: essTail(chains, q05, q95),
   };
 }
 
