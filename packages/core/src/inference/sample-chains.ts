@@ -1,10 +1,11 @@
-/** Runs NUTS chains in worker threads (one per chain, bounded concurrency). Chain c always uses
- *  the random stream (seed, c), so results are bit-identical to sequential sampleChain calls. */
+/** Runs NUTS chains in worker threads (at most `threads` at once; a thread that finishes a chain
+ *  takes the next one). Chain c always uses the random stream (seed, c), so results are
+ *  bit-identical to sequential sampleChain calls. */
 import { availableParallelism } from "node:os";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { ChainWorkerData, ChainWorkerMessage } from "./chain-worker.ts";
+import type { ChainWorkerData, ChainWorkerMessage, ChainWorkerRequest } from "./chain-worker.ts";
 import { abortError } from "./nuts.ts";
 import type { ChainResult, LogDensityFactoryRef, NutsOptions, SamplerProgress } from "./types.ts";
 
@@ -47,33 +48,39 @@ export function sampleChains(
     const onAbort = (): void => fail(abortError());
     signal?.addEventListener("abort", onAbort, { once: true });
 
-    const launch = (chain: number): void => {
+    const launch = (firstChain: number): void => {
       const data: ChainWorkerData = {
         // Accept an absolute file path as well as a file URL.
         ref: isAbsolute(ref.module) ? { ...ref, module: pathToFileURL(ref.module).href } : ref,
         opts,
-        chain,
+        chain: firstChain,
         progressIntervalMs: hooks.progressIntervalMs ?? 100,
       };
       const worker = new Worker(WORKER_URL, { workerData: data });
       active.add(worker);
+      let chain = firstChain;
       let done = false;
       worker.on("message", (msg: ChainWorkerMessage) => {
         if (settled) return;
         if (msg.type === "progress") {
           hooks.onProgress?.(msg.progress);
         } else if (msg.type === "result") {
-          done = true;
           results[chain] = msg.result;
           finished += 1;
-          active.delete(worker);
-          void worker.terminate();
           if (finished === opts.chains) {
+            done = true;
             settled = true;
             signal?.removeEventListener("abort", onAbort);
+            for (const w of active) void w.terminate();
+            active.clear();
             resolve(results as ChainResult[]);
           } else if (nextChain < opts.chains) {
-            launch(nextChain++);
+            chain = nextChain++;
+            worker.postMessage({ type: "run", chain } satisfies ChainWorkerRequest);
+          } else {
+            done = true;
+            active.delete(worker);
+            void worker.terminate();
           }
         } else {
           done = true;
