@@ -4,7 +4,7 @@
  * recovery checks, and (opt-in, `pnpm bench --coverage`) the 20-seed ROI coverage study.
  */
 import { loadavg } from "node:os";
-import { fitModel, type FitResult } from "../src/fit/fit-model.ts";
+import { DEFAULT_TARGET_ACCEPT, fitModel, type FitResult } from "../src/fit/fit-model.ts";
 import { recoveryVerdict, roiCoverage } from "../src/fit/recovery.ts";
 import { createModel } from "../src/model/model.ts";
 import { buildModelSpec } from "../src/model/spec.ts";
@@ -85,22 +85,34 @@ async function fastSection(ctx: BenchContext): Promise<BenchSection> {
 
 async function nutsSection(ctx: BenchContext): Promise<BenchSection> {
   const sim = recoveryData(7);
+  const repeats = numericFlag(ctx, "nuts-repeats", 3);
   let lastLog = 0;
-  const cpu0 = process.cpuUsage();
-  const fit = await fitModel(sim.dataset, sim.config, {
-    mode: "nuts",
-    chains: 4,
-    warmup: 1000,
-    draws: 1000,
-    seed: 1,
-    onProgress: (p) => {
-      if (performance.now() - lastLog > 10_000) {
-        lastLog = performance.now();
-        ctx.log(`  nuts ${p.phase} ${f(p.percent, 0)}% divergences ${p.divergences}`);
-      }
-    },
-  });
-  const cpuDelta = process.cpuUsage(cpu0);
+  // The draws are bit-identical for a seed, so repeats differ only in time: report the median.
+  const walls: number[] = [];
+  let fit: FitResult | undefined;
+  let cpuDelta = { user: 0, system: 0 };
+  for (let r = 0; r < repeats; r++) {
+    const cpu0 = process.cpuUsage();
+    fit = await fitModel(sim.dataset, sim.config, {
+      mode: "nuts",
+      chains: 4,
+      warmup: 1000,
+      draws: 1000,
+      seed: 1,
+      onProgress: (p) => {
+        if (performance.now() - lastLog > 10_000) {
+          lastLog = performance.now();
+          ctx.log(`  nuts ${p.phase} ${f(p.percent, 0)}% divergences ${p.divergences}`);
+        }
+      },
+    });
+    cpuDelta = process.cpuUsage(cpu0);
+    walls.push(fit.timing.totalSeconds);
+    ctx.log(`  nuts run ${r + 1}/${repeats}: ${f(fit.timing.totalSeconds)} s`);
+  }
+  if (fit === undefined) throw new Error("--nuts-repeats must be >= 1");
+  const sorted = [...walls].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
   // user + system time of every thread of this process: robust to other load on a shared machine
   const cpuSeconds = (cpuDelta.user + cpuDelta.system) / 1e6;
   const d = fit.diagnostics;
@@ -113,13 +125,14 @@ async function nutsSection(ctx: BenchContext): Promise<BenchSection> {
     title: "Full NUTS fit, 156 weeks x 6 channels, 4 chains x (1000 warmup + 1000 draws)",
     command: "pnpm bench --only=core:nuts",
     body:
-      `Recovery scenario (docs/model.md section 7): TV, Search, Display, Radio, Instagram (viral echo), Influencer; simulated with seed 7, fitted with seed 1 and default settings (random inits, target acceptance 0.95, chains in worker threads, one per core).\n\n| figure | value |\n|---|---|\n` +
-      `| wall time (total, incl. summaries; 1-min load average at the end ${f(loadavg()[0]!, 1)}) | ${f(fit.timing.totalSeconds)} s |\n` +
-      `| CPU time of the fit (all threads, user + system) | ${f(cpuSeconds)} s |\n` +
+      `Recovery scenario (docs/model.md section 7): TV, Search, Display, Radio, Instagram (viral echo), Influencer; simulated with seed 7, fitted with seed 1 and default settings (random inits, centered intercept, early metric windows, target acceptance ${DEFAULT_TARGET_ACCEPT}, chains in worker threads, one per core; docs/model.md section 8). Target: converged in <= 10 s wall on this 2-core machine; Stan (rstan) needs about 270 s here for a model of this size (68 s compile, 203 s sampling). The fit ran ${repeats} times (same draws each time).\n\n| figure | value |\n|---|---|\n` +
+      `| wall time, median of ${repeats} (total, incl. summaries; 1-min load average at the end ${f(loadavg()[0]!, 1)}) | ${f(median)} s (${median <= 10 ? "target <= 10 s: met" : "target <= 10 s: NOT met"}) |\n` +
+      `| wall times of the ${repeats} runs | ${walls.map((w) => f(w)).join(" / ")} s |\n` +
+      `| CPU time of the last run (all threads, user + system) | ${f(cpuSeconds)} s |\n` +
       `| min bulk ESS per CPU second | ${f(d.essBulkMin / cpuSeconds, 1)} |\n` +
       `| warmup / sampling per chain (slowest chain) | ${f(fit.timing.warmupSeconds)} s / ${f(fit.timing.samplingSeconds)} s |\n` +
       `| min bulk ESS | ${f(d.essBulkMin, 0)} |\n` +
-      `| min bulk ESS per second of wall time | ${f(d.essBulkMin / fit.timing.totalSeconds, 1)} |\n` +
+      `| min bulk ESS per second of wall time (median run) | ${f(d.essBulkMin / median, 1)} |\n` +
       `| min tail ESS | ${f(d.essTailMin, 0)} |\n` +
       `| max R-hat | ${f(d.rhatMax, 4)} (${verdict.rhatOk ? "<= 1.01" : "> 1.01: FAILS the criterion"}) |\n` +
       `| divergences | ${d.divergences} of ${fit.settings.chains * fit.settings.draws} (${f((100 * d.divergences) / (fit.settings.chains * fit.settings.draws))} %; ${verdict.divergencesOk ? "< 0.5 %" : ">= 0.5 %: FAILS the criterion"}) |\n` +

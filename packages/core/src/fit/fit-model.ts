@@ -54,9 +54,9 @@ export interface FitOptions {
   /**
    * NUTS initial points: "random" (default, as Stan) draws uniform(-2, 2) on the unconstrained
    * space; "map" runs L-BFGS from one random start per chain and starts each chain at its own
-   * optimum. Measured on the 156 x 6 recovery scenario (seed 7, 4 x 1000 + 1000): random inits
-   * gave R-hat 1.005 and 2.2 % divergences, MAP inits R-hat 1.59 and 26 % divergences (chains
-   * started at the mode adapt poorly), so MAP inits are opt-in.
+   * optimum. Random inits are the default because over-dispersed starts are what lets R-hat
+   * detect a chain stuck in another mode; MAP inits also adapted worse when measured (before the
+   * intercept was centered: R-hat 1.59, 26 % divergences on the recovery scenario).
    */
   init?: "map" | "random";
   onProgress?(p: FitProgress): void;
