@@ -7,7 +7,15 @@ import { z } from "zod";
 import { channelTypes } from "../data/types.ts";
 import { defaultPipeline, findTransform, transformKinds } from "../transforms/registry.ts";
 import type { Stage } from "../transforms/types.ts";
-import { type Prior, priorSchema, priorSupport } from "./priors.ts";
+import { type Prior, priorSupport } from "./priors.ts";
+
+export const priorSchema = z.discriminatedUnion("dist", [
+  z.object({ dist: z.literal("normal"), mean: z.number(), sd: z.number().positive() }),
+  z.object({ dist: z.literal("beta"), a: z.number().positive(), b: z.number().positive() }),
+  z.object({ dist: z.literal("gamma"), shape: z.number().positive(), rate: z.number().positive() }),
+  z.object({ dist: z.literal("halfNormal"), scale: z.number().positive() }),
+  z.object({ dist: z.literal("logNormal"), mu: z.number(), sigma: z.number().positive() }),
+]) satisfies z.ZodType<Prior>;
 
 const stageOverrideSchema = z.object({
   kind: z.string().min(1),

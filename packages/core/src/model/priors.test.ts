@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compilePrior, logGamma, type Prior, priorLogDensity, priorSchema } from "./priors.ts";
+import { priorSchema } from "./config.ts";
+import { compilePrior, logGamma, type Prior, priorLogDensity } from "./priors.ts";
 
 describe("logGamma", () => {
   it("matches known values", () => {

@@ -1,17 +1,15 @@
 /**
- * Prior distributions as plain data (JSON-serializable, zod-validated) and their log densities
- * with all normalizing constants (docs/model.md, "Priors").
+ * Prior distributions as plain data (JSON-serializable; validated by priorSchema in config.ts)
+ * and their log densities with all normalizing constants (docs/model.md, "Priors"). No zod here:
+ * this module is loaded by every sampler thread.
  */
-import { z } from "zod";
 
-export const priorSchema = z.discriminatedUnion("dist", [
-  z.object({ dist: z.literal("normal"), mean: z.number(), sd: z.number().positive() }),
-  z.object({ dist: z.literal("beta"), a: z.number().positive(), b: z.number().positive() }),
-  z.object({ dist: z.literal("gamma"), shape: z.number().positive(), rate: z.number().positive() }),
-  z.object({ dist: z.literal("halfNormal"), scale: z.number().positive() }),
-  z.object({ dist: z.literal("logNormal"), mu: z.number(), sigma: z.number().positive() }),
-]);
-export type Prior = z.infer<typeof priorSchema>;
+export type Prior =
+  | { dist: "normal"; mean: number; sd: number }
+  | { dist: "beta"; a: number; b: number }
+  | { dist: "gamma"; shape: number; rate: number }
+  | { dist: "halfNormal"; scale: number }
+  | { dist: "logNormal"; mu: number; sigma: number };
 
 export type Constraint = "real" | "positive" | "unit";
 
