@@ -85,22 +85,27 @@ export function psis(logRatios: Float64Array, rEff = 1): PsisResult {
   let k = Number.POSITIVE_INFINITY;
   const tailLen = Math.ceil(Math.min(0.2 * s, 3 * Math.sqrt(s / rEff)));
   if (tailLen >= 5 && tailLen < s) {
-    const order = new Uint32Array(s);
-    for (let i = 0; i < s; i++) order[i] = i;
-    order.sort((a, b) => lw[a]! - lw[b]!);
+    // Only the tail needs its positions: a native sort of the values finds the cutoff, then the
+    // (few) indices at or above the tail's smallest value are sorted stably by value, which gives
+    // the same order as a stable sort of all indices would.
+    const sorted = Float64Array.from(lw).sort();
     const first = s - tailLen;
-    const tailMin = lw[order[first]!]!;
-    const tailMax = lw[order[s - 1]!]!;
+    const tailMin = sorted[first]!;
+    const tailMax = sorted[s - 1]!;
     if (Math.abs(tailMax - tailMin) >= Number.EPSILON / 100) {
-      const expCutoff = Math.exp(lw[order[first - 1]!]!);
+      const candidates: number[] = [];
+      for (let i = 0; i < s; i++) if (lw[i]! >= tailMin) candidates.push(i);
+      candidates.sort((a, b) => lw[a]! - lw[b]!);
+      const tail = candidates.slice(candidates.length - tailLen);
+      const expCutoff = Math.exp(sorted[first - 1]!);
       const exceed = new Float64Array(tailLen);
-      for (let i = 0; i < tailLen; i++) exceed[i] = Math.exp(lw[order[first + i]!]!) - expCutoff;
+      for (let i = 0; i < tailLen; i++) exceed[i] = Math.exp(lw[tail[i]!]!) - expCutoff;
       const fit = gpdFit(exceed);
       k = fit.k;
       if (Number.isFinite(k)) {
         for (let i = 0; i < tailLen; i++) {
           const q = gpdQuantile((i + 0.5) / tailLen, k, fit.sigma) + expCutoff;
-          if (Number.isFinite(q) && q > 0) lw[order[first + i]!] = Math.log(q);
+          if (Number.isFinite(q) && q > 0) lw[tail[i]!] = Math.log(q);
         }
       }
     }
