@@ -8,24 +8,34 @@ import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 const TARGETS = ["workspace", "membership", "invitation", "dataset", "dataset_version", "model", "model_config_version", "schedule", "run"];
 
+/** One option per member; the email is added only where two members share a name. */
+function memberOptions(members: readonly { user: { id: string; name: string; email: string } }[]) {
+  const count = new Map<string, number>();
+  for (const m of members) count.set(m.user.name, (count.get(m.user.name) ?? 0) + 1);
+  return members.map((m) => ({ value: m.user.id, label: (count.get(m.user.name) ?? 0) > 1 ? `${m.user.name} (${m.user.email})` : m.user.name }));
+}
+
 export default function AuditPage() {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const [action, setAction] = useState("");
+  const [actorId, setActorId] = useState("");
   const [targetType, setTargetType] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [cursors, setCursors] = useState<string[]>([]);
   const filters = {
     ...(action ? { action } : {}),
+    ...(actorId ? { actorId } : {}),
     ...(targetType ? { targetType } : {}),
     ...(from ? { from: new Date(`${from}T00:00:00`) } : {}),
     ...(to ? { to: new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000) } : {}),
   };
   const cursor = cursors[cursors.length - 1];
+  const members = useQuery(trpc.member.list.queryOptions({ workspaceId: ws.id }));
   const events = useQuery({ ...trpc.audit.list.queryOptions({ workspaceId: ws.id, limit: 50, ...filters, ...(cursor ? { cursor } : {}) }), placeholderData: keepPreviousData });
   const reset = () => setCursors([]);
-  const exportParams = new URLSearchParams({ ...(action ? { action } : {}), ...(targetType ? { targetType } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  const exportParams = new URLSearchParams({ ...(action ? { action } : {}), ...(actorId ? { actorId } : {}), ...(targetType ? { targetType } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
 
   return (
     <>
@@ -38,7 +48,8 @@ export default function AuditPage() {
           </a>
         }
       />
-      <div className="mb-4 grid gap-3 sm:grid-cols-4">
+      <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5">
+        <Select label="Who" value={actorId} placeholder="Anyone" options={memberOptions(members.data ?? [])} onChange={(e) => { setActorId(e.target.value); reset(); }} />
         <Input label="Action starts with" placeholder="e.g. run." value={action} onChange={(e) => { setAction(e.target.value); reset(); }} />
         <Select label="Target" value={targetType} placeholder="Any" options={TARGETS.map((t) => ({ value: t, label: t }))} onChange={(e) => { setTargetType(e.target.value); reset(); }} />
         <Input label="From" type="date" value={from} onChange={(e) => { setFrom(e.target.value); reset(); }} />

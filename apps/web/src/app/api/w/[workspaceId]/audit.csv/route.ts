@@ -17,6 +17,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ work
     const result = await caller.audit.export({
       workspaceId,
       ...(q.get("action") ? { action: q.get("action")! } : {}),
+      ...(q.get("actorId") ? { actorId: q.get("actorId")! } : {}),
       ...(q.get("targetType") ? { targetType: q.get("targetType")! } : {}),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
