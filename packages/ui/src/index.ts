@@ -11,4 +11,6 @@ export { Dialog } from "./dialog.tsx";
 export { Menu, type MenuEntry } from "./menu.tsx";
 export { Tabs, type TabSpec } from "./tabs.tsx";
 export { ToastProvider, useToast, type ToastTone } from "./toast.tsx";
+export { ThemeSelect } from "./theme-select.tsx";
+export { THEME_OPTIONS, THEME_STORAGE_KEY, applyThemePreference, parseThemePreference, readThemePreference, setThemePreference, themeClass, writeThemePreference, type ThemePreference } from "./theme.ts";
 export { AppShell, WorkspaceSwitcher, type NavItem, type WorkspaceOption, type LinkComponent } from "./app-shell.tsx";

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import "@fontsource-variable/inter";
+import { themeInitScript } from "@mixcast/ui/theme";
 import "./globals.css";
 import { Providers } from "./providers.tsx";
 
@@ -11,7 +12,12 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The inline script sets class="light"/"dark" on <html> from the stored theme before first
+    // paint (every page, sign-in included); React must not flag that class as a mismatch.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeInitScript }} />
+      </head>
       <body className="min-h-screen bg-bg font-sans text-fg antialiased">
         <Providers>{children}</Providers>
       </body>

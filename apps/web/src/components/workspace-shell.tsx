@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
-import { AppShell, Button, Dialog, ErrorState, Spinner, WorkspaceSwitcher, buttonClasses, type LinkComponent } from "@mixcast/ui";
+import { AppShell, Button, Dialog, ErrorState, Spinner, ThemeSelect, WorkspaceSwitcher, buttonClasses, type LinkComponent } from "@mixcast/ui";
 import { authClient } from "@/lib/auth-client.ts";
 import type { SessionUser } from "@/lib/auth.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
@@ -56,6 +56,7 @@ export function WorkspaceShell({ workspaceId, user, children }: { workspaceId: s
         <p className="truncate text-xs text-muted">{user.email}</p>
         {workspace.data ? <p className="mt-1 text-xs text-muted">Role here: {workspace.data.role}</p> : null}
       </div>
+      <ThemeSelect />
       <Button variant="secondary" size="sm" onClick={signOut}>
         Sign out
       </Button>
