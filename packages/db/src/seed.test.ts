@@ -51,6 +51,7 @@ describe("seedDemo", () => {
 
     const workspace = await prisma.workspace.findUniqueOrThrow({ where: { slug: DEMO_WORKSPACE.slug }, include: { memberships: { include: { user: true } } } });
     expect(workspace.name).toBe("Demo Brand");
+    expect(workspace.currency).toBe("USD");
     expect(workspace.memberships.map((m) => [m.user.email, m.role])).toEqual([[DEMO_USER.email, "owner"]]);
 
     const account = await prisma.account.findFirstOrThrow({ where: { userId: first.userId, providerId: "credential" } });

@@ -141,6 +141,8 @@ export async function seedDemo(
         id: DEMO_WORKSPACE.id,
         name: DEMO_WORKSPACE.name,
         slug: DEMO_WORKSPACE.slug,
+        // the simulated demo brand reports in US dollars
+        currency: "USD",
         memberships: { create: { id: randomUUID(), userId: user.id, role: "owner" } },
       },
     });
