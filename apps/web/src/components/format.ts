@@ -17,3 +17,20 @@ export function formatNumber(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";
   return x.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: Math.abs(x) < 10 ? Math.min(digits, 2) : 0 });
 }
+
+/**
+ * What charts put next to money for a workspace currency: the narrow symbol where there is one
+ * ("$", "€", "£"), else the ISO code ("CHF"); "" when the workspace has not set a currency (charts
+ * then say "dataset currency").
+ */
+export function currencySymbol(code: string | null | undefined): string {
+  if (!code) return "";
+  try {
+    const part = new Intl.NumberFormat("en", { style: "currency", currency: code, currencyDisplay: "narrowSymbol" })
+      .formatToParts(0)
+      .find((p) => p.type === "currency");
+    return part?.value ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -5,6 +5,8 @@ import { roleAtLeast, type Role } from "@/lib/roles.ts";
 export interface WorkspaceInfo {
   id: string;
   name: string;
+  /** ISO 4217 code, or null when no admin has set one. */
+  currency: string | null;
   role: Role;
 }
 

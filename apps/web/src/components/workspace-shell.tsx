@@ -79,7 +79,7 @@ export function WorkspaceShell({ workspaceId, user, children }: { workspaceId: s
     );
   else
     content = (
-      <WorkspaceContext.Provider value={{ id: workspace.data.id, name: workspace.data.name, role: workspace.data.role }}>{children}</WorkspaceContext.Provider>
+      <WorkspaceContext.Provider value={{ id: workspace.data.id, name: workspace.data.name, currency: workspace.data.currency, role: workspace.data.role }}>{children}</WorkspaceContext.Provider>
     );
 
   return (

@@ -11,6 +11,7 @@ export const procedureAccess = {
   "workspace.create": "authed",
   "workspace.get": "viewer",
   "workspace.rename": "admin",
+  "workspace.setCurrency": "admin",
   "workspace.delete": "owner",
 
   "member.list": "viewer",

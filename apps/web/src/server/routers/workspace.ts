@@ -4,6 +4,7 @@ import { createWorkspace, createWorkspaceInput } from "../workspace/create-works
 import { deleteWorkspace, deleteWorkspaceInput } from "../workspace/delete-workspace.ts";
 import { listWorkspaces } from "../workspace/list-workspaces.ts";
 import { renameWorkspace, renameWorkspaceInput } from "../workspace/rename-workspace.ts";
+import { setWorkspaceCurrency, setWorkspaceCurrencyInput } from "../workspace/set-workspace-currency.ts";
 
 export const workspaceRouter = router({
   list: authedProcedure.query(({ ctx }) => listWorkspaces(ctx.prisma, ctx.user.id)),
@@ -12,11 +13,15 @@ export const workspaceRouter = router({
     id: ctx.workspace.id,
     name: ctx.workspace.name,
     slug: ctx.workspace.slug,
+    currency: ctx.workspace.currency,
     role: ctx.role,
   })),
   rename: workspaceProcedure(access["workspace.rename"])
     .input(renameWorkspaceInput)
     .mutation(({ ctx, input }) => renameWorkspace(ctx.prisma, actorOf(ctx), input)),
+  setCurrency: workspaceProcedure(access["workspace.setCurrency"])
+    .input(setWorkspaceCurrencyInput)
+    .mutation(({ ctx, input }) => setWorkspaceCurrency(ctx.prisma, actorOf(ctx), input)),
   delete: workspaceProcedure(access["workspace.delete"])
     .input(deleteWorkspaceInput)
     .mutation(({ ctx, input }) => deleteWorkspace(ctx.prisma, actorOf(ctx), input)),

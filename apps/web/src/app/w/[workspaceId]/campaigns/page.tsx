@@ -6,6 +6,7 @@ import { useState } from "react";
 import { Button, Card, CardBody, CardHeader, Checkbox, Dialog, EmptyState, ErrorState, Input, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr, useToast } from "@mixcast/ui";
 import { formatMoney } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
+import { currencySymbol } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 export default function CampaignsPage() {
@@ -51,7 +52,7 @@ export default function CampaignsPage() {
                 <Tr key={c.id}>
                   <Td><Link className="font-medium text-primary hover:underline" href={`/w/${ws.id}/campaigns/${c.id}`}>{c.name}</Link></Td>
                   <Td>{c.startsOn ? `${new Date(c.startsOn).toISOString().slice(0, 10)} – ${c.endsOn ? new Date(c.endsOn).toISOString().slice(0, 10) : "open"}` : "—"}</Td>
-                  <Td numeric>{c.budget ? formatMoney(c.budget, "") : "—"}</Td>
+                  <Td numeric>{c.budget ? formatMoney(c.budget, currencySymbol(ws.currency)) : "—"}</Td>
                   <Td>{c.model?.name ?? "—"}</Td>
                   <Td numeric>{c.scenarios.length}</Td>
                 </Tr>
@@ -107,7 +108,7 @@ export default function CampaignsPage() {
             <Input label="Starts" type="date" value={form.startsOn} onChange={(e) => setForm({ ...form, startsOn: e.target.value })} />
             <Input label="Ends" type="date" value={form.endsOn} onChange={(e) => setForm({ ...form, endsOn: e.target.value })} />
           </div>
-          <Input label="Budget (dataset currency)" type="number" min={0} value={form.budget} onChange={(e) => setForm({ ...form, budget: e.target.value })} />
+          <Input label={`Budget (${ws.currency ?? "dataset currency"})`} type="number" min={0} value={form.budget} onChange={(e) => setForm({ ...form, budget: e.target.value })} />
           <Select label="Model" value={form.modelId} onChange={(e) => setForm({ ...form, modelId: e.target.value })} placeholder="Any model" options={modelOptions} name="campaignModel" />
         </div>
       </Dialog>

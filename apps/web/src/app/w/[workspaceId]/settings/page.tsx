@@ -2,9 +2,18 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Button, Card, CardBody, CardHeader, Dialog, FormError, Input, PageHeader, useToast } from "@mixcast/ui";
+import { Button, Card, CardBody, CardHeader, Dialog, FormError, Input, PageHeader, Select, useToast } from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+
+/** Every ISO 4217 code the browser can format, most used first, labelled "EUR — Euro". */
+function currencyOptions(): { value: string; label: string }[] {
+  const names = new Intl.DisplayNames(undefined, { type: "currency" });
+  const common = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "MXN", "CNY"];
+  const all = Intl.supportedValuesOf("currency");
+  const ordered = [...common.filter((c) => all.includes(c)), ...all.filter((c) => !common.includes(c))];
+  return ordered.map((c) => ({ value: c, label: `${c} — ${names.of(c) ?? c}` }));
+}
 
 export default function SettingsPage() {
   const ws = useWorkspace();
@@ -13,7 +22,16 @@ export default function SettingsPage() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [name, setName] = useState(ws.name);
+  const [currency, setCurrency] = useState(ws.currency ?? "");
   const [confirming, setConfirming] = useState(false);
+  const saveCurrency = useMutation(
+    trpc.workspace.setCurrency.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.workspace.pathKey() });
+        toast.show({ tone: "success", title: "Currency saved" });
+      },
+    }),
+  );
   const [confirmName, setConfirmName] = useState("");
   const rename = useMutation(
     trpc.workspace.rename.mutationOptions({
@@ -48,6 +66,29 @@ export default function SettingsPage() {
               </div>
             ) : (
               <p className="text-sm text-muted">Only admins and owners can rename the workspace.</p>
+            )}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Currency" description="The currency your uploaded spend is in. Charts, ROI and budgets show it; nothing is converted." />
+          <CardBody className="flex flex-col gap-3">
+            <Select
+              label="Currency"
+              value={currency}
+              disabled={!ws.can("admin")}
+              placeholder="Not set (charts say “dataset currency”)"
+              options={currencyOptions()}
+              onChange={(e) => setCurrency(e.target.value)}
+            />
+            <FormError>{saveCurrency.error ? errorMessage(saveCurrency.error) : null}</FormError>
+            {ws.can("admin") ? (
+              <div>
+                <Button onClick={() => saveCurrency.mutate({ workspaceId: ws.id, currency: currency || null })} loading={saveCurrency.isPending} disabled={currency === (ws.currency ?? "")}>
+                  Save currency
+                </Button>
+              </div>
+            ) : (
+              <p className="text-sm text-muted">Only admins and owners can change the currency.</p>
             )}
           </CardBody>
         </Card>

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, Checkbox, Dialog, EmptyState, ErrorState, Input, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses, useToast } from "@mixcast/ui";
 import { formatMoney } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
-import { formatDateTime, formatNumber } from "@/components/format.ts";
+import { currencySymbol, formatDateTime, formatNumber } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 import { draftFromPlan, planFromDraft, ScenarioEditor, type PlanDraft, type PlanValue } from "./scenario-editor.tsx";
 
@@ -15,6 +15,7 @@ const ORIGIN: Record<string, string> = { manual: "Manual", optimizer: "Optimizer
 
 function EvaluationCard({ workspaceId, scenarioId, kpi }: { workspaceId: string; scenarioId: string; kpi: string }) {
   const trpc = useTRPC();
+  const cur = currencySymbol(useWorkspace().currency);
   const q = useQuery(trpc.scenario.evaluate.queryOptions({ workspaceId, scenarioId }));
   if (q.isPending) return <Spinner label="Evaluating on the posterior draws" />;
   if (q.error) return <ErrorState message={errorMessage(q.error)} />;
@@ -22,7 +23,7 @@ function EvaluationCard({ workspaceId, scenarioId, kpi }: { workspaceId: string;
   return (
     <div className="flex flex-col gap-3 text-sm" data-testid="evaluation">
       <p>
-        Over {r.horizonWeeks} weeks ({r.weeks} planned + carryover): incremental {kpi} <strong>{formatMoney(r.incrementalKpi.mean, "")}</strong> (90%: {formatMoney(r.incrementalKpi.q05, "")}–{formatMoney(r.incrementalKpi.q95, "")}) for {formatMoney(r.totalSpend, "")} spend
+        Over {r.horizonWeeks} weeks ({r.weeks} planned + carryover): incremental {kpi} <strong>{formatMoney(r.incrementalKpi.mean, "")}</strong> (90%: {formatMoney(r.incrementalKpi.q05, "")}–{formatMoney(r.incrementalKpi.q95, "")}) for {formatMoney(r.totalSpend, cur)} spend
         {r.roi ? <>; ROI <strong>{formatNumber(r.roi.mean)}</strong> ({formatNumber(r.roi.q05)}–{formatNumber(r.roi.q95)})</> : null}. {q.data.cached ? <Badge>cached</Badge> : null}
       </p>
       {r.assumptions.length > 0 ? (
@@ -36,7 +37,7 @@ function EvaluationCard({ workspaceId, scenarioId, kpi }: { workspaceId: string;
           {Object.entries(r.channels).map(([c, v]) => (
             <Tr key={c}>
               <Td>{c}</Td>
-              <Td numeric>{formatMoney(v.spend, "")}</Td>
+              <Td numeric>{formatMoney(v.spend, cur)}</Td>
               <Td numeric>{formatMoney(v.contribution.mean, "")} ({formatMoney(v.contribution.q05, "")}–{formatMoney(v.contribution.q95, "")})</Td>
               <Td numeric>{v.roi ? `${formatNumber(v.roi.mean)} (${formatNumber(v.roi.q05)}–${formatNumber(v.roi.q95)})` : "—"}</Td>
             </Tr>
@@ -132,7 +133,7 @@ export default function CampaignPage() {
     <>
       <PageHeader
         title={c.name}
-        description={`${c.startsOn ? `Flight ${c.startsOn.toISOString().slice(0, 10)} to ${c.endsOn?.toISOString().slice(0, 10) ?? "open"}` : "No flight dates"}${c.budget ? ` · budget ${formatMoney(c.budget, "")}` : ""}${c.model ? ` · model ${c.model.name}` : ""}`}
+        description={`${c.startsOn ? `Flight ${c.startsOn.toISOString().slice(0, 10)} to ${c.endsOn?.toISOString().slice(0, 10) ?? "open"}` : "No flight dates"}${c.budget ? ` · budget ${formatMoney(c.budget, currencySymbol(ws.currency))}` : ""}${c.model ? ` · model ${c.model.name}` : ""}`}
         actions={
           <>
             <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/campaigns`}>All campaigns</Link>
@@ -164,7 +165,7 @@ export default function CampaignPage() {
                         <Td className="font-medium">{s.name}{plan.assumptions?.length ? <Badge tone="warning" className="ml-2">assumptions</Badge> : null}</Td>
                         <Td>{ORIGIN[plan.origin?.kind ?? "manual"] ?? "Manual"}</Td>
                         <Td numeric>{plan.weeks}</Td>
-                        <Td numeric>{formatMoney(total, "")}</Td>
+                        <Td numeric>{formatMoney(total, currencySymbol(ws.currency))}</Td>
                         <Td>{formatDateTime(s.updatedAt)}</Td>
                         <Td>
                           <div className="flex flex-wrap gap-1">
@@ -207,12 +208,12 @@ export default function CampaignPage() {
                 )
               ) : (
                 <>
-                  <ScenarioEditor draft={draft} onChange={setDraft} channels={Object.keys(draft.spend)} />
+                  <ScenarioEditor draft={draft} onChange={setDraft} channels={Object.keys(draft.spend)} currency={currencySymbol(ws.currency)} />
                   {problems.length > 0 ? <Alert tone="danger" title="Fix these first">{problems.slice(0, 8).join(" ")}</Alert> : null}
                   <div className="flex gap-2">
                     <Button onClick={save} loading={create.isPending || update.isPending}>{editing ? "Save changes" : "Save scenario"}</Button>
                     <Button variant="secondary" onClick={() => { setDraft(null); setEditing(null); setProblems([]); }}>Discard</Button>
-                    <span className="self-center text-xs text-muted">{draft.origin.kind === "lastQuarter" ? `From last quarter × ${draft.origin.k}` : draft.origin.kind === "optimizer" ? `From the optimizer (${formatMoney(draft.origin.budget, "")})` : ""}</span>
+                    <span className="self-center text-xs text-muted">{draft.origin.kind === "lastQuarter" ? `From last quarter × ${draft.origin.k}` : draft.origin.kind === "optimizer" ? `From the optimizer (${formatMoney(draft.origin.budget, currencySymbol(ws.currency))})` : ""}</span>
                   </div>
                 </>
               )}

@@ -61,7 +61,7 @@ export function planFromDraft(d: PlanDraft): { ok: true; plan: PlanValue } | { o
   return problems.length > 0 ? { ok: false, problems } : { ok: true, plan: { weeks: d.weeks, spend, assumptions, origin: d.origin } };
 }
 
-export function ScenarioEditor({ draft, onChange, channels }: { draft: PlanDraft; onChange: (d: PlanDraft) => void; channels: string[] }) {
+export function ScenarioEditor({ draft, onChange, channels, currency = "" }: { draft: PlanDraft; onChange: (d: PlanDraft) => void; channels: string[]; /** symbol for money, "" = unnamed */ currency?: string }) {
   const [fill, setFill] = useState<Record<string, string>>({});
   const setCell = (c: string, w: number, v: string) => onChange({ ...draft, spend: { ...draft.spend, [c]: (draft.spend[c] ?? []).map((x, i) => (i === w ? v : x)) } });
   const setWeeks = (n: number) => {
@@ -77,7 +77,7 @@ export function ScenarioEditor({ draft, onChange, channels }: { draft: PlanDraft
         <Input label="Weeks" type="number" min={1} max={104} value={String(draft.weeks)} onChange={(e) => setWeeks(Number(e.target.value))} />
         <div className="text-sm">
           <p className="text-muted">Total spend</p>
-          <p className="text-lg font-semibold tabular-nums" data-testid="plan-total">{formatMoney(total, "")}</p>
+          <p className="text-lg font-semibold tabular-nums" data-testid="plan-total">{formatMoney(total, currency)}</p>
         </div>
       </div>
       <div className="max-h-[28rem] overflow-auto rounded-lg border border-line">

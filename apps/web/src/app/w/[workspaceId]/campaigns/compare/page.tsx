@@ -6,7 +6,7 @@ import { Suspense } from "react";
 import { Alert, Card, CardBody, CardHeader, ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
 import { formatMoney, ProbabilityMatrix, ScenarioCompareCharts, formatPercent } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
-import { formatNumber } from "@/components/format.ts";
+import { currencySymbol, formatNumber } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 function Comparison() {
@@ -35,7 +35,7 @@ function Comparison() {
               {d.scenarios.map((s, i) => (
                 <Tr key={s.name} data-testid="compare-row">
                   <Td className="font-medium">{s.name}</Td>
-                  <Td numeric>{formatMoney(s.totalSpend, "")}</Td>
+                  <Td numeric>{formatMoney(s.totalSpend, currencySymbol(ws.currency))}</Td>
                   <Td numeric>{formatMoney(s.kpi.mean, "")} ({formatMoney(s.kpi.q05, "")}–{formatMoney(s.kpi.q95, "")})</Td>
                   <Td numeric>{formatMoney(s.incrementalKpi.mean, "")} ({formatMoney(s.incrementalKpi.q05, "")}–{formatMoney(s.incrementalKpi.q95, "")})</Td>
                   <Td numeric>{s.roi ? `${formatNumber(s.roi.mean)} (${formatNumber(s.roi.q05)}–${formatNumber(s.roi.q95)})` : "—"}</Td>
@@ -47,7 +47,7 @@ function Comparison() {
         </CardBody>
       </Card>
       <ProbabilityMatrix labels={labels} matrix={d.matrix} />
-      <ScenarioCompareCharts scenarios={scenarios} units={{ currency: "", kpi: "KPI" }} />
+      <ScenarioCompareCharts scenarios={scenarios} units={{ currency: currencySymbol(ws.currency), kpi: "KPI" }} />
     </div>
   );
 }

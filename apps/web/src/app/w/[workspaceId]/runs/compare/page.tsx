@@ -5,7 +5,7 @@ import { Suspense } from "react";
 import { Alert, Card, CardBody, CardHeader, EmptyState, ErrorState, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr } from "@mixcast/ui";
 import { RunRoiCompareChart } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
-import { formatDateTime, formatNumber } from "@/components/format.ts";
+import { currencySymbol, formatDateTime, formatNumber } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 const show = (v: unknown) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
@@ -92,7 +92,7 @@ function Compare() {
               ) : null}
             </CardBody>
           </Card>
-          <RunRoiCompareChart roi={d.roi} labels={labels} units={{ currency: "", kpi: "KPI" }} />
+          <RunRoiCompareChart roi={d.roi} labels={labels} units={{ currency: currencySymbol(ws.currency), kpi: "KPI" }} />
           <Card>
             <CardHeader title="What changed in the config" description="Every setting that differs between the two runs' model configs." />
             <CardBody>

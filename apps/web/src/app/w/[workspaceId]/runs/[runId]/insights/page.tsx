@@ -9,7 +9,7 @@ import {
   SocialInsights, SpendChart, WaterfallChart, type ChartStatus, type ChartUnits, type DiagnosticsView,
 } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
-import { formatDateTime } from "@/components/format.ts";
+import { currencySymbol, formatDateTime } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 export default function RunInsightsPage() {
@@ -25,7 +25,7 @@ export default function RunInsightsPage() {
   const later = useDeferredValue(d);
   const la = later?.analysis ?? null;
   const laterStatus: ChartStatus | undefined = status ?? (later ? undefined : { state: "loading" });
-  const units: ChartUnits = { currency: "", kpi: d?.kpiName ?? "KPI" };
+  const units: ChartUnits = { currency: currencySymbol(ws.currency), kpi: d?.kpiName ?? "KPI" };
   const base = `/w/${ws.id}/runs/${runId}`;
 
   const tabs = [

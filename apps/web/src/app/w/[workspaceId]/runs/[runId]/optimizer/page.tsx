@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { Alert, Button, Card, CardBody, CardHeader, Checkbox, Dialog, ErrorState, Input, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses, useToast } from "@mixcast/ui";
 import { AllocationChart, formatMoney, formatPercent, upliftSentence, type ChartUnits } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
-import { formatNumber } from "@/components/format.ts";
+import { currencySymbol, formatNumber } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 type ObjectiveChoice = "mean" | "q10" | "q25" | "msd1";
@@ -65,7 +65,7 @@ export default function OptimizerPage() {
   if (context.isPending) return <Spinner />;
   if (context.error) return <ErrorState message={errorMessage(context.error)} />;
   const ctx = context.data;
-  const units: ChartUnits = { currency: "", kpi: ctx.kpiName };
+  const units: ChartUnits = { currency: currencySymbol(ws.currency), kpi: ctx.kpiName };
   const canRun = ws.can("analyst");
 
   function submit() {
@@ -90,11 +90,11 @@ export default function OptimizerPage() {
       />
       <div className="flex flex-col gap-6">
         <Card>
-          <CardHeader title="Plan settings" description={`The current plan is the last 13 weeks' weekly spend per channel, scaled to your budget. Amounts in the dataset's currency.`} />
+          <CardHeader title="Plan settings" description={`The current plan is the last 13 weeks' weekly spend per channel, scaled to your budget. Amounts in ${ws.currency ?? "the dataset's currency"}.`} />
           <CardBody className="flex flex-col gap-4">
             <div className="grid gap-4 sm:grid-cols-3">
               <Input label="Horizon (weeks)" type="number" min={1} max={52} value={weeks} onChange={(e) => setWeeks(e.target.value)} name="weeks" />
-              <Input label="Total budget" type="number" min={0} value={budget} onChange={(e) => setBudget(e.target.value)} name="budget" hint={`Current pace: ${formatMoney(ctx.suggestedBudget / ctx.suggestedWeeks, "")} per week`} />
+              <Input label="Total budget" type="number" min={0} value={budget} onChange={(e) => setBudget(e.target.value)} name="budget" hint={`Current pace: ${formatMoney(ctx.suggestedBudget / ctx.suggestedWeeks, units.currency)} per week`} />
               <Select label="Objective" value={objective} onChange={(e) => setObjective(e.target.value as ObjectiveChoice)} options={OBJECTIVES} name="objective" />
             </div>
             <Table caption="Per-channel bounds">
@@ -108,7 +108,7 @@ export default function OptimizerPage() {
                   return (
                     <Tr key={c.name}>
                       <Td className="font-medium">{c.name} <span className="text-xs text-muted">({c.type})</span></Td>
-                      <Td numeric>{formatMoney(c.currentWeekly, "")}</Td>
+                      <Td numeric>{formatMoney(c.currentWeekly, units.currency)}</Td>
                       <Td><Input label={`Minimum for ${c.name}`} className="[&_label]:sr-only" type="number" min={0} value={d.min} disabled={d.locked} onChange={(e) => set({ min: e.target.value })} /></Td>
                       <Td><Input label={`Maximum for ${c.name}`} className="[&_label]:sr-only" type="number" min={0} value={d.max} disabled={d.locked} onChange={(e) => set({ max: e.target.value })} /></Td>
                       <Td><Checkbox label={`Lock ${c.name}`} checked={d.locked} onChange={(e) => set({ locked: e.target.checked })} /></Td>
@@ -147,9 +147,9 @@ export default function OptimizerPage() {
                     {res.allocation.map((a) => (
                       <Tr key={a.channel} data-testid="allocation-row">
                         <Td className="font-medium">{a.channel}</Td>
-                        <Td numeric>{formatMoney(a.currentTotal, "")}</Td>
-                        <Td numeric>{formatMoney(a.total, "")}</Td>
-                        <Td numeric>{formatMoney(a.weekly[0] ?? 0, "")}</Td>
+                        <Td numeric>{formatMoney(a.currentTotal, units.currency)}</Td>
+                        <Td numeric>{formatMoney(a.total, units.currency)}</Td>
+                        <Td numeric>{formatMoney(a.weekly[0] ?? 0, units.currency)}</Td>
                         <Td numeric>{formatPercent(a.share, 1)}</Td>
                         <Td numeric>{formatMoney(a.contribution.mean, "")} ({formatMoney(a.contribution.q05, "")}–{formatMoney(a.contribution.q95, "")})</Td>
                         <Td numeric>{formatNumber(a.roi.mean)} ({formatNumber(a.roi.q05)}–{formatNumber(a.roi.q95)})</Td>
