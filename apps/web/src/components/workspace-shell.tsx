@@ -1,5 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/root.ts";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -16,13 +18,15 @@ const NextLink: LinkComponent = ({ href, className, children, onClick, ...rest }
   </Link>
 );
 
-export function WorkspaceShell({ workspaceId, user, children }: { workspaceId: string; user: SessionUser; children: ReactNode }) {
+type WorkspaceGet = inferRouterOutputs<AppRouter>["workspace"]["get"];
+
+export function WorkspaceShell({ workspaceId, user, initialWorkspace, children }: { workspaceId: string; user: SessionUser; initialWorkspace?: WorkspaceGet | undefined; children: ReactNode }) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
   const [creating, setCreating] = useState(false);
   const workspaces = useQuery(trpc.workspace.list.queryOptions());
-  const workspace = useQuery(trpc.workspace.get.queryOptions({ workspaceId }));
+  const workspace = useQuery({ ...trpc.workspace.get.queryOptions({ workspaceId }), ...(initialWorkspace ? { initialData: initialWorkspace } : {}) });
 
   const base = `/w/${workspaceId}`;
   const nav = [

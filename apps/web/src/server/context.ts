@@ -6,9 +6,14 @@ import type { Context } from "./trpc.ts";
 
 /** Context for an HTTP request: the session's user, the shared Prisma client, the fit queue. */
 export async function createRequestContext(headers: Headers): Promise<Context> {
+  return contextForUser(await getSessionUser(headers));
+}
+
+/** The same context for a user the caller has already authenticated (server components). */
+export function contextForUser(user: Context["user"]): Context {
   return {
     prisma: getPrisma(),
-    user: await getSessionUser(headers),
+    user,
     enqueueFitRun: (runId) => enqueueFitRun(runId),
     baseUrl: serverEnv().BETTER_AUTH_URL,
   };
