@@ -7,12 +7,13 @@
 //      BETTER_AUTH_URL, PORT, E2E_BASE_URL, PLAYWRIGHT_BASE_URL and CHROMIUM_PATH.
 // Arguments are passed to vitest (e.g. `pnpm test packages/db`); with arguments the e2e step is
 // skipped unless --e2e is given. --no-e2e skips it always; --e2e-only skips vitest.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
+import { ensureChromium } from "./ensure-chromium.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const argv = process.argv.slice(2);
@@ -60,25 +61,13 @@ if (!existsSync(playwrightConfig)) {
   process.exit(0);
 }
 
-const chromium = "/usr/bin/chromium";
-if (!existsSync(chromium)) {
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (isRoot && existsSync("/usr/bin/apt-get")) {
-    log("Installing Chromium for the end-to-end tests (apt-get install -y chromium)...");
-    const aptEnv = { ...env, DEBIAN_FRONTEND: "noninteractive" };
-    let result = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { stdio: "inherit", env: aptEnv });
-    if (result.status !== 0) {
-      spawnSync("apt-get", ["update"], { stdio: "inherit", env: aptEnv });
-      result = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { stdio: "inherit", env: aptEnv });
-    }
-  }
-  if (!existsSync(chromium)) {
-    loud(
-      "Chromium is not installed at /usr/bin/chromium and could not be installed (needs root and apt-get).\n" +
-        "[test] THE END-TO-END TESTS WERE SKIPPED. Install it with `sudo apt-get install -y chromium`.",
-    );
-    process.exit(process.env.MIXCAST_REQUIRE_E2E === "1" ? 1 : 0);
-  }
+const chromium = ensureChromium(log);
+if (chromium === null) {
+  loud(
+    "Chromium is not installed at /usr/bin/chromium and could not be installed (needs root and apt-get).\n" +
+      "[test] THE END-TO-END TESTS WERE SKIPPED. Install it with `sudo apt-get install -y chromium`.",
+  );
+  process.exit(process.env.MIXCAST_REQUIRE_E2E === "1" ? 1 : 0);
 }
 
 register();

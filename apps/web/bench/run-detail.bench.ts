@@ -18,6 +18,8 @@ import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "@playwright/test";
+// @ts-expect-error -- a plain .mjs helper shared with scripts/test-all.mjs, no type declarations
+import { ensureChromium } from "../../../scripts/ensure-chromium.mjs";
 
 interface BenchSection {
   id: string;
@@ -104,9 +106,11 @@ async function breakdown(page: Page): Promise<Breakdown> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 export async function runRunDetailBench(log: (m: string) => void = console.error, loads = 5): Promise<BenchSection> {
+  const executablePath = process.env.CHROMIUM_PATH ?? ensureChromium(log);
+  if (!executablePath) throw new Error("The run-detail benchmark needs Chromium at /usr/bin/chromium (apt-get install -y chromium; needs root).");
   const stack = await startStack();
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   try {
