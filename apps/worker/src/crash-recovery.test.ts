@@ -28,7 +28,9 @@ afterAll(async () => {
 
 describe("crash recovery", () => {
   it("SIGKILL mid-fit: the run completes on another worker", async () => {
-    const a = spawnWorker("victim", db.url, SAMPLER);
+    // The victim's sampler is long enough that the fit is surely still running when it is killed
+    // (a 2 x 160-iteration fit of this fixture takes well under a second); the rescuer's is short.
+    const a = spawnWorker("victim", db.url, { ...SAMPLER, FIT_WARMUP: "5000", FIT_DRAWS: "5000" });
     procs.push(a);
     const runId = await createRun(db.prisma, fx, { seed: 3, mode: "full" });
     await enqueueFitRun(runId, { boss });

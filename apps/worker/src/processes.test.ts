@@ -90,10 +90,13 @@ describe("worker processes", () => {
   }, 150_000);
 
   it("SIGTERM: stops taking jobs, hands the current run back, exits 0", async () => {
-    const a = procs[0]!;
-    await killAll([procs[1]!]); // only proc-a may take the run
+    await killAll(procs); // only proc-c may take the run
+    // A sampler long enough that the fit is surely still running at SIGTERM (the fixture's default
+    // 4 x (500 + 500) finishes in about a second).
+    const a = spawnWorker("proc-c", db.url, { FIT_WARMUP: "20000", FIT_DRAWS: "20000" });
+    procs.push(a);
+    await liveWorkers(["proc-c"]);
     const runId = await createRun(db.prisma, fx, { seed: 7, mode: "full" });
-    // A long NUTS run (config default sampler is 4 x 500 + 500; plenty of time).
     await enqueueFitRun(runId, { boss });
     await waitFor(async () => {
       const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
@@ -111,7 +114,7 @@ describe("worker processes", () => {
     const actions = (await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } })).map((e) => e.action);
     expect(actions).toEqual(["run.started", "run.requeued"]);
     expect(a.output()).toMatch(/SIGTERM/);
-    const [state] = (await listWorkers(db.prisma)).filter((w) => w.workerId === "proc-a");
+    const [state] = (await listWorkers(db.prisma)).filter((w) => w.workerId === "proc-c");
     expect(state?.stoppedAt).toBeTruthy();
   });
 });
