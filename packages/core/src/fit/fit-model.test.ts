@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { createModel } from "../model/model.ts";
+import { buildModelSpec } from "../model/spec.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { decodeDraws, encodeDraws } from "./draws-codec.ts";
 import { ENGINE_VERSION, fitModel } from "./fit-model.ts";
@@ -6,6 +8,25 @@ import type { FitProgress } from "./progress.ts";
 import { serializeFitResult } from "./serialize.ts";
 
 describe("fitModel fast mode", () => {
+  it("draws fit the data's level: the mean fit over the training weeks equals the mean KPI (demo brand)", async () => {
+    // The demo brand's seven channels: a Laplace approximation in the canonical parameters put
+    // the mean fit 3 sigma above the data here (draws off the curved b0 / log-beta ridge).
+    const sim = simulate({ weeks: 156, seed: 11 });
+    const r = await fitModel(sim.dataset, sim.config, { mode: "fast", seed: 1, draws: 300 });
+    const spec = buildModelSpec(sim.dataset, sim.config);
+    const model = createModel(spec);
+    const { values, chains, perChain } = r.draws;
+    const total = chains * perChain;
+    const T = spec.trainingWeeks;
+    let bias = 0;
+    for (let s = 0; s < total; s++) {
+      const mu = model.forward(values.slice(s * model.dim, (s + 1) * model.dim)).mu;
+      for (let t = 0; t < T; t++) bias += (mu[t]! - spec.y[t]!) / (T * total);
+    }
+    expect(Math.abs(bias) / r.parameters.sigma!.mean).toBeLessThan(0.1);
+  });
+
+
   it("recovers a small simulated dataset roughly and fills every part of the result", async () => {
     const sim = simulate({ weeks: 104, seed: 5, channels: 3, holdoutWeeks: 8 });
     const phases = new Set<string>();
