@@ -199,7 +199,8 @@ export async function seedDemo(
     await tx.auditEvent.createMany({
       data: [
         audit("workspace.create", "workspace", workspace.id),
-        audit("dataset.upload", "datasetVersion", version.id),
+        audit("dataset.create", "dataset", dataset.id),
+        audit("dataset_version.create", "dataset_version", version.id),
         audit("model.create", "model", model.id),
       ],
     });
