@@ -108,10 +108,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function runRunDetailBench(log: (m: string) => void = console.error, loads = 5): Promise<BenchSection> {
   const executablePath = process.env.CHROMIUM_PATH ?? ensureChromium(log);
   if (!executablePath) throw new Error("The run-detail benchmark needs Chromium at /usr/bin/chromium (apt-get install -y chromium; needs root).");
-  const stack = await startStack();
   const browser = await chromium.launch({
     executablePath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  // Started after the browser, and stopped in `finally`: a failed launch must not leave the stack
+  // (next start, worker, PostgreSQL) running.
+  const stack = await startStack().catch(async (error: unknown) => {
+    await browser.close();
+    throw error;
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
