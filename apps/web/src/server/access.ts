@@ -38,6 +38,7 @@ export const procedureAccess = {
 
   "run.list": "viewer",
   "run.get": "viewer",
+  "run.exportDraws": "viewer",
   "run.start": "analyst",
   "run.cancel": "analyst",
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Prisma, PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";
+import { csvCell } from "../csv.ts";
 
 export const auditFilterInput = z.object({
   action: z.string().max(100).optional(),
@@ -51,11 +52,6 @@ export async function listAuditEvents(db: PrismaExecutor, actor: Actor, input: z
 }
 
 export const AUDIT_EXPORT_LIMIT = 50_000;
-
-function csvCell(value: unknown): string {
-  const s = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** Every matching event (up to 50,000, newest first) as CSV text. */
 export async function exportAuditCsv(db: PrismaExecutor, actor: Actor, input: z.output<typeof auditFilterInput>): Promise<{ csv: string; rows: number; truncated: boolean }> {

@@ -120,3 +120,29 @@ describe("optimizer", () => {
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
+
+describe("run.exportDraws and its CSV route", () => {
+  it("has one row per stored draw: chain, draw, every parameter, and ROI / contribution per channel that average to the run's summary", async () => {
+    const res = await createCaller(viewer).run.exportDraws({ workspaceId, runId: runA });
+    const [header, ...rows] = res.csv.trim().split("\n").map((l) => l.split(","));
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runA } });
+    const summary = run.summary as unknown as { parameters: Record<string, unknown>; channels: Record<string, { roi: { mean: number }; contribution: { mean: number } }> };
+    expect(header!.slice(0, 2)).toEqual(["chain", "draw"]);
+    expect([...header!.slice(2, 2 + Object.keys(summary.parameters).length)].sort()).toEqual(Object.keys(summary.parameters).sort());
+    expect(header!.slice(-2 * channels.length)).toEqual([...channels.map((c) => `roi[${c}]`), ...channels.map((c) => `contribution[${c}]`)]);
+    expect(rows).toHaveLength(res.rows);
+    expect(res.rows).toBe(100); // seedFittedRun stores 100 fast-mode draws
+    expect(rows.every((r) => r.length === header!.length)).toBe(true);
+    channels.forEach((c, i) => {
+      const roiCol = header!.length - 2 * channels.length + i;
+      const mean = rows.reduce((s, r) => s + Number(r[roiCol]), 0) / rows.length;
+      // stored draws are Float32, the summary was computed from the Float64 originals
+      expect(Math.abs(mean - summary.channels[c]!.roi.mean) / summary.channels[c]!.roi.mean).toBeLessThan(1e-3);
+    });
+  });
+
+  it("is refused to a non-member", async () => {
+    const outsider = await createUser(db.prisma, "Oscar Outsider");
+    await expect(createCaller(ctx(outsider)).run.exportDraws({ workspaceId, runId: runA })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});

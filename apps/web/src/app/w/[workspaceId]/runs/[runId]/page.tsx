@@ -116,6 +116,11 @@ export default function RunPage() {
                 Download result JSON
               </Button>
             ) : null}
+            {r.status === "succeeded" ? (
+              <a className={buttonClasses("secondary")} href={`/api/w/${ws.id}/runs/${r.id}/draws.csv`} download title="Every posterior draw: parameters (model scale), ROI and contribution per channel">
+                Download draws CSV
+              </a>
+            ) : null}
           </>
         }
       />
