@@ -5,7 +5,9 @@ import { z } from "zod";
 import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
+import { compareLoo, psisLoo, type LooResult } from "@mixcast/core/diagnostics/psis";
 import { roiOfSummary, type IntervalLike } from "../insight/get-run-insights.ts";
+import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
 
 export const compareRunsInput = z.object({ runA: z.string().min(1), runB: z.string().min(1) });
 
@@ -41,7 +43,7 @@ export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.inf
       id: true, modelId: true, status: true, mode: true, trigger: true, finishedAt: true, summary: true, converged: true,
       model: { select: { name: true } },
       configVersion: { select: { version: true, config: true, note: true } },
-      datasetVersion: { select: { version: true } },
+      datasetVersion: { select: { id: true, version: true } },
     },
   });
   const a = runs.find((r) => r.id === input.runA);
@@ -61,13 +63,51 @@ export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.inf
   const B = side(b);
   const channels = [...new Set([...Object.keys(A.roi), ...Object.keys(B.roi)])];
   const roi = channels.map((channel) => ({ channel, a: (A.roi[channel] ?? null) as IntervalLike | null, b: (B.roi[channel] ?? null) as IntervalLike | null }));
-  const elpdDiff = A.loo && B.loo ? { value: A.loo.elpd - B.loo.elpd, /* conservative: the runs' SEs combined as if independent */ se: Math.hypot(A.loo.se, B.loo.se) } : null;
+  const { elpdDiff, elpdNote } = await pairedElpdDifference(db, actor, a, b);
   return {
     modelName: a.model.name,
     a: A,
     b: B,
     roi,
     elpdDiff,
+    elpdNote,
     configChanges: configDiff(a.configVersion.config, b.configVersion.config),
   };
+}
+
+/** PSIS-LOO of a run from its stored draws, pointwise over the training weeks. */
+function runLoo(p: RunPosterior): LooResult {
+  const { model, draws } = p;
+  const T = model.spec.trainingWeeks;
+  const logLik = new Float64Array(draws.draws * T);
+  const row = new Float64Array(T);
+  for (let s = 0; s < draws.draws; s++) {
+    model.pointwiseLogLik(draws.values.subarray(s * draws.dim, (s + 1) * draws.dim), row);
+    logLik.set(row, s * T);
+  }
+  return psisLoo(logLik, draws.draws, T);
+}
+
+/**
+ * elpd(A) - elpd(B) with the standard error of the paired pointwise differences (as loo_compare
+ * does): both runs predict the same training weeks, so their errors are strongly correlated and
+ * treating them as independent overstates the SE. Only defined when both runs were fitted on the
+ * same dataset version with the same training weeks; otherwise the elpds are about different data.
+ */
+async function pairedElpdDifference(
+  db: PrismaExecutor,
+  actor: Actor,
+  a: { id: string; datasetVersion: { id: string } },
+  b: { id: string; datasetVersion: { id: string } },
+): Promise<{ elpdDiff: { value: number; se: number; weeks: number } | null; elpdNote: string | null }> {
+  if (a.datasetVersion.id !== b.datasetVersion.id) {
+    return { elpdDiff: null, elpdNote: "The runs were fitted on different dataset versions, so their PSIS-LOO scores are about different data and cannot be compared." };
+  }
+  const [pa, pb] = await Promise.all([loadRunPosterior(db, actor, a.id), loadRunPosterior(db, actor, b.id)]);
+  const weeks = pa.model.spec.trainingWeeks;
+  if (pb.model.spec.trainingWeeks !== weeks) {
+    return { elpdDiff: null, elpdNote: `The runs hold out different numbers of weeks (${weeks} vs ${pb.model.spec.trainingWeeks} training weeks), so their PSIS-LOO scores cannot be compared.` };
+  }
+  const c = compareLoo(runLoo(pa), runLoo(pb));
+  return { elpdDiff: { value: c.elpdDiff, se: c.se, weeks }, elpdNote: null };
 }

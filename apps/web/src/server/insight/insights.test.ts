@@ -82,11 +82,25 @@ describe("comparison.runs", () => {
     const res = await createCaller(viewer).comparison.runs({ workspaceId, runA, runB });
     expect(res.roi.map((r) => r.channel).sort()).toEqual([...channels].sort());
     expect(res.a.holdout?.weeks).toBe(13);
-    expect(res.elpdDiff?.value).toBeCloseTo((res.a.loo?.elpd ?? 0) - (res.b.loo?.elpd ?? 0), 6);
+    // elpd difference recomputed from the stored (Float32) draws: close to the stored summaries'
+    // difference, with the paired SE, which is smaller than treating the runs as independent
+    expect(res.elpdNote).toBeNull();
+    expect(res.elpdDiff?.weeks).toBe(60 - 13);
+    expect(Math.abs(res.elpdDiff!.value - ((res.a.loo?.elpd ?? 0) - (res.b.loo?.elpd ?? 0)))).toBeLessThan(0.5);
+    expect(res.elpdDiff!.se).toBeGreaterThan(0);
+    expect(res.elpdDiff!.se).toBeLessThan(Math.hypot(res.a.loo!.se, res.b.loo!.se));
     // the patched channel types show up as config changes, keyed by column
     const paths = res.configChanges.map((c) => c.path);
     expect(paths.some((p) => p.startsWith("channels[") && p.endsWith("].type"))).toBe(true);
     await expect(createCaller(viewer).comparison.runs({ workspaceId, runA, runB: runA })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("does not compare PSIS-LOO across different training weeks, and says why", async () => {
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runA } });
+    const third = await seedFittedRun(db.prisma, { workspaceId, userId: run.createdById!, weeks: 60, channels: 3, seed: 5, modelId: run.modelId, configPatch: { holdoutWeeks: 8 } });
+    const res = await createCaller(viewer).comparison.runs({ workspaceId, runA, runB: third.runId });
+    expect(res.elpdDiff).toBeNull();
+    expect(res.elpdNote).toMatch(/hold out different numbers of weeks \(47 vs 52 training weeks\)/);
   });
 });
 
