@@ -57,13 +57,13 @@ describe("demo campaign plans", () => {
 });
 
 describe("createDemoRunAndScenarios", () => {
-  it("queues one fast run with the campaign and its scenarios on it, audited, and does nothing the second time", async () => {
+  it("queues one full NUTS run with the campaign and its scenarios on it, audited, and does nothing the second time", async () => {
     const seeded = await seedDemo(db.prisma, { password: "x-demo-password" });
     const ids = { userId: seeded.userId, workspaceId: seeded.workspaceId, modelId: seeded.modelId, configVersionId: seeded.configVersionId, datasetVersionId: seeded.datasetVersionId };
     const created = await createDemoRunAndScenarios(db.prisma, ids);
     expect(created).not.toBeNull();
     const run = await db.prisma.run.findUniqueOrThrow({ where: { id: created!.runId } });
-    expect(run).toMatchObject({ status: "queued", mode: "fast", modelId: seeded.modelId });
+    expect(run).toMatchObject({ status: "queued", mode: "full", modelId: seeded.modelId });
     const campaign = await db.prisma.campaign.findUniqueOrThrow({ where: { id: created!.campaignId! }, include: { scenarios: { orderBy: { name: "desc" } } } });
     expect(campaign).toMatchObject({ workspaceId: seeded.workspaceId, modelId: seeded.modelId, name: "Next quarter" });
     expect(campaign.scenarios.map((s) => [s.name, s.runId])).toEqual([
