@@ -4,16 +4,17 @@ import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, Checkbox, Dialog, EmptyState, ErrorState, Input, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses, useToast } from "@mixcast/ui";
-import { formatMoney } from "@mixcast/ui/charts";
+import { downloadCsv, formatMoney, slug } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatDateTime, formatNumber } from "@/components/format.ts";
+import { scenarioPlanCsv, scenarioResultCsv } from "@/lib/exports.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 import { draftFromPlan, planFromDraft, ScenarioEditor, type PlanDraft, type PlanValue } from "./scenario-editor.tsx";
 
 type Source = "lastQuarter" | "optimizer" | "empty";
 const ORIGIN: Record<string, string> = { manual: "Manual", optimizer: "Optimizer", lastQuarter: "Last quarter × k", duplicate: "Copy" };
 
-function EvaluationCard({ workspaceId, scenarioId, kpi }: { workspaceId: string; scenarioId: string; kpi: string }) {
+function EvaluationCard({ workspaceId, scenarioId, name, kpi }: { workspaceId: string; scenarioId: string; name: string; kpi: string }) {
   const trpc = useTRPC();
   const cur = currencySymbol(useWorkspace().currency);
   const q = useQuery(trpc.scenario.evaluate.queryOptions({ workspaceId, scenarioId }));
@@ -31,6 +32,9 @@ function EvaluationCard({ workspaceId, scenarioId, kpi }: { workspaceId: string;
           {r.assumptions.map((a) => `${a.label} (×${a.multiplier} on ${a.appliedTo.join(", ") || "no channel"})`).join("; ")}
         </Alert>
       ) : null}
+      <div>
+        <Button variant="secondary" onClick={() => downloadCsv(`mixcast-scenario-result-${slug(name)}.csv`, scenarioResultCsv(r))} aria-label={`Download CSV of the result of ${name}`}>Download CSV</Button>
+      </div>
       <Table caption="Scenario by channel">
         <THead><tr><Th>Channel</Th><Th className="text-right">Spend</Th><Th className="text-right">Contribution (90%)</Th><Th className="text-right">ROI (90%)</Th></tr></THead>
         <TBody>
@@ -170,6 +174,7 @@ export default function CampaignPage() {
                         <Td>
                           <div className="flex flex-wrap gap-1">
                             <Button size="sm" variant="ghost" onClick={() => setEvaluating(evaluating === s.id ? null : s.id)}>{evaluating === s.id ? "Hide result" : "Evaluate"}</Button>
+                            <Button size="sm" variant="secondary" onClick={() => downloadCsv(`mixcast-plan-${slug(s.name)}.csv`, scenarioPlanCsv({ weeks: plan.weeks, spend: plan.spend ?? {} }))} aria-label={`Download plan of ${s.name}`}>Download plan</Button>
                             {canEdit ? (
                               <>
                                 <Button size="sm" variant="ghost" onClick={() => void openForEdit(s.id)}>Edit</Button>
@@ -186,7 +191,7 @@ export default function CampaignPage() {
                 </TBody>
               </Table>
             )}
-            {evaluating ? <div className="mt-4"><EvaluationCard workspaceId={ws.id} scenarioId={evaluating} kpi={context.data?.kpiName ?? "KPI"} /></div> : null}
+            {evaluating ? <div className="mt-4"><EvaluationCard workspaceId={ws.id} scenarioId={evaluating} name={c.scenarios.find((s) => s.id === evaluating)?.name ?? "scenario"} kpi={context.data?.kpiName ?? "KPI"} /></div> : null}
           </CardBody>
         </Card>
 

@@ -3,10 +3,11 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense } from "react";
-import { Alert, Card, CardBody, CardHeader, ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
-import { formatMoney, ProbabilityMatrix, ScenarioCompareCharts, formatPercent } from "@mixcast/ui/charts";
+import { Alert, Button, Card, CardBody, CardHeader, ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
+import { downloadCsv, formatMoney, ProbabilityMatrix, ScenarioCompareCharts, formatPercent } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatNumber } from "@/components/format.ts";
+import { scenarioComparisonCsv, winProbabilitiesCsv } from "@/lib/exports.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 function Comparison() {
@@ -27,7 +28,16 @@ function Comparison() {
         It beats every other scenario at once in {formatPercent(d.best.probabilityBeatsAll)} of {d.draws} posterior draws (horizon {d.horizonWeeks} weeks incl. carryover).
       </Alert>
       <Card>
-        <CardHeader title="Side by side" description="KPI over the horizon, incremental KPI caused by the plan, ROI, with 90% intervals." />
+        <CardHeader
+          title="Side by side"
+          description="KPI over the horizon, incremental KPI caused by the plan, ROI, with 90% intervals."
+          actions={
+            <>
+              <Button variant="secondary" onClick={() => downloadCsv(`mixcast-scenario-comparison-${d.runId}.csv`, scenarioComparisonCsv(d))} aria-label="Download CSV of the scenario comparison">Download CSV</Button>
+              <Button variant="secondary" onClick={() => downloadCsv(`mixcast-win-probabilities-${d.runId}.csv`, winProbabilitiesCsv(d))}>Download win probabilities</Button>
+            </>
+          }
+        />
         <CardBody>
           <Table caption="Scenario results">
             <THead><tr><Th>Scenario</Th><Th className="text-right">Spend</Th><Th className="text-right">KPI (90%)</Th><Th className="text-right">Incremental (90%)</Th><Th className="text-right">ROI (90%)</Th><Th>Assumptions</Th></tr></THead>

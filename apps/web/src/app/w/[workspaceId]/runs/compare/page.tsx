@@ -2,13 +2,21 @@
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense } from "react";
-import { Alert, Card, CardBody, CardHeader, EmptyState, ErrorState, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr } from "@mixcast/ui";
-import { RunRoiCompareChart } from "@mixcast/ui/charts";
+import { Alert, Button, Card, CardBody, CardHeader, EmptyState, ErrorState, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr } from "@mixcast/ui";
+import { downloadCsv, RunRoiCompareChart } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatDateTime, formatNumber } from "@/components/format.ts";
+import { configChangesCsv, runAccuracyCsv, runAccuracyRows } from "@/lib/exports.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 const show = (v: unknown) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+const FORMAT: Record<string, (v: number) => string> = {
+  "Holdout MAPE": (v) => `${formatNumber(v * 100, 1)}%`,
+  "Holdout R²": (v) => formatNumber(v, 3),
+  "Holdout NRMSE": (v) => formatNumber(v, 3),
+  "Holdout 90% coverage": (v) => `${formatNumber(v * 100, 0)}%`,
+  "PSIS-LOO elpd": (v) => formatNumber(v, 1),
+};
 
 function Compare() {
   const ws = useWorkspace();
@@ -50,32 +58,25 @@ function Compare() {
       ) : d ? (
         <div className="flex flex-col gap-6" data-testid="run-comparison">
           <Card>
-            <CardHeader title="Accuracy" description="Holdout: weeks kept out of fitting. PSIS-LOO: expected log predictive density (higher is better) estimated by leave-one-out cross-validation." />
+            <CardHeader
+              title="Accuracy"
+              description="Holdout: weeks kept out of fitting. PSIS-LOO: expected log predictive density (higher is better) estimated by leave-one-out cross-validation."
+              actions={<Button variant="secondary" onClick={() => downloadCsv(`mixcast-run-accuracy-${d.a.id}-vs-${d.b.id}.csv`, runAccuracyCsv(d, labels))} aria-label="Download CSV of the accuracy table">Download CSV</Button>}
+            />
             <CardBody>
               <Table caption="Accuracy of the two runs">
                 <THead>
                   <tr><Th>Metric</Th><Th className="text-right">{labels[0]}</Th><Th className="text-right">{labels[1]}</Th><Th>Better</Th></tr>
                 </THead>
                 <TBody>
-                  {([
-                    ["Holdout MAPE", d.a.holdout?.mape, d.b.holdout?.mape, "lower", (v: number) => `${formatNumber(v * 100, 1)}%`],
-                    ["Holdout R²", d.a.holdout?.r2, d.b.holdout?.r2, "higher", (v: number) => formatNumber(v, 3)],
-                    ["Holdout NRMSE", d.a.holdout?.nrmse, d.b.holdout?.nrmse, "lower", (v: number) => formatNumber(v, 3)],
-                    ["Holdout 90% coverage", d.a.holdout?.coverage90, d.b.holdout?.coverage90, "closer to 90%", (v: number) => `${formatNumber(v * 100, 0)}%`],
-                    ["PSIS-LOO elpd", d.a.loo?.elpd, d.b.loo?.elpd, "higher", (v: number) => formatNumber(v, 1)],
-                  ] as const).map(([name, va, vb, better, f]) => {
-                    const winner =
-                      va === undefined || vb === undefined || va === null || vb === null
-                        ? "—"
-                        : better === "lower" ? (va < vb ? "A" : va > vb ? "B" : "tie")
-                        : better === "higher" ? (va > vb ? "A" : va < vb ? "B" : "tie")
-                        : Math.abs(va - 0.9) < Math.abs(vb - 0.9) ? "A" : Math.abs(va - 0.9) > Math.abs(vb - 0.9) ? "B" : "tie";
+                  {runAccuracyRows(d).map(({ metric, better, a: va, b: vb, winner }) => {
+                    const f = FORMAT[metric] ?? ((v: number) => formatNumber(v));
                     return (
-                      <Tr key={name}>
-                        <Td>{name} <span className="text-xs text-muted">({better})</span></Td>
-                        <Td numeric>{va === undefined || va === null ? "—" : f(va)}</Td>
-                        <Td numeric>{vb === undefined || vb === null ? "—" : f(vb)}</Td>
-                        <Td>{winner}</Td>
+                      <Tr key={metric}>
+                        <Td>{metric} <span className="text-xs text-muted">({better})</span></Td>
+                        <Td numeric>{va === null ? "—" : f(va)}</Td>
+                        <Td numeric>{vb === null ? "—" : f(vb)}</Td>
+                        <Td>{winner ?? "—"}</Td>
                       </Tr>
                     );
                   })}
@@ -94,7 +95,11 @@ function Compare() {
           </Card>
           <RunRoiCompareChart roi={d.roi} labels={labels} units={{ currency: currencySymbol(ws.currency), kpi: "KPI" }} />
           <Card>
-            <CardHeader title="What changed in the config" description="Every setting that differs between the two runs' model configs." />
+            <CardHeader
+              title="What changed in the config"
+              description="Every setting that differs between the two runs' model configs."
+              actions={d.configChanges.length > 0 ? <Button variant="secondary" onClick={() => downloadCsv(`mixcast-config-changes-${d.a.id}-vs-${d.b.id}.csv`, configChangesCsv(d, labels))} aria-label="Download CSV of the config differences">Download CSV</Button> : null}
+            />
             <CardBody>
               {d.configChanges.length === 0 ? (
                 <p className="text-sm text-muted">Same config; the runs differ only in data version, seed or fit mode.</p>

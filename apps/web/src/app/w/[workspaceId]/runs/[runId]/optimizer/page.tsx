@@ -4,9 +4,10 @@ import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Alert, Button, Card, CardBody, CardHeader, Checkbox, Dialog, ErrorState, Input, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses, useToast } from "@mixcast/ui";
-import { AllocationChart, formatMoney, formatPercent, upliftSentence, type ChartUnits } from "@mixcast/ui/charts";
+import { AllocationChart, downloadCsv, formatMoney, formatPercent, upliftSentence, type ChartUnits } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatNumber } from "@/components/format.ts";
+import { optimalPlanCsv } from "@/lib/exports.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 type ObjectiveChoice = "mean" | "q10" | "q25" | "msd1";
@@ -136,7 +137,12 @@ export default function OptimizerPage() {
               <CardHeader
                 title="Per-channel plan"
                 description="Totals over the horizon, spent as a flat weekly amount; contribution and ROI of each channel under the optimal plan, with 90% intervals."
-                actions={canRun ? <Button variant="secondary" onClick={() => setSaving(true)}>Save as scenario</Button> : null}
+                actions={
+                  <>
+                    <Button variant="secondary" onClick={() => downloadCsv(`mixcast-optimal-plan-${runId}.csv`, optimalPlanCsv(res))} aria-label="Download CSV of the optimal plan">Download CSV</Button>
+                    {canRun ? <Button variant="secondary" onClick={() => setSaving(true)}>Save as scenario</Button> : null}
+                  </>
+                }
               />
               <CardBody>
                 <Table caption="Optimal allocation per channel">
