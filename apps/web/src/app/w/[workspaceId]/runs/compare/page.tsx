@@ -84,9 +84,11 @@ function Compare() {
               </Table>
               {d.elpdDiff ? (
                 <p className="mt-3 text-sm text-muted">
-                  elpd difference A − B: {formatNumber(d.elpdDiff.value, 1)} (± {formatNumber(d.elpdDiff.se, 1)} SE, runs treated as independent).{" "}
+                  elpd difference A − B: {formatNumber(d.elpdDiff.value, 1)} (± {formatNumber(d.elpdDiff.se, 1)} SE of the paired differences over the same {d.elpdDiff.weeks} training weeks).{" "}
                   {Math.abs(d.elpdDiff.value) < 2 * d.elpdDiff.se ? "Not a clear difference." : d.elpdDiff.value > 0 ? "A predicts better." : "B predicts better."}
                 </p>
+              ) : d.elpdNote ? (
+                <p className="mt-3 text-sm text-muted">{d.elpdNote}</p>
               ) : null}
               {[d.a, d.b].some((r) => (r.loo?.warnings ?? []).length > 0) ? (
                 <div className="mt-3"><Alert tone="warning" title="PSIS-LOO warnings">{[...(d.a.loo?.warnings ?? []).map((w) => `A: ${w}`), ...(d.b.loo?.warnings ?? []).map((w) => `B: ${w}`)].join(" ")}</Alert></div>
