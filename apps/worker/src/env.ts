@@ -41,8 +41,8 @@ export const workerEnvSchema = z.object({
   WORKER_SCHEDULER: z.enum(["on", "off"], { error: "WORKER_SCHEDULER must be on or off" }).default("on"),
   /** Default sampler size for full (NUTS) runs; a config's `sampler` field overrides it. */
   FIT_CHAINS: int("FIT_CHAINS", 1, 64).default(4),
-  FIT_WARMUP: int("FIT_WARMUP", 0, 100_000).default(500),
-  FIT_DRAWS: int("FIT_DRAWS", 1, 100_000).default(500),
+  FIT_WARMUP: int("FIT_WARMUP", 0, 100_000).default(1000),
+  FIT_DRAWS: int("FIT_DRAWS", 1, 100_000).default(1000),
   WORKER_ID: z.string().min(1).optional(),
 });
 

@@ -92,7 +92,7 @@ describe("worker processes", () => {
   it("SIGTERM: stops taking jobs, hands the current run back, exits 0", async () => {
     await killAll(procs); // only proc-c may take the run
     // A sampler long enough that the fit is surely still running at SIGTERM (the fixture's default
-    // 4 x (500 + 500) finishes in about a second).
+    // 4 x (1000 + 1000) finishes in a few seconds).
     const a = spawnWorker("proc-c", db.url, { FIT_WARMUP: "20000", FIT_DRAWS: "20000" });
     procs.push(a);
     await liveWorkers(["proc-c"]);
