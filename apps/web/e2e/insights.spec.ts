@@ -187,5 +187,42 @@ test("optimizer: run with a lock, see allocation and uplift; two scenarios compa
   await page.locator('[data-chart="scenario-contribution"]').scrollIntoViewIfNeeded();
   await expect(page.locator('[data-chart="scenario-contribution"] svg.recharts-surface').first()).toBeVisible();
   await shot(page, "scenario-comparison");
+  const comparisonCsv = await downloadText(page, () => page.getByRole("button", { name: "Download win probabilities" }).click());
+  expect(comparisonCsv.split("\n")).toHaveLength(3); // header + one row per scenario
+  expect(errors).toEqual([]);
+});
+
+/** Clicks, waits for the download it starts, returns the file's text. */
+async function downloadText(page: Page, click: () => Promise<void>): Promise<string> {
+  const download = page.waitForEvent("download");
+  await click();
+  return readFileSync((await (await download).path())!, "utf8").trim();
+}
+
+test("exports and currency: posterior draws and the optimal plan as CSV; amounts in the workspace currency", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signIn(page);
+  // every posterior draw of a run, with ROI per channel
+  await page.goto(`${base()}${ws}/runs/${runIds[1]}`);
+  const draws = (await downloadText(page, () => page.getByRole("link", { name: "Download draws CSV" }).click())).split("\n");
+  expect(draws[0]).toMatch(/^chain,draw,b0,/);
+  expect(draws[0]).toContain(`roi[${channels[0]}]`);
+  expect(draws.length - 1).toBeGreaterThanOrEqual(100);
+  // the optimizer's plan, one row per channel with its weekly amounts
+  await page.goto(`${base()}${ws}/runs/${runIds[1]}/optimizer`);
+  await expect(page.getByLabel("Total budget")).not.toHaveValue("", { timeout: 60_000 });
+  await page.getByRole("button", { name: "Run optimizer" }).click();
+  await expect(page.getByTestId("uplift")).toContainText("Expected uplift", { timeout: 120_000 });
+  const plan = (await downloadText(page, () => page.getByRole("button", { name: "Download CSV of the optimal plan" }).click())).split("\n");
+  expect(plan).toHaveLength(channels.length + 1);
+  expect(plan[0]).toContain("week 1");
+  // an admin sets the currency; the insights then label money with its symbol
+  await page.goto(`${base()}${ws}/settings`);
+  await page.getByLabel("Currency").selectOption("EUR");
+  await page.getByRole("button", { name: "Save currency" }).click();
+  await expect(page.getByText("Currency saved")).toBeVisible();
+  await page.goto(`${base()}${ws}/runs/${runIds[1]}/insights`);
+  await expect(page.getByText("Weekly spend per channel, stacked (€)", { exact: false })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("dataset currency", { exact: false })).toHaveCount(0);
   expect(errors).toEqual([]);
 });

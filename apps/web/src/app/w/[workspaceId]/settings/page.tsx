@@ -1,18 +1,21 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Button, Card, CardBody, CardHeader, Dialog, FormError, Input, PageHeader, Select, useToast } from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
-/** Every ISO 4217 code the browser can format, most used first, labelled "EUR — Euro". */
-function currencyOptions(): { value: string; label: string }[] {
-  const names = new Intl.DisplayNames(undefined, { type: "currency" });
-  const common = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "MXN", "CNY"];
-  const all = Intl.supportedValuesOf("currency");
-  const ordered = [...common.filter((c) => all.includes(c)), ...all.filter((c) => !common.includes(c))];
-  return ordered.map((c) => ({ value: c, label: `${c} — ${names.of(c) ?? c}` }));
+/** Common ISO 4217 codes first, then the rest the runtime knows. Server render and first client
+ *  render show codes only (the runtimes' ICU data differ, which would break hydration); names
+ *  ("EUR — Euro") are added after mount. */
+const COMMON_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "MXN", "CNY"];
+
+function currencyOptions(named: boolean, current: string): { value: string; label: string }[] {
+  const codes = named ? [...COMMON_CURRENCIES, ...Intl.supportedValuesOf("currency").filter((c) => !COMMON_CURRENCIES.includes(c))] : [...COMMON_CURRENCIES];
+  if (current && !codes.includes(current)) codes.push(current);
+  const names = named ? new Intl.DisplayNames(undefined, { type: "currency" }) : null;
+  return codes.map((c) => ({ value: c, label: names ? `${c} — ${names.of(c) ?? c}` : c }));
 }
 
 export default function SettingsPage() {
@@ -23,6 +26,8 @@ export default function SettingsPage() {
   const queryClient = useQueryClient();
   const [name, setName] = useState(ws.name);
   const [currency, setCurrency] = useState(ws.currency ?? "");
+  const [named, setNamed] = useState(false);
+  useEffect(() => setNamed(true), []);
   const [confirming, setConfirming] = useState(false);
   const saveCurrency = useMutation(
     trpc.workspace.setCurrency.mutationOptions({
@@ -77,7 +82,7 @@ export default function SettingsPage() {
               value={currency}
               disabled={!ws.can("admin")}
               placeholder="Not set (charts say “dataset currency”)"
-              options={currencyOptions()}
+              options={currencyOptions(named, currency)}
               onChange={(e) => setCurrency(e.target.value)}
             />
             <FormError>{saveCurrency.error ? errorMessage(saveCurrency.error) : null}</FormError>
