@@ -199,7 +199,7 @@ async function downloadText(page: Page, click: () => Promise<void>): Promise<str
   return readFileSync((await (await download).path())!, "utf8").trim();
 }
 
-test("exports and currency: posterior draws and the optimal plan as CSV; amounts in the workspace currency", async ({ page }) => {
+test("exports, currency and theme: posterior draws and the optimal plan as CSV; amounts in the workspace currency; a dark theme that sticks", async ({ page }) => {
   const errors = watchConsole(page);
   await signIn(page);
   // every posterior draw of a run, with ROI per channel
@@ -224,5 +224,13 @@ test("exports and currency: posterior draws and the optimal plan as CSV; amounts
   await page.goto(`${base()}${ws}/runs/${runIds[1]}/insights`);
   await expect(page.getByText("Weekly spend per channel, stacked (€)", { exact: false })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText("dataset currency", { exact: false })).toHaveCount(0);
+  // the theme choice sticks across a reload (applied before first paint by the root layout)
+  await page.getByLabel("Theme").selectOption("dark");
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  await page.reload();
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  await expect(page.getByLabel("Theme")).toHaveValue("dark");
+  await page.getByLabel("Theme").selectOption("system");
+  await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
   expect(errors).toEqual([]);
 });
