@@ -224,6 +224,23 @@ test("exports, currency and theme: posterior draws and the optimal plan as CSV; 
   await page.goto(`${base()}${ws}/runs/${runIds[1]}/insights`);
   await expect(page.getByText("Weekly spend per channel, stacked (€)", { exact: false })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText("dataset currency", { exact: false })).toHaveCount(0);
+  // a campaign that plans two of the model's channels builds plans for those two only
+  await page.goto(`${base()}${ws}/campaigns`);
+  await page.getByRole("button", { name: "New campaign" }).first().click();
+  await page.getByLabel("Name", { exact: true }).fill("Two-channel push");
+  await page.getByLabel("Model").selectOption({ index: 1 });
+  await page.getByLabel(new RegExp(`^${channels[0]} \\(`)).check();
+  await page.getByLabel(new RegExp(`^${channels[2]} \\(`)).check();
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await page.waitForURL(/\/campaigns\/[^/]+$/);
+  await expect(page.getByText(`plans ${channels[0]}, ${channels[2]}`)).toBeVisible();
+  await expect(page.getByLabel("Fitted run")).not.toHaveValue("", { timeout: 30_000 });
+  await page.getByLabel("Start from").selectOption("lastQuarter");
+  await page.getByRole("button", { name: "Build plan" }).click();
+  await expect(page.getByTestId("scenario-editor")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByLabel(`${channels[0]} week 1`, { exact: true })).toBeVisible();
+  await expect(page.getByLabel(`${channels[1]} week 1`, { exact: true })).toHaveCount(0);
+  await page.goto(`${base()}${ws}/runs/${runIds[1]}/insights`);
   // the theme choice sticks across a reload (applied before first paint by the root layout)
   await page.getByLabel("Theme").selectOption("dark");
   await expect(page.locator("html")).toHaveClass(/\bdark\b/);

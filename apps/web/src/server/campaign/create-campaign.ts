@@ -3,7 +3,7 @@ import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { campaignFieldsSchema, checkFlight, toDate } from "./campaign-schema.ts";
+import { campaignChannels, campaignFieldsSchema, checkFlight, toDate } from "./campaign-schema.ts";
 
 export const createCampaignInput = campaignFieldsSchema;
 
@@ -15,13 +15,14 @@ export async function createCampaign(db: PrismaClient, actor: Actor, input: z.in
     if (await tx.campaign.findFirst({ where: { workspaceId: actor.workspaceId, name: input.name }, select: { id: true } })) {
       throw badRequest(`A campaign called "${input.name}" already exists. Pick another name.`);
     }
+    const channels = await campaignChannels(tx, input.modelId ?? null, input.channels);
     const campaign = await tx.campaign.create({
       data: {
         workspaceId: actor.workspaceId, name: input.name, description: input.description ?? null, startsOn: toDate(input.startsOn), endsOn: toDate(input.endsOn),
-        budget: input.budget ?? null, modelId: input.modelId ?? null, createdById: actor.userId,
+        budget: input.budget ?? null, modelId: input.modelId ?? null, channels, createdById: actor.userId,
       },
     });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "campaign.create", targetType: "campaign", targetId: campaign.id, details: { name: input.name } });
+    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "campaign.create", targetType: "campaign", targetId: campaign.id, details: { name: input.name, channels } });
     return campaign;
   });
 }

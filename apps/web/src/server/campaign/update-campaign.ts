@@ -3,7 +3,7 @@ import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { campaignFieldsSchema, checkFlight, toDate } from "./campaign-schema.ts";
+import { campaignChannels, campaignFieldsSchema, checkFlight, toDate } from "./campaign-schema.ts";
 
 export const updateCampaignInput = campaignFieldsSchema.partial().extend({ campaignId: z.string().min(1) });
 
@@ -20,7 +20,12 @@ export async function updateCampaign(db: PrismaClient, actor: Actor, input: z.in
       throw badRequest(`A campaign called "${input.name}" already exists. Pick another name.`);
     }
     if (input.modelId && !(await tx.model.findFirst({ where: { id: input.modelId, workspaceId: actor.workspaceId }, select: { id: true } }))) throw notFound("That model");
+    // a new model or a new list: the list is checked against the campaign's (new) model
+    const channels = input.channels !== undefined || input.modelId !== undefined
+      ? await campaignChannels(tx, input.modelId ?? before.modelId, input.channels ?? before.channels)
+      : undefined;
     const data = {
+      ...(channels !== undefined ? { channels } : {}),
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.startsOn !== undefined ? { startsOn: toDate(input.startsOn) } : {}),

@@ -9,11 +9,18 @@ export async function listModels(db: PrismaExecutor, actor: Actor) {
     include: {
       dataset: { select: { id: true, name: true } },
       schedule: { select: { weekday: true, hour: true, timezone: true, enabled: true } },
-      configVersions: { orderBy: { version: "desc" }, take: 1, select: { version: true } },
+      configVersions: { orderBy: { version: "desc" }, take: 1, select: { version: true, config: true } },
       runs: { orderBy: { queuedAt: "desc" }, take: 1, select: { id: true, status: true, converged: true, queuedAt: true } },
     },
   });
-  return rows.map((m) => ({ id: m.id, name: m.name, dataset: m.dataset, schedule: m.schedule, configVersion: m.configVersions[0]?.version ?? null, lastRun: m.runs[0] ?? null, updatedAt: m.updatedAt }));
+  return rows.map((m) => {
+    const config = m.configVersions[0]?.config as { channels?: { column: string; type: string }[] } | undefined;
+    return {
+      id: m.id, name: m.name, dataset: m.dataset, schedule: m.schedule, configVersion: m.configVersions[0]?.version ?? null, lastRun: m.runs[0] ?? null, updatedAt: m.updatedAt,
+      /** The latest config's channels (column and type), for pickers. */
+      channels: (config?.channels ?? []).map((c) => ({ column: c.column, type: c.type })),
+    };
+  });
 }
 
 export async function getModel(db: PrismaExecutor, actor: Actor, modelId: string) {

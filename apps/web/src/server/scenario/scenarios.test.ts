@@ -52,6 +52,36 @@ describe("campaigns", () => {
   });
 });
 
+describe("campaign channels", () => {
+  it("a campaign plans a subset of its model's channels: stored in the model's order, checked, audited", async () => {
+    const api = createCaller(analyst);
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    const subset = [channels[2]!, channels[0]!];
+    const c = await api.campaign.create({ workspaceId, name: "Two-channel push", modelId: run.modelId, channels: subset });
+    expect(c.channels).toEqual([channels[0], channels[2]]);
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { targetId: c.id, action: "campaign.create" } });
+    expect(audit.details).toMatchObject({ channels: [channels[0], channels[2]] });
+    await expect(api.campaign.create({ workspaceId, name: "Ghost channel", modelId: run.modelId, channels: ["Billboards"] })).rejects.toThrow(/The model has no channel "Billboards". Its channels: /);
+    await expect(api.campaign.create({ workspaceId, name: "No model", channels: [channels[0]!] })).rejects.toThrow(/Pick the campaign's model/);
+    const widened = await api.campaign.update({ workspaceId, campaignId: c.id, channels: [] });
+    expect(widened.channels).toEqual([]);
+  });
+
+  it("plans for a channel list cover only those channels, from history and from the optimizer", async () => {
+    const api = createCaller(analyst);
+    const only = [channels[1]!];
+    const lq = await api.scenario.generatePlan({ workspaceId, runId, weeks: 13, channels: only, source: { kind: "lastQuarter", k: 1 } });
+    expect(Object.keys(lq.spend)).toEqual(only);
+    const all = await api.scenario.generatePlan({ workspaceId, runId, weeks: 13, source: { kind: "lastQuarter", k: 1 } });
+    expect(lq.spend[only[0]!]).toEqual(all.spend[only[0]!]);
+    const opt = await api.scenario.generatePlan({ workspaceId, runId, weeks: 8, channels: only, source: { kind: "optimizer", budget: 40_000 } });
+    expect(Object.keys(opt.spend)).toEqual(only);
+    // the whole budget goes to the listed channel
+    expect(opt.spend[only[0]!]!.reduce((a, b) => a + b, 0)).toBeCloseTo(40_000, 0);
+    await expect(api.scenario.generatePlan({ workspaceId, runId, weeks: 8, channels: ["Billboards"], source: { kind: "lastQuarter", k: 1 } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
 describe("scenarios", () => {
   it("last quarter x k scales the recent weekly pattern exactly", async () => {
     const api = createCaller(analyst);

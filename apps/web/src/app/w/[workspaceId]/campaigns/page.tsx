@@ -18,7 +18,7 @@ export default function CampaignsPage() {
   const campaigns = useQuery(trpc.campaign.list.queryOptions({ workspaceId: ws.id }));
   const models = useQuery(trpc.model.list.queryOptions({ workspaceId: ws.id }));
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState({ name: "", startsOn: "", endsOn: "", budget: "", modelId: "" });
+  const [form, setForm] = useState({ name: "", startsOn: "", endsOn: "", budget: "", modelId: "", channels: [] as string[] });
   const [selected, setSelected] = useState<string[]>([]);
   const create = useMutation(
     trpc.campaign.create.mutationOptions({
@@ -33,6 +33,8 @@ export default function CampaignsPage() {
   const canEdit = ws.can("analyst");
   const newButton = canEdit ? <Button onClick={() => setOpen(true)}>New campaign</Button> : null;
   const modelOptions = ((models.data ?? []) as { id: string; name: string }[]).map((m) => ({ value: m.id, label: m.name }));
+  // the chosen model's channels, from its latest config
+  const modelChannels = (models.data ?? []).find((m) => m.id === form.modelId)?.channels ?? [];
 
   return (
     <>
@@ -46,7 +48,7 @@ export default function CampaignsPage() {
       ) : (
         <div className="flex flex-col gap-6">
           <Table caption="Campaigns">
-            <THead><tr><Th>Name</Th><Th>Flight</Th><Th className="text-right">Budget</Th><Th>Model</Th><Th className="text-right">Scenarios</Th></tr></THead>
+            <THead><tr><Th>Name</Th><Th>Flight</Th><Th className="text-right">Budget</Th><Th>Model</Th><Th>Channels</Th><Th className="text-right">Scenarios</Th></tr></THead>
             <TBody>
               {campaigns.data.map((c) => (
                 <Tr key={c.id}>
@@ -54,6 +56,7 @@ export default function CampaignsPage() {
                   <Td>{c.startsOn ? `${new Date(c.startsOn).toISOString().slice(0, 10)} – ${c.endsOn ? new Date(c.endsOn).toISOString().slice(0, 10) : "open"}` : "—"}</Td>
                   <Td numeric>{c.budget ? formatMoney(c.budget, currencySymbol(ws.currency)) : "—"}</Td>
                   <Td>{c.model?.name ?? "—"}</Td>
+                  <Td className="text-xs">{c.channels.length > 0 ? c.channels.join(", ") : "All"}</Td>
                   <Td numeric>{c.scenarios.length}</Td>
                 </Tr>
               ))}
@@ -94,6 +97,7 @@ export default function CampaignsPage() {
                   workspaceId: ws.id, name: form.name,
                   ...(form.startsOn ? { startsOn: form.startsOn } : {}), ...(form.endsOn ? { endsOn: form.endsOn } : {}),
                   ...(form.budget ? { budget: Number(form.budget) } : {}), ...(form.modelId ? { modelId: form.modelId } : {}),
+                  ...(form.modelId && form.channels.length > 0 ? { channels: form.channels } : {}),
                 })
               }
             >
@@ -109,7 +113,23 @@ export default function CampaignsPage() {
             <Input label="Ends" type="date" value={form.endsOn} onChange={(e) => setForm({ ...form, endsOn: e.target.value })} />
           </div>
           <Input label={`Budget (${ws.currency ?? "dataset currency"})`} type="number" min={0} value={form.budget} onChange={(e) => setForm({ ...form, budget: e.target.value })} />
-          <Select label="Model" value={form.modelId} onChange={(e) => setForm({ ...form, modelId: e.target.value })} placeholder="Any model" options={modelOptions} name="campaignModel" />
+          <Select label="Model" value={form.modelId} onChange={(e) => setForm({ ...form, modelId: e.target.value, channels: [] })} placeholder="Any model" options={modelOptions} name="campaignModel" />
+          {modelChannels.length > 0 ? (
+            <fieldset className="flex flex-col gap-1">
+              <legend className="mb-1 text-sm font-medium text-fg">Channels this campaign plans</legend>
+              <p className="mb-1 text-xs text-muted">None ticked: all of the model&apos;s channels. Scenarios of this campaign only plan spend on the ticked ones.</p>
+              <div className="grid grid-cols-2 gap-1">
+                {modelChannels.map((ch) => (
+                  <Checkbox
+                    key={ch.column}
+                    label={`${ch.column} (${ch.type})`}
+                    checked={form.channels.includes(ch.column)}
+                    onChange={(e) => setForm({ ...form, channels: e.target.checked ? [...form.channels, ch.column] : form.channels.filter((x) => x !== ch.column) })}
+                  />
+                ))}
+              </div>
+            </fieldset>
+          ) : null}
         </div>
       </Dialog>
     </>

@@ -82,7 +82,11 @@ export default function CampaignPage() {
   useEffect(() => {
     if (context.data && budget === "") setBudget(String(context.data.suggestedBudget));
   }, [context.data, budget]);
-  const channels = context.data?.channels.map((c) => c.name) ?? [];
+  const runChannels = context.data?.channels.map((c) => c.name) ?? [];
+  // a campaign with its own channel list plans only those (the model's order)
+  const campaignChannels = campaign.data?.channels ?? [];
+  const channels = campaignChannels.length > 0 ? runChannels.filter((c) => campaignChannels.includes(c)) : runChannels;
+  const [choosingChannels, setChoosingChannels] = useState<string[] | null>(null);
 
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.campaign.pathKey() }).then(() => queryClient.invalidateQueries({ queryKey: trpc.scenario.pathKey() }));
   const onError = (title: string) => (e: unknown) => toast.show({ tone: "danger", title, message: errorMessage(e) });
@@ -92,6 +96,7 @@ export default function CampaignPage() {
   const duplicate = useMutation(trpc.scenario.duplicate.mutationOptions({ onSuccess: async (s) => { await invalidate(); toast.show({ tone: "success", title: `Copied as "${s.name}"` }); }, onError: onError("Could not duplicate") }));
   const remove = useMutation(trpc.scenario.delete.mutationOptions({ onSuccess: async () => { await invalidate(); setDeleting(null); toast.show({ title: "Scenario deleted" }); }, onError: onError("Could not delete") }));
   const updateCampaign = useMutation(trpc.campaign.update.mutationOptions({ onSuccess: async () => { await invalidate(); setRenaming(null); toast.show({ tone: "success", title: "Campaign renamed" }); }, onError: onError("Could not rename") }));
+  const saveChannels = useMutation(trpc.campaign.update.mutationOptions({ onSuccess: async () => { await invalidate(); setChoosingChannels(null); toast.show({ tone: "success", title: "Campaign channels saved" }); }, onError: onError("Could not save the channels") }));
   const deleteCampaign = useMutation(trpc.campaign.delete.mutationOptions({ onSuccess: async () => { await invalidate(); router.push(`/w/${ws.id}/campaigns`); }, onError: onError("Could not delete the campaign") }));
 
   if (campaign.isPending) return <Spinner />;
@@ -107,6 +112,7 @@ export default function CampaignPage() {
     }
     const plan = await generate.mutateAsync({
       workspaceId: ws.id, runId, weeks: w,
+      ...(campaignChannels.length > 0 ? { channels: campaignChannels } : {}),
       source: source === "lastQuarter" ? { kind: "lastQuarter", k: Number(k) } : { kind: "optimizer", budget: Number(budget) },
     });
     setEditing(null);
@@ -137,10 +143,11 @@ export default function CampaignPage() {
     <>
       <PageHeader
         title={c.name}
-        description={`${c.startsOn ? `Flight ${c.startsOn.toISOString().slice(0, 10)} to ${c.endsOn?.toISOString().slice(0, 10) ?? "open"}` : "No flight dates"}${c.budget ? ` · budget ${formatMoney(c.budget, currencySymbol(ws.currency))}` : ""}${c.model ? ` · model ${c.model.name}` : ""}`}
+        description={`${c.startsOn ? `Flight ${c.startsOn.toISOString().slice(0, 10)} to ${c.endsOn?.toISOString().slice(0, 10) ?? "open"}` : "No flight dates"}${c.budget ? ` · budget ${formatMoney(c.budget, currencySymbol(ws.currency))}` : ""}${c.model ? ` · model ${c.model.name}` : ""} · ${c.channels.length > 0 ? `plans ${c.channels.join(", ")}` : "plans every channel"}`}
         actions={
           <>
             <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/campaigns`}>All campaigns</Link>
+            {canEdit && c.modelId ? <Button variant="secondary" onClick={() => setChoosingChannels(c.channels)}>Channels</Button> : null}
             {canEdit ? <Button variant="secondary" onClick={() => setRenaming({ kind: "campaign", id: c.id, name: c.name })}>Rename</Button> : null}
             {canEdit ? <Button variant="danger" onClick={() => setDeleting({ kind: "campaign", id: c.id, name: c.name })}>Delete</Button> : null}
           </>
@@ -248,6 +255,35 @@ export default function CampaignPage() {
         }
       >
         <Input label="New name" value={renaming?.name ?? ""} onChange={(e) => renaming && setRenaming({ ...renaming, name: e.target.value })} />
+      </Dialog>
+      <Dialog
+        open={choosingChannels !== null}
+        onClose={() => setChoosingChannels(null)}
+        title="Channels this campaign plans"
+        description="Scenarios built from now on plan spend only on the ticked channels; none ticked means all of the model's. Saved scenarios keep their plans."
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setChoosingChannels(null)}>Cancel</Button>
+            <Button loading={saveChannels.isPending} onClick={() => choosingChannels && saveChannels.mutate({ workspaceId: ws.id, campaignId, channels: choosingChannels })}>
+              Save channels
+            </Button>
+          </>
+        }
+      >
+        {runChannels.length === 0 ? (
+          <p className="text-sm text-muted">Pick a fitted run of the campaign&apos;s model first; its channels are listed here.</p>
+        ) : (
+          <div className="grid grid-cols-2 gap-1">
+            {runChannels.map((ch) => (
+              <Checkbox
+                key={ch}
+                label={ch}
+                checked={choosingChannels?.includes(ch) ?? false}
+                onChange={(e) => choosingChannels && setChoosingChannels(e.target.checked ? [...choosingChannels, ch] : choosingChannels.filter((x) => x !== ch))}
+              />
+            ))}
+          </div>
+        )}
       </Dialog>
       <Dialog
         open={deleting !== null}
