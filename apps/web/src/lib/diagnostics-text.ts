@@ -10,7 +10,12 @@ export interface Diagnostics {
   ebfmiMin?: number | null;
   converged?: boolean | null;
   reasons?: string[];
+  /** Post-warmup draws over all chains, when known (sets how serious a few divergences are). */
+  draws?: number | null;
 }
+
+/** Divergences below this share of the draws do not fail the convergence verdict (core's assess.ts). */
+export const DIVERGENCE_SHARE_MAX = 0.005;
 
 export interface DiagnosticMessage {
   severity: "danger" | "warning" | "info";
@@ -40,11 +45,22 @@ export function explainDiagnostics(d: Diagnostics | null | undefined, opts: { ap
     });
   }
   if (typeof d.divergences === "number" && d.divergences > 0) {
-    out.push({
-      severity: "danger",
-      title: `${d.divergences} divergent transition${d.divergences === 1 ? "" : "s"}`,
-      detail: "The sampler could not follow part of the posterior, so estimates may be biased. Try tighter priors or a simpler transform for the channels involved.",
-    });
+    const title = `${d.divergences} divergent transition${d.divergences === 1 ? "" : "s"}`;
+    const share = typeof d.draws === "number" && d.draws > 0 ? d.divergences / d.draws : null;
+    if (share !== null && share < DIVERGENCE_SHARE_MAX) {
+      // a handful, under the limit the convergence verdict uses: worth knowing, not alarming
+      out.push({
+        severity: "warning",
+        title: `${title} (${(100 * share).toFixed(2)} % of ${d.draws} draws)`,
+        detail: "Below the 0.5 % limit, so the run counts as converged. The sampler had trouble in a small part of the posterior; if a decision hinges on a tail probability, refit and see whether the numbers move.",
+      });
+    } else {
+      out.push({
+        severity: "danger",
+        title: share !== null ? `${title} (${(100 * share).toFixed(2)} % of ${d.draws} draws)` : title,
+        detail: "The sampler could not follow part of the posterior, so estimates may be biased. Try tighter priors or a simpler transform for the channels involved.",
+      });
+    }
   }
   const ess = Math.min(d.essBulkMin ?? Infinity, d.essTailMin ?? Infinity);
   if (Number.isFinite(ess) && ess < ESS_MIN) {

@@ -22,6 +22,7 @@ interface RunSummary {
   channels?: Record<string, { type: string; spend?: number; roi: Interval; contribution: Interval }>;
   holdout?: { weeks: number; mape: number; r2: number; nrmse?: number; coverage90?: number } | null;
   timing?: { totalSeconds?: number };
+  settings?: { chains: number; warmup: number; draws: number };
 }
 interface Progress {
   phase?: string;
@@ -81,7 +82,8 @@ export default function RunPage() {
   const diagnostics = (r.diagnostics ?? null) as Diagnostics | null;
   const progress = (r.progress ?? {}) as Progress;
   const inFlight = r.status === "queued" || r.status === "running";
-  const messages = explainDiagnostics(diagnostics ? { ...diagnostics, converged: r.converged } : r.converged === false ? { converged: false } : null, { approximate: summary?.approximate ?? r.mode === "fast" });
+  const totalDraws = summary?.settings ? summary.settings.chains * summary.settings.draws : null;
+  const messages = explainDiagnostics(diagnostics ? { ...diagnostics, converged: r.converged, draws: totalDraws } : r.converged === false ? { converged: false } : null, { approximate: summary?.approximate ?? r.mode === "fast" });
   const notConverged = r.status === "succeeded" && r.converged === false;
   const channels = Object.entries(summary?.channels ?? {});
 
