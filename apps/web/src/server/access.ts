@@ -43,6 +43,7 @@ export const procedureAccess = {
   "run.cancel": "analyst",
 
   "audit.list": "viewer",
+  "audit.actors": "viewer",
   "audit.export": "viewer",
 
   // Run insights, run comparison, optimizer, campaigns and scenarios: viewers read,

@@ -10,7 +10,7 @@ import { uploadDatasetVersion } from "../dataset/upload-dataset-version.ts";
 import { createModel } from "../model/create-model.ts";
 import { addMember, createUser, weeklyCsv, weeklyMapping } from "../testing/fixtures.ts";
 import { createWorkspace } from "../workspace/create-workspace.ts";
-import { listAuditEvents, listAuditInput } from "./list-audit-events.ts";
+import { listAuditActors, listAuditEvents, listAuditInput } from "./list-audit-events.ts";
 import { writeAudit } from "./write-audit.ts";
 
 const request = vi.hoisted(() => ({ context: null as Context | null }));
@@ -93,5 +93,16 @@ describe("audit log filtered by user", () => {
     const byBo = await get(new URLSearchParams({ actorId: bo.id, action: "model." }).toString());
     expect(byBo.emails).toEqual([bo.email]);
     expect(byBo.rows[0]).toContain("model.create");
+  });
+});
+
+describe("people in the audit log", () => {
+  it("lists everyone who acted here, members first, and keeps a former member (marked) after they leave", async () => {
+    const viewer: Actor = { userId: owner.id, workspaceId, role: "owner" };
+    const before = await listAuditActors(db.prisma, viewer);
+    expect(before.map((a) => [a.name, a.member])).toEqual([["Ana Analyst", true], ["Bo Analyst", true], ["Owner", true]]);
+    await db.prisma.membership.deleteMany({ where: { workspaceId, userId: bo.id } });
+    const after = await listAuditActors(db.prisma, viewer);
+    expect(after.map((a) => [a.name, a.member])).toEqual([["Ana Analyst", true], ["Owner", true], ["Bo Analyst", false]]);
   });
 });

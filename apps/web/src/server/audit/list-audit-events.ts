@@ -64,3 +64,20 @@ export async function exportAuditCsv(db: PrismaExecutor, actor: Actor, input: z.
   }
   return { csv: `${lines.join("\n")}\n`, rows: page.length, truncated: rows.length > AUDIT_EXPORT_LIMIT };
 }
+
+/**
+ * Everyone who appears in this workspace's audit log, members or not (a former member's events
+ * stay in the log after they leave), for the "Who" filter: name, email and whether they are
+ * still a member.
+ */
+export async function listAuditActors(db: PrismaExecutor, actor: Actor): Promise<{ id: string; name: string; email: string; member: boolean }[]> {
+  const rows = await db.auditEvent.findMany({ where: { workspaceId: actor.workspaceId, actorId: { not: null } }, distinct: ["actorId"], select: { actorId: true } });
+  const ids = rows.map((r) => r.actorId).filter((x): x is string => x !== null);
+  if (ids.length === 0) return [];
+  const [users, members] = await Promise.all([
+    db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } }),
+    db.membership.findMany({ where: { workspaceId: actor.workspaceId, userId: { in: ids } }, select: { userId: true } }),
+  ]);
+  const memberIds = new Set(members.map((m) => m.userId));
+  return users.map((u) => ({ ...u, member: memberIds.has(u.id) })).sort((a, b) => Number(b.member) - Number(a.member) || a.name.localeCompare(b.name));
+}

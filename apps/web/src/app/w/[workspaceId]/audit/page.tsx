@@ -6,13 +6,17 @@ import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
-const TARGETS = ["workspace", "membership", "invitation", "dataset", "dataset_version", "model", "model_config_version", "schedule", "run"];
+const TARGETS = ["workspace", "membership", "invitation", "dataset", "dataset_version", "model", "model_config_version", "schedule", "run", "campaign", "scenario"];
 
-/** One option per member; the email is added only where two members share a name. */
-function memberOptions(members: readonly { user: { id: string; name: string; email: string } }[]) {
+/** One option per person in the log; the email is added where two share a name, and people who
+ *  have left the workspace are marked (their events stay in the log). */
+function actorOptions(actors: readonly { id: string; name: string; email: string; member: boolean }[]) {
   const count = new Map<string, number>();
-  for (const m of members) count.set(m.user.name, (count.get(m.user.name) ?? 0) + 1);
-  return members.map((m) => ({ value: m.user.id, label: (count.get(m.user.name) ?? 0) > 1 ? `${m.user.name} (${m.user.email})` : m.user.name }));
+  for (const a of actors) count.set(a.name, (count.get(a.name) ?? 0) + 1);
+  return actors.map((a) => {
+    const name = (count.get(a.name) ?? 0) > 1 ? `${a.name} (${a.email})` : a.name;
+    return { value: a.id, label: a.member ? name : `${name} — former member` };
+  });
 }
 
 export default function AuditPage() {
@@ -32,7 +36,7 @@ export default function AuditPage() {
     ...(to ? { to: new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000) } : {}),
   };
   const cursor = cursors[cursors.length - 1];
-  const members = useQuery(trpc.member.list.queryOptions({ workspaceId: ws.id }));
+  const actors = useQuery(trpc.audit.actors.queryOptions({ workspaceId: ws.id }));
   const events = useQuery({ ...trpc.audit.list.queryOptions({ workspaceId: ws.id, limit: 50, ...filters, ...(cursor ? { cursor } : {}) }), placeholderData: keepPreviousData });
   const reset = () => setCursors([]);
   const exportParams = new URLSearchParams({ ...(action ? { action } : {}), ...(actorId ? { actorId } : {}), ...(targetType ? { targetType } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
@@ -49,7 +53,7 @@ export default function AuditPage() {
         }
       />
       <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5">
-        <Select label="Who" value={actorId} placeholder="Anyone" options={memberOptions(members.data ?? [])} onChange={(e) => { setActorId(e.target.value); reset(); }} />
+        <Select label="Who" value={actorId} placeholder="Anyone" options={actorOptions(actors.data ?? [])} onChange={(e) => { setActorId(e.target.value); reset(); }} />
         <Input label="Action starts with" placeholder="e.g. run." value={action} onChange={(e) => { setAction(e.target.value); reset(); }} />
         <Select label="Target" value={targetType} placeholder="Any" options={TARGETS.map((t) => ({ value: t, label: t }))} onChange={(e) => { setTargetType(e.target.value); reset(); }} />
         <Input label="From" type="date" value={from} onChange={(e) => { setFrom(e.target.value); reset(); }} />
