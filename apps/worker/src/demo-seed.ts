@@ -33,7 +33,7 @@ export async function createDemoRunAndScenarios(prisma: PrismaClient, seed: Demo
         modelId: seed.modelId,
         datasetVersionId: seed.datasetVersionId,
         configVersionId: seed.configVersionId,
-        // full NUTS: about 10 s for the demo's 156 weeks x 7 channels, and the demo then shows a
+        // full NUTS (well under a minute for the demo's 156 weeks x 7 channels): the demo then shows a
         // real posterior with its diagnostics instead of the fast mode's labelled approximation
         mode: "full",
         seed: 20_260_101,
