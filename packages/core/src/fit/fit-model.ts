@@ -27,7 +27,8 @@ export type Summary = DrawSummary;
  * Dual-averaging target acceptance for NUTS. Measured on the 156 x 6 recovery scenario with the
  * centered intercept and early metric windows (simulation seeds 1-5 and 7, 4 x 1000 + 1000):
  * 0.8 left up to 11 divergent transitions in 4000 (0.28 %), 0.85 up to 5 (0.13 %), 0.9 up to 4;
- * on seed 7 a full fit took 8.3 s at 0.85 and 10.2 s at 0.9. Mixcast defaults to 0.85: a quarter
+ * on seed 7 a full fit took 8.3 s at 0.85 and 10.2 s at 0.9. On the 7-channel demo dataset (3
+ * seeds) 0.85 left 4-15 (<= 0.38 %) and 0.9 left 0-16 at ~20 % more time. Mixcast defaults to 0.85: a quarter
  * of the 0.5 % divergence limit, under the 10 s target. (Before the intercept was centered, 0.8
  * gave 2.2 % divergences and 0.95 was needed.)
  */
