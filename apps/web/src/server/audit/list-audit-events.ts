@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Prisma, PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";
-import { csvCell } from "../csv.ts";
+import { toCsv } from "@mixcast/ui/csv";
 
 export const auditFilterInput = z.object({
   action: z.string().max(100).optional(),
@@ -55,14 +55,11 @@ export const AUDIT_EXPORT_LIMIT = 50_000;
 
 /** Every matching event (up to 50,000, newest first) as CSV text. */
 export async function exportAuditCsv(db: PrismaExecutor, actor: Actor, input: z.output<typeof auditFilterInput>): Promise<{ csv: string; rows: number; truncated: boolean }> {
-  const rows = await db.auditEvent.findMany({ where: { AND: filters(actor, input) }, orderBy: [{ at: "desc" }, { id: "desc" }], take: AUDIT_EXPORT_LIMIT + 1 });
-  const page = await withActors(db, rows.slice(0, AUDIT_EXPORT_LIMIT));
+  const found = await db.auditEvent.findMany({ where: { AND: filters(actor, input) }, orderBy: [{ at: "desc" }, { id: "desc" }], take: AUDIT_EXPORT_LIMIT + 1 });
+  const page = await withActors(db, found.slice(0, AUDIT_EXPORT_LIMIT));
   const header = ["at", "action", "actor_email", "actor_name", "actor_kind", "target_type", "target_id", "details"];
-  const lines = [header.join(",")];
-  for (const r of page) {
-    lines.push([r.at.toISOString(), r.action, r.actor?.email ?? "", r.actor?.name ?? "", r.actorKind, r.targetType ?? "", r.targetId ?? "", r.details ?? ""].map(csvCell).join(","));
-  }
-  return { csv: `${lines.join("\n")}\n`, rows: page.length, truncated: rows.length > AUDIT_EXPORT_LIMIT };
+  const rows = page.map((r) => [r.at.toISOString(), r.action, r.actor?.email ?? "", r.actor?.name ?? "", r.actorKind, r.targetType ?? "", r.targetId ?? "", r.details == null ? "" : JSON.stringify(r.details)]);
+  return { csv: toCsv(header, rows), rows: page.length, truncated: found.length > AUDIT_EXPORT_LIMIT };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
-import { csvCell } from "../csv.ts";
+import { toCsv, type CsvCell } from "@mixcast/ui/csv";
 import { loadRunPosterior } from "../insight/run-posterior.ts";
 
 export const exportRunDrawsInput = z.object({ runId: z.string().min(1) });
@@ -16,7 +16,7 @@ export async function exportRunDrawsCsv(db: PrismaExecutor, actor: Actor, input:
   const perChain = draws.draws / chains;
   const channels = spec.channels.map((c) => c.name);
   const header = ["chain", "draw", ...names, ...channels.map((c) => `roi[${c}]`), ...channels.map((c) => `contribution[${c}]`)];
-  const lines = [header.map(csvCell).join(",")];
+  const rows: CsvCell[][] = [];
   const mu = new Float64Array(spec.weeks);
   const sums = new Float64Array(channels.length);
   const logLik = new Float64Array(spec.trainingWeeks);
@@ -24,11 +24,11 @@ export async function exportRunDrawsCsv(db: PrismaExecutor, actor: Actor, input:
   for (let s = 0; s < draws.draws; s++) {
     const values = draws.values.subarray(s * draws.dim, (s + 1) * draws.dim);
     model.drawQuantities(values, mu, sums, logLik);
-    const cells: (string | number)[] = [Math.floor(s / perChain) + 1, (s % perChain) + 1];
+    const cells: CsvCell[] = [Math.floor(s / perChain) + 1, (s % perChain) + 1];
     for (let j = 0; j < draws.dim; j++) cells.push(values[j]!);
     for (let c = 0; c < channels.length; c++) cells.push((kpiMean * sums[c]!) / spec.scaling.spendTotal[c]!);
     for (let c = 0; c < channels.length; c++) cells.push(kpiMean * sums[c]!);
-    lines.push(cells.join(","));
+    rows.push(cells);
   }
-  return { csv: `${lines.join("\n")}\n`, rows: draws.draws };
+  return { csv: toCsv(header, rows), rows: draws.draws };
 }
