@@ -155,10 +155,10 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
     let inits: Float64Array[] | undefined;
     if (options.init === "map") {
       report({ phase: "optimizing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
-      const map = findMap(model, { seed, starts: chains });
+      const map = findMap(sampled, { seed, starts: chains });
       inits = Array.from({ length: chains }, (_, c) => {
         const run = map.runs[c];
-        return sampled.modelTheta(run !== undefined && Number.isFinite(run.logp) ? run.theta : map.mode);
+        return run !== undefined && Number.isFinite(run.logp) ? run.theta : map.mode;
       });
     }
     if (options.signal?.aborted) throw abortError();

@@ -438,13 +438,18 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
 
   /** values[0] holds m: mu over the training rows without b0, then b0 = m - mean into values[0]
    *  and mu. */
-  function centerIntercept(): void {
-    const m = values[0]!;
-    values[0] = 0;
+  /** Mean of mu over the training rows at `values`. */
+  function trainingMeanOfMu(): number {
     computeMu(n);
     let sum = 0;
     for (let t = 0; t < n; t++) sum += mu[t]!;
-    const b0 = m - sum / n;
+    return sum / n;
+  }
+
+  function centerIntercept(): void {
+    const m = values[0]!;
+    values[0] = 0;
+    const b0 = m - trainingMeanOfMu();
     values[0] = b0;
     for (let t = 0; t < n; t++) mu[t] = mu[t]! + b0;
   }
@@ -469,10 +474,7 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     const out = Float64Array.from(canonical);
     if (centered) {
       constrainInto(canonical);
-      computeMu(n);
-      let sum = 0;
-      for (let t = 0; t < n; t++) sum += mu[t]!;
-      out[0] = sum / n;
+      out[0] = trainingMeanOfMu();
     }
     return out;
   }
