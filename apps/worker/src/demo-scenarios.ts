@@ -3,6 +3,7 @@
 // of an empty list. Plans use the shape apps/web stores in Scenario.plan (weekly spend per channel
 // in the dataset's currency, labelled assumptions, origin).
 import type { Dataset } from "@mixcast/core";
+import { repeatRecentWeeks } from "@mixcast/core/analysis/scenario";
 
 export const DEMO_PLAN_WEEKS = 13;
 
@@ -39,13 +40,7 @@ const cents = (x: number): number => Math.round(x * 100) / 100;
 
 /** The last `weeks` data weeks' spend per channel (the web's "last quarter x 1" plan). */
 export function lastQuarterSpend(dataset: Dataset, weeks = DEMO_PLAN_WEEKS): Record<string, number[]> {
-  const spend: Record<string, number[]> = {};
-  for (const ch of dataset.channels) {
-    const n = ch.spend.length;
-    const q = Math.min(weeks, n);
-    spend[ch.name] = Array.from({ length: weeks }, (_, w) => cents(ch.spend[n - q + (w % q)]!));
-  }
-  return spend;
+  return Object.fromEntries(dataset.channels.map((ch) => [ch.name, repeatRecentWeeks(ch.spend, weeks, weeks)]));
 }
 
 /**

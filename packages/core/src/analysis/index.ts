@@ -11,6 +11,7 @@ export {
   contentTypes,
   effectivenessAssumptionSchema,
   evaluateScenario,
+  repeatRecentWeeks,
   scenarioSchema,
   scenarioSetSchema,
 } from "./scenario.ts";

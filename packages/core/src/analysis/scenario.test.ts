@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareScenarios, evaluateScenario, scenarioSchema } from "./scenario.ts";
+import { compareScenarios, evaluateScenario, repeatRecentWeeks, scenarioSchema } from "./scenario.ts";
 import { probabilityGreater, seededRandom } from "./stats.ts";
 import { type SyntheticChannel, syntheticResponse } from "./synthetic-response.ts";
 
@@ -70,5 +70,15 @@ describe("scenarios", () => {
     const ms = performance.now() - t;
     expect(r.pairs).toHaveLength(10);
     expect(ms).toBeLessThan(1000); // benchmark target is 200 ms; CI machines are shared
+  });
+});
+
+describe("repeatRecentWeeks", () => {
+  it("repeats the last weeks' pattern over the plan, times k, in cents", () => {
+    const spend = [9, 9, 1, 2.004, 3];
+    expect(repeatRecentWeeks(spend, 3, 7)).toEqual([1, 2, 3, 1, 2, 3, 1]);
+    expect(repeatRecentWeeks(spend, 3, 2, 1.5)).toEqual([1.5, 3.01]);
+    // fewer data weeks than asked for: what there is
+    expect(repeatRecentWeeks([4, 5], 13, 3)).toEqual([4, 5, 4]);
   });
 });

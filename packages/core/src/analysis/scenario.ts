@@ -86,6 +86,17 @@ export interface EvaluateOptions {
   currentWeekly?: ArrayLike<number>;
 }
 
+/**
+ * "Last quarter x k": the last `recent` data weeks of a channel's spend, repeated over `weeks`
+ * plan weeks and multiplied by k, rounded to cents (currency). Fewer data weeks than `recent`
+ * repeat what there is.
+ */
+export function repeatRecentWeeks(spend: ArrayLike<number>, recent: number, weeks: number, k = 1): number[] {
+  const n = spend.length;
+  const q = Math.max(1, Math.min(recent, n));
+  return Array.from({ length: weeks }, (_, w) => Math.round((spend[n - q + (w % q)] as number) * k * 100) / 100);
+}
+
 /** Resolves a scenario to per-channel weekly spend arrays of the response's horizon length. */
 export function scenarioSpend(resp: HorizonResponse, s: Scenario, opts: EvaluateOptions = {}): Float64Array[] {
   const H = resp.weeks;

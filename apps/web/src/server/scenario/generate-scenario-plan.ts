@@ -1,6 +1,7 @@
 // Starting points for a scenario's weekly plan: the last quarter's actual weekly pattern times k,
 // or the optimizer's allocation (flat weekly amounts) for a budget.
 import { z } from "zod";
+import { repeatRecentWeeks } from "@mixcast/core/analysis/scenario";
 import type { ModelSpec } from "@mixcast/core/model/spec";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
@@ -25,12 +26,7 @@ export const generateScenarioPlanInput = z.object({
 /** The last 13 data weeks' spend per channel, repeated over `weeks` and multiplied by k. */
 export function lastQuarterPlan(spec: ModelSpec, weeks: number, k: number): ScenarioPlan {
   const spend: Record<string, number[]> = {};
-  for (const ch of spec.channels) {
-    const N = ch.spend.length;
-    const q = Math.min(LAST_QUARTER_WEEKS, N);
-    const pattern = Array.from({ length: q }, (_, i) => ch.spend[N - q + i] as number);
-    spend[ch.name] = Array.from({ length: weeks }, (_, w) => Math.round((pattern[w % q] as number) * k * 100) / 100);
-  }
+  for (const ch of spec.channels) spend[ch.name] = repeatRecentWeeks(ch.spend, LAST_QUARTER_WEEKS, weeks, k);
   return { weeks, spend, assumptions: [], origin: { kind: "lastQuarter", k } };
 }
 
