@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     "",
     "Written by `pnpm bench` (scripts/bench.ts), which runs every package's `bench/*.bench.ts`.",
     "Opt-in studies: `pnpm bench --coverage` (20-seed ROI coverage, long). Run one file or group with",
-    "`pnpm bench --only=<file stem>[:<group>]`, e.g. `--only=core:nuts` (core groups: gradient, fast, nuts, coverage).",
+    "`pnpm bench --only=<file stem>[:<group>]`, e.g. `--only=core:nuts` (core groups: gradient, fast, nuts, coverage, sampler; the last two are opt-in with --coverage and --sampler).",
     "",
     `- Machine: ${machine()}`,
     `- Last run: ${started.toISOString().slice(0, 16).replace("T", " ")} UTC, command \`pnpm bench${flags.size ? " " + [...flags].map((f) => `--${f}`).join(" ") : ""}\``,

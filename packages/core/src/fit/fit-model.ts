@@ -24,20 +24,17 @@ export const ENGINE_VERSION: string = pkg.version;
 export type Summary = DrawSummary;
 
 /**
- * Dual-averaging target acceptance for NUTS. Measured on the 156 x 6 recovery scenario with the
- * centered intercept and early metric windows (simulation seeds 1-5 and 7, 4 x 1000 + 1000):
- * 0.8 left up to 11 divergent transitions in 4000 (0.28 %), 0.85 up to 5 (0.13 %), 0.9 up to 4;
- * on seed 7 a full fit took 8.3 s at 0.85 and 10.2 s at 0.9. On the 7-channel demo dataset (3
- * seeds) 0.85 left 4-15 (<= 0.38 %) and 0.9 left 0-16 at ~20 % more time. Mixcast defaults to 0.85: a quarter
- * of the 0.5 % divergence limit, under the 10 s target. (Before the intercept was centered, 0.8
- * gave 2.2 % divergences and 0.95 was needed.)
+ * Dual-averaging target acceptance for NUTS (Stan: 0.8). With the centered intercept and early
+ * metric windows, 0.85 kept divergences at or below 0.13 % on six recovery datasets (0.8: up to
+ * 0.28 %) and 0.9 was mostly 10-18 % slower; figures: `pnpm bench --only=core:sampler --sampler`.
  */
 export const DEFAULT_TARGET_ACCEPT = 0.85;
 
 /**
  * Inside Stan's initial 75-iteration buffer the metric is re-estimated every this many draws
- * (adaptation.ts): with the unit metric those iterations cost about two thirds of the warmup on
- * the recovery scenario (parameter scales range from 0.005 to 1).
+ * (adaptation.ts): with the unit metric the first iterations build very deep trees (parameter
+ * scales range from 0.005 to 1); early windows halve a chain's warmup gradients on the recovery
+ * scenario (`pnpm bench --only=core:sampler --sampler`).
  */
 export const EARLY_METRIC_WINDOW = 10;
 
@@ -205,8 +202,8 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
     const tOpt = performance.now();
     // The Laplace approximation is a Gaussian in the centered parameterization too: in the
     // canonical one its draws scatter off the curved b0 / log-beta ridge, and exp() of the
-    // log-betas then pushed the mean fit 3 sigma above the data on the demo dataset (every draw
-    // of the centered one has the level the data pin down).
+    // log-betas lifts the mean fit above the data (fit-model.test.ts: about 7 sigma on the demo
+    // brand); every draw of the centered one has the level the data pin down.
     const map = findMap(sampled, { seed, starts: options.starts ?? 4 });
     if (options.signal?.aborted) throw abortError();
     const lap = laplace(sampled, map.mode, { draws: drawsPerChain, seed });

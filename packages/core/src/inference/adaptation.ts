@@ -9,7 +9,7 @@
  * draws, which is exact for a diagonal Gaussian from a handful of draws where the plain variance
  * needs hundreds; and early updates re-estimate the metric every `earlyWindow` draws inside the
  * initial buffer, where Stan keeps the unit metric (on the MMM posterior, with parameter scales
- * from 0.005 to 1, the unit metric made those 75 iterations cost two thirds of the warmup).
+ * from 0.005 to 1, that halves a chain's warmup gradients: `pnpm bench --only=core:sampler --sampler`).
  */
 export class DualAveraging {
   private counter = 0;
