@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { base, shot, signIn } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 // better-auth limits sign-ins to 5 per minute per client address (x-forwarded-for). This file
@@ -14,12 +15,6 @@ test.describe.configure({ mode: "serial" });
 // range) address: each spec file gets its own rate-limit bucket, as two users on two machines would.
 test.use({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.50" } });
 
-const base = () => {
-  const url = process.env.E2E_BASE_URL;
-  if (!url) throw new Error("E2E_BASE_URL is not set (the global setup starts the stack)");
-  return url;
-};
-const shot = (page: Page, name: string) => page.screenshot({ path: fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url)), fullPage: true });
 const webDir = fileURLToPath(new URL("..", import.meta.url));
 
 const stamp = Date.now().toString(36);
@@ -35,14 +30,6 @@ function watchConsole(page: Page): string[] {
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   return errors;
-}
-
-async function signIn(page: Page) {
-  await page.goto(`${base()}/sign-in`);
-  await page.getByLabel("Email").fill(analyst.email);
-  await page.getByLabel("Password").fill(analyst.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/w\//);
 }
 
 test("set up: sign up, workspace, two fitted runs of one model", async ({ page }) => {
@@ -68,7 +55,7 @@ test("set up: sign up, workspace, two fitted runs of one model", async ({ page }
 
 test("run insights: every chart renders, with no console errors, in light and dark", async ({ page }) => {
   const errors = watchConsole(page);
-  await signIn(page);
+  await signIn(page, analyst);
   await page.goto(`${base()}${ws}/runs/${runIds[1]}`);
   await page.getByRole("link", { name: "Insights" }).click();
   await page.waitForURL(/\/insights$/);
@@ -120,7 +107,7 @@ test("run insights: every chart renders, with no console errors, in light and da
 
 test("run comparison: holdout, LOO, ROI side by side, config diff", async ({ page }) => {
   const errors = watchConsole(page);
-  await signIn(page);
+  await signIn(page, analyst);
   await page.goto(`${base()}${ws}/runs/compare?a=${runIds[0]}&b=${runIds[1]}`);
   await expect(page.getByTestId("run-comparison")).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText("PSIS-LOO elpd")).toBeVisible();
@@ -132,7 +119,7 @@ test("run comparison: holdout, LOO, ROI side by side, config diff", async ({ pag
 
 test("optimizer: run with a lock, see allocation and uplift; two scenarios compared across the plan", async ({ page }) => {
   const errors = watchConsole(page);
-  await signIn(page);
+  await signIn(page, analyst);
   await page.goto(`${base()}${ws}/runs/${runIds[1]}/optimizer`);
   await expect(page.getByLabel("Total budget")).not.toHaveValue("", { timeout: 60_000 });
   await page.getByLabel(`Lock ${channels[0]}`).check();
@@ -201,7 +188,7 @@ async function downloadText(page: Page, click: () => Promise<void>): Promise<str
 
 test("exports, currency and theme: posterior draws and the optimal plan as CSV; amounts in the workspace currency; a dark theme that sticks", async ({ page }) => {
   const errors = watchConsole(page);
-  await signIn(page);
+  await signIn(page, analyst);
   // every posterior draw of a run, with ROI per channel
   await page.goto(`${base()}${ws}/runs/${runIds[1]}`);
   const draws = (await downloadText(page, () => page.getByRole("link", { name: "Download draws CSV" }).click())).split("\n");

@@ -3,16 +3,11 @@
 // watch progress to the end, find the run in history; then a viewer cannot start a fit.
 import { expect, test, type Page } from "@playwright/test";
 import { fileURLToPath } from "node:url";
+import { base, shot, signIn } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 
-const base = () => {
-  const url = process.env.E2E_BASE_URL;
-  if (!url) throw new Error("E2E_BASE_URL is not set (the global setup starts the stack)");
-  return url;
-};
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const shot = (page: Page, name: string) => page.screenshot({ path: fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url)), fullPage: true });
 
 const stamp = Date.now().toString(36);
 const owner = { name: "Olivia Owner", email: `olivia.${stamp}@example.test`, password: "mixcast-e2e-2026" };
@@ -20,14 +15,6 @@ const viewer = { name: "Victor Viewer", email: `victor.${stamp}@example.test`, p
 let workspaceUrl = "";
 let modelUrl = "";
 let inviteLink = "";
-
-async function signInAsOwner(page: Page) {
-  await page.goto(`${base()}/sign-in`);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/w\//);
-}
 
 async function signUp(page: Page, who: typeof owner, next?: string) {
   await page.goto(`${base()}/sign-up${next ? `?next=${encodeURIComponent(next)}` : ""}`);
@@ -57,7 +44,7 @@ test("sign up with password rules, create a workspace", async ({ page }) => {
 });
 
 test("a broken CSV lists its errors by row and column and saves nothing", async ({ page }) => {
-  await signInAsOwner(page);
+  await signIn(page, owner);
 
   await page.goto(`${workspaceUrl}/datasets/new`);
   await page.getByLabel("Dataset name").fill("Weekly sales");
@@ -80,7 +67,7 @@ test("a broken CSV lists its errors by row and column and saves nothing", async 
 });
 
 test("a valid CSV becomes version 1; the same file again is not a new version", async ({ page }) => {
-  await signInAsOwner(page);
+  await signIn(page, owner);
 
   await page.goto(`${workspaceUrl}/datasets/new`);
   await page.getByLabel("Dataset name").fill("Weekly sales");
@@ -109,7 +96,7 @@ test("a valid CSV becomes version 1; the same file again is not a new version", 
 });
 
 test("create a model, start a fast fit, watch it finish, find it in history", async ({ page }) => {
-  await signInAsOwner(page);
+  await signIn(page, owner);
 
   await page.goto(`${workspaceUrl}/models`);
   await page.getByLabel("Model name").fill("Social-aware default");
@@ -201,7 +188,7 @@ test("a 5-year daily file with 51 columns stays responsive and is converted to w
   const { writeFileSync } = await import("node:fs");
   writeFileSync(file, `${lines.join("\n")}\n`);
 
-  await signInAsOwner(page);
+  await signIn(page, owner);
   await page.goto(`${workspaceUrl}/datasets/new`);
   await page.getByLabel("Dataset name").fill("Daily export");
   // Record main-thread blocking (long tasks) while the file is read, mapped and converted.
