@@ -75,8 +75,14 @@ export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.inf
   };
 }
 
+/** PSIS-LOO per loaded posterior: loadRunPosterior caches those, so a run compared again (or
+ *  against another run) does not redo its pointwise log-likelihood and smoothing. */
+const looCache = new WeakMap<RunPosterior, LooResult>();
+
 /** PSIS-LOO of a run from its stored draws, pointwise over the training weeks. */
 function runLoo(p: RunPosterior): LooResult {
+  const hit = looCache.get(p);
+  if (hit) return hit;
   const { model, draws } = p;
   const T = model.spec.trainingWeeks;
   const logLik = new Float64Array(draws.draws * T);
@@ -85,7 +91,9 @@ function runLoo(p: RunPosterior): LooResult {
     model.pointwiseLogLik(draws.values.subarray(s * draws.dim, (s + 1) * draws.dim), row);
     logLik.set(row, s * T);
   }
-  return psisLoo(logLik, draws.draws, T);
+  const loo = psisLoo(logLik, draws.draws, T);
+  looCache.set(p, loo);
+  return loo;
 }
 
 /**
