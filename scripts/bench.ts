@@ -28,7 +28,12 @@ type BenchModule = {
 
 const root = resolve(import.meta.dirname, "..");
 const reportPath = join(root, "docs", "benchmarks.md");
-const flags = new Set(process.argv.slice(2).filter((a) => a !== "--").map((a) => a.replace(/^--/, "")));
+const flags = new Set(
+  process.argv
+    .slice(2)
+    .filter((a) => a !== "--")
+    .map((a) => a.replace(/^--/, "")),
+);
 
 function benchFiles(): string[] {
   const files: string[] = [];
@@ -55,7 +60,8 @@ function previousSections(): Map<string, string> {
   const out = new Map<string, string>();
   if (!existsSync(reportPath)) return out;
   const text = readFileSync(reportPath, "utf8");
-  for (const m of text.matchAll(/<!-- section:([\w-]+) -->\n([\s\S]*?)<!-- \/section:\1 -->\n/g)) out.set(m[1]!, m[2]!);
+  for (const m of text.matchAll(/<!-- section:([\w-]+) -->\n([\s\S]*?)<!-- \/section:\1 -->\n/g))
+    out.set(m[1]!, m[2]!);
   return out;
 }
 
@@ -66,10 +72,17 @@ async function main(): Promise<void> {
   const order: string[] = [];
   // --only=<file stem>[:<group>] selects bench files (and groups inside them, e.g. core:nuts).
   const only = [...flags].filter((f) => f.startsWith("only=")).map((f) => f.slice(5));
-  const stem = (file: string): string => file.split("/").at(-1)!.replace(/\.bench\.ts$/, "");
+  const stem = (file: string): string =>
+    file
+      .split("/")
+      .at(-1)!
+      .replace(/\.bench\.ts$/, "");
   const fileFilter = only.map((o) => o.split(":")[0]!);
   const unknown = fileFilter.filter((o) => !files.some((f) => stem(f) === o));
-  if (unknown.length > 0) throw new Error(`--only names no bench file: ${unknown.join(", ")} (files: ${files.map(stem).join(", ")})`);
+  if (unknown.length > 0)
+    throw new Error(
+      `--only names no bench file: ${unknown.join(", ")} (files: ${files.map(stem).join(", ")})`,
+    );
   for (const file of files) {
     if (fileFilter.length > 0 && !fileFilter.includes(stem(file))) continue;
     const groups = only.filter((o) => o.startsWith(`${stem(file)}:`)).map((o) => `only=${o.split(":")[1]}`);
@@ -85,12 +98,14 @@ async function main(): Promise<void> {
       const markdown = await mod.run(Object.fromEntries([...fileFlags].map((f) => [f, true])));
       // Its own "## Title" heading becomes the section title.
       const heading = /^#+ (.*)$/m.exec(markdown);
-      sections = [{
-        id: `${pkg.split("/")[1]}-${stem(file)}`,
-        title: heading?.[1] ?? stem(file),
-        command: `pnpm bench --only=${stem(file)}`,
-        body: heading ? markdown.replace(heading[0], "").trim() + "\n" : markdown,
-      }];
+      sections = [
+        {
+          id: `${pkg.split("/")[1]}-${stem(file)}`,
+          title: heading?.[1] ?? stem(file),
+          command: `pnpm bench --only=${stem(file)}`,
+          body: heading ? markdown.replace(heading[0], "").trim() + "\n" : markdown,
+        },
+      ];
     } else {
       throw new Error(`${relative(root, file)} exports neither a default function nor run()`);
     }
@@ -120,7 +135,9 @@ async function main(): Promise<void> {
     parts.push(`<!-- section:${id} -->\n${text}<!-- /section:${id} -->\n`);
   }
   writeFileSync(reportPath, parts.join("\n"));
-  console.error(`wrote ${relative(root, reportPath)} (${fresh.size} fresh sections, ${ids.length - fresh.size} kept)`);
+  console.error(
+    `wrote ${relative(root, reportPath)} (${fresh.size} fresh sections, ${ids.length - fresh.size} kept)`,
+  );
 }
 
 await main();

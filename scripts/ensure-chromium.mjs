@@ -12,7 +12,11 @@ export function ensureChromium(log = (m) => console.error(m)) {
   if (isRoot && existsSync("/usr/bin/apt-get")) {
     log("Installing Chromium (apt-get install -y chromium)...");
     const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const install = () => spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { stdio: "inherit", env: aptEnv });
+    const install = () =>
+      spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], {
+        stdio: "inherit",
+        env: aptEnv,
+      });
     if (install().status !== 0) {
       spawnSync("apt-get", ["update"], { stdio: "inherit", env: aptEnv });
       install();

@@ -109,7 +109,6 @@ if (db.embedded) {
   log("Using the PostgreSQL server at DATABASE_URL");
 }
 
-
 try {
   const migrated = await migrateDatabase(db.url);
   log(
@@ -120,7 +119,7 @@ try {
   const prisma = createPrismaClient(db.url, { maxConnections: 2 });
   try {
     const seeded = await seedDemo(prisma);
-    log(seeded.created ? "Seeded the demo workspace \"Demo Brand\"" : "Demo workspace already present");
+    log(seeded.created ? 'Seeded the demo workspace "Demo Brand"' : "Demo workspace already present");
     await runSeedHook(seeded);
   } finally {
     await prisma.$disconnect();
@@ -147,7 +146,8 @@ async function runSeedHook(seeded) {
     });
     child.on("exit", (status) => resolve(status ?? 1));
   });
-  if (code !== 0) log(`apps/worker/src/seed-demo.ts exited with code ${code}; continuing without the demo runs`);
+  if (code !== 0)
+    log(`apps/worker/src/seed-demo.ts exited with code ${code}; continuing without the demo runs`);
 }
 
 function tsxBin() {
@@ -187,7 +187,10 @@ const childEnv = {
 
 const webDir = join(root, "apps", "web");
 const nextBin = join(webDir, "node_modules", ".bin", "next");
-const hasWeb = !args.has("--no-web") && existsSync(nextBin) && (existsSync(join(webDir, "src", "app")) || existsSync(join(webDir, "app")));
+const hasWeb =
+  !args.has("--no-web") &&
+  existsSync(nextBin) &&
+  (existsSync(join(webDir, "src", "app")) || existsSync(join(webDir, "app")));
 const workerMain = join(root, "apps", "worker", "src", "main.ts");
 const hasWorker = !args.has("--no-worker") && existsSync(workerMain);
 
@@ -237,7 +240,6 @@ async function buildWeb() {
   return code === 0;
 }
 
-
 if (hasWorker) {
   // `node --import tsx` rather than the tsx CLI: one process, so a Ctrl-C reaches the worker once
   // (the CLI wrapper would relay the terminal's SIGINT a second time).
@@ -251,7 +253,10 @@ if (hasWorker) {
 
 if (hasWeb) {
   if (dev) {
-    run("web", nextBin, ["dev", "-p", String(port)], { cwd: webDir, env: { ...childEnv, NODE_ENV: "development" } });
+    run("web", nextBin, ["dev", "-p", String(port)], {
+      cwd: webDir,
+      env: { ...childEnv, NODE_ENV: "development" },
+    });
   } else {
     if (!webBuildIsFresh() && !(await buildWeb())) {
       if (!stopping) {
@@ -260,7 +265,10 @@ if (hasWeb) {
       }
     }
     if (!stopping) {
-      run("web", nextBin, ["start", "-p", String(port)], { cwd: webDir, env: { ...childEnv, NODE_ENV: "production" } });
+      run("web", nextBin, ["start", "-p", String(port)], {
+        cwd: webDir,
+        env: { ...childEnv, NODE_ENV: "production" },
+      });
       log(`Web app on ${baseUrl} — sign in as ${DEMO_USER.email} / ${DEMO_USER.password}`);
     }
   }

@@ -44,7 +44,10 @@ const bin = (name, dir = root) => join(dir, "node_modules", ".bin", name);
 // ---------------------------------------------------------------------------------------------
 // 1. vitest
 
-const vitestCode = e2eOnly ? 0 : (log(`vitest run ${vitestArgs.join(" ")}`), await run(bin("vitest"), ["run", ...vitestArgs], { cwd: root }));
+const vitestCode = e2eOnly
+  ? 0
+  : (log(`vitest run ${vitestArgs.join(" ")}`),
+    await run(bin("vitest"), ["run", ...vitestArgs], { cwd: root }));
 if (vitestCode !== 0) {
   console.error(`\n[test] vitest failed (exit ${vitestCode})`);
   process.exit(vitestCode);
@@ -71,13 +74,17 @@ if (chromium === null) {
 }
 
 register();
-const { startTestServer, adminQuery, databaseUrl, quoteIdent, uniqueName } = await import("../packages/db/src/testing-server.ts");
+const { startTestServer, adminQuery, databaseUrl, quoteIdent, uniqueName } =
+  await import("../packages/db/src/testing-server.ts");
 const { findFreePort } = await import("../packages/db/src/embedded.ts");
 
 log("Preparing a fresh migrated database for the end-to-end tests...");
 const server = await startTestServer();
 const database = uniqueName("mixcast_e2e");
-await adminQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.template)}`);
+await adminQuery(
+  server.adminUrl,
+  `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.template)}`,
+);
 const url = databaseUrl(server.adminUrl, database);
 
 const port = await findFreePort(3100);
@@ -124,7 +131,9 @@ try {
     webServer.kill("SIGTERM");
     await exited;
   }
-  await adminQuery(server.adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => {});
+  await adminQuery(server.adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(
+    () => {},
+  );
   await server.stop();
 }
 if (code !== 0) console.error(`\n[test] end-to-end tests failed (exit ${code})`);

@@ -34,13 +34,18 @@ const TARGET_MS = 1500;
 const ROI_TAB = ["roi"];
 
 function startStack(): Promise<{ child: ChildProcess; baseUrl: string; databaseUrl: string }> {
-  const child = spawn(tsx, ["e2e/start-stack.ts"], { cwd: webDir, env: process.env, stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(tsx, ["e2e/start-stack.ts"], {
+    cwd: webDir,
+    env: process.env,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   return new Promise((resolve, reject) => {
     let buffer = "";
     child.stdout!.on("data", (c: Buffer) => {
       buffer += c.toString();
       const line = buffer.split("\n").find((l) => l.startsWith("READY "));
-      if (line) resolve({ child, ...(JSON.parse(line.slice(6)) as { baseUrl: string; databaseUrl: string }) });
+      if (line)
+        resolve({ child, ...(JSON.parse(line.slice(6)) as { baseUrl: string; databaseUrl: string }) });
     });
     child.once("exit", (code) => reject(new Error(`stack exited (code ${code})`)));
   });
@@ -49,7 +54,9 @@ function startStack(): Promise<{ child: ChildProcess; baseUrl: string; databaseU
 /** ms since navigation start when every chart in `charts` has an SVG and the main thread is idle. */
 async function timeToInteractive(page: Page, charts: string[]): Promise<number> {
   await page.waitForFunction(
-    (ids) => document.querySelector('[data-testid="insights"][data-ready="true"]') !== null && ids.every((id) => document.querySelector(`[data-chart="${id}"] svg.recharts-surface`) !== null),
+    (ids) =>
+      document.querySelector('[data-testid="insights"][data-ready="true"]') !== null &&
+      ids.every((id) => document.querySelector(`[data-chart="${id}"] svg.recharts-surface`) !== null),
     charts,
     { polling: "raf", timeout: 120_000 },
   );
@@ -65,12 +72,15 @@ async function timeToInteractive(page: Page, charts: string[]): Promise<number> 
 
 async function tabSwitch(page: Page): Promise<number> {
   return page.evaluate(async (ids) => {
-    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent === "ROI") as HTMLElement;
+    const tab = [...document.querySelectorAll('[role="tab"]')].find(
+      (t) => t.textContent === "ROI",
+    ) as HTMLElement;
     const t0 = performance.now();
     tab.click();
     for (;;) {
       await new Promise((r) => requestAnimationFrame(() => r(null)));
-      if (ids.every((id) => document.querySelector(`[data-chart="${id}"] svg.recharts-surface`) !== null)) return performance.now() - t0;
+      if (ids.every((id) => document.querySelector(`[data-chart="${id}"] svg.recharts-surface`) !== null))
+        return performance.now() - t0;
     }
   }, ROI_TAB);
 }
@@ -96,21 +106,45 @@ interface Breakdown {
 }
 
 async function breakdown(page: Page): Promise<Breakdown> {
-  return page.evaluate((ids) => {
-    const mc = (window as unknown as { __mc: { ready: number; charts: Record<string, number> } }).__mc;
-    const res = performance.getEntriesByType("resource").find((e) => e.name.includes("insight.get")) as PerformanceResourceTiming | undefined;
-    return { request: res?.startTime ?? Number.NaN, response: res?.responseEnd ?? Number.NaN, ready: mc.ready, charts: Math.max(...ids.map((id) => mc.charts[id] ?? Number.NaN)) };
-  }, ["fit"]);
+  return page.evaluate(
+    (ids) => {
+      const mc = (window as unknown as { __mc: { ready: number; charts: Record<string, number> } }).__mc;
+      const res = performance.getEntriesByType("resource").find((e) => e.name.includes("insight.get")) as
+        PerformanceResourceTiming | undefined;
+      return {
+        request: res?.startTime ?? Number.NaN,
+        response: res?.responseEnd ?? Number.NaN,
+        ready: mc.ready,
+        charts: Math.max(...ids.map((id) => mc.charts[id] ?? Number.NaN)),
+      };
+    },
+    ["fit"],
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-export async function runRunDetailBench(log: (m: string) => void = console.error, loads = 5): Promise<BenchSection> {
+export async function runRunDetailBench(
+  log: (m: string) => void = console.error,
+  loads = 5,
+): Promise<BenchSection> {
   const executablePath = process.env.CHROMIUM_PATH ?? ensureChromium(log);
-  if (!executablePath) throw new Error("The run-detail benchmark needs Chromium at /usr/bin/chromium (apt-get install -y chromium; needs root).");
+  if (!executablePath)
+    throw new Error(
+      "The run-detail benchmark needs Chromium at /usr/bin/chromium (apt-get install -y chromium; needs root).",
+    );
   const browser = await chromium.launch({
     executablePath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   // Started after the browser, and stopped in `finally`: a failed launch must not leave the stack
   // (next start, worker, PostgreSQL) running.
@@ -135,7 +169,12 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
 
     log("seeding two fitted runs (156 weeks x 8 channels, fast mode, 200 draws)");
     const t0 = Date.now();
-    const seeded = spawnSync(tsx, ["e2e/seed-fitted-runs.ts", email, "156", "8", "2"], { cwd: webDir, env: { ...process.env, DATABASE_URL: stack.databaseUrl }, encoding: "utf8", timeout: 600_000 });
+    const seeded = spawnSync(tsx, ["e2e/seed-fitted-runs.ts", email, "156", "8", "2"], {
+      cwd: webDir,
+      env: { ...process.env, DATABASE_URL: stack.databaseUrl },
+      encoding: "utf8",
+      timeout: 600_000,
+    });
     if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
     const { runIds } = JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { runIds: string[] };
     const seedSeconds = (Date.now() - t0) / 1000;
@@ -155,13 +194,19 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
       const p = await context.newPage();
       let bytes = 0;
       p.on("response", (r) => {
-        if (r.url().includes("insight.get")) void r.body().then((b) => (bytes = b.byteLength), () => {});
+        if (r.url().includes("insight.get"))
+          void r.body().then(
+            (b) => (bytes = b.byteLength),
+            () => {},
+          );
       });
       // main-thread CPU time of the renderer (CDP Performance.ThreadTime), independent of how
       // busy the shared machine is
       const cdp = await context.newCDPSession(p);
       await cdp.send("Performance.enable");
-      const threadTime = async () => ((await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "ThreadTime")?.value ?? Number.NaN) * 1000;
+      const threadTime = async () =>
+        ((await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "ThreadTime")?.value ??
+          Number.NaN) * 1000;
       const cpu0 = await threadTime();
       await p.goto(url);
       ready.push(await timeToInteractive(p, ["fit"]));
@@ -170,7 +215,9 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
       switches.push(await tabSwitch(p));
       payload.push(bytes);
       await p.close();
-      log(`load ${i + 1}: interactive ${ready.at(-1)!.toFixed(0)} ms (insight.get sent ${parts.at(-1)!.request.toFixed(0)}, done ${parts.at(-1)!.response.toFixed(0)}, data rendered ${parts.at(-1)!.ready.toFixed(0)}, charts drawn ${parts.at(-1)!.charts.toFixed(0)}), ROI tab ${switches.at(-1)!.toFixed(0)} ms, main-thread CPU ${cpu.at(-1)!.toFixed(0)} ms`);
+      log(
+        `load ${i + 1}: interactive ${ready.at(-1)!.toFixed(0)} ms (insight.get sent ${parts.at(-1)!.request.toFixed(0)}, done ${parts.at(-1)!.response.toFixed(0)}, data rendered ${parts.at(-1)!.ready.toFixed(0)}, charts drawn ${parts.at(-1)!.charts.toFixed(0)}), ROI tab ${switches.at(-1)!.toFixed(0)} ms, main-thread CPU ${cpu.at(-1)!.toFixed(0)} ms`,
+      );
     }
     const med = median(ready);
     const body = [
@@ -188,7 +235,12 @@ export async function runRunDetailBench(log: (m: string) => void = console.error
       `| cold first view (server computes + stores the analysis from the draws) | ${(cold / 1000).toFixed(1)} s |`,
       `| seeding two fitted runs (fast fits) | ${seedSeconds.toFixed(1)} s |`,
     ].join("\n");
-    return { id: "web-run-detail", title: "Run detail (insights) interactivity, 156 weeks x 8 channels", command: "pnpm bench --only=run-detail", body };
+    return {
+      id: "web-run-detail",
+      title: "Run detail (insights) interactivity, 156 weeks x 8 channels",
+      command: "pnpm bench --only=run-detail",
+      body,
+    };
   } finally {
     await browser.close();
     const exited = new Promise((r) => stack.child.once("exit", r));

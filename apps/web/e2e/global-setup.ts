@@ -7,7 +7,11 @@ import { fileURLToPath } from "node:url";
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const webDir = fileURLToPath(new URL("..", import.meta.url));
   const tsx = join(webDir, "..", "..", "node_modules", ".bin", "tsx");
-  const child = spawn(tsx, ["e2e/start-stack.ts"], { cwd: webDir, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(tsx, ["e2e/start-stack.ts"], {
+    cwd: webDir,
+    env: process.env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const ready = await new Promise<{ baseUrl: string; databaseUrl: string }>((resolve, reject) => {
     let buffer = "";
     child.stdout!.on("data", (chunk: Buffer) => {

@@ -11,7 +11,10 @@ export const base = (): string => {
 
 /** Full-page screenshot into e2e/screenshots/<name>.png. */
 export const shot = (page: Page, name: string) =>
-  page.screenshot({ path: fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url)), fullPage: true });
+  page.screenshot({
+    path: fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url)),
+    fullPage: true,
+  });
 
 /** Signs in through the form and waits for a workspace page. */
 export async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {

@@ -45,9 +45,17 @@ test("set up: sign up, workspace, two fitted runs of one model", async ({ page }
   ws = page.url().match(/\/w\/[^/]+/)![0];
 
   const tsx = join(webDir, "..", "..", "node_modules", ".bin", "tsx");
-  const seeded = spawnSync(tsx, ["e2e/seed-fitted-runs.ts", analyst.email, "104", "5", "2"], { cwd: webDir, env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL }, encoding: "utf8", timeout: 240_000 });
+  const seeded = spawnSync(tsx, ["e2e/seed-fitted-runs.ts", analyst.email, "104", "5", "2"], {
+    cwd: webDir,
+    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
+    encoding: "utf8",
+    timeout: 240_000,
+  });
   if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
-  const out = JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { runIds: string[]; channels: string[] };
+  const out = JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as {
+    runIds: string[];
+    channels: string[];
+  };
   runIds = out.runIds;
   channels = out.channels;
   expect(runIds).toHaveLength(2);
@@ -75,7 +83,8 @@ test("run insights: every chart renders, with no console errors, in light and da
       const card = page.locator(`[data-chart="${chart}"]`);
       await expect(card, chart).toBeVisible();
       await card.scrollIntoViewIfNeeded(); // plots mount when they come near the viewport
-      if (chart !== "diagnostics") await expect(card.locator("svg.recharts-surface").first(), `${chart} svg`).toBeVisible();
+      if (chart !== "diagnostics")
+        await expect(card.locator("svg.recharts-surface").first(), `${chart} svg`).toBeVisible();
     }
     await shot(page, `insights-${tab.toLowerCase().replace(/[^a-z]+/g, "-")}`);
   }
@@ -90,9 +99,14 @@ test("run insights: every chart renders, with no console errors, in light and da
   // holdout metrics under the fit chart; CSV download of the fit data
   await page.getByRole("tab", { name: "Fit & drivers" }).click();
   await expect(page.getByTestId("holdout-metrics")).toContainText("MAPE");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV of Model fit" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download CSV of Model fit" }).click(),
+  ]);
   const csv = readFileSync((await download.path())!, "utf8");
-  expect(csv.split("\n")[0]).toBe("date,actual,fitted_mean,fitted_q05,fitted_q95,predictive_q05,predictive_q95,holdout");
+  expect(csv.split("\n")[0]).toBe(
+    "date,actual,fitted_mean,fitted_q05,fitted_q95,predictive_q05,predictive_q95,holdout",
+  );
   expect(csv.trim().split("\n")).toHaveLength(105);
   // refresh view compares against the earlier run of the same model
   await page.getByRole("tab", { name: "ROI" }).click();
@@ -117,7 +131,9 @@ test("run comparison: holdout, LOO, ROI side by side, config diff", async ({ pag
   expect(errors).toEqual([]);
 });
 
-test("optimizer: run with a lock, see allocation and uplift; two scenarios compared across the plan", async ({ page }) => {
+test("optimizer: run with a lock, see allocation and uplift; two scenarios compared across the plan", async ({
+  page,
+}) => {
   const errors = watchConsole(page);
   await signIn(page, analyst);
   await page.goto(`${base()}${ws}/runs/${runIds[1]}/optimizer`);
@@ -172,9 +188,13 @@ test("optimizer: run with a lock, see allocation and uplift; two scenarios compa
   const p10 = Number(cells[2]!.replace("%", ""));
   expect(Math.abs(p01 + p10 - 100)).toBeLessThanOrEqual(1);
   await page.locator('[data-chart="scenario-contribution"]').scrollIntoViewIfNeeded();
-  await expect(page.locator('[data-chart="scenario-contribution"] svg.recharts-surface').first()).toBeVisible();
+  await expect(
+    page.locator('[data-chart="scenario-contribution"] svg.recharts-surface').first(),
+  ).toBeVisible();
   await shot(page, "scenario-comparison");
-  const comparisonCsv = await downloadText(page, () => page.getByRole("button", { name: "Download win probabilities" }).click());
+  const comparisonCsv = await downloadText(page, () =>
+    page.getByRole("button", { name: "Download win probabilities" }).click(),
+  );
   expect(comparisonCsv.split("\n")).toHaveLength(3); // header + one row per scenario
   expect(errors).toEqual([]);
 });
@@ -186,12 +206,16 @@ async function downloadText(page: Page, click: () => Promise<void>): Promise<str
   return readFileSync((await (await download).path())!, "utf8").trim();
 }
 
-test("exports, currency and theme: posterior draws and the optimal plan as CSV; amounts in the workspace currency; a dark theme that sticks", async ({ page }) => {
+test("exports, currency and theme: posterior draws and the optimal plan as CSV; amounts in the workspace currency; a dark theme that sticks", async ({
+  page,
+}) => {
   const errors = watchConsole(page);
   await signIn(page, analyst);
   // every posterior draw of a run, with ROI per channel
   await page.goto(`${base()}${ws}/runs/${runIds[1]}`);
-  const draws = (await downloadText(page, () => page.getByRole("link", { name: "Download draws CSV" }).click())).split("\n");
+  const draws = (
+    await downloadText(page, () => page.getByRole("link", { name: "Download draws CSV" }).click())
+  ).split("\n");
   expect(draws[0]).toMatch(/^chain,draw,b0,/);
   expect(draws[0]).toContain(`roi[${channels[0]}]`);
   expect(draws.length - 1).toBeGreaterThanOrEqual(100);
@@ -200,7 +224,11 @@ test("exports, currency and theme: posterior draws and the optimal plan as CSV; 
   await expect(page.getByLabel("Total budget")).not.toHaveValue("", { timeout: 60_000 });
   await page.getByRole("button", { name: "Run optimizer" }).click();
   await expect(page.getByTestId("uplift")).toContainText("Expected uplift", { timeout: 120_000 });
-  const plan = (await downloadText(page, () => page.getByRole("button", { name: "Download CSV of the optimal plan" }).click())).split("\n");
+  const plan = (
+    await downloadText(page, () =>
+      page.getByRole("button", { name: "Download CSV of the optimal plan" }).click(),
+    )
+  ).split("\n");
   expect(plan).toHaveLength(channels.length + 1);
   expect(plan[0]).toContain("week 1");
   // an admin sets the currency; the insights then label money with its symbol
@@ -209,7 +237,9 @@ test("exports, currency and theme: posterior draws and the optimal plan as CSV; 
   await page.getByRole("button", { name: "Save currency" }).click();
   await expect(page.getByText("Currency saved")).toBeVisible();
   await page.goto(`${base()}${ws}/runs/${runIds[1]}/insights`);
-  await expect(page.getByText("Weekly spend per channel, stacked (€)", { exact: false })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("Weekly spend per channel, stacked (€)", { exact: false })).toBeVisible({
+    timeout: 60_000,
+  });
   await expect(page.getByText("dataset currency", { exact: false })).toHaveCount(0);
   // a campaign that plans two of the model's channels builds plans for those two only
   await page.goto(`${base()}${ws}/campaigns`);

@@ -134,7 +134,9 @@ test("create a model, start a fast fit, watch it finish, find it in history", as
   expect(runUrl).toContain("/runs/");
 
   await page.goto(`${workspaceUrl}/audit`);
-  await expect(page.getByTestId("audit-row").filter({ has: page.getByText("run.start", { exact: true }) })).toHaveCount(1);
+  await expect(
+    page.getByTestId("audit-row").filter({ has: page.getByText("run.start", { exact: true }) }),
+  ).toHaveCount(1);
   await shot(page, "10-audit-log");
   const csv = await page.request.get(`${workspaceUrl.replace("/w/", "/api/w/")}/audit.csv?action=run.start`);
   expect(csv.headers()["content-type"]).toContain("text/csv");
@@ -176,13 +178,22 @@ test("an invited viewer sees runs but cannot start a fit", async ({ page }) => {
   expect(await response.text()).toContain("Your role (viewer) cannot do this");
 });
 
-test("a 5-year daily file with 51 columns stays responsive and is converted to weeks", async ({ page }, testInfo) => {
+test("a 5-year daily file with 51 columns stays responsive and is converted to weeks", async ({
+  page,
+}, testInfo) => {
   const t0 = Date.parse("2020-01-06T00:00:00Z");
   const header = ["date", "sales", ...Array.from({ length: 48 }, (_, i) => `channel_${i}_spend`), "price"];
   const lines = [header.join(",")];
   for (let d = 0; d < 5 * 365; d++) {
     const spend = Array.from({ length: 48 }, (_, i) => (100 + ((d * (i + 3)) % 57)).toFixed(2));
-    lines.push([new Date(t0 + d * 86_400_000).toISOString().slice(0, 10), (5000 + (d % 91) * 3).toFixed(2), ...spend, (9.5 + (d % 5) * 0.1).toFixed(2)].join(","));
+    lines.push(
+      [
+        new Date(t0 + d * 86_400_000).toISOString().slice(0, 10),
+        (5000 + (d % 91) * 3).toFixed(2),
+        ...spend,
+        (9.5 + (d % 5) * 0.1).toFixed(2),
+      ].join(","),
+    );
   }
   const file = testInfo.outputPath("daily-5y-51cols.csv");
   const { writeFileSync } = await import("node:fs");
@@ -195,7 +206,9 @@ test("a 5-year daily file with 51 columns stays responsive and is converted to w
   await page.evaluate(() => {
     const w = window as unknown as { __longTasks: number[] };
     w.__longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: "longtask" });
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => w.__longTasks.push(e.duration)),
+    ).observe({ type: "longtask" });
   });
   await page.getByLabel("CSV file").setInputFiles(file);
   await expect(page.getByText("1,825 rows, 51 columns")).toBeVisible();
@@ -205,7 +218,9 @@ test("a 5-year daily file with 51 columns stays responsive and is converted to w
   await shot(page, "13-daily-converted");
   const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
   const worst = Math.max(0, ...longTasks);
-  console.log(`[bench] 5y daily x 51 columns: ${longTasks.length} long tasks, longest ${worst.toFixed(0)} ms`);
+  console.log(
+    `[bench] 5y daily x 51 columns: ${longTasks.length} long tasks, longest ${worst.toFixed(0)} ms`,
+  );
   testInfo.annotations.push({ type: "longest-main-thread-block-ms", description: worst.toFixed(0) });
   expect(worst).toBeLessThan(1000);
 });
@@ -226,6 +241,8 @@ test("sign-in is rate limited after repeated failures", async ({ page }) => {
   expect(statuses.at(-1)).toBe(429);
   expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
   expect(statuses.length).toBeLessThanOrEqual(6);
-  await expect(page.getByText("Too many attempts from this device. Wait a minute, then try again.")).toBeVisible();
+  await expect(
+    page.getByText("Too many attempts from this device. Wait a minute, then try again."),
+  ).toBeVisible();
   await shot(page, "14-sign-in-rate-limited");
 });

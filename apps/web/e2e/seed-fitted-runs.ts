@@ -7,11 +7,15 @@ import { EIGHT_CHANNELS, seedFittedRun } from "../src/server/insight/seed-fitted
 
 const [email, weeksArg, channelsArg, runsArg] = process.argv.slice(2);
 const url = process.env.DATABASE_URL;
-if (!email || !url) throw new Error("usage: DATABASE_URL=... tsx e2e/seed-fitted-runs.ts <email> <weeks> <channels> [runs]");
+if (!email || !url)
+  throw new Error("usage: DATABASE_URL=... tsx e2e/seed-fitted-runs.ts <email> <weeks> <channels> [runs]");
 const prisma = createPrismaClient(url, { maxConnections: 2 });
 try {
   const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-  const membership = await prisma.membership.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
+  const membership = await prisma.membership.findFirstOrThrow({
+    where: { userId: user.id },
+    orderBy: { createdAt: "asc" },
+  });
   const weeks = Number(weeksArg ?? 104);
   const channels = Number(channelsArg ?? 5);
   const runs = Number(runsArg ?? 2);
@@ -23,15 +27,28 @@ try {
   let modelId: string | undefined;
   for (let i = 0; i < runs; i++) {
     const seeded = await seedFittedRun(prisma, {
-      workspaceId: membership.workspaceId, userId: user.id, weeks, channels, seed: 21, draws: 200,
-      ...(modelId ? { modelId } : {}), ...(i < runs - 1 ? { configPatch: traditional } : {}),
+      workspaceId: membership.workspaceId,
+      userId: user.id,
+      weeks,
+      channels,
+      seed: 21,
+      draws: 200,
+      ...(modelId ? { modelId } : {}),
+      ...(i < runs - 1 ? { configPatch: traditional } : {}),
       finishedAt: new Date(Date.now() - (runs - 1 - i) * 86_400_000),
     });
     modelId = seeded.modelId;
     runIds.push(seeded.runId);
   }
   const first = { modelId: modelId!, channels: names };
-  console.log(JSON.stringify({ workspaceId: membership.workspaceId, modelId: first.modelId, runIds, channels: first.channels }));
+  console.log(
+    JSON.stringify({
+      workspaceId: membership.workspaceId,
+      modelId: first.modelId,
+      runIds,
+      channels: first.channels,
+    }),
+  );
 } finally {
   await prisma.$disconnect();
 }

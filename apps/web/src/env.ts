@@ -7,7 +7,9 @@ const serverEnvSchema = z.object({
   BETTER_AUTH_SECRET: z
     .string({ error: "BETTER_AUTH_SECRET is not set (a random string of at least 32 characters)" })
     .min(32, "BETTER_AUTH_SECRET must be at least 32 characters"),
-  BETTER_AUTH_URL: z.url({ error: "BETTER_AUTH_URL must be the app's public URL, e.g. http://localhost:3000" }).default("http://localhost:3000"),
+  BETTER_AUTH_URL: z
+    .url({ error: "BETTER_AUTH_URL must be the app's public URL, e.g. http://localhost:3000" })
+    .default("http://localhost:3000"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** "off" disables better-auth's rate limiter (e2e tests sign in many times from one IP). */
   MIXCAST_AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
@@ -21,7 +23,9 @@ export function serverEnv(): ServerEnv {
   if (cached) return cached;
   const parsed = serverEnvSchema.safeParse(process.env);
   if (!parsed.success) {
-    throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   cached = parsed.data;
   return cached;

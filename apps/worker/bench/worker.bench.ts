@@ -24,7 +24,10 @@ interface Db {
 
 async function freshDatabase(server: { adminUrl: string; template: string }): Promise<Db> {
   const name = uniqueName("mixcast_bench");
-  await adminQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(server.template)}`);
+  await adminQuery(
+    server.adminUrl,
+    `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(server.template)}`,
+  );
   const url = databaseUrl(server.adminUrl, name);
   const prisma = createPrismaClient(url, { maxConnections: 4 });
   return {
@@ -43,27 +46,51 @@ async function throughput(server: { adminUrl: string; template: string }, proces
   const procs: WorkerProcess[] = [];
   try {
     const fx = await seedModel(db.prisma);
-    for (let p = 0; p < processes; p++) procs.push(spawnWorker(`bench-${p}`, db.url, { FIT_THREADS: "1", FIT_DRAWS: "200" }));
-    await waitFor(async () => {
-      const rows = await listWorkers(db.prisma).catch(() => []);
-      return rows.filter((r) => !r.stoppedAt).length === processes ? true : undefined;
-    }, 120_000, "workers to start");
+    for (let p = 0; p < processes; p++)
+      procs.push(spawnWorker(`bench-${p}`, db.url, { FIT_THREADS: "1", FIT_DRAWS: "200" }));
+    await waitFor(
+      async () => {
+        const rows = await listWorkers(db.prisma).catch(() => []);
+        return rows.filter((r) => !r.stoppedAt).length === processes ? true : undefined;
+      },
+      120_000,
+      "workers to start",
+    );
     // One warm-up run per process so that thread start-up is not measured.
     const warm: string[] = [];
-    for (let p = 0; p < processes; p++) warm.push(await createRun(db.prisma, fx, { mode: "fast", seed: 1000 + p }));
+    for (let p = 0; p < processes; p++)
+      warm.push(await createRun(db.prisma, fx, { mode: "fast", seed: 1000 + p }));
     for (const id of warm) await enqueueFitRun(id, { boss });
-    await waitFor(async () => ((await db.prisma.run.count({ where: { id: { in: warm }, status: "succeeded" } })) === warm.length ? true : undefined), 300_000, "warm-up");
+    await waitFor(
+      async () =>
+        (await db.prisma.run.count({ where: { id: { in: warm }, status: "succeeded" } })) === warm.length
+          ? true
+          : undefined,
+      300_000,
+      "warm-up",
+    );
     const ids: string[] = [];
     for (let i = 0; i < runs; i++) ids.push(await createRun(db.prisma, fx, { mode: "fast", seed: i + 1 }));
     const t0 = performance.now();
     for (const id of ids) await enqueueFitRun(id, { boss });
-    await waitFor(async () => {
-      const done = await db.prisma.run.count({ where: { id: { in: ids }, status: { in: ["succeeded", "failed"] } } });
-      return done === ids.length ? true : undefined;
-    }, 600_000, "runs to finish");
+    await waitFor(
+      async () => {
+        const done = await db.prisma.run.count({
+          where: { id: { in: ids }, status: { in: ["succeeded", "failed"] } },
+        });
+        return done === ids.length ? true : undefined;
+      },
+      600_000,
+      "runs to finish",
+    );
     const seconds = (performance.now() - t0) / 1000;
-    const fits = await db.prisma.run.findMany({ where: { id: { in: ids } }, select: { summary: true, status: true } });
-    const fitSeconds = fits.map((f) => (f.summary as { timings?: { fitSeconds?: number } } | null)?.timings?.fitSeconds ?? 0);
+    const fits = await db.prisma.run.findMany({
+      where: { id: { in: ids } },
+      select: { summary: true, status: true },
+    });
+    const fitSeconds = fits.map(
+      (f) => (f.summary as { timings?: { fitSeconds?: number } } | null)?.timings?.fitSeconds ?? 0,
+    );
     return {
       processes,
       runs,
@@ -83,33 +110,59 @@ async function throughput(server: { adminUrl: string; template: string }, proces
 async function progressOverhead(server: { adminUrl: string; template: string }) {
   const db = await freshDatabase(server);
   const writes: number[] = [];
-  const results: { intervalMs: number; fitSeconds: number; writes: number; writeMs: number; medianWriteMs: number; mainBusyMs: number }[] = [];
+  const results: {
+    intervalMs: number;
+    fitSeconds: number;
+    writes: number;
+    writeMs: number;
+    medianWriteMs: number;
+    mainBusyMs: number;
+  }[] = [];
   try {
     const fx = await seedModel(db.prisma);
     // alternating, four of each: the difference is a few percent, so one pair is mostly noise
     for (const intervalMs of [1000, 60_000, 1000, 60_000, 1000, 60_000, 1000, 60_000]) {
       const env = loadWorkerEnv({
-        DATABASE_URL: db.url, WORKER_PROGRESS_INTERVAL_MS: String(intervalMs), WORKER_POLL_SECONDS: "0.5",
-        FIT_CHAINS: "2", FIT_WARMUP: "5000", FIT_DRAWS: "5000", FIT_THREADS: "2", WORKER_SCHEDULER: "off",
+        DATABASE_URL: db.url,
+        WORKER_PROGRESS_INTERVAL_MS: String(intervalMs),
+        WORKER_POLL_SECONDS: "0.5",
+        FIT_CHAINS: "2",
+        FIT_WARMUP: "5000",
+        FIT_DRAWS: "5000",
+        FIT_THREADS: "2",
+        WORKER_SCHEDULER: "off",
       });
       writes.length = 0;
-      const worker = await startWorker({ env, timers: false, log: () => undefined, onProgressWrite: (w) => writes.push(w.durationMs) });
+      const worker = await startWorker({
+        env,
+        timers: false,
+        log: () => undefined,
+        onProgressWrite: (w) => writes.push(w.durationMs),
+      });
       try {
         const id = await createRun(db.prisma, fx, { mode: "full", seed: 17 });
         // Main-thread busy time over the whole run: the CPU the worker's own loop (progress
         // writes, heartbeats, polling) takes; sampling runs in other threads.
         const elu0 = performance.eventLoopUtilization();
         await enqueueFitRun(id, { boss: worker.boss });
-        const run = await waitFor(async () => {
-          const r = await db.prisma.run.findUniqueOrThrow({ where: { id } });
-          return r.status === "succeeded" || r.status === "failed" ? r : undefined;
-        }, 600_000, "NUTS run");
+        const run = await waitFor(
+          async () => {
+            const r = await db.prisma.run.findUniqueOrThrow({ where: { id } });
+            return r.status === "succeeded" || r.status === "failed" ? r : undefined;
+          },
+          600_000,
+          "NUTS run",
+        );
         const fitSeconds = (run.summary as { timings: { fitSeconds: number } }).timings.fitSeconds;
         const mainBusyMs = performance.eventLoopUtilization(elu0).active;
         const sorted = [...writes].sort((a, b) => a - b);
         results.push({
-          intervalMs, fitSeconds, writes: writes.length, writeMs: writes.reduce((a, b) => a + b, 0),
-          medianWriteMs: sorted[Math.floor(sorted.length / 2)] ?? 0, mainBusyMs,
+          intervalMs,
+          fitSeconds,
+          writes: writes.length,
+          writeMs: writes.reduce((a, b) => a + b, 0),
+          medianWriteMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+          mainBusyMs,
         });
       } finally {
         await worker.stop();
@@ -137,13 +190,21 @@ export async function runWorkerBench(options: { runs?: number } = {}): Promise<s
     const lines = [
       "## Worker: queue throughput and progress-write overhead",
       "",
-      `Measured ${new Date().toISOString()} on ${(await import("node:os")).availableParallelism()} cores (load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")}).`,
+      `Measured ${new Date().toISOString()} on ${(await import("node:os")).availableParallelism()} cores (load average ${(
+        await import("node:os")
+      )
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}).`,
       "",
       `Throughput of short fits (fast mode, 60 weeks, 2 channels, 200 draws; FIT_THREADS=1; ${runs} runs after one warm-up run per process):`,
       "",
       "| worker processes | wall time (s) | runs/min | mean fit (s) | failed |",
       "|---:|---:|---:|---:|---:|",
-      ...[one, two].map((r) => `| ${r.processes} | ${r.seconds.toFixed(1)} | ${r.runsPerMinute.toFixed(1)} | ${r.meanFitSeconds.toFixed(2)} | ${r.failed} |`),
+      ...[one, two].map(
+        (r) =>
+          `| ${r.processes} | ${r.seconds.toFixed(1)} | ${r.runsPerMinute.toFixed(1)} | ${r.meanFitSeconds.toFixed(2)} | ${r.failed} |`,
+      ),
       "",
       `Speed-up 2 vs 1 process: ${(two.runsPerMinute / one.runsPerMinute).toFixed(2)}x.`,
       "",
@@ -151,7 +212,10 @@ export async function runWorkerBench(options: { runs?: number } = {}): Promise<s
       "",
       "| progress interval | fit (s) | progress writes | time in writes (ms) | median write (ms) | main thread busy (ms) |",
       "|---:|---:|---:|---:|---:|---:|",
-      ...overhead.map((o) => `| ${o.intervalMs === 1000 ? "1 s" : "off (60 s)"} | ${o.fitSeconds.toFixed(2)} | ${o.writes} | ${o.writeMs.toFixed(1)} | ${o.writes ? o.medianWriteMs.toFixed(1) : "-"} | ${o.mainBusyMs.toFixed(0)} |`),
+      ...overhead.map(
+        (o) =>
+          `| ${o.intervalMs === 1000 ? "1 s" : "off (60 s)"} | ${o.fitSeconds.toFixed(2)} | ${o.writes} | ${o.writeMs.toFixed(1)} | ${o.writes ? o.medianWriteMs.toFixed(1) : "-"} | ${o.mainBusyMs.toFixed(0)} |`,
+      ),
       "",
       `Time spent in progress writes (wall-clock latency, async; sampling continues in its threads meanwhile): ${(writeShare * 100).toFixed(2)}% of fit time.`,
       `Extra main-thread CPU with writes: ${(((mean(withWrites.map((o) => o.mainBusyMs)) - mean(without.map((o) => o.mainBusyMs))) / 1000 / fitWith) * 100).toFixed(2)}% of fit time (event-loop busy time with vs without writes; this is what writes can take from the fit).`,

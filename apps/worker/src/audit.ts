@@ -16,7 +16,13 @@ export async function auditRun(
   details: Record<string, unknown>,
   options: { system?: boolean } = {},
 ): Promise<void> {
-  const actorKind = options.system ? "system" : run.trigger === "schedule" ? "schedule" : run.createdById ? "user" : "system";
+  const actorKind = options.system
+    ? "system"
+    : run.trigger === "schedule"
+      ? "schedule"
+      : run.createdById
+        ? "user"
+        : "system";
   await db.auditEvent.create({
     data: {
       workspaceId: run.workspaceId,

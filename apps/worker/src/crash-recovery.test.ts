@@ -34,10 +34,14 @@ describe("crash recovery", () => {
     procs.push(a);
     const runId = await createRun(db.prisma, fx, { seed: 3, mode: "full" });
     await enqueueFitRun(runId, { boss });
-    const running = await waitFor(async () => {
-      const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-      return r.status === "running" && r.percent > 0 ? r : undefined;
-    }, 40_000, "run to be running on the victim").catch((error: Error) => {
+    const running = await waitFor(
+      async () => {
+        const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+        return r.status === "running" && r.percent > 0 ? r : undefined;
+      },
+      40_000,
+      "run to be running on the victim",
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n${a.output()}`);
     });
     expect(running.workerId).toBe("victim");
@@ -47,10 +51,14 @@ describe("crash recovery", () => {
 
     const b = spawnWorker("rescuer", db.url, SAMPLER);
     procs.push(b);
-    const done = await waitFor(async () => {
-      const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-      return r.status === "succeeded" || r.status === "failed" ? r : undefined;
-    }, 80_000, "run to finish on the rescuer").catch((error: Error) => {
+    const done = await waitFor(
+      async () => {
+        const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+        return r.status === "succeeded" || r.status === "failed" ? r : undefined;
+      },
+      80_000,
+      "run to finish on the rescuer",
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n${b.output()}`);
     });
     expect(done.status).toBe("succeeded");
@@ -68,24 +76,49 @@ describe("crash recovery", () => {
   it("sweeper: a running run whose job is gone is re-queued, then failed after the attempt limit", async () => {
     const runId = await createRun(db.prisma, fx, { seed: 4, mode: "fast" });
     const old = new Date(Date.now() - 10 * 60_000);
-    await db.prisma.run.update({ where: { id: runId }, data: { status: "running", attempt: 1, heartbeatAt: old, workerId: "ghost" } });
+    await db.prisma.run.update({
+      where: { id: runId },
+      data: { status: "running", attempt: 1, heartbeatAt: old, workerId: "ghost" },
+    });
     const enqueued: string[] = [];
     const enqueue = async (id: string) => {
       enqueued.push(id);
       return null; // no worker here: keep the run without a live job
     };
-    const first = await sweepStaleRuns({ prisma: db.prisma, boss, enqueue, now: new Date(), staleSeconds: 60, maxAttempts: 2 });
+    const first = await sweepStaleRuns({
+      prisma: db.prisma,
+      boss,
+      enqueue,
+      now: new Date(),
+      staleSeconds: 60,
+      maxAttempts: 2,
+    });
     expect(first.requeued).toEqual([runId]);
     expect(enqueued).toEqual([runId]);
     expect((await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("queued");
 
-    await db.prisma.run.update({ where: { id: runId }, data: { status: "running", attempt: 2, heartbeatAt: old } });
-    const second = await sweepStaleRuns({ prisma: db.prisma, boss, enqueue, now: new Date(), staleSeconds: 60, maxAttempts: 2 });
+    await db.prisma.run.update({
+      where: { id: runId },
+      data: { status: "running", attempt: 2, heartbeatAt: old },
+    });
+    const second = await sweepStaleRuns({
+      prisma: db.prisma,
+      boss,
+      enqueue,
+      now: new Date(),
+      staleSeconds: 60,
+      maxAttempts: 2,
+    });
     expect(second.failed).toEqual([runId]);
     const failed = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatch(/stopped responding.*gave up after 2 attempts/);
-    const actions = (await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } })).map((e) => [e.action, e.actorKind]);
-    expect(actions).toEqual([["run.requeued", "system"], ["run.failed", "system"]]);
+    const actions = (
+      await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } })
+    ).map((e) => [e.action, e.actorKind]);
+    expect(actions).toEqual([
+      ["run.requeued", "system"],
+      ["run.failed", "system"],
+    ]);
   });
 });

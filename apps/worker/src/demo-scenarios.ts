@@ -40,7 +40,9 @@ const cents = (x: number): number => Math.round(x * 100) / 100;
 
 /** The last `weeks` data weeks' spend per channel (the web's "last quarter x 1" plan). */
 export function lastQuarterSpend(dataset: Dataset, weeks = DEMO_PLAN_WEEKS): Record<string, number[]> {
-  return Object.fromEntries(dataset.channels.map((ch) => [ch.name, repeatRecentWeeks(ch.spend, weeks, weeks)]));
+  return Object.fromEntries(
+    dataset.channels.map((ch) => [ch.name, repeatRecentWeeks(ch.spend, weeks, weeks)]),
+  );
 }
 
 /**
@@ -64,7 +66,9 @@ export function demoCampaign(dataset: Dataset): DemoCampaign {
   const preferred = social.filter((c) => c.name === "TikTok" || c.name === "Instagram");
   const targets = (preferred.length > 0 ? preferred : social).map((c) => c.name);
   if (tv !== undefined && targets.length > 0) {
-    const spend: Record<string, number[]> = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, [...v]]));
+    const spend: Record<string, number[]> = Object.fromEntries(
+      Object.entries(base).map(([k, v]) => [k, [...v]]),
+    );
     const tvWeekly = spend[tv.name]!;
     for (let w = 0; w < DEMO_PLAN_WEEKS; w++) {
       const moved = cents(0.2 * tvWeekly[w]!);
@@ -84,7 +88,15 @@ export function demoCampaign(dataset: Dataset): DemoCampaign {
         weeks: DEMO_PLAN_WEEKS,
         spend,
         assumptions: tiktok
-          ? [{ label: "Short video creatives on TikTok do 10 % better (team estimate)", kind: "contentType", value: "video", multiplier: 1.1, channels: ["TikTok"] }]
+          ? [
+              {
+                label: "Short video creatives on TikTok do 10 % better (team estimate)",
+                kind: "contentType",
+                value: "video",
+                multiplier: 1.1,
+                channels: ["TikTok"],
+              },
+            ]
           : [],
         origin: { kind: "manual" },
       },

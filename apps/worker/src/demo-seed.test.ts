@@ -17,18 +17,30 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 describe("demo campaign plans", () => {
   it("repeats the last 13 data weeks, and moves a fifth of TV to TikTok and Instagram at the same weekly totals", async () => {
     const seeded = await seedDemo(db.prisma, { password: "x-demo-password" });
-    const version = await db.prisma.datasetVersion.findUniqueOrThrow({ where: { id: seeded.datasetVersionId } });
-    const parsed = parseDatasetCsv(version.csv, version.mapping as unknown as ColumnMapping, { holdoutWeeks: 0 });
+    const version = await db.prisma.datasetVersion.findUniqueOrThrow({
+      where: { id: seeded.datasetVersionId },
+    });
+    const parsed = parseDatasetCsv(version.csv, version.mapping as unknown as ColumnMapping, {
+      holdoutWeeks: 0,
+    });
     if (!parsed.ok) throw new Error("demo dataset does not parse");
     const ds = parsed.dataset;
     const campaign = demoCampaign(ds);
-    expect(campaign.scenarios.map((s) => s.name)).toEqual(["Repeat last quarter", "Move 20 % of TV to Instagram and TikTok"]);
-    const [repeat, shift] = campaign.scenarios as [(typeof campaign.scenarios)[0], (typeof campaign.scenarios)[0]];
+    expect(campaign.scenarios.map((s) => s.name)).toEqual([
+      "Repeat last quarter",
+      "Move 20 % of TV to Instagram and TikTok",
+    ]);
+    const [repeat, shift] = campaign.scenarios as [
+      (typeof campaign.scenarios)[0],
+      (typeof campaign.scenarios)[0],
+    ];
     const tv = ds.channels.find((c) => c.name === "TV")!;
     const n = tv.spend.length;
     // the repeat plan is the data's last 13 weeks, channel by channel
     for (const ch of ds.channels) {
-      expect(repeat.plan.spend[ch.name]).toEqual(Array.from(ch.spend.subarray(n - DEMO_PLAN_WEEKS), (v) => Math.round(v * 100) / 100));
+      expect(repeat.plan.spend[ch.name]).toEqual(
+        Array.from(ch.spend.subarray(n - DEMO_PLAN_WEEKS), (v) => Math.round(v * 100) / 100),
+      );
     }
     expect(campaign.budget).toBeCloseTo(sum(Object.values(repeat.plan.spend).flat()), 6);
     for (let w = 0; w < DEMO_PLAN_WEEKS; w++) {
@@ -36,19 +48,39 @@ describe("demo campaign plans", () => {
       expect(weekTotal(shift.plan.spend)).toBeCloseTo(weekTotal(repeat.plan.spend), 6);
       expect(shift.plan.spend.TV![w]).toBeCloseTo(0.8 * repeat.plan.spend.TV![w]!, 1);
       for (const name of ["Instagram", "TikTok"]) {
-        expect(shift.plan.spend[name]![w]! - repeat.plan.spend[name]![w]!).toBeCloseTo(0.1 * repeat.plan.spend.TV![w]!, 1);
+        expect(shift.plan.spend[name]![w]! - repeat.plan.spend[name]![w]!).toBeCloseTo(
+          0.1 * repeat.plan.spend.TV![w]!,
+          1,
+        );
       }
-      for (const name of ["Search", "Facebook", "X (Twitter)", "Influencer"]) expect(shift.plan.spend[name]![w]).toBe(repeat.plan.spend[name]![w]);
+      for (const name of ["Search", "Facebook", "X (Twitter)", "Influencer"])
+        expect(shift.plan.spend[name]![w]).toBe(repeat.plan.spend[name]![w]);
     }
-    expect(shift.plan.assumptions).toEqual([expect.objectContaining({ kind: "contentType", value: "video", multiplier: 1.1, channels: ["TikTok"] })]);
+    expect(shift.plan.assumptions).toEqual([
+      expect.objectContaining({ kind: "contentType", value: "video", multiplier: 1.1, channels: ["TikTok"] }),
+    ]);
     // both are valid scenarios for core (what the web evaluates them with)
     for (const s of campaign.scenarios) {
-      expect(() => scenarioSchema.parse({ name: s.name, weeks: s.plan.weeks, spend: s.plan.spend, assumptions: s.plan.assumptions })).not.toThrow();
+      expect(() =>
+        scenarioSchema.parse({
+          name: s.name,
+          weeks: s.plan.weeks,
+          spend: s.plan.spend,
+          assumptions: s.plan.assumptions,
+        }),
+      ).not.toThrow();
     }
   });
 
   it("leaves the shift scenario out when there is no social channel", () => {
-    const ds = { dates: ["2024-01-01"], kpiName: "sales", kpi: new Float64Array([1]), controls: [], events: [], channels: [{ name: "TV", type: "traditional" as const, spend: new Float64Array([10]) }] };
+    const ds = {
+      dates: ["2024-01-01"],
+      kpiName: "sales",
+      kpi: new Float64Array([1]),
+      controls: [],
+      events: [],
+      channels: [{ name: "TV", type: "traditional" as const, spend: new Float64Array([10]) }],
+    };
     const campaign = demoCampaign(ds);
     expect(campaign.scenarios.map((s) => s.name)).toEqual(["Repeat last quarter"]);
     // a single data week is repeated over the plan
@@ -59,19 +91,40 @@ describe("demo campaign plans", () => {
 describe("createDemoRunAndScenarios", () => {
   it("queues one full NUTS run with the campaign and its scenarios on it, audited, and does nothing the second time", async () => {
     const seeded = await seedDemo(db.prisma, { password: "x-demo-password" });
-    const ids = { userId: seeded.userId, workspaceId: seeded.workspaceId, modelId: seeded.modelId, configVersionId: seeded.configVersionId, datasetVersionId: seeded.datasetVersionId };
+    const ids = {
+      userId: seeded.userId,
+      workspaceId: seeded.workspaceId,
+      modelId: seeded.modelId,
+      configVersionId: seeded.configVersionId,
+      datasetVersionId: seeded.datasetVersionId,
+    };
     const created = await createDemoRunAndScenarios(db.prisma, ids);
     expect(created).not.toBeNull();
     const run = await db.prisma.run.findUniqueOrThrow({ where: { id: created!.runId } });
     expect(run).toMatchObject({ status: "queued", mode: "full", modelId: seeded.modelId });
-    const campaign = await db.prisma.campaign.findUniqueOrThrow({ where: { id: created!.campaignId! }, include: { scenarios: { orderBy: { name: "desc" } } } });
-    expect(campaign).toMatchObject({ workspaceId: seeded.workspaceId, modelId: seeded.modelId, name: "Next quarter" });
+    const campaign = await db.prisma.campaign.findUniqueOrThrow({
+      where: { id: created!.campaignId! },
+      include: { scenarios: { orderBy: { name: "desc" } } },
+    });
+    expect(campaign).toMatchObject({
+      workspaceId: seeded.workspaceId,
+      modelId: seeded.modelId,
+      name: "Next quarter",
+    });
     expect(campaign.scenarios.map((s) => [s.name, s.runId])).toEqual([
       ["Repeat last quarter", run.id],
       ["Move 20 % of TV to Instagram and TikTok", run.id],
     ]);
-    const actions = await db.prisma.auditEvent.findMany({ where: { workspaceId: seeded.workspaceId, targetType: { in: ["run", "campaign", "scenario"] } }, select: { action: true, actorKind: true } });
-    expect(actions.map((a) => a.action).sort()).toEqual(["campaign.create", "run.created", "scenario.create", "scenario.create"]);
+    const actions = await db.prisma.auditEvent.findMany({
+      where: { workspaceId: seeded.workspaceId, targetType: { in: ["run", "campaign", "scenario"] } },
+      select: { action: true, actorKind: true },
+    });
+    expect(actions.map((a) => a.action).sort()).toEqual([
+      "campaign.create",
+      "run.created",
+      "scenario.create",
+      "scenario.create",
+    ]);
     expect(await createDemoRunAndScenarios(db.prisma, ids)).toBeNull();
     expect(await db.prisma.scenario.count({ where: { workspaceId: seeded.workspaceId } })).toBe(2);
   });

@@ -21,11 +21,19 @@ export interface DemoSeedResult {
 }
 
 /** Creates the demo run, campaign and scenarios; returns null when the model already has a run. */
-export async function createDemoRunAndScenarios(prisma: PrismaClient, seed: DemoSeedIds): Promise<DemoSeedResult | null> {
+export async function createDemoRunAndScenarios(
+  prisma: PrismaClient,
+  seed: DemoSeedIds,
+): Promise<DemoSeedResult | null> {
   const existing = await prisma.run.count({ where: { modelId: seed.modelId } });
   if (existing > 0) return null;
-  const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: seed.datasetVersionId }, select: { csv: true, mapping: true } });
-  const parsed = parseDatasetCsv(version.csv, version.mapping as unknown as ColumnMapping, { holdoutWeeks: 0 });
+  const version = await prisma.datasetVersion.findUniqueOrThrow({
+    where: { id: seed.datasetVersionId },
+    select: { csv: true, mapping: true },
+  });
+  const parsed = parseDatasetCsv(version.csv, version.mapping as unknown as ColumnMapping, {
+    holdoutWeeks: 0,
+  });
   return prisma.$transaction(async (tx) => {
     const run = await tx.run.create({
       data: {
@@ -46,7 +54,12 @@ export async function createDemoRunAndScenarios(prisma: PrismaClient, seed: Demo
     // fails with the parser's message), just no campaign.
     if (!parsed.ok) return { runId: run.id, campaignId: null, scenarioIds: [] };
     const plan = demoCampaign(parsed.dataset);
-    const audit = (action: string, targetType: string, targetId: string, details: Record<string, unknown>): Prisma.AuditEventCreateManyInput => ({
+    const audit = (
+      action: string,
+      targetType: string,
+      targetId: string,
+      details: Record<string, unknown>,
+    ): Prisma.AuditEventCreateManyInput => ({
       workspaceId: seed.workspaceId,
       actorKind: "system",
       actorId: null,
@@ -56,20 +69,44 @@ export async function createDemoRunAndScenarios(prisma: PrismaClient, seed: Demo
       details: { seed: "demo", ...details } as Prisma.InputJsonValue,
     });
     const campaign = await tx.campaign.create({
-      data: { workspaceId: seed.workspaceId, modelId: seed.modelId, name: plan.name, description: plan.description, budget: plan.budget, createdById: seed.userId },
+      data: {
+        workspaceId: seed.workspaceId,
+        modelId: seed.modelId,
+        name: plan.name,
+        description: plan.description,
+        budget: plan.budget,
+        createdById: seed.userId,
+      },
     });
     const events = [audit("campaign.create", "campaign", campaign.id, { name: plan.name })];
     const scenarioIds: string[] = [];
     for (const s of plan.scenarios) {
       const scenario = await tx.scenario.create({
         data: {
-          workspaceId: seed.workspaceId, modelId: seed.modelId, runId: run.id, campaignId: campaign.id, name: s.name,
-          description: s.description, plan: s.plan as unknown as Prisma.InputJsonValue, createdById: seed.userId,
+          workspaceId: seed.workspaceId,
+          modelId: seed.modelId,
+          runId: run.id,
+          campaignId: campaign.id,
+          name: s.name,
+          description: s.description,
+          plan: s.plan as unknown as Prisma.InputJsonValue,
+          createdById: seed.userId,
         },
       });
       scenarioIds.push(scenario.id);
-      const total = Object.values(s.plan.spend).flat().reduce((a, b) => a + b, 0);
-      events.push(audit("scenario.create", "scenario", scenario.id, { name: s.name, campaignId: campaign.id, runId: run.id, weeks: s.plan.weeks, totalSpend: total, origin: s.plan.origin.kind }));
+      const total = Object.values(s.plan.spend)
+        .flat()
+        .reduce((a, b) => a + b, 0);
+      events.push(
+        audit("scenario.create", "scenario", scenario.id, {
+          name: s.name,
+          campaignId: campaign.id,
+          runId: run.id,
+          weeks: s.plan.weeks,
+          totalSpend: total,
+          origin: s.plan.origin.kind,
+        }),
+      );
     }
     await tx.auditEvent.createMany({ data: events });
     return { runId: run.id, campaignId: campaign.id, scenarioIds };

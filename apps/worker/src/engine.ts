@@ -45,7 +45,11 @@ export type EngineParseResult =
 export interface Engine {
   /** Validates stored config JSON; throws with a message naming the bad field. */
   parseModelConfig(input: unknown): ColumnMapping & { holdoutWeeks?: number };
-  parseDatasetCsv(text: string, mapping: ColumnMapping, options?: { holdoutWeeks?: number }): EngineParseResult;
+  parseDatasetCsv(
+    text: string,
+    mapping: ColumnMapping,
+    options?: { holdoutWeeks?: number },
+  ): EngineParseResult;
   fitModel(dataset: Dataset, config: unknown, options: EngineFitOptions): Promise<EngineFitResult>;
   /** JSON-safe FitResult without draws (object, or a JSON string). */
   serializeFitResult(result: EngineFitResult): unknown;
@@ -81,7 +85,10 @@ export async function coreEngine(options: { threaded?: boolean } = {}): Promise<
 }
 
 /** One line for the Run's error column, from the parser's issues. */
-export function formatParseErrors(errors: { row?: number; column?: string; message: string }[], errorCount?: number): string {
+export function formatParseErrors(
+  errors: { row?: number; column?: string; message: string }[],
+  errorCount?: number,
+): string {
   const first = errors[0]?.message ?? "the dataset could not be parsed";
   const more = (errorCount ?? errors.length) - 1;
   return more > 0 ? `${first} (and ${more} more error${more === 1 ? "" : "s"})` : first;

@@ -13,12 +13,34 @@ export class LostClaimError extends Error {
 
 const TRANSIENT_CODES = new Set([
   // node / pg socket errors
-  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
   // PostgreSQL: admin shutdown, crash shutdown, cannot connect now, too many connections,
   // serialization failure, deadlock, connection exception class
-  "57P01", "57P02", "57P03", "53300", "40001", "40P01", "08000", "08003", "08006", "08001", "08004",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "40001",
+  "40P01",
+  "08000",
+  "08003",
+  "08006",
+  "08001",
+  "08004",
   // Prisma: can't reach server, timed out, server closed connection, pool timeout, tx conflict
-  "P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034",
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
+  "P2028",
+  "P2034",
 ]);
 
 const TRANSIENT_MESSAGES = [
@@ -38,13 +60,18 @@ const TRANSIENT_MESSAGES = [
 export function isTransientError(error: unknown, depth = 0): boolean {
   if (depth > 5 || error === null || typeof error !== "object") return false;
   const e = error as { code?: unknown; message?: unknown; cause?: unknown; errorCode?: unknown };
-  for (const code of [e.code, e.errorCode]) if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
-  if (typeof e.message === "string" && TRANSIENT_MESSAGES.some((re) => re.test(e.message as string))) return true;
+  for (const code of [e.code, e.errorCode])
+    if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
+  if (typeof e.message === "string" && TRANSIENT_MESSAGES.some((re) => re.test(e.message as string)))
+    return true;
   return isTransientError(e.cause, depth + 1);
 }
 
 export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === "AbortError" || (error as { code?: unknown }).code === "ABORT_ERR");
+  return (
+    error instanceof Error &&
+    (error.name === "AbortError" || (error as { code?: unknown }).code === "ABORT_ERR")
+  );
 }
 
 export function messageOf(error: unknown): string {

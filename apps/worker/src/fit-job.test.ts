@@ -27,7 +27,8 @@ beforeAll(async () => {
     engine,
     timers: false,
     log: () => undefined,
-    onProgressWrite: (w) => progressWrites.push({ runId: w.runId, durationMs: w.durationMs, percent: w.progress.percent }),
+    onProgressWrite: (w) =>
+      progressWrites.push({ runId: w.runId, durationMs: w.durationMs, percent: w.progress.percent }),
   });
 });
 
@@ -37,10 +38,14 @@ afterAll(async () => {
 });
 
 const finished = (runId: string) =>
-  waitFor(async () => {
-    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-    return ["succeeded", "failed", "cancelled"].includes(run.status) ? run : undefined;
-  }, 30_000, `run ${runId} to finish`);
+  waitFor(
+    async () => {
+      const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+      return ["succeeded", "failed", "cancelled"].includes(run.status) ? run : undefined;
+    },
+    30_000,
+    `run ${runId} to finish`,
+  );
 
 describe("fit job", () => {
   for (const mode of ["fast", "full"] as const) {
@@ -61,7 +66,12 @@ describe("fit job", () => {
       const parsed = parseDatasetCsv(fx.csv, config, { holdoutWeeks: config.holdoutWeeks });
       if (!parsed.ok) throw new Error("fixture does not parse");
       const direct = await fitModel(parsed.dataset, config, {
-        mode: mode === "fast" ? "fast" : "nuts", chains: 2, warmup: 40, draws: 40, seed, threads: 1,
+        mode: mode === "fast" ? "fast" : "nuts",
+        chains: 2,
+        warmup: 40,
+        draws: 40,
+        seed,
+        threads: 1,
       });
       const expected = serializeFitResult(direct);
       const summary = run.summary as unknown as typeof expected & { timings: { fitSeconds: number } };
@@ -73,21 +83,28 @@ describe("fit job", () => {
       expect(run.engineVersion).toBe(direct.engineVersion);
       expect(summary.timings.fitSeconds).toBeGreaterThan(0);
 
-      const artifact = await db.prisma.runArtifact.findUniqueOrThrow({ where: { runId_kind: { runId, kind: "draws" } } });
+      const artifact = await db.prisma.runArtifact.findUniqueOrThrow({
+        where: { runId_kind: { runId, kind: "draws" } },
+      });
       expect(artifact.encoding).toBe("mixcast-draws-f32+deflate");
       const stored = decodeDraws(decompressDraws(artifact.bytes!));
       expect(stored.names).toEqual(direct.draws.names);
       expect(stored.chains * stored.perChain).toBe(direct.draws.chains * direct.draws.perChain);
       expect(Array.from(stored.values)).toEqual(Array.from(Float32Array.from(direct.draws.values)));
       expect(artifact.bytes!.byteLength).toBeLessThan(stored.values.length * 4 + 1024);
-      const analysis = await db.prisma.runArtifact.findUnique({ where: { runId_kind: { runId, kind: "analysis" } } });
+      const analysis = await db.prisma.runArtifact.findUnique({
+        where: { runId_kind: { runId, kind: "analysis" } },
+      });
       expect(Object.keys((analysis?.analysis ?? {}) as object).length).toBeGreaterThan(0);
 
       // Progress was written while running, throttled to the interval (200 ms here).
       const writes = progressWrites.filter((w) => w.runId === runId);
       expect(writes.length).toBeGreaterThanOrEqual(1);
       expect(writes.length).toBeLessThanOrEqual(Math.ceil((summary.timings.fitSeconds * 1000) / 200) + 2);
-      const audit = await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } });
+      const audit = await db.prisma.auditEvent.findMany({
+        where: { targetId: runId },
+        orderBy: { at: "asc" },
+      });
       expect(audit.map((a) => a.action)).toEqual(["run.started", "run.succeeded"]);
     });
   }
@@ -95,7 +112,17 @@ describe("fit job", () => {
   it("fails a run with a bad dataset with the parser's message, once", async () => {
     const bad = fx.csv.replace(/\n([^,\n]+),([^,\n]+),/, "\n$1,not-a-number,");
     const version = await db.prisma.datasetVersion.create({
-      data: { workspaceId: fx.workspaceId, datasetId: fx.datasetId, version: 2, checksum: "x", rowCount: 1, columnCount: 1, mapping: {}, summary: {}, csv: bad },
+      data: {
+        workspaceId: fx.workspaceId,
+        datasetId: fx.datasetId,
+        version: 2,
+        checksum: "x",
+        rowCount: 1,
+        columnCount: 1,
+        mapping: {},
+        summary: {},
+        csv: bad,
+      },
     });
     const runId = await createRun(db.prisma, fx, { datasetVersionId: version.id });
     await enqueueFitRun(runId, { boss: worker.boss });
@@ -113,7 +140,12 @@ describe("fit job", () => {
 
   it("cancels a running fit within seconds", async () => {
     const slow = await startWorker({
-      env: testWorkerEnv(db.url, { WORKER_ID: "slow", FIT_CHAINS: "2", FIT_WARMUP: "5000", FIT_DRAWS: "5000" }),
+      env: testWorkerEnv(db.url, {
+        WORKER_ID: "slow",
+        FIT_CHAINS: "2",
+        FIT_WARMUP: "5000",
+        FIT_DRAWS: "5000",
+      }),
       engine,
       timers: false,
       log: () => undefined,
@@ -122,16 +154,23 @@ describe("fit job", () => {
     try {
       const runId = await createRun(db.prisma, fx, { mode: "full" });
       await enqueueFitRun(runId, { boss: slow.boss });
-      await waitFor(async () => {
-        const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-        return r.status === "running" && r.percent > 0 ? r : undefined;
-      }, 15_000, "run to be running");
+      await waitFor(
+        async () => {
+          const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+          return r.status === "running" && r.percent > 0 ? r : undefined;
+        },
+        15_000,
+        "run to be running",
+      );
       const requested = Date.now();
       await db.prisma.run.update({ where: { id: runId }, data: { cancelRequestedAt: new Date() } });
       const run = await finished(runId);
       expect(run.status).toBe("cancelled");
       expect(Date.now() - requested).toBeLessThan(3000);
-      const audit = await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } });
+      const audit = await db.prisma.auditEvent.findMany({
+        where: { targetId: runId },
+        orderBy: { at: "asc" },
+      });
       expect(audit.map((a) => a.action)).toEqual(["run.started", "run.cancelled"]);
     } finally {
       await slow.stop();

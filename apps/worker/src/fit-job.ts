@@ -49,10 +49,14 @@ export interface ProcessFitRunOptions {
   shutdownSignal?: AbortSignal;
 }
 
-const json = (value: unknown): Prisma.InputJsonValue => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+const json = (value: unknown): Prisma.InputJsonValue =>
+  JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 /** Chains/warmup/draws: `sampler` in the stored config JSON (read by the worker only), else defaults. */
-export function samplerSettings(rawConfig: unknown, defaults: SamplerSettings = DEFAULT_SAMPLER): SamplerSettings {
+export function samplerSettings(
+  rawConfig: unknown,
+  defaults: SamplerSettings = DEFAULT_SAMPLER,
+): SamplerSettings {
   const raw = (rawConfig as { sampler?: Partial<SamplerSettings> } | null)?.sampler ?? {};
   const pick = (value: unknown, fallback: number, min: number) =>
     typeof value === "number" && Number.isInteger(value) && value >= min ? value : fallback;
@@ -63,12 +67,21 @@ export function samplerSettings(rawConfig: unknown, defaults: SamplerSettings = 
   };
 }
 
-export async function processFitRun(ctx: FitJobContext, runId: string, options: ProcessFitRunOptions = {}): Promise<FitOutcome> {
+export async function processFitRun(
+  ctx: FitJobContext,
+  runId: string,
+  options: ProcessFitRunOptions = {},
+): Promise<FitOutcome> {
   const { prisma } = ctx;
   const claim = await claimRun(ctx, runId, options.jobId);
   if (claim.status !== "claimed") return claim.outcome;
   const { run, attempt } = claim;
-  const actor = { id: run.id, workspaceId: run.workspaceId, trigger: run.trigger, createdById: run.createdById };
+  const actor = {
+    id: run.id,
+    workspaceId: run.workspaceId,
+    trigger: run.trigger,
+    createdById: run.createdById,
+  };
   const fenced = { id: run.id, attempt, status: "running" as const };
 
   const failRun = async (reason: string, details: Record<string, unknown> = {}): Promise<FitOutcome> => {
@@ -77,7 +90,8 @@ export async function processFitRun(ctx: FitJobContext, runId: string, options: 
         where: fenced,
         data: { status: "failed", error: reason, finishedAt: new Date(), heartbeatAt: new Date() },
       });
-      if (updated.count === 0) throw new LostClaimError(`run ${run.id} is no longer held by attempt ${attempt}`);
+      if (updated.count === 0)
+        throw new LostClaimError(`run ${run.id} is no longer held by attempt ${attempt}`);
       await auditRun(tx, actor, "run.failed", { attempt, workerId: ctx.workerId, reason, ...details });
     });
     return { status: "failed", runId: run.id, attempt, reason };
@@ -88,9 +102,13 @@ export async function processFitRun(ctx: FitJobContext, runId: string, options: 
   try {
     config = ctx.engine.parseModelConfig(run.configVersion.config);
   } catch (error) {
-    return failRun(`Model config v${run.configVersion.version} is invalid: ${messageOf(error)}`, { stage: "config" });
+    return failRun(`Model config v${run.configVersion.version} is invalid: ${messageOf(error)}`, {
+      stage: "config",
+    });
   }
-  const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, { holdoutWeeks: config.holdoutWeeks });
+  const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
+    holdoutWeeks: config.holdoutWeeks,
+  });
   if (!parsed.ok) {
     return failRun(formatParseErrors(parsed.errors, parsed.errorCount), {
       stage: "dataset",
@@ -177,7 +195,10 @@ export async function processFitRun(ctx: FitJobContext, runId: string, options: 
   tracker.setPhase("storing");
   const { analysis: _threadAnalysis, ...fitOnly } = fit;
   const serialized = ctx.engine.serializeFitResult(fitOnly);
-  const summaryBase = (typeof serialized === "string" ? JSON.parse(serialized) : serialized) as Record<string, unknown>;
+  const summaryBase = (typeof serialized === "string" ? JSON.parse(serialized) : serialized) as Record<
+    string,
+    unknown
+  >;
   const draws = compressDraws(ctx.engine.encodeDraws(fit));
   let analysis: unknown = fit.analysis ?? null;
   if (fit.analysis === undefined && ctx.engine.analyzeRun) {
@@ -197,7 +218,11 @@ export async function processFitRun(ctx: FitJobContext, runId: string, options: 
     const previousChannels = previous ? roiChannelsOf(previous.summary) : null;
     const currentChannels = roiChannelsOf({ channels: fit.channels });
     if (previous && previousChannels && currentChannels) {
-      refreshComparison = compareRoi(currentChannels, { runId: previous.id, finishedAt: previous.finishedAt, channels: previousChannels });
+      refreshComparison = compareRoi(currentChannels, {
+        runId: previous.id,
+        finishedAt: previous.finishedAt,
+        channels: previousChannels,
+      });
     }
   }
   const finishedAt = new Date();
@@ -229,14 +254,29 @@ export async function processFitRun(ctx: FitJobContext, runId: string, options: 
           error: null,
         },
       });
-      if (updated.count === 0) throw new LostClaimError(`run ${run.id} is no longer held by attempt ${attempt}`);
+      if (updated.count === 0)
+        throw new LostClaimError(`run ${run.id} is no longer held by attempt ${attempt}`);
       await tx.runArtifact.deleteMany({ where: { runId: run.id, kind: { in: ["draws", "analysis"] } } });
       await tx.runArtifact.create({
-        data: { workspaceId: run.workspaceId, runId: run.id, kind: "draws", bytes: draws, encoding: DRAWS_ENCODING, sizeBytes: draws.byteLength },
+        data: {
+          workspaceId: run.workspaceId,
+          runId: run.id,
+          kind: "draws",
+          bytes: draws,
+          encoding: DRAWS_ENCODING,
+          sizeBytes: draws.byteLength,
+        },
       });
       if (analysis !== null) {
         await tx.runArtifact.create({
-          data: { workspaceId: run.workspaceId, runId: run.id, kind: "analysis", analysis: json(analysis), encoding: "json", sizeBytes: 0 },
+          data: {
+            workspaceId: run.workspaceId,
+            runId: run.id,
+            kind: "analysis",
+            analysis: json(analysis),
+            encoding: "json",
+            sizeBytes: 0,
+          },
         });
       }
       await auditRun(tx, actor, "run.succeeded", {
@@ -269,20 +309,35 @@ async function claimRun(
   ctx: FitJobContext,
   runId: string,
   jobId: string | undefined,
-): Promise<{ status: "claimed"; run: ClaimedRun; attempt: number } | { status: "done"; outcome: FitOutcome }> {
+): Promise<
+  { status: "claimed"; run: ClaimedRun; attempt: number } | { status: "done"; outcome: FitOutcome }
+> {
   return transaction(ctx.prisma, async (tx) => {
     const run = await loadRun(tx, runId);
     if (!run) return { status: "done", outcome: { status: "skipped", runId, reason: "run does not exist" } };
-    const actor = { id: run.id, workspaceId: run.workspaceId, trigger: run.trigger, createdById: run.createdById };
+    const actor = {
+      id: run.id,
+      workspaceId: run.workspaceId,
+      trigger: run.trigger,
+      createdById: run.createdById,
+    };
     if (run.status !== "queued" && run.status !== "running") {
-      return { status: "done", outcome: { status: "skipped", runId, reason: `run is already ${run.status}` } };
+      return {
+        status: "done",
+        outcome: { status: "skipped", runId, reason: `run is already ${run.status}` },
+      };
     }
     if (run.cancelRequestedAt) {
       const updated = await tx.run.updateMany({
         where: { id: run.id, attempt: run.attempt, status: { in: ["queued", "running"] } },
         data: { status: "cancelled", finishedAt: new Date() },
       });
-      if (updated.count === 1) await auditRun(tx, actor, "run.cancelled", { attempt: run.attempt, workerId: ctx.workerId, before: "start" });
+      if (updated.count === 1)
+        await auditRun(tx, actor, "run.cancelled", {
+          attempt: run.attempt,
+          workerId: ctx.workerId,
+          before: "start",
+        });
       return { status: "done", outcome: { status: "cancelled", runId, attempt: run.attempt } };
     }
     const attempt = run.attempt + 1;
@@ -302,7 +357,8 @@ async function claimRun(
         progress: json({ phase: "starting", attempt, workerId: ctx.workerId, percent: 0 }),
       },
     });
-    if (updated.count === 0) return { status: "done", outcome: { status: "skipped", runId, reason: "claimed by another worker" } };
+    if (updated.count === 0)
+      return { status: "done", outcome: { status: "skipped", runId, reason: "claimed by another worker" } };
     await auditRun(tx, actor, "run.started", {
       attempt,
       workerId: ctx.workerId,
@@ -327,10 +383,20 @@ async function settleAbort(
     await transaction(ctx.prisma, async (tx) => {
       const updated = await tx.run.updateMany({
         where: fenced,
-        data: { status: "cancelled", finishedAt: new Date(), heartbeatAt: new Date(), progress: json({ ...progress, phase: "cancelled" }) },
+        data: {
+          status: "cancelled",
+          finishedAt: new Date(),
+          heartbeatAt: new Date(),
+          progress: json({ ...progress, phase: "cancelled" }),
+        },
       });
-      if (updated.count === 0) throw new LostClaimError(`run ${actor.id} is no longer held by attempt ${attempt}`);
-      await auditRun(tx, actor, "run.cancelled", { attempt, workerId: ctx.workerId, atPercent: progress.percent });
+      if (updated.count === 0)
+        throw new LostClaimError(`run ${actor.id} is no longer held by attempt ${attempt}`);
+      await auditRun(tx, actor, "run.cancelled", {
+        attempt,
+        workerId: ctx.workerId,
+        atPercent: progress.percent,
+      });
     });
     return { status: "cancelled", runId: actor.id, attempt };
   }
@@ -338,11 +404,22 @@ async function settleAbort(
   await transaction(ctx.prisma, async (tx) => {
     const updated = await tx.run.updateMany({
       where: fenced,
-      data: { status: "queued", workerId: null, progress: json({ ...progress, phase: "requeued" }), percent: 0 },
+      data: {
+        status: "queued",
+        workerId: null,
+        progress: json({ ...progress, phase: "requeued" }),
+        percent: 0,
+      },
     });
-    if (updated.count === 0) throw new LostClaimError(`run ${actor.id} is no longer held by attempt ${attempt}`);
-    await auditRun(tx, actor, "run.requeued", { attempt, workerId: ctx.workerId, reason: "worker shutdown" }, { system: true });
+    if (updated.count === 0)
+      throw new LostClaimError(`run ${actor.id} is no longer held by attempt ${attempt}`);
+    await auditRun(
+      tx,
+      actor,
+      "run.requeued",
+      { attempt, workerId: ctx.workerId, reason: "worker shutdown" },
+      { system: true },
+    );
   });
   return { status: "handed-back", runId: actor.id, attempt };
 }
-

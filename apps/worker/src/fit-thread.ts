@@ -139,7 +139,11 @@ export function fitThreadPool(keep = 1): FitThreadPool {
   return shared;
 }
 
-export function fitInThread(dataset: Dataset, config: unknown, options: EngineFitOptions): Promise<EngineFitResult> {
+export function fitInThread(
+  dataset: Dataset,
+  config: unknown,
+  options: EngineFitOptions,
+): Promise<EngineFitResult> {
   return fitThreadPool().fit(dataset, config, options);
 }
 

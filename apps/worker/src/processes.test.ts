@@ -29,11 +29,15 @@ afterAll(async () => {
 });
 
 const liveWorkers = async (ids: string[]) =>
-  waitFor(async () => {
-    const rows = await listWorkers(db.prisma).catch(() => []);
-    const up = rows.filter((r) => ids.includes(r.workerId) && !r.stoppedAt);
-    return up.length === ids.length ? up : undefined;
-  }, 60_000, `workers ${ids.join(", ")} to start`).catch((error: Error) => {
+  waitFor(
+    async () => {
+      const rows = await listWorkers(db.prisma).catch(() => []);
+      const up = rows.filter((r) => ids.includes(r.workerId) && !r.stoppedAt);
+      return up.length === ids.length ? up : undefined;
+    },
+    60_000,
+    `workers ${ids.join(", ")} to start`,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n${procs.map((p) => `--- ${p.id}\n${p.output()}`).join("\n")}`);
   });
 
@@ -44,28 +48,45 @@ describe("worker processes", () => {
     procs.push(a, b);
     await liveWorkers(["proc-a", "proc-b"]);
     const health = await waitFor(
-      () => fetch(`http://127.0.0.1:${HEALTH_PORT}/healthz`).then((r) => r, () => undefined),
+      () =>
+        fetch(`http://127.0.0.1:${HEALTH_PORT}/healthz`).then(
+          (r) => r,
+          () => undefined,
+        ),
       20_000,
       "/healthz",
     );
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, workerId: "proc-a", database: "ok", stopping: false });
+    expect(await health.json()).toMatchObject({
+      ok: true,
+      workerId: "proc-a",
+      database: "ok",
+      stopping: false,
+    });
     const runIds: string[] = [];
     for (let i = 0; i < 10; i++) runIds.push(await createRun(db.prisma, fx, { seed: 100 + i, mode: "fast" }));
     for (const id of runIds) await enqueueFitRun(id, { boss });
-    const runs = await waitFor(async () => {
-      const rows = await db.prisma.run.findMany({ where: { id: { in: runIds } } });
-      return rows.every((r) => r.status === "succeeded" || r.status === "failed") ? rows : undefined;
-    }, 80_000, "ten runs to finish").catch((error: Error) => {
+    const runs = await waitFor(
+      async () => {
+        const rows = await db.prisma.run.findMany({ where: { id: { in: runIds } } });
+        return rows.every((r) => r.status === "succeeded" || r.status === "failed") ? rows : undefined;
+      },
+      80_000,
+      "ten runs to finish",
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n--- proc-a\n${a.output()}\n--- proc-b\n${b.output()}`);
     });
     if (runs.some((r) => r.status !== "succeeded")) {
       const errors = runs.filter((r) => r.status !== "succeeded").map((r) => `${r.id}: ${r.error}`);
-      throw new Error(`runs failed:\n${errors.join("\n")}\n--- proc-a\n${a.output()}\n--- proc-b\n${b.output()}`);
+      throw new Error(
+        `runs failed:\n${errors.join("\n")}\n--- proc-a\n${a.output()}\n--- proc-b\n${b.output()}`,
+      );
     }
     expect(runs.map((r) => r.attempt)).toEqual(Array(10).fill(1));
     const started = await db.prisma.auditEvent.groupBy({
-      by: ["targetId", "action"], where: { targetId: { in: runIds } }, _count: { _all: true },
+      by: ["targetId", "action"],
+      where: { targetId: { in: runIds } },
+      _count: { _all: true },
     });
     for (const id of runIds) {
       expect(started.find((s) => s.targetId === id && s.action === "run.started")?._count._all).toBe(1);
@@ -76,11 +97,20 @@ describe("worker processes", () => {
     expect([...byWorker.keys()].sort()).toEqual(["proc-a", "proc-b"]);
     // A job is completed in pg-boss just after its handler has stored the run, so the queue may
     // still count it as active for a moment after the run row says succeeded.
-    const status = await waitFor(async () => {
-      const s = await collectStatus(db.prisma, boss, { staleSeconds: 60 });
-      return s.queue.ready + s.queue.active === 0 ? s : undefined;
-    }, 20_000, "the fit queue to drain");
-    expect(status.workers.filter((w) => w.live).map((w) => w.workerId).sort()).toEqual(["proc-a", "proc-b"]);
+    const status = await waitFor(
+      async () => {
+        const s = await collectStatus(db.prisma, boss, { staleSeconds: 60 });
+        return s.queue.ready + s.queue.active === 0 ? s : undefined;
+      },
+      20_000,
+      "the fit queue to drain",
+    );
+    expect(
+      status.workers
+        .filter((w) => w.live)
+        .map((w) => w.workerId)
+        .sort(),
+    ).toEqual(["proc-a", "proc-b"]);
     expect(status.running).toHaveLength(0);
     expect(status.stale).toHaveLength(0);
     expect(formatStatus(status)).toMatch(/workers: 2 live/);
@@ -98,10 +128,14 @@ describe("worker processes", () => {
     await liveWorkers(["proc-c"]);
     const runId = await createRun(db.prisma, fx, { seed: 7, mode: "full" });
     await enqueueFitRun(runId, { boss });
-    await waitFor(async () => {
-      const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-      return r.status === "running" && r.percent > 0 ? r : undefined;
-    }, 20_000, "run to be running");
+    await waitFor(
+      async () => {
+        const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+        return r.status === "running" && r.percent > 0 ? r : undefined;
+      },
+      20_000,
+      "run to be running",
+    );
     const t0 = Date.now();
     a.child.kill("SIGTERM");
     const exit = await a.exited;
@@ -111,7 +145,9 @@ describe("worker processes", () => {
     expect(run.status).toBe("queued");
     expect(run.workerId).toBeNull();
     expect(await hasLiveJob(boss, runId)).toBe(true);
-    const actions = (await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } })).map((e) => e.action);
+    const actions = (
+      await db.prisma.auditEvent.findMany({ where: { targetId: runId }, orderBy: { at: "asc" } })
+    ).map((e) => e.action);
     expect(actions).toEqual(["run.started", "run.requeued"]);
     expect(a.output()).toMatch(/SIGTERM/);
     const [state] = (await listWorkers(db.prisma)).filter((w) => w.workerId === "proc-c");

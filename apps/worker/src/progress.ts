@@ -42,7 +42,8 @@ export class ProgressTracker {
   }
 
   update(p: EngineProgress): void {
-    if (typeof p.percent === "number") this.reported = { percent: p.percent, etaSeconds: p.etaSeconds ?? null };
+    if (typeof p.percent === "number")
+      this.reported = { percent: p.percent, etaSeconds: p.etaSeconds ?? null };
     const chain = p.chain !== undefined && p.chain >= 0 ? p.chain : 0;
     const phase = p.phase ?? "fitting";
     this.chains.set(chain, {
@@ -74,7 +75,12 @@ export class ProgressTracker {
     total += (nChains - this.chains.size) * perChain;
     const elapsedSeconds = (this.now() - this.startedAt) / 1000;
     let fraction = this.phase === "done" ? 1 : total > 0 ? Math.min(1, done / total) : 0;
-    let etaSeconds = fraction > 0.01 && fraction < 1 ? (elapsedSeconds * (1 - fraction)) / fraction : fraction >= 1 ? 0 : null;
+    let etaSeconds =
+      fraction > 0.01 && fraction < 1
+        ? (elapsedSeconds * (1 - fraction)) / fraction
+        : fraction >= 1
+          ? 0
+          : null;
     if (this.reported && this.phase !== "done") {
       fraction = Math.min(1, Math.max(0, this.reported.percent / 100));
       etaSeconds = this.reported.etaSeconds;

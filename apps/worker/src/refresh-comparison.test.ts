@@ -35,7 +35,11 @@ describe("refresh comparison", () => {
 
   it("reads ROI summaries from a stored run summary and ignores malformed ones", () => {
     expect(roiChannelsOf(null)).toBeNull();
-    expect(roiChannelsOf({ channels: { A: { roi: { mean: 1, q05: 0.5, q95: 1.5, sd: 0.2 } }, B: { roi: { mean: "x" } } } })).toEqual({
+    expect(
+      roiChannelsOf({
+        channels: { A: { roi: { mean: 1, q05: 0.5, q95: 1.5, sd: 0.2 } }, B: { roi: { mean: "x" } } },
+      }),
+    ).toEqual({
       A: { roi: { mean: 1, q05: 0.5, q95: 1.5 } },
     });
   });

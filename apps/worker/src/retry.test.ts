@@ -24,13 +24,19 @@ beforeAll(async () => {
       const left = failures.get(options.seed) ?? 0;
       if (left > 0) {
         failures.set(options.seed, left - 1);
-        throw Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+        throw Object.assign(new Error("terminating connection due to administrator command"), {
+          code: "57P01",
+        });
       }
       return real.fitModel(dataset, config, options);
     },
   };
   worker = await startWorker({
-    env: testWorkerEnv(db.url, { WORKER_MAX_ATTEMPTS: "2", WORKER_RETRY_DELAY_SECONDS: "1", FIT_DRAWS: "50" }),
+    env: testWorkerEnv(db.url, {
+      WORKER_MAX_ATTEMPTS: "2",
+      WORKER_RETRY_DELAY_SECONDS: "1",
+      FIT_DRAWS: "50",
+    }),
     engine,
     timers: false,
     log: () => undefined,
@@ -43,10 +49,14 @@ afterAll(async () => {
 });
 
 const finished = (runId: string) =>
-  waitFor(async () => {
-    const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-    return r.status === "succeeded" || r.status === "failed" ? r : undefined;
-  }, 50_000, `run ${runId}`);
+  waitFor(
+    async () => {
+      const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+      return r.status === "succeeded" || r.status === "failed" ? r : undefined;
+    },
+    50_000,
+    `run ${runId}`,
+  );
 
 describe("transient failures", () => {
   it("retries after a transient error and then succeeds", async () => {

@@ -52,6 +52,8 @@ describe("zone math", () => {
   it("rejects bad rules with the offending value", () => {
     expect(() => mostRecentSlot({ weekday: 7, hour: 1, timezone: "UTC" }, 0)).toThrow(/weekday/);
     expect(() => mostRecentSlot({ weekday: 1, hour: 24, timezone: "UTC" }, 0)).toThrow(/hour/);
-    expect(() => mostRecentSlot({ weekday: 1, hour: 1, timezone: "Mars/Olympus" }, 0)).toThrow(/Mars\/Olympus/);
+    expect(() => mostRecentSlot({ weekday: 1, hour: 1, timezone: "Mars/Olympus" }, 0)).toThrow(
+      /Mars\/Olympus/,
+    );
   });
 });

@@ -70,7 +70,10 @@ export function offsetMs(instant: number, timezone: string): number {
  * resolve to the earlier instant; non-existent times to the instant just after the gap (the local
  * time shifted by the gap's size, i.e. what the clock shows once it has jumped).
  */
-export function zonedTimeToUtc(local: Omit<LocalDateTime, "second"> & { second?: number }, timezone: string): number {
+export function zonedTimeToUtc(
+  local: Omit<LocalDateTime, "second"> & { second?: number },
+  timezone: string,
+): number {
   const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second ?? 0);
   // Zone transitions are far more than two days apart, so the offsets a day either side are the
   // only candidates.
@@ -99,7 +102,13 @@ export function mostRecentSlot(rule: WeeklySlotRule, now: number): number {
     const date = new Date(todayUtcMidnight - back * DAY);
     if (date.getUTCDay() !== rule.weekday) continue;
     const slot = zonedTimeToUtc(
-      { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: rule.hour, minute: 0 },
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: rule.hour,
+        minute: 0,
+      },
       rule.timezone,
     );
     if (slot <= now) return slot;
@@ -116,7 +125,13 @@ export function nextSlot(rule: WeeklySlotRule, now: number): number {
     const date = new Date(todayUtcMidnight + ahead * DAY);
     if (date.getUTCDay() !== rule.weekday) continue;
     const slot = zonedTimeToUtc(
-      { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: rule.hour, minute: 0 },
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: rule.hour,
+        minute: 0,
+      },
       rule.timezone,
     );
     if (slot > now) return slot;

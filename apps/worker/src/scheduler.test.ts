@@ -19,7 +19,15 @@ beforeAll(async () => {
   boss = await createBoss({ connectionString: db.url, role: "producer" });
   // Sundays 02:00 Europe/Berlin; created on Friday 2026-03-20.
   await db.prisma.schedule.create({
-    data: { workspaceId: fx.workspaceId, modelId: fx.modelId, weekday: 0, hour: 2, timezone: "Europe/Berlin", mode: "fast", createdAt: new Date("2026-03-20T10:00:00Z") },
+    data: {
+      workspaceId: fx.workspaceId,
+      modelId: fx.modelId,
+      weekday: 0,
+      hour: 2,
+      timezone: "Europe/Berlin",
+      mode: "fast",
+      createdAt: new Date("2026-03-20T10:00:00Z"),
+    },
   });
 });
 
@@ -29,9 +37,16 @@ afterAll(async () => {
 });
 
 const tick = (iso: string, prisma = db.prisma) =>
-  runSchedulerTick({ prisma, enqueue: (id) => boss.send("fit-run", { runId: id }, { singletonKey: id }), now: new Date(iso) });
+  runSchedulerTick({
+    prisma,
+    enqueue: (id) => boss.send("fit-run", { runId: id }, { singletonKey: id }),
+    now: new Date(iso),
+  });
 const scheduledRuns = () =>
-  db.prisma.run.findMany({ where: { modelId: fx.modelId, trigger: "schedule" }, orderBy: { scheduleSlot: "asc" } });
+  db.prisma.run.findMany({
+    where: { modelId: fx.modelId, trigger: "schedule" },
+    orderBy: { scheduleSlot: "asc" },
+  });
 
 describe("weekly scheduler", () => {
   it("fires each slot once, across a DST change, and collapses missed weeks into one run", async () => {
@@ -54,9 +69,19 @@ describe("weekly scheduler", () => {
       await other.$disconnect();
     }
     // A new dataset version and config version appear; the worker is then down for three weeks.
-    const v2 = await addDatasetVersion(db.prisma, { workspaceId: fx.workspaceId, datasetId: fx.datasetId, csv: fx.csv, mapping: {} });
+    const v2 = await addDatasetVersion(db.prisma, {
+      workspaceId: fx.workspaceId,
+      datasetId: fx.datasetId,
+      csv: fx.csv,
+      mapping: {},
+    });
     const c2 = await db.prisma.modelConfigVersion.create({
-      data: { workspaceId: fx.workspaceId, modelId: fx.modelId, version: 2, config: JSON.parse(JSON.stringify({ ...fx.config, seed: 99 })) },
+      data: {
+        workspaceId: fx.workspaceId,
+        modelId: fx.modelId,
+        version: 2,
+        config: JSON.parse(JSON.stringify({ ...fx.config, seed: 99 })),
+      },
     });
     const missed = await tick("2026-04-20T12:00:00Z"); // Monday; slots Apr 5, 12, 19 were missed
     expect(missed.created.map((c) => c.slot.toISOString())).toEqual(["2026-04-19T00:00:00.000Z"]); // 02:00 CEST
@@ -87,9 +112,13 @@ describe("weekly scheduler", () => {
     const schedule = await db.prisma.schedule.findUniqueOrThrow({ where: { modelId: fx.modelId } });
     expect(schedule.lastSlotAt?.toISOString()).toBe("2026-11-01T01:00:00.000Z");
     expect(schedule.nextRunAt?.toISOString()).toBe("2026-11-08T01:00:00.000Z");
-    const audits = await db.prisma.auditEvent.findMany({ where: { action: "run.created", actorKind: "schedule" } });
+    const audits = await db.prisma.auditEvent.findMany({
+      where: { action: "run.created", actorKind: "schedule" },
+    });
     expect(audits).toHaveLength(5);
-    const collapsed = audits.find((a) => a.targetId === missedRun.id)?.details as { missedSlotsCollapsed: number };
+    const collapsed = audits.find((a) => a.targetId === missedRun.id)?.details as {
+      missedSlotsCollapsed: number;
+    };
     expect(collapsed.missedSlotsCollapsed).toBe(2);
   });
 
@@ -97,28 +126,49 @@ describe("weekly scheduler", () => {
     // Cancel the queued scheduled runs except the last one; a manual run succeeds first.
     const runs = await scheduledRuns();
     const last = runs.at(-1)!;
-    await db.prisma.run.updateMany({ where: { id: { in: runs.slice(0, -1).map((r) => r.id) } }, data: { status: "cancelled" } });
+    await db.prisma.run.updateMany({
+      where: { id: { in: runs.slice(0, -1).map((r) => r.id) } },
+      data: { status: "cancelled" },
+    });
     await db.prisma.run.update({ where: { id: last.id }, data: { status: "cancelled" } }); // held back for now
     const engine = await coreEngine();
-    const worker = await startWorker({ env: testWorkerEnv(db.url, { FIT_DRAWS: "100" }), engine, timers: false, log: () => undefined });
+    const worker = await startWorker({
+      env: testWorkerEnv(db.url, { FIT_DRAWS: "100" }),
+      engine,
+      timers: false,
+      log: () => undefined,
+    });
     try {
       const manualId = await createRun(db.prisma, fx, { seed: 3 });
       await boss.send("fit-run", { runId: manualId }, { singletonKey: manualId });
-      const manual = await waitFor(async () => {
-        const r = await db.prisma.run.findUniqueOrThrow({ where: { id: manualId } });
-        return r.status === "succeeded" ? r : undefined;
-      }, 20_000, "manual run");
+      const manual = await waitFor(
+        async () => {
+          const r = await db.prisma.run.findUniqueOrThrow({ where: { id: manualId } });
+          return r.status === "succeeded" ? r : undefined;
+        },
+        20_000,
+        "manual run",
+      );
       expect((manual.summary as { refreshComparison: unknown }).refreshComparison).toBeNull();
 
       await db.prisma.run.update({ where: { id: last.id }, data: { status: "queued" } });
       await boss.send("fit-run", { runId: last.id }, { singletonKey: last.id });
-      const refit = await waitFor(async () => {
-        const r = await db.prisma.run.findUniqueOrThrow({ where: { id: last.id } });
-        return r.status === "succeeded" ? r : undefined;
-      }, 20_000, "scheduled run");
-      type Summary = { channels: Record<string, { roi: { mean: number; q05: number; q95: number } }>; refreshComparison: {
-        previousRunId: string; flaggedChannels: string[];
-        channels: Record<string, { delta: number; outsidePreviousInterval: boolean; previousMean: number }>; } };
+      const refit = await waitFor(
+        async () => {
+          const r = await db.prisma.run.findUniqueOrThrow({ where: { id: last.id } });
+          return r.status === "succeeded" ? r : undefined;
+        },
+        20_000,
+        "scheduled run",
+      );
+      type Summary = {
+        channels: Record<string, { roi: { mean: number; q05: number; q95: number } }>;
+        refreshComparison: {
+          previousRunId: string;
+          flaggedChannels: string[];
+          channels: Record<string, { delta: number; outsidePreviousInterval: boolean; previousMean: number }>;
+        };
+      };
       const prev = manual.summary as Summary;
       const cur = refit.summary as Summary;
       const cmp = cur.refreshComparison;
@@ -131,8 +181,12 @@ describe("weekly scheduler", () => {
         expect(cmp.channels[name]!.delta).toBeCloseTo(c.mean - p.mean, 12);
         expect(cmp.channels[name]!.outsidePreviousInterval).toBe(c.mean < p.q05 || c.mean > p.q95);
       }
-      expect(cmp.flaggedChannels.sort()).toEqual(names.filter((n) => cmp.channels[n]!.outsidePreviousInterval).sort());
-      const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { targetId: last.id, action: "run.succeeded" } });
+      expect(cmp.flaggedChannels.sort()).toEqual(
+        names.filter((n) => cmp.channels[n]!.outsidePreviousInterval).sort(),
+      );
+      const audit = await db.prisma.auditEvent.findFirstOrThrow({
+        where: { targetId: last.id, action: "run.succeeded" },
+      });
       expect(audit.actorKind).toBe("schedule");
     } finally {
       await worker.stop();

@@ -56,11 +56,21 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
       continue;
     }
     const [datasetVersion, configVersion] = await Promise.all([
-      prisma.datasetVersion.findFirst({ where: { datasetId: schedule.model.datasetId }, orderBy: { version: "desc" }, select: { id: true, version: true } }),
-      prisma.modelConfigVersion.findFirst({ where: { modelId: schedule.modelId }, orderBy: { version: "desc" }, select: { id: true, version: true, config: true } }),
+      prisma.datasetVersion.findFirst({
+        where: { datasetId: schedule.model.datasetId },
+        orderBy: { version: "desc" },
+        select: { id: true, version: true },
+      }),
+      prisma.modelConfigVersion.findFirst({
+        where: { modelId: schedule.modelId },
+        orderBy: { version: "desc" },
+        select: { id: true, version: true, config: true },
+      }),
     ]);
     if (!datasetVersion || !configVersion) {
-      const reason = !datasetVersion ? "the model's dataset has no version" : "the model has no config version";
+      const reason = !datasetVersion
+        ? "the model's dataset has no version"
+        : "the model has no config version";
       await transaction(prisma, async (tx) => {
         const marked = await tx.schedule.updateMany({
           where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
@@ -69,8 +79,12 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
         if (marked.count === 1) {
           await tx.auditEvent.create({
             data: {
-              workspaceId: schedule.workspaceId, actorKind: "schedule", action: "schedule.skipped",
-              targetType: "schedule", targetId: schedule.id, details: { slot: slot.toISOString(), reason },
+              workspaceId: schedule.workspaceId,
+              actorKind: "schedule",
+              action: "schedule.skipped",
+              targetType: "schedule",
+              targetId: schedule.id,
+              details: { slot: slot.toISOString(), reason },
             },
           });
         }
@@ -108,7 +122,9 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
           datasetVersion: datasetVersion.version,
           configVersion: configVersion.version,
           mode: schedule.mode,
-          missedSlotsCollapsed: schedule.lastSlotAt ? Math.max(0, Math.round((slotMs - schedule.lastSlotAt.getTime()) / (7 * 86_400_000)) - 1) : 0,
+          missedSlotsCollapsed: schedule.lastSlotAt
+            ? Math.max(0, Math.round((slotMs - schedule.lastSlotAt.getTime()) / (7 * 86_400_000)) - 1)
+            : 0,
         });
       }
       return run ?? null;

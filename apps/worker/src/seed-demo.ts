@@ -28,7 +28,9 @@ try {
     const jobId = await enqueueFitRun(created.runId, { boss });
     await prisma.run.update({ where: { id: created.runId }, data: { jobId } });
     await boss.stop({ graceful: false });
-    console.log(`[worker] queued the demo model's first fit (run ${created.runId}) with ${created.scenarioIds.length} demo scenarios`);
+    console.log(
+      `[worker] queued the demo model's first fit (run ${created.runId}) with ${created.scenarioIds.length} demo scenarios`,
+    );
   }
 } finally {
   await prisma.$disconnect();

@@ -10,7 +10,14 @@ export interface WorkerStatus {
   queue: { name: string; ready: number; deferred: number; active: number; failed: number; total: number };
   workers: (WorkerStateRow & { live: boolean })[];
   lastTickAt: string | null;
-  running: { id: string; modelId: string; workerId: string | null; attempt: number; percent: number; heartbeatAgeSeconds: number | null }[];
+  running: {
+    id: string;
+    modelId: string;
+    workerId: string | null;
+    attempt: number;
+    percent: number;
+    heartbeatAgeSeconds: number | null;
+  }[];
   stale: { id: string; workerId: string | null; attempt: number; heartbeatAt: string | null }[];
   queuedRuns: number;
 }
@@ -36,7 +43,10 @@ export async function collectStatus(
   const s = stats.at(-1);
   const liveMs = (options.liveSeconds ?? 30) * 1000;
   const age = (d: Date | null) => (d ? (now.getTime() - d.getTime()) / 1000 : null);
-  const lastTick = workers.reduce<Date | null>((max, w) => (w.lastTickAt && (!max || w.lastTickAt > max) ? w.lastTickAt : max), null);
+  const lastTick = workers.reduce<Date | null>(
+    (max, w) => (w.lastTickAt && (!max || w.lastTickAt > max) ? w.lastTickAt : max),
+    null,
+  );
   return {
     queue: {
       name: QUEUES.fitRun,
@@ -46,15 +56,27 @@ export async function collectStatus(
       failed: s?.failedCount ?? 0,
       total: s?.totalCount ?? 0,
     },
-    workers: workers.map((w) => ({ ...w, live: !w.stoppedAt && now.getTime() - w.heartbeatAt.getTime() < liveMs })),
+    workers: workers.map((w) => ({
+      ...w,
+      live: !w.stoppedAt && now.getTime() - w.heartbeatAt.getTime() < liveMs,
+    })),
     lastTickAt: lastTick?.toISOString() ?? null,
     running: running.map((r) => ({
-      id: r.id, modelId: r.modelId, workerId: r.workerId, attempt: r.attempt, percent: r.percent,
+      id: r.id,
+      modelId: r.modelId,
+      workerId: r.workerId,
+      attempt: r.attempt,
+      percent: r.percent,
       heartbeatAgeSeconds: age(r.heartbeatAt),
     })),
     stale: running
       .filter((r) => (age(r.heartbeatAt) ?? Infinity) > options.staleSeconds)
-      .map((r) => ({ id: r.id, workerId: r.workerId, attempt: r.attempt, heartbeatAt: r.heartbeatAt?.toISOString() ?? null })),
+      .map((r) => ({
+        id: r.id,
+        workerId: r.workerId,
+        attempt: r.attempt,
+        heartbeatAt: r.heartbeatAt?.toISOString() ?? null,
+      })),
     queuedRuns,
   };
 }
@@ -62,19 +84,28 @@ export async function collectStatus(
 export function formatStatus(s: WorkerStatus): string {
   const lines: string[] = [];
   const q = s.queue;
-  lines.push(`queue ${q.name}: ${q.ready} ready, ${q.deferred} deferred/retrying, ${q.active} active, ${q.failed} failed (retained); ${s.queuedRuns} run(s) queued`);
+  lines.push(
+    `queue ${q.name}: ${q.ready} ready, ${q.deferred} deferred/retrying, ${q.active} active, ${q.failed} failed (retained); ${s.queuedRuns} run(s) queued`,
+  );
   lines.push(`last schedule tick: ${s.lastTickAt ?? "never"}`);
   const live = s.workers.filter((w) => w.live);
   lines.push(`workers: ${live.length} live of ${s.workers.length} known`);
   for (const w of s.workers.slice(0, 10)) {
-    lines.push(`  ${w.live ? "live   " : w.stoppedAt ? "stopped" : "silent "} ${w.workerId} pid ${w.pid} heartbeat ${w.heartbeatAt.toISOString()} running [${w.running.join(", ")}]`);
+    lines.push(
+      `  ${w.live ? "live   " : w.stoppedAt ? "stopped" : "silent "} ${w.workerId} pid ${w.pid} heartbeat ${w.heartbeatAt.toISOString()} running [${w.running.join(", ")}]`,
+    );
   }
   lines.push(`running runs: ${s.running.length}`);
   for (const r of s.running) {
-    lines.push(`  ${r.id} ${r.percent.toFixed(1)}% attempt ${r.attempt} on ${r.workerId ?? "?"} (heartbeat ${r.heartbeatAgeSeconds?.toFixed(0) ?? "-"} s ago)`);
+    lines.push(
+      `  ${r.id} ${r.percent.toFixed(1)}% attempt ${r.attempt} on ${r.workerId ?? "?"} (heartbeat ${r.heartbeatAgeSeconds?.toFixed(0) ?? "-"} s ago)`,
+    );
   }
   lines.push(`stale runs: ${s.stale.length}`);
-  for (const r of s.stale) lines.push(`  ${r.id} attempt ${r.attempt} on ${r.workerId ?? "?"}, last heartbeat ${r.heartbeatAt ?? "never"}`);
+  for (const r of s.stale)
+    lines.push(
+      `  ${r.id} attempt ${r.attempt} on ${r.workerId ?? "?"}, last heartbeat ${r.heartbeatAt ?? "never"}`,
+    );
   return lines.join("\n");
 }
 
@@ -86,7 +117,8 @@ async function main(): Promise<void> {
   try {
     const status = await collectStatus(prisma, boss, { staleSeconds: env.WORKER_STALE_RUN_SECONDS });
     console.log(args.has("--json") ? JSON.stringify(status, null, 2) : formatStatus(status));
-    if (args.has("--check") && (status.stale.length > 0 || !status.workers.some((w) => w.live))) process.exitCode = 1;
+    if (args.has("--check") && (status.stale.length > 0 || !status.workers.some((w) => w.live)))
+      process.exitCode = 1;
   } finally {
     await boss.stop({ graceful: false });
     await prisma.$disconnect();

@@ -30,13 +30,28 @@ export async function hasLiveJob(boss: PgBoss, runId: string): Promise<boolean> 
   return jobs.some((job) => LIVE_JOB_STATES.has(job.state));
 }
 
-export async function sweepStaleRuns({ prisma, boss, enqueue, now, staleSeconds, maxAttempts }: SweepDeps): Promise<SweepResult> {
+export async function sweepStaleRuns({
+  prisma,
+  boss,
+  enqueue,
+  now,
+  staleSeconds,
+  maxAttempts,
+}: SweepDeps): Promise<SweepResult> {
   const result: SweepResult = { requeued: [], failed: [], reenqueued: [] };
   const cutoff = new Date(now.getTime() - staleSeconds * 1000);
 
   const stale = await prisma.run.findMany({
     where: { status: "running", OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: cutoff } }] },
-    select: { id: true, workspaceId: true, trigger: true, createdById: true, attempt: true, heartbeatAt: true, workerId: true },
+    select: {
+      id: true,
+      workspaceId: true,
+      trigger: true,
+      createdById: true,
+      attempt: true,
+      heartbeatAt: true,
+      workerId: true,
+    },
     take: 100,
   });
   for (const run of stale) {
@@ -46,16 +61,35 @@ export async function sweepStaleRuns({ prisma, boss, enqueue, now, staleSeconds,
     if (run.attempt >= maxAttempts) {
       const reason = `Worker ${run.workerId ?? "?"} stopped responding (last heartbeat ${lastSeen}); gave up after ${run.attempt} attempt${run.attempt === 1 ? "" : "s"}.`;
       const done = await transaction(prisma, async (tx) => {
-        const updated = await tx.run.updateMany({ where: fenced, data: { status: "failed", error: reason, finishedAt: now } });
-        if (updated.count === 1) await auditRun(tx, run, "run.failed", { attempt: run.attempt, reason, by: "sweeper" }, { system: true });
+        const updated = await tx.run.updateMany({
+          where: fenced,
+          data: { status: "failed", error: reason, finishedAt: now },
+        });
+        if (updated.count === 1)
+          await auditRun(
+            tx,
+            run,
+            "run.failed",
+            { attempt: run.attempt, reason, by: "sweeper" },
+            { system: true },
+          );
         return updated.count === 1;
       });
       if (done) result.failed.push(run.id);
     } else {
       const done = await transaction(prisma, async (tx) => {
-        const updated = await tx.run.updateMany({ where: fenced, data: { status: "queued", workerId: null } });
+        const updated = await tx.run.updateMany({
+          where: fenced,
+          data: { status: "queued", workerId: null },
+        });
         if (updated.count === 1) {
-          await auditRun(tx, run, "run.requeued", { attempt: run.attempt, reason: `stale heartbeat (${lastSeen})`, by: "sweeper" }, { system: true });
+          await auditRun(
+            tx,
+            run,
+            "run.requeued",
+            { attempt: run.attempt, reason: `stale heartbeat (${lastSeen})`, by: "sweeper" },
+            { system: true },
+          );
         }
         return updated.count === 1;
       });

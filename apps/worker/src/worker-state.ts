@@ -35,12 +35,21 @@ export async function registerWorker(prisma: PrismaClient, workerId: string): Pr
     ON CONFLICT (worker_id) DO UPDATE SET started_at = now(), heartbeat_at = now(), stopped_at = NULL, running = '{}'`;
 }
 
-export async function workerHeartbeat(prisma: PrismaClient, workerId: string, running: string[]): Promise<void> {
+export async function workerHeartbeat(
+  prisma: PrismaClient,
+  workerId: string,
+  running: string[],
+): Promise<void> {
   await prisma.$executeRaw`
     UPDATE mixcast_worker.worker_state SET heartbeat_at = now(), running = ${running}::text[] WHERE worker_id = ${workerId}`;
 }
 
-export async function recordTick(prisma: PrismaClient, workerId: string, at: Date, summary: unknown): Promise<void> {
+export async function recordTick(
+  prisma: PrismaClient,
+  workerId: string,
+  at: Date,
+  summary: unknown,
+): Promise<void> {
   await prisma.$executeRaw`
     UPDATE mixcast_worker.worker_state SET last_tick_at = ${at}, last_tick = ${JSON.stringify(summary)}::jsonb, heartbeat_at = now()
      WHERE worker_id = ${workerId}`;

@@ -15,7 +15,14 @@ import { isTransientError, LostClaimError, messageOf } from "./errors.ts";
 import { processFitRun, type FitJobContext, type FitOutcome } from "./fit-job.ts";
 import { runSchedulerTick, type TickResult } from "./scheduler.ts";
 import { sweepStaleRuns, type SweepResult } from "./sweeper.ts";
-import { ensureWorkerStateTable, markStopped, recordSweep, recordTick, registerWorker, workerHeartbeat } from "./worker-state.ts";
+import {
+  ensureWorkerStateTable,
+  markStopped,
+  recordSweep,
+  recordTick,
+  registerWorker,
+  workerHeartbeat,
+} from "./worker-state.ts";
 
 export interface StartWorkerOptions {
   env: WorkerEnv;
@@ -63,7 +70,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const workerId = env.WORKER_ID ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const now = options.now ?? (() => new Date());
   const ownPrisma = !options.prisma;
-  const prisma = options.prisma ?? createPrismaClient(env.DATABASE_URL, { maxConnections: 4 + env.WORKER_CONCURRENCY });
+  const prisma =
+    options.prisma ?? createPrismaClient(env.DATABASE_URL, { maxConnections: 4 + env.WORKER_CONCURRENCY });
   let pool: FitThreadPool | null = null;
   if (!options.engine) {
     // Fit threads load the engine once and are reused; start them now, not at the first job.
@@ -117,7 +125,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
           where: { id: runId, attempt: run.attempt, status: run.status },
           data: { status: "failed", error: reason, finishedAt: new Date() },
         });
-        if (updated.count === 1) await auditRun(tx, run, "run.failed", { attempt: run.attempt, workerId, reason });
+        if (updated.count === 1)
+          await auditRun(tx, run, "run.failed", { attempt: run.attempt, workerId, reason });
       });
     } catch (error) {
       log(`could not mark run ${runId} failed (${messageOf(error)}); the sweeper will`);
@@ -159,8 +168,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         }
         const finalAttempt = job.retryCount >= env.WORKER_MAX_ATTEMPTS - 1;
         if (isTransientError(error)) {
-          log(`run ${runId}: transient error (${messageOf(error)}), ${finalAttempt ? "giving up" : "will retry"}`);
-          if (finalAttempt) await markFailed(runId, `Gave up after ${job.retryCount + 1} attempts: ${messageOf(error)}`);
+          log(
+            `run ${runId}: transient error (${messageOf(error)}), ${finalAttempt ? "giving up" : "will retry"}`,
+          );
+          if (finalAttempt)
+            await markFailed(runId, `Gave up after ${job.retryCount + 1} attempts: ${messageOf(error)}`);
           throw error;
         }
         log(`run ${runId}: failed (${messageOf(error)})`);
@@ -175,13 +187,23 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const tick = async (at: Date = now()): Promise<TickResult> => {
     const result = await runSchedulerTick({ prisma, enqueue, now: at });
     lastTickAt = at;
-    await recordTick(prisma, workerId, at, { checked: result.checked, created: result.created.length, skipped: result.skipped });
-    if (result.created.length > 0) log(`scheduler: created ${result.created.length} run(s) at ${at.toISOString()}`);
+    await recordTick(prisma, workerId, at, {
+      checked: result.checked,
+      created: result.created.length,
+      skipped: result.skipped,
+    });
+    if (result.created.length > 0)
+      log(`scheduler: created ${result.created.length} run(s) at ${at.toISOString()}`);
     return result;
   };
   const sweep = async (at: Date = new Date()): Promise<SweepResult> => {
     const result = await sweepStaleRuns({
-      prisma, boss, enqueue, now: at, staleSeconds: env.WORKER_STALE_RUN_SECONDS, maxAttempts: env.WORKER_MAX_ATTEMPTS,
+      prisma,
+      boss,
+      enqueue,
+      now: at,
+      staleSeconds: env.WORKER_STALE_RUN_SECONDS,
+      maxAttempts: env.WORKER_MAX_ATTEMPTS,
     });
     lastSweepAt = at;
     await recordSweep(prisma, workerId, at);
@@ -196,14 +218,29 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   };
   if (options.timers ?? true) {
     if (env.WORKER_SCHEDULER === "on") {
-      timers.push(setInterval(guarded("scheduler tick", () => tick()), env.WORKER_TICK_SECONDS * 1000));
+      timers.push(
+        setInterval(
+          guarded("scheduler tick", () => tick()),
+          env.WORKER_TICK_SECONDS * 1000,
+        ),
+      );
       // Right away too: a slot missed while no worker ran fires as soon as one comes back.
       setImmediate(guarded("scheduler tick", () => tick()));
     }
     const sweepEvery = Math.max(2, Math.min(60, Math.floor(env.WORKER_STALE_RUN_SECONDS / 4))) * 1000;
-    timers.push(setInterval(guarded("sweeper", () => sweep()), sweepEvery));
+    timers.push(
+      setInterval(
+        guarded("sweeper", () => sweep()),
+        sweepEvery,
+      ),
+    );
   }
-  timers.push(setInterval(guarded("worker heartbeat", () => workerHeartbeat(prisma, workerId, [...active])), 10_000));
+  timers.push(
+    setInterval(
+      guarded("worker heartbeat", () => workerHeartbeat(prisma, workerId, [...active])),
+      10_000,
+    ),
+  );
 
   const health = async (): Promise<HealthReport> => {
     let database = "ok";
@@ -234,7 +271,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         return;
       }
       void health().then((report) => {
-        res.writeHead(report.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(report));
+        res
+          .writeHead(report.ok ? 200 : 503, { "content-type": "application/json" })
+          .end(JSON.stringify(report));
       });
     });
     await new Promise<void>((resolve, reject) => {

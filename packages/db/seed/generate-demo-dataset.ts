@@ -26,7 +26,12 @@ const sidecar = {
     channels: Object.fromEntries(
       Object.entries(simulation.truth.channels).map(([name, channel]) => [
         name,
-        { type: channel.type, spend: round(channel.spend, 2), contribution: round(channel.contribution, 2), roi: round(channel.roi) },
+        {
+          type: channel.type,
+          spend: round(channel.spend, 2),
+          contribution: round(channel.contribution, 2),
+          roi: round(channel.roi),
+        },
       ]),
     ),
   },

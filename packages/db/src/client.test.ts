@@ -12,9 +12,16 @@ describe("Prisma client on a migrated database", () => {
     const { prisma } = db;
     const user = await prisma.user.create({ data: { id: "u1", name: "Ada", email: "ada@example.com" } });
     const workspace = await prisma.workspace.create({
-      data: { id: "w1", name: "Acme", slug: "acme", memberships: { create: { id: "m1", userId: user.id, role: "analyst" } } },
+      data: {
+        id: "w1",
+        name: "Acme",
+        slug: "acme",
+        memberships: { create: { id: "m1", userId: user.id, role: "analyst" } },
+      },
     });
-    const dataset = await prisma.dataset.create({ data: { workspaceId: workspace.id, name: "Weekly sales", createdById: user.id } });
+    const dataset = await prisma.dataset.create({
+      data: { workspaceId: workspace.id, name: "Weekly sales", createdById: user.id },
+    });
     const version = await prisma.datasetVersion.create({
       data: {
         workspaceId: workspace.id,
@@ -29,7 +36,9 @@ describe("Prisma client on a migrated database", () => {
         createdById: user.id,
       },
     });
-    const model = await prisma.model.create({ data: { workspaceId: workspace.id, datasetId: dataset.id, name: "Base" } });
+    const model = await prisma.model.create({
+      data: { workspaceId: workspace.id, datasetId: dataset.id, name: "Base" },
+    });
     const config = await prisma.modelConfigVersion.create({
       data: { workspaceId: workspace.id, modelId: model.id, version: 1, config: { channels: ["tv"] } },
     });
@@ -49,8 +58,13 @@ describe("Prisma client on a migrated database", () => {
     expect(run.attempt).toBe(0);
 
     const bytes = Uint8Array.from([1, 2, 3, 250]);
-    await prisma.runArtifact.create({ data: { workspaceId: workspace.id, runId: run.id, kind: "draws", bytes, sizeBytes: 4 } });
-    const loaded = await prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { artifacts: true, datasetVersion: true } });
+    await prisma.runArtifact.create({
+      data: { workspaceId: workspace.id, runId: run.id, kind: "draws", bytes, sizeBytes: 4 },
+    });
+    const loaded = await prisma.run.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { artifacts: true, datasetVersion: true },
+    });
     expect(loaded.datasetVersion.rowCount).toBe(156);
     expect(Array.from(loaded.artifacts[0]!.bytes!)).toEqual([1, 2, 3, 250]);
 

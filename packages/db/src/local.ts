@@ -16,7 +16,9 @@ export interface LocalDatabase {
   stop(): Promise<void>;
 }
 
-export async function openLocalDatabase(options: { dataDir?: string; port?: number } = {}): Promise<LocalDatabase> {
+export async function openLocalDatabase(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<LocalDatabase> {
   const configured = optionalDatabaseUrl();
   if (configured) return { url: configured, stop: async () => {} };
   const embedded = await startEmbeddedPostgres({

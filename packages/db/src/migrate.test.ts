@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -73,7 +81,13 @@ describe("migrateDatabase (deploy)", () => {
   it("applies every migration once and records Prisma's bookkeeping", async () => {
     const first = await migrateDatabase(url);
     expect(first.applied).toEqual(checkedIn);
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+      applied_steps_count: number;
+    }>(
       url,
       `SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name`,
     );
@@ -124,7 +138,10 @@ describe("deploy refuses a damaged history", () => {
       ...checkedIn.map((name) => [name, true]),
       [broken, false],
     ]);
-    const tables = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'HalfDone'`);
+    const tables = await query<{ n: number }>(
+      url,
+      `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'HalfDone'`,
+    );
     expect(tables[0]!.n).toBe(0);
 
     const again = migrateDatabase(url, { migrationsDir: dir });
@@ -141,10 +158,15 @@ describe("createMigration (pnpm db:migration)", () => {
 
     const schemaDir = mkdtempSync(join(tmpdir(), "mixcast-schema-"));
     const changed = join(schemaDir, "schema.prisma");
-    writeFileSync(changed, readFileSync(schemaPath, "utf8").replace("model Campaign {", "model Campaign {\n  color String?"));
+    writeFileSync(
+      changed,
+      readFileSync(schemaPath, "utf8").replace("model Campaign {", "model Campaign {\n  color String?"),
+    );
     const result = await createMigration(url, "campaign_color", { migrationsDir: dir, schemaPath: changed });
     expect(result.name).toMatch(/^\d{14}_campaign_color$/);
-    expect(readFileSync(join(dir, result.name!, "migration.sql"), "utf8")).toMatch(/ALTER TABLE "Campaign" ADD COLUMN\s+"color" TEXT/);
+    expect(readFileSync(join(dir, result.name!, "migration.sql"), "utf8")).toMatch(
+      /ALTER TABLE "Campaign" ADD COLUMN\s+"color" TEXT/,
+    );
     // ...and it was applied to the development database.
     const columns = await query<{ column_name: string }>(
       url,

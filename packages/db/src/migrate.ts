@@ -51,7 +51,10 @@ type GlueModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg") &
 };
 // lib "ES2023" has no WebAssembly declarations; Node provides the global.
 interface WasmApi {
-  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: WasmExports } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: WasmExports } }>;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -69,13 +72,18 @@ function wasmPath(): string {
   // package's own build is a fallback (its imports and exports are identical).
   const fromCli = join(dirname(require.resolve("prisma/package.json")), "build", "schema_engine_bg.wasm");
   if (existsSync(fromCli)) return fromCli;
-  return join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+  return join(
+    dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+    "schema_engine_bg.wasm",
+  );
 }
 
 async function loadEngine(): Promise<typeof SchemaEngine> {
   engineState.__mixcastSchemaEngine ??= (async () => {
     // Pitfall 5: without a panic registry, engine panics surface as "reading 'set_message'".
-    const g = globalThis as unknown as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
+    const g = globalThis as unknown as {
+      PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void };
+    };
     g.PRISMA_WASM_PANIC_REGISTRY ??= {
       set_message(message: string) {
         engineState.__mixcastSchemaEnginePanic = message;
@@ -94,7 +102,9 @@ async function loadEngine(): Promise<typeof SchemaEngine> {
         };
       }
     }
-    const { instance } = await wasmApi.instantiate(readFileSync(wasmPath()), { "./schema_engine_bg.js": imports });
+    const { instance } = await wasmApi.instantiate(readFileSync(wasmPath()), {
+      "./schema_engine_bg.js": imports,
+    });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue.SchemaEngine;
@@ -128,7 +138,10 @@ function patchQueryable<T extends { queryRaw(q: SqlQuery): Promise<SqlResultSet>
         field.dataTypeID = 25; // text
       }
     });
-    const mapped = await originalQueryRaw.call({ performIO: async () => result, pgOptions: target.pgOptions }, query);
+    const mapped = await originalQueryRaw.call(
+      { performIO: async () => result, pgOptions: target.pgOptions },
+      query,
+    );
     for (const index of charColumns) mapped.columnTypes[index] = ColumnTypeEnum.Character;
     return mapped;
   };
@@ -150,7 +163,8 @@ function patchAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
     }
   };
   const startTransaction = adapter.startTransaction.bind(adapter);
-  adapter.startTransaction = async (isolationLevel) => patchQueryable<Transaction>(await startTransaction(isolationLevel));
+  adapter.startTransaction = async (isolationLevel) =>
+    patchQueryable<Transaction>(await startTransaction(isolationLevel));
   return adapter;
 }
 
@@ -182,7 +196,10 @@ function tracked(adapter: SqlDriverAdapter, open: Set<SqlDriverAdapter>): SqlDri
  * shadow database that is dropped only after its own pool has been closed. The engine does not
  * dispose its main connection when freed, so every adapter is tracked and closed by withEngine.
  */
-function migrationAdapterFactory(url: string, open: Set<SqlDriverAdapter>): SqlMigrationAwareDriverAdapterFactory {
+function migrationAdapterFactory(
+  url: string,
+  open: Set<SqlDriverAdapter>,
+): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: "postgres",
     adapterName: "@prisma/adapter-pg",
@@ -192,7 +209,9 @@ function migrationAdapterFactory(url: string, open: Set<SqlDriverAdapter>): SqlM
     async connectToShadowDb() {
       const shadow = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID().replaceAll("-", "")}`;
       await runOnMaintenanceDb(url, `CREATE DATABASE "${shadow}"`);
-      const adapter = patchAdapter(await new PrismaPg({ connectionString: withDatabase(url, shadow), max: 1 }).connect());
+      const adapter = patchAdapter(
+        await new PrismaPg({ connectionString: withDatabase(url, shadow), max: 1 }).connect(),
+      );
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();
@@ -226,7 +245,10 @@ export function loadMigrationsList(dir: string = migrationsDir): MigrationList {
   const lockPath = join(dir, "migration_lock.toml");
   return {
     baseDir: dir,
-    lockfile: { path: "migration_lock.toml", content: existsSync(lockPath) ? readFileSync(lockPath, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: existsSync(lockPath) ? readFileSync(lockPath, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: entries.map((name) => {
       const file = join(dir, name, "migration.sql");
@@ -258,7 +280,11 @@ export interface EngineOptions {
   verbose?: boolean;
 }
 
-async function withEngine<T>(url: string, options: EngineOptions, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  url: string,
+  options: EngineOptions,
+  work: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const Engine = await loadEngine();
   const path = options.schemaPath ?? schemaPath;
   const open = new Set<SqlDriverAdapter>();
@@ -353,7 +379,10 @@ function explainApplyError(error: unknown): Error {
 }
 
 /** The engine's history diagnosis (no shadow database). */
-export async function diagnoseMigrations(url: string, options: EngineOptions & { migrationsDir?: string } = {}) {
+export async function diagnoseMigrations(
+  url: string,
+  options: EngineOptions & { migrationsDir?: string } = {},
+) {
   const migrationsList = loadMigrationsList(options.migrationsDir ?? migrationsDir);
   return withEngine(url, options, (engine) =>
     engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: noFilter }),
@@ -364,7 +393,10 @@ export async function diagnoseMigrations(url: string, options: EngineOptions & {
  * SQL that would take a database built from the migrations to schema.prisma; "" when they agree.
  * Needs a server where a shadow database may be created (`url` names any database on it).
  */
-export async function diffMigrationsToSchema(url: string, options: EngineOptions & { migrationsDir?: string } = {}): Promise<string> {
+export async function diffMigrationsToSchema(
+  url: string,
+  options: EngineOptions & { migrationsDir?: string } = {},
+): Promise<string> {
   const migrationsList = loadMigrationsList(options.migrationsDir ?? migrationsDir);
   const path = options.schemaPath ?? schemaPath;
   return withEngine(url, options, async (engine) => {

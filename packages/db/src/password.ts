@@ -18,7 +18,10 @@ function deriveKey(password: string, salt: string): Promise<Buffer> {
   });
 }
 
-export async function hashPassword(password: string, salt: string = randomBytes(16).toString("hex")): Promise<string> {
+export async function hashPassword(
+  password: string,
+  salt: string = randomBytes(16).toString("hex"),
+): Promise<string> {
   return `${salt}:${(await deriveKey(password, salt)).toString("hex")}`;
 }
 

@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "./password.ts";
-import { DEMO_USER, DEMO_WORKSPACE, demoDatasetPath, readDemoDatasetInfo, seedDemo, summariseCsv } from "./seed.ts";
+import {
+  DEMO_USER,
+  DEMO_WORKSPACE,
+  demoDatasetPath,
+  readDemoDatasetInfo,
+  seedDemo,
+  summariseCsv,
+} from "./seed.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
 let db: TestDatabase;
@@ -36,7 +43,11 @@ describe("demo dataset", () => {
     expect(Object.keys(info.truth.channels)).toEqual(names);
     for (const channel of Object.values(info.truth.channels)) expect(channel.roi).toBeGreaterThan(0);
     expect(summary.columns.every((c) => c.missing === 0)).toBe(true);
-    const dates = csv.trim().split("\n").slice(1).map((line) => Date.parse(line.split(",")[0]!));
+    const dates = csv
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => Date.parse(line.split(",")[0]!));
     for (let i = 1; i < dates.length; i++) expect(dates[i]! - dates[i - 1]!).toBe(7 * 86_400_000);
   });
 });
@@ -49,24 +60,34 @@ describe("seedDemo", () => {
     const second = await seedDemo(prisma);
     expect(second).toEqual({ ...first, created: false });
 
-    const workspace = await prisma.workspace.findUniqueOrThrow({ where: { slug: DEMO_WORKSPACE.slug }, include: { memberships: { include: { user: true } } } });
+    const workspace = await prisma.workspace.findUniqueOrThrow({
+      where: { slug: DEMO_WORKSPACE.slug },
+      include: { memberships: { include: { user: true } } },
+    });
     expect(workspace.name).toBe("Demo Brand");
     expect(workspace.currency).toBe("USD");
     expect(workspace.memberships.map((m) => [m.user.email, m.role])).toEqual([[DEMO_USER.email, "owner"]]);
 
-    const account = await prisma.account.findFirstOrThrow({ where: { userId: first.userId, providerId: "credential" } });
+    const account = await prisma.account.findFirstOrThrow({
+      where: { userId: first.userId, providerId: "credential" },
+    });
     expect(account.accountId).toBe(first.userId);
     expect(await verifyPassword(account.password!, DEMO_USER.password)).toBe(true);
 
     const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: first.datasetVersionId } });
     expect(version.rowCount).toBe(156);
     expect(version.mapping).toEqual(readDemoDatasetInfo().mapping);
-    const config = await prisma.modelConfigVersion.findUniqueOrThrow({ where: { id: first.configVersionId } });
+    const config = await prisma.modelConfigVersion.findUniqueOrThrow({
+      where: { id: first.configVersionId },
+    });
     expect(config.config).toMatchObject({ kpi: "revenue", holdoutWeeks: 13 });
     expect(version.checksum).toBe(createHash("sha256").update(version.csv).digest("hex"));
     expect(await prisma.datasetVersion.count()).toBe(1);
     expect(await prisma.modelConfigVersion.count()).toBe(1);
-    const events = await prisma.auditEvent.findMany({ where: { workspaceId: workspace.id }, orderBy: { action: "asc" } });
+    const events = await prisma.auditEvent.findMany({
+      where: { workspaceId: workspace.id },
+      orderBy: { action: "asc" },
+    });
     // the same action and target names the web app writes for these changes (one transaction, so
     // they share a timestamp: ordered by action)
     expect(events.map((e) => [e.action, e.targetType])).toEqual([

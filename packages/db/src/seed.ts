@@ -9,7 +9,11 @@ import type { Prisma } from "./generated/prisma/client.ts";
 import type { PrismaClient } from "./client.ts";
 import { hashPassword } from "./password.ts";
 
-export const DEMO_USER = { email: "demo@mixcast.dev", name: "Demo Analyst", password: "mixcast-demo" } as const;
+export const DEMO_USER = {
+  email: "demo@mixcast.dev",
+  name: "Demo Analyst",
+  password: "mixcast-demo",
+} as const;
 export const DEMO_WORKSPACE = { id: "demo-brand", slug: "demo-brand", name: "Demo Brand" } as const;
 export const demoDatasetPath = new URL("../seed/demo-dataset.csv", import.meta.url);
 export const demoDatasetInfoPath = new URL("../seed/demo-dataset.json", import.meta.url);
@@ -18,7 +22,13 @@ export const demoDatasetInfoPath = new URL("../seed/demo-dataset.json", import.m
 export interface DemoDatasetInfo {
   generator: { name: string; seed: number; weeks: number; channels: string };
   /** core's ColumnMapping of the CSV. */
-  mapping: { date: string; kpi: string; channels: { column: string; type: string }[]; controls: string[]; events: string[] };
+  mapping: {
+    date: string;
+    kpi: string;
+    channels: { column: string; type: string }[];
+    controls: string[];
+    events: string[];
+  };
   /** core's ModelConfig input for the demo model. */
   config: Record<string, unknown>;
   /** The simulator's true parameters, per channel: spend, contribution and ROI over the training weeks. */
@@ -97,8 +107,16 @@ export async function seedDemo(
     where: { slug: DEMO_WORKSPACE.slug },
     include: {
       memberships: { where: { role: "owner" }, take: 1 },
-      datasets: { take: 1, orderBy: { createdAt: "asc" }, include: { versions: { take: 1, orderBy: { version: "asc" } } } },
-      models: { take: 1, orderBy: { createdAt: "asc" }, include: { configVersions: { take: 1, orderBy: { version: "asc" } } } },
+      datasets: {
+        take: 1,
+        orderBy: { createdAt: "asc" },
+        include: { versions: { take: 1, orderBy: { version: "asc" } } },
+      },
+      models: {
+        take: 1,
+        orderBy: { createdAt: "asc" },
+        include: { configVersions: { take: 1, orderBy: { version: "asc" } } },
+      },
     },
   });
   if (existing) {
@@ -132,7 +150,9 @@ export async function seedDemo(
           emailVerified: true,
           // better-auth's email+password sign-in reads the "credential" account, whose accountId is
           // the user id, and verifies `password` with its scrypt format (password.ts).
-          accounts: { create: { id: randomUUID(), providerId: "credential", accountId: userId, password: passwordHash } },
+          accounts: {
+            create: { id: randomUUID(), providerId: "credential", accountId: userId, password: passwordHash },
+          },
         },
       }));
 
@@ -150,7 +170,8 @@ export async function seedDemo(
       data: {
         workspaceId: workspace.id,
         name: "Weekly sales and media spend",
-        description: "Synthetic demo data from Mixcast's simulator: 156 weeks, TV, search, four social networks and influencers.",
+        description:
+          "Synthetic demo data from Mixcast's simulator: 156 weeks, TV, search, four social networks and influencers.",
         createdById: user.id,
       },
     });

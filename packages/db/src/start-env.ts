@@ -18,7 +18,10 @@ export const startEnvSchema = z.object({
     .optional(),
   BETTER_AUTH_URL: z
     .string()
-    .refine((value) => /^https?:\/\/[^/]+/.test(value), "BETTER_AUTH_URL must be an http(s) URL like http://localhost:3000")
+    .refine(
+      (value) => /^https?:\/\/[^/]+/.test(value),
+      "BETTER_AUTH_URL must be an http(s) URL like http://localhost:3000",
+    )
     .optional(),
   PORT: port("PORT").default(3000),
   MIXCAST_PG_PORT: port("MIXCAST_PG_PORT").optional(),

@@ -26,7 +26,9 @@ describe("pnpm start --db-only", () => {
   it("migrates and seeds once, then reuses the database; prints the demo login", async () => {
     db = await createEmptyTestDatabase();
     const first = await start(db.url);
-    const migrationCount = readdirSync(new URL("../prisma/migrations", import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).length;
+    const migrationCount = readdirSync(new URL("../prisma/migrations", import.meta.url), {
+      withFileTypes: true,
+    }).filter((d) => d.isDirectory()).length;
     expect(migrationCount).toBeGreaterThanOrEqual(3);
     expect(first).toContain(`Applied ${migrationCount} migration(s)`);
     expect(first).toMatch(/Seeded the demo workspace "Demo Brand"/);
@@ -48,7 +50,9 @@ describe("pnpm start --db-only", () => {
 
   it("refuses an invalid environment, naming the variable", async () => {
     await expect(
-      run(process.execPath, [startScript, "--db-only"], { env: { ...process.env, DATABASE_URL: "mysql://nope/x" } }),
+      run(process.execPath, [startScript, "--db-only"], {
+        env: { ...process.env, DATABASE_URL: "mysql://nope/x" },
+      }),
     ).rejects.toMatchObject({ stderr: expect.stringMatching(/DATABASE_URL must be a PostgreSQL URL/) });
   }, 60_000);
 });

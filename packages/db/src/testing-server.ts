@@ -60,7 +60,12 @@ export async function startTestServer(): Promise<RunningTestServer> {
     const parent = mkdtempSync(join(tmpdir(), "mixcast-test-pg-"));
     chmodSync(parent, 0o755);
     // Any free port: 54329 is left to the zero-setup server of `pnpm start`.
-    embedded = await startEmbeddedPostgres({ dataDir: join(parent, "data"), port: await findFreePort(), ephemeral: true, fast: true });
+    embedded = await startEmbeddedPostgres({
+      dataDir: join(parent, "data"),
+      port: await findFreePort(),
+      ephemeral: true,
+      fast: true,
+    });
     adminUrl = embedded.url;
   }
   const template = uniqueName("mixcast_template");
@@ -68,7 +73,9 @@ export async function startTestServer(): Promise<RunningTestServer> {
   try {
     await migrateDatabase(databaseUrl(adminUrl, template));
   } catch (error) {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`).catch(() => {});
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`).catch(
+      () => {},
+    );
     await embedded?.stop();
     throw error;
   }

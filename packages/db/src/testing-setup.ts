@@ -4,7 +4,9 @@
 import type { TestProject } from "vitest/node";
 import { startTestServer, type RunningTestServer } from "./testing-server.ts";
 
-const shared = globalThis as unknown as { __mixcastTestServer?: { server: Promise<RunningTestServer>; users: number } };
+const shared = globalThis as unknown as {
+  __mixcastTestServer?: { server: Promise<RunningTestServer>; users: number };
+};
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   shared.__mixcastTestServer ??= { server: startTestServer(), users: 0 };

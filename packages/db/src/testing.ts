@@ -47,7 +47,10 @@ async function testServer(): Promise<TestServerInfo> {
 async function createFromTemplate(info: TestServerInfo, name: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await adminQuery(info.adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(info.template)}`);
+      await adminQuery(
+        info.adminUrl,
+        `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(info.template)}`,
+      );
       return;
     } catch (error) {
       // 55006: "source database is being accessed by other users" (another file copying it now).

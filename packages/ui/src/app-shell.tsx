@@ -16,9 +16,20 @@ export interface WorkspaceOption {
 }
 
 /** Framework link component (e.g. next/link), so the shell stays router-agnostic. */
-export type LinkComponent = ComponentType<{ href: string; className?: string; children: ReactNode; "aria-current"?: "page"; onClick?: () => void }>;
+export type LinkComponent = ComponentType<{
+  href: string;
+  className?: string;
+  children: ReactNode;
+  "aria-current"?: "page";
+  onClick?: () => void;
+}>;
 
-export function WorkspaceSwitcher({ workspaces, currentId, onSwitch, onCreate }: {
+export function WorkspaceSwitcher({
+  workspaces,
+  currentId,
+  onSwitch,
+  onCreate,
+}: {
   workspaces: readonly WorkspaceOption[];
   currentId: string | null;
   onSwitch: (id: string) => void;
@@ -43,9 +54,13 @@ export function WorkspaceSwitcher({ workspaces, currentId, onSwitch, onCreate }:
         <span className="flex items-center justify-between gap-2 rounded-lg border border-line bg-surface px-3 py-2">
           <span className="min-w-0">
             <span className="block text-xs text-muted">Workspace</span>
-            <span className="block truncate text-sm font-semibold text-fg">{current?.name ?? "Choose a workspace"}</span>
+            <span className="block truncate text-sm font-semibold text-fg">
+              {current?.name ?? "Choose a workspace"}
+            </span>
           </span>
-          <span aria-hidden className="text-muted">▾</span>
+          <span aria-hidden className="text-muted">
+            ▾
+          </span>
         </span>
       }
       entries={entries}
@@ -55,7 +70,14 @@ export function WorkspaceSwitcher({ workspaces, currentId, onSwitch, onCreate }:
 }
 
 /** Page shell: a sidebar (collapsible into a drawer on small screens) and the main area. */
-export function AppShell({ brand, nav, switcher, user, Link, children }: {
+export function AppShell({
+  brand,
+  nav,
+  switcher,
+  user,
+  Link,
+  children,
+}: {
   brand: ReactNode;
   nav: readonly NavItem[];
   switcher?: ReactNode;
@@ -89,12 +111,23 @@ export function AppShell({ brand, nav, switcher, user, Link, children }: {
   );
   return (
     <div className="min-h-screen bg-bg text-fg lg:flex">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
-      <aside className="sticky top-0 hidden h-screen w-64 shrink-0 overflow-y-auto border-r border-line bg-surface lg:block">{sidebar}</aside>
+      <aside className="sticky top-0 hidden h-screen w-64 shrink-0 overflow-y-auto border-r border-line bg-surface lg:block">
+        {sidebar}
+      </aside>
       <div className="sticky top-0 z-30 flex items-center gap-3 border-b border-line bg-surface px-4 py-3 lg:hidden">
-        <button type="button" aria-label="Open navigation" aria-expanded={open} onClick={() => setOpen(true)} className="rounded-md px-2 py-1 text-fg hover:bg-surface-2">
+        <button
+          type="button"
+          aria-label="Open navigation"
+          aria-expanded={open}
+          onClick={() => setOpen(true)}
+          className="rounded-md px-2 py-1 text-fg hover:bg-surface-2"
+        >
           ☰
         </button>
         <span className="font-bold">{brand}</span>
@@ -103,7 +136,12 @@ export function AppShell({ brand, nav, switcher, user, Link, children }: {
         <div className="fixed inset-0 z-40 lg:hidden" role="dialog" aria-modal="true" aria-label="Navigation">
           <div className="absolute inset-0 bg-black/40" onClick={() => setOpen(false)} aria-hidden />
           <div className="absolute inset-y-0 left-0 w-72 bg-surface shadow-xl">
-            <button type="button" aria-label="Close navigation" onClick={() => setOpen(false)} className="absolute top-3 right-3 rounded-md px-2 py-1 text-fg hover:bg-surface-2">
+            <button
+              type="button"
+              aria-label="Close navigation"
+              onClick={() => setOpen(false)}
+              className="absolute top-3 right-3 rounded-md px-2 py-1 text-fg hover:bg-surface-2"
+            >
               ×
             </button>
             {sidebar}

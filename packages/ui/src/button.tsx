@@ -15,7 +15,11 @@ const sizes: Record<ButtonSize, string> = {
   md: "h-10 px-4 text-sm",
 };
 
-export function buttonClasses(variant: ButtonVariant = "primary", size: ButtonSize = "md", className?: string): string {
+export function buttonClasses(
+  variant: ButtonVariant = "primary",
+  size: ButtonSize = "md",
+  className?: string,
+): string {
   return cn(
     "inline-flex items-center justify-center gap-2 rounded-lg font-medium transition-colors",
     "disabled:cursor-not-allowed disabled:opacity-50",
@@ -33,7 +37,16 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   children?: ReactNode;
 }
 
-export function Button({ variant = "primary", size = "md", loading = false, className, disabled, children, type, ...rest }: ButtonProps) {
+export function Button({
+  variant = "primary",
+  size = "md",
+  loading = false,
+  className,
+  disabled,
+  children,
+  type,
+  ...rest
+}: ButtonProps) {
   return (
     <button
       type={type ?? "button"}
@@ -42,7 +55,12 @@ export function Button({ variant = "primary", size = "md", loading = false, clas
       aria-busy={loading || undefined}
       {...rest}
     >
-      {loading ? <span aria-hidden className="size-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" /> : null}
+      {loading ? (
+        <span
+          aria-hidden
+          className="size-3.5 animate-spin rounded-full border-2 border-current border-t-transparent"
+        />
+      ) : null}
       {children}
     </button>
   );

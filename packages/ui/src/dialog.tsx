@@ -3,7 +3,14 @@ import { Dialog as HDialog, DialogPanel, DialogTitle, Description } from "@headl
 import type { ReactNode } from "react";
 
 /** Modal dialog with focus trap, Escape to close and a labelled title (Headless UI). */
-export function Dialog({ open, onClose, title, description, children, footer }: {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+}: {
   open: boolean;
   onClose: () => void;
   title: ReactNode;

@@ -1,5 +1,11 @@
 "use client";
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 import { cn } from "./cn.ts";
 
 const control =
@@ -14,7 +20,14 @@ interface FieldChrome {
   className?: string;
 }
 
-function FieldFrame({ id, label, error, hint, className, children }: FieldChrome & { id: string; children: ReactNode }) {
+function FieldFrame({
+  id,
+  label,
+  error,
+  hint,
+  className,
+  children,
+}: FieldChrome & { id: string; children: ReactNode }) {
   return (
     <div className={cn("flex flex-col gap-1.5", className)}>
       <label htmlFor={id} className="text-sm font-medium text-fg">
@@ -84,7 +97,10 @@ export interface SelectOption {
 }
 
 export type SelectProps = FieldChrome &
-  Omit<SelectHTMLAttributes<HTMLSelectElement>, "className" | "children"> & { options: readonly SelectOption[]; placeholder?: string };
+  Omit<SelectHTMLAttributes<HTMLSelectElement>, "className" | "children"> & {
+    options: readonly SelectOption[];
+    placeholder?: string;
+  };
 
 /** A labelled native select: keyboard, screen reader and mobile friendly by construction. */
 export function Select({ label, error, hint, className, id, options, placeholder, ...rest }: SelectProps) {
@@ -132,7 +148,10 @@ export function Checkbox({ label, className, id, ...rest }: CheckboxProps) {
 export function FormError({ children }: { children?: ReactNode }) {
   if (!children) return null;
   return (
-    <div role="alert" className="rounded-lg border border-danger/40 bg-danger-soft px-3 py-2 text-sm text-danger">
+    <div
+      role="alert"
+      className="rounded-lg border border-danger/40 bg-danger-soft px-3 py-2 text-sm text-danger"
+    >
       {children}
     </div>
   );

@@ -12,7 +12,13 @@ export interface MenuEntry {
 }
 
 /** Dropdown menu with arrow-key navigation and type-ahead (Headless UI). */
-export function Menu({ button, buttonLabel, entries, footer, className }: {
+export function Menu({
+  button,
+  buttonLabel,
+  entries,
+  footer,
+  className,
+}: {
   button: ReactNode;
   buttonLabel?: string;
   entries: readonly MenuEntry[];
@@ -37,10 +43,19 @@ export function Menu({ button, buttonLabel, entries, footer, className }: {
   );
   return (
     <HMenu>
-      <MenuButton aria-label={buttonLabel} className={cn("w-full rounded-lg text-left focus:outline-none data-[focus]:ring-2 data-[focus]:ring-ring", className)}>
+      <MenuButton
+        aria-label={buttonLabel}
+        className={cn(
+          "w-full rounded-lg text-left focus:outline-none data-[focus]:ring-2 data-[focus]:ring-ring",
+          className,
+        )}
+      >
         {button}
       </MenuButton>
-      <MenuItems anchor="bottom start" className="z-50 mt-1 min-w-56 rounded-lg border border-line bg-surface p-1 shadow-lg focus:outline-none">
+      <MenuItems
+        anchor="bottom start"
+        className="z-50 mt-1 min-w-56 rounded-lg border border-line bg-surface p-1 shadow-lg focus:outline-none"
+      >
         {entries.map(item)}
         {footer && footer.length > 0 ? <MenuSeparator className="my-1 h-px bg-line" /> : null}
         {footer?.map(item)}

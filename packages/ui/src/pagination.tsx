@@ -4,7 +4,14 @@ import { Button } from "./button.tsx";
  * Cursor (keyset) pagination: the server hands out an opaque cursor for the next page; the
  * client keeps the stack of previous cursors, so going back costs nothing extra.
  */
-export function Pagination({ page, hasPrevious, hasNext, onPrevious, onNext, summary }: {
+export function Pagination({
+  page,
+  hasPrevious,
+  hasNext,
+  onPrevious,
+  onNext,
+  summary,
+}: {
   page: number;
   hasPrevious: boolean;
   hasNext: boolean;

@@ -2,7 +2,17 @@ import type { ReactNode } from "react";
 import { cn } from "./cn.ts";
 
 /** Determinate progress (0..100). Indeterminate when value is null. */
-export function ProgressBar({ value, label, detail, tone = "primary" }: { value: number | null; label: string; detail?: ReactNode; tone?: "primary" | "success" | "danger" }) {
+export function ProgressBar({
+  value,
+  label,
+  detail,
+  tone = "primary",
+}: {
+  value: number | null;
+  label: string;
+  detail?: ReactNode;
+  tone?: "primary" | "success" | "danger";
+}) {
   const pct = value === null ? null : Math.max(0, Math.min(100, value));
   const bar = tone === "success" ? "bg-success" : tone === "danger" ? "bg-danger" : "bg-primary";
   return (
@@ -19,7 +29,14 @@ export function ProgressBar({ value, label, detail, tone = "primary" }: { value:
         aria-valuenow={pct ?? undefined}
         className="h-2.5 w-full overflow-hidden rounded-full bg-surface-2"
       >
-        <div className={cn("h-full rounded-full transition-[width] duration-500", bar, pct === null && "w-1/3 animate-pulse")} style={pct === null ? undefined : { width: `${pct}%` }} />
+        <div
+          className={cn(
+            "h-full rounded-full transition-[width] duration-500",
+            bar,
+            pct === null && "w-1/3 animate-pulse",
+          )}
+          style={pct === null ? undefined : { width: `${pct}%` }}
+        />
       </div>
       {detail ? <div className="text-xs text-muted">{detail}</div> : null}
     </div>

@@ -2,7 +2,15 @@ import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } fr
 import { cn } from "./cn.ts";
 
 /** A horizontally scrollable table with a caption for screen readers. */
-export function Table({ caption, className, children }: { caption?: string; className?: string; children: ReactNode }) {
+export function Table({
+  caption,
+  className,
+  children,
+}: {
+  caption?: string;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <div className={cn("overflow-x-auto rounded-lg border border-line", className)}>
       <table className="w-full border-collapse text-left text-sm">
@@ -29,6 +37,15 @@ export function Th({ className, ...rest }: ThHTMLAttributes<HTMLTableCellElement
   return <th scope="col" className={cn("px-3 py-2 font-medium whitespace-nowrap", className)} {...rest} />;
 }
 
-export function Td({ className, numeric, ...rest }: TdHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
-  return <td className={cn("px-3 py-2 align-top text-fg", numeric && "text-right tabular-nums", className)} {...rest} />;
+export function Td({
+  className,
+  numeric,
+  ...rest
+}: TdHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
+  return (
+    <td
+      className={cn("px-3 py-2 align-top text-fg", numeric && "text-right tabular-nums", className)}
+      {...rest}
+    />
+  );
 }

@@ -1,7 +1,14 @@
 "use client";
 import { useSyncExternalStore } from "react";
 import { Select } from "./field.tsx";
-import { THEME_OPTIONS, parseThemePreference, readThemePreference, setThemePreference, subscribeThemePreference, type ThemePreference } from "./theme.ts";
+import {
+  THEME_OPTIONS,
+  parseThemePreference,
+  readThemePreference,
+  setThemePreference,
+  subscribeThemePreference,
+  type ThemePreference,
+} from "./theme.ts";
 
 const serverSnapshot = (): ThemePreference => "system";
 const clientSnapshot = (): ThemePreference => readThemePreference();

@@ -27,7 +27,8 @@ describe("theme preference", () => {
     expect(parseThemePreference("dark")).toBe("dark");
     expect(parseThemePreference("light")).toBe("light");
     expect(parseThemePreference("system")).toBe("system");
-    for (const bad of [null, undefined, "", "Dark", "blue", 1]) expect(parseThemePreference(bad)).toBe("system");
+    for (const bad of [null, undefined, "", "Dark", "blue", 1])
+      expect(parseThemePreference(bad)).toBe("system");
     expect(themeClass("system")).toBeNull();
     expect(themeClass("dark")).toBe("dark");
   });
@@ -54,9 +55,15 @@ describe("theme preference", () => {
     writeThemePreference("system");
     expect(localStorage.getItem(THEME_STORAGE_KEY)).toBeNull();
     const blocked = {
-      getItem: () => { throw new Error("SecurityError"); },
-      setItem: () => { throw new Error("SecurityError"); },
-      removeItem: () => { throw new Error("SecurityError"); },
+      getItem: () => {
+        throw new Error("SecurityError");
+      },
+      setItem: () => {
+        throw new Error("SecurityError");
+      },
+      removeItem: () => {
+        throw new Error("SecurityError");
+      },
     };
     expect(readThemePreference(blocked)).toBe("system");
     expect(() => writeThemePreference("dark", blocked)).not.toThrow();

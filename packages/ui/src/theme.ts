@@ -44,7 +44,10 @@ export function readThemePreference(storage: ReadableStorage | null = browserSto
 }
 
 /** Stores the choice; "system" removes the key. Fails silently where storage is blocked. */
-export function writeThemePreference(preference: ThemePreference, storage: WritableStorage | null = browserStorage()): void {
+export function writeThemePreference(
+  preference: ThemePreference,
+  storage: WritableStorage | null = browserStorage(),
+): void {
   try {
     if (preference === "system") storage?.removeItem(THEME_STORAGE_KEY);
     else storage?.setItem(THEME_STORAGE_KEY, preference);
@@ -53,7 +56,10 @@ export function writeThemePreference(preference: ThemePreference, storage: Writa
   }
 }
 
-export function applyThemePreference(preference: ThemePreference, root: Element = document.documentElement): void {
+export function applyThemePreference(
+  preference: ThemePreference,
+  root: Element = document.documentElement,
+): void {
   const cls = themeClass(preference);
   root.classList.remove("light", "dark");
   if (cls) root.classList.add(cls);

@@ -33,7 +33,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div aria-live="polite" className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2">
+      <div
+        aria-live="polite"
+        className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2"
+      >
         {items.map((t) => (
           <div
             key={t.id}
@@ -46,8 +49,21 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             )}
           >
             <div className="flex items-start justify-between gap-3">
-              <p className={cn("font-semibold", t.tone === "success" && "text-success", t.tone === "danger" && "text-danger")}>{t.title}</p>
-              <button type="button" aria-label="Dismiss notification" className="text-muted hover:text-fg" onClick={() => dismiss(t.id)}>
+              <p
+                className={cn(
+                  "font-semibold",
+                  t.tone === "success" && "text-success",
+                  t.tone === "danger" && "text-danger",
+                )}
+              >
+                {t.title}
+              </p>
+              <button
+                type="button"
+                aria-label="Dismiss notification"
+                className="text-muted hover:text-fg"
+                onClick={() => dismiss(t.id)}
+              >
                 ×
               </button>
             </div>

@@ -25,7 +25,14 @@ export function CreateWorkspaceForm({ onDone }: { onDone?: () => void }) {
   }
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-      <Input label="Workspace name" placeholder="e.g. Acme Marketing" value={name} onChange={(e) => setName(e.target.value)} hint="Usually your company or brand. You can rename it later." required />
+      <Input
+        label="Workspace name"
+        placeholder="e.g. Acme Marketing"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        hint="Usually your company or brand. You can rename it later."
+        required
+      />
       <FormError>{create.error ? errorMessage(create.error) : null}</FormError>
       <Button type="submit" loading={create.isPending}>
         Create workspace

@@ -5,7 +5,25 @@ import { useMemo, useState, type ChangeEvent } from "react";
 import { channelTypes, type ChannelType, type ColumnMapping } from "@mixcast/core/data/types";
 import { inferMapping, type ColumnRole } from "@mixcast/core/data/infer";
 import type { DataIssue } from "@mixcast/core/data/parse";
-import { Alert, Badge, Button, Card, CardBody, CardHeader, FormError, Input, ProgressBar, Select, Table, TBody, Td, Th, THead, Tr, useToast } from "@mixcast/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  FormError,
+  Input,
+  ProgressBar,
+  Select,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  useToast,
+} from "@mixcast/ui";
 import Papa from "papaparse";
 import { previewCsv, PREVIEW_ROWS, type CsvPreview } from "@/lib/csv-preview.ts";
 import { aggregateDailyToWeeklyInSlices, rowSpacingDays, type WeeklyRule } from "@/lib/weekly-aggregate.ts";
@@ -41,8 +59,18 @@ export function buildMapping(choices: ColumnChoice[]): { mapping: ColumnMapping 
   const dates = choices.filter((c) => c.role === "date");
   const kpis = choices.filter((c) => c.role === "kpi");
   const channels = choices.filter((c) => c.role === "channel");
-  if (dates.length !== 1) problems.push(dates.length === 0 ? "Choose which column holds the week's date." : `Only one column can be the date (now: ${dates.map((d) => d.column).join(", ")}).`);
-  if (kpis.length !== 1) problems.push(kpis.length === 0 ? "Choose which column is the KPI (e.g. sales)." : `Only one column can be the KPI (now: ${kpis.map((d) => d.column).join(", ")}).`);
+  if (dates.length !== 1)
+    problems.push(
+      dates.length === 0
+        ? "Choose which column holds the week's date."
+        : `Only one column can be the date (now: ${dates.map((d) => d.column).join(", ")}).`,
+    );
+  if (kpis.length !== 1)
+    problems.push(
+      kpis.length === 0
+        ? "Choose which column is the KPI (e.g. sales)."
+        : `Only one column can be the KPI (now: ${kpis.map((d) => d.column).join(", ")}).`,
+    );
   if (channels.length === 0) problems.push("Mark at least one column as channel spend.");
   if (problems.length > 0) return { mapping: null, problems };
   const controls = choices.filter((c) => c.role === "control").map((c) => c.column);
@@ -83,8 +111,12 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
         await queryClient.invalidateQueries({ queryKey: trpc.dataset.pathKey() });
         toast.show({
           tone: "success",
-          title: result.duplicate ? `Same data as version ${result.version}` : `Saved as version ${result.version}`,
-          ...(result.duplicate ? { message: "This file is identical to an existing version, so no new version was created." } : {}),
+          title: result.duplicate
+            ? `Same data as version ${result.version}`
+            : `Saved as version ${result.version}`,
+          ...(result.duplicate
+            ? { message: "This file is identical to an existing version, so no new version was created." }
+            : {}),
         });
         router.push(`/w/${ws.id}/datasets/${result.datasetId}`);
       },
@@ -106,7 +138,12 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
       setPreview(p);
       const inferred = inferMapping(p.headers, p.rows);
       setChoices(
-        inferred.columns.map((c) => ({ column: c.column, role: c.role, type: c.type ?? "other", reason: c.reason })),
+        inferred.columns.map((c) => ({
+          column: c.column,
+          role: c.role,
+          type: c.type ?? "other",
+          reason: c.reason,
+        })),
       );
     } catch (err) {
       setReadError(err instanceof Error ? err.message : String(err));
@@ -117,7 +154,10 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
 
   const built = useMemo(() => buildMapping(choices), [choices]);
   const dateColumn = choices.find((c) => c.role === "date")?.column;
-  const spacing = useMemo(() => (preview && dateColumn ? rowSpacingDays(preview.rows, dateColumn) : null), [preview, dateColumn]);
+  const spacing = useMemo(
+    () => (preview && dateColumn ? rowSpacingDays(preview.rows, dateColumn) : null),
+    [preview, dateColumn],
+  );
   const [converting, setConverting] = useState(false);
   const [converted, setConverted] = useState<string | null>(null);
 
@@ -127,12 +167,21 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
     setReadError(null);
     try {
       const rules: Record<string, WeeklyRule> = {};
-      for (const c of choices) rules[c.column] = c.role === "control" ? "mean" : c.role === "event" ? "max" : "sum";
+      for (const c of choices)
+        rules[c.column] = c.role === "control" ? "mean" : c.role === "event" ? "max" : "sum";
       const started = performance.now();
       const weekly = await aggregateDailyToWeeklyInSlices(preview.text, dateColumn, rules);
       const parsed = Papa.parse<Record<string, string>>(weekly.csv.trim(), { header: true });
-      setPreview({ headers: parsed.meta.fields ?? preview.headers, rows: parsed.data.slice(0, 60), rowCount: weekly.weeks, text: weekly.csv, parseMs: preview.parseMs + performance.now() - started });
-      setConverted(`Converted ${preview.rowCount.toLocaleString()} daily rows into ${weekly.weeks} full weeks (Monday to Sunday)${weekly.droppedPartialWeeks ? `; ${weekly.droppedPartialWeeks} incomplete week${weekly.droppedPartialWeeks === 1 ? "" : "s"} at the edges left out` : ""}. Spend and KPI are summed, controls averaged, events set if any day had one.`);
+      setPreview({
+        headers: parsed.meta.fields ?? preview.headers,
+        rows: parsed.data.slice(0, 60),
+        rowCount: weekly.weeks,
+        text: weekly.csv,
+        parseMs: preview.parseMs + performance.now() - started,
+      });
+      setConverted(
+        `Converted ${preview.rowCount.toLocaleString()} daily rows into ${weekly.weeks} full weeks (Monday to Sunday)${weekly.droppedPartialWeeks ? `; ${weekly.droppedPartialWeeks} incomplete week${weekly.droppedPartialWeeks === 1 ? "" : "s"} at the edges left out` : ""}. Spend and KPI are summed, controls averaged, events set if any day had one.`,
+      );
     } catch (err) {
       setReadError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -165,18 +214,32 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
           description="One row per week: a date column, your KPI (e.g. sales), spend per channel, and optional controls or 0/1 events."
         />
         <CardBody className="flex flex-col gap-4">
-          {!datasetId ? <Input label="Dataset name" value={name} onChange={(e) => setName(e.target.value)} hint="For example: Weekly sales DE 2021-2025" /> : null}
+          {!datasetId ? (
+            <Input
+              label="Dataset name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              hint="For example: Weekly sales DE 2021-2025"
+            />
+          ) : null}
           <div className="flex flex-col gap-1.5">
             <label htmlFor="csv-file" className="text-sm font-medium">
               CSV file
             </label>
-            <input id="csv-file" type="file" accept=".csv,text/csv,text/plain" onChange={onFile} className="text-sm file:mr-3 file:rounded-lg file:border file:border-line file:bg-surface file:px-3 file:py-2 file:text-sm file:font-medium" />
+            <input
+              id="csv-file"
+              type="file"
+              accept=".csv,text/csv,text/plain"
+              onChange={onFile}
+              className="text-sm file:mr-3 file:rounded-lg file:border file:border-line file:bg-surface file:px-3 file:py-2 file:text-sm file:font-medium"
+            />
           </div>
           {progress !== null ? <ProgressBar value={progress * 100} label="Reading file" /> : null}
           {readError ? <FormError>{readError}</FormError> : null}
           {preview ? (
             <p className="text-sm text-muted">
-              {preview.rowCount.toLocaleString()} rows, {preview.headers.length} columns, read in {Math.round(preview.parseMs)} ms.
+              {preview.rowCount.toLocaleString()} rows, {preview.headers.length} columns, read in{" "}
+              {Math.round(preview.parseMs)} ms.
             </p>
           ) : null}
         </CardBody>
@@ -184,7 +247,10 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
 
       {preview ? (
         <Card>
-          <CardHeader title="2. Preview" description={`The first ${Math.min(PREVIEW_ROWS, preview.rowCount)} rows as Mixcast reads them.`} />
+          <CardHeader
+            title="2. Preview"
+            description={`The first ${Math.min(PREVIEW_ROWS, preview.rowCount)} rows as Mixcast reads them.`}
+          />
           <CardBody>
             <Table caption="First rows of the file">
               <THead>
@@ -214,7 +280,10 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
 
       {preview ? (
         <Card>
-          <CardHeader title="3. Map columns" description="Suggested from the column names and values. Check each one; channel types set the default transforms of the model." />
+          <CardHeader
+            title="3. Map columns"
+            description="Suggested from the column names and values. Check each one; channel types set the default transforms of the model."
+          />
           <CardBody className="flex flex-col gap-4">
             <Table caption="Column mapping">
               <THead>
@@ -264,7 +333,11 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
                 </Button>
               </Alert>
             ) : null}
-            {converted ? <Alert tone="success" title="Daily rows converted to weeks">{converted}</Alert> : null}
+            {converted ? (
+              <Alert tone="success" title="Daily rows converted to weeks">
+                {converted}
+              </Alert>
+            ) : null}
             {built.problems.length > 0 ? (
               <Alert tone="warning" title="The mapping is not complete">
                 <ul className="list-disc pl-5">
@@ -276,7 +349,11 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
             ) : null}
             {upload.error ? <FormError>{errorMessage(upload.error)}</FormError> : null}
             <div>
-              <Button onClick={submit} disabled={!built.mapping || (!datasetId && name.trim().length < 2)} loading={upload.isPending}>
+              <Button
+                onClick={submit}
+                disabled={!built.mapping || (!datasetId && name.trim().length < 2)}
+                loading={upload.isPending}
+              >
                 Validate and save version
               </Button>
             </div>
@@ -293,8 +370,16 @@ export function ValidationErrors({ errors, count }: { errors: DataIssue[]; count
   return (
     <Card className="border-danger/50">
       <CardHeader
-        title={<span className="text-danger">The file was not saved: {count} problem{count === 1 ? "" : "s"} found</span>}
-        description={count > errors.length ? `Showing the first ${errors.length}. Fix these in your spreadsheet and upload again.` : "Fix these in your spreadsheet and upload again."}
+        title={
+          <span className="text-danger">
+            The file was not saved: {count} problem{count === 1 ? "" : "s"} found
+          </span>
+        }
+        description={
+          count > errors.length
+            ? `Showing the first ${errors.length}. Fix these in your spreadsheet and upload again.`
+            : "Fix these in your spreadsheet and upload again."
+        }
       />
       <CardBody>
         <Table caption="Validation errors">

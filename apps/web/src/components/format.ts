@@ -1,7 +1,13 @@
 export function formatDateTime(d: Date | string | null | undefined): string {
   if (!d) return "—";
   const date = typeof d === "string" ? new Date(d) : d;
-  return date.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
 }
 
 export function formatDuration(seconds: number | null | undefined): string {
@@ -15,7 +21,10 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 export function formatNumber(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";
-  return x.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: Math.abs(x) < 10 ? Math.min(digits, 2) : 0 });
+  return x.toLocaleString(undefined, {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: Math.abs(x) < 10 ? Math.min(digits, 2) : 0,
+  });
 }
 
 /**
@@ -26,7 +35,11 @@ export function formatNumber(x: number | null | undefined, digits = 2): string {
 export function currencySymbol(code: string | null | undefined): string {
   if (!code) return "";
   try {
-    const part = new Intl.NumberFormat("en", { style: "currency", currency: code, currencyDisplay: "narrowSymbol" })
+    const part = new Intl.NumberFormat("en", {
+      style: "currency",
+      currency: code,
+      currencyDisplay: "narrowSymbol",
+    })
       .formatToParts(0)
       .find((p) => p.type === "currency");
     return part?.value ?? code;

@@ -3,8 +3,34 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { channelTypes, type ChannelType } from "@mixcast/core/data/types";
 import type { ChannelConfig, ModelConfig } from "@mixcast/core/model/config";
-import { Alert, Badge, Button, Card, CardBody, CardHeader, Input, Select, Table, TBody, Td, Th, THead, Tr, useToast } from "@mixcast/ui";
-import { adstockKinds, channelParams, defaultPipeline, formatPrior, MULTIPLIER_STAGES, parsePrior, saturationKinds, STAGE_LABELS, type MultiplierStage } from "@/lib/model-defaults.ts";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  Input,
+  Select,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  useToast,
+} from "@mixcast/ui";
+import {
+  adstockKinds,
+  channelParams,
+  defaultPipeline,
+  formatPrior,
+  MULTIPLIER_STAGES,
+  parsePrior,
+  saturationKinds,
+  STAGE_LABELS,
+  type MultiplierStage,
+} from "@/lib/model-defaults.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 import { useWorkspace } from "./workspace-context.tsx";
 
@@ -17,7 +43,15 @@ function pruneOverrides(ch: ChannelConfig): ChannelConfig {
   return next;
 }
 
-function ChannelEditor({ ch, onChange, readOnly }: { ch: ChannelConfig; onChange: (c: ChannelConfig) => void; readOnly: boolean }) {
+function ChannelEditor({
+  ch,
+  onChange,
+  readOnly,
+}: {
+  ch: ChannelConfig;
+  onChange: (c: ChannelConfig) => void;
+  readOnly: boolean;
+}) {
   const defaults = defaultPipeline(ch.type);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -53,7 +87,11 @@ function ChannelEditor({ ch, onChange, readOnly }: { ch: ChannelConfig; onChange
 
   return (
     <Card>
-      <CardHeader title={ch.column} description="Transforms and priors of this channel. Empty prior fields use the default shown." actions={<Badge tone="info">{ch.type}</Badge>} />
+      <CardHeader
+        title={ch.column}
+        description="Transforms and priors of this channel. Empty prior fields use the default shown."
+        actions={<Badge tone="info">{ch.type}</Badge>}
+      />
       <CardBody className="flex flex-col gap-4">
         <div className="grid gap-4 sm:grid-cols-3">
           <Select
@@ -68,7 +106,10 @@ function ChannelEditor({ ch, onChange, readOnly }: { ch: ChannelConfig; onChange
             label="Carry-over (adstock)"
             disabled={readOnly}
             value={ch.adstock?.kind ?? ""}
-            options={[{ value: "", label: `Default: ${defaults.adstock}` }, ...adstockKinds().map((k) => ({ value: k, label: k }))]}
+            options={[
+              { value: "", label: `Default: ${defaults.adstock}` },
+              ...adstockKinds().map((k) => ({ value: k, label: k })),
+            ]}
             onChange={(e) => {
               const next: ChannelConfig = { ...ch };
               if (e.target.value) next.adstock = { kind: e.target.value };
@@ -80,7 +121,10 @@ function ChannelEditor({ ch, onChange, readOnly }: { ch: ChannelConfig; onChange
             label="Saturation"
             disabled={readOnly}
             value={ch.saturation?.kind ?? ""}
-            options={[{ value: "", label: `Default: ${defaults.saturation}` }, ...saturationKinds().map((k) => ({ value: k, label: k }))]}
+            options={[
+              { value: "", label: `Default: ${defaults.saturation}` },
+              ...saturationKinds().map((k) => ({ value: k, label: k })),
+            ]}
             onChange={(e) => {
               const next: ChannelConfig = { ...ch };
               if (e.target.value) next.saturation = { kind: e.target.value };
@@ -145,7 +189,15 @@ function ChannelEditor({ ch, onChange, readOnly }: { ch: ChannelConfig; onChange
   );
 }
 
-export function ModelConfigEditor({ modelId, initial, version }: { modelId: string; initial: ModelConfig; version: number }) {
+export function ModelConfigEditor({
+  modelId,
+  initial,
+  version,
+}: {
+  modelId: string;
+  initial: ModelConfig;
+  version: number;
+}) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const toast = useToast();
@@ -153,7 +205,10 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
   const readOnly = !ws.can("analyst");
   const [config, setConfig] = useState<ModelConfig>(initial);
   const [note, setNote] = useState("");
-  const [pair, setPair] = useState<{ a: string; b: string }>({ a: initial.channels[0]?.column ?? "", b: initial.channels[1]?.column ?? "" });
+  const [pair, setPair] = useState<{ a: string; b: string }>({
+    a: initial.channels[0]?.column ?? "",
+    b: initial.channels[1]?.column ?? "",
+  });
   const [issues, setIssues] = useState<{ path: string; message: string }[]>([]);
   const save = useMutation(
     trpc.model.saveConfig.mutationOptions({
@@ -161,7 +216,12 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
         if (!r.ok) return setIssues(r.issues);
         setIssues([]);
         await queryClient.invalidateQueries({ queryKey: trpc.model.pathKey() });
-        toast.show({ tone: "success", title: r.unchanged ? `No changes: still version ${r.version}` : `Saved as config version ${r.version}` });
+        toast.show({
+          tone: "success",
+          title: r.unchanged
+            ? `No changes: still version ${r.version}`
+            : `Saved as config version ${r.version}`,
+        });
       },
     }),
   );
@@ -170,7 +230,10 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
   return (
     <div className="flex flex-col gap-6">
       <Card>
-        <CardHeader title="Model settings" description={`Editing from config version ${version}. Saving creates a new version; past runs keep theirs.`} />
+        <CardHeader
+          title="Model settings"
+          description={`Editing from config version ${version}. Saving creates a new version; past runs keep theirs.`}
+        />
         <CardBody className="grid gap-4 sm:grid-cols-4">
           <Input
             label="Holdout weeks"
@@ -179,7 +242,9 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
             max={52}
             disabled={readOnly}
             value={config.holdoutWeeks}
-            onChange={(e) => setConfig({ ...config, holdoutWeeks: Math.max(0, Math.round(Number(e.target.value) || 0)) })}
+            onChange={(e) =>
+              setConfig({ ...config, holdoutWeeks: Math.max(0, Math.round(Number(e.target.value) || 0)) })
+            }
             hint="The last weeks are kept out of the fit to test predictions."
           />
           <Select
@@ -190,23 +255,56 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
               { value: "normal", label: "Normal" },
               { value: "studentT", label: "Student-t (robust to outliers)" },
             ]}
-            onChange={(e) => setConfig({ ...config, likelihood: e.target.value as ModelConfig["likelihood"] })}
+            onChange={(e) =>
+              setConfig({ ...config, likelihood: e.target.value as ModelConfig["likelihood"] })
+            }
           />
-          <Input label="Seasonality (Fourier pairs)" type="number" min={0} max={26} disabled={readOnly} value={config.fourierPairs} onChange={(e) => setConfig({ ...config, fourierPairs: Math.round(Number(e.target.value) || 0) })} />
-          <Input label="Adstock window (weeks)" type="number" min={1} max={104} disabled={readOnly} value={config.adstockLags} onChange={(e) => setConfig({ ...config, adstockLags: Math.max(1, Math.round(Number(e.target.value) || 1)) })} />
+          <Input
+            label="Seasonality (Fourier pairs)"
+            type="number"
+            min={0}
+            max={26}
+            disabled={readOnly}
+            value={config.fourierPairs}
+            onChange={(e) => setConfig({ ...config, fourierPairs: Math.round(Number(e.target.value) || 0) })}
+          />
+          <Input
+            label="Adstock window (weeks)"
+            type="number"
+            min={1}
+            max={104}
+            disabled={readOnly}
+            value={config.adstockLags}
+            onChange={(e) =>
+              setConfig({ ...config, adstockLags: Math.max(1, Math.round(Number(e.target.value) || 1)) })
+            }
+          />
         </CardBody>
       </Card>
 
       <Card>
-        <CardHeader title="Synergy pairs" description="Channels that work better together (e.g. influencer content boosting paid social). Each pair adds one interaction term." />
+        <CardHeader
+          title="Synergy pairs"
+          description="Channels that work better together (e.g. influencer content boosting paid social). Each pair adds one interaction term."
+        />
         <CardBody className="flex flex-col gap-3">
           {config.synergies.length === 0 ? <p className="text-sm text-muted">No synergy pairs.</p> : null}
           <ul className="flex flex-wrap gap-2">
             {config.synergies.map((s, i) => (
-              <li key={`${s.a}:${s.b}`} className="flex items-center gap-2 rounded-full border border-line px-3 py-1 text-sm">
+              <li
+                key={`${s.a}:${s.b}`}
+                className="flex items-center gap-2 rounded-full border border-line px-3 py-1 text-sm"
+              >
                 {s.a} × {s.b}
                 {!readOnly ? (
-                  <button type="button" className="text-muted hover:text-danger" aria-label={`Remove synergy ${s.a} and ${s.b}`} onClick={() => setConfig({ ...config, synergies: config.synergies.filter((_, j) => j !== i) })}>
+                  <button
+                    type="button"
+                    className="text-muted hover:text-danger"
+                    aria-label={`Remove synergy ${s.a} and ${s.b}`}
+                    onClick={() =>
+                      setConfig({ ...config, synergies: config.synergies.filter((_, j) => j !== i) })
+                    }
+                  >
                     ×
                   </button>
                 ) : null}
@@ -215,12 +313,29 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
           </ul>
           {!readOnly && channels.length >= 2 ? (
             <div className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
-              <Select label="First channel" value={pair.a} options={channels.map((c) => ({ value: c, label: c }))} onChange={(e) => setPair({ ...pair, a: e.target.value })} />
-              <Select label="Second channel" value={pair.b} options={channels.map((c) => ({ value: c, label: c }))} onChange={(e) => setPair({ ...pair, b: e.target.value })} />
+              <Select
+                label="First channel"
+                value={pair.a}
+                options={channels.map((c) => ({ value: c, label: c }))}
+                onChange={(e) => setPair({ ...pair, a: e.target.value })}
+              />
+              <Select
+                label="Second channel"
+                value={pair.b}
+                options={channels.map((c) => ({ value: c, label: c }))}
+                onChange={(e) => setPair({ ...pair, b: e.target.value })}
+              />
               <Button
                 variant="secondary"
-                disabled={pair.a === pair.b || config.synergies.some((s) => (s.a === pair.a && s.b === pair.b) || (s.a === pair.b && s.b === pair.a))}
-                onClick={() => setConfig({ ...config, synergies: [...config.synergies, { a: pair.a, b: pair.b }] })}
+                disabled={
+                  pair.a === pair.b ||
+                  config.synergies.some(
+                    (s) => (s.a === pair.a && s.b === pair.b) || (s.a === pair.b && s.b === pair.a),
+                  )
+                }
+                onClick={() =>
+                  setConfig({ ...config, synergies: [...config.synergies, { a: pair.a, b: pair.b }] })
+                }
               >
                 Add pair
               </Button>
@@ -234,7 +349,9 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
           key={ch.column}
           ch={ch}
           readOnly={readOnly}
-          onChange={(next) => setConfig({ ...config, channels: config.channels.map((c, j) => (j === i ? next : c)) })}
+          onChange={(next) =>
+            setConfig({ ...config, channels: config.channels.map((c, j) => (j === i ? next : c)) })
+          }
         />
       ))}
 
@@ -249,11 +366,31 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
           </ul>
         </Alert>
       ) : null}
-      {save.error ? <Alert tone="danger" title="The configuration was not saved">{errorMessage(save.error)}</Alert> : null}
+      {save.error ? (
+        <Alert tone="danger" title="The configuration was not saved">
+          {errorMessage(save.error)}
+        </Alert>
+      ) : null}
       {!readOnly ? (
         <div className="flex flex-wrap items-end gap-3">
-          <Input className="min-w-72 flex-1" label="Note for this version (optional)" value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. slower TV decay" />
-          <Button onClick={() => save.mutate({ workspaceId: ws.id, modelId, config: config as unknown as Record<string, unknown>, ...(note ? { note } : {}) })} loading={save.isPending}>
+          <Input
+            className="min-w-72 flex-1"
+            label="Note for this version (optional)"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            placeholder="e.g. slower TV decay"
+          />
+          <Button
+            onClick={() =>
+              save.mutate({
+                workspaceId: ws.id,
+                modelId,
+                config: config as unknown as Record<string, unknown>,
+                ...(note ? { note } : {}),
+              })
+            }
+            loading={save.isPending}
+          >
             Save as new version
           </Button>
           <Button variant="ghost" onClick={() => setConfig(initial)}>
@@ -261,7 +398,9 @@ export function ModelConfigEditor({ modelId, initial, version }: { modelId: stri
           </Button>
         </div>
       ) : (
-        <p className="text-sm text-muted">Your role ({ws.role}) can view this configuration but not change it.</p>
+        <p className="text-sm text-muted">
+          Your role ({ws.role}) can view this configuration but not change it.
+        </p>
       )}
     </div>
   );

@@ -30,7 +30,13 @@ export function ScheduleForm({ modelId, current }: { modelId: string; current: S
   const queryClient = useQueryClient();
   const zones = useMemo(timeZones, []);
   const [value, setValue] = useState<ScheduleValue>(
-    current ?? { weekday: 1, hour: 6, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", mode: "full", enabled: true },
+    current ?? {
+      weekday: 1,
+      hour: 6,
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+      mode: "full",
+      enabled: true,
+    },
   );
   const canEdit = ws.can("admin");
   const onSuccess = async () => {
@@ -43,19 +49,38 @@ export function ScheduleForm({ modelId, current }: { modelId: string; current: S
     <Card>
       <CardHeader
         title="Weekly refit"
-        description={current?.enabled ? `Refits every ${WEEKDAYS[current.weekday]} at ${String(current.hour).padStart(2, "0")}:00 (${current.timezone}) on the newest dataset version.` : "Not scheduled. A weekly refit keeps ROI estimates current as new data arrives."}
+        description={
+          current?.enabled
+            ? `Refits every ${WEEKDAYS[current.weekday]} at ${String(current.hour).padStart(2, "0")}:00 (${current.timezone}) on the newest dataset version.`
+            : "Not scheduled. A weekly refit keeps ROI estimates current as new data arrives."
+        }
       />
       <CardBody className="flex flex-col gap-4">
         <div className="grid gap-4 sm:grid-cols-4">
-          <Select label="Weekday" disabled={!canEdit} value={String(value.weekday)} options={WEEKDAYS.map((d, i) => ({ value: String(i), label: d }))} onChange={(e) => setValue({ ...value, weekday: Number(e.target.value) })} />
+          <Select
+            label="Weekday"
+            disabled={!canEdit}
+            value={String(value.weekday)}
+            options={WEEKDAYS.map((d, i) => ({ value: String(i), label: d }))}
+            onChange={(e) => setValue({ ...value, weekday: Number(e.target.value) })}
+          />
           <Select
             label="Hour"
             disabled={!canEdit}
             value={String(value.hour)}
-            options={Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `${String(h).padStart(2, "0")}:00` }))}
+            options={Array.from({ length: 24 }, (_, h) => ({
+              value: String(h),
+              label: `${String(h).padStart(2, "0")}:00`,
+            }))}
             onChange={(e) => setValue({ ...value, hour: Number(e.target.value) })}
           />
-          <Select label="Time zone" disabled={!canEdit} value={value.timezone} options={zones.map((z) => ({ value: z, label: z }))} onChange={(e) => setValue({ ...value, timezone: e.target.value })} />
+          <Select
+            label="Time zone"
+            disabled={!canEdit}
+            value={value.timezone}
+            options={zones.map((z) => ({ value: z, label: z }))}
+            onChange={(e) => setValue({ ...value, timezone: e.target.value })}
+          />
           <Select
             label="Fit mode"
             disabled={!canEdit}
@@ -67,15 +92,29 @@ export function ScheduleForm({ modelId, current }: { modelId: string; current: S
             onChange={(e) => setValue({ ...value, mode: e.target.value as "fast" | "full" })}
           />
         </div>
-        <Checkbox label="Enabled" disabled={!canEdit} checked={value.enabled} onChange={(e) => setValue({ ...value, enabled: e.target.checked })} />
-        <FormError>{upsert.error ? errorMessage(upsert.error) : remove.error ? errorMessage(remove.error) : null}</FormError>
+        <Checkbox
+          label="Enabled"
+          disabled={!canEdit}
+          checked={value.enabled}
+          onChange={(e) => setValue({ ...value, enabled: e.target.checked })}
+        />
+        <FormError>
+          {upsert.error ? errorMessage(upsert.error) : remove.error ? errorMessage(remove.error) : null}
+        </FormError>
         {canEdit ? (
           <div className="flex gap-2">
-            <Button onClick={() => upsert.mutate({ workspaceId: ws.id, modelId, ...value })} loading={upsert.isPending}>
+            <Button
+              onClick={() => upsert.mutate({ workspaceId: ws.id, modelId, ...value })}
+              loading={upsert.isPending}
+            >
               Save schedule
             </Button>
             {current ? (
-              <Button variant="ghost" onClick={() => remove.mutate({ workspaceId: ws.id, modelId })} loading={remove.isPending}>
+              <Button
+                variant="ghost"
+                onClick={() => remove.mutate({ workspaceId: ws.id, modelId })}
+                loading={remove.isPending}
+              >
                 Remove schedule
               </Button>
             ) : null}

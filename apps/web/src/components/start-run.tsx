@@ -6,7 +6,15 @@ import { Button, Card, CardBody, CardHeader, FormError, Select } from "@mixcast/
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 import { useWorkspace } from "./workspace-context.tsx";
 
-export function StartRun({ modelId, configVersion, datasetVersion }: { modelId: string; configVersion: number; datasetVersion: number | null }) {
+export function StartRun({
+  modelId,
+  configVersion,
+  datasetVersion,
+}: {
+  modelId: string;
+  configVersion: number;
+  datasetVersion: number | null;
+}) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const router = useRouter();
@@ -22,7 +30,10 @@ export function StartRun({ modelId, configVersion, datasetVersion }: { modelId: 
   );
   return (
     <Card>
-      <CardHeader title="Start a fit" description={`Fits config v${configVersion} on dataset v${datasetVersion ?? "?"}. You can leave the page; progress is kept.`} />
+      <CardHeader
+        title="Start a fit"
+        description={`Fits config v${configVersion} on dataset v${datasetVersion ?? "?"}. You can leave the page; progress is kept.`}
+      />
       <CardBody>
         {ws.can("analyst") ? (
           <div className="flex flex-wrap items-end gap-3">
@@ -35,7 +46,11 @@ export function StartRun({ modelId, configVersion, datasetVersion }: { modelId: 
                 { value: "full", label: "Full: NUTS sampling, exact intervals" },
               ]}
             />
-            <Button onClick={() => start.mutate({ workspaceId: ws.id, modelId, mode })} loading={start.isPending} disabled={datasetVersion === null}>
+            <Button
+              onClick={() => start.mutate({ workspaceId: ws.id, modelId, mode })}
+              loading={start.isPending}
+              disabled={datasetVersion === null}
+            >
               Start fit
             </Button>
           </div>

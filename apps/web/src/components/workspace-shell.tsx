@@ -5,7 +5,17 @@ import type { AppRouter } from "@/server/root.ts";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
-import { AppShell, Button, Dialog, ErrorState, Spinner, ThemeSelect, WorkspaceSwitcher, buttonClasses, type LinkComponent } from "@mixcast/ui";
+import {
+  AppShell,
+  Button,
+  Dialog,
+  ErrorState,
+  Spinner,
+  ThemeSelect,
+  WorkspaceSwitcher,
+  buttonClasses,
+  type LinkComponent,
+} from "@mixcast/ui";
 import { authClient } from "@/lib/auth-client.ts";
 import type { SessionUser } from "@/lib/auth.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
@@ -20,13 +30,26 @@ const NextLink: LinkComponent = ({ href, className, children, onClick, ...rest }
 
 type WorkspaceGet = inferRouterOutputs<AppRouter>["workspace"]["get"];
 
-export function WorkspaceShell({ workspaceId, user, initialWorkspace, children }: { workspaceId: string; user: SessionUser; initialWorkspace?: WorkspaceGet | undefined; children: ReactNode }) {
+export function WorkspaceShell({
+  workspaceId,
+  user,
+  initialWorkspace,
+  children,
+}: {
+  workspaceId: string;
+  user: SessionUser;
+  initialWorkspace?: WorkspaceGet | undefined;
+  children: ReactNode;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
   const [creating, setCreating] = useState(false);
   const workspaces = useQuery(trpc.workspace.list.queryOptions());
-  const workspace = useQuery({ ...trpc.workspace.get.queryOptions({ workspaceId }), ...(initialWorkspace ? { initialData: initialWorkspace } : {}) });
+  const workspace = useQuery({
+    ...trpc.workspace.get.queryOptions({ workspaceId }),
+    ...(initialWorkspace ? { initialData: initialWorkspace } : {}),
+  });
 
   const base = `/w/${workspaceId}`;
   const nav = [
@@ -83,13 +106,27 @@ export function WorkspaceShell({ workspaceId, user, initialWorkspace, children }
     );
   else
     content = (
-      <WorkspaceContext.Provider value={{ id: workspace.data.id, name: workspace.data.name, currency: workspace.data.currency, role: workspace.data.role }}>{children}</WorkspaceContext.Provider>
+      <WorkspaceContext.Provider
+        value={{
+          id: workspace.data.id,
+          name: workspace.data.name,
+          currency: workspace.data.currency,
+          role: workspace.data.role,
+        }}
+      >
+        {children}
+      </WorkspaceContext.Provider>
     );
 
   return (
     <AppShell brand="Mixcast" nav={nav} switcher={switcher} user={userBox} Link={NextLink}>
       {content}
-      <Dialog open={creating} onClose={() => setCreating(false)} title="Create a workspace" description="You will be its owner.">
+      <Dialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        title="Create a workspace"
+        description="You will be its owner."
+      >
         <CreateWorkspaceForm onDone={() => setCreating(false)} />
       </Dialog>
     </AppShell>

@@ -15,8 +15,18 @@ export const statements = {
 
 export const ac = createAccessControl(statements);
 
-const read = { dataset: ["read"], model: ["read"], run: ["read"], schedule: ["read"], audit: ["read"] } as const;
-const analystWork = { dataset: ["read", "write"], model: ["read", "write"], run: ["read", "start", "cancel"] } as const;
+const read = {
+  dataset: ["read"],
+  model: ["read"],
+  run: ["read"],
+  schedule: ["read"],
+  audit: ["read"],
+} as const;
+const analystWork = {
+  dataset: ["read", "write"],
+  model: ["read", "write"],
+  run: ["read", "start", "cancel"],
+} as const;
 
 export const viewer = ac.newRole({ ...read });
 export const analyst = ac.newRole({ ...read, ...analystWork });

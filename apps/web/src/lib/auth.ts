@@ -65,7 +65,10 @@ function createAuth() {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== "/sign-up/email") return;
         const body = (ctx.body ?? {}) as { password?: unknown; email?: unknown };
-        const problems = passwordProblems(String(body.password ?? ""), typeof body.email === "string" ? body.email : undefined);
+        const problems = passwordProblems(
+          String(body.password ?? ""),
+          typeof body.email === "string" ? body.email : undefined,
+        );
         if (problems.length > 0) throw new APIError("BAD_REQUEST", { message: problems.join(" ") });
       }),
     },

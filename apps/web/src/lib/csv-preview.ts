@@ -49,7 +49,9 @@ export function previewCsv(file: File, onProgress?: (fraction: number) => void):
       complete() {
         file
           .text()
-          .then((text) => resolve({ headers: headers ?? [], rows, rowCount, text, parseMs: performance.now() - started }))
+          .then((text) =>
+            resolve({ headers: headers ?? [], rows, rowCount, text, parseMs: performance.now() - started }),
+          )
           .catch(reject);
       },
       error(err) {

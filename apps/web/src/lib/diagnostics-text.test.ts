@@ -10,17 +10,50 @@ describe("explainDiagnostics", () => {
   });
 
   it("a clean fit has no warnings; divergences and low ESS are reported", () => {
-    expect(explainDiagnostics({ rhatMax: 1.002, essBulkMin: 1200, essTailMin: 800, divergences: 0, ebfmiMin: 0.9, converged: true })).toEqual([]);
+    expect(
+      explainDiagnostics({
+        rhatMax: 1.002,
+        essBulkMin: 1200,
+        essTailMin: 800,
+        divergences: 0,
+        ebfmiMin: 0.9,
+        converged: true,
+      }),
+    ).toEqual([]);
     const m = explainDiagnostics({ rhatMax: 1.0, essBulkMin: 150, divergences: 3, converged: false });
-    expect(m.map((x) => x.title)).toEqual(["3 divergent transitions", "Too few effective draws (ESS 150 < 400)"]);
+    expect(m.map((x) => x.title)).toEqual([
+      "3 divergent transitions",
+      "Too few effective draws (ESS 150 < 400)",
+    ]);
   });
 
   it("a few divergences under the 0.5 % limit are a warning with the share; above it, danger", () => {
-    const few = explainDiagnostics({ rhatMax: 1.004, essBulkMin: 1500, essTailMin: 1200, divergences: 1, draws: 4000, converged: true });
-    expect(few).toEqual([expect.objectContaining({ severity: "warning", title: "1 divergent transition (0.03 % of 4000 draws)" })]);
+    const few = explainDiagnostics({
+      rhatMax: 1.004,
+      essBulkMin: 1500,
+      essTailMin: 1200,
+      divergences: 1,
+      draws: 4000,
+      converged: true,
+    });
+    expect(few).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        title: "1 divergent transition (0.03 % of 4000 draws)",
+      }),
+    ]);
     expect(few[0]!.detail).toMatch(/counts as converged/);
-    const many = explainDiagnostics({ rhatMax: 1.004, essBulkMin: 1500, divergences: 40, draws: 4000, converged: false });
-    expect(many[0]).toMatchObject({ severity: "danger", title: "40 divergent transitions (1.00 % of 4000 draws)" });
+    const many = explainDiagnostics({
+      rhatMax: 1.004,
+      essBulkMin: 1500,
+      divergences: 40,
+      draws: 4000,
+      converged: false,
+    });
+    expect(many[0]).toMatchObject({
+      severity: "danger",
+      title: "40 divergent transitions (1.00 % of 4000 draws)",
+    });
   });
 
   it("a non-converged run always gets a danger message, even without numeric cause", () => {

@@ -34,14 +34,18 @@ const sentence = (s: string) => {
   return t ? `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? "" : "."}` : t;
 };
 
-export function explainDiagnostics(d: Diagnostics | null | undefined, opts: { approximate?: boolean } = {}): DiagnosticMessage[] {
+export function explainDiagnostics(
+  d: Diagnostics | null | undefined,
+  opts: { approximate?: boolean } = {},
+): DiagnosticMessage[] {
   const out: DiagnosticMessage[] = [];
   if (!d) return out;
   if (typeof d.rhatMax === "number" && Number.isFinite(d.rhatMax) && d.rhatMax > RHAT_MAX) {
     out.push({
       severity: "danger",
       title: `The chains did not agree (R-hat ${f2(d.rhatMax)} > ${RHAT_MAX})`,
-      detail: "Results are not reliable: the independent chains ended up in different places. Try more warmup iterations, or tighter priors.",
+      detail:
+        "Results are not reliable: the independent chains ended up in different places. Try more warmup iterations, or tighter priors.",
     });
   }
   if (typeof d.divergences === "number" && d.divergences > 0) {
@@ -52,13 +56,15 @@ export function explainDiagnostics(d: Diagnostics | null | undefined, opts: { ap
       out.push({
         severity: "warning",
         title: `${title} (${(100 * share).toFixed(2)} % of ${d.draws} draws)`,
-        detail: "Below the 0.5 % limit, so the run counts as converged. The sampler had trouble in a small part of the posterior; if a decision hinges on a tail probability, refit and see whether the numbers move.",
+        detail:
+          "Below the 0.5 % limit, so the run counts as converged. The sampler had trouble in a small part of the posterior; if a decision hinges on a tail probability, refit and see whether the numbers move.",
       });
     } else {
       out.push({
         severity: "danger",
         title: share !== null ? `${title} (${(100 * share).toFixed(2)} % of ${d.draws} draws)` : title,
-        detail: "The sampler could not follow part of the posterior, so estimates may be biased. Try tighter priors or a simpler transform for the channels involved.",
+        detail:
+          "The sampler could not follow part of the posterior, so estimates may be biased. Try tighter priors or a simpler transform for the channels involved.",
       });
     }
   }
@@ -74,7 +80,8 @@ export function explainDiagnostics(d: Diagnostics | null | undefined, opts: { ap
     out.push({
       severity: "warning",
       title: `The sampler explored slowly (E-BFMI ${f2(d.ebfmiMin)} < ${EBFMI_MIN})`,
-      detail: "Some parameters are poorly identified by the data. Consider informative priors (e.g. from lift tests).",
+      detail:
+        "Some parameters are poorly identified by the data. Consider informative priors (e.g. from lift tests).",
     });
   }
   if (typeof d.treedepthHits === "number" && d.treedepthHits > 0) {
@@ -88,14 +95,17 @@ export function explainDiagnostics(d: Diagnostics | null | undefined, opts: { ap
     out.push({
       severity: "info",
       title: "Fast fit: intervals are approximate",
-      detail: "This run used a quick approximation instead of full sampling. Use a full fit before making budget decisions.",
+      detail:
+        "This run used a quick approximation instead of full sampling. Use a full fit before making budget decisions.",
     });
   }
   if (d.converged === false && !out.some((m) => m.severity === "danger")) {
     out.push({
       severity: "danger",
       title: "The fit did not converge",
-      detail: (d.reasons ?? []).map(sentence).join(" ") || "Results are not reliable. Try a full fit with more warmup.",
+      detail:
+        (d.reasons ?? []).map(sentence).join(" ") ||
+        "Results are not reliable. Try a full fit with more warmup.",
     });
   }
   return out;

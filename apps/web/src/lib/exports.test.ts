@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { toCsv, type CsvTable } from "@mixcast/ui/charts";
 import {
-  configChangesCsv, optimalPlanCsv, runAccuracyCsv, runAccuracyRows, scenarioComparisonCsv, scenarioPlanCsv, scenarioResultCsv, winProbabilitiesCsv,
-  type OptimalPlanLike, type RunComparisonLike, type ScenarioComparisonLike, type ScenarioResultLike,
+  configChangesCsv,
+  optimalPlanCsv,
+  runAccuracyCsv,
+  runAccuracyRows,
+  scenarioComparisonCsv,
+  scenarioPlanCsv,
+  scenarioResultCsv,
+  winProbabilitiesCsv,
+  type OptimalPlanLike,
+  type RunComparisonLike,
+  type ScenarioComparisonLike,
+  type ScenarioResultLike,
 } from "./exports.ts";
 
 const csvOf = (t: CsvTable) => toCsv(t.columns, t.rows);
@@ -17,8 +27,28 @@ describe("optimalPlanCsv", () => {
   const plan: OptimalPlanLike = {
     weeks: 3,
     allocation: [
-      { channel: 'TV, "prime"', total: 30000.125, weekly: [10000.041666666666, 10000.041666666666, 10000.041666666666], share: 0.6000025, atBound: null, currentTotal: 25000, contribution: i(1234.5678, 1000.1, 1500.9), roi: i(0.0411522, 0.0333, 0.05), marginalRoi: 0.012345678 },
-      { channel: "Search", total: 19999.875, weekly: [6666.625, 6666.625, 6666.625], share: 0.3999975, atBound: "max", currentTotal: 25000, contribution: i(2000, 1800, 2200), roi: i(0.1, 0.09, 0.11), marginalRoi: 0.02 },
+      {
+        channel: 'TV, "prime"',
+        total: 30000.125,
+        weekly: [10000.041666666666, 10000.041666666666, 10000.041666666666],
+        share: 0.6000025,
+        atBound: null,
+        currentTotal: 25000,
+        contribution: i(1234.5678, 1000.1, 1500.9),
+        roi: i(0.0411522, 0.0333, 0.05),
+        marginalRoi: 0.012345678,
+      },
+      {
+        channel: "Search",
+        total: 19999.875,
+        weekly: [6666.625, 6666.625, 6666.625],
+        share: 0.3999975,
+        atBound: "max",
+        currentTotal: 25000,
+        contribution: i(2000, 1800, 2200),
+        roi: i(0.1, 0.09, 0.11),
+        marginalRoi: 0.02,
+      },
     ],
     roi: i(0.065, 0.055, 0.075),
     uplift: { kpi: i(345.6789, -12.5, 700), relative: i(0.0123456, -0.001, 0.025), probabilityBetter: 0.935 },
@@ -26,7 +56,13 @@ describe("optimalPlanCsv", () => {
 
   it("has one header row with week 1..N matching the horizon, and full-precision numbers", () => {
     const t = optimalPlanCsv(plan);
-    expect(t.columns.slice(0, 5)).toEqual(["channel", "current total spend", "optimal total spend", "change", "share"]);
+    expect(t.columns.slice(0, 5)).toEqual([
+      "channel",
+      "current total spend",
+      "optimal total spend",
+      "change",
+      "share",
+    ]);
     expect(t.columns.filter((c) => c.startsWith("week "))).toEqual(["week 1", "week 2", "week 3"]);
     expect(t.columns).toContain("contribution q05");
     expect(t.rows).toHaveLength(2);
@@ -47,12 +83,18 @@ describe("optimalPlanCsv", () => {
 
     const text = csvOf(t);
     expect(text.split("\n")[0]).toBe(t.columns.join(","));
-    expect(text).toContain('"TV, ""prime""",25000,30000.125,5000.125,0.6000025,10000.041666666666,10000.041666666666,10000.041666666666,1234.5678,1000.1,1500.9,');
+    expect(text).toContain(
+      '"TV, ""prime""",25000,30000.125,5000.125,0.6000025,10000.041666666666,10000.041666666666,10000.041666666666,1234.5678,1000.1,1500.9,',
+    );
     expect(text).not.toContain("30,000"); // no thousands separators
   });
 
   it("follows the plan length, e.g. a one-week horizon has only week 1", () => {
-    const t = optimalPlanCsv({ ...plan, weeks: 1, allocation: plan.allocation.map((a) => ({ ...a, weekly: [a.total] })) });
+    const t = optimalPlanCsv({
+      ...plan,
+      weeks: 1,
+      allocation: plan.allocation.map((a) => ({ ...a, weekly: [a.total] })),
+    });
     expect(t.columns.filter((c) => /^week \d+$/.test(c))).toEqual(["week 1"]);
     expect(t.rows[1]![col(t, "week 1")]).toBe(19999.875);
   });
@@ -61,31 +103,77 @@ describe("optimalPlanCsv", () => {
 describe("scenario comparison", () => {
   const d: ScenarioComparisonLike = {
     scenarios: [
-      { name: "Q3 / Base, flat", totalSpend: 130000, kpi: i(51234.56789, 50000, 52500), incrementalKpi: i(8123.25, 7000, 9000), roi: i(0.0624865, 0.0538, 0.0692) },
-      { name: 'Q3 / "Heavy" TV', totalSpend: 150000.5, kpi: i(52000, 50500, 53500), incrementalKpi: i(9000, 7500, 10500), roi: null },
+      {
+        name: "Q3 / Base, flat",
+        totalSpend: 130000,
+        kpi: i(51234.56789, 50000, 52500),
+        incrementalKpi: i(8123.25, 7000, 9000),
+        roi: i(0.0624865, 0.0538, 0.0692),
+      },
+      {
+        name: 'Q3 / "Heavy" TV',
+        totalSpend: 150000.5,
+        kpi: i(52000, 50500, 53500),
+        incrementalKpi: i(9000, 7500, 10500),
+        roi: null,
+      },
     ],
     items: [
       { label: "Q3 / Base, flat", assumptions: [] },
       { label: 'Q3 / "Heavy" TV', assumptions: ["Video lift (x1.2)", "Gen Z (x0.9)"] },
     ],
-    matrix: [[null, 0.3125], [0.6875, null]],
+    matrix: [
+      [null, 0.3125],
+      [0.6875, null],
+    ],
   };
 
   it("one row per scenario with KPI, incremental KPI and ROI intervals", () => {
     const t = scenarioComparisonCsv(d);
     expect(t.columns).toEqual([
-      "scenario", "total spend", "kpi mean", "kpi q05", "kpi q95", "incremental kpi mean", "incremental kpi q05", "incremental kpi q95", "roi mean", "roi q05", "roi q95", "assumptions",
+      "scenario",
+      "total spend",
+      "kpi mean",
+      "kpi q05",
+      "kpi q95",
+      "incremental kpi mean",
+      "incremental kpi q05",
+      "incremental kpi q95",
+      "roi mean",
+      "roi q05",
+      "roi q95",
+      "assumptions",
     ]);
-    expect(t.rows[0]).toEqual(["Q3 / Base, flat", 130000, 51234.56789, 50000, 52500, 8123.25, 7000, 9000, 0.0624865, 0.0538, 0.0692, ""]);
+    expect(t.rows[0]).toEqual([
+      "Q3 / Base, flat",
+      130000,
+      51234.56789,
+      50000,
+      52500,
+      8123.25,
+      7000,
+      9000,
+      0.0624865,
+      0.0538,
+      0.0692,
+      "",
+    ]);
     expect(t.rows[1]![col(t, "roi mean")]).toBeNull();
-    expect(csvOf(t).split("\n")[2]).toBe('"Q3 / ""Heavy"" TV",150000.5,52000,50500,53500,9000,7500,10500,,,,Video lift (x1.2); Gen Z (x0.9)');
+    expect(csvOf(t).split("\n")[2]).toBe(
+      '"Q3 / ""Heavy"" TV",150000.5,52000,50500,53500,9000,7500,10500,,,,Video lift (x1.2); Gen Z (x0.9)',
+    );
   });
 
   it("win probabilities: rows = scenario A, columns = scenario B, empty diagonal", () => {
     const t = winProbabilitiesCsv(d);
     expect(t.columns).toEqual(["scenario A (row beats column)", "Q3 / Base, flat", 'Q3 / "Heavy" TV']);
-    expect(t.rows).toEqual([["Q3 / Base, flat", null, 0.3125], ['Q3 / "Heavy" TV', 0.6875, null]]);
-    expect(csvOf(t)).toBe('scenario A (row beats column),"Q3 / Base, flat","Q3 / ""Heavy"" TV"\n"Q3 / Base, flat",,0.3125\n"Q3 / ""Heavy"" TV",0.6875,\n');
+    expect(t.rows).toEqual([
+      ["Q3 / Base, flat", null, 0.3125],
+      ['Q3 / "Heavy" TV', 0.6875, null],
+    ]);
+    expect(csvOf(t)).toBe(
+      'scenario A (row beats column),"Q3 / Base, flat","Q3 / ""Heavy"" TV"\n"Q3 / Base, flat",,0.3125\n"Q3 / ""Heavy"" TV",0.6875,\n',
+    );
   });
 });
 
@@ -103,7 +191,11 @@ describe("run comparison", () => {
   it("accuracy: one row per metric with raw values and the winner", () => {
     const rows = runAccuracyRows(d);
     expect(rows.map((r) => [r.metric, r.winner])).toEqual([
-      ["Holdout MAPE", "B"], ["Holdout R²", "B"], ["Holdout NRMSE", "tie"], ["Holdout 90% coverage", "B"], ["PSIS-LOO elpd", null],
+      ["Holdout MAPE", "B"],
+      ["Holdout R²", "B"],
+      ["Holdout NRMSE", "tie"],
+      ["Holdout 90% coverage", "B"],
+      ["PSIS-LOO elpd", null],
     ]);
     const t = runAccuracyCsv(d, labels);
     expect(t.columns).toEqual(["metric", "better", "A: config v1 (traditional)", "B: config v2", "winner"]);
@@ -114,24 +206,35 @@ describe("run comparison", () => {
 
   it("config changes: objects as JSON, missing values empty", () => {
     const t = configChangesCsv(d, labels);
-    expect(t.rows).toEqual([["channels[TV].adstock.maxLag", 8, 12], ["seasonality", '{"fourier":2}', null]]);
+    expect(t.rows).toEqual([
+      ["channels[TV].adstock.maxLag", 8, 12],
+      ["seasonality", '{"fourier":2}', null],
+    ]);
     expect(csvOf(t)).toContain('\nseasonality,"{""fourier"":2}",\n');
   });
 });
 
 describe("campaign scenarios", () => {
   it("plan: rows = channels, columns = week 1..N and total", () => {
-    const t = scenarioPlanCsv({ weeks: 4, spend: { 'Social, "paid"': [100.5, 200.25, 0, 1000000.125], Search: [1, 2, 3, 4] } });
+    const t = scenarioPlanCsv({
+      weeks: 4,
+      spend: { 'Social, "paid"': [100.5, 200.25, 0, 1000000.125], Search: [1, 2, 3, 4] },
+    });
     expect(t.columns).toEqual(["channel", "week 1", "week 2", "week 3", "week 4", "total"]);
     expect(t.rows[0]).toEqual(['Social, "paid"', 100.5, 200.25, 0, 1000000.125, 1000300.875]);
     expect(t.rows[1]).toEqual(["Search", 1, 2, 3, 4, 10]);
-    expect(csvOf(t)).toBe('channel,week 1,week 2,week 3,week 4,total\n"Social, ""paid""",100.5,200.25,0,1000000.125,1000300.875\nSearch,1,2,3,4,10\n');
+    expect(csvOf(t)).toBe(
+      'channel,week 1,week 2,week 3,week 4,total\n"Social, ""paid""",100.5,200.25,0,1000000.125,1000300.875\nSearch,1,2,3,4,10\n',
+    );
   });
 
   it("evaluation: per-channel spend and contribution with intervals, plan summary as columns", () => {
     const r: ScenarioResultLike = {
-      weeks: 13, horizonWeeks: 21, totalSpend: 26000,
-      incrementalKpi: i(3100.123, 2500, 3700), roi: i(0.119235, 0.0961, 0.1423),
+      weeks: 13,
+      horizonWeeks: 21,
+      totalSpend: 26000,
+      incrementalKpi: i(3100.123, 2500, 3700),
+      roi: i(0.119235, 0.0961, 0.1423),
       channels: {
         TV: { spend: 13000, contribution: i(1500.5, 1200, 1800), roi: i(0.1154, 0.0923, 0.1385) },
         "Meta, Reels": { spend: 13000, contribution: i(1600, 1300, 1900), roi: null },
@@ -139,12 +242,23 @@ describe("campaign scenarios", () => {
       assumptions: [{ label: "Video lift", multiplier: 1.2, appliedTo: ["Meta, Reels"] }],
     };
     const t = scenarioResultCsv(r);
-    expect(t.columns.slice(0, 8)).toEqual(["channel", "spend", "contribution mean", "contribution q05", "contribution q95", "roi mean", "roi q05", "roi q95"]);
+    expect(t.columns.slice(0, 8)).toEqual([
+      "channel",
+      "spend",
+      "contribution mean",
+      "contribution q05",
+      "contribution q95",
+      "roi mean",
+      "roi q05",
+      "roi q95",
+    ]);
     expect(t.rows[0]!.slice(0, 8)).toEqual(["TV", 13000, 1500.5, 1200, 1800, 0.1154, 0.0923, 0.1385]);
     expect(t.rows[1]![col(t, "roi mean")]).toBeNull();
     expect(t.rows[1]![col(t, "plan incremental kpi mean")]).toBe(3100.123);
     expect(t.rows[0]![col(t, "plan horizon weeks")]).toBe(21);
     expect(t.rows[0]![col(t, "plan assumptions")]).toBe("Video lift (x1.2 on Meta, Reels)");
-    expect(csvOf(t).split("\n")[2]).toMatch(/^"Meta, Reels",13000,1600,1300,1900,,,,13,21,26000,3100.123,2500,3700,0.119235,0.0961,0.1423,"Video lift \(x1.2 on Meta, Reels\)"$/);
+    expect(csvOf(t).split("\n")[2]).toMatch(
+      /^"Meta, Reels",13000,1600,1300,1900,,,,13,21,26000,3100.123,2500,3700,0.119235,0.0961,0.1423,"Video lift \(x1.2 on Meta, Reels\)"$/,
+    );
   });
 });

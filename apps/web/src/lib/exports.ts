@@ -37,16 +37,42 @@ export interface OptimalPlanLike {
  * result summary repeat on every row as "plan ..." columns, so the file keeps one header row.
  */
 export function optimalPlanCsv(plan: OptimalPlanLike): CsvTable {
-  const plain = [plan.uplift.kpi.mean, plan.uplift.kpi.q05, plan.uplift.kpi.q95, plan.uplift.relative.mean, plan.uplift.probabilityBetter, ...iv(plan.roi)];
+  const plain = [
+    plan.uplift.kpi.mean,
+    plan.uplift.kpi.q05,
+    plan.uplift.kpi.q95,
+    plan.uplift.relative.mean,
+    plan.uplift.probabilityBetter,
+    ...iv(plan.roi),
+  ];
   return {
     columns: [
-      "channel", "current total spend", "optimal total spend", "change", "share", ...weekColumns(plan.weeks),
-      ...ivColumns("contribution"), ...ivColumns("roi"), "marginal roi", "constraint",
-      ...ivColumns("plan uplift"), "plan relative uplift mean", "plan probability better than current", ...ivColumns("plan roi"),
+      "channel",
+      "current total spend",
+      "optimal total spend",
+      "change",
+      "share",
+      ...weekColumns(plan.weeks),
+      ...ivColumns("contribution"),
+      ...ivColumns("roi"),
+      "marginal roi",
+      "constraint",
+      ...ivColumns("plan uplift"),
+      "plan relative uplift mean",
+      "plan probability better than current",
+      ...ivColumns("plan roi"),
     ],
     rows: plan.allocation.map((a) => [
-      a.channel, a.currentTotal, a.total, a.total - a.currentTotal, a.share, ...Array.from({ length: plan.weeks }, (_, w) => a.weekly[w] ?? null),
-      ...iv(a.contribution), ...iv(a.roi), a.marginalRoi, a.atBound ?? "",
+      a.channel,
+      a.currentTotal,
+      a.total,
+      a.total - a.currentTotal,
+      a.share,
+      ...Array.from({ length: plan.weeks }, (_, w) => a.weekly[w] ?? null),
+      ...iv(a.contribution),
+      ...iv(a.roi),
+      a.marginalRoi,
+      a.atBound ?? "",
       ...plain,
     ]),
   };
@@ -54,7 +80,13 @@ export function optimalPlanCsv(plan: OptimalPlanLike): CsvTable {
 
 /** The scenario comparison (trpc scenario.compare). */
 export interface ScenarioComparisonLike {
-  scenarios: { name: string; totalSpend: number; kpi: Interval; incrementalKpi: Interval; roi: Interval | null }[];
+  scenarios: {
+    name: string;
+    totalSpend: number;
+    kpi: Interval;
+    incrementalKpi: Interval;
+    roi: Interval | null;
+  }[];
   items: { label: string; assumptions: string[] }[];
   matrix: (number | null)[][];
 }
@@ -62,8 +94,22 @@ export interface ScenarioComparisonLike {
 /** One row per scenario, as in the "Side by side" table. */
 export function scenarioComparisonCsv(d: ScenarioComparisonLike): CsvTable {
   return {
-    columns: ["scenario", "total spend", ...ivColumns("kpi"), ...ivColumns("incremental kpi"), ...ivColumns("roi"), "assumptions"],
-    rows: d.scenarios.map((s, i) => [s.name, s.totalSpend, ...iv(s.kpi), ...iv(s.incrementalKpi), ...iv(s.roi), (d.items[i]?.assumptions ?? []).join("; ")]),
+    columns: [
+      "scenario",
+      "total spend",
+      ...ivColumns("kpi"),
+      ...ivColumns("incremental kpi"),
+      ...ivColumns("roi"),
+      "assumptions",
+    ],
+    rows: d.scenarios.map((s, i) => [
+      s.name,
+      s.totalSpend,
+      ...iv(s.kpi),
+      ...iv(s.incrementalKpi),
+      ...iv(s.roi),
+      (d.items[i]?.assumptions ?? []).join("; "),
+    ]),
   };
 }
 
@@ -99,7 +145,12 @@ export interface AccuracyRow {
 
 function winner(a: number | null, b: number | null, better: Better): AccuracyRow["winner"] {
   if (a === null || b === null) return null;
-  const [x, y] = better === "closer to 90%" ? [-Math.abs(a - 0.9), -Math.abs(b - 0.9)] : better === "lower" ? [-a, -b] : [a, b];
+  const [x, y] =
+    better === "closer to 90%"
+      ? [-Math.abs(a - 0.9), -Math.abs(b - 0.9)]
+      : better === "lower"
+        ? [-a, -b]
+        : [a, b];
   return x > y ? "A" : x < y ? "B" : "tie";
 }
 
@@ -112,7 +163,13 @@ export function runAccuracyRows(d: RunComparisonLike): AccuracyRow[] {
     ["Holdout 90% coverage", d.a.holdout?.coverage90, d.b.holdout?.coverage90, "closer to 90%"],
     ["PSIS-LOO elpd", d.a.loo?.elpd, d.b.loo?.elpd, "higher"],
   ];
-  return rows.map(([metric, a, b, better]) => ({ metric, better, a: a ?? null, b: b ?? null, winner: winner(a ?? null, b ?? null, better) }));
+  return rows.map(([metric, a, b, better]) => ({
+    metric,
+    better,
+    a: a ?? null,
+    b: b ?? null,
+    winner: winner(a ?? null, b ?? null, better),
+  }));
 }
 
 /** One row per metric, the two runs as columns (as on the page). */
@@ -123,11 +180,18 @@ export function runAccuracyCsv(d: RunComparisonLike, labels: readonly [string, s
   };
 }
 
-const configValue = (v: unknown): CsvCell => (v === null || v === undefined ? null : typeof v === "object" ? JSON.stringify(v) : (v as CsvCell));
+const configValue = (v: unknown): CsvCell =>
+  v === null || v === undefined ? null : typeof v === "object" ? JSON.stringify(v) : (v as CsvCell);
 
 /** Every config setting that differs: one row per setting, the two runs as columns. */
-export function configChangesCsv(d: Pick<RunComparisonLike, "configChanges">, labels: readonly [string, string]): CsvTable {
-  return { columns: ["setting", labels[0], labels[1]], rows: d.configChanges.map((c) => [c.path, configValue(c.a), configValue(c.b)]) };
+export function configChangesCsv(
+  d: Pick<RunComparisonLike, "configChanges">,
+  labels: readonly [string, string],
+): CsvTable {
+  return {
+    columns: ["setting", labels[0], labels[1]],
+    rows: d.configChanges.map((c) => [c.path, configValue(c.a), configValue(c.b)]),
+  };
 }
 
 /** A scenario's weekly plan: rows = channels, columns = week 1..N and the channel's total. */
@@ -157,13 +221,29 @@ export interface ScenarioResultLike {
  * (horizon, total spend, incremental KPI, ROI, assumptions) repeats as "plan ..." columns.
  */
 export function scenarioResultCsv(r: ScenarioResultLike): CsvTable {
-  const assumptions = r.assumptions.map((a) => `${a.label} (x${a.multiplier} on ${a.appliedTo.join(", ") || "no channel"})`).join("; ");
+  const assumptions = r.assumptions
+    .map((a) => `${a.label} (x${a.multiplier} on ${a.appliedTo.join(", ") || "no channel"})`)
+    .join("; ");
   const plain = [r.weeks, r.horizonWeeks, r.totalSpend, ...iv(r.incrementalKpi), ...iv(r.roi), assumptions];
   return {
     columns: [
-      "channel", "spend", ...ivColumns("contribution"), ...ivColumns("roi"),
-      "plan weeks", "plan horizon weeks", "plan total spend", ...ivColumns("plan incremental kpi"), ...ivColumns("plan roi"), "plan assumptions",
+      "channel",
+      "spend",
+      ...ivColumns("contribution"),
+      ...ivColumns("roi"),
+      "plan weeks",
+      "plan horizon weeks",
+      "plan total spend",
+      ...ivColumns("plan incremental kpi"),
+      ...ivColumns("plan roi"),
+      "plan assumptions",
     ],
-    rows: Object.entries(r.channels).map(([channel, v]) => [channel, v.spend, ...iv(v.contribution), ...iv(v.roi), ...plain]),
+    rows: Object.entries(r.channels).map(([channel, v]) => [
+      channel,
+      v.spend,
+      ...iv(v.contribution),
+      ...iv(v.roi),
+      ...plain,
+    ]),
   };
 }

@@ -41,7 +41,15 @@ export interface ParamRow {
 /** Every parameter of a channel's resolved pipeline, with its default prior and any override. */
 export function channelParams(ch: ChannelConfig): ParamRow[] {
   const rows: ParamRow[] = [
-    { name: "beta", stage: "saturation", kind: "coefficient", description: "effect size of the channel", constraint: "positive", defaultPrior: BETA_DEFAULT_PRIOR, override: ch.beta ?? ch.priors?.beta },
+    {
+      name: "beta",
+      stage: "saturation",
+      kind: "coefficient",
+      description: "effect size of the channel",
+      constraint: "positive",
+      defaultPrior: BETA_DEFAULT_PRIOR,
+      override: ch.beta ?? ch.priors?.beta,
+    },
   ];
   for (const st of resolvePipeline(ch)) {
     const t = findTransform(st.kind);
@@ -80,12 +88,16 @@ export function formatPrior(p: Prior): string {
 /** Parses "Beta(2, 6)", "halfnormal(0.5)", ... Returns an error message for anything else. */
 export function parsePrior(text: string): { prior: Prior } | { error: string } {
   const m = /^\s*([a-z]+)\s*\(\s*([-+0-9.eE]+)\s*(?:,\s*([-+0-9.eE]+)\s*)?\)\s*$/i.exec(text);
-  const help = "Write a prior like Beta(2, 6), Gamma(2, 2), Normal(0, 1), HalfNormal(0.5) or LogNormal(0, 1).";
+  const help =
+    "Write a prior like Beta(2, 6), Gamma(2, 2), Normal(0, 1), HalfNormal(0.5) or LogNormal(0, 1).";
   if (!m) return { error: help };
   const name = m[1]!.toLowerCase();
   const a = Number(m[2]);
   const b = m[3] === undefined ? undefined : Number(m[3]);
-  const two = (f: (x: number, y: number) => Prior) => (b === undefined || !Number.isFinite(a) || !Number.isFinite(b) ? { error: `${m[1]} needs two numbers. ${help}` } : { prior: f(a, b) });
+  const two = (f: (x: number, y: number) => Prior) =>
+    b === undefined || !Number.isFinite(a) || !Number.isFinite(b)
+      ? { error: `${m[1]} needs two numbers. ${help}` }
+      : { prior: f(a, b) };
   switch (name) {
     case "normal":
       return two((mean, sd) => ({ dist: "normal", mean, sd }));
@@ -96,7 +108,9 @@ export function parsePrior(text: string): { prior: Prior } | { error: string } {
     case "lognormal":
       return two((mu, sigma) => ({ dist: "logNormal", mu, sigma }));
     case "halfnormal":
-      return b !== undefined || !Number.isFinite(a) ? { error: `HalfNormal takes one number. ${help}` } : { prior: { dist: "halfNormal", scale: a } };
+      return b !== undefined || !Number.isFinite(a)
+        ? { error: `HalfNormal takes one number. ${help}` }
+        : { prior: { dist: "halfNormal", scale: a } };
     default:
       return { error: `Unknown distribution "${m[1]}". ${help}` };
   }

@@ -9,6 +9,8 @@ describe("passwordProblems", () => {
     expect(passwordProblems("abc123")).toContain("Use at least 10 characters.");
     expect(passwordProblems("onlyletterspassword")).toContain("Include at least one digit.");
     expect(passwordProblems("12345678901")).toContain("Include at least one letter.");
-    expect(passwordProblems("maria.k2024xx", "maria.k@example.com")).toContain("Do not include your email name in the password.");
+    expect(passwordProblems("maria.k2024xx", "maria.k@example.com")).toContain(
+      "Do not include your email name in the password.",
+    );
   });
 });

@@ -14,6 +14,7 @@ export function passwordProblems(password: string, email?: string): string[] {
   if (!/[0-9]/.test(password)) problems.push("Include at least one digit.");
   if (/^(.)\1+$/.test(password)) problems.push("Do not repeat a single character.");
   const local = email?.split("@")[0]?.toLowerCase();
-  if (local && local.length >= 4 && password.toLowerCase().includes(local)) problems.push("Do not include your email name in the password.");
+  if (local && local.length >= 4 && password.toLowerCase().includes(local))
+    problems.push("Do not include your email name in the password.");
   return problems;
 }

@@ -1,13 +1,29 @@
 import { describe, expect, it } from "vitest";
 import Papa from "papaparse";
-import { aggregateDailyToWeekly, aggregateDailyToWeeklyInSlices, rowSpacingDays } from "./weekly-aggregate.ts";
+import {
+  aggregateDailyToWeekly,
+  aggregateDailyToWeeklyInSlices,
+  rowSpacingDays,
+} from "./weekly-aggregate.ts";
 
 function dailyCsv(days: number, start = "2021-01-01", columns = 3): string {
   const t0 = Date.parse(`${start}T00:00:00Z`);
-  const lines = [["date", "sales", ...Array.from({ length: columns }, (_, i) => `ch${i}_spend`), "price", "holiday"].join(",")];
+  const lines = [
+    ["date", "sales", ...Array.from({ length: columns }, (_, i) => `ch${i}_spend`), "price", "holiday"].join(
+      ",",
+    ),
+  ];
   for (let d = 0; d < days; d++) {
     const date = new Date(t0 + d * 86_400_000).toISOString().slice(0, 10);
-    lines.push([date, 100 + d, ...Array.from({ length: columns }, (_, i) => i + 1), 10 + (d % 7), d % 7 === 3 ? 1 : 0].join(","));
+    lines.push(
+      [
+        date,
+        100 + d,
+        ...Array.from({ length: columns }, (_, i) => i + 1),
+        10 + (d % 7),
+        d % 7 === 3 ? 1 : 0,
+      ].join(","),
+    );
   }
   return lines.join("\n");
 }
@@ -29,7 +45,9 @@ describe("aggregateDailyToWeekly", () => {
 
   it("reports the row and column of a bad cell", () => {
     const csv = dailyCsv(10).replace("2021-01-05,104,1", "2021-01-05,lots,1");
-    expect(() => aggregateDailyToWeekly(csv, "date")).toThrow('Row 6, column "sales": "lots" is not a number.');
+    expect(() => aggregateDailyToWeekly(csv, "date")).toThrow(
+      'Row 6, column "sales": "lots" is not a number.',
+    );
   });
 
   it("detects daily vs weekly spacing, and 5 years x 50 columns aggregates quickly", () => {

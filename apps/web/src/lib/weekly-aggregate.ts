@@ -27,7 +27,11 @@ function numberCell(raw: string | undefined) {
 
 function dateCell(raw: string | undefined) {
   const m = raw === undefined ? null : isoDate.exec(raw);
-  if (m) return { kind: "date" as const, day: Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000 };
+  if (m)
+    return {
+      kind: "date" as const,
+      day: Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000,
+    };
   return parseDateCell(raw);
 }
 
@@ -38,7 +42,10 @@ export function rowSpacingDays(rows: readonly Record<string, string>[], dateColu
     const d = parseDateCell(r[dateColumn]);
     if (d.kind === "date") days.push(d.day);
   }
-  const diffs = days.slice(1).map((d, i) => d - days[i]!).sort((a, b) => a - b);
+  const diffs = days
+    .slice(1)
+    .map((d, i) => d - days[i]!)
+    .sort((a, b) => a - b);
   return diffs.length ? diffs[Math.floor(diffs.length / 2)]! : null;
 }
 
@@ -66,11 +73,19 @@ function accumulate(p: Prepared, dateColumn: string, from: number, to: number): 
   for (let r = from; r < to; r++) {
     const cells = body[r]!;
     const d = dateCell(cells[dateIdx]);
-    if (d.kind !== "date") throw new Error(`Row ${r + 2}, column "${dateColumn}": "${cells[dateIdx] ?? ""}" is not a date Mixcast can aggregate (use YYYY-MM-DD).`);
+    if (d.kind !== "date")
+      throw new Error(
+        `Row ${r + 2}, column "${dateColumn}": "${cells[dateIdx] ?? ""}" is not a date Mixcast can aggregate (use YYYY-MM-DD).`,
+      );
     const week = Math.floor((d.day + 3) / 7); // epoch day 0 is a Thursday; weeks start Monday
     let acc = weeks.get(week);
     if (!acc) {
-      acc = { days: new Set(), sum: new Float64Array(valueCols.length), max: new Float64Array(valueCols.length).fill(-Infinity), n: new Float64Array(valueCols.length) };
+      acc = {
+        days: new Set(),
+        sum: new Float64Array(valueCols.length),
+        max: new Float64Array(valueCols.length).fill(-Infinity),
+        n: new Float64Array(valueCols.length),
+      };
       weeks.set(week, acc);
     }
     acc.days.add(d.day);
@@ -95,26 +110,47 @@ function finish(p: Prepared, dateColumn: string, rules: Record<string, WeeklyRul
   for (const [week, acc] of full) {
     const cells = p.valueCols.map((c, k) => {
       const rule = rules[c.name] ?? "sum";
-      const value = rule === "sum" ? acc.sum[k]! : rule === "mean" ? (acc.n[k]! > 0 ? acc.sum[k]! / acc.n[k]! : NaN) : acc.max[k]!;
+      const value =
+        rule === "sum"
+          ? acc.sum[k]!
+          : rule === "mean"
+            ? acc.n[k]! > 0
+              ? acc.sum[k]! / acc.n[k]!
+              : NaN
+            : acc.max[k]!;
       return Number.isFinite(value) ? String(Math.round(value * 1e6) / 1e6) : "";
     });
     lines.push([dayToIso(week * 7 - 3), ...cells].join(","));
   }
-  return { csv: `${lines.join("\n")}\n`, weeks: full.length, droppedPartialWeeks: ordered.length - full.length, daysPerRow: 1 };
+  return {
+    csv: `${lines.join("\n")}\n`,
+    weeks: full.length,
+    droppedPartialWeeks: ordered.length - full.length,
+    daysPerRow: 1,
+  };
 }
 
 /**
  * Aggregates a daily CSV to weeks. `rules` gives the rule per column (default "sum"); the date
  * column is `dateColumn`. Throws an Error in plain words for cells it cannot read.
  */
-export function aggregateDailyToWeekly(text: string, dateColumn: string, rules: Record<string, WeeklyRule> = {}): WeeklyAggregate {
+export function aggregateDailyToWeekly(
+  text: string,
+  dateColumn: string,
+  rules: Record<string, WeeklyRule> = {},
+): WeeklyAggregate {
   const p = prepare(text, dateColumn);
   accumulate(p, dateColumn, 0, p.body.length);
   return finish(p, dateColumn, rules);
 }
 
 /** The same, in slices of `sliceRows` rows with a yield to the event loop in between (UI stays responsive). */
-export async function aggregateDailyToWeeklyInSlices(text: string, dateColumn: string, rules: Record<string, WeeklyRule> = {}, sliceRows = 150): Promise<WeeklyAggregate> {
+export async function aggregateDailyToWeeklyInSlices(
+  text: string,
+  dateColumn: string,
+  rules: Record<string, WeeklyRule> = {},
+  sliceRows = 150,
+): Promise<WeeklyAggregate> {
   const p = prepare(text, dateColumn);
   for (let from = 0; from < p.body.length; from += sliceRows) {
     accumulate(p, dateColumn, from, Math.min(p.body.length, from + sliceRows));

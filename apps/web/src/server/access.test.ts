@@ -36,19 +36,30 @@ function ctxFor(caller: Caller): Context {
 /** Calls a procedure by its dotted path through a real caller (all middleware included). */
 async function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
   const [ns, name] = path.split(".") as [string, string];
-  const api = createCaller(ctxFor(caller)) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
+  const api = createCaller(ctxFor(caller)) as unknown as Record<
+    string,
+    Record<string, (i: unknown) => Promise<unknown>>
+  >;
   return api[ns]![name]!(input);
 }
 
 /** "denied" only for the ladder's own refusals; domain errors (NOT_FOUND, BAD_REQUEST, ...) mean the caller got through. */
-async function outcome(caller: Caller, path: string, input: unknown): Promise<"allowed" | "forbidden" | "unauthorized"> {
+async function outcome(
+  caller: Caller,
+  path: string,
+  input: unknown,
+): Promise<"allowed" | "forbidden" | "unauthorized"> {
   try {
     await call(caller, path, input);
     return "allowed";
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
     if (error.code === "UNAUTHORIZED") return "unauthorized";
-    if (error.code === "FORBIDDEN" && /^(You are not a member of this workspace|Your role \()/.test(error.message)) return "forbidden";
+    if (
+      error.code === "FORBIDDEN" &&
+      /^(You are not a member of this workspace|Your role \()/.test(error.message)
+    )
+      return "forbidden";
     return "allowed";
   }
 }
@@ -63,19 +74,31 @@ function expected(rule: AccessRule, caller: Caller): "allowed" | "forbidden" | "
 
 async function snapshot() {
   const p = db.prisma;
-  const [workspaces, memberships, invitations, datasets, versions, models, configs, runs, schedules, audit] = await Promise.all([
-    p.workspace.findMany({ orderBy: { id: "asc" } }),
-    p.membership.findMany({ orderBy: { id: "asc" } }),
-    p.invitation.findMany({ orderBy: { id: "asc" } }),
-    p.dataset.findMany({ orderBy: { id: "asc" } }),
-    p.datasetVersion.findMany({ orderBy: { id: "asc" }, select: { id: true, checksum: true } }),
-    p.model.findMany({ orderBy: { id: "asc" } }),
-    p.modelConfigVersion.findMany({ orderBy: { id: "asc" } }),
-    p.run.findMany({ orderBy: { id: "asc" } }),
-    p.schedule.findMany({ orderBy: { id: "asc" } }),
-    p.auditEvent.count(),
-  ]);
-  return JSON.stringify({ workspaces, memberships, invitations, datasets, versions, models, configs, runs, schedules, audit });
+  const [workspaces, memberships, invitations, datasets, versions, models, configs, runs, schedules, audit] =
+    await Promise.all([
+      p.workspace.findMany({ orderBy: { id: "asc" } }),
+      p.membership.findMany({ orderBy: { id: "asc" } }),
+      p.invitation.findMany({ orderBy: { id: "asc" } }),
+      p.dataset.findMany({ orderBy: { id: "asc" } }),
+      p.datasetVersion.findMany({ orderBy: { id: "asc" }, select: { id: true, checksum: true } }),
+      p.model.findMany({ orderBy: { id: "asc" } }),
+      p.modelConfigVersion.findMany({ orderBy: { id: "asc" } }),
+      p.run.findMany({ orderBy: { id: "asc" } }),
+      p.schedule.findMany({ orderBy: { id: "asc" } }),
+      p.auditEvent.count(),
+    ]);
+  return JSON.stringify({
+    workspaces,
+    memberships,
+    invitations,
+    datasets,
+    versions,
+    models,
+    configs,
+    runs,
+    schedules,
+    audit,
+  });
 }
 
 beforeAll(async () => {
@@ -88,18 +111,35 @@ beforeAll(async () => {
   const owner = users.get("owner")!;
   const ws = await createCaller(ctxFor("owner")).workspace.create({ name: "Acme Marketing" });
   workspaceId = ws.id;
-  for (const role of ["viewer", "analyst", "admin"] as const) await addMember(db.prisma, workspaceId, users.get(role)!.id, role);
+  for (const role of ["viewer", "analyst", "admin"] as const)
+    await addMember(db.prisma, workspaceId, users.get(role)!.id, role);
   const spare = await createUser(db.prisma, "spare viewer");
   const spareMembership = await addMember(db.prisma, workspaceId, spare.id, "viewer");
 
   const actor = { userId: owner.id, workspaceId, role: "owner" as const };
-  const upload = await uploadDatasetVersion(db.prisma, actor, { name: "Weekly sales", csv: weeklyCsv(), mapping: weeklyMapping, fileName: "sales.csv" });
+  const upload = await uploadDatasetVersion(db.prisma, actor, {
+    name: "Weekly sales",
+    csv: weeklyCsv(),
+    mapping: weeklyMapping,
+    fileName: "sales.csv",
+  });
   if (!upload.ok) throw new Error(`fixture CSV rejected: ${JSON.stringify(upload.errors)}`);
   const model = await createModel(db.prisma, actor, { name: "Main model", datasetId: upload.datasetId });
   const run = await db.prisma.run.create({
-    data: { workspaceId, modelId: model.id, datasetVersionId: upload.versionId, configVersionId: model.configVersionId, seed: 7, status: "queued" },
+    data: {
+      workspaceId,
+      modelId: model.id,
+      datasetVersionId: upload.versionId,
+      configVersionId: model.configVersionId,
+      seed: 7,
+      status: "queued",
+    },
   });
-  const invitation = await createCaller(ctxFor("owner")).invitation.create({ workspaceId, email: "pending@example.test", role: "viewer" });
+  const invitation = await createCaller(ctxFor("owner")).invitation.create({
+    workspaceId,
+    email: "pending@example.test",
+    role: "viewer",
+  });
 
   // A second workspace, owned by the non-member, with its own objects.
   const other = await createCaller(ctxFor("non-member")).workspace.create({ name: "Other Co" });
@@ -138,13 +178,18 @@ describe("access rules", () => {
     const procedures = Object.keys(appRouter._def.procedures).sort();
     expect(procedures.length).toBeGreaterThan(20);
     const missing = procedures.filter((p) => !(p in procedureAccess));
-    expect(missing, `procedures without an access rule in src/server/access.ts: ${missing.join(", ")}`).toEqual([]);
+    expect(
+      missing,
+      `procedures without an access rule in src/server/access.ts: ${missing.join(", ")}`,
+    ).toEqual([]);
     expect(Object.keys(procedureAccess).sort()).toEqual(procedures);
   });
 
   it("non-members can read nothing and change nothing", async () => {
     const before = await snapshot();
-    const workspacePaths = Object.entries(procedureAccess as Record<string, AccessRule>).filter(([, rule]) => rule !== "public" && rule !== "authed");
+    const workspacePaths = Object.entries(procedureAccess as Record<string, AccessRule>).filter(
+      ([, rule]) => rule !== "public" && rule !== "authed",
+    );
     for (const [path] of workspacePaths) {
       expect(await outcome("non-member", path, universalInput), path).toBe("forbidden");
     }
@@ -153,10 +198,27 @@ describe("access rules", () => {
 
   it("objects of one workspace are not found through another workspace's id", async () => {
     const inOther = { ...universalInput, workspaceId: otherWorkspaceId };
-    for (const path of ["dataset.get", "model.get", "run.get", "run.cancel", "run.start", "model.saveConfig", "schedule.upsert"]) {
-      await expect(call("non-member", path, { ...inOther, ...foreignIds, config: { date: "date", kpi: "sales", channels: [{ column: "tv_spend", type: "traditional" }] } }), path).rejects.toMatchObject({ code: "NOT_FOUND" });
+    for (const path of [
+      "dataset.get",
+      "model.get",
+      "run.get",
+      "run.cancel",
+      "run.start",
+      "model.saveConfig",
+      "schedule.upsert",
+    ]) {
+      await expect(
+        call("non-member", path, {
+          ...inOther,
+          ...foreignIds,
+          config: { date: "date", kpi: "sales", channels: [{ column: "tv_spend", type: "traditional" }] },
+        }),
+        path,
+      ).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
-    const runs = (await call("non-member", "run.list", { workspaceId: otherWorkspaceId })) as { items: unknown[] };
+    const runs = (await call("non-member", "run.list", { workspaceId: otherWorkspaceId })) as {
+      items: unknown[];
+    };
     expect(runs.items).toEqual([]);
   });
 });

@@ -33,7 +33,11 @@ describe("dataset versions", () => {
   it("invalid CSV: errors with row and column, nothing stored, no audit event", async () => {
     const bad = weeklyCsv(60).replace("2023-01-16", "2023-13-16");
     const before = await db.prisma.auditEvent.count();
-    const r = await uploadDatasetVersion(db.prisma, actor, { name: "Sales", csv: bad, mapping: weeklyMapping });
+    const r = await uploadDatasetVersion(db.prisma, actor, {
+      name: "Sales",
+      csv: bad,
+      mapping: weeklyMapping,
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors[0]).toMatchObject({ row: 4, column: "date" });
@@ -43,7 +47,12 @@ describe("dataset versions", () => {
 
   it("valid CSV -> v1 with sha256; same bytes -> same version; new data -> v2; each audited", async () => {
     const csv = weeklyCsv(60);
-    const v1 = await uploadDatasetVersion(db.prisma, actor, { name: "Sales", csv, mapping: weeklyMapping, fileName: "a.csv" });
+    const v1 = await uploadDatasetVersion(db.prisma, actor, {
+      name: "Sales",
+      csv,
+      mapping: weeklyMapping,
+      fileName: "a.csv",
+    });
     expect(v1).toMatchObject({ ok: true, version: 1, duplicate: false });
     if (!v1.ok) return;
     datasetId = v1.datasetId;
@@ -52,9 +61,18 @@ describe("dataset versions", () => {
     expect(row.rowCount).toBe(60);
     const again = await uploadDatasetVersion(db.prisma, actor, { datasetId, csv, mapping: weeklyMapping });
     expect(again).toMatchObject({ ok: true, version: 1, duplicate: true, versionId: v1.versionId });
-    const v2 = await uploadDatasetVersion(db.prisma, actor, { datasetId, csv: weeklyCsv(70), mapping: weeklyMapping });
+    const v2 = await uploadDatasetVersion(db.prisma, actor, {
+      datasetId,
+      csv: weeklyCsv(70),
+      mapping: weeklyMapping,
+    });
     expect(v2).toMatchObject({ ok: true, version: 2, duplicate: false });
-    const actions = (await db.prisma.auditEvent.findMany({ where: { workspaceId: actor.workspaceId, actorId: actor.userId }, orderBy: { at: "asc" } })).map((e) => e.action);
+    const actions = (
+      await db.prisma.auditEvent.findMany({
+        where: { workspaceId: actor.workspaceId, actorId: actor.userId },
+        orderBy: { at: "asc" },
+      })
+    ).map((e) => e.action);
     expect(actions).toEqual(["dataset.create", "dataset_version.create", "dataset_version.create"]);
   });
 });
@@ -66,13 +84,28 @@ describe("models and runs", () => {
     const v1 = await db.prisma.modelConfigVersion.findUniqueOrThrow({ where: { id: m.configVersionId } });
     const config = v1.config as { channels: { column: string; type: string }[] };
     expect(config.channels.map((c) => c.type)).toEqual(["traditional", "social", "influencer"]);
-    const same = await saveModelConfig(db.prisma, actor, { modelId, config: v1.config as Record<string, unknown> });
+    const same = await saveModelConfig(db.prisma, actor, {
+      modelId,
+      config: v1.config as Record<string, unknown>,
+    });
     expect(same).toMatchObject({ ok: true, version: 1, unchanged: true });
-    const edited = await saveModelConfig(db.prisma, actor, { modelId, config: { ...(v1.config as object), holdoutWeeks: 8 } });
+    const edited = await saveModelConfig(db.prisma, actor, {
+      modelId,
+      config: { ...(v1.config as object), holdoutWeeks: 8 },
+    });
     expect(edited).toMatchObject({ ok: true, version: 2, unchanged: false });
     const bad = await saveModelConfig(db.prisma, actor, {
       modelId,
-      config: { ...(v1.config as object), channels: [{ column: "tv_spend", type: "traditional", adstock: { kind: "geometric", priors: { alpha: { dist: "normal", mean: 0, sd: 1 } } } }] },
+      config: {
+        ...(v1.config as object),
+        channels: [
+          {
+            column: "tv_spend",
+            type: "traditional",
+            adstock: { kind: "geometric", priors: { alpha: { dist: "normal", mean: 0, sd: 1 } } },
+          },
+        ],
+      },
     });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.issues[0]!.path).toBe("channels[0].adstock.priors.alpha");
@@ -80,15 +113,30 @@ describe("models and runs", () => {
 
   it("start queues a run pinned to the newest versions and enqueues it; a queue failure fails the run", async () => {
     const queued: string[] = [];
-    const r = await startRun(db.prisma, actor, { modelId, mode: "fast" }, async (id) => (queued.push(id), "job-1"));
-    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: r.id }, include: { datasetVersion: true, configVersion: true } });
+    const r = await startRun(
+      db.prisma,
+      actor,
+      { modelId, mode: "fast" },
+      async (id) => (queued.push(id), "job-1"),
+    );
+    const run = await db.prisma.run.findUniqueOrThrow({
+      where: { id: r.id },
+      include: { datasetVersion: true, configVersion: true },
+    });
     expect(queued).toEqual([r.id]);
     expect(run).toMatchObject({ status: "queued", mode: "fast", trigger: "manual", jobId: "job-1" });
     expect(run.datasetVersion.version).toBe(2);
     expect(run.configVersion.version).toBe(2);
 
-    await expect(startRun(db.prisma, actor, { modelId, mode: "fast" }, async () => { throw new Error("queue down"); })).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
-    const failed = await db.prisma.run.findFirstOrThrow({ where: { modelId }, orderBy: { queuedAt: "desc" } });
+    await expect(
+      startRun(db.prisma, actor, { modelId, mode: "fast" }, async () => {
+        throw new Error("queue down");
+      }),
+    ).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
+    const failed = await db.prisma.run.findFirstOrThrow({
+      where: { modelId },
+      orderBy: { queuedAt: "desc" },
+    });
     expect(failed.status).toBe("failed");
     expect(failed.error).toContain("queue down");
   });
@@ -97,17 +145,28 @@ describe("models and runs", () => {
     const queued = await startRun(db.prisma, actor, { modelId, mode: "fast" }, async () => null);
     expect(await cancelRun(db.prisma, actor, { runId: queued.id })).toMatchObject({ status: "cancelled" });
     const running = await startRun(db.prisma, actor, { modelId, mode: "fast" }, async () => null);
-    await db.prisma.run.update({ where: { id: running.id }, data: { status: "running", startedAt: new Date() } });
-    expect(await cancelRun(db.prisma, actor, { runId: running.id })).toMatchObject({ status: "running", cancelRequested: true });
+    await db.prisma.run.update({
+      where: { id: running.id },
+      data: { status: "running", startedAt: new Date() },
+    });
+    expect(await cancelRun(db.prisma, actor, { runId: running.id })).toMatchObject({
+      status: "running",
+      cancelRequested: true,
+    });
     const row = await db.prisma.run.findUniqueOrThrow({ where: { id: running.id } });
     expect(row.cancelRequestedAt).not.toBeNull();
-    await expect(cancelRun(db.prisma, actor, { runId: queued.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(cancelRun(db.prisma, actor, { runId: queued.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
   });
 });
 
 describe("run history at 10,000 runs", () => {
   it("keyset pages are complete, ordered, filterable and fast", async () => {
-    const m = await db.prisma.model.findUniqueOrThrow({ where: { id: modelId }, include: { configVersions: true, dataset: { include: { versions: true } } } });
+    const m = await db.prisma.model.findUniqueOrThrow({
+      where: { id: modelId },
+      include: { configVersions: true, dataset: { include: { versions: true } } },
+    });
     // One INSERT ... SELECT generate_series: 10,000 runs in well under a second.
     // Status cycles succeeded/failed/cancelled/succeeded; every 10th is scheduled; pairs share a
     // timestamp, to exercise the id tie-break of the keyset.
@@ -126,12 +185,19 @@ describe("run history at 10,000 runs", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const page = await listRuns(db.prisma, actor, listRunsInput.parse({ trigger: "schedule", limit: 100, ...(cursor ? { cursor } : {}) }));
+      const page = await listRuns(
+        db.prisma,
+        actor,
+        listRunsInput.parse({ trigger: "schedule", limit: 100, ...(cursor ? { cursor } : {}) }),
+      );
       seen.push(...page.items.map((r) => r.id));
       for (let i = 1; i < page.items.length; i++) {
         const a = page.items[i - 1]!;
         const b = page.items[i]!;
-        expect(a.queuedAt.getTime() > b.queuedAt.getTime() || (a.queuedAt.getTime() === b.queuedAt.getTime() && a.id > b.id)).toBe(true);
+        expect(
+          a.queuedAt.getTime() > b.queuedAt.getTime() ||
+            (a.queuedAt.getTime() === b.queuedAt.getTime() && a.id > b.id),
+        ).toBe(true);
       }
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
@@ -141,16 +207,29 @@ describe("run history at 10,000 runs", () => {
 
     // A page deep in the history continues exactly where the keyset cursor points (no OFFSET);
     // its speed is a benchmark matter, not asserted here.
-    const ordered = await db.prisma.run.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], select: { id: true, queuedAt: true } });
+    const ordered = await db.prisma.run.findMany({
+      where: { workspaceId: actor.workspaceId },
+      orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
+      select: { id: true, queuedAt: true },
+    });
     expect(ordered.length).toBe(total);
     const deep = ordered[9_900]!;
     const first = await listRuns(db.prisma, actor, listRunsInput.parse({ limit: 25 }));
-    const deepPage = await listRuns(db.prisma, actor, listRunsInput.parse({ limit: 25, cursor: encodeCursor(deep.queuedAt, deep.id) }));
+    const deepPage = await listRuns(
+      db.prisma,
+      actor,
+      listRunsInput.parse({ limit: 25, cursor: encodeCursor(deep.queuedAt, deep.id) }),
+    );
     expect(first.items[0]!.id).toBe(ordered[0]!.id);
     expect(deepPage.items.map((r) => r.id)).toEqual(ordered.slice(9_901, 9_926).map((r) => r.id));
 
-    const filtered = await listRuns(db.prisma, actor, listRunsInput.parse({ status: "succeeded", trigger: "schedule", converged: "yes", limit: 25 }));
+    const filtered = await listRuns(
+      db.prisma,
+      actor,
+      listRunsInput.parse({ status: "succeeded", trigger: "schedule", converged: "yes", limit: 25 }),
+    );
     expect(filtered.items.length).toBe(25);
-    for (const r of filtered.items) expect(r).toMatchObject({ status: "succeeded", trigger: "schedule", converged: true });
+    for (const r of filtered.items)
+      expect(r).toMatchObject({ status: "succeeded", trigger: "schedule", converged: true });
   }, 60_000);
 });

@@ -54,10 +54,14 @@ export function workspaceProcedure(minimum: Role) {
       include: { workspace: true },
     });
     // A workspace that does not exist and one the caller is not in look the same from outside.
-    if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this workspace." });
+    if (!membership)
+      throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this workspace." });
     const role = membership.role as Role;
     if (!roleAtLeast(role, minimum)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${role}) cannot do this; it needs ${minimum} or higher.` });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `Your role (${role}) cannot do this; it needs ${minimum} or higher.`,
+      });
     }
     const workspace: Workspace = membership.workspace;
     return next({ ctx: { ...ctx, workspace, role } });

@@ -16,7 +16,13 @@ function makeQueryClient() {
         // Access errors will not fix themselves by retrying.
         retry: (count, error) => {
           const code = (error as { data?: { code?: string } }).data?.code;
-          if (code === "FORBIDDEN" || code === "UNAUTHORIZED" || code === "NOT_FOUND" || code === "BAD_REQUEST") return false;
+          if (
+            code === "FORBIDDEN" ||
+            code === "UNAUTHORIZED" ||
+            code === "NOT_FOUND" ||
+            code === "BAD_REQUEST"
+          )
+            return false;
           return count < 2;
         },
       },
@@ -50,14 +56,23 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
 /** A tRPC/network error in plain words for an ErrorState or inline message. */
 export function errorMessage(error: unknown): string {
   if (error && typeof error === "object" && "message" in error && typeof error.message === "string") {
-    const data = (error as { data?: { code?: string; zodError?: { fieldErrors?: Record<string, string[]>; formErrors?: string[] } } }).data;
+    const data = (
+      error as {
+        data?: {
+          code?: string;
+          zodError?: { fieldErrors?: Record<string, string[]>; formErrors?: string[] };
+        };
+      }
+    ).data;
     const fieldErrors = data?.zodError?.fieldErrors;
     if (fieldErrors) {
       const first = Object.entries(fieldErrors).find(([, v]) => v && v.length > 0);
       if (first) return `${first[0]}: ${first[1]![0]}`;
     }
-    if (error.message.startsWith("[") || error.message.startsWith("{")) return "The request was not valid. Check the form and try again.";
-    if (error.message === "Failed to fetch") return "The server could not be reached. Check your connection and try again.";
+    if (error.message.startsWith("[") || error.message.startsWith("{"))
+      return "The request was not valid. Check the form and try again.";
+    if (error.message === "Failed to fetch")
+      return "The server could not be reached. Check your connection and try again.";
     return error.message;
   }
   return "Something went wrong. Try again.";

@@ -15,18 +15,48 @@ export interface ModelFixture {
 
 export async function seedModel(
   prisma: PrismaClient,
-  options: { weeks?: number; seed?: number; channels?: number; csv?: string; sampler?: { chains: number; warmup: number; draws: number } } = {},
+  options: {
+    weeks?: number;
+    seed?: number;
+    channels?: number;
+    csv?: string;
+    sampler?: { chains: number; warmup: number; draws: number };
+  } = {},
 ): Promise<ModelFixture> {
-  const sim = simulate({ weeks: options.weeks ?? 60, seed: options.seed ?? 7, channels: options.channels ?? 2, holdoutWeeks: 8 });
+  const sim = simulate({
+    weeks: options.weeks ?? 60,
+    seed: options.seed ?? 7,
+    channels: options.channels ?? 2,
+    holdoutWeeks: 8,
+  });
   const csv = options.csv ?? sim.csv;
-  const config: Record<string, unknown> = { ...sim.config, ...(options.sampler ? { sampler: options.sampler } : {}) };
+  const config: Record<string, unknown> = {
+    ...sim.config,
+    ...(options.sampler ? { sampler: options.sampler } : {}),
+  };
   const suffix = randomUUID().slice(0, 8);
-  const workspace = await prisma.workspace.create({ data: { id: `ws_${suffix}`, name: `WS ${suffix}`, slug: `ws-${suffix}` } });
-  const dataset = await prisma.dataset.create({ data: { workspaceId: workspace.id, name: `sales ${suffix}` } });
-  const version = await addDatasetVersion(prisma, { workspaceId: workspace.id, datasetId: dataset.id, csv, mapping: sim.mapping });
-  const model = await prisma.model.create({ data: { workspaceId: workspace.id, datasetId: dataset.id, name: `model ${suffix}` } });
+  const workspace = await prisma.workspace.create({
+    data: { id: `ws_${suffix}`, name: `WS ${suffix}`, slug: `ws-${suffix}` },
+  });
+  const dataset = await prisma.dataset.create({
+    data: { workspaceId: workspace.id, name: `sales ${suffix}` },
+  });
+  const version = await addDatasetVersion(prisma, {
+    workspaceId: workspace.id,
+    datasetId: dataset.id,
+    csv,
+    mapping: sim.mapping,
+  });
+  const model = await prisma.model.create({
+    data: { workspaceId: workspace.id, datasetId: dataset.id, name: `model ${suffix}` },
+  });
   const configVersion = await prisma.modelConfigVersion.create({
-    data: { workspaceId: workspace.id, modelId: model.id, version: 1, config: JSON.parse(JSON.stringify(config)) },
+    data: {
+      workspaceId: workspace.id,
+      modelId: model.id,
+      version: 1,
+      config: JSON.parse(JSON.stringify(config)),
+    },
   });
   return {
     workspaceId: workspace.id,
@@ -43,7 +73,10 @@ export async function addDatasetVersion(
   prisma: PrismaClient,
   input: { workspaceId: string; datasetId: string; csv: string; mapping: unknown },
 ): Promise<{ id: string; version: number }> {
-  const last = await prisma.datasetVersion.findFirst({ where: { datasetId: input.datasetId }, orderBy: { version: "desc" } });
+  const last = await prisma.datasetVersion.findFirst({
+    where: { datasetId: input.datasetId },
+    orderBy: { version: "desc" },
+  });
   const lines = input.csv.trim().split(/\r?\n/);
   return prisma.datasetVersion.create({
     data: {
@@ -81,7 +114,11 @@ export async function createRun(
 }
 
 /** Polls until `check` returns a value other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -12,7 +12,11 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnWorker(id: string, databaseUrl: string, env: Record<string, string> = {}): WorkerProcess {
+export function spawnWorker(
+  id: string,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): WorkerProcess {
   let out = "";
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: WORKER_DIR,

@@ -10,11 +10,18 @@ const vectors = JSON.parse(readFileSync(new URL("vectors.json", dir), "utf8"));
 
 function conformanceModel(synergy = false) {
   const csv = readFileSync(new URL("data.csv", dir), "utf8");
-  const channels = vectors.data.channels.map((c: string) => ({ column: c, type: vectors.data.channelTypes[c] }));
+  const channels = vectors.data.channels.map((c: string) => ({
+    column: c,
+    type: vectors.data.channelTypes[c],
+  }));
   const mapping = { date: "date", kpi: "revenue", channels, controls: ["price"] };
   const parsed = parseDatasetCsv(csv, mapping);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const config = { ...mapping, holdoutWeeks: synergy ? 13 : 0, synergies: synergy ? [{ a: "Search", b: "Instagram" }] : [] };
+  const config = {
+    ...mapping,
+    holdoutWeeks: synergy ? 13 : 0,
+    synergies: synergy ? [{ a: "Search", b: "Instagram" }] : [],
+  };
   return createModel(buildModelSpec(parsed.dataset, config));
 }
 
@@ -37,7 +44,10 @@ describe("analyzeRun", () => {
       for (const ch of a.channels) {
         const want = vectors.roi[k].roi[ch.name];
         expect(Math.abs(ch.roi.mean - want) / want).toBeLessThan(1e-5); // output rounded to 6 digits
-        expect(Math.abs(ch.contribution.mean - vectors.roi[k].contribution[ch.name]) / vectors.roi[k].contribution[ch.name]).toBeLessThan(1e-5);
+        expect(
+          Math.abs(ch.contribution.mean - vectors.roi[k].contribution[ch.name]) /
+            vectors.roi[k].contribution[ch.name],
+        ).toBeLessThan(1e-5);
       }
     }
   });
@@ -118,7 +128,8 @@ describe("analyzeRun", () => {
       if (curve.saturation.multiplier === 0) expect(Math.max(...marg)).toBeLessThan(1 + 1e-4);
       else {
         expect(marg[k]!).toBeLessThan(1 + 1e-4);
-        if (k > 0 && marg[k - 1]! >= Math.max(...marg.slice(0, k))) expect(marg[k - 1]!).toBeGreaterThanOrEqual(1 - 1e-4);
+        if (k > 0 && marg[k - 1]! >= Math.max(...marg.slice(0, k)))
+          expect(marg[k - 1]!).toBeGreaterThanOrEqual(1 - 1e-4);
       }
     }
     // JSON stays compact

@@ -7,7 +7,15 @@
 import type { MmmModel } from "../model/model.ts";
 import { type ChannelDraw, type ChannelHistory, ScaledChannel } from "./media-pipeline.ts";
 import { channelDraw, channelHistory, drawRow, type PosteriorDraws } from "./model-adapter.ts";
-import { type Interval, columnBands, round, roundInterval, seededRandom, summarize, thinIndices } from "./stats.ts";
+import {
+  type Interval,
+  columnBands,
+  round,
+  roundInterval,
+  seededRandom,
+  summarize,
+  thinIndices,
+} from "./stats.ts";
 
 export interface AnalyzeOptions {
   /** Draws used for per-draw computations (evenly thinned). Default 300. */
@@ -27,7 +35,8 @@ export interface WeeklyBand {
   hi: number[];
 }
 
-export type ComponentKind = "baseline" | "trend" | "seasonality" | "controls" | "events" | "channel" | "synergy";
+export type ComponentKind =
+  "baseline" | "trend" | "seasonality" | "controls" | "events" | "channel" | "synergy";
 
 export interface ChannelAnalysis {
   name: string;
@@ -80,7 +89,12 @@ export interface RunAnalysis {
     weekly: { name: string; kind: ComponentKind; mean: number[]; lo: number[]; hi: number[] }[];
     totals: { name: string; kind: ComponentKind; total: Interval; share: Interval }[];
   };
-  fit: { actual: number[]; fitted: WeeklyBand; predictive: { lo: number[]; hi: number[] }; holdout: boolean[] };
+  fit: {
+    actual: number[];
+    fitted: WeeklyBand;
+    predictive: { lo: number[]; hi: number[] };
+    holdout: boolean[];
+  };
   channels: ChannelAnalysis[];
   synergies: { a: string; b: string; contribution: Interval; lift: Interval }[];
   responseCurves: ResponseCurve[];
@@ -99,7 +113,11 @@ function normal(rng: () => number): number {
 }
 
 const roundArr = (a: number[]) => a.map((v) => round(v));
-const band = (b: { mean: number[]; lo: number[]; hi: number[] }): WeeklyBand => ({ mean: roundArr(b.mean), lo: roundArr(b.lo), hi: roundArr(b.hi) });
+const band = (b: { mean: number[]; lo: number[]; hi: number[] }): WeeklyBand => ({
+  mean: roundArr(b.mean),
+  lo: roundArr(b.lo),
+  hi: roundArr(b.hi),
+});
 
 export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: AnalyzeOptions = {}): RunAnalysis {
   const spec = model.spec;
@@ -127,8 +145,18 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
     ["events", "events", "events"],
   ];
   const comps: { name: string; kind: ComponentKind; weekly: Float64Array; total: Float64Array }[] = [
-    ...fixedNames.map(([name, kind]) => ({ name, kind, weekly: new Float64Array(D * N), total: new Float64Array(D) })),
-    ...spec.channels.map((ch) => ({ name: ch.name, kind: "channel" as const, weekly: new Float64Array(D * N), total: new Float64Array(D) })),
+    ...fixedNames.map(([name, kind]) => ({
+      name,
+      kind,
+      weekly: new Float64Array(D * N),
+      total: new Float64Array(D),
+    })),
+    ...spec.channels.map((ch) => ({
+      name: ch.name,
+      kind: "channel" as const,
+      weekly: new Float64Array(D * N),
+      total: new Float64Array(D),
+    })),
     ...spec.synergies.map((s) => ({
       name: `${spec.channels[s.a]?.name}:${spec.channels[s.b]?.name}`,
       kind: "synergy" as const,
@@ -159,7 +187,15 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
       mu[i * N + t] = (fw.mu[t] as number) * kpi;
       pred[i * N + t] = ((fw.mu[t] as number) + sigma * normal(rng)) * kpi;
     }
-    const series = [fw.baseline, fw.trend, fw.seasonality, fw.controls, fw.events, ...fw.channel, ...fw.synergy];
+    const series = [
+      fw.baseline,
+      fw.trend,
+      fw.seasonality,
+      fw.controls,
+      fw.events,
+      ...fw.channel,
+      ...fw.synergy,
+    ];
     series.forEach((s, k) => {
       const comp = comps[k] as (typeof comps)[number];
       for (let t = 0; t < N; t++) comp.weekly[i * N + t] = (s[t] as number) * kpi;
@@ -193,7 +229,10 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
       const work = new Float64Array(N);
       const bumped = sc.saturation(1 + bump, work);
       (mroi[c] as Float64Array)[i] = (valueAt(bumped) - nowValue) / (bump * (spendTotal[c] as number));
-      const share = (arr: Float64Array | null, stage: "viralEcho" | "network" | "authenticity" | "consistency") => {
+      const share = (
+        arr: Float64Array | null,
+        stage: "viralEcho" | "network" | "authenticity" | "consistency",
+      ) => {
         if (!arr) return;
         const off = sc.saturation(1, work, { [stage]: true });
         arr[i] = own > 0 ? 1 - sumTo(off, n) / own : 0;
@@ -260,10 +299,14 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
     }
     // an S-curve starts flat: look for the drop only after its steepest part
     let peak = 0;
-    for (let k = 1; k < marginal.length; k++) if ((marginal[k] as number) > (marginal[peak] as number)) peak = k;
+    for (let k = 1; k < marginal.length; k++)
+      if ((marginal[k] as number) > (marginal[peak] as number)) peak = k;
     for (let k = peak; k < marginal.length; k++) {
       if ((marginal[k] as number) < threshold) {
-        const at = k === peak && (marginal[peak] as number) < threshold ? 0 : 0.5 * ((mults[k] as number) + (mults[k + 1] as number));
+        const at =
+          k === peak && (marginal[peak] as number) < threshold
+            ? 0
+            : 0.5 * ((mults[k] as number) + (mults[k + 1] as number));
         saturation = { multiplier: round(at), spend: round(at * (spendTotal[c] as number)), threshold };
         break;
       }
@@ -274,7 +317,11 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
       multipliers: mults,
       spend: roundArr(spend),
       kpi: band(b),
-      current: { multiplier: 1 as const, spend: spendTotal[c] as number, kpi: round(at1 >= 0 ? (b.mean[at1] as number) : Number.NaN) },
+      current: {
+        multiplier: 1 as const,
+        spend: spendTotal[c] as number,
+        kpi: round(at1 >= 0 ? (b.mean[at1] as number) : Number.NaN),
+      },
       saturation,
     };
   });

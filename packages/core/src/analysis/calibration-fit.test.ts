@@ -9,7 +9,11 @@ import { buildModelSpec } from "../model/spec.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { summarize } from "./stats.ts";
 
-function roiDraws(config: Parameters<typeof buildModelSpec>[1], dataset: Parameters<typeof buildModelSpec>[0], channel: string): Float64Array {
+function roiDraws(
+  config: Parameters<typeof buildModelSpec>[1],
+  dataset: Parameters<typeof buildModelSpec>[0],
+  channel: string,
+): Float64Array {
   const spec = buildModelSpec(dataset, config);
   const model = createModel(spec);
   const map = findMap(model, { starts: 3, seed: 11 });

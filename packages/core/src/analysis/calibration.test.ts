@@ -10,7 +10,10 @@ const vectors = JSON.parse(readFileSync(new URL("vectors.json", dir), "utf8"));
 
 function conformanceSpec() {
   const csv = readFileSync(new URL("data.csv", dir), "utf8");
-  const channels = vectors.data.channels.map((c: string) => ({ column: c, type: vectors.data.channelTypes[c] }));
+  const channels = vectors.data.channels.map((c: string) => ({
+    column: c,
+    type: vectors.data.channelTypes[c],
+  }));
   const mapping = { date: "date", kpi: "revenue", channels, controls: ["price"] };
   const parsed = parseDatasetCsv(csv, mapping);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
@@ -44,7 +47,11 @@ describe("calibration terms", () => {
         const dn = Float64Array.from(theta);
         dn[i]! -= h;
         // differentiate the terms' share only, so the tolerance is not swamped by the likelihood
-        const fd = (calibrated.logDensity(up) - plain.logDensity(up) - (calibrated.logDensity(dn) - plain.logDensity(dn))) / (2 * h);
+        const fd =
+          (calibrated.logDensity(up) -
+            plain.logDensity(up) -
+            (calibrated.logDensity(dn) - plain.logDensity(dn))) /
+          (2 * h);
         const got = g[i]! - g0[i]!;
         expect(Math.abs(got - fd)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(fd)));
       }
@@ -62,12 +69,17 @@ describe("calibration terms", () => {
     spec.dates.forEach((d, t) => {
       if (d >= test.start && d <= test.end) implied += fw.channel[c]![t]! * spec.scaling.kpiMean;
     });
-    const want = -0.5 * Math.log(2 * Math.PI) - Math.log(test.se) - 0.5 * ((test.lift - implied) / test.se) ** 2;
+    const want =
+      -0.5 * Math.log(2 * Math.PI) - Math.log(test.se) - 0.5 * ((test.lift - implied) / test.se) ** 2;
     expect(one.logDensity(theta) - plain.logDensity(theta)).toBeCloseTo(want, 8);
   });
 
   it("rejects tests outside the data or the training weeks, and unknown channels", () => {
-    expect(() => liftTestTerm(spec, { channel: "Radio", start: "2023-03-06", end: "2023-04-24", lift: 1, se: 1 })).toThrow(/unknown channel "Radio"/);
-    expect(() => liftTestTerm(spec, { channel: "TV", start: "2030-01-01", end: "2030-02-01", lift: 1, se: 1 })).toThrow(/no data week/);
+    expect(() =>
+      liftTestTerm(spec, { channel: "Radio", start: "2023-03-06", end: "2023-04-24", lift: 1, se: 1 }),
+    ).toThrow(/unknown channel "Radio"/);
+    expect(() =>
+      liftTestTerm(spec, { channel: "TV", start: "2030-01-01", end: "2030-02-01", lift: 1, se: 1 }),
+    ).toThrow(/no data week/);
   });
 });

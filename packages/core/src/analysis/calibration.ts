@@ -20,7 +20,10 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 function channelIndex(spec: ModelSpec, name: string, what: string): number {
   const c = spec.channels.findIndex((ch) => ch.name === name);
-  if (c < 0) throw new Error(`${what}: unknown channel "${name}" (channels: ${spec.channels.map((ch) => ch.name).join(", ")})`);
+  if (c < 0)
+    throw new Error(
+      `${what}: unknown channel "${name}" (channels: ${spec.channels.map((ch) => ch.name).join(", ")})`,
+    );
   return c;
 }
 
@@ -35,12 +38,17 @@ export function liftTestWeeks(spec: ModelSpec, channel: string, start: string, e
   if (rows.length === 0) throw new Error(`${what}: no data week falls in that range`);
   const last = rows[rows.length - 1] as number;
   if (last >= spec.trainingWeeks) {
-    throw new Error(`${what}: covers holdout weeks (training ends ${spec.dates[spec.trainingWeeks - 1]}); lift tests must lie in the training weeks`);
+    throw new Error(
+      `${what}: covers holdout weeks (training ends ${spec.dates[spec.trainingWeeks - 1]}); lift tests must lie in the training weeks`,
+    );
   }
   return Int32Array.from(rows);
 }
 
-export function liftTestTerm(spec: ModelSpec, test: { channel: string; start: string; end: string; lift: number; se: number }): LogDensityTerm {
+export function liftTestTerm(
+  spec: ModelSpec,
+  test: { channel: string; start: string; end: string; lift: number; se: number },
+): LogDensityTerm {
   const c = channelIndex(spec, test.channel, "lift test");
   const weeks = liftTestWeeks(spec, test.channel, test.start, test.end);
   if (!(test.se > 0)) throw new Error(`lift test of "${test.channel}": se must be > 0`);
@@ -72,11 +80,16 @@ export function liftTestTerm(spec: ModelSpec, test: { channel: string; start: st
   };
 }
 
-export function roiPriorTerm(spec: ModelSpec, roiPrior: { channel: string; prior: Parameters<typeof compilePrior>[0] }): LogDensityTerm {
+export function roiPriorTerm(
+  spec: ModelSpec,
+  roiPrior: { channel: string; prior: Parameters<typeof compilePrior>[0] },
+): LogDensityTerm {
   const c = channelIndex(spec, roiPrior.channel, "ROI prior");
   const betaIdx = (spec.channels[c] as { beta: number }).beta;
   const roiP: CompiledPrior = compilePrior(roiPrior.prior);
-  const betaP: CompiledPrior = compilePrior((spec.parameters[betaIdx] as { prior: Parameters<typeof compilePrior>[0] }).prior);
+  const betaP: CompiledPrior = compilePrior(
+    (spec.parameters[betaIdx] as { prior: Parameters<typeof compilePrior>[0] }).prior,
+  );
   const kc = spec.scaling.kpiMean / (spec.scaling.spendTotal[c] as number);
   const n = spec.trainingWeeks;
   const d = new Float64Array(2);
@@ -105,5 +118,8 @@ export function roiPriorTerm(spec: ModelSpec, roiPrior: { channel: string; prior
 
 /** All calibration terms the spec's config asks for. */
 export function calibrationTermsFor(spec: ModelSpec): LogDensityTerm[] {
-  return [...spec.config.liftTests.map((t) => liftTestTerm(spec, t)), ...spec.config.roiPriors.map((r) => roiPriorTerm(spec, r))];
+  return [
+    ...spec.config.liftTests.map((t) => liftTestTerm(spec, t)),
+    ...spec.config.roiPriors.map((r) => roiPriorTerm(spec, r)),
+  ];
 }

@@ -1,8 +1,21 @@
 /** Public API of the analysis module (docs/model.md sections 5-6). */
 export { analyzeRun } from "./analyze.ts";
-export type { AnalyzeOptions, ChannelAnalysis, ComponentKind, ResponseCurve, RunAnalysis, WeeklyBand } from "./analyze.ts";
+export type {
+  AnalyzeOptions,
+  ChannelAnalysis,
+  ComponentKind,
+  ResponseCurve,
+  RunAnalysis,
+  WeeklyBand,
+} from "./analyze.ts";
 export { InfeasibleBoundsError, optimizeBudget } from "./optimizer.ts";
-export type { BudgetPlan, ChannelAllocation, ChannelBound, OptimizeOptions, RiskObjective } from "./optimizer.ts";
+export type {
+  BudgetPlan,
+  ChannelAllocation,
+  ChannelBound,
+  OptimizeOptions,
+  RiskObjective,
+} from "./optimizer.ts";
 export { drawRow, horizonResponse, posteriorDraws, recentWeeklySpend } from "./model-adapter.ts";
 export type { PosteriorDraws } from "./model-adapter.ts";
 export type { HorizonResponse } from "./horizon-response.ts";

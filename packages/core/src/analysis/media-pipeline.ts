@@ -84,7 +84,13 @@ export function hill(e: number, logK: number, S: number): number {
 }
 
 /** Saturation of exposure e and d sat / d e, for the channel's kind. */
-export function saturate(kind: SaturationKind, e: number, p: ChannelDraw, logK: number, out: Float64Array): void {
+export function saturate(
+  kind: SaturationKind,
+  e: number,
+  p: ChannelDraw,
+  logK: number,
+  out: Float64Array,
+): void {
   if (kind === "logistic") {
     const q = Math.exp(-p.lambda * e);
     const s = (1 - q) / (1 + q);

@@ -11,7 +11,10 @@ const vectors = JSON.parse(readFileSync(new URL("vectors.json", dir), "utf8"));
 
 function conformanceModel() {
   const csv = readFileSync(new URL("data.csv", dir), "utf8");
-  const channels = vectors.data.channels.map((c: string) => ({ column: c, type: vectors.data.channelTypes[c] }));
+  const channels = vectors.data.channels.map((c: string) => ({
+    column: c,
+    type: vectors.data.channelTypes[c],
+  }));
   const mapping = { date: "date", kpi: "revenue", channels, controls: ["price"] };
   const parsed = parseDatasetCsv(csv, mapping);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
@@ -45,7 +48,9 @@ describe("analysis pipeline vs the model", () => {
     const resp = horizonResponse(model, draws, H);
     const N = spec.weeks;
     // a ragged plan: different spend each week, one channel off for a while
-    const plans = spec.channels.map((ch, c) => Float64Array.from({ length: H }, (_, h) => (c === 2 && h < 3 ? 0 : 0.4 + 0.3 * ((h * (c + 1)) % 5))));
+    const plans = spec.channels.map((ch, c) =>
+      Float64Array.from({ length: H }, (_, h) => (c === 2 && h < 3 ? 0 : 0.4 + 0.3 * ((h * (c + 1)) % 5))),
+    );
     const ext = spec.channels.map((ch, c) => {
       const x = new Float64Array(N + H);
       x.set(ch.x);
@@ -57,7 +62,8 @@ describe("analysis pipeline vs the model", () => {
     const dsat = new Float64Array(H);
     spec.channels.forEach((ch, c) => {
       resp.curves[c]!.plan(0, plans[c]!, sat, 0);
-      for (let h = 0; h < H; h++) expect(Math.abs(sat[h]! - fw.saturation[c]![N + h]!)).toBeLessThanOrEqual(1e-12);
+      for (let h = 0; h < H; h++)
+        expect(Math.abs(sat[h]! - fw.saturation[c]![N + h]!)).toBeLessThanOrEqual(1e-12);
     });
     // flat spend at 1.3 x mean
     const flat = spec.channels.map((ch) => {
@@ -68,7 +74,8 @@ describe("analysis pipeline vs the model", () => {
     const fw2 = model.forward(v, { spend: flat });
     spec.channels.forEach((ch, c) => {
       resp.curves[c]!.flat(0, 1.3 * spec.scaling.spendMean[c]!, sat, dsat, 0);
-      for (let h = 0; h < H; h++) expect(Math.abs(sat[h]! - fw2.saturation[c]![N + h]!)).toBeLessThanOrEqual(1e-12);
+      for (let h = 0; h < H; h++)
+        expect(Math.abs(sat[h]! - fw2.saturation[c]![N + h]!)).toBeLessThanOrEqual(1e-12);
     });
     // non-media part
     const base = baseSeries(spec, v, 0, N + H);
@@ -83,10 +90,19 @@ describe("analysis pipeline vs the model", () => {
     const names = [...labels].reverse();
     const rows = 3;
     const values = new Float64Array(rows * names.length);
-    for (let i = 0; i < rows; i++) names.forEach((n, j) => (values[i * names.length + j] = 100 * i + labels.indexOf(n)));
+    for (let i = 0; i < rows; i++)
+      names.forEach((n, j) => (values[i * names.length + j] = 100 * i + labels.indexOf(n)));
     const post = posteriorDraws(model, { names, chains: 1, perChain: rows, values });
     expect(post.draws).toBe(rows);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < labels.length; j++) expect(post.values[i * labels.length + j]).toBe(100 * i + j);
-    expect(() => posteriorDraws(model, { names: names.slice(1), chains: 1, perChain: rows, values: values.subarray(0, rows * (names.length - 1)) })).toThrow(/missing/);
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < labels.length; j++) expect(post.values[i * labels.length + j]).toBe(100 * i + j);
+    expect(() =>
+      posteriorDraws(model, {
+        names: names.slice(1),
+        chains: 1,
+        perChain: rows,
+        values: values.subarray(0, rows * (names.length - 1)),
+      }),
+    ).toThrow(/missing/);
   });
 });

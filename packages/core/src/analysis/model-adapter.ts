@@ -26,17 +26,25 @@ export interface PosteriorDraws {
  * Reorders stored draws (e.g. FitResult.draws or decodeDraws output: columns named by parameter
  * label, chain-major rows) into the model's parameter order. Throws naming missing parameters.
  */
-export function posteriorDraws(model: { parameters: { label: string }[] }, draws: { names: string[]; chains: number; perChain: number; values: ArrayLike<number> }): PosteriorDraws {
+export function posteriorDraws(
+  model: { parameters: { label: string }[] },
+  draws: { names: string[]; chains: number; perChain: number; values: ArrayLike<number> },
+): PosteriorDraws {
   const labels = model.parameters.map((p) => p.label);
   const col = labels.map((l) => draws.names.indexOf(l));
   const missing = labels.filter((_, j) => (col[j] as number) < 0);
-  if (missing.length > 0) throw new Error(`draws do not match the model: missing ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`);
+  if (missing.length > 0)
+    throw new Error(
+      `draws do not match the model: missing ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`,
+    );
   const n = draws.chains * draws.perChain;
   const dim = labels.length;
   const src = draws.names.length;
-  if (draws.values.length !== n * src) throw new Error(`draws have ${draws.values.length} values, expected ${n} x ${src}`);
+  if (draws.values.length !== n * src)
+    throw new Error(`draws have ${draws.values.length} values, expected ${n} x ${src}`);
   const values = new Float64Array(n * dim);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) values[i * dim + j] = draws.values[i * src + (col[j] as number)] as number;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < dim; j++) values[i * dim + j] = draws.values[i * src + (col[j] as number)] as number;
   return { values, draws: n, dim };
 }
 
@@ -50,7 +58,8 @@ export function channelHistory(spec: ModelSpec, c: number): ChannelHistory {
   const ch = spec.channels[c] as ChannelSpec;
   const has = (stage: string) => ch.stages.some((s) => s.stage === stage);
   const sat = ch.stages.find((s) => s.stage === "saturation");
-  if (!sat || !SATURATIONS.includes(sat.kind)) throw new Error(`channel "${ch.name}": unsupported saturation "${sat?.kind}"`);
+  if (!sat || !SATURATIONS.includes(sat.kind))
+    throw new Error(`channel "${ch.name}": unsupported saturation "${sat?.kind}"`);
   const net = ch.stages.find((s) => s.stage === "network");
   const auth = ch.stages.find((s) => s.stage === "authenticity");
   const stages: PipelineStages = {
@@ -78,7 +87,12 @@ function adstockWeights(kind: string, p: Float64Array, lags: number): Float64Arr
   const x = new Float64Array(lags);
   x[0] = 1;
   const out = new Float64Array(lags);
-  t.forward(x, lags, p, out, { x, lags, feature: new Float64Array(lags), ws: new Float64Array(t.workspaceSize(lags, lags)) });
+  t.forward(x, lags, p, out, {
+    x,
+    lags,
+    feature: new Float64Array(lags),
+    ws: new Float64Array(t.workspaceSize(lags, lags)),
+  });
   return out;
 }
 
@@ -133,9 +147,12 @@ export function baseSeries(spec: ModelSpec, v: Float64Array, from: number, to: n
       m += (v[1 + k] as number) * Math.sin(a) + (v[1 + K + k] as number) * Math.cos(a);
     }
     if (t < N) {
-      for (let j = 0; j < J; j++) m += (v[2 + 2 * K + j] as number) * ((spec.controls[j] as { z: Float64Array }).z[t] as number);
+      for (let j = 0; j < J; j++)
+        m += (v[2 + 2 * K + j] as number) * ((spec.controls[j] as { z: Float64Array }).z[t] as number);
       for (let j = 0; j < spec.events.length; j++) {
-        m += (v[2 + 2 * K + J + j] as number) * ((spec.events[j] as { values: Float64Array }).values[t] as number);
+        m +=
+          (v[2 + 2 * K + J + j] as number) *
+          ((spec.events[j] as { values: Float64Array }).values[t] as number);
       }
     }
     out[t - from] = m;
@@ -147,10 +164,17 @@ export function baseSeries(spec: ModelSpec, v: Float64Array, from: number, to: n
  * HorizonResponse for a planning horizon of `weeks` weeks after the last data row, over the
  * given draws (indices into `draws`). Channel spend before the horizon is the data's spend.
  */
-export function horizonResponse(model: MmmModel | ModelSpec, draws: PosteriorDraws, weeks: number, drawIdx?: ArrayLike<number>): HorizonResponse {
+export function horizonResponse(
+  model: MmmModel | ModelSpec,
+  draws: PosteriorDraws,
+  weeks: number,
+  drawIdx?: ArrayLike<number>,
+): HorizonResponse {
   const spec: ModelSpec = "spec" in model ? model.spec : model;
-  if (draws.dim !== spec.parameters.length) throw new Error(`draws have ${draws.dim} columns, the model has ${spec.parameters.length} parameters`);
-  if (!(weeks >= 1 && Number.isInteger(weeks))) throw new Error(`planning horizon must be a whole number of weeks >= 1, got ${weeks}`);
+  if (draws.dim !== spec.parameters.length)
+    throw new Error(`draws have ${draws.dim} columns, the model has ${spec.parameters.length} parameters`);
+  if (!(weeks >= 1 && Number.isInteger(weeks)))
+    throw new Error(`planning horizon must be a whole number of weeks >= 1, got ${weeks}`);
   const idx = drawIdx ? Array.from(drawIdx) : Array.from({ length: draws.draws }, (_, i) => i);
   const D = idx.length;
   const C = spec.channels.length;
@@ -184,7 +208,9 @@ export function horizonResponse(model: MmmModel | ModelSpec, draws: PosteriorDra
     pairs: spec.synergies.map((s) => ({ a: s.a, b: s.b })),
     gamma,
     base,
-    curves: spec.channels.map((_, c) => new ChannelHorizon(channelHistory(spec, c), params[c] as ChannelDraw[], weeks)),
+    curves: spec.channels.map(
+      (_, c) => new ChannelHorizon(channelHistory(spec, c), params[c] as ChannelDraw[], weeks),
+    ),
   };
 }
 

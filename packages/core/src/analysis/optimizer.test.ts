@@ -42,7 +42,18 @@ const two: SyntheticChannel[] = [
 const three: SyntheticChannel[] = [
   ...two,
   // S-shaped and far from its threshold: gradients at small spend are nearly zero
-  { name: "Instagram", type: "social", spendMean: 10000, beta: 0.4, alpha: 0.3, K: 3, S: 4, kappa: 0.2, delta: 0.5, eta: 0.15 },
+  {
+    name: "Instagram",
+    type: "social",
+    spendMean: 10000,
+    beta: 0.4,
+    alpha: 0.3,
+    K: 3,
+    S: 4,
+    kappa: 0.2,
+    delta: 0.5,
+    eta: 0.15,
+  },
 ];
 
 describe("optimizeBudget", () => {
@@ -62,7 +73,11 @@ describe("optimizeBudget", () => {
           arg = a;
         }
       }
-      const got = directObjective(resp, plan.allocation.map((a) => a.total), objective);
+      const got = directObjective(
+        resp,
+        plan.allocation.map((a) => a.total),
+        objective,
+      );
       expect(got).toBeGreaterThanOrEqual(best - 1e-9 * Math.abs(best));
       expect(Math.abs(plan.allocation[0]!.total - arg)).toBeLessThanOrEqual((1.5 * budget) / n);
       expect(plan.objectiveValue).toBeCloseTo(got, 6);
@@ -85,7 +100,11 @@ describe("optimizeBudget", () => {
         if (f > best) best = f;
       }
     }
-    const got = directObjective(resp, plan.allocation.map((a) => a.total), { kind: "mean" });
+    const got = directObjective(
+      resp,
+      plan.allocation.map((a) => a.total),
+      { kind: "mean" },
+    );
     expect(got).toBeGreaterThanOrEqual(best - 1e-9 * Math.abs(best));
     expect(plan.allocation[1]!.total).toBeLessThanOrEqual(200000 + 1e-6);
     // the S-shaped channel is worth funding past its threshold here
@@ -132,7 +151,13 @@ describe("optimizeBudget", () => {
   });
 
   it("matches a grid search with a synergy pair (negative: cannibalization)", () => {
-    const resp = syntheticResponse({ channels: two, draws: 50, weeks: 6, seed: 12, pairs: [{ a: 0, b: 1, gamma: -0.12 }] });
+    const resp = syntheticResponse({
+      channels: two,
+      draws: 50,
+      weeks: 6,
+      seed: 12,
+      pairs: [{ a: 0, b: 1, gamma: -0.12 }],
+    });
     const budget = 6 * 60000;
     const plan = optimizeBudget(resp, { budget, seed: 3 });
     let best = Number.NEGATIVE_INFINITY;
@@ -140,7 +165,11 @@ describe("optimizeBudget", () => {
       const a = (budget * i) / 600;
       best = Math.max(best, directObjective(resp, [a, budget - a], { kind: "mean" }));
     }
-    const got = directObjective(resp, plan.allocation.map((a) => a.total), { kind: "mean" });
+    const got = directObjective(
+      resp,
+      plan.allocation.map((a) => a.total),
+      { kind: "mean" },
+    );
     expect(got).toBeGreaterThanOrEqual(best - 1e-9 * Math.abs(best));
     expect(plan.objectiveValue).toBeCloseTo(got, 6);
   });
@@ -158,12 +187,23 @@ describe("optimizeBudget", () => {
       spread: 0.2,
     });
     // widen Risky's uncertainty: scale its beta per draw around the same mean
-    for (let d = 0; d < resp.draws; d++) resp.beta[d * 2 + 1] = resp.beta[d * 2 + 1]! * (d % 2 === 0 ? 0.4 : 1.6);
+    for (let d = 0; d < resp.draws; d++)
+      resp.beta[d * 2 + 1] = resp.beta[d * 2 + 1]! * (d % 2 === 0 ? 0.4 : 1.6);
     const budget = 8 * 50000;
     const mean = optimizeBudget(resp, { budget, seed: 1 });
     const q10 = optimizeBudget(resp, { budget, seed: 1, objective: { kind: "quantile", q: 0.1 } });
-    const meanOf = (p: typeof mean) => directObjective(resp, p.allocation.map((a) => a.total), { kind: "mean" });
-    const q10Of = (p: typeof mean) => directObjective(resp, p.allocation.map((a) => a.total), { kind: "quantile", q: 0.1 });
+    const meanOf = (p: typeof mean) =>
+      directObjective(
+        resp,
+        p.allocation.map((a) => a.total),
+        { kind: "mean" },
+      );
+    const q10Of = (p: typeof mean) =>
+      directObjective(
+        resp,
+        p.allocation.map((a) => a.total),
+        { kind: "quantile", q: 0.1 },
+      );
     expect(q10Of(q10)).toBeGreaterThan(q10Of(mean));
     expect(meanOf(mean)).toBeGreaterThan(meanOf(q10));
     expect(q10.allocation[1]!.total).toBeLessThan(mean.allocation[1]!.total);
@@ -181,28 +221,65 @@ describe("optimizeBudget", () => {
     const resp = syntheticResponse({ channels: three, draws: 20, weeks: 4, seed: 6 });
     const budget = 300000;
     const current = [30000, 20000, 25000]; // weekly; scaled to the budget: 120000, 80000, 100000
-    const plan = optimizeBudget(resp, { budget, currentWeekly: current, bounds: { Search: { locked: true } } });
+    const plan = optimizeBudget(resp, {
+      budget,
+      currentWeekly: current,
+      bounds: { Search: { locked: true } },
+    });
     expect(plan.allocation[1]!.total).toBeCloseTo(80000, 6);
     expect(plan.current.allocation.Search).toBeCloseTo(80000, 6);
-    const all = optimizeBudget(resp, { budget, currentWeekly: current, bounds: { TV: { locked: true }, Search: { locked: true }, Instagram: { locked: true } } });
-    expect(all.allocation.map((a) => a.total)).toEqual([120000, 80000, 100000].map((v) => expect.closeTo(v, 6)));
+    const all = optimizeBudget(resp, {
+      budget,
+      currentWeekly: current,
+      bounds: { TV: { locked: true }, Search: { locked: true }, Instagram: { locked: true } },
+    });
+    expect(all.allocation.map((a) => a.total)).toEqual(
+      [120000, 80000, 100000].map((v) => expect.closeTo(v, 6)),
+    );
     expect(all.uplift.kpi.mean).toBeCloseTo(0, 6);
   });
 
   it("names the channel and bound when bounds are infeasible", () => {
     const resp = syntheticResponse({ channels: three, draws: 10, weeks: 4, seed: 1 });
-    expect(() => optimizeBudget(resp, { budget: 100000, bounds: { TV: { min: 80000 }, Search: { min: 40000 } } })).toThrow(
+    expect(() =>
+      optimizeBudget(resp, { budget: 100000, bounds: { TV: { min: 80000 }, Search: { min: 40000 } } }),
+    ).toThrow(
       /minimum and locked spends add up to 120000, more than the budget 100000 \(TV 80000, Search 40000\)/,
     );
-    expect(() => optimizeBudget(resp, { budget: 100000, bounds: { TV: { min: 5000, max: 1000 } } })).toThrow(/channel "TV": min 5000 exceeds max 1000/);
-    expect(() => optimizeBudget(resp, { budget: 100000, bounds: { TV: { max: 1 }, Search: { max: 1 }, Instagram: { max: 1 } } })).toThrow(
-      InfeasibleBoundsError,
+    expect(() => optimizeBudget(resp, { budget: 100000, bounds: { TV: { min: 5000, max: 1000 } } })).toThrow(
+      /channel "TV": min 5000 exceeds max 1000/,
     );
-    expect(() => optimizeBudget(resp, { budget: 100000, bounds: { Radio: { max: 1 } } })).toThrow(/unknown channel "Radio"/);
+    expect(() =>
+      optimizeBudget(resp, {
+        budget: 100000,
+        bounds: { TV: { max: 1 }, Search: { max: 1 }, Instagram: { max: 1 } },
+      }),
+    ).toThrow(InfeasibleBoundsError);
+    expect(() => optimizeBudget(resp, { budget: 100000, bounds: { Radio: { max: 1 } } })).toThrow(
+      /unknown channel "Radio"/,
+    );
   });
 
   it("has exact flat-spend derivatives (finite differences) and flat = plan paths", () => {
-    const resp = syntheticResponse({ channels: [...three, { name: "Creator", type: "influencer", spendMean: 3000, beta: 0.2, alpha: 0.5, K: 0.9, S: 1.5, phi: 0.3, psi: 0.4 }], draws: 3, weeks: 7, seed: 2 });
+    const resp = syntheticResponse({
+      channels: [
+        ...three,
+        {
+          name: "Creator",
+          type: "influencer",
+          spendMean: 3000,
+          beta: 0.2,
+          alpha: 0.5,
+          K: 0.9,
+          S: 1.5,
+          phi: 0.3,
+          psi: 0.4,
+        },
+      ],
+      draws: 3,
+      weeks: 7,
+      seed: 2,
+    });
     const H = 7;
     const sat = new Float64Array(H);
     const dsat = new Float64Array(H);
@@ -227,8 +304,17 @@ describe("optimizeBudget", () => {
   });
 
   it("gradient of every objective matches finite differences", () => {
-    const resp = syntheticResponse({ channels: three, draws: 30, weeks: 4, seed: 8, pairs: [{ a: 0, b: 2, gamma: 0.05 }] });
-    const ev = new PlanEvaluator(resp, Int32Array.from({ length: 30 }, (_, i) => i));
+    const resp = syntheticResponse({
+      channels: three,
+      draws: 30,
+      weeks: 4,
+      seed: 8,
+      pairs: [{ a: 0, b: 2, gamma: 0.05 }],
+    });
+    const ev = new PlanEvaluator(
+      resp,
+      Int32Array.from({ length: 30 }, (_, i) => i),
+    );
     const s = [120000, 80000, 60000];
     for (const obj of [{ kind: "mean" }, { kind: "meanMinusSd", k: 1.5 }] as RiskObjective[]) {
       const g = new Float64Array(3);

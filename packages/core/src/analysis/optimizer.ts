@@ -11,9 +11,7 @@ import type { HorizonResponse } from "./horizon-response.ts";
 import { type Interval, probabilityGreater, seededRandom, summarize, thinIndices } from "./stats.ts";
 
 export type RiskObjective =
-  | { kind: "mean" }
-  | { kind: "quantile"; q: number }
-  | { kind: "meanMinusSd"; k: number };
+  { kind: "mean" } | { kind: "quantile"; q: number } | { kind: "meanMinusSd"; k: number };
 
 export interface ChannelBound {
   /** Minimum total spend over the horizon (currency). */
@@ -65,7 +63,12 @@ export interface BudgetPlan {
   /** KPI caused by the planned spend (versus spending nothing over the horizon). */
   incrementalKpi: Interval;
   roi: Interval;
-  current: { allocation: Record<string, number>; expectedKpi: Interval; incrementalKpi: Interval; roi: Interval };
+  current: {
+    allocation: Record<string, number>;
+    expectedKpi: Interval;
+    incrementalKpi: Interval;
+    roi: Interval;
+  };
   uplift: { kpi: Interval; relative: Interval; probabilityBetter: number };
   objectiveValue: number;
   search: {
@@ -250,7 +253,9 @@ export class PlanEvaluator {
       // quantile: the value interpolates two order statistics; its ascent direction uses a kernel
       // over neighbouring order statistics (the exact quantile's gradient flows through one or two
       // draws and jumps as they swap; every step is still accepted only if the exact value rises)
-      const order = Int32Array.from({ length: D }, (_, i) => i).sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
+      const order = Int32Array.from({ length: D }, (_, i) => i).sort(
+        (a, b) => (t[a] as number) - (t[b] as number) || a - b,
+      );
       const h = (D - 1) * obj.q;
       const lo = Math.floor(h);
       const hi = Math.min(lo + 1, D - 1);
@@ -319,20 +324,25 @@ export function resolveBounds(
   bounds: Record<string, ChannelBound> | undefined,
   currentTotals: Float64Array,
 ): ResolvedBounds {
-  if (!(budget > 0) || !Number.isFinite(budget)) throw new InfeasibleBoundsError(`budget must be a positive number, got ${budget}`);
+  if (!(budget > 0) || !Number.isFinite(budget))
+    throw new InfeasibleBoundsError(`budget must be a positive number, got ${budget}`);
   const C = channels.length;
   const lo = new Float64Array(C);
   const hi = new Float64Array(C).fill(budget);
   const locked = new Uint8Array(C);
   for (const name of Object.keys(bounds ?? {})) {
-    if (!channels.includes(name)) throw new InfeasibleBoundsError(`bounds name unknown channel "${name}" (channels: ${channels.join(", ")})`);
+    if (!channels.includes(name))
+      throw new InfeasibleBoundsError(
+        `bounds name unknown channel "${name}" (channels: ${channels.join(", ")})`,
+      );
   }
   channels.forEach((name, c) => {
     const b = bounds?.[name];
     if (!b) return;
     if (b.locked !== undefined && b.locked !== false) {
       const v = b.locked === true ? (currentTotals[c] as number) : b.locked;
-      if (!(v >= 0)) throw new InfeasibleBoundsError(`channel "${name}": locked amount must be >= 0, got ${v}`);
+      if (!(v >= 0))
+        throw new InfeasibleBoundsError(`channel "${name}": locked amount must be >= 0, got ${v}`);
       lo[c] = v;
       hi[c] = v;
       locked[c] = 1;
@@ -377,11 +387,18 @@ export function resolveBounds(
 }
 
 /** Euclidean projection of v onto {sum s = budget, lo <= s <= hi} (bisection on the shift). */
-export function projectToBudget(v: Float64Array, lo: Float64Array, hi: Float64Array, budget: number, out = new Float64Array(v.length)): Float64Array {
+export function projectToBudget(
+  v: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+  budget: number,
+  out = new Float64Array(v.length),
+): Float64Array {
   const C = v.length;
   const total = (lambda: number): number => {
     let s = 0;
-    for (let c = 0; c < C; c++) s += Math.min(hi[c] as number, Math.max(lo[c] as number, (v[c] as number) - lambda));
+    for (let c = 0; c < C; c++)
+      s += Math.min(hi[c] as number, Math.max(lo[c] as number, (v[c] as number) - lambda));
     return s;
   };
   let a = Number.POSITIVE_INFINITY;
@@ -397,7 +414,8 @@ export function projectToBudget(v: Float64Array, lo: Float64Array, hi: Float64Ar
     else b = m;
   }
   const lambda = 0.5 * (a + b);
-  for (let c = 0; c < C; c++) out[c] = Math.min(hi[c] as number, Math.max(lo[c] as number, (v[c] as number) - lambda));
+  for (let c = 0; c < C; c++)
+    out[c] = Math.min(hi[c] as number, Math.max(lo[c] as number, (v[c] as number) - lambda));
   return exactBudget(out, lo, hi, budget);
 }
 
@@ -482,7 +500,11 @@ function moveCheck(
   let improvedAtEnd = false;
   const rel = 1e-10;
   const tryMove = (i: number, j: number, step: number): boolean => {
-    const delta = Math.min(step, (s[i] as number) - (b.lo[i] as number), (b.hi[j] as number) - (s[j] as number));
+    const delta = Math.min(
+      step,
+      (s[i] as number) - (b.lo[i] as number),
+      (b.hi[j] as number) - (s[j] as number),
+    );
     if (!(delta > 1e-12 * budget)) return false;
     const si = s[i] as number;
     const sj = s[j] as number;
@@ -524,7 +546,8 @@ function moveCheck(
           const donor = best(canGive, -1, -1);
           const recv = donor >= 0 ? best(canTake, 1, donor) : -1;
           // the reverse direction too: a quantile's (smoothed) gradient can point the wrong way at a kink
-          if (donor >= 0 && recv >= 0 && (tryMove(donor, recv, step) || tryMove(recv, donor, step))) improved = true;
+          if (donor >= 0 && recv >= 0 && (tryMove(donor, recv, step) || tryMove(recv, donor, step)))
+            improved = true;
         } else {
           for (let j = 0; j < C; j++) {
             if (b.locked[j]) continue;
@@ -558,7 +581,8 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   const H = resp.weeks;
   const budget = opts.budget;
   const obj: RiskObjective = opts.objective ?? { kind: "mean" };
-  if (obj.kind === "quantile" && !(obj.q > 0 && obj.q < 1)) throw new Error(`quantile objective needs 0 < q < 1, got ${obj.q}`);
+  if (obj.kind === "quantile" && !(obj.q > 0 && obj.q < 1))
+    throw new Error(`quantile objective needs 0 < q < 1, got ${obj.q}`);
   const seed = opts.seed ?? 1;
   const rng = seededRandom(seed);
 
@@ -566,7 +590,8 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   const cur = new Float64Array(C);
   let curSum = 0;
   for (let c = 0; c < C; c++) curSum += Math.max(0, Number(opts.currentWeekly?.[c] ?? 1));
-  for (let c = 0; c < C; c++) cur[c] = curSum > 0 ? (budget * Math.max(0, Number(opts.currentWeekly?.[c] ?? 1))) / curSum : budget / C;
+  for (let c = 0; c < C; c++)
+    cur[c] = curSum > 0 ? (budget * Math.max(0, Number(opts.currentWeekly?.[c] ?? 1))) / curSum : budget / C;
   const b = resolveBounds(resp.channels, budget, opts.bounds, cur);
 
   const all = thinIndices(resp.draws, resp.draws);
@@ -642,13 +667,22 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   const eps = 1e-9 * budget;
   const allocation: ChannelAllocation[] = resp.channels.map((name, c) => {
     const total = sol[c] as number;
-    const contrib = Float64Array.from(own[c] as Float64Array, (v, i) => v - ((ownZero[c] as Float64Array)[i] as number));
+    const contrib = Float64Array.from(
+      own[c] as Float64Array,
+      (v, i) => v - ((ownZero[c] as Float64Array)[i] as number),
+    );
     return {
       channel: name,
       total,
       weekly: Array.from({ length: H }, () => total / H),
       share: total / budget,
-      atBound: b.locked[c] ? "locked" : total <= (b.lo[c] as number) + eps ? "min" : total >= (b.hi[c] as number) - eps ? "max" : null,
+      atBound: b.locked[c]
+        ? "locked"
+        : total <= (b.lo[c] as number) + eps
+          ? "min"
+          : total >= (b.hi[c] as number) - eps
+            ? "max"
+            : null,
       currentTotal: cur[c] as number,
       contribution: interval(contrib),
       roi: total > 0 ? interval(contrib.map((v) => v / total)) : { mean: 0, sd: 0, q05: 0, q50: 0, q95: 0 },
@@ -671,7 +705,11 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
       incrementalKpi: interval(incrCur),
       roi: interval(incrCur.map((v) => v / budget)),
     },
-    uplift: { kpi: interval(upl), relative: interval(rel), probabilityBetter: probabilityGreater(kpi, kpiCur) },
+    uplift: {
+      kpi: interval(upl),
+      relative: interval(rel),
+      probabilityBetter: probabilityGreater(kpi, kpiCur),
+    },
     objectiveValue,
     search: {
       starts: starts.length,

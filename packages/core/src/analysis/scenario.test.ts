@@ -5,8 +5,29 @@ import { type SyntheticChannel, syntheticResponse } from "./synthetic-response.t
 
 const channels: SyntheticChannel[] = [
   { name: "TV", spendMean: 50000, beta: 0.3, alpha: 0.6, K: 1.2, S: 2.5 },
-  { name: "Instagram", type: "social", spendMean: 10000, beta: 0.25, alpha: 0.3, K: 0.8, S: 1.5, kappa: 0.2, delta: 0.5, eta: 0.15 },
-  { name: "Creators", type: "influencer", spendMean: 5000, beta: 0.2, alpha: 0.5, K: 0.9, S: 1.3, phi: 0.3, psi: 0.2 },
+  {
+    name: "Instagram",
+    type: "social",
+    spendMean: 10000,
+    beta: 0.25,
+    alpha: 0.3,
+    K: 0.8,
+    S: 1.5,
+    kappa: 0.2,
+    delta: 0.5,
+    eta: 0.15,
+  },
+  {
+    name: "Creators",
+    type: "influencer",
+    spendMean: 5000,
+    beta: 0.2,
+    alpha: 0.5,
+    K: 0.9,
+    S: 1.3,
+    phi: 0.3,
+    psi: 0.2,
+  },
 ];
 
 describe("scenarios", () => {
@@ -37,33 +58,69 @@ describe("scenarios", () => {
   });
 
   it("carries effectiveness assumptions through, labelled, and scales the covered contribution", () => {
-    const base = evaluateScenario(resp, { name: "base", weeks: 6, spend: { Instagram: [10000, 10000, 10000, 0, 0, 0] } });
+    const base = evaluateScenario(resp, {
+      name: "base",
+      weeks: 6,
+      spend: { Instagram: [10000, 10000, 10000, 0, 0, 0] },
+    });
     const video = evaluateScenario(resp, {
       name: "video",
       weeks: 6,
       spend: { Instagram: [10000, 10000, 10000, 0, 0, 0] },
-      assumptions: [{ label: "video converts 1.5x (team estimate)", kind: "contentType", value: "video", multiplier: 1.5 }],
+      assumptions: [
+        {
+          label: "video converts 1.5x (team estimate)",
+          kind: "contentType",
+          value: "video",
+          multiplier: 1.5,
+        },
+      ],
     });
     expect(video.result.assumptions).toHaveLength(1);
     expect(video.result.assumptions[0]!.appliedTo).toEqual(["Instagram"]);
     expect(video.result.assumptions[0]!.label).toMatch(/team estimate/);
     // the multiplier covers weeks 1-6 of a 10-week horizon; total own term in those weeks scales by 1.5
-    expect(video.result.channels.Instagram!.contribution.mean).toBeGreaterThan(base.result.channels.Instagram!.contribution.mean * 1.2);
-    expect(video.result.channels.TV!.contribution.mean).toBeCloseTo(base.result.channels.TV!.contribution.mean, 9);
-    expect(() => scenarioSchema.parse({ name: "x", weeks: 2, spend: {}, assumptions: [{ label: "l", kind: "contentType", value: "podcast", multiplier: 2 }] })).toThrow(
-      /content type must be one of video, image, carousel, story, live/,
+    expect(video.result.channels.Instagram!.contribution.mean).toBeGreaterThan(
+      base.result.channels.Instagram!.contribution.mean * 1.2,
     );
+    expect(video.result.channels.TV!.contribution.mean).toBeCloseTo(
+      base.result.channels.TV!.contribution.mean,
+      9,
+    );
+    expect(() =>
+      scenarioSchema.parse({
+        name: "x",
+        weeks: 2,
+        spend: {},
+        assumptions: [{ label: "l", kind: "contentType", value: "podcast", multiplier: 2 }],
+      }),
+    ).toThrow(/content type must be one of video, image, carousel, story, live/);
   });
 
   it("validates plans against the horizon and channels", () => {
-    expect(() => evaluateScenario(resp, { name: "x", weeks: 3, spend: { Radio: 5 } })).toThrow(/unknown channel "Radio"/);
-    expect(() => evaluateScenario(resp, { name: "x", weeks: 3, spend: { TV: [1, 2] } })).toThrow(/"TV" has 2 weekly amounts, the plan has 3 weeks/);
-    expect(() => evaluateScenario(resp, { name: "x", weeks: 11, spend: { TV: 1 } })).toThrow(/11 weeks, the horizon only 10/);
+    expect(() => evaluateScenario(resp, { name: "x", weeks: 3, spend: { Radio: 5 } })).toThrow(
+      /unknown channel "Radio"/,
+    );
+    expect(() => evaluateScenario(resp, { name: "x", weeks: 3, spend: { TV: [1, 2] } })).toThrow(
+      /"TV" has 2 weekly amounts, the plan has 3 weeks/,
+    );
+    expect(() => evaluateScenario(resp, { name: "x", weeks: 11, spend: { TV: 1 } })).toThrow(
+      /11 weeks, the horizon only 10/,
+    );
   });
 
   it("compares 5 scenarios over 1000 draws quickly", () => {
-    const big = syntheticResponse({ channels: [...channels, ...channels.map((c) => ({ ...c, name: `${c.name}2` }))], draws: 1000, weeks: 13, seed: 1 });
-    const sc = Array.from({ length: 5 }, (_, i) => ({ name: `s${i}`, weeks: 13, spend: Object.fromEntries(big.channels.map((n, c) => [n, 1000 * (i + 1) * (c + 1)])) }));
+    const big = syntheticResponse({
+      channels: [...channels, ...channels.map((c) => ({ ...c, name: `${c.name}2` }))],
+      draws: 1000,
+      weeks: 13,
+      seed: 1,
+    });
+    const sc = Array.from({ length: 5 }, (_, i) => ({
+      name: `s${i}`,
+      weeks: 13,
+      spend: Object.fromEntries(big.channels.map((n, c) => [n, 1000 * (i + 1) * (c + 1)])),
+    }));
     compareScenarios(big, sc); // warm up
     const t = performance.now();
     const r = compareScenarios(big, sc);

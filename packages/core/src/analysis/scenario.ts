@@ -29,9 +29,14 @@ export const effectivenessAssumptionSchema = z
   })
   .superRefine((a, ctx) => {
     if (a.kind === "contentType" && !(contentTypes as readonly string[]).includes(a.value)) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: `content type must be one of ${contentTypes.join(", ")}, got "${a.value}"` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["value"],
+        message: `content type must be one of ${contentTypes.join(", ")}, got "${a.value}"`,
+      });
     }
-    if (a.weeks && a.weeks[1] < a.weeks[0]) ctx.addIssue({ code: "custom", path: ["weeks"], message: "last week before first week" });
+    if (a.weeks && a.weeks[1] < a.weeks[0])
+      ctx.addIssue({ code: "custom", path: ["weeks"], message: "last week before first week" });
   });
 export type EffectivenessAssumption = z.infer<typeof effectivenessAssumptionSchema>;
 
@@ -94,15 +99,25 @@ export interface EvaluateOptions {
 export function repeatRecentWeeks(spend: ArrayLike<number>, recent: number, weeks: number, k = 1): number[] {
   const n = spend.length;
   const q = Math.max(1, Math.min(recent, n));
-  return Array.from({ length: weeks }, (_, w) => Math.round((spend[n - q + (w % q)] as number) * k * 100) / 100);
+  return Array.from(
+    { length: weeks },
+    (_, w) => Math.round((spend[n - q + (w % q)] as number) * k * 100) / 100,
+  );
 }
 
 /** Resolves a scenario to per-channel weekly spend arrays of the response's horizon length. */
-export function scenarioSpend(resp: HorizonResponse, s: Scenario, opts: EvaluateOptions = {}): Float64Array[] {
+export function scenarioSpend(
+  resp: HorizonResponse,
+  s: Scenario,
+  opts: EvaluateOptions = {},
+): Float64Array[] {
   const H = resp.weeks;
   if (s.weeks > H) throw new Error(`scenario "${s.name}" has ${s.weeks} weeks, the horizon only ${H}`);
   for (const name of Object.keys(s.spend)) {
-    if (!resp.channels.includes(name)) throw new Error(`scenario "${s.name}": unknown channel "${name}" (channels: ${resp.channels.join(", ")})`);
+    if (!resp.channels.includes(name))
+      throw new Error(
+        `scenario "${s.name}": unknown channel "${name}" (channels: ${resp.channels.join(", ")})`,
+      );
   }
   return resp.channels.map((name, c) => {
     const out = new Float64Array(H);
@@ -110,12 +125,18 @@ export function scenarioSpend(resp: HorizonResponse, s: Scenario, opts: Evaluate
     if (v === undefined) {
       if (s.otherChannels === "current") {
         const w = Number(opts.currentWeekly?.[c]);
-        if (!(w >= 0)) throw new Error(`scenario "${s.name}": otherChannels "current" needs the recent weekly spend of "${name}"`);
+        if (!(w >= 0))
+          throw new Error(
+            `scenario "${s.name}": otherChannels "current" needs the recent weekly spend of "${name}"`,
+          );
         out.fill(w, 0, s.weeks);
       }
     } else if (typeof v === "number") out.fill(v, 0, s.weeks);
     else {
-      if (v.length !== s.weeks) throw new Error(`scenario "${s.name}": "${name}" has ${v.length} weekly amounts, the plan has ${s.weeks} weeks`);
+      if (v.length !== s.weeks)
+        throw new Error(
+          `scenario "${s.name}": "${name}" has ${v.length} weekly amounts, the plan has ${s.weeks} weeks`,
+        );
       out.set(v);
     }
     return out;
@@ -123,14 +144,20 @@ export function scenarioSpend(resp: HorizonResponse, s: Scenario, opts: Evaluate
 }
 
 /** Per-channel, per-week effectiveness multipliers (product of the assumptions that cover them). */
-function multipliers(resp: HorizonResponse, s: Scenario, spend: Float64Array[]): { m: Float64Array[]; applied: ScenarioResult["assumptions"] } {
+function multipliers(
+  resp: HorizonResponse,
+  s: Scenario,
+  spend: Float64Array[],
+): { m: Float64Array[]; applied: ScenarioResult["assumptions"] } {
   const H = resp.weeks;
   const m = resp.channels.map(() => new Float64Array(H).fill(1));
   const applied = s.assumptions.map((a) => {
     for (const name of a.channels ?? []) {
-      if (!resp.channels.includes(name)) throw new Error(`scenario "${s.name}", assumption "${a.label}": unknown channel "${name}"`);
+      if (!resp.channels.includes(name))
+        throw new Error(`scenario "${s.name}", assumption "${a.label}": unknown channel "${name}"`);
     }
-    const targets = a.channels ?? resp.channels.filter((_, c) => (spend[c] as Float64Array).some((v) => v > 0));
+    const targets =
+      a.channels ?? resp.channels.filter((_, c) => (spend[c] as Float64Array).some((v) => v > 0));
     const [from, to] = a.weeks ?? [1, s.weeks];
     for (const name of targets) {
       const row = m[resp.channels.indexOf(name)] as Float64Array;
@@ -151,13 +178,20 @@ function allDraws(D: number): Int32Array {
   return idx;
 }
 
-const zeroCache = new WeakMap<HorizonResponse, { own: Float64Array[]; media: Float64Array; sat: Float64Array[] }>();
+const zeroCache = new WeakMap<
+  HorizonResponse,
+  { own: Float64Array[]; media: Float64Array; sat: Float64Array[] }
+>();
 
 /** Media terms with no spend in the horizon (carryover only), per draw; cached per response. */
 function zeroPlan(resp: HorizonResponse) {
   const hit = zeroCache.get(resp);
   if (hit) return hit;
-  const r = mediaTerms(resp, resp.channels.map(() => new Float64Array(resp.weeks)), null);
+  const r = mediaTerms(
+    resp,
+    resp.channels.map(() => new Float64Array(resp.weeks)),
+    null,
+  );
   zeroCache.set(resp, r);
   return r;
 }
@@ -170,7 +204,9 @@ function mediaTerms(resp: HorizonResponse, spend: Float64Array[], mult: Float64A
   const own = Array.from({ length: C }, () => new Float64Array(D));
   const media = new Float64Array(D);
   const sat = Array.from({ length: C }, () => new Float64Array(D * H));
-  const xs = spend.map((s, c) => s.map((v) => v / (resp.curves[c] as { history: { spendMean: number } }).history.spendMean));
+  const xs = spend.map((s, c) =>
+    s.map((v) => v / (resp.curves[c] as { history: { spendMean: number } }).history.spendMean),
+  );
   for (let c = 0; c < C; c++) {
     const curve = resp.curves[c];
     if (!curve) throw new Error(`missing curve ${c}`);
@@ -199,7 +235,11 @@ function mediaTerms(resp: HorizonResponse, spend: Float64Array[], mult: Float64A
   return { own, media, sat };
 }
 
-export function evaluateScenario(resp: HorizonResponse, input: ScenarioInput | Scenario, opts: EvaluateOptions = {}): ScenarioEvaluation {
+export function evaluateScenario(
+  resp: HorizonResponse,
+  input: ScenarioInput | Scenario,
+  opts: EvaluateOptions = {},
+): ScenarioEvaluation {
   const s = scenarioSchema.parse(input);
   const spend = scenarioSpend(resp, s, opts);
   const { m, applied } = multipliers(resp, s, spend);
@@ -218,8 +258,15 @@ export function evaluateScenario(resp: HorizonResponse, input: ScenarioInput | S
     let sp = 0;
     for (const v of spend[c] as Float64Array) sp += v;
     total += sp;
-    const contrib = Float64Array.from(terms.own[c] as Float64Array, (v, d) => v - ((zero.own[c] as Float64Array)[d] as number));
-    channels[name] = { spend: sp, contribution: summarize(contrib), roi: sp > 0 ? summarize(contrib.map((v) => v / sp)) : null };
+    const contrib = Float64Array.from(
+      terms.own[c] as Float64Array,
+      (v, d) => v - ((zero.own[c] as Float64Array)[d] as number),
+    );
+    channels[name] = {
+      spend: sp,
+      contribution: summarize(contrib),
+      roi: sp > 0 ? summarize(contrib.map((v) => v / sp)) : null,
+    };
   });
   return {
     result: {
@@ -259,7 +306,11 @@ export interface ScenarioComparison {
 }
 
 /** Evaluates every scenario on the same draws and compares every pair (A before B in input order). */
-export function compareScenarios(resp: HorizonResponse, inputs: (ScenarioInput | Scenario)[], opts: EvaluateOptions = {}): ScenarioComparison {
+export function compareScenarios(
+  resp: HorizonResponse,
+  inputs: (ScenarioInput | Scenario)[],
+  opts: EvaluateOptions = {},
+): ScenarioComparison {
   if (inputs.length === 0) throw new Error("no scenarios to compare");
   const names = new Set<string>();
   for (const s of inputs) {
@@ -280,7 +331,11 @@ export function compareScenarios(resp: HorizonResponse, inputs: (ScenarioInput |
         b: B.result.name,
         kpiDifference: summarize(diff),
         roiDifference:
-          sa > 0 && sb > 0 ? summarize(Float64Array.from(A.incremental, (v, d) => v / sa - (B.incremental[d] as number) / sb)) : null,
+          sa > 0 && sb > 0
+            ? summarize(
+                Float64Array.from(A.incremental, (v, d) => v / sa - (B.incremental[d] as number) / sb),
+              )
+            : null,
         probabilityABeatsB: probabilityGreater(A.kpi, B.kpi),
       });
     }

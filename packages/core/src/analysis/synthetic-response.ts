@@ -5,7 +5,13 @@
  */
 import type { ChannelType } from "../data/types.ts";
 import type { HorizonResponse } from "./horizon-response.ts";
-import { type ChannelDraw, ChannelHorizon, type ChannelHistory, defaultStages, geometricAdstockWeights } from "./media-pipeline.ts";
+import {
+  type ChannelDraw,
+  ChannelHorizon,
+  type ChannelHistory,
+  defaultStages,
+  geometricAdstockWeights,
+} from "./media-pipeline.ts";
 import { seededRandom } from "./stats.ts";
 
 export interface SyntheticChannel {

@@ -31,7 +31,8 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
     const spec = byName.get(name);
-    if (spec === undefined) throw new CliError(`unknown option --${name} (known: ${specs.map((s) => `--${s.name}`).join(", ")})`);
+    if (spec === undefined)
+      throw new CliError(`unknown option --${name} (known: ${specs.map((s) => `--${s.name}`).join(", ")})`);
     if (spec.kind === "boolean") {
       if (eq >= 0) throw new CliError(`--${name} takes no value`);
       out[name] = true;
@@ -43,17 +44,23 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       value = argv[i + 1];
       i += 1;
     }
-    if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new CliError(`--${name} needs a value (${spec.placeholder ?? spec.kind})`);
+    if (value === undefined || (eq < 0 && value.startsWith("--")))
+      throw new CliError(`--${name} needs a value (${spec.placeholder ?? spec.kind})`);
     if (spec.kind === "string") out[name] = value;
     else {
       const n = Number(value);
-      if (value.trim() === "" || !Number.isFinite(n)) throw new CliError(`--${name} must be a number (got "${value}")`);
-      if (spec.kind === "integer" && !Number.isInteger(n)) throw new CliError(`--${name} must be a whole number (got "${value}")`);
-      if (spec.min !== undefined && n < spec.min) throw new CliError(`--${name} must be at least ${spec.min} (got ${n})`);
+      if (value.trim() === "" || !Number.isFinite(n))
+        throw new CliError(`--${name} must be a number (got "${value}")`);
+      if (spec.kind === "integer" && !Number.isInteger(n))
+        throw new CliError(`--${name} must be a whole number (got "${value}")`);
+      if (spec.min !== undefined && n < spec.min)
+        throw new CliError(`--${name} must be at least ${spec.min} (got ${n})`);
       out[name] = n;
     }
   }
-  for (const s of specs) if (s.required && out[s.name] === undefined) throw new CliError(`missing --${s.name} ${s.placeholder ?? ""}`.trimEnd());
+  for (const s of specs)
+    if (s.required && out[s.name] === undefined)
+      throw new CliError(`missing --${s.name} ${s.placeholder ?? ""}`.trimEnd());
   return out;
 }
 

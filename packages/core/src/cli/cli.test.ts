@@ -10,7 +10,11 @@ import { formatProgress, ProgressBar } from "./progress-bar.ts";
 const repoRoot = resolve(import.meta.dirname, "../../../..");
 
 function mixcast(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync("pnpm", ["-s", "--dir", repoRoot, "mixcast", ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd } });
+  const r = spawnSync("pnpm", ["-s", "--dir", repoRoot, "mixcast", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, INIT_CWD: cwd },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -21,7 +25,11 @@ describe("parseArgs", () => {
     { name: "fast", kind: "boolean", description: "" },
   ] as const;
   it("reads values, = forms and flags", () => {
-    expect(parseArgs(["--weeks", "52", "--out=x.csv", "--fast"], [...specs])).toEqual({ weeks: 52, out: "x.csv", fast: true });
+    expect(parseArgs(["--weeks", "52", "--out=x.csv", "--fast"], [...specs])).toEqual({
+      weeks: 52,
+      out: "x.csv",
+      fast: true,
+    });
   });
   it.each([
     [["--weeks", "5", "--out", "a"], "--weeks must be at least 8 (got 5)"],
@@ -38,11 +46,24 @@ describe("parseArgs", () => {
 
 describe("progress bar", () => {
   it("formats and throttles non-TTY output", () => {
-    const p = { phase: "warmup", chain: 1, iteration: 250, percent: 31.25, etaSeconds: 83, divergences: 2 } as const;
-    expect(formatProgress(p)).toBe("[########................]  31% warmup chain 2 it 250 divergences 2 ETA 1m23s");
+    const p = {
+      phase: "warmup",
+      chain: 1,
+      iteration: 250,
+      percent: 31.25,
+      etaSeconds: 83,
+      divergences: 2,
+    } as const;
+    expect(formatProgress(p)).toBe(
+      "[########................]  31% warmup chain 2 it 250 divergences 2 ETA 1m23s",
+    );
     let now = 0;
     const lines: string[] = [];
-    const bar = new ProgressBar({ write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream, 3000, () => now);
+    const bar = new ProgressBar(
+      { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream,
+      3000,
+      () => now,
+    );
     bar.update(p);
     now = 1000;
     bar.update(p);
@@ -57,20 +78,74 @@ describe("progress bar", () => {
 describe("mixcast CLI end to end", () => {
   it("simulates, fits in fast mode, and rejects bad input with one line and exit code 2", () => {
     const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
-    const sim = mixcast(["simulate", "--weeks", "80", "--seed", "7", "--out", "data.csv", "--truth", "truth.json", "--channels", "3", "--config-out", "model.json"], dir);
+    const sim = mixcast(
+      [
+        "simulate",
+        "--weeks",
+        "80",
+        "--seed",
+        "7",
+        "--out",
+        "data.csv",
+        "--truth",
+        "truth.json",
+        "--channels",
+        "3",
+        "--config-out",
+        "model.json",
+      ],
+      dir,
+    );
     expect(sim.status, sim.stderr).toBe(0);
-    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as { channels: Record<string, { roi: number }> };
+    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as {
+      channels: Record<string, { roi: number }>;
+    };
     expect(Object.keys(truth.channels)).toEqual(["TV", "Search", "Instagram"]);
-    expect(readFileSync(join(dir, "data.csv"), "utf8").split("\n")[0]).toBe("date,revenue,TV,Search,Instagram,price,holiday");
+    expect(readFileSync(join(dir, "data.csv"), "utf8").split("\n")[0]).toBe(
+      "date,revenue,TV,Search,Instagram,price,holiday",
+    );
 
-    const fit = mixcast(["fit", "--data", "data.csv", "--config", "model.json", "--out", "result.json", "--fast", "--seed", "3", "--draws", "300", "--draws-out", "draws.bin"], dir);
+    const fit = mixcast(
+      [
+        "fit",
+        "--data",
+        "data.csv",
+        "--config",
+        "model.json",
+        "--out",
+        "result.json",
+        "--fast",
+        "--seed",
+        "3",
+        "--draws",
+        "300",
+        "--draws-out",
+        "draws.bin",
+      ],
+      dir,
+    );
     expect(fit.status, fit.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as Record<string, unknown>;
-    expect(Object.keys(result)).toEqual(expect.arrayContaining(["parameters", "channels", "diagnostics", "holdout", "timing", "engineVersion", "seed"]));
-    const channels = result.channels as Record<string, { roi: { q05: number; q95: number }; contribution: unknown }>;
+    expect(Object.keys(result)).toEqual(
+      expect.arrayContaining([
+        "parameters",
+        "channels",
+        "diagnostics",
+        "holdout",
+        "timing",
+        "engineVersion",
+        "seed",
+      ]),
+    );
+    const channels = result.channels as Record<
+      string,
+      { roi: { q05: number; q95: number }; contribution: unknown }
+    >;
     expect(Object.keys(channels)).toEqual(["TV", "Search", "Instagram"]);
     expect(channels.TV!.contribution).toBeDefined();
-    expect(Object.keys(result.diagnostics as object)).toEqual(expect.arrayContaining(["rhatMax", "essBulkMin", "divergences", "converged", "reasons"]));
+    expect(Object.keys(result.diagnostics as object)).toEqual(
+      expect.arrayContaining(["rhatMax", "essBulkMin", "divergences", "converged", "reasons"]),
+    );
     expect((result.timing as { totalSeconds: number }).totalSeconds).toBeGreaterThan(0);
     expect(result.seed).toBe(3);
     expect(result.approximate).toBe(true);
@@ -80,7 +155,10 @@ describe("mixcast CLI end to end", () => {
     lines[5] = lines[5]!.replace(/^([^,]*,[^,]*),[^,]*/, "$1,abc");
     lines[9] = lines[9]!.replace(/^([^,]*,[^,]*),[^,]*/, "$1,-4");
     writeFileSync(join(dir, "bad.csv"), lines.join("\n"));
-    const bad = mixcast(["fit", "--data", "bad.csv", "--config", "model.json", "--out", "x.json", "--fast"], dir);
+    const bad = mixcast(
+      ["fit", "--data", "bad.csv", "--config", "model.json", "--out", "x.json", "--fast"],
+      dir,
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     expect(bad.stderr.trim()).toBe(
@@ -102,24 +180,38 @@ describe("mixcast CLI end to end", () => {
       const status = await runCli(argv, io);
       return { status, stdout, stderr };
     };
-    expect((await run(["simulate", "--weeks", "70", "--seed", "2", "--out", "data.csv", "--channels", "2"])).status).toBe(0);
+    expect(
+      (await run(["simulate", "--weeks", "70", "--seed", "2", "--out", "data.csv", "--channels", "2"]))
+        .status,
+    ).toBe(0);
     const inferred = await run(["fit", "--data", "data.csv", "--out", "r.json", "--fast", "--draws", "200"]);
     expect(inferred.status, inferred.stderr).toBe(0);
     expect(inferred.stderr).toContain("no --config given; inferred from the columns of data.csv:");
-    expect(inferred.stderr).toContain("  channel TV (traditional)\n  channel Search (digital)\n  controls: price\n  events: holiday\n");
+    expect(inferred.stderr).toContain(
+      "  channel TV (traditional)\n  channel Search (digital)\n  controls: price\n  events: holiday\n",
+    );
     expect(inferred.stdout).toMatch(/^fast \(approximate\) fit of 57 training weeks/);
     const missing = await run(["fit", "--data", "nope.csv", "--out", "x.json"]);
-    expect(missing).toEqual({ status: 2, stdout: "", stderr: `mixcast fit: cannot read data file ${join(dir, "nope.csv")}: no such file\n` });
+    expect(missing).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `mixcast fit: cannot read data file ${join(dir, "nope.csv")}: no such file\n`,
+    });
     const usage = await run(["fit", "--data", "data.csv", "--out", "x.json", "--chains", "0"]);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toBe("mixcast fit: --chains must be at least 1 (got 0)\n");
-    writeFileSync(join(dir, "bad-model.json"), JSON.stringify({ date: "date", kpi: "revenue", channels: [{ column: "TV", type: "tv" }] }));
+    writeFileSync(
+      join(dir, "bad-model.json"),
+      JSON.stringify({ date: "date", kpi: "revenue", channels: [{ column: "TV", type: "tv" }] }),
+    );
     const cfg = await run(["fit", "--data", "data.csv", "--config", "bad-model.json", "--out", "x.json"]);
     expect(cfg.status).toBe(2);
     expect(cfg.stderr).toMatch(/^mixcast fit: bad-model\.json: channels\[0\]\.type: .*\n$/);
     const unknown = await run(["frobnicate"]);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/^mixcast frobnicate: unknown command "frobnicate" \(commands: simulate, fit/);
+    expect(unknown.stderr).toMatch(
+      /^mixcast frobnicate: unknown command "frobnicate" \(commands: simulate, fit/,
+    );
     expect((await run(["--help"])).stdout).toContain("simulate");
   }, 60_000);
 });

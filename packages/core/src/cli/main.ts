@@ -21,9 +21,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = getCommand(name);
   try {
-    if (command === undefined) throw new CliError(`unknown command "${name}" (commands: ${listCommands().map((c) => c.name).join(", ")})`);
+    if (command === undefined)
+      throw new CliError(
+        `unknown command "${name}" (commands: ${listCommands()
+          .map((c) => c.name)
+          .join(", ")})`,
+      );
     if (rest.includes("--help") || rest.includes("-h")) {
-      io.stdout.write([`usage: mixcast ${command.name} [options]`, `  ${command.summary}`, "", ...usageLines(command.options)].join("\n") + "\n");
+      io.stdout.write(
+        [
+          `usage: mixcast ${command.name} [options]`,
+          `  ${command.summary}`,
+          "",
+          ...usageLines(command.options),
+        ].join("\n") + "\n",
+      );
       return 0;
     }
     return await command.run(parseArgs(rest, command.options), io);
@@ -37,10 +49,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isEntry =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {
   // pnpm passes a literal "--" through when called as `pnpm mixcast -- fit ...`.
   const argv = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
-  const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.env.INIT_CWD ?? process.cwd() });
+  const code = await runCli(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+  });
   process.exitCode = code;
 }

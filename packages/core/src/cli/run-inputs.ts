@@ -41,18 +41,52 @@ function readJson(path: string, what: string): Record<string, unknown> {
 
 /** Options every command that reads a fit accepts. */
 export const runInputOptions: OptionSpec[] = [
-  { name: "result", kind: "string", placeholder: "<result.json>", description: "fit result (mixcast fit --out); its config is used" },
-  { name: "data", kind: "string", placeholder: "<data.csv>", description: "the dataset the fit used (unless the result embeds csv)" },
-  { name: "config", kind: "string", placeholder: "<model.json>", description: "model config (default: the result's)" },
-  { name: "draws", kind: "string", placeholder: "<draws.bin>", description: "posterior draws (mixcast fit --draws-out; default: draws.bin beside the result)" },
+  {
+    name: "result",
+    kind: "string",
+    placeholder: "<result.json>",
+    description: "fit result (mixcast fit --out); its config is used",
+  },
+  {
+    name: "data",
+    kind: "string",
+    placeholder: "<data.csv>",
+    description: "the dataset the fit used (unless the result embeds csv)",
+  },
+  {
+    name: "config",
+    kind: "string",
+    placeholder: "<model.json>",
+    description: "model config (default: the result's)",
+  },
+  {
+    name: "draws",
+    kind: "string",
+    placeholder: "<draws.bin>",
+    description: "posterior draws (mixcast fit --draws-out; default: draws.bin beside the result)",
+  },
 ];
 
-export function loadRunInputs(opts: RunInputPaths | Record<string, unknown>, cwd = "."): { model: MmmModel; draws: PosteriorDraws } {
-  const str = (k: string) => (typeof (opts as Record<string, unknown>)[k] === "string" ? resolve(cwd, (opts as Record<string, string>)[k] as string) : undefined);
-  const paths: RunInputPaths = { result: str("result"), config: str("config"), data: str("data"), draws: str("draws") };
+export function loadRunInputs(
+  opts: RunInputPaths | Record<string, unknown>,
+  cwd = ".",
+): { model: MmmModel; draws: PosteriorDraws } {
+  const str = (k: string) =>
+    typeof (opts as Record<string, unknown>)[k] === "string"
+      ? resolve(cwd, (opts as Record<string, string>)[k] as string)
+      : undefined;
+  const paths: RunInputPaths = {
+    result: str("result"),
+    config: str("config"),
+    data: str("data"),
+    draws: str("draws"),
+  };
   const result = paths.result ? readJson(paths.result, "result file") : {};
   const configRaw = paths.config ? readJson(paths.config, "config file") : result.config;
-  if (configRaw === undefined) throw new CliInputError("no model config: pass --config model.json or a --result whose JSON has `config`");
+  if (configRaw === undefined)
+    throw new CliInputError(
+      "no model config: pass --config model.json or a --result whose JSON has `config`",
+    );
   let config: ReturnType<typeof parseModelConfig>;
   try {
     config = parseModelConfig(configRaw);
@@ -75,17 +109,31 @@ export function loadRunInputs(opts: RunInputPaths | Record<string, unknown>, cwd
       }
     }
   }
-  if (csv === undefined) throw new CliInputError("no dataset: pass --data data.csv (or a --result that embeds `csv` or `dataPath`, or data.csv beside it)");
+  if (csv === undefined)
+    throw new CliInputError(
+      "no dataset: pass --data data.csv (or a --result that embeds `csv` or `dataPath`, or data.csv beside it)",
+    );
   const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
   if (!parsed.ok) {
-    throw new CliInputError(`dataset is invalid: ${parsed.errors.slice(0, 5).map((e) => `${e.row !== undefined ? `row ${e.row}: ` : ""}${e.column ? `${e.column}: ` : ""}${e.message}`).join("; ")}`);
+    throw new CliInputError(
+      `dataset is invalid: ${parsed.errors
+        .slice(0, 5)
+        .map(
+          (e) =>
+            `${e.row !== undefined ? `row ${e.row}: ` : ""}${e.column ? `${e.column}: ` : ""}${e.message}`,
+        )
+        .join("; ")}`,
+    );
   }
   const model = createModel(buildModelSpec(parsed.dataset, config));
 
   let bytes: Uint8Array | undefined;
   let drawsPath = paths.draws;
   if (!drawsPath && paths.result) {
-    for (const candidate of [`${paths.result.replace(/\.json$/, "")}.draws.bin`, join(dirname(paths.result), "draws.bin")]) {
+    for (const candidate of [
+      `${paths.result.replace(/\.json$/, "")}.draws.bin`,
+      join(dirname(paths.result), "draws.bin"),
+    ]) {
       if (existsSync(candidate)) {
         drawsPath = candidate;
         break;
@@ -95,8 +143,12 @@ export function loadRunInputs(opts: RunInputPaths | Record<string, unknown>, cwd
   if (drawsPath) {
     if (!existsSync(drawsPath)) throw new CliInputError(`draws file not found: ${drawsPath}`);
     bytes = new Uint8Array(readFileSync(drawsPath));
-  } else if (typeof result.drawsBase64 === "string") bytes = new Uint8Array(Buffer.from(result.drawsBase64, "base64"));
-  if (!bytes) throw new CliInputError("no posterior draws: pass --draws draws.bin (or a --result with `drawsBase64` or a draws.bin beside it)");
+  } else if (typeof result.drawsBase64 === "string")
+    bytes = new Uint8Array(Buffer.from(result.drawsBase64, "base64"));
+  if (!bytes)
+    throw new CliInputError(
+      "no posterior draws: pass --draws draws.bin (or a --result with `drawsBase64` or a draws.bin beside it)",
+    );
   let d: ReturnType<typeof decodeDraws>;
   try {
     d = decodeDraws(bytes);

@@ -37,10 +37,49 @@ describe("guessChannelType", () => {
 
 describe("inferMapping", () => {
   it("maps the demo brand's columns", () => {
-    const headers = ["date", "revenue", "TV", "Search", "Instagram", "Facebook", "TikTok", "X (Twitter)", "Influencer", "price", "holiday", "notes"];
+    const headers = [
+      "date",
+      "revenue",
+      "TV",
+      "Search",
+      "Instagram",
+      "Facebook",
+      "TikTok",
+      "X (Twitter)",
+      "Influencer",
+      "price",
+      "holiday",
+      "notes",
+    ];
     const rows = [
-      { date: "2024-01-01", revenue: "1000", TV: "10", Search: "5", Instagram: "1", Facebook: "2", TikTok: "0", "X (Twitter)": "1", Influencer: "0", price: "9.99", holiday: "1", notes: "new year" },
-      { date: "2024-01-08", revenue: "1,100", TV: "0", Search: "5", Instagram: "1", Facebook: "2", TikTok: "3", "X (Twitter)": "1", Influencer: "4", price: "9.99", holiday: "0", notes: "" },
+      {
+        date: "2024-01-01",
+        revenue: "1000",
+        TV: "10",
+        Search: "5",
+        Instagram: "1",
+        Facebook: "2",
+        TikTok: "0",
+        "X (Twitter)": "1",
+        Influencer: "0",
+        price: "9.99",
+        holiday: "1",
+        notes: "new year",
+      },
+      {
+        date: "2024-01-08",
+        revenue: "1,100",
+        TV: "0",
+        Search: "5",
+        Instagram: "1",
+        Facebook: "2",
+        TikTok: "3",
+        "X (Twitter)": "1",
+        Influencer: "4",
+        price: "9.99",
+        holiday: "0",
+        notes: "",
+      },
     ];
     const r = inferMapping(headers, rows);
     expect(r.warnings).toEqual([]);
@@ -63,10 +102,16 @@ describe("inferMapping", () => {
   });
 
   it("falls back to value sniffing for the date and 'other' for spend-like names, and warns", () => {
-    const r = inferMapping(["when", "sales", "affiliate_spend", "misc_cost"], [{ when: "2024-01-01", sales: "1", affiliate_spend: "2", misc_cost: "3" }]);
+    const r = inferMapping(
+      ["when", "sales", "affiliate_spend", "misc_cost"],
+      [{ when: "2024-01-01", sales: "1", affiliate_spend: "2", misc_cost: "3" }],
+    );
     expect(r.mapping.date).toBe("when");
     expect(r.mapping.kpi).toBe("sales");
-    expect(r.mapping.channels).toEqual([{ column: "affiliate_spend", type: "digital" }, { column: "misc_cost", type: "other" }]);
+    expect(r.mapping.channels).toEqual([
+      { column: "affiliate_spend", type: "digital" },
+      { column: "misc_cost", type: "other" },
+    ]);
     const none = inferMapping(["a", "b"]);
     expect(none.warnings).toHaveLength(3);
   });

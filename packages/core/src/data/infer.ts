@@ -33,16 +33,107 @@ const channelKeywords: [ChannelType, string[]][] = [
   ["influencer", ["influencer", "influencers", "creator", "creators", "ugc"]],
   [
     "social",
-    ["facebook", "fb", "instagram", "ig", "tiktok", "x", "twitter", "snapchat", "snap", "youtube", "pinterest", "linkedin", "social", "meta", "reddit"],
+    [
+      "facebook",
+      "fb",
+      "instagram",
+      "ig",
+      "tiktok",
+      "x",
+      "twitter",
+      "snapchat",
+      "snap",
+      "youtube",
+      "pinterest",
+      "linkedin",
+      "social",
+      "meta",
+      "reddit",
+    ],
   ],
-  ["digital", ["search", "display", "google", "digital", "sem", "ppc", "bing", "programmatic", "adwords", "affiliate", "email", "online"]],
-  ["traditional", ["tv", "radio", "ooh", "print", "television", "billboard", "billboards", "outdoor", "newspaper", "magazine", "cinema", "dooh"]],
+  [
+    "digital",
+    [
+      "search",
+      "display",
+      "google",
+      "digital",
+      "sem",
+      "ppc",
+      "bing",
+      "programmatic",
+      "adwords",
+      "affiliate",
+      "email",
+      "online",
+    ],
+  ],
+  [
+    "traditional",
+    [
+      "tv",
+      "radio",
+      "ooh",
+      "print",
+      "television",
+      "billboard",
+      "billboards",
+      "outdoor",
+      "newspaper",
+      "magazine",
+      "cinema",
+      "dooh",
+    ],
+  ],
 ];
 const spendWords = ["spend", "cost", "costs", "budget", "media", "investment", "ads", "ad"];
 const dateWords = ["date", "week", "weekstart", "week_start", "period", "day", "time", "ds"];
-const kpiWords = ["revenue", "sales", "kpi", "conversions", "conversion", "orders", "gmv", "income", "units", "turnover", "signups", "leads", "bookings", "y"];
-const controlWords = ["price", "promo", "promotion", "discount", "competitor", "competition", "temperature", "weather", "distribution", "macro", "unemployment", "cpi", "inflation", "stock", "gdp", "trend"];
-const eventWords = ["holiday", "holidays", "event", "events", "blackfriday", "christmas", "easter", "launch", "dummy", "covid"];
+const kpiWords = [
+  "revenue",
+  "sales",
+  "kpi",
+  "conversions",
+  "conversion",
+  "orders",
+  "gmv",
+  "income",
+  "units",
+  "turnover",
+  "signups",
+  "leads",
+  "bookings",
+  "y",
+];
+const controlWords = [
+  "price",
+  "promo",
+  "promotion",
+  "discount",
+  "competitor",
+  "competition",
+  "temperature",
+  "weather",
+  "distribution",
+  "macro",
+  "unemployment",
+  "cpi",
+  "inflation",
+  "stock",
+  "gdp",
+  "trend",
+];
+const eventWords = [
+  "holiday",
+  "holidays",
+  "event",
+  "events",
+  "blackfriday",
+  "christmas",
+  "easter",
+  "launch",
+  "dummy",
+  "covid",
+];
 
 function matchesWord(tokens: string[], joined: string, word: string): boolean {
   if (tokens.includes(word)) return true;
@@ -60,16 +151,23 @@ export function guessChannelType(name: string): ChannelType | null {
   return null;
 }
 
-export function inferMapping(headers: readonly string[], sampleRows: readonly Record<string, unknown>[] = []): InferredMapping {
+export function inferMapping(
+  headers: readonly string[],
+  sampleRows: readonly Record<string, unknown>[] = [],
+): InferredMapping {
   const columns: InferredColumn[] = [];
   const warnings: string[] = [];
-  const values = (h: string): unknown[] => sampleRows.map((r) => r[h]).filter((v) => v !== undefined && v !== null && String(v).trim() !== "");
+  const values = (h: string): unknown[] =>
+    sampleRows.map((r) => r[h]).filter((v) => v !== undefined && v !== null && String(v).trim() !== "");
   const looksLikeDates = (h: string): boolean => {
     const v = values(h);
-    return v.length > 0 && v.every((x) => {
-      const c = parseDateCell(x);
-      return c.kind === "date" || c.kind === "numeric";
-    });
+    return (
+      v.length > 0 &&
+      v.every((x) => {
+        const c = parseDateCell(x);
+        return c.kind === "date" || c.kind === "numeric";
+      })
+    );
   };
   const numeric = (h: string): number[] | null => {
     const v = values(h);
@@ -97,10 +195,20 @@ export function inferMapping(headers: readonly string[], sampleRows: readonly Re
   // KPI: the first kpi-named column that is not a channel name.
   kpiColumn = headers.find((h) => h !== dateColumn && has(h, kpiWords) && guessChannelType(h) === null);
 
-  const mapping: ColumnMapping = { date: dateColumn ?? "", kpi: kpiColumn ?? "", channels: [], controls: [], events: [] };
+  const mapping: ColumnMapping = {
+    date: dateColumn ?? "",
+    kpi: kpiColumn ?? "",
+    channels: [],
+    controls: [],
+    events: [],
+  };
   for (const h of headers) {
     if (h === dateColumn) {
-      columns.push({ column: h, role: "date", reason: "named like a date" + (sampleRows.length ? " and holds dates" : "") });
+      columns.push({
+        column: h,
+        role: "date",
+        reason: "named like a date" + (sampleRows.length ? " and holds dates" : ""),
+      });
       continue;
     }
     if (h === kpiColumn) {
@@ -121,13 +229,21 @@ export function inferMapping(headers: readonly string[], sampleRows: readonly Re
       columns.push({ column: h, role: "control", reason: "named like a control variable" });
     } else if (has(h, spendWords) && isNumeric) {
       mapping.channels.push({ column: h, type: "other" });
-      columns.push({ column: h, role: "channel", type: "other", reason: "named like spend; channel type unknown" });
+      columns.push({
+        column: h,
+        role: "channel",
+        type: "other",
+        reason: "named like spend; channel type unknown",
+      });
     } else {
       columns.push({ column: h, role: "ignore", reason: isNumeric ? "name not recognized" : "not numeric" });
     }
   }
-  if (dateColumn === undefined) warnings.push("No date column found. Choose the column that holds the week's date.");
-  if (kpiColumn === undefined) warnings.push("No KPI column found. Choose the column that holds revenue or conversions.");
-  if (mapping.channels.length === 0) warnings.push("No channel columns found. Mark the spend columns as channels.");
+  if (dateColumn === undefined)
+    warnings.push("No date column found. Choose the column that holds the week's date.");
+  if (kpiColumn === undefined)
+    warnings.push("No KPI column found. Choose the column that holds revenue or conversions.");
+  if (mapping.channels.length === 0)
+    warnings.push("No channel columns found. Mark the spend columns as channels.");
   return { mapping, columns, warnings };
 }

@@ -5,7 +5,10 @@ import { malformedInputs } from "./__fixtures__/malformed-inputs.ts";
 import { formatIssues, parseDatasetCsv, parseDatasetRows } from "./parse.ts";
 import { parseDateCell, parseNumberCell } from "./values.ts";
 
-const table = expected as Record<string, { errorCount: number; errors: { row?: number; column?: string; message: string }[] }>;
+const table = expected as Record<
+  string,
+  { errorCount: number; errors: { row?: number; column?: string; message: string }[] }
+>;
 
 describe("malformed CSV corpus", () => {
   it("has at least 30 cases, each with its expected messages", () => {
@@ -24,7 +27,12 @@ describe("malformed CSV corpus", () => {
       for (const e of result.errors) {
         // Cell-level problems name row and column inside the message as well.
         if (e.row !== undefined && e.row > 1) expect(e.message).toMatch(new RegExp(`^Row ${e.row}\\b`));
-        if (e.column !== undefined && e.row !== undefined && e.row > 1 && !e.message.startsWith(`Row ${e.row}:`)) {
+        if (
+          e.column !== undefined &&
+          e.row !== undefined &&
+          e.row > 1 &&
+          !e.message.startsWith(`Row ${e.row}:`)
+        ) {
           expect(e.message).toContain(`column "${e.column}"`);
         }
       }
@@ -53,7 +61,11 @@ describe("valid files", () => {
     expect(d.dates).toEqual(["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22", "2024-01-29"]);
     expect(d.kpiName).toBe("revenue");
     expect(Array.from(d.kpi)).toEqual([1000, 1100, 1200, 1150, 1300]);
-    expect(d.channels.map((c) => [c.name, c.type])).toEqual([["TV", "traditional"], ["Search", "digital"], ["Instagram", "social"]]);
+    expect(d.channels.map((c) => [c.name, c.type])).toEqual([
+      ["TV", "traditional"],
+      ["Search", "digital"],
+      ["Instagram", "social"],
+    ]);
     expect(Array.from(d.channels[0]!.spend)).toEqual([100, 0, 120, 0, 130]);
     expect(Array.from(d.controls[0]!.values)).toEqual([9.99, 9.99, 10.49, 10.49, 9.49]);
     expect(Array.from(d.events[0]!.values)).toEqual([0, 0, 1, 0, 0]);
@@ -65,9 +77,12 @@ describe("valid files", () => {
   it("accepts quoted thousands separators, currency, CRLF, a BOM, blank trailing lines and unused columns", () => {
     const text =
       "\uFEFF" +
-      ["date,revenue,TV,Search,Instagram,price,holiday,notes", ...goodRows.map((r, i) => (i === 1 ? '2024-01-08,"$1,100.50",0,"€55",25,9.99,0,"launch, week"' : r + ",x"))].join(
-        "\r\n",
-      ) +
+      [
+        "date,revenue,TV,Search,Instagram,price,holiday,notes",
+        ...goodRows.map((r, i) =>
+          i === 1 ? '2024-01-08,"$1,100.50",0,"€55",25,9.99,0,"launch, week"' : r + ",x",
+        ),
+      ].join("\r\n") +
       "\r\n\r\n";
     const r = parseDatasetCsv(text, corpusMapping, corpusOptions);
     expect(r.ok).toBe(true);
@@ -94,7 +109,9 @@ describe("valid files", () => {
   });
 
   it("decides month-first vs day-first from the weekly spacing", () => {
-    const rows = ["01/02/2024", "01/09/2024", "01/16/2024", "01/23/2024"].map((d, i) => `${d},1000,${i},5,5,${i},0`);
+    const rows = ["01/02/2024", "01/09/2024", "01/16/2024", "01/23/2024"].map(
+      (d, i) => `${d},1000,${i},5,5,${i},0`,
+    );
     const r = parseDatasetCsv(csv(header, ...rows), corpusMapping, corpusOptions);
     expect(r.ok && r.dataset.dates).toEqual(["2024-01-02", "2024-01-09", "2024-01-16", "2024-01-23"]);
     const dmy = ["02/01/2024", "09/01/2024", "16/01/2024"].map((d, i) => `${d},1000,${i},5,5,${i},0`);
@@ -105,7 +122,9 @@ describe("valid files", () => {
   it("parses rows given as objects, numbering them like a spreadsheet", () => {
     const rows = goodRows.map((line) => {
       const cells = line.split(",");
-      return Object.fromEntries(header.split(",").map((h, i) => [h, h === "date" ? cells[i] : Number(cells[i])]));
+      return Object.fromEntries(
+        header.split(",").map((h, i) => [h, h === "date" ? cells[i] : Number(cells[i])]),
+      );
     });
     const ok = parseDatasetRows(rows, corpusMapping, corpusOptions);
     expect(ok.ok).toBe(true);
@@ -116,15 +135,28 @@ describe("valid files", () => {
     expect(bad.errors[0]).toEqual({
       row: 4,
       column: "TV",
-      message: 'Row 4, column "TV": spend -1 is negative. Spend must be 0 or more; enter refunds or credits in the week they were spent.',
+      message:
+        'Row 4, column "TV": spend -1 is negative. Spend must be 0 or more; enter refunds or credits in the week they were spent.',
     });
   });
 
   it("reads the holdout length from a model config passed as the mapping", () => {
-    const rows = Array.from({ length: 20 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1 + 7 * i)).toISOString().slice(0, 10)},1000,${i % 3},5,5,${i},0`);
-    const r = parseDatasetCsv(csv(header, ...rows), { ...corpusMapping, holdoutWeeks: 4 } as typeof corpusMapping, { minTrainingWeeks: 16 });
+    const rows = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `${new Date(Date.UTC(2024, 0, 1 + 7 * i)).toISOString().slice(0, 10)},1000,${i % 3},5,5,${i},0`,
+    );
+    const r = parseDatasetCsv(
+      csv(header, ...rows),
+      { ...corpusMapping, holdoutWeeks: 4 } as typeof corpusMapping,
+      { minTrainingWeeks: 16 },
+    );
     expect(r.ok).toBe(true);
-    const r2 = parseDatasetCsv(csv(header, ...rows), { ...corpusMapping, holdoutWeeks: 5 } as typeof corpusMapping, { minTrainingWeeks: 16 });
+    const r2 = parseDatasetCsv(
+      csv(header, ...rows),
+      { ...corpusMapping, holdoutWeeks: 5 } as typeof corpusMapping,
+      { minTrainingWeeks: 16 },
+    );
     expect(r2.ok).toBe(false);
   });
 });

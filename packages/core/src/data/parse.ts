@@ -7,7 +7,14 @@
  */
 import Papa from "papaparse";
 import { channelTypes, type ColumnMapping, type Dataset } from "./types.ts";
-import { isoFromDayNumber, numericDate, parseDateCell, parseNumberCell, type DateCell, type NumberCell } from "./values.ts";
+import {
+  isoFromDayNumber,
+  numericDate,
+  parseDateCell,
+  parseNumberCell,
+  type DateCell,
+  type NumberCell,
+} from "./values.ts";
 
 export interface DataIssue {
   /** 1-based spreadsheet row (header = 1); absent for file-level problems. */
@@ -70,7 +77,11 @@ function plural(n: number, word: string): string {
 }
 
 /** Parses CSV text (any of , ; tab | delimiters, quoted fields, a BOM) and validates it. */
-export function parseDatasetCsv(text: string, mapping: ColumnMapping, options: ParseOptions = {}): ParseResult {
+export function parseDatasetCsv(
+  text: string,
+  mapping: ColumnMapping,
+  options: ParseOptions = {},
+): ParseResult {
   const log = new IssueLog(options.maxErrors ?? DEFAULT_MAX_ERRORS);
   const clean = text.replace(/^\uFEFF/, "");
   if (clean.trim() === "") {
@@ -143,7 +154,11 @@ function validateTable(
   // ---- header -----------------------------------------------------------------------------
   const header = rawHeader.map((h) => (h === null || h === undefined ? "" : String(h).trim()));
   // Trailing unnamed columns that are empty everywhere come from trailing delimiters: drop them.
-  while (header.length > 0 && header[header.length - 1] === "" && rawBody.every((r) => isBlank(r.cells[header.length - 1]))) {
+  while (
+    header.length > 0 &&
+    header[header.length - 1] === "" &&
+    rawBody.every((r) => isBlank(r.cells[header.length - 1]))
+  ) {
     header.pop();
   }
   const body: { row: number; cells: unknown[] }[] = [];
@@ -154,19 +169,29 @@ function validateTable(
       continue;
     }
     if (trailingBlank > 0 && body.length > 0) {
-      log.warn(`${plural(trailingBlank, "empty row")} before row ${r.row} ${trailingBlank === 1 ? "was" : "were"} skipped.`, r.row - 1);
+      log.warn(
+        `${plural(trailingBlank, "empty row")} before row ${r.row} ${trailingBlank === 1 ? "was" : "were"} skipped.`,
+        r.row - 1,
+      );
     }
     trailingBlank = 0;
     body.push(r);
   }
   if (header.length === 0 || header.every((h) => h === "")) {
-    log.error("Row 1: the header row is empty. The first row must name the columns (date, KPI, one column per channel).", 1);
+    log.error(
+      "Row 1: the header row is empty. The first row must name the columns (date, KPI, one column per channel).",
+      1,
+    );
     return fail(log);
   }
   const columnIndex = new Map<string, number>();
   header.forEach((name, i) => {
     if (name === "") {
-      log.error(`Row 1, column ${i + 1}: this column has no name. Give it a name in the header row or delete the column.`, 1, `column ${i + 1}`);
+      log.error(
+        `Row 1, column ${i + 1}: this column has no name. Give it a name in the header row or delete the column.`,
+        1,
+        `column ${i + 1}`,
+      );
       return;
     }
     const first = columnIndex.get(name);
@@ -191,7 +216,11 @@ function validateTable(
     }
     const previous = roles.get(column);
     if (previous !== undefined) {
-      log.error(`Column "${column}" is mapped twice (as ${previous} and as ${role}). Give each column one role.`, 1, column);
+      log.error(
+        `Column "${column}" is mapped twice (as ${previous} and as ${role}). Give each column one role.`,
+        1,
+        column,
+      );
       return;
     }
     roles.set(column, role);
@@ -205,7 +234,8 @@ function validateTable(
   };
   need(mapping.date, "date");
   need(mapping.kpi, "KPI");
-  if (mapping.channels.length === 0) log.error("The mapping has no channels. Map at least one spend column as a channel.");
+  if (mapping.channels.length === 0)
+    log.error("The mapping has no channels. Map at least one spend column as a channel.");
   for (const ch of mapping.channels) {
     need(ch.column, "channel");
     if (!(channelTypes as readonly string[]).includes(ch.type)) {
@@ -265,17 +295,26 @@ function validateTable(
           );
         }
         if (what === "event" && parsed.value !== 0 && parsed.value !== 1) {
-          log.error(`${where}: event value ${parsed.value} is not 0 or 1. Event columns mark weeks with 1 and other weeks with 0.`, r.row, column);
+          log.error(
+            `${where}: event value ${parsed.value} is not 0 or 1. Event columns mark weeks with 1 and other weeks with 0.`,
+            r.row,
+            column,
+          );
         }
         return;
       }
       out[i] = Number.NaN;
       const fill =
-        what === "spend" ? "Enter the spend (0 if nothing ran that week)." :
-        what === "kpi" ? "Enter the KPI for this week." :
-        what === "event" ? "Enter 1 for event weeks and 0 otherwise." : "Enter the value for this week.";
+        what === "spend"
+          ? "Enter the spend (0 if nothing ran that week)."
+          : what === "kpi"
+            ? "Enter the KPI for this week."
+            : what === "event"
+              ? "Enter 1 for event weeks and 0 otherwise."
+              : "Enter the value for this week.";
       if (parsed.kind === "empty") log.error(`${where}: the cell is empty. ${fill}`, r.row, column);
-      else if (parsed.kind === "missing") log.error(`${where}: "${parsed.text}" is a missing value. ${fill}`, r.row, column);
+      else if (parsed.kind === "missing")
+        log.error(`${where}: "${parsed.text}" is a missing value. ${fill}`, r.row, column);
       else {
         log.error(
           `${where}: "${parsed.text}" is not a number. Use a plain number such as 1234.50 (currency symbols and thousands separators are accepted).`,
@@ -288,12 +327,17 @@ function validateTable(
   };
 
   const kpi = numbers(mapping.kpi, "kpi");
-  const channels = mapping.channels.map((ch) => ({ name: ch.column, type: ch.type, spend: numbers(ch.column, "spend") }));
+  const channels = mapping.channels.map((ch) => ({
+    name: ch.column,
+    type: ch.type,
+    spend: numbers(ch.column, "spend"),
+  }));
   const controls = (mapping.controls ?? []).map((name) => ({ name, values: numbers(name, "control") }));
   const events = (mapping.events ?? []).map((name) => ({ name, values: numbers(name, "event") }));
 
   // ---- column-level checks -------------------------------------------------------------------
-  const holdout = options.holdoutWeeks ?? (mapping as { holdoutWeeks?: number }).holdoutWeeks ?? DEFAULT_HOLDOUT_WEEKS;
+  const holdout =
+    options.holdoutWeeks ?? (mapping as { holdoutWeeks?: number }).holdoutWeeks ?? DEFAULT_HOLDOUT_WEEKS;
   const minTraining = options.minTrainingWeeks ?? DEFAULT_MIN_TRAINING_WEEKS;
   const nTrain = n - holdout;
   if (nTrain < minTraining) {
@@ -305,7 +349,11 @@ function validateTable(
   const lastTrainRow = body[Math.max(0, nTrain - 1)]!.row;
   const allFinite = (a: Float64Array): boolean => a.every(Number.isFinite);
   if (allFinite(kpi) && kpi.every((v) => v === 0)) {
-    log.error(`Column "${mapping.kpi}": the KPI is 0 in every row. Check that the right column is mapped as the KPI.`, undefined, mapping.kpi);
+    log.error(
+      `Column "${mapping.kpi}": the KPI is 0 in every row. Check that the right column is mapped as the KPI.`,
+      undefined,
+      mapping.kpi,
+    );
   }
   for (const ch of channels) {
     if (!allFinite(ch.spend)) continue;
@@ -336,7 +384,9 @@ function validateTable(
   }
   if (log.count > 0) return fail(log);
   if (nTrain < 52) {
-    log.warn(`Only ${plural(nTrain, "training week")}: with less than a year of history, seasonality and trend are poorly identified.`);
+    log.warn(
+      `Only ${plural(nTrain, "training week")}: with less than a year of history, seasonality and trend are poorly identified.`,
+    );
   }
   const dataset: Dataset = {
     dates: days.map((d) => isoFromDayNumber(d)),
@@ -369,14 +419,19 @@ function resolveDates(
       const weeklyScore = (df: boolean): number => {
         const ds = numeric.map((c) => numericDate(c, df));
         let score = 0;
-        for (let i = 1; i < ds.length; i += 1) if (ds[i] !== null && ds[i - 1] !== null && ds[i]! - ds[i - 1]! === 7) score += 1;
+        for (let i = 1; i < ds.length; i += 1)
+          if (ds[i] !== null && ds[i - 1] !== null && ds[i]! - ds[i - 1]! === 7) score += 1;
         return score;
       };
       const dayFirstScore = weeklyScore(true);
       const monthFirstScore = weeklyScore(false);
       dayFirst = dayFirstScore > monthFirstScore;
       if (dayFirstScore === monthFirstScore) {
-        log.warn(`Column "${column}": dates like ${numeric[0]!.a}/${numeric[0]!.b}/${numeric[0]!.year} are ambiguous; they were read as month/day/year. Use ISO dates (yyyy-mm-dd) to be sure.`, undefined, column);
+        log.warn(
+          `Column "${column}": dates like ${numeric[0]!.a}/${numeric[0]!.b}/${numeric[0]!.year} are ambiguous; they were read as month/day/year. Use ISO dates (yyyy-mm-dd) to be sure.`,
+          undefined,
+          column,
+        );
       }
     } else {
       const dmy = numeric.find((c) => c.a > 12)!;
@@ -404,8 +459,14 @@ function resolveDates(
       );
       return Number.NaN;
     }
-    if (c.kind === "empty") log.error(`${at(row, column)}: the date is empty. Every row needs the date of its week.`, row, column);
-    else log.error(`${at(row, column)}: "${c.text}" is not a date. Use ISO dates like 2024-01-01 (yyyy-mm-dd).`, row, column);
+    if (c.kind === "empty")
+      log.error(`${at(row, column)}: the date is empty. Every row needs the date of its week.`, row, column);
+    else
+      log.error(
+        `${at(row, column)}: "${c.text}" is not a date. Use ISO dates like 2024-01-01 (yyyy-mm-dd).`,
+        row,
+        column,
+      );
     return Number.NaN;
   });
 
@@ -413,7 +474,8 @@ function resolveDates(
   // Only neighbours that both hold a valid date are compared, so one bad cell gives one error.
   const diffs: { i: number; prev: number; d: number }[] = [];
   for (let i = 1; i < days.length; i += 1) {
-    if (Number.isFinite(days[i]!) && Number.isFinite(days[i - 1]!)) diffs.push({ i, prev: i - 1, d: days[i]! - days[i - 1]! });
+    if (Number.isFinite(days[i]!) && Number.isFinite(days[i - 1]!))
+      diffs.push({ i, prev: i - 1, d: days[i]! - days[i - 1]! });
   }
   // Unsorted rows: sorting fixes the apparent gaps too, so report only the order.
   const unsorted = diffs.some((x) => x.d < 0);
@@ -433,9 +495,17 @@ function resolveDates(
     const prevIso = isoFromDayNumber(days[p]!);
     if (unsorted && d > 0) continue;
     if (d === 0) {
-      log.error(`${at(row, column)}: ${iso} repeats the date of row ${prevRow}. Each week must appear once; merge or delete the duplicate row.`, row, column);
+      log.error(
+        `${at(row, column)}: ${iso} repeats the date of row ${prevRow}. Each week must appear once; merge or delete the duplicate row.`,
+        row,
+        column,
+      );
     } else if (d < 0) {
-      log.error(`${at(row, column)}: ${iso} comes before ${prevIso} in row ${prevRow}. Sort the rows by date, oldest first.`, row, column);
+      log.error(
+        `${at(row, column)}: ${iso} comes before ${prevIso} in row ${prevRow}. Sort the rows by date, oldest first.`,
+        row,
+        column,
+      );
     } else if (d % 7 !== 0) {
       log.error(
         `${at(row, column)}: ${iso} is ${plural(d, "day")} after ${prevIso} in row ${prevRow}. Rows must be exactly 7 days apart (one row per week, same weekday).`,

@@ -4,7 +4,13 @@ import { DataScalingError, scaleDataset } from "./scale.ts";
 
 describe("scaleDataset", () => {
   const ds = syntheticDataset({ weeks: 20 });
-  const opts = { channels: ["ch1", "ch2"], controls: ["price"], events: ["event1"], holdoutWeeks: 5, fourierPairs: 1 };
+  const opts = {
+    channels: ["ch1", "ch2"],
+    controls: ["price"],
+    events: ["event1"],
+    holdoutWeeks: 5,
+    fourierPairs: 1,
+  };
   const s = scaleDataset(ds, opts);
 
   it("computes every constant over the training rows and applies it to all rows", () => {
@@ -42,7 +48,12 @@ describe("scaleDataset", () => {
   });
 
   it("rejects negative spend and constant controls", () => {
-    const neg = { ...ds, channels: ds.channels.map((c, i) => (i === 1 ? { ...c, spend: Float64Array.from(c.spend, (v, t) => (t === 4 ? -1 : v)) } : c)) };
+    const neg = {
+      ...ds,
+      channels: ds.channels.map((c, i) =>
+        i === 1 ? { ...c, spend: Float64Array.from(c.spend, (v, t) => (t === 4 ? -1 : v)) } : c,
+      ),
+    };
     expect(() => scaleDataset(neg, opts)).toThrow(DataScalingError);
     const flat = { ...ds, controls: [{ name: "price", values: new Float64Array(20).fill(3) }] };
     expect(() => scaleDataset(flat, opts)).toThrow(/constant/);

@@ -63,10 +63,16 @@ export function scaleDataset(dataset: Dataset, opts: ScaleOptions): ScaledData {
   const N = dataset.kpi.length;
   const T = N - opts.holdoutWeeks;
   if (T < 3) {
-    throw new DataScalingError(`${N} rows leave ${T} training weeks after a ${opts.holdoutWeeks}-week holdout; at least 3 are needed`);
+    throw new DataScalingError(
+      `${N} rows leave ${T} training weeks after a ${opts.holdoutWeeks}-week holdout; at least 3 are needed`,
+    );
   }
   const kpiMean = mean(dataset.kpi, T);
-  if (!(kpiMean > 0)) throw new DataScalingError(`mean of the KPI over the training weeks must be positive (got ${kpiMean})`, dataset.kpiName);
+  if (!(kpiMean > 0))
+    throw new DataScalingError(
+      `mean of the KPI over the training weeks must be positive (got ${kpiMean})`,
+      dataset.kpiName,
+    );
   const y = new Float64Array(N);
   for (let t = 0; t < N; t++) y[t] = dataset.kpi[t]! / kpiMean;
 
@@ -97,7 +103,8 @@ export function scaleDataset(dataset: Dataset, opts: ScaleOptions): ScaledData {
       if (!(v >= 0)) throw new DataScalingError(`spend of "${name}" must be >= 0 (row ${t + 1}: ${v})`, name);
       total += v;
     }
-    if (!(total > 0)) throw new DataScalingError(`spend of channel "${name}" is all zero in the training weeks`, name);
+    if (!(total > 0))
+      throw new DataScalingError(`spend of channel "${name}" is all zero in the training weeks`, name);
     const m = total / T;
     spendMean.push(m);
     spendTotal.push(total);
@@ -129,5 +136,16 @@ export function scaleDataset(dataset: Dataset, opts: ScaleOptions): ScaledData {
     return { name, values: Float64Array.from(col.values) };
   });
 
-  return { weeks: N, trainingWeeks: T, y, tau, fourierSin, fourierCos, channels, controls, events, scaling: { kpiMean, spendMean, spendTotal, controlMean, controlSd } };
+  return {
+    weeks: N,
+    trainingWeeks: T,
+    y,
+    tau,
+    fourierSin,
+    fourierCos,
+    channels,
+    controls,
+    events,
+    scaling: { kpiMean, spendMean, spendTotal, controlMean, controlSd },
+  };
 }

@@ -7,7 +7,19 @@ export type NumberCell =
   | { kind: "invalid"; text: string };
 
 /** Words spreadsheets and exports use for "no value". */
-const missingWords = new Set(["na", "n/a", "nan", "null", "none", "-", "--", "#n/a", "#value!", "#div/0!", "?"]);
+const missingWords = new Set([
+  "na",
+  "n/a",
+  "nan",
+  "null",
+  "none",
+  "-",
+  "--",
+  "#n/a",
+  "#value!",
+  "#div/0!",
+  "?",
+]);
 const currencyPrefix = /^(?:[$€£¥₹₩]|us\$|usd|eur|gbp|jpy|chf|cad|aud|inr)\s*/i;
 const currencySuffix = /\s*(?:[$€£¥₹₩]|usd|eur|gbp|jpy|chf|cad|aud|inr)$/i;
 
@@ -43,10 +55,12 @@ export function parseNumberCell(raw: unknown, decimalComma = false): NumberCell 
   }
   let normalized: string | null = null;
   if (/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s) && !decimalComma) normalized = s.replace(/,/g, "");
-  else if (/^\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?$/.test(s)) normalized = s.replace(/[ \u00a0\u202f']/g, "").replace(",", ".");
+  else if (/^\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?$/.test(s))
+    normalized = s.replace(/[ \u00a0\u202f']/g, "").replace(",", ".");
   else if (/^\d{1,3}(?:\.\d{3})+,\d+$/.test(s)) normalized = s.replace(/\./g, "").replace(",", ".");
   else if (decimalComma && /^\d{1,3}(?:\.\d{3})+$/.test(s)) normalized = s.replace(/\./g, "");
-  else if (/^\d+,\d+$/.test(s) && (decimalComma || !/^\d{1,3},\d{3}$/.test(s))) normalized = s.replace(",", ".");
+  else if (/^\d+,\d+$/.test(s) && (decimalComma || !/^\d{1,3},\d{3}$/.test(s)))
+    normalized = s.replace(",", ".");
   else if (/^(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(s)) normalized = s;
   if (normalized === null) return { kind: "invalid", text: text.trim() };
   const value = Number(normalized);
@@ -55,7 +69,19 @@ export function parseNumberCell(raw: unknown, decimalComma = false): NumberCell 
 }
 
 const monthNames: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 /** Days since 1970-01-01 for a valid calendar date, else null. */
@@ -99,7 +125,10 @@ export function parseDateCell(raw: unknown): DateCell {
   const text = String(raw).trim();
   if (text === "") return { kind: "empty" };
   const bad = { kind: "invalid", text } as const;
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+  let m =
+    /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+      text,
+    );
   if (m) {
     const day = dayNumber(Number(m[1]), Number(m[2]), Number(m[3]));
     return day === null ? bad : { kind: "date", day };

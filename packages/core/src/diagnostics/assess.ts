@@ -58,13 +58,19 @@ export function summarizeChains(results: readonly ChainResult[]): DrawSummary[] 
   return Array.from({ length: dim }, (_, j) => summarizeDraws(parameterChains(results, j)));
 }
 
-const nanMax = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b));
-const nanMin = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.min(a, b));
+const nanMax = (a: number, b: number): number =>
+  Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b);
+const nanMin = (a: number, b: number): number =>
+  Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.min(a, b);
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
 export function assessConvergence(
   results: readonly ChainResult[],
-  opts: { maxTreeDepth?: number; parameterNames?: readonly string[]; thresholds?: Partial<ConvergenceThresholds> } = {},
+  opts: {
+    maxTreeDepth?: number;
+    parameterNames?: readonly string[];
+    thresholds?: Partial<ConvergenceThresholds>;
+  } = {},
 ): ConvergenceAssessment {
   if (results.length === 0) throw new Error("assessConvergence needs at least one chain");
   const th = { ...defaultConvergenceThresholds, ...opts.thresholds };
@@ -105,10 +111,14 @@ export function assessConvergence(
   }
   const essMin = th.essPerChainMin * nChains;
   if (!(essBulkMin >= essMin)) {
-    reasons.push(`bulk ESS ${fmt(essBulkMin, 0)} < ${essMin} (${th.essPerChainMin} per chain) for ${name(worstBulk)}: posterior means are unreliable; draw more iterations`);
+    reasons.push(
+      `bulk ESS ${fmt(essBulkMin, 0)} < ${essMin} (${th.essPerChainMin} per chain) for ${name(worstBulk)}: posterior means are unreliable; draw more iterations`,
+    );
   }
   if (!(essTailMin >= essMin)) {
-    reasons.push(`tail ESS ${fmt(essTailMin, 0)} < ${essMin} (${th.essPerChainMin} per chain) for ${name(worstTail)}: 90% intervals are unreliable; draw more iterations`);
+    reasons.push(
+      `tail ESS ${fmt(essTailMin, 0)} < ${essMin} (${th.essPerChainMin} per chain) for ${name(worstTail)}: 90% intervals are unreliable; draw more iterations`,
+    );
   }
 
   let divergences = 0;
@@ -132,16 +142,22 @@ export function assessConvergence(
     const pct = (100 * divergences) / totalDraws;
     const msg = `${divergences} divergent transitions (${fmt(pct, 2)}% of ${totalDraws} draws)`;
     if (divergences / totalDraws >= th.divergenceFractionMax) {
-      reasons.push(`${msg} >= ${100 * th.divergenceFractionMax}%: the posterior has regions the sampler cannot explore; results may be biased`);
+      reasons.push(
+        `${msg} >= ${100 * th.divergenceFractionMax}%: the posterior has regions the sampler cannot explore; results may be biased`,
+      );
     } else {
       warnings.push(`${msg}: below the ${100 * th.divergenceFractionMax}% limit, but inspect them`);
     }
   }
   if (lowBfmi.length > 0) {
-    reasons.push(`E-BFMI ${fmt(ebfmiMin)} < ${th.ebfmiMin} in chain(s) ${lowBfmi.join(", ")}: momentum resampling explores the energy distribution poorly (heavy tails or poor adaptation)`);
+    reasons.push(
+      `E-BFMI ${fmt(ebfmiMin)} < ${th.ebfmiMin} in chain(s) ${lowBfmi.join(", ")}: momentum resampling explores the energy distribution poorly (heavy tails or poor adaptation)`,
+    );
   }
   if (treedepthHits > 0) {
-    warnings.push(`${treedepthHits} transitions hit the maximum tree depth ${maxDepth} (${fmt((100 * treedepthHits) / totalDraws, 2)}%): sampling is inefficient, not necessarily wrong`);
+    warnings.push(
+      `${treedepthHits} transitions hit the maximum tree depth ${maxDepth} (${fmt((100 * treedepthHits) / totalDraws, 2)}%): sampling is inefficient, not necessarily wrong`,
+    );
   }
   return {
     converged: reasons.length === 0,

@@ -3,7 +3,16 @@ import { Rng } from "../inference/rng.ts";
 import type { ChainResult } from "../inference/types.ts";
 import { assessConvergence } from "./assess.ts";
 import {
-  ebfmi, essBasic, essBulk, essMean, essTail, quantiles, rankNormalize, rhat, rhatBasic, splitChains,
+  ebfmi,
+  essBasic,
+  essBulk,
+  essMean,
+  essTail,
+  quantiles,
+  rankNormalize,
+  rhat,
+  rhatBasic,
+  splitChains,
   summarizeDraws,
 } from "./convergence.ts";
 import { normalQuantile } from "./normal-quantile.ts";
@@ -39,7 +48,10 @@ describe("R-hat and ESS", () => {
 
   it("splits chains and rank-normalizes with Blom offsets", () => {
     const halves = splitChains([new Float64Array([1, 2, 3, 4, 5])]);
-    expect(halves.map((h) => Array.from(h))).toEqual([[1, 2], [4, 5]]);
+    expect(halves.map((h) => Array.from(h))).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
     const [z] = rankNormalize([new Float64Array([10, 30, 20, 20])]);
     // ranks 1, 4, 2.5, 2.5 of S = 4: z = qnorm((r - 3/8) / 4.25)
     expect(z![0]).toBeCloseTo(normalQuantile(0.625 / 4.25), 12);
@@ -49,7 +61,11 @@ describe("R-hat and ESS", () => {
 
   it("ESS of AR(1) chains is close to N (1 - rho) / (1 + rho)", () => {
     const rng = new Rng(1234);
-    for (const [rho, tol] of [[0.5, 0.12], [0.9, 0.2], [-0.3, 0.12]] as const) {
+    for (const [rho, tol] of [
+      [0.5, 0.12],
+      [0.9, 0.2],
+      [-0.3, 0.12],
+    ] as const) {
       const chains = Array.from({ length: 4 }, () => ar1(rng, 2000, rho));
       const expected = (8000 * (1 - rho)) / (1 + rho);
       const e = essMean(chains);
@@ -90,7 +106,9 @@ describe("R-hat and ESS", () => {
   it("summarizes draws with type-7 quantiles", () => {
     expect(quantiles(new Float64Array([4, 1, 3, 2]), [0, 0.05, 0.5, 1])).toEqual([1, 1.15, 2.5, 4]);
     const rng = new Rng(8);
-    const chains = Array.from({ length: 4 }, () => Float64Array.from({ length: 2000 }, () => 3 + 2 * rng.normal()));
+    const chains = Array.from({ length: 4 }, () =>
+      Float64Array.from({ length: 2000 }, () => 3 + 2 * rng.normal()),
+    );
     const s = summarizeDraws(chains);
     expect(s.rhat).toBe(rhat(chains));
     expect(s.essBulk).toBe(essBulk(chains));
@@ -110,7 +128,11 @@ describe("R-hat and ESS", () => {
   });
 });
 
-function fakeChain(chain: number, draws: Float64Array[], opts: { divergent?: number; depthHits?: number; energyRho?: number } = {}): ChainResult {
+function fakeChain(
+  chain: number,
+  draws: Float64Array[],
+  opts: { divergent?: number; depthHits?: number; energyRho?: number } = {},
+): ChainResult {
   const dim = draws.length;
   const n = draws[0]!.length;
   const samples = new Float64Array(n * dim);
@@ -121,15 +143,28 @@ function fakeChain(chain: number, draws: Float64Array[], opts: { divergent?: num
   const treeDepth = new Uint8Array(n).fill(3);
   for (let i = 0; i < (opts.depthHits ?? 0); i++) treeDepth[i * 5] = 10;
   return {
-    chain, dim, draws: n, samples, logp: new Float64Array(n), energy: ar1(rng, n, opts.energyRho ?? 0),
-    treeDepth, divergent, acceptStat: new Float64Array(n).fill(0.8), nLeapfrog: new Uint32Array(n).fill(7),
-    stepSize: 0.5, invMetric: new Float64Array(dim).fill(1), warmupGradients: 0, warmupMs: 0, samplingMs: 0,
+    chain,
+    dim,
+    draws: n,
+    samples,
+    logp: new Float64Array(n),
+    energy: ar1(rng, n, opts.energyRho ?? 0),
+    treeDepth,
+    divergent,
+    acceptStat: new Float64Array(n).fill(0.8),
+    nLeapfrog: new Uint32Array(n).fill(7),
+    stepSize: 0.5,
+    invMetric: new Float64Array(dim).fill(1),
+    warmupGradients: 0,
+    warmupMs: 0,
+    samplingMs: 0,
   };
 }
 
 describe("assessConvergence", () => {
   const rng = new Rng(42);
-  const good = () => Array.from({ length: 4 }, (_, c) => fakeChain(c, [ar1(rng, 1000, 0.2), ar1(rng, 1000, 0.5)]));
+  const good = () =>
+    Array.from({ length: 4 }, (_, c) => fakeChain(c, [ar1(rng, 1000, 0.2), ar1(rng, 1000, 0.5)]));
 
   it("accepts well-mixed chains, reporting tree-depth hits and rare divergences as warnings", () => {
     const chains = good();

@@ -168,7 +168,11 @@ function fold(chains: readonly Float64Array[], median = quantile(chains, 0.5)): 
   return chains.map((c) => c.map((v) => Math.abs(v - median)));
 }
 
-function rhatFromBulk(chains: readonly Float64Array[], bulkZ: readonly Float64Array[], median?: number): number {
+function rhatFromBulk(
+  chains: readonly Float64Array[],
+  bulkZ: readonly Float64Array[],
+  median?: number,
+): number {
   const bulk = rhatBasic(bulkZ);
   const tail = rhatBasic(rankNormalize(splitChains(fold(chains, median))));
   if (Number.isNaN(bulk)) return tail;
@@ -192,7 +196,11 @@ export function essMean(chains: readonly Float64Array[]): number {
 }
 
 /** ESS of the quantile `prob` via the indicator I(x <= q_prob) on split chains. */
-export function essQuantile(chains: readonly Float64Array[], prob: number, q = quantile(chains, prob)): number {
+export function essQuantile(
+  chains: readonly Float64Array[],
+  prob: number,
+  q = quantile(chains, prob),
+): number {
   return essBasic(splitChains(chains.map((c) => c.map((v) => (v <= q ? 1 : 0)))));
 }
 
@@ -210,7 +218,10 @@ export function quantile(chains: readonly Float64Array[] | Float64Array, prob: n
   return quantiles(chains, [prob])[0]!;
 }
 
-export function quantiles(chains: readonly Float64Array[] | Float64Array, probs: readonly number[]): number[] {
+export function quantiles(
+  chains: readonly Float64Array[] | Float64Array,
+  probs: readonly number[],
+): number[] {
   const list = chains instanceof Float64Array ? [chains] : chains;
   let total = 0;
   for (const c of list) total += c.length;
@@ -246,10 +257,11 @@ export function summarizeDraws(chains: readonly Float64Array[]): DrawSummary {
   checkChains(chains);
   let total = 0;
   let s = 0;
-  for (const c of chains) for (let i = 0; i < c.length; i++) {
-    s += c[i]!;
-    total++;
-  }
+  for (const c of chains)
+    for (let i = 0; i < c.length; i++) {
+      s += c[i]!;
+      total++;
+    }
   const mu = s / total;
   let ss = 0;
   for (const c of chains) for (let i = 0; i < c.length; i++) ss += (c[i]! - mu) ** 2;

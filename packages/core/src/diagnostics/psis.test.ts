@@ -7,7 +7,10 @@ describe("generalized Pareto fit (Zhang & Stephens)", () => {
     const rng = new Rng(10);
     for (const k of [0.2, 0.6, 1.0]) {
       const sigma = 2;
-      const x = Float64Array.from({ length: 4000 }, () => (sigma * (Math.pow(1 - rng.uniform(), -k) - 1)) / k);
+      const x = Float64Array.from(
+        { length: 4000 },
+        () => (sigma * (Math.pow(1 - rng.uniform(), -k) - 1)) / k,
+      );
       const fit = gpdFit(x);
       expect(Math.abs(fit.k - k), `k=${k}`).toBeLessThan(0.08);
       expect(Math.abs(fit.sigma / sigma - 1), `sigma for k=${k}`).toBeLessThan(0.1);
@@ -48,7 +51,8 @@ describe("PSIS-LOO", () => {
     const prec = 1 / tau0 ** 2 + obs.length / sigma ** 2;
     return { m: obs.reduce((a, b) => a + b, 0) / sigma ** 2 / prec, v: 1 / prec };
   };
-  const logNormal = (x: number, m: number, v: number): number => -0.5 * Math.log(2 * Math.PI * v) - (x - m) ** 2 / (2 * v);
+  const logNormal = (x: number, m: number, v: number): number =>
+    -0.5 * Math.log(2 * Math.PI * v) - (x - m) ** 2 / (2 * v);
   const exactPointwise = y.map((yi, i) => {
     const { m, v } = posterior(y.filter((_, j) => j !== i));
     return logNormal(yi, m, v + sigma ** 2);

@@ -143,7 +143,8 @@ export function psisLoo(
   nObs: number,
   opts: { rEff?: number | Float64Array } = {},
 ): LooResult {
-  if (logLik.length !== nDraws * nObs) throw new Error(`logLik has length ${logLik.length}, expected ${nDraws}*${nObs}`);
+  if (logLik.length !== nDraws * nObs)
+    throw new Error(`logLik has length ${logLik.length}, expected ${nDraws}*${nObs}`);
   const pointwise = new Float64Array(nObs);
   const pLooI = new Float64Array(nObs);
   const paretoK = new Float64Array(nObs);
@@ -181,19 +182,33 @@ export function psisLoo(
     else if (k > 0.5) moderate++;
   }
   if (high > 0) {
-    warnings.push(`${high} of ${nObs} observations have Pareto k > 0.7: their PSIS-LOO estimates are unreliable (the posterior is too sensitive to them)`);
+    warnings.push(
+      `${high} of ${nObs} observations have Pareto k > 0.7: their PSIS-LOO estimates are unreliable (the posterior is too sensitive to them)`,
+    );
   }
   if (moderate > 0) {
-    warnings.push(`${moderate} of ${nObs} observations have Pareto k in (0.5, 0.7]: PSIS-LOO is usable but less accurate for them`);
+    warnings.push(
+      `${moderate} of ${nObs} observations have Pareto k in (0.5, 0.7]: PSIS-LOO is usable but less accurate for them`,
+    );
   }
-  return { elpd: e.sum, se: e.se, pLoo: p.sum, pLooSe: p.se, looic: -2 * e.sum, pointwise, paretoK, warnings };
+  return {
+    elpd: e.sum,
+    se: e.se,
+    pLoo: p.sum,
+    pLooSe: p.se,
+    looic: -2 * e.sum,
+    pointwise,
+    paretoK,
+    warnings,
+  };
 }
 
 /** Difference a.elpd - b.elpd (positive: a predicts better) with the SE of the paired
  *  pointwise differences, sqrt(n * var(a_i - b_i)). Both must cover the same observations. */
 export function compareLoo(a: LooResult, b: LooResult): { elpdDiff: number; se: number } {
   const n = a.pointwise.length;
-  if (b.pointwise.length !== n) throw new Error("compareLoo: results cover different numbers of observations");
+  if (b.pointwise.length !== n)
+    throw new Error("compareLoo: results cover different numbers of observations");
   const d = new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {

@@ -29,7 +29,9 @@ export function encodeDraws(draws: Draws): Uint8Array {
   const dim = draws.names.length;
   const count = draws.chains * draws.perChain * dim;
   if (draws.values.length !== count) {
-    throw new Error(`draws.values has ${draws.values.length} values, expected chains*perChain*dim = ${count}`);
+    throw new Error(
+      `draws.values has ${draws.values.length} values, expected chains*perChain*dim = ${count}`,
+    );
   }
   const names = new TextEncoder().encode(JSON.stringify(draws.names));
   const namesPadded = Math.ceil(names.length / 4) * 4;

@@ -26,11 +26,15 @@ describe("fitModel fast mode", () => {
     expect(Math.abs(bias) / r.parameters.sigma!.mean).toBeLessThan(0.1);
   });
 
-
   it("recovers a small simulated dataset roughly and fills every part of the result", async () => {
     const sim = simulate({ weeks: 104, seed: 5, channels: 3, holdoutWeeks: 8 });
     const phases = new Set<string>();
-    const r = await fitModel(sim.dataset, sim.config, { mode: "fast", seed: 3, draws: 400, onProgress: (p: FitProgress) => phases.add(p.phase) });
+    const r = await fitModel(sim.dataset, sim.config, {
+      mode: "fast",
+      seed: 3,
+      draws: 400,
+      onProgress: (p: FitProgress) => phases.add(p.phase),
+    });
     expect(r.engineVersion).toBe(ENGINE_VERSION);
     expect(r.approximate).toBe(true);
     expect(r.mode).toBe("fast");
@@ -38,7 +42,9 @@ describe("fitModel fast mode", () => {
     expect([...phases]).toEqual(["preparing", "optimizing", "summarizing", "done"]);
     expect(Object.keys(r.parameters).sort()).toEqual(Object.keys(sim.truth.parameters).sort());
     // 90 % intervals cover most true parameters; the noise level is recovered within 25 %
-    const inside = Object.entries(r.parameters).filter(([k, v]) => sim.truth.parameters[k]! >= v.q05 && sim.truth.parameters[k]! <= v.q95);
+    const inside = Object.entries(r.parameters).filter(
+      ([k, v]) => sim.truth.parameters[k]! >= v.q05 && sim.truth.parameters[k]! <= v.q95,
+    );
     expect(inside.length / Object.keys(r.parameters).length).toBeGreaterThanOrEqual(0.8);
     expect(r.parameters.sigma!.mean / sim.truth.parameters.sigma!).toBeGreaterThan(0.75);
     expect(r.parameters.sigma!.mean / sim.truth.parameters.sigma!).toBeLessThan(1.33);
@@ -59,7 +65,17 @@ describe("fitModel fast mode", () => {
     expect(r.draws.values.length).toBe(400 * r.draws.names.length);
     const json = JSON.parse(JSON.stringify(serializeFitResult(r))) as Record<string, unknown>;
     expect(json.draws).toBeUndefined();
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(["parameters", "channels", "diagnostics", "holdout", "timing", "engineVersion", "seed"]));
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining([
+        "parameters",
+        "channels",
+        "diagnostics",
+        "holdout",
+        "timing",
+        "engineVersion",
+        "seed",
+      ]),
+    );
     expect((json.diagnostics as { rhatMax: unknown }).rhatMax).toBeNull();
     const back = decodeDraws(encodeDraws(r.draws));
     expect(back.values[5]).toBeCloseTo(r.draws.values[5]!, 5);
@@ -70,7 +86,14 @@ describe("fitModel NUTS", () => {
   it("samples the model in worker threads, reproducibly, with diagnostics and progress", async () => {
     const sim = simulate({ weeks: 60, seed: 9, channels: 2, holdoutWeeks: 6 });
     const progress: FitProgress[] = [];
-    const opts = { mode: "nuts", chains: 2, warmup: 150, draws: 100, seed: 11, onProgress: (p: FitProgress) => progress.push(p) } as const;
+    const opts = {
+      mode: "nuts",
+      chains: 2,
+      warmup: 150,
+      draws: 100,
+      seed: 11,
+      onProgress: (p: FitProgress) => progress.push(p),
+    } as const;
     const r = await fitModel(sim.dataset, sim.config, opts);
     expect(r.approximate).toBe(false);
     expect(r.draws.chains).toBe(2);

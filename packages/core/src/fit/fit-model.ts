@@ -116,7 +116,10 @@ export interface FitResult {
 
 /** Spec and the worker-thread factory reference of the sampler's target (the centered-intercept
  *  parameterization of the model) for a dataset and config. */
-export function modelTarget(dataset: Dataset, config: ModelConfigInput | ModelConfig): { spec: ModelSpec; ref: LogDensityFactoryRef } {
+export function modelTarget(
+  dataset: Dataset,
+  config: ModelConfigInput | ModelConfig,
+): { spec: ModelSpec; ref: LogDensityFactoryRef } {
   const spec = buildModelSpec(dataset, config);
   const ref: LogDensityFactoryRef = {
     module: new URL("../model/model.ts", import.meta.url).href,
@@ -126,11 +129,15 @@ export function modelTarget(dataset: Dataset, config: ModelConfigInput | ModelCo
   return { spec, ref };
 }
 
-export async function fitModel(dataset: Dataset, config: ModelConfigInput | ModelConfig, options: FitOptions): Promise<FitResult> {
+export async function fitModel(
+  dataset: Dataset,
+  config: ModelConfigInput | ModelConfig,
+  options: FitOptions,
+): Promise<FitResult> {
   const t0 = performance.now();
   const seed = options.seed ?? 1;
-  const chains = options.mode === "fast" ? 1 : options.chains ?? 4;
-  const warmup = options.mode === "fast" ? 0 : options.warmup ?? 1000;
+  const chains = options.mode === "fast" ? 1 : (options.chains ?? 4);
+  const warmup = options.mode === "fast" ? 0 : (options.warmup ?? 1000);
   const drawsPerChain = options.draws ?? 1000;
   const report = options.onProgress ?? (() => {});
   report({ phase: "preparing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
@@ -212,8 +219,14 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
     thetaByChain = [lap.samples];
     pointTheta = sampled.canonicalTheta(map.mode);
     const reasons: string[] = [];
-    if (!map.converged) reasons.push(`the optimizer did not converge (${map.runs.map((r) => r.message).find((m) => m) ?? "no message"}); treat the estimates as rough`);
-    if (lap.regularization > 0) reasons.push(`the Hessian at the mode was not positive definite (regularized by ${lap.regularization.toExponential(2)}); intervals are unreliable`);
+    if (!map.converged)
+      reasons.push(
+        `the optimizer did not converge (${map.runs.map((r) => r.message).find((m) => m) ?? "no message"}); treat the estimates as rough`,
+      );
+    if (lap.regularization > 0)
+      reasons.push(
+        `the Hessian at the mode was not positive definite (regularized by ${lap.regularization.toExponential(2)}); intervals are unreliable`,
+      );
     diagnostics = {
       rhatMax: Number.NaN,
       essBulkMin: Number.NaN,
@@ -228,7 +241,14 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
   }
   if (options.signal?.aborted) throw abortError();
   const tSummary = performance.now();
-  report({ phase: "summarizing", chain: -1, iteration: 0, percent: 99, etaSeconds: null, divergences: diagnostics.divergences });
+  report({
+    phase: "summarizing",
+    chain: -1,
+    iteration: 0,
+    percent: 99,
+    etaSeconds: null,
+    divergences: diagnostics.divergences,
+  });
 
   const derived = deriveQuantities(model, thetaByChain, drawsPerChain, seed, pointTheta);
   // R-hat and ESS of independent Laplace draws are not convergence diagnostics: fast mode reports
@@ -249,7 +269,14 @@ export async function fitModel(dataset: Dataset, config: ModelConfigInput | Mode
   });
   const loo = derived.loo;
   const t1 = performance.now();
-  report({ phase: "done", chain: -1, iteration: 0, percent: 100, etaSeconds: 0, divergences: diagnostics.divergences });
+  report({
+    phase: "done",
+    chain: -1,
+    iteration: 0,
+    percent: 100,
+    etaSeconds: 0,
+    divergences: diagnostics.divergences,
+  });
   return {
     engineVersion: ENGINE_VERSION,
     seed,
@@ -288,15 +315,25 @@ function toCanonical(sampled: MmmModel, samples: Float64Array, draws: number): v
 function momentSummary(chains: readonly Float64Array[]): Summary {
   let n = 0;
   let sum = 0;
-  for (const c of chains) for (let i = 0; i < c.length; i += 1) {
-    sum += c[i]!;
-    n += 1;
-  }
+  for (const c of chains)
+    for (let i = 0; i < c.length; i += 1) {
+      sum += c[i]!;
+      n += 1;
+    }
   const mean = sum / n;
   let ss = 0;
   for (const c of chains) for (let i = 0; i < c.length; i += 1) ss += (c[i]! - mean) ** 2;
   const [q05, q50, q95] = quantiles(chains, [0.05, 0.5, 0.95]) as [number, number, number];
-  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN, q05, q50, q95, rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
+  return {
+    mean,
+    sd: n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN,
+    q05,
+    q50,
+    q95,
+    rhat: Number.NaN,
+    essBulk: Number.NaN,
+    essTail: Number.NaN,
+  };
 }
 
 function abortError(): Error {
@@ -320,7 +357,13 @@ interface Derived {
  * prediction (posterior mean, or the prediction at pointTheta when given, and a posterior
  * predictive draw) and the pointwise log-likelihood.
  */
-function deriveQuantities(model: MmmModel, thetaByChain: Float64Array[], perChain: number, seed: number, pointTheta?: Float64Array): Derived {
+function deriveQuantities(
+  model: MmmModel,
+  thetaByChain: Float64Array[],
+  perChain: number,
+  seed: number,
+  pointTheta?: Float64Array,
+): Derived {
   const spec = model.spec;
   const dim = model.dim;
   const nChains = thetaByChain.length;
@@ -330,8 +373,12 @@ function deriveQuantities(model: MmmModel, thetaByChain: Float64Array[], perChai
   const kpiMean = spec.scaling.kpiMean;
   const total = nChains * perChain;
   const values = new Float64Array(total * dim);
-  const roi = Array.from({ length: C }, () => Array.from({ length: nChains }, () => new Float64Array(perChain)));
-  const contribution = Array.from({ length: C }, () => Array.from({ length: nChains }, () => new Float64Array(perChain)));
+  const roi = Array.from({ length: C }, () =>
+    Array.from({ length: nChains }, () => new Float64Array(perChain)),
+  );
+  const contribution = Array.from({ length: C }, () =>
+    Array.from({ length: nChains }, () => new Float64Array(perChain)),
+  );
   const predMean = new Float64Array(H);
   const predictive = Array.from({ length: H }, () => new Float64Array(total));
   const logLik = new Float64Array(total * T);

@@ -19,7 +19,9 @@ describe("encodeDraws / decodeDraws", () => {
     expect(back.chains).toBe(2);
     expect(back.perChain).toBe(5);
     expect(Array.from(back.values)).toEqual(Array.from(values, (v) => Math.fround(v)));
-    expect(Array.from(drawColumn(back, 1)[1]!)).toEqual([0, 1, 2, 3, 4].map((i) => Math.fround(values[(5 + i) * 3 + 1]!)));
+    expect(Array.from(drawColumn(back, 1)[1]!)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => Math.fround(values[(5 + i) * 3 + 1]!)),
+    );
   });
 
   it("rejects foreign or truncated bytes and inconsistent input", () => {
@@ -28,7 +30,9 @@ describe("encodeDraws / decodeDraws", () => {
     const bad = bytes.slice();
     bad[0] = 0;
     expect(() => decodeDraws(bad)).toThrow(/magic/);
-    expect(() => encodeDraws({ names: ["a", "b"], chains: 1, perChain: 2, values: new Float64Array(3) })).toThrow(/expected/);
+    expect(() =>
+      encodeDraws({ names: ["a", "b"], chains: 1, perChain: 2, values: new Float64Array(3) }),
+    ).toThrow(/expected/);
   });
 });
 
@@ -51,10 +55,24 @@ describe("ProgressTracker", () => {
     let now = 0;
     const t = new ProgressTracker(2, 100, () => now);
     now = 10_000;
-    const p = t.update({ chain: 0, iteration: 50, total: 100, phase: "warmup", divergences: 1, elapsedMs: 10_000 });
+    const p = t.update({
+      chain: 0,
+      iteration: 50,
+      total: 100,
+      phase: "warmup",
+      divergences: 1,
+      elapsedMs: 10_000,
+    });
     expect(p.percent).toBe(25);
     expect(p.etaSeconds).toBeCloseTo(30, 9);
-    const q = t.update({ chain: 1, iteration: 100, total: 100, phase: "sampling", divergences: 2, elapsedMs: 10_000 });
+    const q = t.update({
+      chain: 1,
+      iteration: 100,
+      total: 100,
+      phase: "sampling",
+      divergences: 2,
+      elapsedMs: 10_000,
+    });
     expect(q.percent).toBe(75);
     expect(q.divergences).toBe(3);
     expect(q.phase).toBe("sampling");

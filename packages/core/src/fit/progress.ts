@@ -46,7 +46,8 @@ export class ProgressTracker {
     const elapsed = (this.now() - this.startedAt) / 1000;
     // Warmup iterations are slower than sampling ones (longer trees while the step size adapts),
     // so the ETA is a rough linear extrapolation; it is withheld until 2 % is done.
-    const eta = fraction >= 0.02 && fraction < 1 ? (elapsed * (1 - fraction)) / fraction : fraction >= 1 ? 0 : null;
+    const eta =
+      fraction >= 0.02 && fraction < 1 ? (elapsed * (1 - fraction)) / fraction : fraction >= 1 ? 0 : null;
     return {
       phase: p.phase,
       chain: p.chain,

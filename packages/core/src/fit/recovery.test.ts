@@ -13,7 +13,14 @@ import { fitModel } from "./fit-model.ts";
 describe("recovery on the 156 x 6 scenario", () => {
   it("converges and covers the true ROI of at least 5 of 6 channels", async () => {
     const sim = simulate({ weeks: 156, seed: 7, channels: "recovery" });
-    expect(sim.mapping.channels.map((c) => c.type)).toEqual(["traditional", "digital", "digital", "traditional", "social", "influencer"]);
+    expect(sim.mapping.channels.map((c) => c.type)).toEqual([
+      "traditional",
+      "digital",
+      "digital",
+      "traditional",
+      "social",
+      "influencer",
+    ]);
     const fit = await fitModel(sim.dataset, sim.config, { mode: "nuts", seed: 1 });
     expect(fit.settings).toEqual({ chains: 4, warmup: 1000, draws: 1000 });
     const coverage = roiCoverage(fit, sim);

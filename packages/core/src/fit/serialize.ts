@@ -5,7 +5,8 @@ export type SerializedFitResult = Omit<FitResult, "draws">;
 
 function jsonSafe(value: unknown): unknown {
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
+  if (ArrayBuffer.isView(value))
+    return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
   if (Array.isArray(value)) return value.map(jsonSafe);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};

@@ -73,7 +73,10 @@ describe("Mixcast's refinements of the metric adaptation", () => {
   it("the gradient estimator recovers a diagonal Gaussian's variances from a few draws", () => {
     // logp = -sum q_i^2 / (2 v_i): grad_i = -q_i / v_i, so sqrt(var(q) / var(grad)) = v_i exactly
     const variances = [1e-4, 0.3, 25];
-    const w = new WindowedVarianceAdaptation(3, 1000, undefined, undefined, undefined, { estimator: "gradient", earlyWindow: 10 });
+    const w = new WindowedVarianceAdaptation(3, 1000, undefined, undefined, undefined, {
+      estimator: "gradient",
+      earlyWindow: 10,
+    });
     const inv = new Float64Array(3).fill(1);
     let s = 1;
     for (let i = 0; i < 10; i++) {

@@ -81,7 +81,8 @@ class WindowMoments {
       this.m2[i] = this.m2[i]! + d * (q[i]! - this.mean[i]!);
     }
     if (this.gMean.length > 0) {
-      if (grad === undefined) throw new Error("the gradient metric estimator needs the gradient of every draw");
+      if (grad === undefined)
+        throw new Error("the gradient metric estimator needs the gradient of every draw");
       for (let i = 0; i < grad.length; i++) {
         const d = grad[i]! - this.gMean[i]!;
         this.gMean[i] = this.gMean[i]! + d / n;
@@ -100,7 +101,8 @@ class WindowMoments {
       } else {
         const gVariance = n > 1 ? this.gM2[i]! / (n - 1) : 0;
         // a coordinate that did not move (all proposals rejected) keeps its previous value
-        if (variance > 0 && gVariance > 0) invMetric[i] = Math.min(1e10, Math.max(1e-10, Math.sqrt(variance / gVariance)));
+        if (variance > 0 && gVariance > 0)
+          invMetric[i] = Math.min(1e10, Math.max(1e-10, Math.sqrt(variance / gVariance)));
       }
     }
     this.reset();

@@ -19,18 +19,29 @@ function line(name: string, results: ChainResult[], wallMs: number): void {
   }
   const perIter = leapfrogs / draws;
   console.log(
-    `${name.padEnd(34)} wall ${wallMs.toFixed(0).padStart(6)} ms | sampling ${(samplingMs / draws * 1000).toFixed(1).padStart(7)} ms/1000 it | ` +
+    `${name.padEnd(34)} wall ${wallMs.toFixed(0).padStart(6)} ms | sampling ${((samplingMs / draws) * 1000).toFixed(1).padStart(7)} ms/1000 it | ` +
       `${perIter.toFixed(1).padStart(5)} leapfrog/it | ${((leapfrogs / samplingMs) * 1000).toExponential(2)} grad/s (sampling)`,
   );
 }
 
-function sequential(target: LogDensity, chains: number, warmup: number, draws: number): { results: ChainResult[]; ms: number } {
+function sequential(
+  target: LogDensity,
+  chains: number,
+  warmup: number,
+  draws: number,
+): { results: ChainResult[]; ms: number } {
   const t = performance.now();
-  const results = Array.from({ length: chains }, (_, c) => sampleChain(target, { chains, warmup, draws, seed: 1 }, c));
+  const results = Array.from({ length: chains }, (_, c) =>
+    sampleChain(target, { chains, warmup, draws, seed: 1 }, c),
+  );
   return { results, ms: performance.now() - t };
 }
 
-console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(
+  `node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
 // Warm up the JIT
 sequential(standardNormalTarget({ dim: 100 }), 1, 200, 200);
 
@@ -47,7 +58,9 @@ sequential(standardNormalTarget({ dim: 100 }), 1, 200, 200);
     sink += target.logDensityGradient(x, g);
   }
   const ms = performance.now() - t;
-  console.log(`raw 100-d normal gradient: ${((n / ms) * 1000).toExponential(2)} grad/s (checksum ${sink.toExponential(2)})`);
+  console.log(
+    `raw 100-d normal gradient: ${((n / ms) * 1000).toExponential(2)} grad/s (checksum ${sink.toExponential(2)})`,
+  );
 }
 for (const dim of [10, 100, 1000]) {
   const { results, ms } = sequential(standardNormalTarget({ dim }), 1, 1000, 1000);
@@ -56,7 +69,10 @@ for (const dim of [10, 100, 1000]) {
 {
   const rho = 0.95;
   const det = 1 - rho * rho;
-  const target = gaussianTarget({ mean: new Float64Array(2), precision: new Float64Array([1 / det, -rho / det, -rho / det, 1 / det]) });
+  const target = gaussianTarget({
+    mean: new Float64Array(2),
+    precision: new Float64Array([1 / det, -rho / det, -rho / det, 1 / det]),
+  });
   const { results, ms } = sequential(target, 1, 1000, 1000);
   line("2-d Gaussian rho=0.95, 1 chain", results, ms);
 }
@@ -65,7 +81,11 @@ for (const dim of [10, 100, 1000]) {
   line("std normal d=100, 4 chains seq", results, ms);
   const t = performance.now();
   const threaded = await sampleChains(
-    { module: new URL("./gaussian-target.ts", import.meta.url).href, exportName: "standardNormalTarget", args: { dim: 100 } },
+    {
+      module: new URL("./gaussian-target.ts", import.meta.url).href,
+      exportName: "standardNormalTarget",
+      args: { dim: 100 },
+    },
     { chains: 4, warmup: 1000, draws: 1000, seed: 1 },
   );
   line("std normal d=100, 4 chains threads", threaded, performance.now() - t);

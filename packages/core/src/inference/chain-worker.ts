@@ -49,11 +49,18 @@ async function run(): Promise<void> {
     try {
       const result = sampleChain(target, data.opts, chain, {
         progressIntervalMs: data.progressIntervalMs,
-        onProgress: (progress) => port.postMessage({ type: "progress", progress } satisfies ChainWorkerMessage),
+        onProgress: (progress) =>
+          port.postMessage({ type: "progress", progress } satisfies ChainWorkerMessage),
       });
       const transfer = [
-        result.samples.buffer, result.logp.buffer, result.energy.buffer, result.treeDepth.buffer,
-        result.divergent.buffer, result.acceptStat.buffer, result.nLeapfrog.buffer, result.invMetric.buffer,
+        result.samples.buffer,
+        result.logp.buffer,
+        result.energy.buffer,
+        result.treeDepth.buffer,
+        result.divergent.buffer,
+        result.acceptStat.buffer,
+        result.nLeapfrog.buffer,
+        result.invMetric.buffer,
       ] as ArrayBuffer[];
       port.postMessage({ type: "result", result } satisfies ChainWorkerMessage, transfer);
     } catch (err) {

@@ -80,14 +80,19 @@ describe("findMap and laplace", () => {
     expect(lap.regularization).toBe(0);
     let maxRel = 0;
     for (let k = 0; k < n * n; k++) {
-      maxRel = Math.max(maxRel, Math.abs(lap.covariance[k]! - cov[k]!) / Math.sqrt(cov[(Math.floor(k / n)) * (n + 1)]! * cov[(k % n) * (n + 1)]!));
+      maxRel = Math.max(
+        maxRel,
+        Math.abs(lap.covariance[k]! - cov[k]!) /
+          Math.sqrt(cov[Math.floor(k / n) * (n + 1)]! * cov[(k % n) * (n + 1)]!),
+      );
     }
     expect(maxRel).toBeLessThan(1e-6);
     // Draws have the Laplace covariance (sd of a sample covariance entry ~ sqrt(2/20000) ~ 0.01)
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
         let s = 0;
-        for (let d = 0; d < lap.draws; d++) s += (lap.samples[d * n + i]! - mean[i]!) * (lap.samples[d * n + j]! - mean[j]!);
+        for (let d = 0; d < lap.draws; d++)
+          s += (lap.samples[d * n + i]! - mean[i]!) * (lap.samples[d * n + j]! - mean[j]!);
         const corrErr = (s / lap.draws - cov[i * n + j]!) / Math.sqrt(cov[i * (n + 1)]! * cov[j * (n + 1)]!);
         expect(Math.abs(corrErr), `cov[${i},${j}]`).toBeLessThan(0.05);
       }

@@ -78,11 +78,24 @@ export function findMap(target: LogDensity, opts: FindMapOptions): MapResult {
         relTol: opts.relTol ?? 1e-12,
       });
     } catch (err) {
-      runs.push({ start, theta: start, logp: Number.NEGATIVE_INFINITY, converged: false, iterations: 0,
-        message: err instanceof Error ? err.message : String(err) });
+      runs.push({
+        start,
+        theta: start,
+        logp: Number.NEGATIVE_INFINITY,
+        converged: false,
+        iterations: 0,
+        message: err instanceof Error ? err.message : String(err),
+      });
       continue;
     }
-    runs.push({ start, theta: res.x, logp: -res.f, converged: res.converged, iterations: res.iterations, message: res.message });
+    runs.push({
+      start,
+      theta: res.x,
+      logp: -res.f,
+      converged: res.converged,
+      iterations: res.iterations,
+      message: res.message,
+    });
   }
   let best: MapRun | undefined;
   for (const r of runs) if (Number.isFinite(r.logp) && (!best || r.logp > best.logp)) best = r;
@@ -120,7 +133,9 @@ export function negativeHessian(target: LogDensity, theta: Float64Array, relStep
     const lp2 = target.logDensityGradient(x, gMinus);
     x[j] = xj;
     if (!Number.isFinite(lp1) || !Number.isFinite(lp2)) {
-      throw new Error(`negativeHessian: log density not finite within ${step} of the mode along dimension ${j}`);
+      throw new Error(
+        `negativeHessian: log density not finite within ${step} of the mode along dimension ${j}`,
+      );
     }
     for (let i = 0; i < n; i++) h[i * n + j] = -(gPlus[i]! - gMinus[i]!) / (2 * step);
   }
@@ -163,5 +178,13 @@ export function laplace(
     solveUpperFromLower(l, n, z);
     for (let i = 0; i < n; i++) samples[d * n + i] = mode[i]! + z[i]!;
   }
-  return { samples, draws: opts.draws, dim: n, mode: Float64Array.from(mode), covariance, regularization, approximate: true };
+  return {
+    samples,
+    draws: opts.draws,
+    dim: n,
+    mode: Float64Array.from(mode),
+    covariance,
+    regularization,
+    approximate: true,
+  };
 }

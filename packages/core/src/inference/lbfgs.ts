@@ -57,7 +57,10 @@ class LineSearch {
   fBest = 0;
   evaluations = 0;
 
-  constructor(private readonly fg: Objective, n: number) {
+  constructor(
+    private readonly fg: Objective,
+    n: number,
+  ) {
     this.xTrial = new Float64Array(n);
     this.gTrial = new Float64Array(n);
     this.xBest = new Float64Array(n);
@@ -111,8 +114,16 @@ class LineSearch {
   }
 
   private zoom(
-    x: Float64Array, f0: number, d: Float64Array, df0: number,
-    lo: number, fLo: number, dfLo: number, hi: number, fHi: number, dfHi: number,
+    x: Float64Array,
+    f0: number,
+    d: Float64Array,
+    df0: number,
+    lo: number,
+    fLo: number,
+    dfLo: number,
+    hi: number,
+    fHi: number,
+    dfHi: number,
     loKept = false,
   ): boolean {
     let haveLo = loKept || lo > 0;

@@ -72,7 +72,11 @@ describe("NUTS", () => {
     const target = gaussianTarget({ mean, precision });
     const opts = { chains: 4, warmup: 1000, draws: 1000, seed: 7 };
     const early = runChains(target, { ...opts, earlyMetricWindow: 10 });
-    expectMoments(early, mean, sds.map((sd) => sd * sd));
+    expectMoments(
+      early,
+      mean,
+      sds.map((sd) => sd * sd),
+    );
     expect(countDivergences(early)).toBe(0);
     const stan = runChains(target, opts);
     const warmupGradients = (rs: ChainResult[]) => rs.reduce((a, r) => a + r.warmupGradients, 0);
@@ -148,7 +152,8 @@ describe("NUTS", () => {
     }
     const cov = inverseFromCholesky(cholesky(q, dim)!, dim);
     const mean = new Float64Array(dim);
-    for (let i = 0; i < dim; i++) for (let k = 0; k < dim; k++) mean[i] = mean[i]! + cov[i * dim + k]! * bvec[k]!;
+    for (let i = 0; i < dim; i++)
+      for (let k = 0; k < dim; k++) mean[i] = mean[i]! + cov[i * dim + k]! * bvec[k]!;
     const variance = Array.from({ length: dim }, (_, i) => cov[i * dim + i]!);
     const results = runChains(target, { chains: 4, warmup: 1000, draws: 1000, seed: 5 });
     expectMoments(results, mean, variance);
@@ -226,8 +231,14 @@ describe("NUTS", () => {
   it("uses explicit inits and rejects non-finite ones", () => {
     const target = standardNormalTarget({ dim: 2 });
     const bad: LogDensity = { dim: 1, logDensityGradient: () => Number.NaN };
-    expect(() => sampleChain(bad, { chains: 1, warmup: 10, draws: 10, seed: 1 }, 0)).toThrow(/no finite log density/);
-    const r = sampleChain(target, { chains: 1, warmup: 0, draws: 1, seed: 1, inits: [new Float64Array([50, 50])] }, 0);
+    expect(() => sampleChain(bad, { chains: 1, warmup: 10, draws: 10, seed: 1 }, 0)).toThrow(
+      /no finite log density/,
+    );
+    const r = sampleChain(
+      target,
+      { chains: 1, warmup: 0, draws: 1, seed: 1, inits: [new Float64Array([50, 50])] },
+      0,
+    );
     // Without warmup the first draw stays near the far-away init.
     expect(r.samples[0]!).toBeGreaterThan(30);
   });

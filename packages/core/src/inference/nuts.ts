@@ -146,8 +146,17 @@ export class NutsKernel {
       this.rhoFwd,
       this.rhoBck,
     ] = makeBuffers(11, dim) as [
-      Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
-      Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
     ];
   }
 
@@ -281,7 +290,13 @@ export class NutsKernel {
     );
   }
 
-  private readonly stats: TransitionStats = { treeDepth: 0, nLeapfrog: 0, divergent: false, acceptStat: 0, energy: 0 };
+  private readonly stats: TransitionStats = {
+    treeDepth: 0,
+    nLeapfrog: 0,
+    divergent: false,
+    acceptStat: 0,
+    energy: 0,
+  };
 
   /** One NUTS transition from `current`; on return `current` holds the new draw. The returned
    *  stats object is reused by the next call. */
@@ -318,16 +333,32 @@ export class NutsKernel {
         this.rhoBck.set(this.rho);
         this.pBckFwd.set(this.pFwdFwd);
         this.pSharpBckFwd.set(this.pSharpFwdFwd);
-        valid = this.buildTree(depth, zPropose, this.pSharpFwdBck, this.pSharpFwdFwd, this.rhoFwd,
-          this.pFwdBck, this.pFwdFwd, 1);
+        valid = this.buildTree(
+          depth,
+          zPropose,
+          this.pSharpFwdBck,
+          this.pSharpFwdFwd,
+          this.rhoFwd,
+          this.pFwdBck,
+          this.pFwdFwd,
+          1,
+        );
         zFwd.copyFrom(z);
       } else {
         z.copyFrom(zBck);
         this.rhoFwd.set(this.rho);
         this.pFwdBck.set(this.pBckBck);
         this.pSharpFwdBck.set(this.pSharpBckBck);
-        valid = this.buildTree(depth, zPropose, this.pSharpBckFwd, this.pSharpBckBck, this.rhoBck,
-          this.pBckFwd, this.pBckBck, -1);
+        valid = this.buildTree(
+          depth,
+          zPropose,
+          this.pSharpBckFwd,
+          this.pSharpBckBck,
+          this.rhoBck,
+          this.pBckFwd,
+          this.pBckBck,
+          -1,
+        );
         zBck.copyFrom(z);
       }
       if (!valid) break;
@@ -387,8 +418,10 @@ export function sampleChain(
 
   const init = opts.inits?.[chainIndex];
   if (init) {
-    if (init.length !== dim) throw new Error(`init for chain ${chainIndex} has length ${init.length}, expected ${dim}`);
-    if (!kernel.setPosition(init)) throw new Error(`log density is not finite at the init of chain ${chainIndex}`);
+    if (init.length !== dim)
+      throw new Error(`init for chain ${chainIndex} has length ${init.length}, expected ${dim}`);
+    if (!kernel.setPosition(init))
+      throw new Error(`log density is not finite at the init of chain ${chainIndex}`);
   } else {
     const q = new Float64Array(dim);
     let ok = false;
@@ -397,7 +430,9 @@ export function sampleChain(
       ok = kernel.setPosition(q);
     }
     if (!ok) {
-      throw new Error(`chain ${chainIndex}: no finite log density in ${MAX_INIT_TRIES} random inits on (-${initRadius}, ${initRadius})`);
+      throw new Error(
+        `chain ${chainIndex}: no finite log density in ${MAX_INIT_TRIES} random inits on (-${initRadius}, ${initRadius})`,
+      );
     }
   }
 

@@ -12,10 +12,17 @@ const targetModule = new URL("./gaussian-target.ts", import.meta.url).href;
 
 describe("sampleChains (worker threads)", () => {
   it("gives bit-identical draws to sequential sampleChain and reports throttled progress", async () => {
-    const ref: LogDensityFactoryRef = { module: targetModule, exportName: "standardNormalTarget", args: { dim: 10 } };
+    const ref: LogDensityFactoryRef = {
+      module: targetModule,
+      exportName: "standardNormalTarget",
+      args: { dim: 10 },
+    };
     const opts = { chains: 3, warmup: 150, draws: 150, seed: 31, threads: 2 };
     const progress: SamplerProgress[] = [];
-    const threaded = await sampleChains(ref, opts, { onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
+    const threaded = await sampleChains(ref, opts, {
+      onProgress: (p) => progress.push(p),
+      progressIntervalMs: 0,
+    });
     expect(threaded.map((r) => r.chain)).toEqual([0, 1, 2]);
     const target = standardNormalTarget({ dim: 10 });
     for (let c = 0; c < 3; c++) {
@@ -78,7 +85,10 @@ describe("sampleChains (worker threads)", () => {
 
   it("rejects with the worker's error when the target cannot be created", async () => {
     await expect(
-      sampleChains({ module: targetModule, exportName: "noSuchFactory", args: {} }, { chains: 1, warmup: 10, draws: 10, seed: 1 }),
+      sampleChains(
+        { module: targetModule, exportName: "noSuchFactory", args: {} },
+        { chains: 1, warmup: 10, draws: 10, seed: 1 },
+      ),
     ).rejects.toThrow(/no function export "noSuchFactory"/);
   }, 30_000); // worker start-up dominates; slow only on a heavily loaded machine
 

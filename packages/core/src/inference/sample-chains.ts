@@ -91,7 +91,8 @@ export function sampleChains(
       });
       worker.on("error", (err) => fail(err instanceof Error ? err : new Error(String(err))));
       worker.on("exit", (code) => {
-        if (!done && !settled) fail(new Error(`chain ${chain}: worker exited with code ${code} before finishing`));
+        if (!done && !settled)
+          fail(new Error(`chain ${chain}: worker exited with code ${code} before finishing`));
       });
     };
 

@@ -75,7 +75,9 @@ export const modelConfigSchema = z
     channels: z.array(channelConfigSchema).min(1),
     controls: z.array(z.string().min(1)).default([]),
     events: z.array(z.string().min(1)).default([]),
-    synergies: z.array(z.object({ a: z.string().min(1), b: z.string().min(1), prior: priorSchema.optional() })).default([]),
+    synergies: z
+      .array(z.object({ a: z.string().min(1), b: z.string().min(1), prior: priorSchema.optional() }))
+      .default([]),
     likelihood: z.enum(["normal", "studentT"]).default("normal"),
     /** Student-t degrees of freedom (fixed). */
     nu: z.number().positive().default(5),
@@ -89,7 +91,12 @@ export const modelConfigSchema = z
   .superRefine((cfg, ctx) => {
     const names = new Set<string>();
     cfg.channels.forEach((ch, i) => {
-      if (names.has(ch.column)) ctx.addIssue({ code: "custom", path: ["channels", i, "column"], message: `duplicate channel "${ch.column}"` });
+      if (names.has(ch.column))
+        ctx.addIssue({
+          code: "custom",
+          path: ["channels", i, "column"],
+          message: `duplicate channel "${ch.column}"`,
+        });
       names.add(ch.column);
       for (const stage of ["adstock", "saturation"] as const satisfies Stage[]) {
         const o = ch[stage];
@@ -131,12 +138,26 @@ export const modelConfigSchema = z
       }
     });
     cfg.synergies.forEach((s, i) => {
-      if (!names.has(s.a)) ctx.addIssue({ code: "custom", path: ["synergies", i, "a"], message: `unknown channel "${s.a}"` });
-      if (!names.has(s.b)) ctx.addIssue({ code: "custom", path: ["synergies", i, "b"], message: `unknown channel "${s.b}"` });
-      if (s.a === s.b) ctx.addIssue({ code: "custom", path: ["synergies", i, "b"], message: "a synergy pair needs two different channels" });
+      if (!names.has(s.a))
+        ctx.addIssue({ code: "custom", path: ["synergies", i, "a"], message: `unknown channel "${s.a}"` });
+      if (!names.has(s.b))
+        ctx.addIssue({ code: "custom", path: ["synergies", i, "b"], message: `unknown channel "${s.b}"` });
+      if (s.a === s.b)
+        ctx.addIssue({
+          code: "custom",
+          path: ["synergies", i, "b"],
+          message: "a synergy pair needs two different channels",
+        });
       if (s.prior !== undefined) checkSupport(ctx, ["synergies", i, "prior"], s.prior, "real");
-      const dup = cfg.synergies.findIndex((o) => (o.a === s.a && o.b === s.b) || (o.a === s.b && o.b === s.a));
-      if (dup < i) ctx.addIssue({ code: "custom", path: ["synergies", i], message: `duplicate synergy pair ${s.a}:${s.b}` });
+      const dup = cfg.synergies.findIndex(
+        (o) => (o.a === s.a && o.b === s.b) || (o.a === s.b && o.b === s.a),
+      );
+      if (dup < i)
+        ctx.addIssue({
+          code: "custom",
+          path: ["synergies", i],
+          message: `duplicate synergy pair ${s.a}:${s.b}`,
+        });
     });
     const real: (keyof typeof cfg.priors)[] = ["b0", "trend", "season", "controls", "events"];
     for (const key of real) {
@@ -146,33 +167,55 @@ export const modelConfigSchema = z
     if (cfg.priors.sigma !== undefined) checkSupport(ctx, ["priors", "sigma"], cfg.priors.sigma, "positive");
     const dupCols = (list: string[], field: string) =>
       list.forEach((c, i) => {
-        if (names.has(c)) ctx.addIssue({ code: "custom", path: [field, i], message: `"${c}" is also a channel` });
+        if (names.has(c))
+          ctx.addIssue({ code: "custom", path: [field, i], message: `"${c}" is also a channel` });
       });
     dupCols(cfg.controls, "controls");
     dupCols(cfg.events, "events");
     cfg.liftTests.forEach((l, i) => {
-      if (!names.has(l.channel)) ctx.addIssue({ code: "custom", path: ["liftTests", i, "channel"], message: `unknown channel "${l.channel}"` });
+      if (!names.has(l.channel))
+        ctx.addIssue({
+          code: "custom",
+          path: ["liftTests", i, "channel"],
+          message: `unknown channel "${l.channel}"`,
+        });
     });
     cfg.roiPriors.forEach((r, i) => {
-      if (!names.has(r.channel)) ctx.addIssue({ code: "custom", path: ["roiPriors", i, "channel"], message: `unknown channel "${r.channel}"` });
+      if (!names.has(r.channel))
+        ctx.addIssue({
+          code: "custom",
+          path: ["roiPriors", i, "channel"],
+          message: `unknown channel "${r.channel}"`,
+        });
       checkSupport(ctx, ["roiPriors", i, "prior"], r.prior, "positive");
     });
   });
 
 /** Resolved stages of a channel, in pipeline order: type defaults, then the overrides. */
-export function resolvePipeline(ch: ChannelConfig): { stage: Stage; kind: string; priors: Record<string, Prior> }[] {
+export function resolvePipeline(
+  ch: ChannelConfig,
+): { stage: Stage; kind: string; priors: Record<string, Prior> }[] {
   const d = defaultPipeline(ch.type);
   const out: { stage: Stage; kind: string; priors: Record<string, Prior> }[] = [];
   out.push({ stage: "adstock", kind: ch.adstock?.kind ?? d.adstock, priors: ch.adstock?.priors ?? {} });
   for (const stage of ["viralEcho", "network", "authenticity", "consistency"] as const) {
     if (ch[stage] ?? d[stage]) out.push({ stage, kind: stage, priors: {} });
   }
-  out.push({ stage: "saturation", kind: ch.saturation?.kind ?? d.saturation, priors: ch.saturation?.priors ?? {} });
+  out.push({
+    stage: "saturation",
+    kind: ch.saturation?.kind ?? d.saturation,
+    priors: ch.saturation?.priors ?? {},
+  });
   return out;
 }
 
 /** Checks that a prior's support matches the parameter's constraint. */
-export function checkSupport(ctx: z.RefinementCtx, path: (string | number)[], prior: Prior, constraint: string): void {
+export function checkSupport(
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+  prior: Prior,
+  constraint: string,
+): void {
   const support = priorSupport(prior);
   if (support !== constraint) {
     ctx.addIssue({
@@ -207,6 +250,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** Parses and validates; throws ModelConfigError whose issues name each field path. */
 export function parseModelConfig(input: unknown): ModelConfig {
   const r = modelConfigSchema.safeParse(input);
-  if (!r.success) throw new ModelConfigError(r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  if (!r.success)
+    throw new ModelConfigError(r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   return r.data;
 }

@@ -23,7 +23,11 @@ function conformanceDataset(): Dataset {
     dates: table.map((r) => r[0]!),
     kpiName: "revenue",
     kpi: col("revenue"),
-    channels: (V.data.channels as string[]).map((name) => ({ name, type: V.data.channelTypes[name], spend: col(name) })),
+    channels: (V.data.channels as string[]).map((name) => ({
+      name,
+      type: V.data.channelTypes[name],
+      spend: col(name),
+    })),
     controls: [{ name: "price", values: col("price") }],
     events: [],
   };
@@ -63,8 +67,18 @@ describe("conformance v1: data", () => {
     expect(spec.weeks).toBe(104);
     expect(spec.trainingWeeks).toBe(104);
     close([spec.scaling.kpiMean], [d.scaling.kpiMean], 1e-12, "kpiMean");
-    close(spec.scaling.spendMean, channels.map((c) => d.scaling.spendMean[c]), 1e-12, "spendMean");
-    close(spec.scaling.spendTotal, channels.map((c) => d.scaling.spendTotal[c]), 1e-12, "spendTotal");
+    close(
+      spec.scaling.spendMean,
+      channels.map((c) => d.scaling.spendMean[c]),
+      1e-12,
+      "spendMean",
+    );
+    close(
+      spec.scaling.spendTotal,
+      channels.map((c) => d.scaling.spendTotal[c]),
+      1e-12,
+      "spendTotal",
+    );
     close(spec.scaling.controlMean, [d.scaling.controlMean.price], 1e-12, "controlMean");
     close(spec.scaling.controlSd, [d.scaling.controlSd.price], 1e-12, "controlSd");
     close(spec.y, d.y, 1e-12, "y");
@@ -81,7 +95,12 @@ describe("conformance v1: data", () => {
     const d = V.data.scaling;
     for (const s of socials) {
       const st = spec.channels.find((c) => c.name === s)!.stages.find((x) => x.stage === "network")!;
-      close([st.constants.rollingMeanMin!, st.constants.rollingMeanMax!], [d.networkRollingMeanMin[s], d.networkRollingMeanMax[s]], 1e-12, s);
+      close(
+        [st.constants.rollingMeanMin!, st.constants.rollingMeanMax!],
+        [d.networkRollingMeanMin[s], d.networkRollingMeanMax[s]],
+        1e-12,
+        s,
+      );
     }
     for (const s of influencers) {
       const st = spec.channels.find((c) => c.name === s)!.stages.find((x) => x.stage === "authenticity")!;
@@ -91,10 +110,18 @@ describe("conformance v1: data", () => {
 
   it("orders and labels the parameters like the reference", () => {
     expect(model.dim).toBe(36);
-    expect(model.parameters.map((p) => p.label)).toEqual(V.parameterOrder.map((p: { label: string }) => p.label));
-    expect(model.parameters.map((p) => p.name)).toEqual(V.parameterOrder.map((p: { name: string }) => p.name));
+    expect(model.parameters.map((p) => p.label)).toEqual(
+      V.parameterOrder.map((p: { label: string }) => p.label),
+    );
+    expect(model.parameters.map((p) => p.name)).toEqual(
+      V.parameterOrder.map((p: { name: string }) => p.name),
+    );
     expect(model.parameters.map((p) => [p.block, p.index, p.constraint])).toEqual(
-      V.parameterOrder.map((p: { block: string; index: number; constraint: string }) => [p.block, p.index, p.constraint]),
+      V.parameterOrder.map((p: { block: string; index: number; constraint: string }) => [
+        p.block,
+        p.index,
+        p.constraint,
+      ]),
     );
   });
 });
@@ -107,7 +134,12 @@ describe.each(pointCases)("conformance v1: point %s", (_name, i) => {
 
   it("constrains and unconstrains", () => {
     close(values, pt.constrainedVector, 1e-12, "constrain");
-    close(model.unconstrain(Float64Array.from(pt.constrainedVector as number[])), pt.unconstrained, 1e-12, "unconstrain");
+    close(
+      model.unconstrain(Float64Array.from(pt.constrainedVector as number[])),
+      pt.unconstrained,
+      1e-12,
+      "unconstrain",
+    );
   });
 
   it("reproduces the per-week pipeline and mu", () => {
@@ -149,7 +181,9 @@ describe.each(pointCases)("conformance v1: point %s", (_name, i) => {
       for (let t = 0; t < spec.trainingWeeks; t++) s += f.channel[k]![t]!;
       const contribution = spec.scaling.kpiMean * s;
       const roi = contribution / spec.scaling.spendTotal[k]!;
-      expect(Math.abs(contribution - want.contribution[c])).toBeLessThanOrEqual(1e-9 * Math.abs(want.contribution[c]));
+      expect(Math.abs(contribution - want.contribution[c])).toBeLessThanOrEqual(
+        1e-9 * Math.abs(want.contribution[c]),
+      );
       expect(Math.abs(roi - want.roi[c])).toBeLessThanOrEqual(1e-9 * Math.abs(want.roi[c]));
       expect(spec.scaling.spendTotal[k]).toBeCloseTo(want.spend[c], 6);
     });

@@ -42,10 +42,19 @@ const configs: [string, ModelConfigInput][] = [
       nu: 4,
       events: ["event1", "event2"],
       channels: [
-        { column: "ch1", type: "traditional", adstock: { kind: "delayed" }, saturation: { kind: "logistic" } },
+        {
+          column: "ch1",
+          type: "traditional",
+          adstock: { kind: "delayed" },
+          saturation: { kind: "logistic" },
+        },
         { column: "ch2", type: "digital", adstock: { kind: "weibull" }, saturation: { kind: "power" } },
         { column: "ch3", type: "social" },
-        { column: "ch4", type: "social", saturation: { kind: "logistic", priors: { lambda: { dist: "gamma", shape: 2, rate: 1 } } } },
+        {
+          column: "ch4",
+          type: "social",
+          saturation: { kind: "logistic", priors: { lambda: { dist: "gamma", shape: 2, rate: 1 } } },
+        },
         { column: "ch5", type: "influencer", network: true, beta: { dist: "logNormal", mu: -1, sigma: 0.5 } },
         { column: "ch6", type: "other", viralEcho: true, adstock: { kind: "delayed" } },
       ],
@@ -58,7 +67,16 @@ const configs: [string, ModelConfigInput][] = [
       adstockLags: 6,
     },
   ],
-  ["no holdout, no controls, one channel", { date: "date", kpi: "revenue", channels: [{ column: "ch3", type: "social" }], holdoutWeeks: 0, fourierPairs: 0 }],
+  [
+    "no holdout, no controls, one channel",
+    {
+      date: "date",
+      kpi: "revenue",
+      channels: [{ column: "ch3", type: "social" }],
+      holdoutWeeks: 0,
+      fourierPairs: 0,
+    },
+  ],
 ];
 
 function checkGradient(model: MmmModel, theta: Float64Array): void {
@@ -83,7 +101,11 @@ describe.each(configs)("log density gradient: %s", (_name, config) => {
 
   it("matches central finite differences at random points", () => {
     const r = rng(11);
-    for (let k = 0; k < 4; k++) checkGradient(model, Float64Array.from({ length: model.dim }, () => 0.7 * gauss(r)));
+    for (let k = 0; k < 4; k++)
+      checkGradient(
+        model,
+        Float64Array.from({ length: model.dim }, () => 0.7 * gauss(r)),
+      );
   });
 
   it("stays finite, with a finite gradient, far out in the unconstrained space", () => {
@@ -133,7 +155,11 @@ describe.each(configs)("log density gradient: %s", (_name, config) => {
 
     it("has a gradient that matches central finite differences at random points", () => {
       const r = rng(13);
-      for (let k = 0; k < 4; k++) checkGradient(centered, centered.modelTheta(Float64Array.from({ length: model.dim }, () => 0.7 * gauss(r))));
+      for (let k = 0; k < 4; k++)
+        checkGradient(
+          centered,
+          centered.modelTheta(Float64Array.from({ length: model.dim }, () => 0.7 * gauss(r))),
+        );
     });
   });
 });
@@ -145,24 +171,59 @@ describe("model structure", () => {
   it("orders parameters: baseline, events, beta, canonical blocks, gamma, extras, sigma last", () => {
     const labels = model.parameters.map((p) => p.label);
     expect(labels.slice(0, 12)).toEqual([
-      "b0", "b_trend", "s_season[1]", "s_season[2]", "s_season[3]", "c_season[1]", "c_season[2]", "c_season[3]",
-      "zeta[price]", "zeta[temp]", "event[event1]", "event[event2]",
+      "b0",
+      "b_trend",
+      "s_season[1]",
+      "s_season[2]",
+      "s_season[3]",
+      "c_season[1]",
+      "c_season[2]",
+      "c_season[3]",
+      "zeta[price]",
+      "zeta[temp]",
+      "event[event1]",
+      "event[event2]",
     ]);
-    expect(labels.slice(12, 18)).toEqual(["beta[ch1]", "beta[ch2]", "beta[ch3]", "beta[ch4]", "beta[ch5]", "beta[ch6]"]);
+    expect(labels.slice(12, 18)).toEqual([
+      "beta[ch1]",
+      "beta[ch2]",
+      "beta[ch3]",
+      "beta[ch4]",
+      "beta[ch5]",
+      "beta[ch6]",
+    ]);
     // alpha only for the geometric / delayed channels; K, S only for Hill
-    expect(labels.filter((l) => l.startsWith("alpha["))).toEqual(["alpha[ch1]", "alpha[ch3]", "alpha[ch4]", "alpha[ch5]", "alpha[ch6]"]);
+    expect(labels.filter((l) => l.startsWith("alpha["))).toEqual([
+      "alpha[ch1]",
+      "alpha[ch3]",
+      "alpha[ch4]",
+      "alpha[ch5]",
+      "alpha[ch6]",
+    ]);
     expect(labels.filter((l) => l.startsWith("K["))).toEqual(["K[ch3]", "K[ch5]", "K[ch6]"]);
     expect(labels.filter((l) => l.startsWith("kappa["))).toEqual(["kappa[ch3]", "kappa[ch4]", "kappa[ch6]"]);
     expect(labels.filter((l) => l.startsWith("eta["))).toEqual(["eta[ch3]", "eta[ch4]", "eta[ch5]"]);
     const iGamma = labels.indexOf("gamma[ch2:ch3]");
     expect(labels.slice(iGamma, iGamma + 3)).toEqual(["gamma[ch2:ch3]", "gamma[ch1:ch2]", "gamma[ch4:ch5]"]);
     expect(labels.indexOf("psi[ch5]")).toBeLessThan(iGamma);
-    expect(labels.slice(iGamma + 3, -1)).toEqual(["theta[ch1]", "theta[ch6]", "lambda[ch1]", "lambda[ch4]", "wshape[ch2]", "wscale[ch2]", "rho[ch2]"]);
+    expect(labels.slice(iGamma + 3, -1)).toEqual([
+      "theta[ch1]",
+      "theta[ch6]",
+      "lambda[ch1]",
+      "lambda[ch4]",
+      "wshape[ch2]",
+      "wscale[ch2]",
+      "rho[ch2]",
+    ]);
     expect(labels.at(-1)).toBe("sigma");
     const p = spec.parameters;
     expect(p.find((x) => x.label === "lambda[ch4]")!.prior).toEqual({ dist: "gamma", shape: 2, rate: 1 });
     expect(p.find((x) => x.label === "beta[ch5]")!.prior).toEqual({ dist: "logNormal", mu: -1, sigma: 0.5 });
-    expect(p.find((x) => x.label === "gamma[ch1:ch2]")!.prior).toEqual({ dist: "normal", mean: -0.1, sd: 0.3 });
+    expect(p.find((x) => x.label === "gamma[ch1:ch2]")!.prior).toEqual({
+      dist: "normal",
+      mean: -0.1,
+      sd: 0.3,
+    });
     expect(p.find((x) => x.label === "alpha[ch1]")!.prior).toEqual({ dist: "beta", a: 5, b: 3 });
     expect(p.find((x) => x.label === "alpha[ch4]")!.prior).toEqual({ dist: "beta", a: 2, b: 6 });
   });
@@ -233,7 +294,12 @@ describe("drawQuantities (the per-draw summary path)", () => {
       model.drawQuantities(v, mu, sums, ll);
       const f = model.forward(v);
       for (let t = 0; t < spec.weeks; t++) expect(mu[t]).toBeCloseTo(f.mu[t]!, 12);
-      f.channel.forEach((ch, c) => expect(sums[c]).toBeCloseTo(ch.subarray(0, spec.trainingWeeks).reduce((a, b) => a + b, 0), 12));
+      f.channel.forEach((ch, c) =>
+        expect(sums[c]).toBeCloseTo(
+          ch.subarray(0, spec.trainingWeeks).reduce((a, b) => a + b, 0),
+          12,
+        ),
+      );
       model.pointwiseLogLik(v, expected);
       for (let t = 0; t < spec.trainingWeeks; t++) expect(ll[t]).toBeCloseTo(expected[t]!, 12);
     }
@@ -243,7 +309,9 @@ describe("drawQuantities (the per-draw summary path)", () => {
 describe("forward", () => {
   const spec = buildModelSpec(ds, configs[1]![1]);
   const model = createModel(spec);
-  const values = model.constrain(Float64Array.from({ length: model.dim }, (_, i) => 0.5 * Math.sin(2 * i + 1)));
+  const values = model.constrain(
+    Float64Array.from({ length: model.dim }, (_, i) => 0.5 * Math.sin(2 * i + 1)),
+  );
 
   it("decomposes mu into its parts", () => {
     const f = model.forward(values);
@@ -353,7 +421,10 @@ describe("extra log-density terms", () => {
   });
 
   it("applies calibration inputs from the config (terms in analysis/calibration.ts)", () => {
-    const spec = buildModelSpec(ds, { ...base, roiPriors: [{ channel: "ch1", prior: { dist: "logNormal", mu: 0, sigma: 1 } }] });
+    const spec = buildModelSpec(ds, {
+      ...base,
+      roiPriors: [{ channel: "ch1", prior: { dist: "logNormal", mu: 0, sigma: 1 } }],
+    });
     const theta = new Float64Array(spec.parameters.length).fill(0.1);
     expect(createModel(spec).logDensity(theta)).not.toBe(createModel(spec, { terms: [] }).logDensity(theta));
   });

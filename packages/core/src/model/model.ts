@@ -54,7 +54,12 @@ export interface MmmModel extends LogDensity {
   parameters: ParameterInfo[];
   logDensity(theta: Float64Array): number;
   /** Like logDensityGradient, optionally without the log-Jacobian; fills `parts` when given. */
-  evaluate(theta: Float64Array, grad: Float64Array | null, jacobian: boolean, parts?: LogDensityParts): number;
+  evaluate(
+    theta: Float64Array,
+    grad: Float64Array | null,
+    jacobian: boolean,
+    parts?: LogDensityParts,
+  ): number;
   constrain(theta: Float64Array): Float64Array;
   unconstrain(values: Float64Array): Float64Array;
   forward(values: Float64Array, opts?: ForwardOptions): ForwardResult;
@@ -64,7 +69,12 @@ export interface MmmModel extends LogDensity {
    * spec.weeks, as forward(values).mu), per channel the sum of beta_c sat_c,t over the training
    * weeks into `channelSums`, and the pointwise log-likelihood of the training rows into `logLik`.
    */
-  drawQuantities(values: Float64Array, mu: Float64Array, channelSums: Float64Array, logLik: Float64Array): void;
+  drawQuantities(
+    values: Float64Array,
+    mu: Float64Array,
+    channelSums: Float64Array,
+    logLik: Float64Array,
+  ): void;
   /** True when theta[0] is the training mean of mu instead of b0 (CreateModelOptions.centerIntercept). */
   centered: boolean;
   /** theta of this model -> theta of docs/model.md (b0 at index 0); a copy when not centered. */
@@ -315,7 +325,7 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
         ss += r * r;
         if (grad) gMu[t] = r * inv2;
       }
-      if (grad) gValues[sigmaIdx] = gValues[sigmaIdx]! - n / sigma + ss * inv2 / sigma;
+      if (grad) gValues[sigmaIdx] = gValues[sigmaIdx]! - n / sigma + (ss * inv2) / sigma;
       acc[2] = -n * (HALF_LOG_2PI + Math.log(sigma)) - 0.5 * ss * inv2;
       return;
     }
@@ -394,7 +404,12 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     }
   }
 
-  function evaluate(theta: Float64Array, grad: Float64Array | null, jacobian: boolean, parts?: LogDensityParts): number {
+  function evaluate(
+    theta: Float64Array,
+    grad: Float64Array | null,
+    jacobian: boolean,
+    parts?: LogDensityParts,
+  ): number {
     const withGrad = grad !== null;
     constrainInto(theta);
     const logJ = acc[0]!;
@@ -506,8 +521,10 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
       const c = v[1 + K + k]!;
       for (let t = 0; t < W; t++) {
         // continue the same phase past the data: t + 1 weeks from the first row
-        const sn = t < N ? spec.fourierSin[k - 1]![t]! : Math.sin((2 * Math.PI * k * (t + 1)) / spec.fourierPeriod);
-        const cs = t < N ? spec.fourierCos[k - 1]![t]! : Math.cos((2 * Math.PI * k * (t + 1)) / spec.fourierPeriod);
+        const sn =
+          t < N ? spec.fourierSin[k - 1]![t]! : Math.sin((2 * Math.PI * k * (t + 1)) / spec.fourierPeriod);
+        const cs =
+          t < N ? spec.fourierCos[k - 1]![t]! : Math.cos((2 * Math.PI * k * (t + 1)) / spec.fourierPeriod);
         seasonality[t] = seasonality[t]! + s * sn + c * cs;
       }
     }
@@ -524,7 +541,8 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
       for (let t = 0; t < Math.min(W, N); t++) events[t] = events[t]! + b * e[t]!;
     }
     const mu = new Float64Array(W);
-    for (let t = 0; t < W; t++) mu[t] = baseline[t]! + trend[t]! + seasonality[t]! + controls[t]! + events[t]!;
+    for (let t = 0; t < W; t++)
+      mu[t] = baseline[t]! + trend[t]! + seasonality[t]! + controls[t]! + events[t]!;
 
     const res: ForwardResult = {
       mu,
@@ -544,7 +562,8 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
       let x: Float64Array;
       const override = fo.spend?.[c];
       if (override !== undefined) {
-        if (override.length < W) throw new Error(`spend override of "${chSpec.name}" has ${override.length} weeks, ${W} needed`);
+        if (override.length < W)
+          throw new Error(`spend override of "${chSpec.name}" has ${override.length} weeks, ${W} needed`);
         x = override;
       } else {
         x = new Float64Array(W);
@@ -610,7 +629,12 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     }
   }
 
-  function drawQuantities(v: Float64Array, muOut: Float64Array, channelSums: Float64Array, logLikOut: Float64Array): void {
+  function drawQuantities(
+    v: Float64Array,
+    muOut: Float64Array,
+    channelSums: Float64Array,
+    logLikOut: Float64Array,
+  ): void {
     values.set(v);
     computeMu(N);
     muOut.set(mu);

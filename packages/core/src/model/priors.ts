@@ -33,9 +33,8 @@ export const logNormalPrior = (mu: number, sigma: number): Prior => ({ dist: "lo
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** log Gamma(x) for x > 0 (Lanczos, g = 7; relative error ~1e-15). */
@@ -63,7 +62,12 @@ export interface CompiledPrior {
 export function compilePrior(prior: Prior): CompiledPrior {
   switch (prior.dist) {
     case "normal":
-      return { code: PriorCode.Normal, p1: prior.mean, p2: prior.sd, logConst: -0.5 * LOG_2PI - Math.log(prior.sd) };
+      return {
+        code: PriorCode.Normal,
+        p1: prior.mean,
+        p2: prior.sd,
+        logConst: -0.5 * LOG_2PI - Math.log(prior.sd),
+      };
     case "beta":
       return {
         code: PriorCode.Beta,
@@ -79,9 +83,19 @@ export function compilePrior(prior: Prior): CompiledPrior {
         logConst: prior.shape * Math.log(prior.rate) - logGamma(prior.shape),
       };
     case "halfNormal":
-      return { code: PriorCode.HalfNormal, p1: 0, p2: prior.scale, logConst: Math.LN2 - 0.5 * LOG_2PI - Math.log(prior.scale) };
+      return {
+        code: PriorCode.HalfNormal,
+        p1: 0,
+        p2: prior.scale,
+        logConst: Math.LN2 - 0.5 * LOG_2PI - Math.log(prior.scale),
+      };
     case "logNormal":
-      return { code: PriorCode.LogNormal, p1: prior.mu, p2: prior.sigma, logConst: -0.5 * LOG_2PI - Math.log(prior.sigma) };
+      return {
+        code: PriorCode.LogNormal,
+        p1: prior.mu,
+        p2: prior.sigma,
+        logConst: -0.5 * LOG_2PI - Math.log(prior.sigma),
+      };
   }
 }
 

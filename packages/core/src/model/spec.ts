@@ -92,16 +92,29 @@ export function buildModelSpec(dataset: Dataset, configInput: ModelConfigInput |
 
   const parameters: ParameterSpec[] = [];
   const add = (block: string, index: number, label: string, constraint: Constraint, prior: Prior): number => {
-    parameters.push({ name: block === label ? block : `${block}[${index}]`, label, block, index, constraint, prior });
+    parameters.push({
+      name: block === label ? block : `${block}[${index}]`,
+      label,
+      block,
+      index,
+      constraint,
+      prior,
+    });
     return parameters.length - 1;
   };
   const pr = config.priors;
   add("b0", 1, "b0", "real", pr.b0 ?? normalPrior(0.5, 0.5));
   add("b_trend", 1, "b_trend", "real", pr.trend ?? normalPrior(0, 0.5));
-  for (let k = 1; k <= config.fourierPairs; k++) add("s_season", k, `s_season[${k}]`, "real", pr.season ?? normalPrior(0, 0.5));
-  for (let k = 1; k <= config.fourierPairs; k++) add("c_season", k, `c_season[${k}]`, "real", pr.season ?? normalPrior(0, 0.5));
-  config.controls.forEach((c, j) => add("zeta", j + 1, `zeta[${c}]`, "real", pr.controls ?? normalPrior(0, 0.5)));
-  config.events.forEach((e, j) => add("event", j + 1, `event[${e}]`, "real", pr.events ?? normalPrior(0, 0.5)));
+  for (let k = 1; k <= config.fourierPairs; k++)
+    add("s_season", k, `s_season[${k}]`, "real", pr.season ?? normalPrior(0, 0.5));
+  for (let k = 1; k <= config.fourierPairs; k++)
+    add("c_season", k, `c_season[${k}]`, "real", pr.season ?? normalPrior(0, 0.5));
+  config.controls.forEach((c, j) =>
+    add("zeta", j + 1, `zeta[${c}]`, "real", pr.controls ?? normalPrior(0, 0.5)),
+  );
+  config.events.forEach((e, j) =>
+    add("event", j + 1, `event[${e}]`, "real", pr.events ?? normalPrior(0, 0.5)),
+  );
   const linearCount = parameters.length;
 
   const channels: ChannelSpec[] = config.channels.map((ch, c) => {
@@ -111,7 +124,13 @@ export function buildModelSpec(dataset: Dataset, configInput: ModelConfigInput |
       type: ch.type,
       x: d.x,
       spend: d.spend,
-      beta: add("beta", c + 1, `beta[${ch.column}]`, "positive", ch.beta ?? ch.priors?.beta ?? halfNormalPrior(1)),
+      beta: add(
+        "beta",
+        c + 1,
+        `beta[${ch.column}]`,
+        "positive",
+        ch.beta ?? ch.priors?.beta ?? halfNormalPrior(1),
+      ),
       stages: [],
     };
   });
@@ -120,7 +139,8 @@ export function buildModelSpec(dataset: Dataset, configInput: ModelConfigInput |
   const resolved = config.channels.map((ch) => resolvePipeline(ch));
   const blockOrder: string[] = [...CANONICAL_BLOCKS];
   for (const stages of resolved) {
-    for (const st of stages) for (const p of getTransform(st.kind).params) if (!blockOrder.includes(p.name)) blockOrder.push(p.name);
+    for (const st of stages)
+      for (const p of getTransform(st.kind).params) if (!blockOrder.includes(p.name)) blockOrder.push(p.name);
   }
   // gamma after the canonical blocks, before transform-specific extras
   blockOrder.splice(CANONICAL_BLOCKS.length, 0, "gamma");
@@ -131,7 +151,11 @@ export function buildModelSpec(dataset: Dataset, configInput: ModelConfigInput |
       config.synergies.forEach((s, i) => {
         const a = config.channels.findIndex((c) => c.column === s.a);
         const b = config.channels.findIndex((c) => c.column === s.b);
-        synergies.push({ a, b, gamma: add("gamma", i + 1, `gamma[${s.a}:${s.b}]`, "real", s.prior ?? synergyParam.defaultPrior()) });
+        synergies.push({
+          a,
+          b,
+          gamma: add("gamma", i + 1, `gamma[${s.a}:${s.b}]`, "real", s.prior ?? synergyParam.defaultPrior()),
+        });
       });
       continue;
     }
@@ -141,7 +165,8 @@ export function buildModelSpec(dataset: Dataset, configInput: ModelConfigInput |
         const param = getTransform(st.kind).params.find((p) => p.name === block);
         if (param === undefined) continue;
         const key = `${ch.column}\u0000${block}`;
-        if (paramIndex.has(key)) throw new Error(`channel "${ch.column}" has two stages with a parameter "${block}"`);
+        if (paramIndex.has(key))
+          throw new Error(`channel "${ch.column}" has two stages with a parameter "${block}"`);
         const prior = st.priors[block] ?? ch.priors?.[block] ?? param.defaultPrior(ch.type);
         paramIndex.set(key, add(block, ++index, `${block}[${ch.column}]`, param.constraint, prior));
       }

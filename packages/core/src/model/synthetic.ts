@@ -8,7 +8,8 @@ export function syntheticDataset(
   opts: { weeks?: number; types?: readonly ChannelType[]; seed?: number; events?: number } = {},
 ): Dataset {
   const weeks = opts.weeks ?? 156;
-  const types = opts.types ?? (["traditional", "digital", "social", "social", "influencer", "other"] as const);
+  const types =
+    opts.types ?? (["traditional", "digital", "social", "social", "influencer", "other"] as const);
   let s = (opts.seed ?? 7) >>> 0;
   const rand = () => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -24,7 +25,9 @@ export function syntheticDataset(
       t < c || (rand() < 0.15 && t % 7 !== 3) ? 0 : 1000 * (1 + c) * (0.5 + rand()),
     ),
   }));
-  const dates = Array.from({ length: weeks }, (_, t) => new Date(Date.UTC(2023, 0, 2 + 7 * t)).toISOString().slice(0, 10));
+  const dates = Array.from({ length: weeks }, (_, t) =>
+    new Date(Date.UTC(2023, 0, 2 + 7 * t)).toISOString().slice(0, 10),
+  );
   return {
     dates,
     kpiName: "revenue",

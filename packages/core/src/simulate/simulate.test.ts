@@ -15,8 +15,18 @@ describe("simulate", () => {
 
   it("defaults to the demo brand with price and a holiday event", () => {
     const s = simulate({ weeks: 156, seed: 1 });
-    expect(s.csv.split("\n")[0]).toBe("date,revenue,TV,Search,Instagram,Facebook,TikTok,X (Twitter),Influencer,price,holiday");
-    expect(s.mapping.channels.map((c) => c.type)).toEqual(["traditional", "digital", "social", "social", "social", "social", "influencer"]);
+    expect(s.csv.split("\n")[0]).toBe(
+      "date,revenue,TV,Search,Instagram,Facebook,TikTok,X (Twitter),Influencer,price,holiday",
+    );
+    expect(s.mapping.channels.map((c) => c.type)).toEqual([
+      "traditional",
+      "digital",
+      "social",
+      "social",
+      "social",
+      "social",
+      "influencer",
+    ]);
     expect(s.dataset.dates[0]).toBe("2023-01-02");
     expect(s.dataset.dates[155]).toBe("2025-12-22");
     // Black Friday 2023 (Nov 24) is in the week of Monday Nov 20; Christmas 2023 in the week of Dec 25
@@ -32,7 +42,9 @@ describe("simulate", () => {
     if (!r.ok) return;
     expect(r.dataset.dates).toEqual(s.dataset.dates);
     expect(Array.from(r.dataset.kpi)).toEqual(Array.from(s.dataset.kpi));
-    r.dataset.channels.forEach((c, i) => expect(Array.from(c.spend)).toEqual(Array.from(s.dataset.channels[i]!.spend)));
+    r.dataset.channels.forEach((c, i) =>
+      expect(Array.from(c.spend)).toEqual(Array.from(s.dataset.channels[i]!.spend)),
+    );
   });
 
   it("returns truth consistent with the model fitted to its own KPI", () => {
@@ -53,7 +65,8 @@ describe("simulate", () => {
     spec.channels.forEach((ch, c) => {
       const truth = s.truth.channels[ch.name]!;
       let contribution = 0;
-      for (let t = 0; t < spec.trainingWeeks; t += 1) contribution += spec.scaling.kpiMean * f.channel[c]![t]!;
+      for (let t = 0; t < spec.trainingWeeks; t += 1)
+        contribution += spec.scaling.kpiMean * f.channel[c]![t]!;
       expect(contribution / truth.contribution).toBeCloseTo(1, 9);
       expect(truth.roi).toBeCloseTo(contribution / spec.scaling.spendTotal[c]!, 9);
       expect(truth.weekly[20]! / (spec.scaling.kpiMean * f.channel[c]![20]!)).toBeCloseTo(1, 9);

@@ -63,7 +63,17 @@ export interface Simulation {
 }
 
 /** Blocks that enter mu linearly; they (and sigma) scale with the KPI. */
-const LINEAR_BLOCKS = new Set(["b0", "b_trend", "s_season", "c_season", "zeta", "event", "beta", "gamma", "sigma"]);
+const LINEAR_BLOCKS = new Set([
+  "b0",
+  "b_trend",
+  "s_season",
+  "c_season",
+  "zeta",
+  "event",
+  "beta",
+  "gamma",
+  "sigma",
+]);
 
 /** Target ROI (KPI units per currency unit) ranges by channel type, as reported in MMM studies. */
 const ROI_RANGE: Record<SimChannel["type"], [number, number]> = {
@@ -106,7 +116,13 @@ function drawParameter(p: ParameterSpec, channel: SimChannel | undefined, rng: R
     case "beta":
       return 1; // replaced below by the value that gives the channel its target ROI
     case "alpha": {
-      const range = { traditional: [0.4, 0.7], digital: [0.1, 0.35], social: [0.1, 0.3], influencer: [0.25, 0.5], other: [0.3, 0.5] }[type];
+      const range = {
+        traditional: [0.4, 0.7],
+        digital: [0.1, 0.35],
+        social: [0.1, 0.3],
+        influencer: [0.25, 0.5],
+        other: [0.3, 0.5],
+      }[type];
       return uniform(rng, range[0]!, range[1]!);
     }
     case "K":
@@ -153,7 +169,9 @@ function priorCenter(p: ParameterSpec): number {
 function isoWeeks(start: string, weeks: number): string[] {
   const t0 = Date.parse(`${start}T00:00:00Z`);
   if (Number.isNaN(t0)) throw new Error(`start must be an ISO date (got "${start}")`);
-  return Array.from({ length: weeks }, (_, i) => new Date(t0 + i * 7 * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: weeks }, (_, i) =>
+    new Date(t0 + i * 7 * 86_400_000).toISOString().slice(0, 10),
+  );
 }
 
 /** 1 in the week (7 days from the row's date) holding Black Friday or Christmas Day. */
@@ -177,7 +195,8 @@ export function simulate(options: SimulateOptions): Simulation {
   const channels = resolveChannels(options.channels);
   const holdoutWeeks = options.holdoutWeeks ?? 13;
   const trainingWeeks = weeks - holdoutWeeks;
-  if (trainingWeeks < 4) throw new Error(`weeks (${weeks}) must exceed holdoutWeeks (${holdoutWeeks}) by at least 4`);
+  if (trainingWeeks < 4)
+    throw new Error(`weeks (${weeks}) must exceed holdoutWeeks (${holdoutWeeks}) by at least 4`);
   const kpiName = options.kpiName ?? "revenue";
   const level = options.kpiLevel ?? 500_000;
   // Separate streams: changing the parameter draws never changes the spend plan, and vice versa.
@@ -240,7 +259,8 @@ export function simulate(options: SimulateOptions): Simulation {
   const forward = model.forward(values);
   const sigma = values[spec.sigma]!;
   const kpi = new Float64Array(weeks);
-  for (let t = 0; t < weeks; t += 1) kpi[t] = Math.max(0, cents(level * (forward.mu[t]! + sigma * noiseRng.normal())));
+  for (let t = 0; t < weeks; t += 1)
+    kpi[t] = Math.max(0, cents(level * (forward.mu[t]! + sigma * noiseRng.normal())));
   let kpiMean = 0;
   for (let t = 0; t < trainingWeeks; t += 1) kpiMean += kpi[t]! / trainingWeeks;
   const m = kpiMean / level;
@@ -265,7 +285,13 @@ export function simulate(options: SimulateOptions): Simulation {
   const csv = Papa.unparse(
     {
       fields: ["date", kpiName, ...channels.map((ch) => ch.name), "price", "holiday"],
-      data: dates.map((d, t) => [d, kpi[t]!.toFixed(2), ...spend.map((s) => s[t]!.toFixed(2)), price[t]!.toFixed(2), String(holiday[t])]),
+      data: dates.map((d, t) => [
+        d,
+        kpi[t]!.toFixed(2),
+        ...spend.map((s) => s[t]!.toFixed(2)),
+        price[t]!.toFixed(2),
+        String(holiday[t]),
+      ]),
     },
     { newline: "\n" },
   );

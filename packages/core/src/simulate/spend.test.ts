@@ -38,17 +38,29 @@ describe("generateSpend", () => {
 
   it("bursts are rare and dark between, with at least two in the first half", () => {
     for (let seed = 0; seed < 20; seed += 1) {
-      const x = generateSpend(156, { pattern: "burst", level: 8000, burstRate: 0.01, burstWeeks: 3 }, new Rng(seed));
+      const x = generateSpend(
+        156,
+        { pattern: "burst", level: 8000, burstRate: 0.01, burstWeeks: 3 },
+        new Rng(seed),
+      );
       expect(x.subarray(0, 78).filter((v) => v > 0).length).toBeGreaterThanOrEqual(3);
     }
-    const x = generateSpend(156, { pattern: "burst", level: 8000, burstRate: 0.06, burstWeeks: 2 }, new Rng(9));
+    const x = generateSpend(
+      156,
+      { pattern: "burst", level: 8000, burstRate: 0.06, burstWeeks: 2 },
+      new Rng(9),
+    );
     expect(x.filter((v) => v === 0).length).toBeGreaterThan(100);
   });
 
   it("applies trend, seasonality and a late start", () => {
     const x = generateSpend(156, { pattern: "always-on", level: 1000, trend: 1, noise: 0.05 }, new Rng(5));
     expect(mean(x, 104, 156) / mean(x, 0, 52)).toBeGreaterThan(1.5);
-    const s = generateSpend(156, { pattern: "always-on", level: 1000, seasonality: 0.6, seasonPeak: 47, noise: 0.05 }, new Rng(5));
+    const s = generateSpend(
+      156,
+      { pattern: "always-on", level: 1000, seasonality: 0.6, seasonPeak: 47, noise: 0.05 },
+      new Rng(5),
+    );
     expect(s[47]!).toBeGreaterThan(1.3 * s[21]!);
     const late = generateSpend(100, { pattern: "pulsing", level: 1000, start: 30 }, new Rng(6));
     expect(late.subarray(0, 30).every((v) => v === 0)).toBe(true);

@@ -48,7 +48,9 @@ export function generateSpend(weeks: number, plan: SpendPlan, rng: Rng): Float64
   const peak = plan.seasonPeak ?? 47; // late November
   const start = plan.start ?? 0;
   const envelope = (t: number): number =>
-    plan.level * (1 + (trend * t) / Math.max(1, weeks - 1)) * Math.max(0.05, 1 + season * Math.cos((2 * Math.PI * (t - peak)) / 52.18));
+    plan.level *
+    (1 + (trend * t) / Math.max(1, weeks - 1)) *
+    Math.max(0.05, 1 + season * Math.cos((2 * Math.PI * (t - peak)) / 52.18));
   const on = new Uint8Array(weeks);
   switch (plan.pattern) {
     case "always-on":

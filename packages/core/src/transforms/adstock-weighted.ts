@@ -8,7 +8,13 @@ import type { TransformContext } from "./types.ts";
 /** Workspace layout: w[L], then dw[nParams * L], then the cross-correlations c[L]. */
 export const weightedWorkspaceSize = (nParams: number) => (_n: number, lags: number) => lags * (nParams + 2);
 
-export function weightedAdstockForward(x: Float64Array, n: number, w: Float64Array, lags: number, out: Float64Array): void {
+export function weightedAdstockForward(
+  x: Float64Array,
+  n: number,
+  w: Float64Array,
+  lags: number,
+  out: Float64Array,
+): void {
   let sumW = 0;
   for (let l = 0; l < lags; l++) sumW += w[l]!;
   const inv = 1 / sumW;

@@ -12,7 +12,14 @@ export const authenticity: Transform = {
   kind: "authenticity",
   stage: "authenticity",
   description: "out_t = in_t (1 + phi (1 - |2 x_t/max(x) - 1|)^2)",
-  params: [{ name: "phi", constraint: "positive", description: "authenticity effect", defaultPrior: () => halfNormalPrior(0.2) }],
+  params: [
+    {
+      name: "phi",
+      constraint: "positive",
+      description: "authenticity effect",
+      defaultPrior: () => halfNormalPrior(0.2),
+    },
+  ],
   workspaceSize: () => 0,
   constants(xTrain, nTrain) {
     let max = 0;

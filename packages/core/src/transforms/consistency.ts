@@ -12,7 +12,14 @@ export const consistency: Transform = {
   kind: "consistency",
   stage: "consistency",
   description: "out_t = in_t (1 + psi (1 - exp(-m_t))), m = 8-week trailing mean of x",
-  params: [{ name: "psi", constraint: "positive", description: "consistency effect", defaultPrior: () => halfNormalPrior(0.2) }],
+  params: [
+    {
+      name: "psi",
+      constraint: "positive",
+      description: "consistency effect",
+      defaultPrior: () => halfNormalPrior(0.2),
+    },
+  ],
   workspaceSize: () => 0,
   feature(x, n, _constants, out) {
     rollingMeanExact(x, n, CONSISTENCY_WINDOW, out);

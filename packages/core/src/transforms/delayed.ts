@@ -4,7 +4,11 @@
  * full window L.
  */
 import { betaPrior, gammaPrior } from "../model/priors.ts";
-import { weightedAdstockBackward, weightedAdstockForward, weightedWorkspaceSize } from "./adstock-weighted.ts";
+import {
+  weightedAdstockBackward,
+  weightedAdstockForward,
+  weightedWorkspaceSize,
+} from "./adstock-weighted.ts";
 import { alphaPriorByType } from "./geometric.ts";
 import type { Transform } from "./types.ts";
 
@@ -13,7 +17,13 @@ import type { Transform } from "./types.ts";
  * lag far outside the window cannot underflow every weight to 0; the normalized adstock and its
  * gradient are unchanged by a common factor (the factor's own derivative cancels in a / W).
  */
-function delayedWeights(alpha: number, theta: number, lags: number, ws: Float64Array, withGrad: boolean): void {
+function delayedWeights(
+  alpha: number,
+  theta: number,
+  lags: number,
+  ws: Float64Array,
+  withGrad: boolean,
+): void {
   const la = Math.log(alpha);
   let m = -Infinity;
   for (let l = 0; l < lags; l++) {

@@ -10,7 +10,12 @@ export const hill: Transform = {
   stage: "saturation",
   description: "sat = inv_logit(S (log e - log K)), 0 at e = 0",
   params: [
-    { name: "K", constraint: "positive", description: "half-saturation exposure (mean-spend units)", defaultPrior: () => gammaPrior(2, 2) },
+    {
+      name: "K",
+      constraint: "positive",
+      description: "half-saturation exposure (mean-spend units)",
+      defaultPrior: () => gammaPrior(2, 2),
+    },
     { name: "S", constraint: "positive", description: "Hill shape", defaultPrior: () => gammaPrior(3, 2) },
   ],
   // ws[0..n): log e - log K (0 where e <= 0)

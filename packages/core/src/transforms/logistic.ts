@@ -9,7 +9,14 @@ export const logisticSaturation: Transform = {
   kind: "logistic",
   stage: "saturation",
   description: "sat = (1 - exp(-lambda e)) / (1 + exp(-lambda e))",
-  params: [{ name: "lambda", constraint: "positive", description: "saturation speed (per mean-spend unit)", defaultPrior: () => gammaPrior(3, 2) }],
+  params: [
+    {
+      name: "lambda",
+      constraint: "positive",
+      description: "saturation speed (per mean-spend unit)",
+      defaultPrior: () => gammaPrior(3, 2),
+    },
+  ],
   workspaceSize: () => 0,
   forward(e, n, p, out) {
     const lambda = p[0]!;

@@ -4,7 +4,13 @@
  */
 import type { TransformContext } from "./types.ts";
 
-export function multiplierForward(input: Float64Array, n: number, p: number, out: Float64Array, ctx: TransformContext): void {
+export function multiplierForward(
+  input: Float64Array,
+  n: number,
+  p: number,
+  out: Float64Array,
+  ctx: TransformContext,
+): void {
   const f = ctx.feature;
   for (let t = 0; t < n; t++) out[t] = input[t]! * (1 + p * f[t]!);
 }

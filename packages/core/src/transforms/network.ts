@@ -13,7 +13,14 @@ export const network: Transform = {
   kind: "network",
   stage: "network",
   description: "out_t = in_t (1 + eta r_t), r = min-max scaled 4-week trailing mean of x",
-  params: [{ name: "eta", constraint: "positive", description: "network effect strength", defaultPrior: () => halfNormalPrior(0.2) }],
+  params: [
+    {
+      name: "eta",
+      constraint: "positive",
+      description: "network effect strength",
+      defaultPrior: () => halfNormalPrior(0.2),
+    },
+  ],
   workspaceSize: () => 0,
   constants(xTrain, nTrain) {
     const rm = new Float64Array(nTrain);

@@ -9,7 +9,9 @@ export const powerSaturation: Transform = {
   kind: "power",
   stage: "saturation",
   description: "sat = e^rho",
-  params: [{ name: "rho", constraint: "unit", description: "elasticity", defaultPrior: () => betaPrior(2, 2) }],
+  params: [
+    { name: "rho", constraint: "unit", description: "elasticity", defaultPrior: () => betaPrior(2, 2) },
+  ],
   // ws[0..n): log e (0 where e <= 0)
   workspaceSize: (n) => n,
   forward(e, n, p, out, ctx) {

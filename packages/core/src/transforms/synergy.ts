@@ -11,7 +11,13 @@ export const synergyParam = {
   defaultPrior: (): Prior => normalPrior(0, 0.2),
 };
 
-export function synergyForward(gamma: number, satI: Float64Array, satJ: Float64Array, n: number, out: Float64Array): void {
+export function synergyForward(
+  gamma: number,
+  satI: Float64Array,
+  satJ: Float64Array,
+  n: number,
+  out: Float64Array,
+): void {
   for (let t = 0; t < n; t++) out[t] = gamma * satI[t]! * satJ[t]!;
 }
 

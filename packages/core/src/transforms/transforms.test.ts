@@ -46,7 +46,10 @@ describe.each(transformKinds())("transform %s", (kind) => {
       const r = rng(100 * trial + kind.length);
       const x = randomSeries(r);
       // input: the spend for adstock, a positive series otherwise (with zero weeks for saturation)
-      const input = t.stage === "adstock" ? x : Float64Array.from(x, (v) => (t.stage === "saturation" ? v : v + 0.1 * r()));
+      const input =
+        t.stage === "adstock"
+          ? x
+          : Float64Array.from(x, (v) => (t.stage === "saturation" ? v : v + 0.1 * r()));
       const p = randomParams(t, r);
       const wts = Float64Array.from({ length: n }, () => r() - 0.3);
       const ctx = makeCtx(t, x);
@@ -69,7 +72,9 @@ describe.each(transformKinds())("transform %s", (kind) => {
         pp[j]! += h;
         pm[j]! -= h;
         const fd = (target(pp, input) - target(pm, input)) / (2 * h);
-        expect(Math.abs(gp[j]! - fd), `${kind} d/d${t.params[j]!.name}: ${gp[j]} vs ${fd}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+        expect(Math.abs(gp[j]! - fd), `${kind} d/d${t.params[j]!.name}: ${gp[j]} vs ${fd}`).toBeLessThan(
+          1e-6 * Math.max(1, Math.abs(fd)),
+        );
       }
       for (let i = 0; i < n; i++) {
         if (input[i] === 0 && t.stage === "saturation") continue; // not differentiable at e = 0
@@ -80,7 +85,9 @@ describe.each(transformKinds())("transform %s", (kind) => {
         ip[i]! += h;
         if (input[i] !== 0) im[i]! -= h;
         const fd = (target(p, ip) - target(p, im)) / (input[i] === 0 ? h : 2 * h);
-        expect(Math.abs(gIn[i]! - fd), `${kind} d/d input[${i}]: ${gIn[i]} vs ${fd}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+        expect(Math.abs(gIn[i]! - fd), `${kind} d/d input[${i}]: ${gIn[i]} vs ${fd}`).toBeLessThan(
+          1e-6 * Math.max(1, Math.abs(fd)),
+        );
       }
     }
   });
@@ -116,7 +123,10 @@ describe("adstock formulas", () => {
       const t = getTransform("geometric");
       const out = new Float64Array(n);
       t.forward(x, n, Float64Array.of(alpha), out, makeCtx(t, x));
-      const want = naiveAdstock(x, Array.from({ length: lags }, (_, l) => alpha ** l));
+      const want = naiveAdstock(
+        x,
+        Array.from({ length: lags }, (_, l) => alpha ** l),
+      );
       for (let i = 0; i < n; i++) expect(Math.abs(out[i]! - want[i]!)).toBeLessThan(1e-14);
       for (let i = 17; i < 20; i++) expect(out[i]).toBe(0);
       expect(out[0]).toBe(0);
@@ -128,7 +138,10 @@ describe("adstock formulas", () => {
     const t = getTransform("delayed");
     const out = new Float64Array(n);
     t.forward(x, n, Float64Array.of(0.6, 2.5), out, makeCtx(t, x));
-    const want = naiveAdstock(x, Array.from({ length: lags }, (_, l) => 0.6 ** ((l - 2.5) ** 2)));
+    const want = naiveAdstock(
+      x,
+      Array.from({ length: lags }, (_, l) => 0.6 ** ((l - 2.5) ** 2)),
+    );
     for (let i = 0; i < n; i++) expect(out[i]).toBeCloseTo(want[i]!, 14);
   });
 
@@ -136,7 +149,10 @@ describe("adstock formulas", () => {
     const t = getTransform("weibull");
     const out = new Float64Array(n);
     t.forward(x, n, Float64Array.of(1.7, 3), out, makeCtx(t, x));
-    const want = naiveAdstock(x, Array.from({ length: lags }, (_, l) => Math.exp(-((l / 3) ** 1.7))));
+    const want = naiveAdstock(
+      x,
+      Array.from({ length: lags }, (_, l) => Math.exp(-((l / 3) ** 1.7))),
+    );
     for (let i = 0; i < n; i++) expect(out[i]).toBeCloseTo(want[i]!, 14);
   });
 });
@@ -158,7 +174,9 @@ describe("saturation and echo closed forms", () => {
     const out = new Float64Array(3);
     const lg = getTransform("logistic");
     lg.forward(e, 3, Float64Array.of(1.4), out, makeCtx(lg, e, 3));
-    expect(Array.from(out)).toEqual([0, Math.tanh(0.35), Math.tanh(2.1)].map((v, i) => (i === 0 ? 0 : expect.closeTo(v, 15))));
+    expect(Array.from(out)).toEqual(
+      [0, Math.tanh(0.35), Math.tanh(2.1)].map((v, i) => (i === 0 ? 0 : expect.closeTo(v, 15))),
+    );
     const pw = getTransform("power");
     pw.forward(e, 3, Float64Array.of(0.4), out, makeCtx(pw, e, 3));
     expect(out[0]).toBe(0);

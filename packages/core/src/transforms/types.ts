@@ -7,7 +7,14 @@ import type { ChannelType } from "../data/types.ts";
 import type { Constraint, Prior } from "../model/priors.ts";
 
 /** Pipeline position; stages run in this order, all multipliers act before saturation. */
-export const stages = ["adstock", "viralEcho", "network", "authenticity", "consistency", "saturation"] as const;
+export const stages = [
+  "adstock",
+  "viralEcho",
+  "network",
+  "authenticity",
+  "consistency",
+  "saturation",
+] as const;
 export type Stage = (typeof stages)[number];
 
 export interface TransformParam {

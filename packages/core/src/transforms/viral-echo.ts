@@ -10,7 +10,12 @@ export const viralEcho: Transform = {
   stage: "viralEcho",
   description: "out_t = a_t + o_t, o_t = kappa a_{t-1} + delta o_{t-1}, o_1 = 0",
   params: [
-    { name: "kappa", constraint: "unit", description: "viral coefficient", defaultPrior: () => betaPrior(1.5, 8) },
+    {
+      name: "kappa",
+      constraint: "unit",
+      description: "viral coefficient",
+      defaultPrior: () => betaPrior(1.5, 8),
+    },
     { name: "delta", constraint: "unit", description: "viral decay", defaultPrior: () => betaPrior(2, 2) },
   ],
   // ws[0..n) holds o

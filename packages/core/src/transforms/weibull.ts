@@ -5,10 +5,20 @@
  * is the lag (weeks) at which the weight has fallen to exp(-1).
  */
 import { gammaPrior } from "../model/priors.ts";
-import { weightedAdstockBackward, weightedAdstockForward, weightedWorkspaceSize } from "./adstock-weighted.ts";
+import {
+  weightedAdstockBackward,
+  weightedAdstockForward,
+  weightedWorkspaceSize,
+} from "./adstock-weighted.ts";
 import type { Transform } from "./types.ts";
 
-function weibullWeights(shape: number, scale: number, lags: number, ws: Float64Array, withGrad: boolean): void {
+function weibullWeights(
+  shape: number,
+  scale: number,
+  lags: number,
+  ws: Float64Array,
+  withGrad: boolean,
+): void {
   ws[0] = 1;
   if (withGrad) {
     ws[lags] = 0;
@@ -35,8 +45,18 @@ export const weibullAdstock: Transform = {
   stage: "adstock",
   description: "a_t = sum_l w_l x_{t-l} / sum_l w_l with w_l = exp(-(l/lambda)^k) (Weibull survival)",
   params: [
-    { name: "wshape", constraint: "positive", description: "Weibull shape k", defaultPrior: () => gammaPrior(3, 2) },
-    { name: "wscale", constraint: "positive", description: "Weibull scale lambda (weeks)", defaultPrior: () => gammaPrior(3, 1) },
+    {
+      name: "wshape",
+      constraint: "positive",
+      description: "Weibull shape k",
+      defaultPrior: () => gammaPrior(3, 2),
+    },
+    {
+      name: "wscale",
+      constraint: "positive",
+      description: "Weibull scale lambda (weeks)",
+      defaultPrior: () => gammaPrior(3, 1),
+    },
   ],
   workspaceSize: weightedWorkspaceSize(2),
   forward(input, n, p, out, ctx) {

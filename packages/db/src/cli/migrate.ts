@@ -14,13 +14,18 @@ async function main(): Promise<number> {
   if (command !== "deploy" && command !== "create") usage();
   if (command === "create" && (!name || !/^[a-z0-9_]+$/.test(name))) usage();
   const db = await openLocalDatabase();
-  if (db.embedded) console.log(`Using the embedded PostgreSQL in ${db.embedded.dataDir} (DATABASE_URL is not set).`);
+  if (db.embedded)
+    console.log(`Using the embedded PostgreSQL in ${db.embedded.dataDir} (DATABASE_URL is not set).`);
   try {
     if (command === "deploy") {
       const started = Date.now();
       const result = await migrateDatabase(db.url);
-      if (result.applied.length === 0) console.log(`Database is up to date (${result.alreadyApplied} migrations applied).`);
-      else console.log(`Applied ${result.applied.length} migration(s) in ${Date.now() - started} ms:\n  ${result.applied.join("\n  ")}`);
+      if (result.applied.length === 0)
+        console.log(`Database is up to date (${result.alreadyApplied} migrations applied).`);
+      else
+        console.log(
+          `Applied ${result.applied.length} migration(s) in ${Date.now() - started} ms:\n  ${result.applied.join("\n  ")}`,
+        );
     } else {
       const created = await createMigration(db.url, name!);
       if (!created.name) console.log("No schema changes: schema.prisma already matches the migrations.");
@@ -28,7 +33,9 @@ async function main(): Promise<number> {
     }
     return 0;
   } catch (error) {
-    console.error(error instanceof MigrationRefusedError ? error.message : error instanceof Error ? error.message : error);
+    console.error(
+      error instanceof MigrationRefusedError ? error.message : error instanceof Error ? error.message : error,
+    );
     return 1;
   } finally {
     await db.stop();

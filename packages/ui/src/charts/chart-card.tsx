@@ -6,7 +6,11 @@ import { Card, CardBody, CardHeader } from "../card.tsx";
 import { EmptyState, ErrorState, Spinner } from "../states.tsx";
 import { downloadCsv, slug, type CsvTable } from "./csv.ts";
 
-export type ChartStatus = { state: "ready" } | { state: "loading" } | { state: "empty"; message: ReactNode } | { state: "error"; message: ReactNode };
+export type ChartStatus =
+  | { state: "ready" }
+  | { state: "loading" }
+  | { state: "empty"; message: ReactNode }
+  | { state: "error"; message: ReactNode };
 
 /**
  * The frame of every chart: title, what it shows (with units), a CSV download of the data as
@@ -33,13 +37,31 @@ export function ChartCard({
 }) {
   const name = typeof title === "string" ? title : "chart";
   const download = csv ? (
-    <Button variant="secondary" size="sm" onClick={() => downloadCsv(slug(name), typeof csv === "function" ? csv() : csv)} aria-label={`Download CSV of ${name}`}>
+    <Button
+      variant="secondary"
+      size="sm"
+      onClick={() => downloadCsv(slug(name), typeof csv === "function" ? csv() : csv)}
+      aria-label={`Download CSV of ${name}`}
+    >
       CSV
     </Button>
   ) : null;
   return (
     <Card data-chart={testId ?? slug(name)} className="min-w-0">
-      <CardHeader title={title} description={description} actions={status.state === "ready" ? <>{actions}{download}</> : actions} />
+      <CardHeader
+        title={title}
+        description={description}
+        actions={
+          status.state === "ready" ? (
+            <>
+              {actions}
+              {download}
+            </>
+          ) : (
+            actions
+          )
+        }
+      />
       <CardBody>
         {status.state === "loading" ? (
           <div className="flex h-48 items-center justify-center">
@@ -63,17 +85,28 @@ export function ChartCard({
  * mounts only once the box is within 300 px of the viewport, so a long page of charts costs only
  * what is on screen at first; where IntersectionObserver is missing (jsdom) it mounts at once.
  */
-export function ChartBox({ height = 300, initialWidth = 640, children }: { height?: number; initialWidth?: number; children: ReactNode }) {
+export function ChartBox({
+  height = 300,
+  initialWidth = 640,
+  children,
+}: {
+  height?: number;
+  initialWidth?: number;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(() => typeof IntersectionObserver === "undefined");
   useEffect(() => {
     if (visible || !ref.current) return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        setVisible(true);
-        io.disconnect();
-      }
-    }, { rootMargin: "300px 0px" });
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          setVisible(true);
+          io.disconnect();
+        }
+      },
+      { rootMargin: "300px 0px" },
+    );
     io.observe(ref.current);
     return () => io.disconnect();
   }, [visible]);

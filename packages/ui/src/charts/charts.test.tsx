@@ -2,17 +2,51 @@
 import { cleanup, render } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  AdstockChart, AllocationChart, DecompositionChart, FitChart, ForestPlot, ProbabilityMatrix, ResponseCurvesChart, RoiChart, RoiMoveChart,
-  ShareChart, SocialInsights, SpendChart, WaterfallChart, adstockRows, allocationRows, curveRows, decompositionRows, fitRows, forestRows,
-  holdoutRange, intervalBarRows, parameterFlag, roiMoveSentence, saturationNote, socialInsightSentences, toCsv, waterfallRows, weeksTo90,
-  type DecompositionData, type ResponseCurveView,
+  AdstockChart,
+  AllocationChart,
+  DecompositionChart,
+  FitChart,
+  ForestPlot,
+  ProbabilityMatrix,
+  ResponseCurvesChart,
+  RoiChart,
+  RoiMoveChart,
+  ShareChart,
+  SocialInsights,
+  SpendChart,
+  WaterfallChart,
+  adstockRows,
+  allocationRows,
+  curveRows,
+  decompositionRows,
+  fitRows,
+  forestRows,
+  holdoutRange,
+  intervalBarRows,
+  parameterFlag,
+  roiMoveSentence,
+  saturationNote,
+  socialInsightSentences,
+  toCsv,
+  waterfallRows,
+  weeksTo90,
+  type DecompositionData,
+  type ResponseCurveView,
 } from "./index.ts";
 
 afterEach(cleanup);
 
 const units = { currency: "$", kpi: "revenue" };
-const iv = (mean: number, half = 0.1 * Math.abs(mean) + 0.01) => ({ mean, q05: mean - half, q95: mean + half });
-const dates = Array.from({ length: 12 }, (_, i) => `2024-${String(1 + Math.floor(i / 4)).padStart(2, "0")}-${String(1 + (i % 4) * 7).padStart(2, "0")}`);
+const iv = (mean: number, half = 0.1 * Math.abs(mean) + 0.01) => ({
+  mean,
+  q05: mean - half,
+  q95: mean + half,
+});
+const dates = Array.from(
+  { length: 12 },
+  (_, i) =>
+    `2024-${String(1 + Math.floor(i / 4)).padStart(2, "0")}-${String(1 + (i % 4) * 7).padStart(2, "0")}`,
+);
 
 const decomposition: DecompositionData = {
   dates,
@@ -35,8 +69,32 @@ const decomposition: DecompositionData = {
 };
 
 const channels = [
-  { name: "TV", type: "traditional", spend: 1000, spendShare: 0.6, roi: iv(1.4), marginalRoi: iv(0.7), contributionShare: iv(0.55), viralShare: null, networkShare: null, authenticityShare: null, consistencyShare: null },
-  { name: "Instagram", type: "social", spend: 700, spendShare: 0.4, roi: iv(2.1), marginalRoi: iv(1.6), contributionShare: iv(0.45), viralShare: iv(0.3), networkShare: iv(0.12), authenticityShare: null, consistencyShare: null },
+  {
+    name: "TV",
+    type: "traditional",
+    spend: 1000,
+    spendShare: 0.6,
+    roi: iv(1.4),
+    marginalRoi: iv(0.7),
+    contributionShare: iv(0.55),
+    viralShare: null,
+    networkShare: null,
+    authenticityShare: null,
+    consistencyShare: null,
+  },
+  {
+    name: "Instagram",
+    type: "social",
+    spend: 700,
+    spendShare: 0.4,
+    roi: iv(2.1),
+    marginalRoi: iv(1.6),
+    contributionShare: iv(0.45),
+    viralShare: iv(0.3),
+    networkShare: iv(0.12),
+    authenticityShare: null,
+    consistencyShare: null,
+  },
 ];
 
 const curve: ResponseCurveView = {
@@ -50,7 +108,16 @@ const curve: ResponseCurveView = {
 
 describe("csv", () => {
   it("escapes quotes, commas and spreadsheet formulas; blanks non-finite numbers", () => {
-    expect(toCsv(["a", "b"], [["x,y", 'say "hi"'], ["=SUM(A1)", Number.NaN], [1.5, null]])).toBe('a,b\n"x,y","say ""hi"""\n"=SUM(A1)",\n1.5,\n');
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["x,y", 'say "hi"'],
+          ["=SUM(A1)", Number.NaN],
+          [1.5, null],
+        ],
+      ),
+    ).toBe('a,b\n"x,y","say ""hi"""\n"=SUM(A1)",\n1.5,\n');
   });
 });
 
@@ -58,18 +125,35 @@ describe("FitChart", () => {
   const fit = {
     dates,
     actual: dates.map((_, t) => 100 + t),
-    fitted: { mean: dates.map((_, t) => 101 + t), lo: dates.map((_, t) => 95 + t), hi: dates.map((_, t) => 107 + t) },
+    fitted: {
+      mean: dates.map((_, t) => 101 + t),
+      lo: dates.map((_, t) => 95 + t),
+      hi: dates.map((_, t) => 107 + t),
+    },
     predictive: { lo: dates.map((_, t) => 90 + t), hi: dates.map((_, t) => 112 + t) },
     holdout: dates.map((_, t) => t >= 9),
   };
   it("rows carry the band and holdout flag; holdout range spans the last weeks", () => {
     const rows = fitRows(fit);
-    expect(rows[3]).toEqual({ date: dates[3], actual: 103, fitted: 104, band: [98, 110], predictive: [93, 115], holdout: false });
+    expect(rows[3]).toEqual({
+      date: dates[3],
+      actual: 103,
+      fitted: 104,
+      band: [98, 110],
+      predictive: [93, 115],
+      holdout: false,
+    });
     expect(holdoutRange(rows)).toEqual([dates[9], dates[11]]);
     expect(holdoutRange(fitRows({ ...fit, holdout: dates.map(() => false) }))).toBeNull();
   });
   it("renders two bands, fitted and actual lines, the holdout shading and the metrics", () => {
-    const { container, getByTestId } = render(<FitChart data={fit} units={units} metrics={{ weeks: 3, mape: 0.052, r2: 0.81, nrmse: 0.07, coverage90: 0.9 }} />);
+    const { container, getByTestId } = render(
+      <FitChart
+        data={fit}
+        units={units}
+        metrics={{ weeks: 3, mape: 0.052, r2: 0.81, nrmse: 0.07, coverage90: 0.9 }}
+      />,
+    );
     expect(container.querySelector("svg.recharts-surface")).not.toBeNull();
     expect(container.querySelectorAll(".recharts-area")).toHaveLength(2);
     expect(container.querySelectorAll(".recharts-line")).toHaveLength(2);
@@ -92,7 +176,9 @@ describe("FitChart", () => {
 describe("decomposition", () => {
   it("stacks every non-zero component (events dropped) with synergy labelled", () => {
     const rows = decompositionRows(decomposition);
-    expect(Object.keys(rows[0]!).sort()).toEqual(["Baseline", "Controls", "Instagram", "Synergy TV × Instagram", "TV", "Trend", "date"].sort());
+    expect(Object.keys(rows[0]!).sort()).toEqual(
+      ["Baseline", "Controls", "Instagram", "Synergy TV × Instagram", "TV", "Trend", "date"].sort(),
+    );
     const { container } = render(<DecompositionChart data={decomposition} units={units} />);
     expect(container.querySelectorAll(".recharts-area")).toHaveLength(6);
   });
@@ -109,7 +195,10 @@ describe("decomposition", () => {
 
 describe("ROI and shares", () => {
   it("interval rows turn q05/q95 into asymmetric error bars", () => {
-    const rows = intervalBarRows([{ label: "TV", values: { roi: { mean: 1.5, q05: 1.0, q95: 2.5 } } }], [{ key: "roi", name: "ROI" }]);
+    const rows = intervalBarRows(
+      [{ label: "TV", values: { roi: { mean: 1.5, q05: 1.0, q95: 2.5 } } }],
+      [{ key: "roi", name: "ROI" }],
+    );
     expect(rows[0]!.roi).toBe(1.5);
     expect(rows[0]!.roi__err).toEqual([0.5, 1.0]);
   });
@@ -121,7 +210,9 @@ describe("ROI and shares", () => {
     for (const g of bars) {
       // the whisker has length and is drawn at full scale (not left at an animation's scaleY(0))
       const [, stem] = [...g.querySelectorAll("line")];
-      expect(Math.abs(Number(stem!.getAttribute("y1")) - Number(stem!.getAttribute("y2")))).toBeGreaterThan(1);
+      expect(Math.abs(Number(stem!.getAttribute("y1")) - Number(stem!.getAttribute("y2")))).toBeGreaterThan(
+        1,
+      );
       expect(g.innerHTML).not.toContain("scaleY(0)");
     }
     expect(container.querySelectorAll(".recharts-reference-line")).toHaveLength(1);
@@ -137,31 +228,55 @@ describe("response curves and adstock", () => {
     expect(curveRows(curve)[2]).toEqual({ multiplier: 1, spend: 1000, kpi: 1400, band: [1200, 1600] });
     expect(saturationNote(curve, "$")).toMatch(/saturates around \$1\.3K \(1\.3x/);
     expect(saturationNote({ ...curve, saturation: null }, "$")).toMatch(/no saturation point/);
-    const { container } = render(<ResponseCurvesChart curves={[curve, { ...curve, channel: "Search" }]} units={units} />);
+    const { container } = render(
+      <ResponseCurvesChart curves={[curve, { ...curve, channel: "Search" }]} units={units} />,
+    );
     expect(container.querySelectorAll("figure[data-curve]")).toHaveLength(2);
     expect(container.querySelectorAll(".recharts-reference-dot")).toHaveLength(2);
     expect(container.querySelectorAll(".recharts-reference-line")).toHaveLength(2);
   });
   it("adstock rows by lag and weeks to 90% of the effect", () => {
-    const a = { channel: "TV", lags: [0, 1, 2, 3], weight: { mean: [0.5, 0.3, 0.15, 0.05], lo: [0.4, 0.2, 0.1, 0.02], hi: [0.6, 0.4, 0.2, 0.08] } };
+    const a = {
+      channel: "TV",
+      lags: [0, 1, 2, 3],
+      weight: { mean: [0.5, 0.3, 0.15, 0.05], lo: [0.4, 0.2, 0.1, 0.02], hi: [0.6, 0.4, 0.2, 0.08] },
+    };
     expect(adstockRows([a])[1]).toEqual({ lag: 1, TV: 0.3 });
     expect(weeksTo90(a)).toBe(3);
     const { container } = render(<AdstockChart adstock={[a, { ...a, channel: "Radio" }]} />);
     expect(container.querySelectorAll(".recharts-line")).toHaveLength(2);
   });
   it("spend chart stacks one area per channel", () => {
-    const { container } = render(<SpendChart spend={{ dates, channels: [{ name: "TV", weekly: dates.map(() => 5) }, { name: "Search", weekly: dates.map(() => 3) }] }} units={units} />);
+    const { container } = render(
+      <SpendChart
+        spend={{
+          dates,
+          channels: [
+            { name: "TV", weekly: dates.map(() => 5) },
+            { name: "Search", weekly: dates.map(() => 3) },
+          ],
+        }}
+        units={units}
+      />,
+    );
     expect(container.querySelectorAll(".recharts-area")).toHaveLength(2);
   });
 });
 
 describe("social, posterior, refresh, planning", () => {
   it("social insights say it in words, with the interval", () => {
-    const s = socialInsightSentences(channels, [{ a: "TV", b: "Instagram", contribution: iv(10), lift: { mean: 0.08, q05: 0.02, q95: 0.14 } }]);
+    const s = socialInsightSentences(channels, [
+      { a: "TV", b: "Instagram", contribution: iv(10), lift: { mean: 0.08, q05: 0.02, q95: 0.14 } },
+    ]);
     expect(s).toHaveLength(3);
-    expect(s[0]).toBe("Instagram: 30% (likely between 26% and 34%) of its effect comes from people sharing and re-sharing (the viral echo), on top of the paid reach itself.");
+    expect(s[0]).toBe(
+      "Instagram: 30% (likely between 26% and 34%) of its effect comes from people sharing and re-sharing (the viral echo), on top of the paid reach itself.",
+    );
     expect(s[2]).toMatch(/^Running TV and Instagram together boosts their combined effect by 8%;/);
-    const neg = socialInsightSentences([], [{ a: "TV", b: "Search", contribution: iv(-1), lift: { mean: -0.03, q05: -0.09, q95: 0.02 } }]);
+    const neg = socialInsightSentences(
+      [],
+      [{ a: "TV", b: "Search", contribution: iv(-1), lift: { mean: -0.03, q05: -0.09, q95: 0.02 } }],
+    );
     expect(neg[0]).toMatch(/cannibalizes .* by 3% \(not clearly different from zero\)/);
     const { container } = render(<SocialInsights channels={channels} synergies={[]} />);
     expect(container.querySelectorAll(".recharts-bar-rectangle")).toHaveLength(2); // viral + network of Instagram
@@ -172,7 +287,10 @@ describe("social, posterior, refresh, planning", () => {
       { label: "beta[Instagram]", mean: 0.4, q05: 0.3, q95: 0.6, rhat: 1.03, essBulk: 900, essTail: 800 },
       { label: "sigma", mean: 0.05, q05: 0.04, q95: 0.06, rhat: 1.0, essBulk: 120, essTail: 800 },
     ];
-    expect(forestRows(params, "beta").map((r) => r.err)).toEqual([[0.1, 0.09999999999999998], [0.10000000000000003, 0.19999999999999996]]);
+    expect(forestRows(params, "beta").map((r) => r.err)).toEqual([
+      [0.1, 0.09999999999999998],
+      [0.10000000000000003, 0.19999999999999996],
+    ]);
     expect(parameterFlag(params[0]!)).toBeNull();
     expect(parameterFlag(params[1]!)).toMatch(/R-hat/);
     expect(parameterFlag(params[2]!)).toMatch(/bulk/);
@@ -180,7 +298,14 @@ describe("social, posterior, refresh, planning", () => {
     expect(container.querySelectorAll(".recharts-scatter-symbol")).toHaveLength(2);
   });
   it("refresh view flags moves outside the previous interval", () => {
-    const move = { channel: "TV", previous: iv(1.2), current: iv(1.6), delta: 0.4, relativeDelta: 0.3333, flagged: true };
+    const move = {
+      channel: "TV",
+      previous: iv(1.2),
+      current: iv(1.6),
+      delta: 0.4,
+      relativeDelta: 0.3333,
+      flagged: true,
+    };
     expect(roiMoveSentence(move)).toMatch(/^TV: ROI up from 1\.20 to 1\.60 \(\+33%\) — outside/);
     const { container, getByText } = render(<RoiMoveChart moves={[move]} units={units} />);
     expect(container.querySelectorAll(".recharts-bar-rectangle")).toHaveLength(2);
@@ -189,11 +314,29 @@ describe("social, posterior, refresh, planning", () => {
     void getByText;
   });
   it("allocation and P(A beats B) matrix", () => {
-    expect(allocationRows([{ channel: "TV", currentTotal: 100, total: 80, atBound: null }])).toEqual([{ channel: "TV", current: 100, optimal: 80, change: -20, atBound: null }]);
-    const a = render(<AllocationChart allocation={[{ channel: "TV", currentTotal: 100, total: 80, atBound: null }, { channel: "Search", currentTotal: 50, total: 70, atBound: "max" }]} units={units} />);
+    expect(allocationRows([{ channel: "TV", currentTotal: 100, total: 80, atBound: null }])).toEqual([
+      { channel: "TV", current: 100, optimal: 80, change: -20, atBound: null },
+    ]);
+    const a = render(
+      <AllocationChart
+        allocation={[
+          { channel: "TV", currentTotal: 100, total: 80, atBound: null },
+          { channel: "Search", currentTotal: 50, total: 70, atBound: "max" },
+        ]}
+        units={units}
+      />,
+    );
     expect(a.container.querySelectorAll(".recharts-bar-rectangle")).toHaveLength(4);
     cleanup();
-    const m = render(<ProbabilityMatrix labels={["A", "B"]} matrix={[[null, 0.93], [0.07, null]]} />);
+    const m = render(
+      <ProbabilityMatrix
+        labels={["A", "B"]}
+        matrix={[
+          [null, 0.93],
+          [0.07, null],
+        ]}
+      />,
+    );
     const cells = [...m.getByTestId("p-matrix").querySelectorAll("td")].map((td) => td.textContent);
     expect(cells).toEqual(["—", "93%", "7%", "—"]);
   });

@@ -1,8 +1,26 @@
 "use client";
-import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceArea,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
-import { axisProps, formatCompact, formatPercent, gridProps, seriesColor, tokens, type ChartUnits } from "./theme.ts";
+import {
+  axisProps,
+  formatCompact,
+  formatPercent,
+  gridProps,
+  seriesColor,
+  tokens,
+  type ChartUnits,
+} from "./theme.ts";
 import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
 
 export interface FitData {
@@ -43,8 +61,26 @@ export function fitRows(d: FitData): FitRow[] {
 
 export function fitCsv(rows: FitRow[]): CsvTable {
   return {
-    columns: ["date", "actual", "fitted_mean", "fitted_q05", "fitted_q95", "predictive_q05", "predictive_q95", "holdout"],
-    rows: rows.map((r) => [r.date, r.actual, r.fitted, r.band[0], r.band[1], r.predictive[0], r.predictive[1], r.holdout]),
+    columns: [
+      "date",
+      "actual",
+      "fitted_mean",
+      "fitted_q05",
+      "fitted_q95",
+      "predictive_q05",
+      "predictive_q95",
+      "holdout",
+    ],
+    rows: rows.map((r) => [
+      r.date,
+      r.actual,
+      r.fitted,
+      r.band[0],
+      r.band[1],
+      r.predictive[0],
+      r.predictive[1],
+      r.holdout,
+    ]),
   };
 }
 
@@ -55,19 +91,48 @@ export function holdoutRange(rows: FitRow[]): [string, string] | null {
   return [rows[first]!.date, rows[rows.length - 1]!.date];
 }
 
-export function FitChart({ data, units, metrics, status }: { data: FitData | null; units: ChartUnits; metrics?: HoldoutMetricsView | null; status?: ChartStatus }) {
+export function FitChart({
+  data,
+  units,
+  metrics,
+  status,
+}: {
+  data: FitData | null;
+  units: ChartUnits;
+  metrics?: HoldoutMetricsView | null;
+  status?: ChartStatus;
+}) {
   const rows = data ? fitRows(data) : [];
   const range = holdoutRange(rows);
-  const st: ChartStatus = status ?? (rows.length === 0 ? { state: "empty", message: "This run has no fitted weeks." } : { state: "ready" });
+  const st: ChartStatus =
+    status ??
+    (rows.length === 0 ? { state: "empty", message: "This run has no fitted weeks." } : { state: "ready" });
   const footer = metrics ? (
     <dl className="flex flex-wrap gap-x-6 gap-y-1" data-testid="holdout-metrics">
-      <div><dt className="inline">Holdout weeks: </dt><dd className="inline font-medium text-fg">{metrics.weeks}</dd></div>
-      <div><dt className="inline">MAPE: </dt><dd className="inline font-medium text-fg">{formatPercent(metrics.mape, 1)}</dd></div>
-      <div><dt className="inline">R²: </dt><dd className="inline font-medium text-fg">{metrics.r2.toFixed(2)}</dd></div>
-      <div><dt className="inline">NRMSE: </dt><dd className="inline font-medium text-fg">{metrics.nrmse.toFixed(3)}</dd></div>
-      <div><dt className="inline">Actuals inside 90% interval: </dt><dd className="inline font-medium text-fg">{formatPercent(metrics.coverage90)}</dd></div>
+      <div>
+        <dt className="inline">Holdout weeks: </dt>
+        <dd className="inline font-medium text-fg">{metrics.weeks}</dd>
+      </div>
+      <div>
+        <dt className="inline">MAPE: </dt>
+        <dd className="inline font-medium text-fg">{formatPercent(metrics.mape, 1)}</dd>
+      </div>
+      <div>
+        <dt className="inline">R²: </dt>
+        <dd className="inline font-medium text-fg">{metrics.r2.toFixed(2)}</dd>
+      </div>
+      <div>
+        <dt className="inline">NRMSE: </dt>
+        <dd className="inline font-medium text-fg">{metrics.nrmse.toFixed(3)}</dd>
+      </div>
+      <div>
+        <dt className="inline">Actuals inside 90% interval: </dt>
+        <dd className="inline font-medium text-fg">{formatPercent(metrics.coverage90)}</dd>
+      </div>
     </dl>
-  ) : range ? null : <span>No weeks were held out, so there is no out-of-sample check.</span>;
+  ) : range ? null : (
+    <span>No weeks were held out, so there is no out-of-sample check.</span>
+  );
   return (
     <ChartCard
       title="Model fit"
@@ -81,12 +146,66 @@ export function FitChart({ data, units, metrics, status }: { data: FitData | nul
         <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="date" {...axisProps} minTickGap={40} />
-          <YAxis {...axisProps} tickFormatter={formatCompact} width={64} label={{ value: `${units.kpi} per week`, angle: -90, position: "insideLeft", fill: tokens.muted, fontSize: 12, dy: 50 }} />
-          {range ? <ReferenceArea x1={range[0]} x2={range[1]} fill={tokens.holdout} fillOpacity={0.8} stroke="none" ifOverflow="extendDomain" label={{ value: "Holdout", position: "insideTop", fill: tokens.muted, fontSize: 12 }} /> : null}
-          <Area type="monotone" dataKey="predictive" name="90% predictive interval" stroke="none" fill={seriesColor(0)} fillOpacity={0.12} isAnimationActive={false} />
-          <Area type="monotone" dataKey="band" name="90% credible band" stroke="none" fill={seriesColor(0)} fillOpacity={0.3} isAnimationActive={false} />
-          <Line type="monotone" dataKey="fitted" name="Fitted" stroke={seriesColor(0)} strokeWidth={2} dot={false} isAnimationActive={false} />
-          <Line type="monotone" dataKey="actual" name="Actual" stroke={tokens.fg} strokeWidth={1.5} dot={false} isAnimationActive={false} />
+          <YAxis
+            {...axisProps}
+            tickFormatter={formatCompact}
+            width={64}
+            label={{
+              value: `${units.kpi} per week`,
+              angle: -90,
+              position: "insideLeft",
+              fill: tokens.muted,
+              fontSize: 12,
+              dy: 50,
+            }}
+          />
+          {range ? (
+            <ReferenceArea
+              x1={range[0]}
+              x2={range[1]}
+              fill={tokens.holdout}
+              fillOpacity={0.8}
+              stroke="none"
+              ifOverflow="extendDomain"
+              label={{ value: "Holdout", position: "insideTop", fill: tokens.muted, fontSize: 12 }}
+            />
+          ) : null}
+          <Area
+            type="monotone"
+            dataKey="predictive"
+            name="90% predictive interval"
+            stroke="none"
+            fill={seriesColor(0)}
+            fillOpacity={0.12}
+            isAnimationActive={false}
+          />
+          <Area
+            type="monotone"
+            dataKey="band"
+            name="90% credible band"
+            stroke="none"
+            fill={seriesColor(0)}
+            fillOpacity={0.3}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="fitted"
+            name="Fitted"
+            stroke={seriesColor(0)}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="actual"
+            name="Actual"
+            stroke={tokens.fg}
+            strokeWidth={1.5}
+            dot={false}
+            isAnimationActive={false}
+          />
           <Tooltip
             content={(p: TooltipProps<FitRow>) => {
               const r = rowOf(p);
@@ -96,7 +215,11 @@ export function FitChart({ data, units, metrics, status }: { data: FitData | nul
                   title={`${r.date}${r.holdout ? " (holdout)" : ""}`}
                   lines={[
                     { name: "Actual", value: formatCompact(r.actual), color: tokens.fg },
-                    { name: "Fitted", value: `${formatCompact(r.fitted)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`, color: seriesColor(0) },
+                    {
+                      name: "Fitted",
+                      value: `${formatCompact(r.fitted)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`,
+                      color: seriesColor(0),
+                    },
                   ]}
                 />
               );

@@ -35,12 +35,31 @@ export interface ForestRow {
 }
 
 export function forestRows(params: ParameterView[], family: string): ForestRow[] {
-  return params.filter((p) => familyOf(p.label) === family).map((p, index) => ({ label: p.label, index, mean: p.mean, err: [Math.max(0, p.mean - p.q05), Math.max(0, p.q95 - p.mean)], p }));
+  return params
+    .filter((p) => familyOf(p.label) === family)
+    .map((p, index) => ({
+      label: p.label,
+      index,
+      mean: p.mean,
+      err: [Math.max(0, p.mean - p.q05), Math.max(0, p.q95 - p.mean)],
+      p,
+    }));
 }
 
-const fmt = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? "—" : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(d));
+const fmt = (v: number | null | undefined, d = 3) =>
+  v === null || v === undefined || !Number.isFinite(v)
+    ? "—"
+    : Math.abs(v) >= 1000
+      ? v.toFixed(0)
+      : v.toPrecision(d);
 
-export function ForestPlot({ parameters, status }: { parameters: ParameterView[] | null; status?: ChartStatus }) {
+export function ForestPlot({
+  parameters,
+  status,
+}: {
+  parameters: ParameterView[] | null;
+  status?: ChartStatus;
+}) {
   const params = parameters ?? [];
   const families = parameterFamilies(params);
   const [family, setFamily] = useState<string>(families.includes("beta") ? "beta" : (families[0] ?? ""));
@@ -50,11 +69,34 @@ export function ForestPlot({ parameters, status }: { parameters: ParameterView[]
     <ChartCard
       title="Posterior parameter intervals"
       description="Forest plot: posterior mean (dot) and 90% interval (bar) of each model parameter, on the model's scale. Pick a parameter family."
-      csv={() => ({ columns: ["parameter", "mean", "sd", "q05", "q95", "rhat", "ess_bulk", "ess_tail"], rows: params.map((p) => [p.label, p.mean, p.sd ?? null, p.q05, p.q95, p.rhat ?? null, p.essBulk ?? null, p.essTail ?? null]) })}
-      status={status ?? (params.length === 0 ? { state: "empty", message: "This run stored no parameter summaries." } : { state: "ready" })}
+      csv={() => ({
+        columns: ["parameter", "mean", "sd", "q05", "q95", "rhat", "ess_bulk", "ess_tail"],
+        rows: params.map((p) => [
+          p.label,
+          p.mean,
+          p.sd ?? null,
+          p.q05,
+          p.q95,
+          p.rhat ?? null,
+          p.essBulk ?? null,
+          p.essTail ?? null,
+        ]),
+      })}
+      status={
+        status ??
+        (params.length === 0
+          ? { state: "empty", message: "This run stored no parameter summaries." }
+          : { state: "ready" })
+      }
       actions={
         families.length > 0 ? (
-          <Select label="Parameter family" className="w-40" value={family} onChange={(e) => setFamily(e.target.value)} options={families.map((f) => ({ value: f, label: f }))} />
+          <Select
+            label="Parameter family"
+            className="w-40"
+            value={family}
+            onChange={(e) => setFamily(e.target.value)}
+            options={families.map((f) => ({ value: f, label: f }))}
+          />
         ) : null
       }
       testId="forest"
@@ -63,15 +105,38 @@ export function ForestPlot({ parameters, status }: { parameters: ParameterView[]
         <ScatterChart margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid {...gridProps} horizontal={false} vertical />
           <XAxis type="number" dataKey="mean" {...axisProps} domain={["auto", "auto"]} name="value" />
-          <YAxis type="category" dataKey="label" {...axisProps} width={140} interval={0} tick={{ ...axisProps.tick, fontSize: 11 }} />
+          <YAxis
+            type="category"
+            dataKey="label"
+            {...axisProps}
+            width={140}
+            interval={0}
+            tick={{ ...axisProps.tick, fontSize: 11 }}
+          />
           <Scatter data={rows} fill={seriesColor(0)} isAnimationActive={false} name={family}>
-            <ErrorBar dataKey="err" direction="x" stroke={seriesColor(0)} strokeWidth={2} width={0} isAnimationActive={false} />
+            <ErrorBar
+              dataKey="err"
+              direction="x"
+              stroke={seriesColor(0)}
+              strokeWidth={2}
+              width={0}
+              isAnimationActive={false}
+            />
           </Scatter>
           <Tooltip
             content={(p: TooltipProps<ForestRow>) => {
               const r = rowOf(p);
               if (!r) return null;
-              return <TooltipBox title={r.label} lines={[{ name: "Mean", value: fmt(r.p.mean) }, { name: "90% interval", value: `${fmt(r.p.q05)} to ${fmt(r.p.q95)}` }, { name: "R-hat", value: fmt(r.p.rhat, 4) }]} />;
+              return (
+                <TooltipBox
+                  title={r.label}
+                  lines={[
+                    { name: "Mean", value: fmt(r.p.mean) },
+                    { name: "90% interval", value: `${fmt(r.p.q05)} to ${fmt(r.p.q95)}` },
+                    { name: "R-hat", value: fmt(r.p.rhat, 4) },
+                  ]}
+                />
+              );
             }}
           />
         </ScatterChart>
@@ -99,32 +164,86 @@ export function parameterFlag(p: ParameterView): string | null {
   return null;
 }
 
-export function DiagnosticsTable({ parameters, diagnostics }: { parameters: ParameterView[]; diagnostics: DiagnosticsView | null }) {
+export function DiagnosticsTable({
+  parameters,
+  diagnostics,
+}: {
+  parameters: ParameterView[];
+  diagnostics: DiagnosticsView | null;
+}) {
   const flagged = parameters.filter((p) => parameterFlag(p));
   return (
     <ChartCard
       title="Sampler diagnostics"
       description="Convergence checks of the posterior: R-hat near 1 and hundreds of effective draws mean the intervals can be trusted."
-      csv={() => ({ columns: ["parameter", "mean", "q05", "q95", "rhat", "ess_bulk", "ess_tail", "flag"], rows: parameters.map((p) => [p.label, p.mean, p.q05, p.q95, p.rhat ?? null, p.essBulk ?? null, p.essTail ?? null, parameterFlag(p)]) })}
-      status={parameters.length === 0 && !diagnostics ? { state: "empty", message: "No diagnostics were stored for this run." } : { state: "ready" }}
+      csv={() => ({
+        columns: ["parameter", "mean", "q05", "q95", "rhat", "ess_bulk", "ess_tail", "flag"],
+        rows: parameters.map((p) => [
+          p.label,
+          p.mean,
+          p.q05,
+          p.q95,
+          p.rhat ?? null,
+          p.essBulk ?? null,
+          p.essTail ?? null,
+          parameterFlag(p),
+        ]),
+      })}
+      status={
+        parameters.length === 0 && !diagnostics
+          ? { state: "empty", message: "No diagnostics were stored for this run." }
+          : { state: "ready" }
+      }
       testId="diagnostics"
     >
       {diagnostics ? (
         <dl className="mb-4 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
-          <div><dt className="text-muted">Converged</dt><dd>{diagnostics.converged ? <Badge tone="success">yes</Badge> : <Badge tone="warning">no</Badge>}</dd></div>
-          <div><dt className="text-muted">Max R-hat</dt><dd className="tabular-nums">{fmt(diagnostics.rhatMax, 4)}</dd></div>
-          <div><dt className="text-muted">Min ESS (bulk / tail)</dt><dd className="tabular-nums">{fmt(diagnostics.essBulkMin, 4)} / {fmt(diagnostics.essTailMin, 4)}</dd></div>
-          <div><dt className="text-muted">Divergences</dt><dd className="tabular-nums">{diagnostics.divergences ?? "—"}</dd></div>
+          <div>
+            <dt className="text-muted">Converged</dt>
+            <dd>
+              {diagnostics.converged ? <Badge tone="success">yes</Badge> : <Badge tone="warning">no</Badge>}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-muted">Max R-hat</dt>
+            <dd className="tabular-nums">{fmt(diagnostics.rhatMax, 4)}</dd>
+          </div>
+          <div>
+            <dt className="text-muted">Min ESS (bulk / tail)</dt>
+            <dd className="tabular-nums">
+              {fmt(diagnostics.essBulkMin, 4)} / {fmt(diagnostics.essTailMin, 4)}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-muted">Divergences</dt>
+            <dd className="tabular-nums">{diagnostics.divergences ?? "—"}</dd>
+          </div>
         </dl>
       ) : null}
       {diagnostics?.reasons && diagnostics.reasons.length > 0 ? (
-        <ul className="mb-3 list-disc pl-5 text-sm text-warning">{diagnostics.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
+        <ul className="mb-3 list-disc pl-5 text-sm text-warning">
+          {diagnostics.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
       ) : null}
-      <p className="mb-2 text-sm text-muted">{flagged.length === 0 ? "No parameter is flagged." : `${flagged.length} parameter${flagged.length === 1 ? " is" : "s are"} flagged.`}</p>
+      <p className="mb-2 text-sm text-muted">
+        {flagged.length === 0
+          ? "No parameter is flagged."
+          : `${flagged.length} parameter${flagged.length === 1 ? " is" : "s are"} flagged.`}
+      </p>
       <div className="max-h-96 overflow-auto">
         <Table caption="Parameter diagnostics">
           <THead>
-            <tr><Th>Parameter</Th><Th>Mean</Th><Th>90% interval</Th><Th>R-hat</Th><Th>ESS bulk</Th><Th>ESS tail</Th><Th>Check</Th></tr>
+            <tr>
+              <Th>Parameter</Th>
+              <Th>Mean</Th>
+              <Th>90% interval</Th>
+              <Th>R-hat</Th>
+              <Th>ESS bulk</Th>
+              <Th>ESS tail</Th>
+              <Th>Check</Th>
+            </tr>
           </THead>
           <TBody>
             {parameters.map((p) => {
@@ -133,7 +252,9 @@ export function DiagnosticsTable({ parameters, diagnostics }: { parameters: Para
                 <Tr key={p.label}>
                   <Td>{p.label}</Td>
                   <Td numeric>{fmt(p.mean)}</Td>
-                  <Td numeric>{fmt(p.q05)} – {fmt(p.q95)}</Td>
+                  <Td numeric>
+                    {fmt(p.q05)} – {fmt(p.q95)}
+                  </Td>
                   <Td numeric>{fmt(p.rhat, 4)}</Td>
                   <Td numeric>{fmt(p.essBulk, 4)}</Td>
                   <Td numeric>{fmt(p.essTail, 4)}</Td>

@@ -1,5 +1,16 @@
 "use client";
-import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ErrorBar,
+  Legend,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { ChartBox } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
 import { axisProps, formatCompact, gridProps, seriesColor, tokens } from "./theme.ts";
@@ -40,13 +51,20 @@ export function intervalBarRows(input: IntervalBarInput[], series: IntervalSerie
   });
 }
 
-export function intervalBarCsv(input: IntervalBarInput[], series: IntervalSeries[], labelColumn = "label"): CsvTable {
+export function intervalBarCsv(
+  input: IntervalBarInput[],
+  series: IntervalSeries[],
+  labelColumn = "label",
+): CsvTable {
   return {
     columns: [labelColumn, ...series.flatMap((s) => [`${s.key}_mean`, `${s.key}_q05`, `${s.key}_q95`])],
-    rows: input.map((r) => [r.label, ...series.flatMap((s) => {
-      const v = r.values[s.key];
-      return v ? [v.mean, v.q05, v.q95] : [null, null, null];
-    })]),
+    rows: input.map((r) => [
+      r.label,
+      ...series.flatMap((s) => {
+        const v = r.values[s.key];
+        return v ? [v.mean, v.q05, v.q95] : [null, null, null];
+      }),
+    ]),
   };
 }
 
@@ -74,13 +92,54 @@ export function IntervalBarChart({
     <ChartBox height={height}>
       <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid {...gridProps} />
-        <XAxis dataKey="label" {...axisProps} interval={0} tick={{ ...axisProps.tick, fontSize: rows.length > 6 ? 11 : 12 }} />
-        <YAxis {...axisProps} tickFormatter={(v: number) => format(v)} width={64} label={{ value: yLabel, angle: -90, position: "insideLeft", fill: tokens.muted, fontSize: 12, dy: 40 }} />
-        {reference ? <ReferenceLine y={reference.y} stroke={tokens.muted} strokeDasharray="4 4" label={{ value: reference.label, position: "insideTopLeft", fill: tokens.muted, fontSize: 11 }} /> : null}
+        <XAxis
+          dataKey="label"
+          {...axisProps}
+          interval={0}
+          tick={{ ...axisProps.tick, fontSize: rows.length > 6 ? 11 : 12 }}
+        />
+        <YAxis
+          {...axisProps}
+          tickFormatter={(v: number) => format(v)}
+          width={64}
+          label={{
+            value: yLabel,
+            angle: -90,
+            position: "insideLeft",
+            fill: tokens.muted,
+            fontSize: 12,
+            dy: 40,
+          }}
+        />
+        {reference ? (
+          <ReferenceLine
+            y={reference.y}
+            stroke={tokens.muted}
+            strokeDasharray="4 4"
+            label={{ value: reference.label, position: "insideTopLeft", fill: tokens.muted, fontSize: 11 }}
+          />
+        ) : null}
         {series.map((s, i) => (
-          <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color ?? seriesColor(i)} isAnimationActive={false} maxBarSize={48}>
-            {series.length === 1 ? rows.map((r) => <Cell key={r.label} fill={r.highlight ? tokens.warning : (s.color ?? seriesColor(i))} />) : null}
-            <ErrorBar dataKey={`${s.key}__err`} stroke={tokens.fg} strokeWidth={1.2} width={6} isAnimationActive={false} />
+          <Bar
+            key={s.key}
+            dataKey={s.key}
+            name={s.name}
+            fill={s.color ?? seriesColor(i)}
+            isAnimationActive={false}
+            maxBarSize={48}
+          >
+            {series.length === 1
+              ? rows.map((r) => (
+                  <Cell key={r.label} fill={r.highlight ? tokens.warning : (s.color ?? seriesColor(i))} />
+                ))
+              : null}
+            <ErrorBar
+              dataKey={`${s.key}__err`}
+              stroke={tokens.fg}
+              strokeWidth={1.2}
+              width={6}
+              isAnimationActive={false}
+            />
           </Bar>
         ))}
         <Tooltip
@@ -93,7 +152,11 @@ export function IntervalBarChart({
                 title={r.label}
                 lines={series.map((s, i) => {
                   const v = r[`${s.key}__iv`] as IntervalValue | null;
-                  return { name: s.name, value: v ? `${format(v.mean)} (90%: ${format(v.q05)} to ${format(v.q95)})` : "—", color: s.color ?? seriesColor(i) };
+                  return {
+                    name: s.name,
+                    value: v ? `${format(v.mean)} (90%: ${format(v.q05)} to ${format(v.q95)})` : "—",
+                    color: s.color ?? seriesColor(i),
+                  };
                 })}
               />
             );

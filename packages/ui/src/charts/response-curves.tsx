@@ -1,8 +1,26 @@
 "use client";
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceDot,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
-import { axisProps, formatCompact, formatMoney, gridProps, seriesColor, tokens, type ChartUnits } from "./theme.ts";
+import {
+  axisProps,
+  formatCompact,
+  formatMoney,
+  gridProps,
+  seriesColor,
+  tokens,
+  type ChartUnits,
+} from "./theme.ts";
 import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
 
 export interface ResponseCurveView {
@@ -22,20 +40,46 @@ export interface CurveRow {
 }
 
 export function curveRows(c: ResponseCurveView): CurveRow[] {
-  return c.spend.map((spend, k) => ({ multiplier: c.multipliers[k] as number, spend, kpi: c.kpi.mean[k] as number, band: [c.kpi.lo[k] as number, c.kpi.hi[k] as number] }));
+  return c.spend.map((spend, k) => ({
+    multiplier: c.multipliers[k] as number,
+    spend,
+    kpi: c.kpi.mean[k] as number,
+    band: [c.kpi.lo[k] as number, c.kpi.hi[k] as number],
+  }));
 }
 
 export function curvesCsv(curves: ResponseCurveView[]): CsvTable {
   return {
-    columns: ["channel", "spend_multiplier", "spend", "incremental_kpi_mean", "incremental_kpi_q05", "incremental_kpi_q95", "is_current", "saturation_spend"],
-    rows: curves.flatMap((c) => curveRows(c).map((r) => [c.channel, r.multiplier, r.spend, r.kpi, r.band[0], r.band[1], r.multiplier === 1, c.saturation?.spend ?? null])),
+    columns: [
+      "channel",
+      "spend_multiplier",
+      "spend",
+      "incremental_kpi_mean",
+      "incremental_kpi_q05",
+      "incremental_kpi_q95",
+      "is_current",
+      "saturation_spend",
+    ],
+    rows: curves.flatMap((c) =>
+      curveRows(c).map((r) => [
+        c.channel,
+        r.multiplier,
+        r.spend,
+        r.kpi,
+        r.band[0],
+        r.band[1],
+        r.multiplier === 1,
+        c.saturation?.spend ?? null,
+      ]),
+    ),
   };
 }
 
 /** Sentence under a curve: where the channel is relative to its saturation point. */
 export function saturationNote(c: ResponseCurveView, currency: string): string {
   if (!c.saturation) return "Still climbing at 3x today's spend: no saturation point in range.";
-  if (c.saturation.multiplier === 0) return `Each extra unit of spend returns less than ${c.saturation.threshold} at any level: saturated from the start.`;
+  if (c.saturation.multiplier === 0)
+    return `Each extra unit of spend returns less than ${c.saturation.threshold} at any level: saturated from the start.`;
   const m = c.saturation.multiplier;
   return m < 1
     ? `Past its saturation point (${formatMoney(c.saturation.spend, currency)}, ${m.toFixed(1)}x): extra spend returns less than ${c.saturation.threshold} per unit.`
@@ -50,14 +94,48 @@ function Curve({ curve, color, units }: { curve: ResponseCurveView; color: strin
       <ChartBox height={200} initialWidth={320}>
         <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid {...gridProps} />
-          <XAxis dataKey="spend" type="number" domain={[0, "dataMax"]} {...axisProps} tickFormatter={(v: number) => formatMoney(v, units.currency)} />
+          <XAxis
+            dataKey="spend"
+            type="number"
+            domain={[0, "dataMax"]}
+            {...axisProps}
+            tickFormatter={(v: number) => formatMoney(v, units.currency)}
+          />
           <YAxis {...axisProps} tickFormatter={formatCompact} width={52} />
-          <Area type="monotone" dataKey="band" stroke="none" fill={color} fillOpacity={0.25} isAnimationActive={false} name="90% band" />
-          <Line type="monotone" dataKey="kpi" stroke={color} strokeWidth={2} dot={false} isAnimationActive={false} name={`incremental ${units.kpi}`} />
+          <Area
+            type="monotone"
+            dataKey="band"
+            stroke="none"
+            fill={color}
+            fillOpacity={0.25}
+            isAnimationActive={false}
+            name="90% band"
+          />
+          <Line
+            type="monotone"
+            dataKey="kpi"
+            stroke={color}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+            name={`incremental ${units.kpi}`}
+          />
           {curve.saturation && curve.saturation.multiplier > 0 ? (
-            <ReferenceLine x={curve.saturation.spend} stroke={tokens.warning} strokeDasharray="4 4" label={{ value: "saturation", position: "insideTopRight", fill: tokens.warning, fontSize: 11 }} />
+            <ReferenceLine
+              x={curve.saturation.spend}
+              stroke={tokens.warning}
+              strokeDasharray="4 4"
+              label={{ value: "saturation", position: "insideTopRight", fill: tokens.warning, fontSize: 11 }}
+            />
           ) : null}
-          <ReferenceDot x={curve.current.spend} y={curve.current.kpi} r={5} fill={tokens.fg} stroke={tokens.surface} label={{ value: "today", position: "top", fill: tokens.fg, fontSize: 11 }} />
+          <ReferenceDot
+            x={curve.current.spend}
+            y={curve.current.kpi}
+            r={5}
+            fill={tokens.fg}
+            stroke={tokens.surface}
+            label={{ value: "today", position: "top", fill: tokens.fg, fontSize: 11 }}
+          />
           <Tooltip
             content={(p: TooltipProps<CurveRow>) => {
               const r = rowOf(p);
@@ -67,7 +145,11 @@ function Curve({ curve, color, units }: { curve: ResponseCurveView; color: strin
                   title={`${curve.channel} at ${r.multiplier.toFixed(1)}x today's spend`}
                   lines={[
                     { name: "Spend", value: formatMoney(r.spend, units.currency) },
-                    { name: `Incremental ${units.kpi}`, value: `${formatCompact(r.kpi)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`, color },
+                    {
+                      name: `Incremental ${units.kpi}`,
+                      value: `${formatCompact(r.kpi)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`,
+                      color,
+                    },
                   ]}
                 />
               );
@@ -80,14 +162,27 @@ function Curve({ curve, color, units }: { curve: ResponseCurveView; color: strin
   );
 }
 
-export function ResponseCurvesChart({ curves, units, status }: { curves: ResponseCurveView[] | null; units: ChartUnits; status?: ChartStatus }) {
+export function ResponseCurvesChart({
+  curves,
+  units,
+  status,
+}: {
+  curves: ResponseCurveView[] | null;
+  units: ChartUnits;
+  status?: ChartStatus;
+}) {
   const list = curves ?? [];
   return (
     <ChartCard
       title="Response curves"
       description={`Incremental ${units.kpi} over the training weeks if a channel's spend were scaled from 0 to 3x (x-axis: total spend in ${units.currency || "the dataset currency"}). Dot: today's spend; dashed line: where the next unit returns less than 1 (saturation). Bands: 90%.`}
       csv={() => curvesCsv(list)}
-      status={status ?? (list.length === 0 ? { state: "empty", message: "No response curves for this run." } : { state: "ready" })}
+      status={
+        status ??
+        (list.length === 0
+          ? { state: "empty", message: "No response curves for this run." }
+          : { state: "ready" })
+      }
       testId="response-curves"
     >
       <div className="grid gap-6 sm:grid-cols-2 xl:grid-cols-3">

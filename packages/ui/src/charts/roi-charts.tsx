@@ -1,7 +1,12 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
-import { IntervalBarChart, intervalBarCsv, type IntervalBarInput, type IntervalValue } from "./interval-bar-chart.tsx";
+import {
+  IntervalBarChart,
+  intervalBarCsv,
+  type IntervalBarInput,
+  type IntervalValue,
+} from "./interval-bar-chart.tsx";
 import { axisProps, formatPercent, gridProps, seriesColor, tokens, type ChartUnits } from "./theme.ts";
 import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
 
@@ -25,7 +30,15 @@ export const ROI_SERIES = [
   { key: "marginalRoi", name: "Marginal ROI (next unit of spend)", color: seriesColor(1) },
 ];
 
-export function RoiChart({ channels, units, status }: { channels: ChannelRoiView[] | null; units: ChartUnits; status?: ChartStatus }) {
+export function RoiChart({
+  channels,
+  units,
+  status,
+}: {
+  channels: ChannelRoiView[] | null;
+  units: ChartUnits;
+  status?: ChartStatus;
+}) {
   const input = roiInput(channels ?? []);
   const per = `${units.kpi} per ${units.currency || "unit"} spent`;
   return (
@@ -33,10 +46,19 @@ export function RoiChart({ channels, units, status }: { channels: ChannelRoiView
       title="Return on investment by channel"
       description={`ROI is ${per} on average; marginal ROI is what the next unit of spend returns. Error bars: 90% credible intervals. Below the dashed line a channel returns less than it costs (when the KPI is revenue).`}
       csv={() => intervalBarCsv(input, ROI_SERIES, "channel")}
-      status={status ?? (input.length === 0 ? { state: "empty", message: "This run has no channels." } : { state: "ready" })}
+      status={
+        status ??
+        (input.length === 0 ? { state: "empty", message: "This run has no channels." } : { state: "ready" })
+      }
       testId="roi"
     >
-      <IntervalBarChart input={input} series={ROI_SERIES} yLabel={per} format={roiFormat} reference={{ y: 1, label: "1.0" }} />
+      <IntervalBarChart
+        input={input}
+        series={ROI_SERIES}
+        yLabel={per}
+        format={roiFormat}
+        reference={{ y: 1, label: "1.0" }}
+      />
     </ChartCard>
   );
 }
@@ -54,31 +76,72 @@ export function shareRows(channels: ChannelRoiView[]): ShareRow[] {
     label: c.name,
     spendShare: c.spendShare,
     contributionShare: c.contributionShare.mean,
-    contributionErr: [Math.max(0, c.contributionShare.mean - c.contributionShare.q05), Math.max(0, c.contributionShare.q95 - c.contributionShare.mean)],
+    contributionErr: [
+      Math.max(0, c.contributionShare.mean - c.contributionShare.q05),
+      Math.max(0, c.contributionShare.q95 - c.contributionShare.mean),
+    ],
     contribution: c.contributionShare,
   }));
 }
 
-export function ShareChart({ channels, status }: { channels: ChannelRoiView[] | null; status?: ChartStatus }) {
+export function ShareChart({
+  channels,
+  status,
+}: {
+  channels: ChannelRoiView[] | null;
+  status?: ChartStatus;
+}) {
   const rows = shareRows(channels ?? []);
   return (
     <ChartCard
       title="Share of spend vs share of effect"
       description="Each channel's share of media spend next to its share of the media-driven KPI (90% interval on the effect). A channel whose effect share beats its spend share earns more than its keep."
       csv={() => ({
-        columns: ["channel", "spend_share", "contribution_share_mean", "contribution_share_q05", "contribution_share_q95"],
-        rows: rows.map((r) => [r.label, r.spendShare, r.contribution.mean, r.contribution.q05, r.contribution.q95]),
+        columns: [
+          "channel",
+          "spend_share",
+          "contribution_share_mean",
+          "contribution_share_q05",
+          "contribution_share_q95",
+        ],
+        rows: rows.map((r) => [
+          r.label,
+          r.spendShare,
+          r.contribution.mean,
+          r.contribution.q05,
+          r.contribution.q95,
+        ]),
       })}
-      status={status ?? (rows.length === 0 ? { state: "empty", message: "This run has no channels." } : { state: "ready" })}
+      status={
+        status ??
+        (rows.length === 0 ? { state: "empty", message: "This run has no channels." } : { state: "ready" })
+      }
       testId="share"
     >
       <ChartBox height={300}>
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="label" {...axisProps} interval={0} />
-          <YAxis {...axisProps} tickFormatter={(v: number) => formatPercent(v)} width={56} label={{ value: "share", angle: -90, position: "insideLeft", fill: tokens.muted, fontSize: 12 }} />
-          <Bar dataKey="spendShare" name="Share of spend" fill={seriesColor(9)} isAnimationActive={false} maxBarSize={40} />
-          <Bar dataKey="contributionShare" name="Share of media effect" fill={seriesColor(0)} isAnimationActive={false} maxBarSize={40}>
+          <YAxis
+            {...axisProps}
+            tickFormatter={(v: number) => formatPercent(v)}
+            width={56}
+            label={{ value: "share", angle: -90, position: "insideLeft", fill: tokens.muted, fontSize: 12 }}
+          />
+          <Bar
+            dataKey="spendShare"
+            name="Share of spend"
+            fill={seriesColor(9)}
+            isAnimationActive={false}
+            maxBarSize={40}
+          />
+          <Bar
+            dataKey="contributionShare"
+            name="Share of media effect"
+            fill={seriesColor(0)}
+            isAnimationActive={false}
+            maxBarSize={40}
+          >
             <ErrorBar dataKey="contributionErr" stroke={tokens.fg} width={6} isAnimationActive={false} />
           </Bar>
           <Tooltip
@@ -91,7 +154,11 @@ export function ShareChart({ channels, status }: { channels: ChannelRoiView[] | 
                   title={r.label}
                   lines={[
                     { name: "Share of spend", value: formatPercent(r.spendShare, 1), color: seriesColor(9) },
-                    { name: "Share of media effect", value: `${formatPercent(r.contribution.mean, 1)} (${formatPercent(r.contribution.q05, 1)}–${formatPercent(r.contribution.q95, 1)})`, color: seriesColor(0) },
+                    {
+                      name: "Share of media effect",
+                      value: `${formatPercent(r.contribution.mean, 1)} (${formatPercent(r.contribution.q05, 1)}–${formatPercent(r.contribution.q95, 1)})`,
+                      color: seriesColor(0),
+                    },
                   ]}
                 />
               );

@@ -2,7 +2,15 @@
 import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
-import { axisProps, formatMoney, gridProps, moneyLabel, seriesColor, tokens, type ChartUnits } from "./theme.ts";
+import {
+  axisProps,
+  formatMoney,
+  gridProps,
+  moneyLabel,
+  seriesColor,
+  tokens,
+  type ChartUnits,
+} from "./theme.ts";
 import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
 
 export interface SpendView {
@@ -19,10 +27,21 @@ export function spendRows(s: SpendView): Record<string, number | string>[] {
 }
 
 export function spendCsv(s: SpendView): CsvTable {
-  return { columns: ["date", ...s.channels.map((c) => c.name)], rows: s.dates.map((d, t) => [d, ...s.channels.map((c) => c.weekly[t] as number)]) };
+  return {
+    columns: ["date", ...s.channels.map((c) => c.name)],
+    rows: s.dates.map((d, t) => [d, ...s.channels.map((c) => c.weekly[t] as number)]),
+  };
 }
 
-export function SpendChart({ spend, units, status }: { spend: SpendView | null; units: ChartUnits; status?: ChartStatus }) {
+export function SpendChart({
+  spend,
+  units,
+  status,
+}: {
+  spend: SpendView | null;
+  units: ChartUnits;
+  status?: ChartStatus;
+}) {
   const rows = spend ? spendRows(spend) : [];
   const channels = spend?.channels ?? [];
   return (
@@ -30,22 +49,55 @@ export function SpendChart({ spend, units, status }: { spend: SpendView | null; 
       title="Media spend over time"
       description={`Weekly spend per channel, stacked (${units.currency || "dataset currency"}): flighting, bursts and always-on patterns.`}
       csv={() => (spend ? spendCsv(spend) : { columns: [], rows: [] })}
-      status={status ?? (rows.length === 0 ? { state: "empty", message: "No spend data for this run." } : { state: "ready" })}
+      status={
+        status ??
+        (rows.length === 0 ? { state: "empty", message: "No spend data for this run." } : { state: "ready" })
+      }
       testId="spend"
     >
       <ChartBox height={300}>
         <AreaChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="date" {...axisProps} minTickGap={40} />
-          <YAxis {...axisProps} tickFormatter={(v: number) => formatMoney(v, units.currency)} width={64} label={{ value: moneyLabel("weekly spend", units.currency), angle: -90, position: "insideLeft", fill: tokens.muted, fontSize: 12, dy: 60 }} />
+          <YAxis
+            {...axisProps}
+            tickFormatter={(v: number) => formatMoney(v, units.currency)}
+            width={64}
+            label={{
+              value: moneyLabel("weekly spend", units.currency),
+              angle: -90,
+              position: "insideLeft",
+              fill: tokens.muted,
+              fontSize: 12,
+              dy: 60,
+            }}
+          />
           {channels.map((c, i) => (
-            <Area key={c.name} type="step" dataKey={c.name} stackId="spend" stroke={seriesColor(i)} fill={seriesColor(i)} fillOpacity={0.7} isAnimationActive={false} />
+            <Area
+              key={c.name}
+              type="step"
+              dataKey={c.name}
+              stackId="spend"
+              stroke={seriesColor(i)}
+              fill={seriesColor(i)}
+              fillOpacity={0.7}
+              isAnimationActive={false}
+            />
           ))}
           <Tooltip
             content={(p: TooltipProps<Record<string, number | string>>) => {
               const r = rowOf(p);
               if (!r) return null;
-              return <TooltipBox title={String(r.date)} lines={channels.map((c, i) => ({ name: c.name, value: formatMoney(r[c.name] as number, units.currency), color: seriesColor(i) }))} />;
+              return (
+                <TooltipBox
+                  title={String(r.date)}
+                  lines={channels.map((c, i) => ({
+                    name: c.name,
+                    value: formatMoney(r[c.name] as number, units.currency),
+                    color: seriesColor(i),
+                  }))}
+                />
+              );
             }}
           />
           <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />

@@ -1,9 +1,21 @@
 // Chart colours and number formats. Axis, grid and tooltip colours are the design tokens
 // (CSS variables), so charts follow light and dark mode with the rest of the UI. Series colours
 // are mid-tone (Tableau 10 order) and stay readable on both the light and the dark surface.
-export const SERIES_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948", "#ff9da7", "#9c755f", "#bab0ac"] as const;
+export const SERIES_COLORS = [
+  "#4e79a7",
+  "#f28e2b",
+  "#59a14f",
+  "#e15759",
+  "#76b7b2",
+  "#b07aa1",
+  "#edc948",
+  "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+] as const;
 
-export const seriesColor = (i: number): string => SERIES_COLORS[((i % SERIES_COLORS.length) + SERIES_COLORS.length) % SERIES_COLORS.length] as string;
+export const seriesColor = (i: number): string =>
+  SERIES_COLORS[((i % SERIES_COLORS.length) + SERIES_COLORS.length) % SERIES_COLORS.length] as string;
 
 /** Fixed colours for the non-media components of a decomposition. */
 export const COMPONENT_COLORS: Record<string, string> = {
@@ -43,7 +55,8 @@ export interface ChartUnits {
 export function formatCompact(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";
   const abs = Math.abs(x);
-  if (abs >= 1000) return new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(x);
+  if (abs >= 1000)
+    return new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(x);
   if (abs >= 10) return x.toFixed(0);
   if (abs >= 1) return x.toFixed(2);
   return x.toPrecision(2);
@@ -52,7 +65,11 @@ export function formatCompact(x: number | null | undefined): string {
 export function formatMoney(x: number | null | undefined, currency: string): string {
   const v = formatCompact(x);
   if (v === "—" || !currency) return v;
-  return currency.length === 1 ? (v.startsWith("-") ? `-${currency}${v.slice(1)}` : `${currency}${v}`) : `${v} ${currency}`;
+  return currency.length === 1
+    ? v.startsWith("-")
+      ? `-${currency}${v.slice(1)}`
+      : `${currency}${v}`
+    : `${v} ${currency}`;
 }
 
 export function formatPercent(x: number | null | undefined, digits = 0): string {

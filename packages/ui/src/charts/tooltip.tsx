@@ -10,12 +10,21 @@ export interface TooltipLine {
 /** Tooltip body in the design tokens' colours (readable in light and dark). */
 export function TooltipBox({ title, lines }: { title?: ReactNode; lines: TooltipLine[] }) {
   return (
-    <div className="rounded-md border border-line bg-surface px-3 py-2 text-xs text-fg shadow-md" role="tooltip">
+    <div
+      className="rounded-md border border-line bg-surface px-3 py-2 text-xs text-fg shadow-md"
+      role="tooltip"
+    >
       {title !== undefined ? <p className="mb-1 font-semibold">{title}</p> : null}
       <ul className="space-y-0.5">
         {lines.map((l, i) => (
           <li key={i} className="flex items-center gap-2">
-            {l.color ? <span aria-hidden className="inline-block size-2 rounded-full" style={{ background: l.color }} /> : null}
+            {l.color ? (
+              <span
+                aria-hidden
+                className="inline-block size-2 rounded-full"
+                style={{ background: l.color }}
+              />
+            ) : null}
             <span className="text-muted">{l.name}</span>
             <span className="ml-auto font-medium tabular-nums">{l.value}</span>
           </li>

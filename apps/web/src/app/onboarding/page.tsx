@@ -11,7 +11,10 @@ export default function OnboardingPage() {
           <CardBody className="flex flex-col gap-4 py-6">
             <div>
               <h1 className="text-xl font-semibold">Create your workspace</h1>
-              <p className="text-sm text-muted">A workspace holds your team&apos;s datasets, models and runs. You will be its owner and can invite colleagues.</p>
+              <p className="text-sm text-muted">
+                A workspace holds your team&apos;s datasets, models and runs. You will be its owner and can
+                invite colleagues.
+              </p>
             </div>
             <CreateWorkspaceForm />
           </CardBody>

@@ -39,22 +39,38 @@ beforeAll(async () => {
 
   // Ana: dataset.create + dataset_version.create; Bo: model.create; plus one system event.
   const anaActor: Actor = { userId: ana.id, workspaceId, role: "analyst" };
-  const upload = await uploadDatasetVersion(db.prisma, anaActor, { name: "Sales", csv: weeklyCsv(60), mapping: weeklyMapping });
+  const upload = await uploadDatasetVersion(db.prisma, anaActor, {
+    name: "Sales",
+    csv: weeklyCsv(60),
+    mapping: weeklyMapping,
+  });
   if (!upload.ok) throw new Error(`fixture CSV rejected: ${JSON.stringify(upload.errors)}`);
-  await createModel(db.prisma, { userId: bo.id, workspaceId, role: "analyst" }, { name: "Main", datasetId: upload.datasetId });
-  await db.prisma.$transaction((tx) => writeAudit(tx, { workspaceId, actorId: null, action: "run.fail", targetType: "run", targetId: "r1" }));
+  await createModel(
+    db.prisma,
+    { userId: bo.id, workspaceId, role: "analyst" },
+    { name: "Main", datasetId: upload.datasetId },
+  );
+  await db.prisma.$transaction((tx) =>
+    writeAudit(tx, { workspaceId, actorId: null, action: "run.fail", targetType: "run", targetId: "r1" }),
+  );
 
   // Ana also acts in a second workspace; those events must never show up here.
   await createWorkspace(db.prisma, ana.id, { name: "Ana's Other Co" });
 
-  request.context = { prisma: db.prisma, user: { id: owner.id, email: owner.email, name: owner.name }, enqueueFitRun: async () => null, baseUrl: "http://mixcast.test" };
+  request.context = {
+    prisma: db.prisma,
+    user: { id: owner.id, email: owner.email, name: owner.name },
+    enqueueFitRun: async () => null,
+    baseUrl: "http://mixcast.test",
+  };
 });
 
 afterAll(async () => {
   await db?.drop();
 });
 
-const list = (actor: Actor, input: Record<string, unknown>) => listAuditEvents(db.prisma, actor, listAuditInput.parse(input));
+const list = (actor: Actor, input: Record<string, unknown>) =>
+  listAuditEvents(db.prisma, actor, listAuditInput.parse(input));
 
 describe("audit log filtered by user", () => {
   it("actorId keeps only that user's events in this workspace", async () => {
@@ -70,17 +86,25 @@ describe("audit log filtered by user", () => {
     expect(byBo.items.map((e) => e.action)).toEqual(["model.create"]);
 
     // Combined with another filter, and with a user who did nothing here.
-    expect((await list(viewer, { actorId: ana.id, targetType: "dataset" })).items.map((e) => e.action)).toEqual(["dataset.create"]);
+    expect(
+      (await list(viewer, { actorId: ana.id, targetType: "dataset" })).items.map((e) => e.action),
+    ).toEqual(["dataset.create"]);
     expect((await list(viewer, { actorId: "no-such-user" })).items).toEqual([]);
   });
 
   it("the CSV export route passes actorId through", async () => {
     const get = async (query: string) => {
-      const res = await auditCsv(new Request(`http://mixcast.test/api/w/${workspaceId}/audit.csv?${query}`), { params: Promise.resolve({ workspaceId }) });
+      const res = await auditCsv(new Request(`http://mixcast.test/api/w/${workspaceId}/audit.csv?${query}`), {
+        params: Promise.resolve({ workspaceId }),
+      });
       expect(res.status).toBe(200);
       const [header, ...rows] = (await res.text()).trimEnd().split("\n");
       const emailColumn = header!.split(",").indexOf("actor_email");
-      return { rows: rows.map((r) => r.split(",")), emails: rows.map((r) => r.split(",")[emailColumn]), count: res.headers.get("x-mixcast-rows") };
+      return {
+        rows: rows.map((r) => r.split(",")),
+        emails: rows.map((r) => r.split(",")[emailColumn]),
+        count: res.headers.get("x-mixcast-rows"),
+      };
     };
 
     const all = await get("");
@@ -100,9 +124,17 @@ describe("people in the audit log", () => {
   it("lists everyone who acted here, members first, and keeps a former member (marked) after they leave", async () => {
     const viewer: Actor = { userId: owner.id, workspaceId, role: "owner" };
     const before = await listAuditActors(db.prisma, viewer);
-    expect(before.map((a) => [a.name, a.member])).toEqual([["Ana Analyst", true], ["Bo Analyst", true], ["Owner", true]]);
+    expect(before.map((a) => [a.name, a.member])).toEqual([
+      ["Ana Analyst", true],
+      ["Bo Analyst", true],
+      ["Owner", true],
+    ]);
     await db.prisma.membership.deleteMany({ where: { workspaceId, userId: bo.id } });
     const after = await listAuditActors(db.prisma, viewer);
-    expect(after.map((a) => [a.name, a.member])).toEqual([["Ana Analyst", true], ["Owner", true], ["Bo Analyst", false]]);
+    expect(after.map((a) => [a.name, a.member])).toEqual([
+      ["Ana Analyst", true],
+      ["Owner", true],
+      ["Bo Analyst", false],
+    ]);
   });
 });

@@ -29,36 +29,76 @@ function filters(actor: Actor, input: z.output<typeof auditFilterInput>): Prisma
 
 async function withActors<T extends { actorId: string | null }>(db: PrismaExecutor, rows: T[]) {
   const ids = [...new Set(rows.map((r) => r.actorId).filter((x): x is string => x !== null))];
-  const users = ids.length ? await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } }) : [];
+  const users = ids.length
+    ? await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } })
+    : [];
   const byId = new Map(users.map((u) => [u.id, u]));
   return rows.map((r) => ({ ...r, actor: r.actorId ? (byId.get(r.actorId) ?? null) : null }));
 }
 
-export async function listAuditEvents(db: PrismaExecutor, actor: Actor, input: z.output<typeof listAuditInput>) {
+export async function listAuditEvents(
+  db: PrismaExecutor,
+  actor: Actor,
+  input: z.output<typeof listAuditInput>,
+) {
   const and = filters(actor, input);
   if (input.cursor) {
     const [at, id] = Buffer.from(input.cursor, "base64url").toString("utf8").split("|");
     const when = new Date(at ?? "");
-    if (!id || Number.isNaN(when.getTime())) throw badRequest("That page link is invalid. Go back to the first page.");
+    if (!id || Number.isNaN(when.getTime()))
+      throw badRequest("That page link is invalid. Go back to the first page.");
     and.push({ OR: [{ at: { lt: when } }, { at: when, id: { lt: id } }] });
   }
-  const rows = await db.auditEvent.findMany({ where: { AND: and }, orderBy: [{ at: "desc" }, { id: "desc" }], take: input.limit + 1 });
+  const rows = await db.auditEvent.findMany({
+    where: { AND: and },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+  });
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   return {
     items: await withActors(db, page),
-    nextCursor: rows.length > input.limit && last ? Buffer.from(`${last.at.toISOString()}|${last.id}`, "utf8").toString("base64url") : null,
+    nextCursor:
+      rows.length > input.limit && last
+        ? Buffer.from(`${last.at.toISOString()}|${last.id}`, "utf8").toString("base64url")
+        : null,
   };
 }
 
 export const AUDIT_EXPORT_LIMIT = 50_000;
 
 /** Every matching event (up to 50,000, newest first) as CSV text. */
-export async function exportAuditCsv(db: PrismaExecutor, actor: Actor, input: z.output<typeof auditFilterInput>): Promise<{ csv: string; rows: number; truncated: boolean }> {
-  const found = await db.auditEvent.findMany({ where: { AND: filters(actor, input) }, orderBy: [{ at: "desc" }, { id: "desc" }], take: AUDIT_EXPORT_LIMIT + 1 });
+export async function exportAuditCsv(
+  db: PrismaExecutor,
+  actor: Actor,
+  input: z.output<typeof auditFilterInput>,
+): Promise<{ csv: string; rows: number; truncated: boolean }> {
+  const found = await db.auditEvent.findMany({
+    where: { AND: filters(actor, input) },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: AUDIT_EXPORT_LIMIT + 1,
+  });
   const page = await withActors(db, found.slice(0, AUDIT_EXPORT_LIMIT));
-  const header = ["at", "action", "actor_email", "actor_name", "actor_kind", "target_type", "target_id", "details"];
-  const rows = page.map((r) => [r.at.toISOString(), r.action, r.actor?.email ?? "", r.actor?.name ?? "", r.actorKind, r.targetType ?? "", r.targetId ?? "", r.details == null ? "" : JSON.stringify(r.details)]);
+  const header = [
+    "at",
+    "action",
+    "actor_email",
+    "actor_name",
+    "actor_kind",
+    "target_type",
+    "target_id",
+    "details",
+  ];
+  const rows = page.map((r) => [
+    r.at.toISOString(),
+    r.action,
+    r.actor?.email ?? "",
+    r.actor?.name ?? "",
+    r.actorKind,
+    r.targetType ?? "",
+    r.targetId ?? "",
+    r.details == null ? "" : JSON.stringify(r.details),
+  ]);
   return { csv: toCsv(header, rows), rows: page.length, truncated: found.length > AUDIT_EXPORT_LIMIT };
 }
 
@@ -67,14 +107,26 @@ export async function exportAuditCsv(db: PrismaExecutor, actor: Actor, input: z.
  * stay in the log after they leave), for the "Who" filter: name, email and whether they are
  * still a member.
  */
-export async function listAuditActors(db: PrismaExecutor, actor: Actor): Promise<{ id: string; name: string; email: string; member: boolean }[]> {
-  const rows = await db.auditEvent.findMany({ where: { workspaceId: actor.workspaceId, actorId: { not: null } }, distinct: ["actorId"], select: { actorId: true } });
+export async function listAuditActors(
+  db: PrismaExecutor,
+  actor: Actor,
+): Promise<{ id: string; name: string; email: string; member: boolean }[]> {
+  const rows = await db.auditEvent.findMany({
+    where: { workspaceId: actor.workspaceId, actorId: { not: null } },
+    distinct: ["actorId"],
+    select: { actorId: true },
+  });
   const ids = rows.map((r) => r.actorId).filter((x): x is string => x !== null);
   if (ids.length === 0) return [];
   const [users, members] = await Promise.all([
     db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } }),
-    db.membership.findMany({ where: { workspaceId: actor.workspaceId, userId: { in: ids } }, select: { userId: true } }),
+    db.membership.findMany({
+      where: { workspaceId: actor.workspaceId, userId: { in: ids } },
+      select: { userId: true },
+    }),
   ]);
   const memberIds = new Set(members.map((m) => m.userId));
-  return users.map((u) => ({ ...u, member: memberIds.has(u.id) })).sort((a, b) => Number(b.member) - Number(a.member) || a.name.localeCompare(b.name));
+  return users
+    .map((u) => ({ ...u, member: memberIds.has(u.id) }))
+    .sort((a, b) => Number(b.member) - Number(a.member) || a.name.localeCompare(b.name));
 }

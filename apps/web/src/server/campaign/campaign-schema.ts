@@ -15,7 +15,10 @@ export const campaignFieldsSchema = z.object({
   channels: z.array(z.string().min(1)).max(100).optional(),
 });
 
-export function checkFlight(f: { startsOn?: string | undefined; endsOn?: string | undefined }): string | null {
+export function checkFlight(f: {
+  startsOn?: string | undefined;
+  endsOn?: string | undefined;
+}): string | null {
   if (f.startsOn && f.endsOn && f.endsOn < f.startsOn) return "The flight ends before it starts.";
   return null;
 }
@@ -24,12 +27,25 @@ export const toDate = (d: string | undefined | null) => (d ? new Date(`${d}T00:0
 
 /** Checks a campaign's channel list against its model's latest config; returns the list to store
  *  (deduplicated, in the model's channel order). */
-export async function campaignChannels(tx: PrismaExecutor, modelId: string | null, channels: string[] | undefined): Promise<string[]> {
+export async function campaignChannels(
+  tx: PrismaExecutor,
+  modelId: string | null,
+  channels: string[] | undefined,
+): Promise<string[]> {
   if (!channels || channels.length === 0) return [];
   if (!modelId) throw badRequest("Pick the campaign's model before choosing its channels.");
-  const latest = await tx.modelConfigVersion.findFirst({ where: { modelId }, orderBy: { version: "desc" }, select: { config: true } });
-  const modelChannels = ((latest?.config as { channels?: { column: string }[] } | undefined)?.channels ?? []).map((c) => c.column);
+  const latest = await tx.modelConfigVersion.findFirst({
+    where: { modelId },
+    orderBy: { version: "desc" },
+    select: { config: true },
+  });
+  const modelChannels = (
+    (latest?.config as { channels?: { column: string }[] } | undefined)?.channels ?? []
+  ).map((c) => c.column);
   const unknown = channels.filter((c) => !modelChannels.includes(c));
-  if (unknown.length > 0) throw badRequest(`The model has no channel${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `"${c}"`).join(", ")}. Its channels: ${modelChannels.join(", ")}.`);
+  if (unknown.length > 0)
+    throw badRequest(
+      `The model has no channel${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `"${c}"`).join(", ")}. Its channels: ${modelChannels.join(", ")}.`,
+    );
   return modelChannels.filter((c) => channels.includes(c));
 }

@@ -20,11 +20,19 @@ export interface ConfigChange {
 /** Leaf-level differences between two JSON values; arrays of objects with a `column` are matched by column. */
 export function configDiff(a: unknown, b: unknown, path = ""): ConfigChange[] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  const keyed = (v: unknown): v is { column: string }[] => Array.isArray(v) && v.every((x) => isObj(x) && typeof x.column === "string");
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  const keyed = (v: unknown): v is { column: string }[] =>
+    Array.isArray(v) && v.every((x) => isObj(x) && typeof x.column === "string");
   if (keyed(a) && keyed(b)) {
     const cols = [...new Set([...a.map((x) => x.column), ...b.map((x) => x.column)])];
-    return cols.flatMap((c) => configDiff(a.find((x) => x.column === c), b.find((x) => x.column === c), `${path}[${c}]`));
+    return cols.flatMap((c) =>
+      configDiff(
+        a.find((x) => x.column === c),
+        b.find((x) => x.column === c),
+        `${path}[${c}]`,
+      ),
+    );
   }
   if (isObj(a) && isObj(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
@@ -33,14 +41,24 @@ export function configDiff(a: unknown, b: unknown, path = ""): ConfigChange[] {
   return [{ path: path || "(root)", a: a ?? null, b: b ?? null }];
 }
 
-type Summary = { holdout?: { weeks: number; mape: number; r2: number; nrmse: number; coverage90: number } | null; loo?: { elpd: number; se: number; paretoKMax?: number | null; warnings?: string[] } | null };
+type Summary = {
+  holdout?: { weeks: number; mape: number; r2: number; nrmse: number; coverage90: number } | null;
+  loo?: { elpd: number; se: number; paretoKMax?: number | null; warnings?: string[] } | null;
+};
 
 export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.infer<typeof compareRunsInput>) {
   if (input.runA === input.runB) throw badRequest("Pick two different runs.");
   const runs = await db.run.findMany({
     where: { id: { in: [input.runA, input.runB] }, workspaceId: actor.workspaceId },
     select: {
-      id: true, modelId: true, status: true, mode: true, trigger: true, finishedAt: true, summary: true, converged: true,
+      id: true,
+      modelId: true,
+      status: true,
+      mode: true,
+      trigger: true,
+      finishedAt: true,
+      summary: true,
+      converged: true,
       model: { select: { name: true } },
       configVersion: { select: { version: true, config: true, note: true } },
       datasetVersion: { select: { id: true, version: true } },
@@ -50,19 +68,32 @@ export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.inf
   const b = runs.find((r) => r.id === input.runB);
   if (!a || !b) throw notFound("One of those runs");
   if (a.modelId !== b.modelId) throw badRequest("Compare two runs of the same model.");
-  for (const r of [a, b]) if (r.status !== "succeeded") throw badRequest("Both runs need to have finished successfully.");
+  for (const r of [a, b])
+    if (r.status !== "succeeded") throw badRequest("Both runs need to have finished successfully.");
   const side = (r: typeof a) => {
     const s = (r.summary ?? {}) as Summary;
     return {
-      id: r.id, mode: r.mode, trigger: r.trigger, finishedAt: r.finishedAt, converged: r.converged,
-      configVersion: r.configVersion.version, configNote: r.configVersion.note, datasetVersion: r.datasetVersion.version,
-      holdout: s.holdout ?? null, loo: s.loo ?? null, roi: roiOfSummary(r.summary),
+      id: r.id,
+      mode: r.mode,
+      trigger: r.trigger,
+      finishedAt: r.finishedAt,
+      converged: r.converged,
+      configVersion: r.configVersion.version,
+      configNote: r.configVersion.note,
+      datasetVersion: r.datasetVersion.version,
+      holdout: s.holdout ?? null,
+      loo: s.loo ?? null,
+      roi: roiOfSummary(r.summary),
     };
   };
   const A = side(a);
   const B = side(b);
   const channels = [...new Set([...Object.keys(A.roi), ...Object.keys(B.roi)])];
-  const roi = channels.map((channel) => ({ channel, a: (A.roi[channel] ?? null) as IntervalLike | null, b: (B.roi[channel] ?? null) as IntervalLike | null }));
+  const roi = channels.map((channel) => ({
+    channel,
+    a: (A.roi[channel] ?? null) as IntervalLike | null,
+    b: (B.roi[channel] ?? null) as IntervalLike | null,
+  }));
   const { elpdDiff, elpdNote } = await pairedElpdDifference(db, actor, a, b);
   return {
     modelName: a.model.name,
@@ -109,12 +140,19 @@ async function pairedElpdDifference(
   b: { id: string; datasetVersion: { id: string } },
 ): Promise<{ elpdDiff: { value: number; se: number; weeks: number } | null; elpdNote: string | null }> {
   if (a.datasetVersion.id !== b.datasetVersion.id) {
-    return { elpdDiff: null, elpdNote: "The runs were fitted on different dataset versions, so their PSIS-LOO scores are about different data and cannot be compared." };
+    return {
+      elpdDiff: null,
+      elpdNote:
+        "The runs were fitted on different dataset versions, so their PSIS-LOO scores are about different data and cannot be compared.",
+    };
   }
   const [pa, pb] = await Promise.all([loadRunPosterior(db, actor, a.id), loadRunPosterior(db, actor, b.id)]);
   const weeks = pa.model.spec.trainingWeeks;
   if (pb.model.spec.trainingWeeks !== weeks) {
-    return { elpdDiff: null, elpdNote: `The runs hold out different numbers of weeks (${weeks} vs ${pb.model.spec.trainingWeeks} training weeks), so their PSIS-LOO scores cannot be compared.` };
+    return {
+      elpdDiff: null,
+      elpdNote: `The runs hold out different numbers of weeks (${weeks} vs ${pb.model.spec.trainingWeeks} training weeks), so their PSIS-LOO scores cannot be compared.`,
+    };
   }
   const c = compareLoo(runLoo(pa), runLoo(pb));
   return { elpdDiff: { value: c.elpdDiff, se: c.se, weeks }, elpdNote: null };

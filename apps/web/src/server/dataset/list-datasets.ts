@@ -24,14 +24,24 @@ export async function listDatasets(db: PrismaExecutor, actor: Actor) {
       _count: { select: { versions: true, models: true } },
     },
   });
-  return rows.map((d) => ({ id: d.id, name: d.name, updatedAt: d.updatedAt, latest: d.versions[0] ?? null, versionCount: d._count.versions, modelCount: d._count.models }));
+  return rows.map((d) => ({
+    id: d.id,
+    name: d.name,
+    updatedAt: d.updatedAt,
+    latest: d.versions[0] ?? null,
+    versionCount: d._count.versions,
+    modelCount: d._count.models,
+  }));
 }
 
 /** A dataset with every version (metadata only; the CSV bytes stay on the server). */
 export async function getDataset(db: PrismaExecutor, actor: Actor, datasetId: string) {
   const dataset = await db.dataset.findFirst({
     where: { id: datasetId, workspaceId: actor.workspaceId },
-    include: { versions: { orderBy: { version: "desc" }, select: versionFields }, models: { select: { id: true, name: true } } },
+    include: {
+      versions: { orderBy: { version: "desc" }, select: versionFields },
+      models: { select: { id: true, name: true } },
+    },
   });
   if (!dataset) throw notFound("That dataset");
   return dataset;

@@ -21,12 +21,22 @@ export const uploadDatasetInput = z
     csv: z.string().min(1, "The file is empty.").max(MAX_CSV_CHARS, "The file is larger than 20 MB."),
     mapping: columnMappingSchema,
   })
-  .refine((v) => v.datasetId !== undefined || v.name !== undefined, { message: "Name the new dataset.", path: ["name"] });
+  .refine((v) => v.datasetId !== undefined || v.name !== undefined, {
+    message: "Name the new dataset.",
+    path: ["name"],
+  });
 
 export type UploadDatasetInput = z.infer<typeof uploadDatasetInput>;
 
 export type UploadDatasetResult =
-  | { ok: true; datasetId: string; versionId: string; version: number; duplicate: boolean; warnings: DataIssue[] }
+  | {
+      ok: true;
+      datasetId: string;
+      versionId: string;
+      version: number;
+      duplicate: boolean;
+      warnings: DataIssue[];
+    }
   | { ok: false; errors: DataIssue[]; errorCount: number; warnings: DataIssue[] };
 
 export function sha256Hex(text: string): string {
@@ -43,7 +53,12 @@ interface ColumnSummary {
   total: number;
 }
 
-function summarizeColumn(name: string, role: ColumnSummary["role"], values: Float64Array, type?: string): ColumnSummary {
+function summarizeColumn(
+  name: string,
+  role: ColumnSummary["role"],
+  values: Float64Array,
+  type?: string,
+): ColumnSummary {
   let min = Infinity;
   let max = -Infinity;
   let total = 0;
@@ -52,7 +67,15 @@ function summarizeColumn(name: string, role: ColumnSummary["role"], values: Floa
     if (v > max) max = v;
     total += v;
   }
-  return { name, role, ...(type ? { type } : {}), min, max, mean: values.length ? total / values.length : 0, total };
+  return {
+    name,
+    role,
+    ...(type ? { type } : {}),
+    min,
+    max,
+    mean: values.length ? total / values.length : 0,
+    total,
+  };
 }
 
 export function summarizeDataset(dataset: Dataset) {
@@ -78,7 +101,11 @@ function sameMapping(a: unknown, b: ColumnMapping): boolean {
  * returned as a list of row/column errors and nothing is stored. The same bytes with the same
  * mapping as an existing version of the dataset return that version instead of a duplicate.
  */
-export async function uploadDatasetVersion(db: PrismaClient, actor: Actor, input: UploadDatasetInput): Promise<UploadDatasetResult> {
+export async function uploadDatasetVersion(
+  db: PrismaClient,
+  actor: Actor,
+  input: UploadDatasetInput,
+): Promise<UploadDatasetResult> {
   const mapping: ColumnMapping = {
     date: input.mapping.date,
     kpi: input.mapping.kpi,
@@ -87,30 +114,61 @@ export async function uploadDatasetVersion(db: PrismaClient, actor: Actor, input
     ...(input.mapping.events?.length ? { events: input.mapping.events } : {}),
   };
   const parsed = parseDatasetCsv(input.csv, mapping);
-  if (!parsed.ok) return { ok: false, errors: parsed.errors, errorCount: parsed.errorCount, warnings: parsed.warnings };
+  if (!parsed.ok)
+    return { ok: false, errors: parsed.errors, errorCount: parsed.errorCount, warnings: parsed.warnings };
   const checksum = sha256Hex(input.csv);
-  const columnCount = 2 + mapping.channels.length + (mapping.controls?.length ?? 0) + (mapping.events?.length ?? 0);
+  const columnCount =
+    2 + mapping.channels.length + (mapping.controls?.length ?? 0) + (mapping.events?.length ?? 0);
   const summary = summarizeDataset(parsed.dataset);
 
   return db.$transaction(async (tx) => {
     let datasetId = input.datasetId;
     if (datasetId) {
-      const dataset = await tx.dataset.findFirst({ where: { id: datasetId, workspaceId: actor.workspaceId } });
+      const dataset = await tx.dataset.findFirst({
+        where: { id: datasetId, workspaceId: actor.workspaceId },
+      });
       if (!dataset) throw notFound("That dataset");
       // Serialize concurrent uploads to one dataset so version numbers stay 1, 2, 3, ...
       await tx.$queryRaw`SELECT id FROM "Dataset" WHERE id = ${datasetId} FOR UPDATE`;
-      const same = await tx.datasetVersion.findMany({ where: { datasetId, checksum }, orderBy: { version: "desc" } });
+      const same = await tx.datasetVersion.findMany({
+        where: { datasetId, checksum },
+        orderBy: { version: "desc" },
+      });
       const match = same.find((v) => sameMapping(v.mapping, mapping));
-      if (match) return { ok: true as const, datasetId, versionId: match.id, version: match.version, duplicate: true, warnings: parsed.warnings };
+      if (match)
+        return {
+          ok: true as const,
+          datasetId,
+          versionId: match.id,
+          version: match.version,
+          duplicate: true,
+          warnings: parsed.warnings,
+        };
     } else {
       const name = input.name!;
       const clash = await tx.dataset.findFirst({ where: { workspaceId: actor.workspaceId, name } });
-      if (clash) throw badRequest(`A dataset called "${name}" already exists. Open it and upload a new version there, or pick another name.`);
-      const dataset = await tx.dataset.create({ data: { workspaceId: actor.workspaceId, name, createdById: actor.userId } });
+      if (clash)
+        throw badRequest(
+          `A dataset called "${name}" already exists. Open it and upload a new version there, or pick another name.`,
+        );
+      const dataset = await tx.dataset.create({
+        data: { workspaceId: actor.workspaceId, name, createdById: actor.userId },
+      });
       datasetId = dataset.id;
-      await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "dataset.create", targetType: "dataset", targetId: dataset.id, details: { name } });
+      await writeAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actorId: actor.userId,
+        action: "dataset.create",
+        targetType: "dataset",
+        targetId: dataset.id,
+        details: { name },
+      });
     }
-    const last = await tx.datasetVersion.findFirst({ where: { datasetId }, orderBy: { version: "desc" }, select: { version: true } });
+    const last = await tx.datasetVersion.findFirst({
+      where: { datasetId },
+      orderBy: { version: "desc" },
+      select: { version: true },
+    });
     const version = (last?.version ?? 0) + 1;
     const created = await tx.datasetVersion.create({
       data: {
@@ -136,6 +194,13 @@ export async function uploadDatasetVersion(db: PrismaClient, actor: Actor, input
       targetId: created.id,
       details: { datasetId, version, checksum, rows: created.rowCount, fileName: input.fileName ?? null },
     });
-    return { ok: true as const, datasetId, versionId: created.id, version, duplicate: false, warnings: parsed.warnings };
+    return {
+      ok: true as const,
+      datasetId,
+      versionId: created.id,
+      version,
+      duplicate: false,
+      warnings: parsed.warnings,
+    };
   });
 }

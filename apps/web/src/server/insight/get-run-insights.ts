@@ -44,14 +44,31 @@ export interface RoiMove {
 }
 
 export interface RunInsights {
-  run: { id: string; modelId: string; modelName: string; status: string; mode: string; trigger: string; finishedAt: Date | null; configVersion: number; datasetVersion: number };
+  run: {
+    id: string;
+    modelId: string;
+    modelName: string;
+    status: string;
+    mode: string;
+    trigger: string;
+    finishedAt: Date | null;
+    configVersion: number;
+    datasetVersion: number;
+  };
   kpiName: string;
   analysis: RunAnalysis;
   spend: { dates: string[]; channels: { name: string; type: string; weekly: number[] }[] };
   parameters: ParameterRow[];
   diagnostics: Record<string, unknown> | null;
   holdout: { weeks: number; mape: number; r2: number; nrmse: number; coverage90: number } | null;
-  loo: { elpd: number; se: number; pLoo?: number; looic?: number; paretoKMax?: number | null; warnings?: string[] } | null;
+  loo: {
+    elpd: number;
+    se: number;
+    pLoo?: number;
+    looic?: number;
+    paretoKMax?: number | null;
+    warnings?: string[];
+  } | null;
   refresh: { previousRunId: string; previousFinishedAt: Date | null; channels: RoiMove[] } | null;
   source: "worker" | "web";
 }
@@ -59,7 +76,12 @@ export interface RunInsights {
 const inflight = new Map<string, Promise<RunAnalysis>>();
 
 function isRunAnalysis(v: unknown): v is RunAnalysis {
-  return typeof v === "object" && v !== null && (v as { version?: unknown }).version === 1 && Array.isArray((v as { channels?: unknown }).channels);
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as { version?: unknown }).version === 1 &&
+    Array.isArray((v as { channels?: unknown }).channels)
+  );
 }
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -67,7 +89,8 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 /** Reads ROI summaries per channel out of a stored run summary. */
 export function roiOfSummary(summary: unknown): Record<string, IntervalLike> {
   const out: Record<string, IntervalLike> = {};
-  const channels = (summary as { channels?: Record<string, { roi?: Partial<IntervalLike> }> } | null)?.channels;
+  const channels = (summary as { channels?: Record<string, { roi?: Partial<IntervalLike> }> } | null)
+    ?.channels;
   if (!channels || typeof channels !== "object") return out;
   for (const [name, ch] of Object.entries(channels)) {
     const r = ch?.roi;
@@ -80,17 +103,36 @@ export function roiOfSummary(summary: unknown): Record<string, IntervalLike> {
 }
 
 /** How each channel's ROI moved from `previous` to `current` (channels in both). */
-export function roiMoves(current: Record<string, IntervalLike>, previous: Record<string, IntervalLike>): RoiMove[] {
+export function roiMoves(
+  current: Record<string, IntervalLike>,
+  previous: Record<string, IntervalLike>,
+): RoiMove[] {
   return Object.entries(current).flatMap(([channel, cur]) => {
     const prev = previous[channel];
     if (!prev) return [];
     const delta = cur.mean - prev.mean;
-    return [{ channel, previous: prev, current: cur, delta, relativeDelta: prev.mean === 0 ? null : delta / Math.abs(prev.mean), flagged: cur.mean < prev.q05 || cur.mean > prev.q95 }];
+    return [
+      {
+        channel,
+        previous: prev,
+        current: cur,
+        delta,
+        relativeDelta: prev.mean === 0 ? null : delta / Math.abs(prev.mean),
+        flagged: cur.mean < prev.q05 || cur.mean > prev.q95,
+      },
+    ];
   });
 }
 
-export async function runAnalysisFor(db: PrismaClient, actor: Actor, runId: string): Promise<{ analysis: RunAnalysis; source: "worker" | "web" }> {
-  const stored = await db.runArtifact.findMany({ where: { runId, workspaceId: actor.workspaceId, kind: { in: ["analysis", "insights"] } }, select: { kind: true, analysis: true } });
+export async function runAnalysisFor(
+  db: PrismaClient,
+  actor: Actor,
+  runId: string,
+): Promise<{ analysis: RunAnalysis; source: "worker" | "web" }> {
+  const stored = await db.runArtifact.findMany({
+    where: { runId, workspaceId: actor.workspaceId, kind: { in: ["analysis", "insights"] } },
+    select: { kind: true, analysis: true },
+  });
   const worker = stored.find((a) => a.kind === "analysis")?.analysis;
   if (isRunAnalysis(worker)) return { analysis: worker, source: "worker" };
   const mine = stored.find((a) => a.kind === "insights")?.analysis;
@@ -102,7 +144,14 @@ export async function runAnalysisFor(db: PrismaClient, actor: Actor, runId: stri
       const analysis = analyzeRun(posterior.model, posterior.draws, { maxDraws: INSIGHT_DRAWS, seed: 1 });
       await db.runArtifact.upsert({
         where: { runId_kind: { runId, kind: "insights" } },
-        create: { workspaceId: actor.workspaceId, runId, kind: "insights", analysis: analysis as unknown as Prisma.InputJsonValue, encoding: "json", sizeBytes: 0 },
+        create: {
+          workspaceId: actor.workspaceId,
+          runId,
+          kind: "insights",
+          analysis: analysis as unknown as Prisma.InputJsonValue,
+          encoding: "json",
+          sizeBytes: 0,
+        },
         update: { analysis: analysis as unknown as Prisma.InputJsonValue },
       });
       return analysis;
@@ -116,26 +165,58 @@ export async function getRunInsights(db: PrismaClient, actor: Actor, runId: stri
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId: actor.workspaceId },
     select: {
-      id: true, modelId: true, status: true, mode: true, trigger: true, finishedAt: true, summary: true, diagnostics: true,
+      id: true,
+      modelId: true,
+      status: true,
+      mode: true,
+      trigger: true,
+      finishedAt: true,
+      summary: true,
+      diagnostics: true,
       model: { select: { name: true } },
       configVersion: { select: { version: true, config: true } },
       datasetVersion: { select: { version: true } },
     },
   });
   if (!run) throw notFound("That run");
-  const [{ analysis, source }, posterior] = await Promise.all([runAnalysisFor(db, actor, runId), loadRunPosterior(db, actor, runId)]);
-  const summary = (run.summary ?? {}) as { parameters?: Record<string, Record<string, unknown>>; holdout?: RunInsights["holdout"]; loo?: RunInsights["loo"] };
+  const [{ analysis, source }, posterior] = await Promise.all([
+    runAnalysisFor(db, actor, runId),
+    loadRunPosterior(db, actor, runId),
+  ]);
+  const summary = (run.summary ?? {}) as {
+    parameters?: Record<string, Record<string, unknown>>;
+    holdout?: RunInsights["holdout"];
+    loo?: RunInsights["loo"];
+  };
   const parameters: ParameterRow[] = Object.entries(summary.parameters ?? {}).flatMap(([label, s]) => {
     const mean = num(s.mean);
     const q05 = num(s.q05);
     const q95 = num(s.q95);
     if (mean === null || q05 === null || q95 === null) return [];
-    return [{ label, mean, q05, q95, sd: num(s.sd), q50: num(s.q50), rhat: num(s.rhat), essBulk: num(s.essBulk), essTail: num(s.essTail) }];
+    return [
+      {
+        label,
+        mean,
+        q05,
+        q95,
+        sd: num(s.sd),
+        q50: num(s.q50),
+        rhat: num(s.rhat),
+        essBulk: num(s.essBulk),
+        essTail: num(s.essTail),
+      },
+    ];
   });
 
   const previous = run.finishedAt
     ? await db.run.findFirst({
-        where: { modelId: run.modelId, workspaceId: actor.workspaceId, status: "succeeded", id: { not: run.id }, finishedAt: { lt: run.finishedAt } },
+        where: {
+          modelId: run.modelId,
+          workspaceId: actor.workspaceId,
+          status: "succeeded",
+          id: { not: run.id },
+          finishedAt: { lt: run.finishedAt },
+        },
         orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
         select: { id: true, finishedAt: true, summary: true },
       })
@@ -143,17 +224,37 @@ export async function getRunInsights(db: PrismaClient, actor: Actor, runId: stri
   const spec = posterior.model.spec;
   return {
     run: {
-      id: run.id, modelId: run.modelId, modelName: run.model.name, status: run.status, mode: run.mode, trigger: run.trigger, finishedAt: run.finishedAt,
-      configVersion: run.configVersion.version, datasetVersion: run.datasetVersion.version,
+      id: run.id,
+      modelId: run.modelId,
+      modelName: run.model.name,
+      status: run.status,
+      mode: run.mode,
+      trigger: run.trigger,
+      finishedAt: run.finishedAt,
+      configVersion: run.configVersion.version,
+      datasetVersion: run.datasetVersion.version,
     },
     kpiName: posterior.config.kpi,
     analysis,
-    spend: { dates: spec.dates, channels: spec.channels.map((c) => ({ name: c.name, type: c.type, weekly: Array.from(c.spend, (v) => Math.round(v * 100) / 100) })) },
+    spend: {
+      dates: spec.dates,
+      channels: spec.channels.map((c) => ({
+        name: c.name,
+        type: c.type,
+        weekly: Array.from(c.spend, (v) => Math.round(v * 100) / 100),
+      })),
+    },
     parameters,
     diagnostics: (run.diagnostics ?? null) as Record<string, unknown> | null,
     holdout: summary.holdout ?? null,
     loo: summary.loo ?? null,
-    refresh: previous ? { previousRunId: previous.id, previousFinishedAt: previous.finishedAt, channels: roiMoves(roiOfSummary(run.summary), roiOfSummary(previous.summary)) } : null,
+    refresh: previous
+      ? {
+          previousRunId: previous.id,
+          previousFinishedAt: previous.finishedAt,
+          channels: roiMoves(roiOfSummary(run.summary), roiOfSummary(previous.summary)),
+        }
+      : null,
     source,
   };
 }

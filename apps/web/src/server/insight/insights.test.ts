@@ -15,7 +15,12 @@ let runA: string;
 let runB: string;
 let channels: string[];
 
-const ctx = (user: { id: string; email: string; name: string }): Context => ({ prisma: db.prisma, user, enqueueFitRun: async () => null, baseUrl: "http://mixcast.test" });
+const ctx = (user: { id: string; email: string; name: string }): Context => ({
+  prisma: db.prisma,
+  user,
+  enqueueFitRun: async () => null,
+  baseUrl: "http://mixcast.test",
+});
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -26,11 +31,25 @@ beforeAll(async () => {
   const ws = await createCaller(analyst).workspace.create({ name: "Insights Co" });
   workspaceId = ws.id;
   await addMember(db.prisma, workspaceId, v.id, "viewer");
-  const first = await seedFittedRun(db.prisma, { workspaceId, userId: owner.id, weeks: 60, channels: 3, seed: 5, finishedAt: new Date(Date.now() - 86_400_000) });
+  const first = await seedFittedRun(db.prisma, {
+    workspaceId,
+    userId: owner.id,
+    weeks: 60,
+    channels: 3,
+    seed: 5,
+    finishedAt: new Date(Date.now() - 86_400_000),
+  });
   // second run of the same model with a "traditional" config: Hill everywhere, no social stages
   const second = await seedFittedRun(db.prisma, {
-    workspaceId, userId: owner.id, weeks: 60, channels: 3, seed: 5, modelId: first.modelId,
-    configPatch: { channels: first.channels.map((c, i) => ({ column: c, type: i === 0 ? "traditional" : "digital" })) },
+    workspaceId,
+    userId: owner.id,
+    weeks: 60,
+    channels: 3,
+    seed: 5,
+    modelId: first.modelId,
+    configPatch: {
+      channels: first.channels.map((c, i) => ({ column: c, type: i === 0 ? "traditional" : "digital" })),
+    },
   });
   runA = first.runId;
   runB = second.runId;
@@ -51,7 +70,9 @@ describe("insight.get", () => {
     expect(a.channels.map((c) => c.name)).toEqual(channels);
     for (let t = 0; t < a.dates.length; t += 7) {
       const sum = a.decomposition.weekly.reduce((s, c) => s + (c.mean[t] as number), 0);
-      expect(Math.abs(sum - (a.fit.fitted.mean[t] as number)) / Math.abs(a.fit.fitted.mean[t] as number)).toBeLessThan(1e-4);
+      expect(
+        Math.abs(sum - (a.fit.fitted.mean[t] as number)) / Math.abs(a.fit.fitted.mean[t] as number),
+      ).toBeLessThan(1e-4);
     }
     for (const c of a.channels) {
       expect(c.roi.q05).toBeLessThanOrEqual(c.roi.mean);
@@ -72,8 +93,18 @@ describe("insight.get", () => {
 
   it("a run that did not succeed has no insights", async () => {
     const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runA } });
-    const queued = await db.prisma.run.create({ data: { workspaceId, modelId: run.modelId, datasetVersionId: run.datasetVersionId, configVersionId: run.configVersionId, seed: 1 } });
-    await expect(createCaller(viewer).insight.get({ workspaceId, runId: queued.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const queued = await db.prisma.run.create({
+      data: {
+        workspaceId,
+        modelId: run.modelId,
+        datasetVersionId: run.datasetVersionId,
+        configVersionId: run.configVersionId,
+        seed: 1,
+      },
+    });
+    await expect(createCaller(viewer).insight.get({ workspaceId, runId: queued.id })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 });
 
@@ -86,18 +117,30 @@ describe("comparison.runs", () => {
     // difference, with the paired SE, which is smaller than treating the runs as independent
     expect(res.elpdNote).toBeNull();
     expect(res.elpdDiff?.weeks).toBe(60 - 13);
-    expect(Math.abs(res.elpdDiff!.value - ((res.a.loo?.elpd ?? 0) - (res.b.loo?.elpd ?? 0)))).toBeLessThan(0.5);
+    expect(Math.abs(res.elpdDiff!.value - ((res.a.loo?.elpd ?? 0) - (res.b.loo?.elpd ?? 0)))).toBeLessThan(
+      0.5,
+    );
     expect(res.elpdDiff!.se).toBeGreaterThan(0);
     expect(res.elpdDiff!.se).toBeLessThan(Math.hypot(res.a.loo!.se, res.b.loo!.se));
     // the patched channel types show up as config changes, keyed by column
     const paths = res.configChanges.map((c) => c.path);
     expect(paths.some((p) => p.startsWith("channels[") && p.endsWith("].type"))).toBe(true);
-    await expect(createCaller(viewer).comparison.runs({ workspaceId, runA, runB: runA })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      createCaller(viewer).comparison.runs({ workspaceId, runA, runB: runA }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("does not compare PSIS-LOO across different training weeks, and says why", async () => {
     const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runA } });
-    const third = await seedFittedRun(db.prisma, { workspaceId, userId: run.createdById!, weeks: 60, channels: 3, seed: 5, modelId: run.modelId, configPatch: { holdoutWeeks: 8 } });
+    const third = await seedFittedRun(db.prisma, {
+      workspaceId,
+      userId: run.createdById!,
+      weeks: 60,
+      channels: 3,
+      seed: 5,
+      modelId: run.modelId,
+      configPatch: { holdoutWeeks: 8 },
+    });
     const res = await createCaller(viewer).comparison.runs({ workspaceId, runA, runB: third.runId });
     expect(res.elpdDiff).toBeNull();
     expect(res.elpdNote).toMatch(/hold out different numbers of weeks \(47 vs 52 training weeks\)/);
@@ -112,7 +155,10 @@ describe("optimizer", () => {
     const locked = context.channels[0]!;
     const capped = context.channels[1]!.name;
     const res = await createCaller(analyst).optimizer.run({
-      workspaceId, runId: runB, weeks: 13, budget,
+      workspaceId,
+      runId: runB,
+      weeks: 13,
+      budget,
       bounds: { [locked.name]: { locked: true }, [capped]: { max: budget * 0.1 } },
       objective: { kind: "mean" },
     });
@@ -128,9 +174,17 @@ describe("optimizer", () => {
   });
 
   it("viewers may not run it, and infeasible bounds are a clear error", async () => {
-    await expect(createCaller(viewer).optimizer.run({ workspaceId, runId: runB, weeks: 4, budget: 1000 })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(
-      createCaller(analyst).optimizer.run({ workspaceId, runId: runB, weeks: 4, budget: 1000, bounds: Object.fromEntries(channels.map((c) => [c, { min: 1000 }])) }),
+      createCaller(viewer).optimizer.run({ workspaceId, runId: runB, weeks: 4, budget: 1000 }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      createCaller(analyst).optimizer.run({
+        workspaceId,
+        runId: runB,
+        weeks: 4,
+        budget: 1000,
+        bounds: Object.fromEntries(channels.map((c) => [c, { min: 1000 }])),
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
@@ -138,12 +192,23 @@ describe("optimizer", () => {
 describe("run.exportDraws and its CSV route", () => {
   it("has one row per stored draw: chain, draw, every parameter, and ROI / contribution per channel that average to the run's summary", async () => {
     const res = await createCaller(viewer).run.exportDraws({ workspaceId, runId: runA });
-    const [header, ...rows] = res.csv.trim().split("\n").map((l) => l.split(","));
+    const [header, ...rows] = res.csv
+      .trim()
+      .split("\n")
+      .map((l) => l.split(","));
     const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runA } });
-    const summary = run.summary as unknown as { parameters: Record<string, unknown>; channels: Record<string, { roi: { mean: number }; contribution: { mean: number } }> };
+    const summary = run.summary as unknown as {
+      parameters: Record<string, unknown>;
+      channels: Record<string, { roi: { mean: number }; contribution: { mean: number } }>;
+    };
     expect(header!.slice(0, 2)).toEqual(["chain", "draw"]);
-    expect([...header!.slice(2, 2 + Object.keys(summary.parameters).length)].sort()).toEqual(Object.keys(summary.parameters).sort());
-    expect(header!.slice(-2 * channels.length)).toEqual([...channels.map((c) => `roi[${c}]`), ...channels.map((c) => `contribution[${c}]`)]);
+    expect([...header!.slice(2, 2 + Object.keys(summary.parameters).length)].sort()).toEqual(
+      Object.keys(summary.parameters).sort(),
+    );
+    expect(header!.slice(-2 * channels.length)).toEqual([
+      ...channels.map((c) => `roi[${c}]`),
+      ...channels.map((c) => `contribution[${c}]`),
+    ]);
     expect(rows).toHaveLength(res.rows);
     expect(res.rows).toBe(100); // seedFittedRun stores 100 fast-mode draws
     expect(rows.every((r) => r.length === header!.length)).toBe(true);
@@ -151,12 +216,16 @@ describe("run.exportDraws and its CSV route", () => {
       const roiCol = header!.length - 2 * channels.length + i;
       const mean = rows.reduce((s, r) => s + Number(r[roiCol]), 0) / rows.length;
       // stored draws are Float32, the summary was computed from the Float64 originals
-      expect(Math.abs(mean - summary.channels[c]!.roi.mean) / summary.channels[c]!.roi.mean).toBeLessThan(1e-3);
+      expect(Math.abs(mean - summary.channels[c]!.roi.mean) / summary.channels[c]!.roi.mean).toBeLessThan(
+        1e-3,
+      );
     });
   });
 
   it("is refused to a non-member", async () => {
     const outsider = await createUser(db.prisma, "Oscar Outsider");
-    await expect(createCaller(ctx(outsider)).run.exportDraws({ workspaceId, runId: runA })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      createCaller(ctx(outsider)).run.exportDraws({ workspaceId, runId: runA }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

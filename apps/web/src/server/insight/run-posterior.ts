@@ -30,21 +30,42 @@ const CACHE_SIZE = 6;
 const cache = new Map<string, Promise<RunPosterior>>();
 
 /** Decodes stored draw bytes (deflated Float32 or raw Float32) into constrained draws, rows = draws. */
-export function decodeStoredDraws(bytes: Uint8Array, encoding: string | null): { draws: PosteriorDraws; names: string[]; chains: number } {
-  const raw = encoding === DRAWS_ENCODING || encoding?.includes("deflate") ? new Uint8Array(inflateSync(bytes)) : bytes;
+export function decodeStoredDraws(
+  bytes: Uint8Array,
+  encoding: string | null,
+): { draws: PosteriorDraws; names: string[]; chains: number } {
+  const raw =
+    encoding === DRAWS_ENCODING || encoding?.includes("deflate") ? new Uint8Array(inflateSync(bytes)) : bytes;
   const d = decodeDraws(raw);
-  return { draws: { values: d.values, draws: d.chains * d.perChain, dim: d.names.length }, names: d.names, chains: d.chains };
+  return {
+    draws: { values: d.values, draws: d.chains * d.perChain, dim: d.names.length },
+    names: d.names,
+    chains: d.chains,
+  };
 }
 
-export async function loadRunPosterior(db: PrismaExecutor, actor: Actor, runId: string): Promise<RunPosterior> {
+export async function loadRunPosterior(
+  db: PrismaExecutor,
+  actor: Actor,
+  runId: string,
+): Promise<RunPosterior> {
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId: actor.workspaceId },
-    select: { id: true, status: true, modelId: true, artifacts: { where: { kind: "draws" }, select: { id: true } } },
+    select: {
+      id: true,
+      status: true,
+      modelId: true,
+      artifacts: { where: { kind: "draws" }, select: { id: true } },
+    },
   });
   if (!run) throw notFound("That run");
-  if (run.status !== "succeeded") throw badRequest(`This run has not finished successfully (status: ${run.status}); insights need a fitted run.`);
+  if (run.status !== "succeeded")
+    throw badRequest(
+      `This run has not finished successfully (status: ${run.status}); insights need a fitted run.`,
+    );
   const artifact = run.artifacts[0];
-  if (!artifact) throw badRequest("This run has no stored posterior draws, so nothing can be computed from it.");
+  if (!artifact)
+    throw badRequest("This run has no stored posterior draws, so nothing can be computed from it.");
   const key = `${run.id}:${artifact.id}`;
   const hit = cache.get(key);
   if (hit) {
@@ -59,19 +80,30 @@ export async function loadRunPosterior(db: PrismaExecutor, actor: Actor, runId: 
   return pending;
 }
 
-async function build(db: PrismaExecutor, runId: string, modelId: string, artifactId: string): Promise<RunPosterior> {
+async function build(
+  db: PrismaExecutor,
+  runId: string,
+  modelId: string,
+  artifactId: string,
+): Promise<RunPosterior> {
   const [artifact, run] = await Promise.all([
     db.runArtifact.findUniqueOrThrow({ where: { id: artifactId }, select: { bytes: true, encoding: true } }),
-    db.run.findUniqueOrThrow({ where: { id: runId }, select: { datasetVersion: { select: { csv: true } }, configVersion: { select: { config: true } } } }),
+    db.run.findUniqueOrThrow({
+      where: { id: runId },
+      select: { datasetVersion: { select: { csv: true } }, configVersion: { select: { config: true } } },
+    }),
   ]);
   if (!artifact.bytes) throw badRequest("The stored draws of this run are empty.");
   const config = parseModelConfig(run.configVersion.config);
   const parsed = parseDatasetCsv(run.datasetVersion.csv, config, { holdoutWeeks: config.holdoutWeeks });
-  if (!parsed.ok) throw badRequest(`The run's dataset no longer parses: ${parsed.errors[0]?.message ?? "unknown error"}`);
+  if (!parsed.ok)
+    throw badRequest(`The run's dataset no longer parses: ${parsed.errors[0]?.message ?? "unknown error"}`);
   const model = createModel(buildModelSpec(parsed.dataset, config));
   const { draws, names, chains } = decodeStoredDraws(artifact.bytes, artifact.encoding);
   if (draws.dim !== model.spec.parameters.length) {
-    throw badRequest(`The stored draws have ${draws.dim} parameters, the model has ${model.spec.parameters.length}; the run was fitted with another engine version.`);
+    throw badRequest(
+      `The stored draws have ${draws.dim} parameters, the model has ${model.spec.parameters.length}; the run was fitted with another engine version.`,
+    );
   }
   return { runId, modelId, config, model, draws, names, chains };
 }

@@ -15,7 +15,11 @@ import { DRAWS_ENCODING } from "./run-posterior.ts";
 /** DEMO_CHANNELS plus a display channel: 8 channels, as in the run-detail benchmark. */
 export const EIGHT_CHANNELS: SimChannel[] = [
   ...DEMO_CHANNELS,
-  { name: "Display", type: "digital", plan: { pattern: "pulsing", level: 9_000, burstRate: 0.08, burstWeeks: 2, noise: 0.25 } },
+  {
+    name: "Display",
+    type: "digital",
+    plan: { pattern: "pulsing", level: 9_000, burstRate: 0.08, burstWeeks: 2, noise: 0.25 },
+  },
 ];
 
 export interface SeedFittedRunOptions {
@@ -38,7 +42,11 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
   const channels = EIGHT_CHANNELS.slice(0, o.channels ?? 3);
   const sim = simulate({ weeks, seed: o.seed ?? 11, channels });
   const config = parseModelConfig({ ...sim.config, ...(o.configPatch ?? {}) });
-  const fit = await fitModel(sim.dataset, config, { mode: "fast", draws: o.draws ?? 100, seed: o.seed ?? 11 });
+  const fit = await fitModel(sim.dataset, config, {
+    mode: "fast",
+    draws: o.draws ?? 100,
+    seed: o.seed ?? 11,
+  });
   const draws = deflateSync(encodeDraws(fit.draws));
   const summary = serializeFitResult(fit);
   const suffix = Math.random().toString(36).slice(2, 8);
@@ -47,14 +55,32 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
   let datasetVersionId: string;
   let configVersionId: string;
   if (!modelId) {
-    const dataset = await prisma.dataset.create({ data: { workspaceId: o.workspaceId, name: `Simulated sales ${suffix}`, createdById: o.userId } });
+    const dataset = await prisma.dataset.create({
+      data: { workspaceId: o.workspaceId, name: `Simulated sales ${suffix}`, createdById: o.userId },
+    });
     const version = await prisma.datasetVersion.create({
       data: {
-        workspaceId: o.workspaceId, datasetId: dataset.id, version: 1, checksum: sha256Hex(sim.csv), fileName: "simulated.csv", rowCount: weeks,
-        columnCount: sim.csv.split("\n", 1)[0]!.split(",").length, mapping: sim.mapping as unknown as Prisma.InputJsonValue, summary: {}, csv: sim.csv, createdById: o.userId,
+        workspaceId: o.workspaceId,
+        datasetId: dataset.id,
+        version: 1,
+        checksum: sha256Hex(sim.csv),
+        fileName: "simulated.csv",
+        rowCount: weeks,
+        columnCount: sim.csv.split("\n", 1)[0]!.split(",").length,
+        mapping: sim.mapping as unknown as Prisma.InputJsonValue,
+        summary: {},
+        csv: sim.csv,
+        createdById: o.userId,
       },
     });
-    const model = await prisma.model.create({ data: { workspaceId: o.workspaceId, datasetId: dataset.id, name: `Demo brand ${suffix}`, createdById: o.userId } });
+    const model = await prisma.model.create({
+      data: {
+        workspaceId: o.workspaceId,
+        datasetId: dataset.id,
+        name: `Demo brand ${suffix}`,
+        createdById: o.userId,
+      },
+    });
     modelId = model.id;
     datasetVersionId = version.id;
   } else {
@@ -63,19 +89,47 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
   }
   const versions = await prisma.modelConfigVersion.count({ where: { modelId } });
   const cv = await prisma.modelConfigVersion.create({
-    data: { workspaceId: o.workspaceId, modelId, version: versions + 1, config: config as unknown as Prisma.InputJsonValue, note: o.configPatch ? "patched" : "simulated defaults", createdById: o.userId },
+    data: {
+      workspaceId: o.workspaceId,
+      modelId,
+      version: versions + 1,
+      config: config as unknown as Prisma.InputJsonValue,
+      note: o.configPatch ? "patched" : "simulated defaults",
+      createdById: o.userId,
+    },
   });
   configVersionId = cv.id;
   const finishedAt = o.finishedAt ?? new Date();
   const run = await prisma.run.create({
     data: {
-      workspaceId: o.workspaceId, modelId, datasetVersionId, configVersionId, status: "succeeded", trigger: o.trigger ?? "manual", mode: "fast", percent: 100,
-      seed: o.seed ?? 11, engineVersion: fit.engineVersion, converged: fit.diagnostics.converged, diagnostics: fit.diagnostics as unknown as Prisma.InputJsonValue,
-      summary: summary as unknown as Prisma.InputJsonValue, createdById: o.userId, queuedAt: new Date(finishedAt.getTime() - 60_000), startedAt: new Date(finishedAt.getTime() - 50_000), finishedAt,
+      workspaceId: o.workspaceId,
+      modelId,
+      datasetVersionId,
+      configVersionId,
+      status: "succeeded",
+      trigger: o.trigger ?? "manual",
+      mode: "fast",
+      percent: 100,
+      seed: o.seed ?? 11,
+      engineVersion: fit.engineVersion,
+      converged: fit.diagnostics.converged,
+      diagnostics: fit.diagnostics as unknown as Prisma.InputJsonValue,
+      summary: summary as unknown as Prisma.InputJsonValue,
+      createdById: o.userId,
+      queuedAt: new Date(finishedAt.getTime() - 60_000),
+      startedAt: new Date(finishedAt.getTime() - 50_000),
+      finishedAt,
     },
   });
   await prisma.runArtifact.create({
-    data: { workspaceId: o.workspaceId, runId: run.id, kind: "draws", bytes: new Uint8Array(draws), encoding: DRAWS_ENCODING, sizeBytes: draws.byteLength },
+    data: {
+      workspaceId: o.workspaceId,
+      runId: run.id,
+      kind: "draws",
+      bytes: new Uint8Array(draws),
+      encoding: DRAWS_ENCODING,
+      sizeBytes: draws.byteLength,
+    },
   });
   return { runId: run.id, modelId, channels: channels.map((c) => c.name), kpi: config.kpi, fit };
 }

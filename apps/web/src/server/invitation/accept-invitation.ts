@@ -11,9 +11,17 @@ export const invitationIdInput = z.object({ invitationId: z.string().min(1).max(
  * An invitation as its recipient sees it. Only the invited address can see it; anyone else gets
  * "not found", so links cannot be used to probe workspaces.
  */
-export async function getInvitation(db: PrismaExecutor, user: SessionUser, input: z.infer<typeof invitationIdInput>) {
-  const invitation = await db.invitation.findUnique({ where: { id: input.invitationId }, include: { workspace: true, inviter: { select: { name: true } } } });
-  if (!invitation || invitation.email.toLowerCase() !== user.email.toLowerCase()) throw notFound("This invitation");
+export async function getInvitation(
+  db: PrismaExecutor,
+  user: SessionUser,
+  input: z.infer<typeof invitationIdInput>,
+) {
+  const invitation = await db.invitation.findUnique({
+    where: { id: input.invitationId },
+    include: { workspace: true, inviter: { select: { name: true } } },
+  });
+  if (!invitation || invitation.email.toLowerCase() !== user.email.toLowerCase())
+    throw notFound("This invitation");
   const expired = invitation.expiresAt.getTime() <= Date.now();
   return {
     id: invitation.id,
@@ -26,18 +34,41 @@ export async function getInvitation(db: PrismaExecutor, user: SessionUser, input
   };
 }
 
-export async function acceptInvitation(db: PrismaClient, user: SessionUser, input: z.infer<typeof invitationIdInput>) {
+export async function acceptInvitation(
+  db: PrismaClient,
+  user: SessionUser,
+  input: z.infer<typeof invitationIdInput>,
+) {
   return db.$transaction(async (tx) => {
     const invitation = await tx.invitation.findUnique({ where: { id: input.invitationId } });
-    if (!invitation || invitation.email.toLowerCase() !== user.email.toLowerCase()) throw notFound("This invitation");
-    if (invitation.status !== "pending") throw badRequest(`This invitation was already ${invitation.status}.`);
-    if (invitation.expiresAt.getTime() <= Date.now()) throw badRequest("This invitation has expired. Ask for a new one.");
-    const existing = await tx.membership.findUnique({ where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId: user.id } } });
+    if (!invitation || invitation.email.toLowerCase() !== user.email.toLowerCase())
+      throw notFound("This invitation");
+    if (invitation.status !== "pending")
+      throw badRequest(`This invitation was already ${invitation.status}.`);
+    if (invitation.expiresAt.getTime() <= Date.now())
+      throw badRequest("This invitation has expired. Ask for a new one.");
+    const existing = await tx.membership.findUnique({
+      where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId: user.id } },
+    });
     if (!existing) {
-      await tx.membership.create({ data: { id: randomUUID(), workspaceId: invitation.workspaceId, userId: user.id, role: invitation.role ?? "viewer" } });
+      await tx.membership.create({
+        data: {
+          id: randomUUID(),
+          workspaceId: invitation.workspaceId,
+          userId: user.id,
+          role: invitation.role ?? "viewer",
+        },
+      });
     }
     await tx.invitation.update({ where: { id: invitation.id }, data: { status: "accepted" } });
-    await writeAudit(tx, { workspaceId: invitation.workspaceId, actorId: user.id, action: "invitation.accept", targetType: "invitation", targetId: invitation.id, details: { role: invitation.role ?? "viewer" } });
+    await writeAudit(tx, {
+      workspaceId: invitation.workspaceId,
+      actorId: user.id,
+      action: "invitation.accept",
+      targetType: "invitation",
+      targetId: invitation.id,
+      details: { role: invitation.role ?? "viewer" },
+    });
     return { workspaceId: invitation.workspaceId };
   });
 }

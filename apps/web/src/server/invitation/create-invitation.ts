@@ -24,10 +24,15 @@ export async function createInvitation(
   assertMayGrant(actor, input.role);
   const transport = options.transport ?? devConsoleTransport;
   const result = await db.$transaction(async (tx) => {
-    const already = await tx.membership.findFirst({ where: { workspaceId: actor.workspaceId, user: { email: input.email } } });
+    const already = await tx.membership.findFirst({
+      where: { workspaceId: actor.workspaceId, user: { email: input.email } },
+    });
     if (already) throw conflict(`${input.email} is already a member of this workspace.`);
     // A new invitation replaces any pending one for the same address.
-    await tx.invitation.updateMany({ where: { workspaceId: actor.workspaceId, email: input.email, status: "pending" }, data: { status: "canceled" } });
+    await tx.invitation.updateMany({
+      where: { workspaceId: actor.workspaceId, email: input.email, status: "pending" },
+      data: { status: "canceled" },
+    });
     const invitation = await tx.invitation.create({
       data: {
         id: randomUUID(),
@@ -40,10 +45,30 @@ export async function createInvitation(
       },
       include: { workspace: true, inviter: true },
     });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "invitation.create", targetType: "invitation", targetId: invitation.id, details: { email: input.email, role: input.role } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "invitation.create",
+      targetType: "invitation",
+      targetId: invitation.id,
+      details: { email: input.email, role: input.role },
+    });
     return invitation;
   });
   const link = `${options.baseUrl.replace(/\/$/, "")}/invite/${result.id}`;
-  await transport.send({ email: result.email, workspaceName: result.workspace.name, inviterName: result.inviter.name, role: input.role, link });
-  return { id: result.id, email: result.email, role: input.role, expiresAt: result.expiresAt, link, transport: transport.kind };
+  await transport.send({
+    email: result.email,
+    workspaceName: result.workspace.name,
+    inviterName: result.inviter.name,
+    role: input.role,
+    link,
+  });
+  return {
+    id: result.id,
+    email: result.email,
+    role: input.role,
+    expiresAt: result.expiresAt,
+    link,
+    transport: transport.kind,
+  };
 }

@@ -19,6 +19,8 @@ export interface InvitationTransport {
 export const devConsoleTransport: InvitationTransport = {
   kind: "dev-console",
   async send(m) {
-    console.log(`[mixcast invitations: dev transport, no email sent] ${m.inviterName} invited ${m.email} to "${m.workspaceName}" as ${m.role}: ${m.link}`);
+    console.log(
+      `[mixcast invitations: dev transport, no email sent] ${m.inviterName} invited ${m.email} to "${m.workspaceName}" as ${m.role}: ${m.link}`,
+    );
   },
 };

@@ -8,5 +8,12 @@ export async function listInvitations(db: PrismaExecutor, actor: Actor, baseUrl:
     include: { inviter: { select: { name: true, email: true } } },
     orderBy: { createdAt: "desc" },
   });
-  return rows.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt, inviter: i.inviter, link: `${baseUrl.replace(/\/$/, "")}/invite/${i.id}` }));
+  return rows.map((i) => ({
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    expiresAt: i.expiresAt,
+    inviter: i.inviter,
+    link: `${baseUrl.replace(/\/$/, "")}/invite/${i.id}`,
+  }));
 }

@@ -8,5 +8,11 @@ export async function listMembers(db: PrismaExecutor, actor: Actor) {
     include: { user: { select: { id: true, name: true, email: true } } },
     orderBy: { createdAt: "asc" },
   });
-  return rows.map((m) => ({ id: m.id, role: m.role as Role, joinedAt: m.createdAt, user: m.user, isYou: m.userId === actor.userId }));
+  return rows.map((m) => ({
+    id: m.id,
+    role: m.role as Role,
+    joinedAt: m.createdAt,
+    user: m.user,
+    isYou: m.userId === actor.userId,
+  }));
 }

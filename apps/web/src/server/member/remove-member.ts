@@ -11,7 +11,14 @@ export async function removeMember(db: PrismaClient, actor: Actor, input: z.infe
     const target = await loadManageableMembership(tx, actor, input.membershipId);
     if (target.role === "owner") await assertNotLastOwner(tx, actor.workspaceId, target.id);
     await tx.membership.delete({ where: { id: target.id } });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "member.remove", targetType: "membership", targetId: target.id, details: { userId: target.userId, role: target.role } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "member.remove",
+      targetType: "membership",
+      targetId: target.id,
+      details: { userId: target.userId, role: target.role },
+    });
     return { id: target.id };
   });
 }

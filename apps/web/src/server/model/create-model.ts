@@ -34,12 +34,33 @@ export async function createModel(db: PrismaClient, actor: Actor, input: z.infer
     if (await tx.model.findFirst({ where: { workspaceId: actor.workspaceId, name: input.name } })) {
       throw badRequest(`A model called "${input.name}" already exists. Pick another name.`);
     }
-    const model = await tx.model.create({ data: { workspaceId: actor.workspaceId, datasetId: dataset.id, name: input.name, createdById: actor.userId } });
+    const model = await tx.model.create({
+      data: {
+        workspaceId: actor.workspaceId,
+        datasetId: dataset.id,
+        name: input.name,
+        createdById: actor.userId,
+      },
+    });
     const config = defaultConfigFor(latest.mapping as unknown as ColumnMapping);
     const version = await tx.modelConfigVersion.create({
-      data: { workspaceId: actor.workspaceId, modelId: model.id, version: 1, config: config as unknown as Prisma.InputJsonValue, note: "Defaults for each channel type", createdById: actor.userId },
+      data: {
+        workspaceId: actor.workspaceId,
+        modelId: model.id,
+        version: 1,
+        config: config as unknown as Prisma.InputJsonValue,
+        note: "Defaults for each channel type",
+        createdById: actor.userId,
+      },
     });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "model.create", targetType: "model", targetId: model.id, details: { name: input.name, datasetId: dataset.id, configVersionId: version.id } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "model.create",
+      targetType: "model",
+      targetId: model.id,
+      details: { name: input.name, datasetId: dataset.id, configVersionId: version.id },
+    });
     return { id: model.id, configVersionId: version.id };
   });
 }

@@ -10,13 +10,24 @@ export async function listModels(db: PrismaExecutor, actor: Actor) {
       dataset: { select: { id: true, name: true } },
       schedule: { select: { weekday: true, hour: true, timezone: true, enabled: true } },
       configVersions: { orderBy: { version: "desc" }, take: 1, select: { version: true, config: true } },
-      runs: { orderBy: { queuedAt: "desc" }, take: 1, select: { id: true, status: true, converged: true, queuedAt: true } },
+      runs: {
+        orderBy: { queuedAt: "desc" },
+        take: 1,
+        select: { id: true, status: true, converged: true, queuedAt: true },
+      },
     },
   });
   return rows.map((m) => {
-    const config = m.configVersions[0]?.config as { channels?: { column: string; type: string }[] } | undefined;
+    const config = m.configVersions[0]?.config as
+      { channels?: { column: string; type: string }[] } | undefined;
     return {
-      id: m.id, name: m.name, dataset: m.dataset, schedule: m.schedule, configVersion: m.configVersions[0]?.version ?? null, lastRun: m.runs[0] ?? null, updatedAt: m.updatedAt,
+      id: m.id,
+      name: m.name,
+      dataset: m.dataset,
+      schedule: m.schedule,
+      configVersion: m.configVersions[0]?.version ?? null,
+      lastRun: m.runs[0] ?? null,
+      updatedAt: m.updatedAt,
       /** The latest config's channels (column and type), for pickers. */
       channels: (config?.channels ?? []).map((c) => ({ column: c.column, type: c.type })),
     };
@@ -27,7 +38,21 @@ export async function getModel(db: PrismaExecutor, actor: Actor, modelId: string
   const model = await db.model.findFirst({
     where: { id: modelId, workspaceId: actor.workspaceId },
     include: {
-      dataset: { include: { versions: { orderBy: { version: "desc" }, select: { id: true, version: true, rowCount: true, createdAt: true, summary: true, mapping: true } } } },
+      dataset: {
+        include: {
+          versions: {
+            orderBy: { version: "desc" },
+            select: {
+              id: true,
+              version: true,
+              rowCount: true,
+              createdAt: true,
+              summary: true,
+              mapping: true,
+            },
+          },
+        },
+      },
       configVersions: { orderBy: { version: "desc" }, include: { createdBy: { select: { name: true } } } },
       schedule: true,
     },

@@ -19,30 +19,65 @@ export type SaveModelConfigResult =
   | { ok: false; issues: { path: string; message: string }[] };
 
 /** Saves a config as a new immutable version (unless it equals the latest one). */
-export async function saveModelConfig(db: PrismaClient, actor: Actor, input: z.infer<typeof saveModelConfigInput>): Promise<SaveModelConfigResult> {
+export async function saveModelConfig(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof saveModelConfigInput>,
+): Promise<SaveModelConfigResult> {
   const parsed = modelConfigSchema.safeParse(input.config);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    };
   const config = parsed.data;
   return db.$transaction(async (tx) => {
     const model = await tx.model.findFirst({ where: { id: input.modelId, workspaceId: actor.workspaceId } });
     if (!model) throw notFound("That model");
     await tx.$queryRaw`SELECT id FROM "Model" WHERE id = ${model.id} FOR UPDATE`;
-    const latest = await tx.modelConfigVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" } });
+    const latest = await tx.modelConfigVersion.findFirst({
+      where: { modelId: model.id },
+      orderBy: { version: "desc" },
+    });
     if (latest && canonicalJson(latest.config) === canonicalJson(config)) {
       return { ok: true as const, configVersionId: latest.id, version: latest.version, unchanged: true };
     }
-    const datasetVersion = await tx.datasetVersion.findFirst({ where: { datasetId: model.datasetId }, orderBy: { version: "desc" } });
-    const known = new Set<string>(((datasetVersion?.summary as { columns?: { name: string }[] } | null)?.columns ?? []).map((c) => c.name));
+    const datasetVersion = await tx.datasetVersion.findFirst({
+      where: { datasetId: model.datasetId },
+      orderBy: { version: "desc" },
+    });
+    const known = new Set<string>(
+      ((datasetVersion?.summary as { columns?: { name: string }[] } | null)?.columns ?? []).map(
+        (c) => c.name,
+      ),
+    );
     const missing = config.channels.map((c) => c.column).filter((c) => known.size > 0 && !known.has(c));
     if (missing.length > 0) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: `These channels are not in the dataset's latest version: ${missing.join(", ")}.` });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `These channels are not in the dataset's latest version: ${missing.join(", ")}.`,
+      });
     }
     const version = (latest?.version ?? 0) + 1;
     const created = await tx.modelConfigVersion.create({
-      data: { workspaceId: actor.workspaceId, modelId: model.id, version, config: config as unknown as Prisma.InputJsonValue, note: input.note ?? null, createdById: actor.userId },
+      data: {
+        workspaceId: actor.workspaceId,
+        modelId: model.id,
+        version,
+        config: config as unknown as Prisma.InputJsonValue,
+        note: input.note ?? null,
+        createdById: actor.userId,
+      },
     });
     await tx.model.update({ where: { id: model.id }, data: { updatedAt: new Date() } });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "model_config.create", targetType: "model_config_version", targetId: created.id, details: { modelId: model.id, version } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "model_config.create",
+      targetType: "model_config_version",
+      targetId: created.id,
+      details: { modelId: model.id, version },
+    });
     return { ok: true as const, configVersionId: created.id, version, unchanged: false };
   });
 }

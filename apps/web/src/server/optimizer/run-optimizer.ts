@@ -4,7 +4,12 @@
 // channel, scaled to the budget.
 import { z } from "zod";
 import { horizonResponse, recentWeeklySpend } from "@mixcast/core/analysis/model-adapter";
-import { InfeasibleBoundsError, optimizeBudget, type BudgetPlan, type RiskObjective } from "@mixcast/core/analysis/optimizer";
+import {
+  InfeasibleBoundsError,
+  optimizeBudget,
+  type BudgetPlan,
+  type RiskObjective,
+} from "@mixcast/core/analysis/optimizer";
 import { thinIndices } from "@mixcast/core/analysis/stats";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
@@ -31,7 +36,11 @@ export const channelBoundSchema = z.object({
 
 export const runOptimizerInput = z.object({
   runId: z.string().min(1),
-  weeks: z.number().int().min(1, "The horizon is at least one week.").max(52, "The horizon is at most 52 weeks."),
+  weeks: z
+    .number()
+    .int()
+    .min(1, "The horizon is at least one week.")
+    .max(52, "The horizon is at most 52 weeks."),
   budget: z.number().positive("Enter a budget above zero."),
   bounds: z.record(z.string(), channelBoundSchema).default({}),
   objective: objectiveSchema.default({ kind: "mean" }),
@@ -47,12 +56,20 @@ export interface OptimizerContext {
   kpiName: string;
 }
 
-export async function getOptimizerContext(db: PrismaClient, actor: Actor, runId: string): Promise<OptimizerContext> {
+export async function getOptimizerContext(
+  db: PrismaClient,
+  actor: Actor,
+  runId: string,
+): Promise<OptimizerContext> {
   const p = await loadRunPosterior(db, actor, runId);
   const current = recentWeeklySpend(p.model.spec, CURRENT_PLAN_WEEKS);
   return {
     runId,
-    channels: p.model.spec.channels.map((c, i) => ({ name: c.name, type: c.type, currentWeekly: current[i] ?? 0 })),
+    channels: p.model.spec.channels.map((c, i) => ({
+      name: c.name,
+      type: c.type,
+      currentWeekly: current[i] ?? 0,
+    })),
     suggestedBudget: Math.round(current.reduce((a, b) => a + b, 0) * CURRENT_PLAN_WEEKS),
     suggestedWeeks: CURRENT_PLAN_WEEKS,
     kpiName: p.config.kpi,
@@ -61,16 +78,26 @@ export async function getOptimizerContext(db: PrismaClient, actor: Actor, runId:
 
 /** The optimal plan for a loaded posterior (no audit): shared by the optimizer page and by
  *  scenarios generated from the optimizer. */
-export function computeOptimalPlan(p: RunPosterior, input: z.output<typeof runOptimizerInput>): BudgetPlan & { currentWeekly: Record<string, number> } {
+export function computeOptimalPlan(
+  p: RunPosterior,
+  input: z.output<typeof runOptimizerInput>,
+): BudgetPlan & { currentWeekly: Record<string, number> } {
   const spec = p.model.spec;
   const names = spec.channels.map((c) => c.name);
   const unknown = Object.keys(input.bounds).filter((n) => !names.includes(n));
-  if (unknown.length > 0) throw badRequest(`Unknown channel${unknown.length > 1 ? "s" : ""} in bounds: ${unknown.join(", ")}.`);
+  if (unknown.length > 0)
+    throw badRequest(`Unknown channel${unknown.length > 1 ? "s" : ""} in bounds: ${unknown.join(", ")}.`);
   const currentWeekly = recentWeeklySpend(spec, CURRENT_PLAN_WEEKS);
   const resp = horizonResponse(p.model, p.draws, input.weeks, thinIndices(p.draws.draws, PLANNING_DRAWS));
   let plan: BudgetPlan;
   try {
-    plan = optimizeBudget(resp, { budget: input.budget, bounds: input.bounds, objective: input.objective as RiskObjective, currentWeekly, seed: 1 });
+    plan = optimizeBudget(resp, {
+      budget: input.budget,
+      bounds: input.bounds,
+      objective: input.objective as RiskObjective,
+      currentWeekly,
+      seed: 1,
+    });
   } catch (error) {
     if (error instanceof InfeasibleBoundsError) throw badRequest(error.message);
     throw error;
@@ -78,14 +105,28 @@ export function computeOptimalPlan(p: RunPosterior, input: z.output<typeof runOp
   return { ...plan, currentWeekly: Object.fromEntries(names.map((n, i) => [n, currentWeekly[i] ?? 0])) };
 }
 
-export async function runOptimizer(db: PrismaClient, actor: Actor, raw: RunOptimizerInput): Promise<BudgetPlan & { currentWeekly: Record<string, number> }> {
+export async function runOptimizer(
+  db: PrismaClient,
+  actor: Actor,
+  raw: RunOptimizerInput,
+): Promise<BudgetPlan & { currentWeekly: Record<string, number> }> {
   const input = runOptimizerInput.parse(raw);
   const p = await loadRunPosterior(db, actor, input.runId);
   const result = computeOptimalPlan(p, input);
   await db.$transaction((tx) =>
     writeAudit(tx, {
-      workspaceId: actor.workspaceId, actorId: actor.userId, action: "optimizer.run", targetType: "run", targetId: input.runId,
-      details: { weeks: input.weeks, budget: input.budget, objective: input.objective, bounded: Object.keys(input.bounds), upliftMean: result.uplift.kpi.mean },
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "optimizer.run",
+      targetType: "run",
+      targetId: input.runId,
+      details: {
+        weeks: input.weeks,
+        budget: input.budget,
+        objective: input.objective,
+        bounded: Object.keys(input.bounds),
+        upliftMean: result.uplift.kpi.mean,
+      },
     }),
   );
   return result;

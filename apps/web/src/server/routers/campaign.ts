@@ -7,7 +7,9 @@ import { updateCampaign, updateCampaignInput } from "../campaign/update-campaign
 import { actorOf, router, workspaceProcedure } from "../trpc.ts";
 
 export const campaignRouter = router({
-  list: workspaceProcedure(access["campaign.list"]).query(({ ctx }) => listCampaigns(ctx.prisma, actorOf(ctx))),
+  list: workspaceProcedure(access["campaign.list"]).query(({ ctx }) =>
+    listCampaigns(ctx.prisma, actorOf(ctx)),
+  ),
   get: workspaceProcedure(access["campaign.get"])
     .input(z.object({ campaignId: z.string().min(1) }))
     .query(({ ctx, input }) => getCampaign(ctx.prisma, actorOf(ctx), input.campaignId)),

@@ -6,13 +6,21 @@ import { revokeInvitation, revokeInvitationInput } from "../invitation/revoke-in
 import { actorOf, authedProcedure, router, workspaceProcedure } from "../trpc.ts";
 
 export const invitationRouter = router({
-  list: workspaceProcedure(access["invitation.list"]).query(({ ctx }) => listInvitations(ctx.prisma, actorOf(ctx), ctx.baseUrl)),
+  list: workspaceProcedure(access["invitation.list"]).query(({ ctx }) =>
+    listInvitations(ctx.prisma, actorOf(ctx), ctx.baseUrl),
+  ),
   create: workspaceProcedure(access["invitation.create"])
     .input(createInvitationInput)
-    .mutation(({ ctx, input }) => createInvitation(ctx.prisma, actorOf(ctx), input, { baseUrl: ctx.baseUrl })),
+    .mutation(({ ctx, input }) =>
+      createInvitation(ctx.prisma, actorOf(ctx), input, { baseUrl: ctx.baseUrl }),
+    ),
   revoke: workspaceProcedure(access["invitation.revoke"])
     .input(revokeInvitationInput)
     .mutation(({ ctx, input }) => revokeInvitation(ctx.prisma, actorOf(ctx), input)),
-  get: authedProcedure.input(invitationIdInput).query(({ ctx, input }) => getInvitation(ctx.prisma, ctx.user, input)),
-  accept: authedProcedure.input(invitationIdInput).mutation(({ ctx, input }) => acceptInvitation(ctx.prisma, ctx.user, input)),
+  get: authedProcedure
+    .input(invitationIdInput)
+    .query(({ ctx, input }) => getInvitation(ctx.prisma, ctx.user, input)),
+  accept: authedProcedure
+    .input(invitationIdInput)
+    .mutation(({ ctx, input }) => acceptInvitation(ctx.prisma, ctx.user, input)),
 });

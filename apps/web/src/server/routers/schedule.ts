@@ -1,5 +1,10 @@
 import { procedureAccess as access } from "../access.ts";
-import { removeSchedule, removeScheduleInput, upsertSchedule, upsertScheduleInput } from "../schedule/upsert-schedule.ts";
+import {
+  removeSchedule,
+  removeScheduleInput,
+  upsertSchedule,
+  upsertScheduleInput,
+} from "../schedule/upsert-schedule.ts";
 import { actorOf, router, workspaceProcedure } from "../trpc.ts";
 
 export const scheduleRouter = router({

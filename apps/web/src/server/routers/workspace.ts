@@ -8,7 +8,9 @@ import { setWorkspaceCurrency, setWorkspaceCurrencyInput } from "../workspace/se
 
 export const workspaceRouter = router({
   list: authedProcedure.query(({ ctx }) => listWorkspaces(ctx.prisma, ctx.user.id)),
-  create: authedProcedure.input(createWorkspaceInput).mutation(({ ctx, input }) => createWorkspace(ctx.prisma, ctx.user.id, input)),
+  create: authedProcedure
+    .input(createWorkspaceInput)
+    .mutation(({ ctx, input }) => createWorkspace(ctx.prisma, ctx.user.id, input)),
   get: workspaceProcedure(access["workspace.get"]).query(({ ctx }) => ({
     id: ctx.workspace.id,
     name: ctx.workspace.name,

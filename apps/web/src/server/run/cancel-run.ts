@@ -17,15 +17,31 @@ export async function cancelRun(db: PrismaClient, actor: Actor, input: z.infer<t
     const now = new Date();
     let status = run.status;
     if (run.status === "queued") {
-      const res = await tx.run.updateMany({ where: { id: run.id, status: "queued" }, data: { status: "cancelled", cancelRequestedAt: now, finishedAt: now } });
+      const res = await tx.run.updateMany({
+        where: { id: run.id, status: "queued" },
+        data: { status: "cancelled", cancelRequestedAt: now, finishedAt: now },
+      });
       if (res.count === 1) status = "cancelled";
-      else await tx.run.updateMany({ where: { id: run.id, status: "running" }, data: { cancelRequestedAt: now } });
+      else
+        await tx.run.updateMany({
+          where: { id: run.id, status: "running" },
+          data: { cancelRequestedAt: now },
+        });
     } else if (run.status === "running") {
       await tx.run.update({ where: { id: run.id }, data: { cancelRequestedAt: now } });
     } else {
-      throw conflict(`This run has already ${run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "been cancelled"}; there is nothing to cancel.`);
+      throw conflict(
+        `This run has already ${run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "been cancelled"}; there is nothing to cancel.`,
+      );
     }
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "run.cancel", targetType: "run", targetId: run.id, details: { from: run.status } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "run.cancel",
+      targetType: "run",
+      targetId: run.id,
+      details: { from: run.status },
+    });
     return { id: run.id, status, cancelRequested: true };
   });
 }

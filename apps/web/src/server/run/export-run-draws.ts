@@ -9,13 +9,23 @@ import { loadRunPosterior } from "../insight/run-posterior.ts";
 
 export const exportRunDrawsInput = z.object({ runId: z.string().min(1) });
 
-export async function exportRunDrawsCsv(db: PrismaExecutor, actor: Actor, input: z.infer<typeof exportRunDrawsInput>): Promise<{ csv: string; rows: number }> {
+export async function exportRunDrawsCsv(
+  db: PrismaExecutor,
+  actor: Actor,
+  input: z.infer<typeof exportRunDrawsInput>,
+): Promise<{ csv: string; rows: number }> {
   const p = await loadRunPosterior(db, actor, input.runId);
   const { model, draws, names, chains } = p;
   const spec = model.spec;
   const perChain = draws.draws / chains;
   const channels = spec.channels.map((c) => c.name);
-  const header = ["chain", "draw", ...names, ...channels.map((c) => `roi[${c}]`), ...channels.map((c) => `contribution[${c}]`)];
+  const header = [
+    "chain",
+    "draw",
+    ...names,
+    ...channels.map((c) => `roi[${c}]`),
+    ...channels.map((c) => `contribution[${c}]`),
+  ];
   const rows: CsvCell[][] = [];
   const mu = new Float64Array(spec.weeks);
   const sums = new Float64Array(channels.length);

@@ -26,7 +26,8 @@ export function encodeCursor(queuedAt: Date, id: string): string {
 export function decodeCursor(cursor: string): { queuedAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const queuedAt = new Date(at ?? "");
-  if (!id || Number.isNaN(queuedAt.getTime())) throw badRequest("That page link is invalid. Go back to the first page.");
+  if (!id || Number.isNaN(queuedAt.getTime()))
+    throw badRequest("That page link is invalid. Go back to the first page.");
   return { queuedAt, id };
 }
 
@@ -35,7 +36,8 @@ export async function listRuns(db: PrismaExecutor, actor: Actor, input: z.output
   if (input.status) and.push({ status: input.status });
   if (input.trigger) and.push({ trigger: input.trigger });
   if (input.modelId) and.push({ modelId: input.modelId });
-  if (input.converged) and.push({ converged: input.converged === "unknown" ? null : input.converged === "yes" });
+  if (input.converged)
+    and.push({ converged: input.converged === "unknown" ? null : input.converged === "yes" });
   if (input.from) and.push({ queuedAt: { gte: input.from } });
   if (input.to) and.push({ queuedAt: { lt: input.to } });
   if (input.cursor) {
@@ -69,7 +71,8 @@ export async function listRuns(db: PrismaExecutor, actor: Actor, input: z.output
   return {
     items: page.map((r) => ({
       ...r,
-      durationSeconds: r.startedAt && r.finishedAt ? (r.finishedAt.getTime() - r.startedAt.getTime()) / 1000 : null,
+      durationSeconds:
+        r.startedAt && r.finishedAt ? (r.finishedAt.getTime() - r.startedAt.getTime()) / 1000 : null,
     })),
     nextCursor: rows.length > input.limit && last ? encodeCursor(last.queuedAt, last.id) : null,
   };

@@ -22,7 +22,12 @@ export type EnqueueFitRun = (runId: string) => Promise<string | null>;
  * Creates a queued Run pinned to one dataset version and one config version, then puts it on the
  * fit queue. If the queue cannot take it, the run is marked failed (never left queued forever).
  */
-export async function startRun(db: PrismaClient, actor: Actor, input: z.infer<typeof startRunInput>, enqueueFitRun: EnqueueFitRun) {
+export async function startRun(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof startRunInput>,
+  enqueueFitRun: EnqueueFitRun,
+) {
   const run = await db.$transaction(async (tx) => {
     const model = await tx.model.findFirst({ where: { id: input.modelId, workspaceId: actor.workspaceId } });
     if (!model) throw notFound("That model");
@@ -32,7 +37,10 @@ export async function startRun(db: PrismaClient, actor: Actor, input: z.infer<ty
     });
     if (!config) throw badRequest("This model has no saved configuration yet. Save one first.");
     const dataVersion = await tx.datasetVersion.findFirst({
-      where: { datasetId: model.datasetId, ...(input.datasetVersionId ? { id: input.datasetVersionId } : {}) },
+      where: {
+        datasetId: model.datasetId,
+        ...(input.datasetVersionId ? { id: input.datasetVersionId } : {}),
+      },
       orderBy: { version: "desc" },
     });
     if (!dataVersion) throw badRequest("The model's dataset has no valid version. Upload a CSV first.");
@@ -56,7 +64,13 @@ export async function startRun(db: PrismaClient, actor: Actor, input: z.infer<ty
       action: "run.start",
       targetType: "run",
       targetId: created.id,
-      details: { modelId: model.id, mode: input.mode, configVersion: config.version, datasetVersion: dataVersion.version, seed: created.seed },
+      details: {
+        modelId: model.id,
+        mode: input.mode,
+        configVersion: config.version,
+        datasetVersion: dataVersion.version,
+        seed: created.seed,
+      },
     });
     return created;
   });
@@ -66,10 +80,27 @@ export async function startRun(db: PrismaClient, actor: Actor, input: z.infer<ty
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     await db.$transaction(async (tx) => {
-      await tx.run.updateMany({ where: { id: run.id, status: "queued" }, data: { status: "failed", finishedAt: new Date(), error: `Could not put the fit on the queue: ${reason}` } });
-      await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: null, action: "run.enqueue_failed", targetType: "run", targetId: run.id, details: { reason } });
+      await tx.run.updateMany({
+        where: { id: run.id, status: "queued" },
+        data: {
+          status: "failed",
+          finishedAt: new Date(),
+          error: `Could not put the fit on the queue: ${reason}`,
+        },
+      });
+      await writeAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actorId: null,
+        action: "run.enqueue_failed",
+        targetType: "run",
+        targetId: run.id,
+        details: { reason },
+      });
     });
-    throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "The fit could not be queued. Is the worker's database reachable? Try again in a minute." });
+    throw new TRPCError({
+      code: "INTERNAL_SERVER_ERROR",
+      message: "The fit could not be queued. Is the worker's database reachable? Try again in a minute.",
+    });
   }
   return { id: run.id };
 }

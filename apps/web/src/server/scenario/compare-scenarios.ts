@@ -14,19 +14,33 @@ import { asPlanError, horizonWeeks } from "./evaluate-scenario.ts";
 import { scenarioPlanSchema, toCoreScenario } from "./scenario-plan.ts";
 
 export const compareScenariosInput = z.object({
-  scenarioIds: z.array(z.string().min(1)).min(2, "Pick at least two scenarios.").max(8, "Compare at most eight scenarios at once."),
+  scenarioIds: z
+    .array(z.string().min(1))
+    .min(2, "Pick at least two scenarios.")
+    .max(8, "Compare at most eight scenarios at once."),
   /** Run whose draws evaluate every scenario (default: the newest run among the scenarios'). */
   runId: z.string().min(1).optional(),
 });
 
 export interface ScenarioComparisonView extends ScenarioComparison {
   runId: string;
-  items: { scenarioId: string; label: string; name: string; campaign: string | null; weeks: number; assumptions: string[] }[];
+  items: {
+    scenarioId: string;
+    label: string;
+    name: string;
+    campaign: string | null;
+    weeks: number;
+    assumptions: string[];
+  }[];
   /** matrix[i][j] = P(scenario i's KPI > scenario j's KPI), draw by draw; diagonal null. */
   matrix: (number | null)[][];
 }
 
-export async function compareScenarios(db: PrismaClient, actor: Actor, input: z.infer<typeof compareScenariosInput>): Promise<ScenarioComparisonView> {
+export async function compareScenarios(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof compareScenariosInput>,
+): Promise<ScenarioComparisonView> {
   const ids = [...new Set(input.scenarioIds)];
   if (ids.length < 2) throw badRequest("Pick at least two different scenarios.");
   const rows = await db.scenario.findMany({
@@ -36,29 +50,55 @@ export async function compareScenarios(db: PrismaClient, actor: Actor, input: z.
   if (rows.length !== ids.length) throw notFound("One of those scenarios");
   const scenarios = ids.map((id) => rows.find((r) => r.id === id)!);
   const models = new Set(scenarios.map((s) => s.modelId));
-  if (models.size > 1) throw badRequest("These scenarios belong to different models; compare scenarios of one model (their channels and draws must match).");
-  const runId = input.runId ?? [...scenarios].sort((a, b) => (b.run.finishedAt?.getTime() ?? 0) - (a.run.finishedAt?.getTime() ?? 0))[0]!.runId;
+  if (models.size > 1)
+    throw badRequest(
+      "These scenarios belong to different models; compare scenarios of one model (their channels and draws must match).",
+    );
+  const runId =
+    input.runId ??
+    [...scenarios].sort((a, b) => (b.run.finishedAt?.getTime() ?? 0) - (a.run.finishedAt?.getTime() ?? 0))[0]!
+      .runId;
   const posterior = await loadRunPosterior(db, actor, runId);
-  if (posterior.modelId !== scenarios[0]!.modelId) throw badRequest("That run belongs to another model than the scenarios.");
+  if (posterior.modelId !== scenarios[0]!.modelId)
+    throw badRequest("That run belongs to another model than the scenarios.");
 
   const labels = new Set<string>();
   const items = scenarios.map((s) => {
     let label = s.campaign ? `${s.campaign.name} / ${s.name}` : s.name;
-    for (let k = 2; labels.has(label); k++) label = `${s.campaign ? `${s.campaign.name} / ` : ""}${s.name} (${k})`;
+    for (let k = 2; labels.has(label); k++)
+      label = `${s.campaign ? `${s.campaign.name} / ` : ""}${s.name} (${k})`;
     labels.add(label);
     const plan = scenarioPlanSchema.parse(s.plan);
-    return { scenarioId: s.id, label, name: s.name, campaign: s.campaign?.name ?? null, weeks: plan.weeks, plan, assumptions: plan.assumptions.map((a) => `${a.label} (x${a.multiplier})`) };
+    return {
+      scenarioId: s.id,
+      label,
+      name: s.name,
+      campaign: s.campaign?.name ?? null,
+      weeks: plan.weeks,
+      plan,
+      assumptions: plan.assumptions.map((a) => `${a.label} (x${a.multiplier})`),
+    };
   });
   const H = horizonWeeks(posterior, Math.max(...items.map((i) => i.weeks)));
-  const resp = horizonResponse(posterior.model, posterior.draws, H, thinIndices(posterior.draws.draws, PLANNING_DRAWS));
+  const resp = horizonResponse(
+    posterior.model,
+    posterior.draws,
+    H,
+    thinIndices(posterior.draws.draws, PLANNING_DRAWS),
+  );
   let comparison: ScenarioComparison;
   try {
-    comparison = coreCompare(resp, items.map((i) => toCoreScenario(i.label, i.plan)));
+    comparison = coreCompare(
+      resp,
+      items.map((i) => toCoreScenario(i.label, i.plan)),
+    );
   } catch (error) {
     return asPlanError(error);
   }
   const n = items.length;
-  const matrix: (number | null)[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? null : Number.NaN)));
+  const matrix: (number | null)[][] = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? null : Number.NaN)),
+  );
   for (const p of comparison.pairs) {
     const i = items.findIndex((x) => x.label === p.a);
     const j = items.findIndex((x) => x.label === p.b);

@@ -16,30 +16,76 @@ export const createScenarioInput = z.object({
 });
 
 /** Checks the plan's channels against the run's model config (stored channels by column name). */
-export async function checkPlanChannels(tx: Prisma.TransactionClient, runId: string, plan: z.output<typeof scenarioPlanSchema>): Promise<void> {
-  const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { configVersion: { select: { config: true } } } });
+export async function checkPlanChannels(
+  tx: Prisma.TransactionClient,
+  runId: string,
+  plan: z.output<typeof scenarioPlanSchema>,
+): Promise<void> {
+  const run = await tx.run.findUniqueOrThrow({
+    where: { id: runId },
+    select: { configVersion: { select: { config: true } } },
+  });
   const config = run.configVersion.config as { channels?: { column: string; name?: string }[] };
-  const names = new Set((config.channels ?? []).flatMap((c) => [c.column, c.name].filter((n): n is string => typeof n === "string")));
+  const names = new Set(
+    (config.channels ?? []).flatMap((c) =>
+      [c.column, c.name].filter((n): n is string => typeof n === "string"),
+    ),
+  );
   const unknown = Object.keys(plan.spend).filter((n) => !names.has(n));
-  if (unknown.length > 0) throw badRequest(`The plan names channel${unknown.length > 1 ? "s" : ""} the model does not have: ${unknown.join(", ")}.`);
+  if (unknown.length > 0)
+    throw badRequest(
+      `The plan names channel${unknown.length > 1 ? "s" : ""} the model does not have: ${unknown.join(", ")}.`,
+    );
 }
 
-export async function createScenario(db: PrismaClient, actor: Actor, input: z.infer<typeof createScenarioInput>) {
+export async function createScenario(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof createScenarioInput>,
+) {
   return db.$transaction(async (tx) => {
-    const run = await tx.run.findFirst({ where: { id: input.runId, workspaceId: actor.workspaceId }, select: { id: true, modelId: true, status: true } });
+    const run = await tx.run.findFirst({
+      where: { id: input.runId, workspaceId: actor.workspaceId },
+      select: { id: true, modelId: true, status: true },
+    });
     if (!run) throw notFound("That run");
-    if (run.status !== "succeeded") throw badRequest("Scenarios are evaluated on a fitted run; this run has not finished successfully.");
-    if (input.campaignId && !(await tx.campaign.findFirst({ where: { id: input.campaignId, workspaceId: actor.workspaceId }, select: { id: true } }))) throw notFound("That campaign");
+    if (run.status !== "succeeded")
+      throw badRequest("Scenarios are evaluated on a fitted run; this run has not finished successfully.");
+    if (
+      input.campaignId &&
+      !(await tx.campaign.findFirst({
+        where: { id: input.campaignId, workspaceId: actor.workspaceId },
+        select: { id: true },
+      }))
+    )
+      throw notFound("That campaign");
     await checkPlanChannels(tx, run.id, input.plan);
     const scenario = await tx.scenario.create({
       data: {
-        workspaceId: actor.workspaceId, modelId: run.modelId, runId: run.id, campaignId: input.campaignId ?? null, name: input.name,
-        description: input.description ?? null, plan: input.plan as unknown as Prisma.InputJsonValue, createdById: actor.userId,
+        workspaceId: actor.workspaceId,
+        modelId: run.modelId,
+        runId: run.id,
+        campaignId: input.campaignId ?? null,
+        name: input.name,
+        description: input.description ?? null,
+        plan: input.plan as unknown as Prisma.InputJsonValue,
+        createdById: actor.userId,
       },
     });
     await writeAudit(tx, {
-      workspaceId: actor.workspaceId, actorId: actor.userId, action: "scenario.create", targetType: "scenario", targetId: scenario.id,
-      details: { name: input.name, campaignId: input.campaignId ?? null, runId: run.id, weeks: input.plan.weeks, totalSpend: totalSpend(input.plan), origin: input.plan.origin.kind },
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "scenario.create",
+      targetType: "scenario",
+      targetId: scenario.id,
+      details: {
+        name: input.name,
+        campaignId: input.campaignId ?? null,
+        runId: run.id,
+        weeks: input.plan.weeks,
+        totalSpend: totalSpend(input.plan),
+        origin: input.plan.origin.kind,
+      },
     });
     return scenario;
   });

@@ -12,20 +12,49 @@ export const duplicateScenarioInput = z.object({
   campaignId: z.string().min(1).optional(),
 });
 
-export async function duplicateScenario(db: PrismaClient, actor: Actor, input: z.infer<typeof duplicateScenarioInput>) {
+export async function duplicateScenario(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof duplicateScenarioInput>,
+) {
   return db.$transaction(async (tx) => {
-    const source = await tx.scenario.findFirst({ where: { id: input.scenarioId, workspaceId: actor.workspaceId } });
+    const source = await tx.scenario.findFirst({
+      where: { id: input.scenarioId, workspaceId: actor.workspaceId },
+    });
     if (!source) throw notFound("That scenario");
     const campaignId = input.campaignId ?? source.campaignId;
-    if (input.campaignId && !(await tx.campaign.findFirst({ where: { id: input.campaignId, workspaceId: actor.workspaceId }, select: { id: true } }))) throw notFound("That campaign");
-    const plan = { ...(source.plan as Record<string, unknown>), origin: { kind: "duplicate", of: source.id } };
+    if (
+      input.campaignId &&
+      !(await tx.campaign.findFirst({
+        where: { id: input.campaignId, workspaceId: actor.workspaceId },
+        select: { id: true },
+      }))
+    )
+      throw notFound("That campaign");
+    const plan = {
+      ...(source.plan as Record<string, unknown>),
+      origin: { kind: "duplicate", of: source.id },
+    };
     const copy = await tx.scenario.create({
       data: {
-        workspaceId: actor.workspaceId, modelId: source.modelId, runId: source.runId, campaignId, name: input.name ?? `${source.name} (copy)`,
-        description: source.description, plan: plan as Prisma.InputJsonValue, createdById: actor.userId,
+        workspaceId: actor.workspaceId,
+        modelId: source.modelId,
+        runId: source.runId,
+        campaignId,
+        name: input.name ?? `${source.name} (copy)`,
+        description: source.description,
+        plan: plan as Prisma.InputJsonValue,
+        createdById: actor.userId,
       },
     });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "scenario.duplicate", targetType: "scenario", targetId: copy.id, details: { from: source.id, name: copy.name, campaignId } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "scenario.duplicate",
+      targetType: "scenario",
+      targetId: copy.id,
+      details: { from: source.id, name: copy.name, campaignId },
+    });
     return copy;
   });
 }

@@ -2,7 +2,10 @@
 // result in ScenarioResult, keyed by scenario, run and a checksum of the plan + settings.
 import { z } from "zod";
 import { horizonResponse } from "@mixcast/core/analysis/model-adapter";
-import { evaluateScenario as coreEvaluate, type ScenarioResult as CoreScenarioResult } from "@mixcast/core/analysis/scenario";
+import {
+  evaluateScenario as coreEvaluate,
+  type ScenarioResult as CoreScenarioResult,
+} from "@mixcast/core/analysis/scenario";
 import { thinIndices } from "@mixcast/core/analysis/stats";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
@@ -12,7 +15,10 @@ import { PLANNING_DRAWS } from "../optimizer/run-optimizer.ts";
 import { getScenario } from "./list-scenarios.ts";
 import { planChecksum, toCoreScenario, type ScenarioPlan } from "./scenario-plan.ts";
 
-export const evaluateScenarioInput = z.object({ scenarioId: z.string().min(1), runId: z.string().min(1).optional() });
+export const evaluateScenarioInput = z.object({
+  scenarioId: z.string().min(1),
+  runId: z.string().min(1).optional(),
+});
 
 /** Horizon of an evaluation: the plan plus the carryover tail (adstock lags) after it. */
 export function horizonWeeks(posterior: RunPosterior, planWeeks: number): number {
@@ -21,12 +27,18 @@ export function horizonWeeks(posterior: RunPosterior, planWeeks: number): number
 
 /** Core errors about the plan (unknown channel, wrong length) are the user's to fix. */
 export function asPlanError(error: unknown): never {
-  if (error instanceof Error && /scenario|channel|weeks|horizon/i.test(error.message)) throw badRequest(error.message);
+  if (error instanceof Error && /scenario|channel|weeks|horizon/i.test(error.message))
+    throw badRequest(error.message);
   throw error;
 }
 
 export function evaluatePlan(posterior: RunPosterior, name: string, plan: ScenarioPlan): CoreScenarioResult {
-  const resp = horizonResponse(posterior.model, posterior.draws, horizonWeeks(posterior, plan.weeks), thinIndices(posterior.draws.draws, PLANNING_DRAWS));
+  const resp = horizonResponse(
+    posterior.model,
+    posterior.draws,
+    horizonWeeks(posterior, plan.weeks),
+    thinIndices(posterior.draws.draws, PLANNING_DRAWS),
+  );
   try {
     return coreEvaluate(resp, toCoreScenario(name, plan)).result;
   } catch (error) {
@@ -34,17 +46,35 @@ export function evaluatePlan(posterior: RunPosterior, name: string, plan: Scenar
   }
 }
 
-export async function evaluateScenario(db: PrismaClient, actor: Actor, input: z.infer<typeof evaluateScenarioInput>) {
+export async function evaluateScenario(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof evaluateScenarioInput>,
+) {
   const scenario = await getScenario(db, actor, input.scenarioId);
   const runId = input.runId ?? scenario.runId;
   const checksum = planChecksum(scenario.plan, { draws: PLANNING_DRAWS, tail: "adstockLags" });
-  const cached = await db.scenarioResult.findUnique({ where: { scenarioId_runId_planChecksum: { scenarioId: scenario.id, runId, planChecksum: checksum } } });
-  if (cached) return { scenarioId: scenario.id, runId, cached: true, result: cached.result as unknown as CoreScenarioResult };
+  const cached = await db.scenarioResult.findUnique({
+    where: { scenarioId_runId_planChecksum: { scenarioId: scenario.id, runId, planChecksum: checksum } },
+  });
+  if (cached)
+    return {
+      scenarioId: scenario.id,
+      runId,
+      cached: true,
+      result: cached.result as unknown as CoreScenarioResult,
+    };
   const posterior = await loadRunPosterior(db, actor, runId);
   const result = evaluatePlan(posterior, scenario.name, scenario.plan);
   await db.scenarioResult.upsert({
     where: { scenarioId_runId_planChecksum: { scenarioId: scenario.id, runId, planChecksum: checksum } },
-    create: { workspaceId: actor.workspaceId, scenarioId: scenario.id, runId, planChecksum: checksum, result: result as unknown as Prisma.InputJsonValue },
+    create: {
+      workspaceId: actor.workspaceId,
+      scenarioId: scenario.id,
+      runId,
+      planChecksum: checksum,
+      result: result as unknown as Prisma.InputJsonValue,
+    },
     update: {},
   });
   return { scenarioId: scenario.id, runId, cached: false, result };

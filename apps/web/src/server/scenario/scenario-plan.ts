@@ -16,17 +16,31 @@ export const planOriginSchema = z.discriminatedUnion("kind", [
 
 export const scenarioPlanSchema = z
   .object({
-    weeks: z.number().int().min(1, "A plan has at least one week.").max(MAX_PLAN_WEEKS, `A plan has at most ${MAX_PLAN_WEEKS} weeks.`),
+    weeks: z
+      .number()
+      .int()
+      .min(1, "A plan has at least one week.")
+      .max(MAX_PLAN_WEEKS, `A plan has at most ${MAX_PLAN_WEEKS} weeks.`),
     spend: z.record(z.string().min(1), z.array(z.number().min(0, "Spend cannot be negative.").finite())),
     assumptions: z.array(effectivenessAssumptionSchema).default([]),
     origin: planOriginSchema.default({ kind: "manual" }),
   })
   .superRefine((p, ctx) => {
     for (const [channel, weekly] of Object.entries(p.spend)) {
-      if (weekly.length !== p.weeks) ctx.addIssue({ code: "custom", path: ["spend", channel], message: `"${channel}" has ${weekly.length} weekly amounts; the plan has ${p.weeks} weeks.` });
+      if (weekly.length !== p.weeks)
+        ctx.addIssue({
+          code: "custom",
+          path: ["spend", channel],
+          message: `"${channel}" has ${weekly.length} weekly amounts; the plan has ${p.weeks} weeks.`,
+        });
     }
     p.assumptions.forEach((a, i) => {
-      if (a.weeks && a.weeks[1] > p.weeks) ctx.addIssue({ code: "custom", path: ["assumptions", i, "weeks"], message: `Assumption "${a.label}" runs past the plan's ${p.weeks} weeks.` });
+      if (a.weeks && a.weeks[1] > p.weeks)
+        ctx.addIssue({
+          code: "custom",
+          path: ["assumptions", i, "weeks"],
+          message: `Assumption "${a.label}" runs past the plan's ${p.weeks} weeks.`,
+        });
     });
   });
 export type ScenarioPlan = z.output<typeof scenarioPlanSchema>;
@@ -44,6 +58,11 @@ export function totalSpend(plan: ScenarioPlan): number {
 
 /** Checksum of what an evaluation depends on (plan + evaluation settings), for the result cache. */
 export function planChecksum(plan: ScenarioPlan, settings: Record<string, unknown>): string {
-  const canonical = JSON.stringify({ weeks: plan.weeks, spend: Object.fromEntries(Object.entries(plan.spend).sort(([a], [b]) => a.localeCompare(b))), assumptions: plan.assumptions, settings });
+  const canonical = JSON.stringify({
+    weeks: plan.weeks,
+    spend: Object.fromEntries(Object.entries(plan.spend).sort(([a], [b]) => a.localeCompare(b))),
+    assumptions: plan.assumptions,
+    settings,
+  });
   return createHash("sha256").update(canonical).digest("hex");
 }

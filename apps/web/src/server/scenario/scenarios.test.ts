@@ -15,7 +15,12 @@ let viewer: Context;
 let runId: string;
 let channels: string[];
 
-const ctx = (user: { id: string; email: string; name: string }): Context => ({ prisma: db.prisma, user, enqueueFitRun: async () => null, baseUrl: "http://mixcast.test" });
+const ctx = (user: { id: string; email: string; name: string }): Context => ({
+  prisma: db.prisma,
+  user,
+  enqueueFitRun: async () => null,
+  baseUrl: "http://mixcast.test",
+});
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -25,7 +30,13 @@ beforeAll(async () => {
   viewer = ctx(v);
   workspaceId = (await createCaller(analyst).workspace.create({ name: "Scenario Co" })).id;
   await addMember(db.prisma, workspaceId, v.id, "viewer");
-  const seeded = await seedFittedRun(db.prisma, { workspaceId, userId: a.id, weeks: 60, channels: 3, seed: 8 });
+  const seeded = await seedFittedRun(db.prisma, {
+    workspaceId,
+    userId: a.id,
+    weeks: 60,
+    channels: 3,
+    seed: 8,
+  });
   runId = seeded.runId;
   channels = seeded.channels;
 }, 120_000);
@@ -34,20 +45,37 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const flat = (weeks: number, amounts: number[]) => Object.fromEntries(channels.map((c, i) => [c, Array.from({ length: weeks }, () => amounts[i] ?? 0)]));
+const flat = (weeks: number, amounts: number[]) =>
+  Object.fromEntries(channels.map((c, i) => [c, Array.from({ length: weeks }, () => amounts[i] ?? 0)]));
 
 describe("campaigns", () => {
   it("create, rename, delete are audited; names are unique; viewers cannot write", async () => {
     const api = createCaller(analyst);
-    const c = await api.campaign.create({ workspaceId, name: "Spring flight", startsOn: "2026-03-02", endsOn: "2026-05-31", budget: 250_000 });
-    await expect(api.campaign.create({ workspaceId, name: "Spring flight" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(api.campaign.create({ workspaceId, name: "Backwards", startsOn: "2026-05-01", endsOn: "2026-04-01" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(createCaller(viewer).campaign.create({ workspaceId, name: "Nope" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const c = await api.campaign.create({
+      workspaceId,
+      name: "Spring flight",
+      startsOn: "2026-03-02",
+      endsOn: "2026-05-31",
+      budget: 250_000,
+    });
+    await expect(api.campaign.create({ workspaceId, name: "Spring flight" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(
+      api.campaign.create({ workspaceId, name: "Backwards", startsOn: "2026-05-01", endsOn: "2026-04-01" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(createCaller(viewer).campaign.create({ workspaceId, name: "Nope" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     const renamed = await api.campaign.update({ workspaceId, campaignId: c.id, name: "Spring flight 2026" });
     expect(renamed.name).toBe("Spring flight 2026");
-    expect((await createCaller(viewer).campaign.list({ workspaceId })).map((x) => x.name)).toContain("Spring flight 2026");
+    expect((await createCaller(viewer).campaign.list({ workspaceId })).map((x) => x.name)).toContain(
+      "Spring flight 2026",
+    );
     await api.campaign.delete({ workspaceId, campaignId: c.id });
-    const actions = (await db.prisma.auditEvent.findMany({ where: { workspaceId, targetId: c.id }, orderBy: { at: "asc" } })).map((e) => e.action);
+    const actions = (
+      await db.prisma.auditEvent.findMany({ where: { workspaceId, targetId: c.id }, orderBy: { at: "asc" } })
+    ).map((e) => e.action);
     expect(actions).toEqual(["campaign.create", "campaign.rename", "campaign.delete"]);
   });
 });
@@ -57,12 +85,28 @@ describe("campaign channels", () => {
     const api = createCaller(analyst);
     const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     const subset = [channels[2]!, channels[0]!];
-    const c = await api.campaign.create({ workspaceId, name: "Two-channel push", modelId: run.modelId, channels: subset });
+    const c = await api.campaign.create({
+      workspaceId,
+      name: "Two-channel push",
+      modelId: run.modelId,
+      channels: subset,
+    });
     expect(c.channels).toEqual([channels[0], channels[2]]);
-    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { targetId: c.id, action: "campaign.create" } });
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { targetId: c.id, action: "campaign.create" },
+    });
     expect(audit.details).toMatchObject({ channels: [channels[0], channels[2]] });
-    await expect(api.campaign.create({ workspaceId, name: "Ghost channel", modelId: run.modelId, channels: ["Billboards"] })).rejects.toThrow(/The model has no channel "Billboards". Its channels: /);
-    await expect(api.campaign.create({ workspaceId, name: "No model", channels: [channels[0]!] })).rejects.toThrow(/Pick the campaign's model/);
+    await expect(
+      api.campaign.create({
+        workspaceId,
+        name: "Ghost channel",
+        modelId: run.modelId,
+        channels: ["Billboards"],
+      }),
+    ).rejects.toThrow(/The model has no channel "Billboards". Its channels: /);
+    await expect(
+      api.campaign.create({ workspaceId, name: "No model", channels: [channels[0]!] }),
+    ).rejects.toThrow(/Pick the campaign's model/);
     const widened = await api.campaign.update({ workspaceId, campaignId: c.id, channels: [] });
     expect(widened.channels).toEqual([]);
   });
@@ -70,23 +114,58 @@ describe("campaign channels", () => {
   it("plans for a channel list cover only those channels, from history and from the optimizer", async () => {
     const api = createCaller(analyst);
     const only = [channels[1]!];
-    const lq = await api.scenario.generatePlan({ workspaceId, runId, weeks: 13, channels: only, source: { kind: "lastQuarter", k: 1 } });
+    const lq = await api.scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 13,
+      channels: only,
+      source: { kind: "lastQuarter", k: 1 },
+    });
     expect(Object.keys(lq.spend)).toEqual(only);
-    const all = await api.scenario.generatePlan({ workspaceId, runId, weeks: 13, source: { kind: "lastQuarter", k: 1 } });
+    const all = await api.scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 13,
+      source: { kind: "lastQuarter", k: 1 },
+    });
     expect(lq.spend[only[0]!]).toEqual(all.spend[only[0]!]);
-    const opt = await api.scenario.generatePlan({ workspaceId, runId, weeks: 8, channels: only, source: { kind: "optimizer", budget: 40_000 } });
+    const opt = await api.scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 8,
+      channels: only,
+      source: { kind: "optimizer", budget: 40_000 },
+    });
     expect(Object.keys(opt.spend)).toEqual(only);
     // the whole budget goes to the listed channel
     expect(opt.spend[only[0]!]!.reduce((a, b) => a + b, 0)).toBeCloseTo(40_000, 0);
-    await expect(api.scenario.generatePlan({ workspaceId, runId, weeks: 8, channels: ["Billboards"], source: { kind: "lastQuarter", k: 1 } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      api.scenario.generatePlan({
+        workspaceId,
+        runId,
+        weeks: 8,
+        channels: ["Billboards"],
+        source: { kind: "lastQuarter", k: 1 },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
 
 describe("scenarios", () => {
   it("last quarter x k scales the recent weekly pattern exactly", async () => {
     const api = createCaller(analyst);
-    const one = await api.scenario.generatePlan({ workspaceId, runId, weeks: 13, source: { kind: "lastQuarter", k: 1 } });
-    const half = await api.scenario.generatePlan({ workspaceId, runId, weeks: 26, source: { kind: "lastQuarter", k: 0.5 } });
+    const one = await api.scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 13,
+      source: { kind: "lastQuarter", k: 1 },
+    });
+    const half = await api.scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 26,
+      source: { kind: "lastQuarter", k: 0.5 },
+    });
     for (const c of channels) {
       expect(one.spend[c]).toHaveLength(13);
       expect(half.spend[c]).toHaveLength(26);
@@ -98,21 +177,78 @@ describe("scenarios", () => {
     const api = createCaller(analyst);
     const spring = await api.campaign.create({ workspaceId, name: "Spring" });
     const summer = await api.campaign.create({ workspaceId, name: "Summer" });
-    const recent = await api.scenario.generatePlan({ workspaceId, runId, weeks: 8, source: { kind: "lastQuarter", k: 1 } });
+    const recent = await api.scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 8,
+      source: { kind: "lastQuarter", k: 1 },
+    });
     const budget = channels.reduce((s, c) => s + recent.spend[c]!.reduce((a, b) => a + b, 0), 0);
-    const optimal = await api.scenario.generatePlan({ workspaceId, runId, weeks: 8, source: { kind: "optimizer", budget } });
-    const optimalTotal = Object.values(optimal.spend).flat().reduce((a, b) => a + b, 0);
+    const optimal = await api.scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 8,
+      source: { kind: "optimizer", budget },
+    });
+    const optimalTotal = Object.values(optimal.spend)
+      .flat()
+      .reduce((a, b) => a + b, 0);
     expect(Math.abs(optimalTotal - budget) / budget).toBeLessThan(1e-4);
 
-    const a = await api.scenario.create({ workspaceId, runId, campaignId: spring.id, name: "Business as usual", plan: recent });
-    const b = await api.scenario.create({ workspaceId, runId, campaignId: summer.id, name: "Optimized", plan: optimal });
-    const nothing = await api.scenario.create({ workspaceId, runId, campaignId: summer.id, name: "Go dark", plan: { weeks: 8, spend: flat(8, [0, 0, 0]) } });
-    const video = await api.scenario.create({
-      workspaceId, runId, campaignId: spring.id, name: "BAU + video",
-      plan: { ...recent, assumptions: [{ label: "Video converts 30% better (team estimate)", kind: "contentType", value: "video", multiplier: 1.3 }] },
+    const a = await api.scenario.create({
+      workspaceId,
+      runId,
+      campaignId: spring.id,
+      name: "Business as usual",
+      plan: recent,
     });
-    await expect(api.scenario.create({ workspaceId, runId, name: "Bad", plan: { weeks: 2, spend: { Nonexistent: [1, 2] } } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(api.scenario.create({ workspaceId, runId, name: "Bad length", plan: { weeks: 3, spend: { [channels[0]!]: [1, 2] } } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const b = await api.scenario.create({
+      workspaceId,
+      runId,
+      campaignId: summer.id,
+      name: "Optimized",
+      plan: optimal,
+    });
+    const nothing = await api.scenario.create({
+      workspaceId,
+      runId,
+      campaignId: summer.id,
+      name: "Go dark",
+      plan: { weeks: 8, spend: flat(8, [0, 0, 0]) },
+    });
+    const video = await api.scenario.create({
+      workspaceId,
+      runId,
+      campaignId: spring.id,
+      name: "BAU + video",
+      plan: {
+        ...recent,
+        assumptions: [
+          {
+            label: "Video converts 30% better (team estimate)",
+            kind: "contentType",
+            value: "video",
+            multiplier: 1.3,
+          },
+        ],
+      },
+    });
+    await expect(
+      api.scenario.create({
+        workspaceId,
+        runId,
+        name: "Bad",
+        plan: { weeks: 2, spend: { Nonexistent: [1, 2] } },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      api.scenario.create({
+        workspaceId,
+        runId,
+        name: "Bad length",
+        plan: { weeks: 3, spend: { [channels[0]!]: [1, 2] } },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
 
     const first = await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: a.id });
     expect(first.cached).toBe(false);
@@ -122,11 +258,20 @@ describe("scenarios", () => {
     expect(second.result.kpi).toEqual(first.result.kpi);
     expect(await db.prisma.scenarioResult.count({ where: { scenarioId: a.id } })).toBe(1);
 
-    const cmp = await createCaller(viewer).scenario.compare({ workspaceId, scenarioIds: [a.id, b.id, nothing.id, video.id] });
-    expect(cmp.items.map((i) => i.label)).toEqual(["Spring / Business as usual", "Summer / Optimized", "Summer / Go dark", "Spring / BAU + video"]);
+    const cmp = await createCaller(viewer).scenario.compare({
+      workspaceId,
+      scenarioIds: [a.id, b.id, nothing.id, video.id],
+    });
+    expect(cmp.items.map((i) => i.label)).toEqual([
+      "Spring / Business as usual",
+      "Summer / Optimized",
+      "Summer / Go dark",
+      "Spring / BAU + video",
+    ]);
     for (let i = 0; i < 4; i++) {
       expect(cmp.matrix[i]![i]).toBeNull();
-      for (let j = 0; j < 4; j++) if (i !== j) expect((cmp.matrix[i]![j] as number) + (cmp.matrix[j]![i] as number)).toBeCloseTo(1, 12);
+      for (let j = 0; j < 4; j++)
+        if (i !== j) expect((cmp.matrix[i]![j] as number) + (cmp.matrix[j]![i] as number)).toBeCloseTo(1, 12);
     }
     // spending something beats spending nothing in (almost) every draw; a >1 multiplier on the same plan dominates it
     expect(cmp.matrix[0]![2]).toBeGreaterThan(0.95);
@@ -138,10 +283,24 @@ describe("scenarios", () => {
     expect(copy.name).toBe("Optimized (copy)");
     expect(copy.campaignId).toBe(spring.id);
     await api.scenario.update({ workspaceId, scenarioId: copy.id, name: "Optimized for spring" });
-    await api.scenario.update({ workspaceId, scenarioId: copy.id, plan: { ...optimal, spend: { ...optimal.spend, [channels[0]!]: optimal.spend[channels[0]!]!.map((v) => v * 2) } } });
-    await expect(createCaller(viewer).scenario.delete({ workspaceId, scenarioId: copy.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await api.scenario.update({
+      workspaceId,
+      scenarioId: copy.id,
+      plan: {
+        ...optimal,
+        spend: { ...optimal.spend, [channels[0]!]: optimal.spend[channels[0]!]!.map((v) => v * 2) },
+      },
+    });
+    await expect(
+      createCaller(viewer).scenario.delete({ workspaceId, scenarioId: copy.id }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await api.scenario.delete({ workspaceId, scenarioId: copy.id });
-    const actions = (await db.prisma.auditEvent.findMany({ where: { workspaceId, targetType: "scenario", targetId: copy.id }, orderBy: { at: "asc" } })).map((e) => e.action);
+    const actions = (
+      await db.prisma.auditEvent.findMany({
+        where: { workspaceId, targetType: "scenario", targetId: copy.id },
+        orderBy: { at: "asc" },
+      })
+    ).map((e) => e.action);
     expect(actions).toEqual(["scenario.duplicate", "scenario.rename", "scenario.update", "scenario.delete"]);
   });
 });

@@ -15,9 +15,15 @@ export const updateScenarioInput = z.object({
 
 /** Rename, describe or re-plan a scenario. Cached results stay keyed by plan checksum, so an
  *  edited plan is evaluated afresh. */
-export async function updateScenario(db: PrismaClient, actor: Actor, input: z.infer<typeof updateScenarioInput>) {
+export async function updateScenario(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof updateScenarioInput>,
+) {
   return db.$transaction(async (tx) => {
-    const before = await tx.scenario.findFirst({ where: { id: input.scenarioId, workspaceId: actor.workspaceId } });
+    const before = await tx.scenario.findFirst({
+      where: { id: input.scenarioId, workspaceId: actor.workspaceId },
+    });
     if (!before) throw notFound("That scenario");
     if (input.plan) await checkPlanChannels(tx, before.runId, input.plan);
     const scenario = await tx.scenario.update({
@@ -30,8 +36,17 @@ export async function updateScenario(db: PrismaClient, actor: Actor, input: z.in
     });
     const renamed = input.name !== undefined && input.name !== before.name;
     await writeAudit(tx, {
-      workspaceId: actor.workspaceId, actorId: actor.userId, action: renamed && !input.plan ? "scenario.rename" : "scenario.update", targetType: "scenario", targetId: before.id,
-      details: { from: before.name, to: scenario.name, planChanged: input.plan !== undefined, ...(input.plan ? { weeks: input.plan.weeks, totalSpend: totalSpend(input.plan) } : {}) },
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: renamed && !input.plan ? "scenario.rename" : "scenario.update",
+      targetType: "scenario",
+      targetId: before.id,
+      details: {
+        from: before.name,
+        to: scenario.name,
+        planChanged: input.plan !== undefined,
+        ...(input.plan ? { weeks: input.plan.weeks, totalSpend: totalSpend(input.plan) } : {}),
+      },
     });
     return scenario;
   });

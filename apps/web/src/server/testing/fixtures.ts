@@ -14,7 +14,16 @@ export function weeklyCsv(weeks = 60, start = "2023-01-02"): string {
     const fb = 600 + 250 * Math.cos(w / 3);
     const inf = w % 4 === 0 ? 800 : 150;
     const sales = 20000 + 3 * tv + 5 * fb + 2 * inf + 500 * Math.sin(w / 8);
-    lines.push([date, sales.toFixed(2), tv.toFixed(2), fb.toFixed(2), inf.toFixed(2), (9.99 + (w % 3) * 0.5).toFixed(2)].join(","));
+    lines.push(
+      [
+        date,
+        sales.toFixed(2),
+        tv.toFixed(2),
+        fb.toFixed(2),
+        inf.toFixed(2),
+        (9.99 + (w % 3) * 0.5).toFixed(2),
+      ].join(","),
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -32,7 +41,14 @@ export const weeklyMapping: ColumnMapping = {
 
 export async function createUser(prisma: PrismaClient, name: string) {
   const id = randomUUID();
-  return prisma.user.create({ data: { id, name, email: `${name.toLowerCase().replace(/\W+/g, ".")}.${id.slice(0, 6)}@example.test`, emailVerified: true } });
+  return prisma.user.create({
+    data: {
+      id,
+      name,
+      email: `${name.toLowerCase().replace(/\W+/g, ".")}.${id.slice(0, 6)}@example.test`,
+      emailVerified: true,
+    },
+  });
 }
 
 export async function addMember(prisma: PrismaClient, workspaceId: string, userId: string, role: Role) {

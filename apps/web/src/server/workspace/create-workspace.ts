@@ -3,7 +3,11 @@ import { z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
 import { writeAudit } from "../audit/write-audit.ts";
 
-export const workspaceNameSchema = z.string().trim().min(2, "Use at least 2 characters.").max(80, "Use at most 80 characters.");
+export const workspaceNameSchema = z
+  .string()
+  .trim()
+  .min(2, "Use at least 2 characters.")
+  .max(80, "Use at most 80 characters.");
 export const createWorkspaceInput = z.object({ name: workspaceNameSchema });
 export type CreateWorkspaceInput = z.infer<typeof createWorkspaceInput>;
 
@@ -24,7 +28,14 @@ export async function createWorkspace(db: PrismaClient, userId: string, input: C
     const slug = `${slugify(input.name)}-${id.slice(0, 6)}`;
     const workspace = await tx.workspace.create({ data: { id, name: input.name, slug } });
     await tx.membership.create({ data: { id: randomUUID(), workspaceId: id, userId, role: "owner" } });
-    await writeAudit(tx, { workspaceId: id, actorId: userId, action: "workspace.create", targetType: "workspace", targetId: id, details: { name: input.name } });
+    await writeAudit(tx, {
+      workspaceId: id,
+      actorId: userId,
+      action: "workspace.create",
+      targetType: "workspace",
+      targetId: id,
+      details: { name: input.name },
+    });
     return workspace;
   });
 }

@@ -7,12 +7,24 @@ import { badRequest } from "../errors.ts";
 /** The caller must type the workspace name, so a stray click cannot delete everything. */
 export const deleteWorkspaceInput = z.object({ confirmName: z.string() });
 
-export async function deleteWorkspace(db: PrismaClient, actor: Actor, input: z.infer<typeof deleteWorkspaceInput>) {
+export async function deleteWorkspace(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof deleteWorkspaceInput>,
+) {
   return db.$transaction(async (tx) => {
     const workspace = await tx.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId } });
-    if (input.confirmName.trim() !== workspace.name) throw badRequest("Type the workspace name exactly to confirm deletion.");
+    if (input.confirmName.trim() !== workspace.name)
+      throw badRequest("Type the workspace name exactly to confirm deletion.");
     // Audit rows have no foreign keys, so this record outlives the workspace.
-    await writeAudit(tx, { workspaceId: workspace.id, actorId: actor.userId, action: "workspace.delete", targetType: "workspace", targetId: workspace.id, details: { name: workspace.name } });
+    await writeAudit(tx, {
+      workspaceId: workspace.id,
+      actorId: actor.userId,
+      action: "workspace.delete",
+      targetType: "workspace",
+      targetId: workspace.id,
+      details: { name: workspace.name },
+    });
     // Runs and models restrict deletion of the versions they pin; remove dependants first.
     await tx.scenario.deleteMany({ where: { workspaceId: workspace.id } });
     await tx.run.deleteMany({ where: { workspaceId: workspace.id } });

@@ -15,5 +15,10 @@ export async function listWorkspaces(db: PrismaExecutor, userId: string): Promis
     include: { workspace: true },
     orderBy: { workspace: { name: "asc" } },
   });
-  return rows.map((m) => ({ id: m.workspace.id, name: m.workspace.name, slug: m.workspace.slug, role: m.role as Role }));
+  return rows.map((m) => ({
+    id: m.workspace.id,
+    name: m.workspace.name,
+    slug: m.workspace.slug,
+    role: m.role as Role,
+  }));
 }

@@ -32,24 +32,36 @@ describe("workspace currency", () => {
   it("starts unset, is set by an admin as an upper-case ISO code, audited, and can be cleared", async () => {
     const api = createCaller(ctx(owner));
     expect((await api.workspace.get({ workspaceId })).currency).toBeNull();
-    await expect(api.workspace.setCurrency({ workspaceId, currency: " eur " })).resolves.toEqual({ currency: "EUR" });
+    await expect(api.workspace.setCurrency({ workspaceId, currency: " eur " })).resolves.toEqual({
+      currency: "EUR",
+    });
     expect((await api.workspace.get({ workspaceId })).currency).toBe("EUR");
     await api.workspace.setCurrency({ workspaceId, currency: null });
     expect((await api.workspace.get({ workspaceId })).currency).toBeNull();
-    const audit = await db.prisma.auditEvent.findMany({ where: { workspaceId, action: "workspace.currency" }, orderBy: { at: "asc" } });
-    expect(audit.map((a) => a.details)).toEqual([{ from: null, to: "EUR" }, { from: "EUR", to: null }]);
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { workspaceId, action: "workspace.currency" },
+      orderBy: { at: "asc" },
+    });
+    expect(audit.map((a) => a.details)).toEqual([
+      { from: null, to: "EUR" },
+      { from: "EUR", to: null },
+    ]);
   });
 
   it("rejects codes that are not ISO 4217 with a message that says what to type, and changes nothing", async () => {
     const api = createCaller(ctx(owner));
     for (const bad of ["EURO", "E1R", "XYZ", ""]) {
-      await expect(api.workspace.setCurrency({ workspaceId, currency: bad })).rejects.toThrow(/three-letter ISO 4217 currency code/);
+      await expect(api.workspace.setCurrency({ workspaceId, currency: bad })).rejects.toThrow(
+        /three-letter ISO 4217 currency code/,
+      );
     }
     expect((await api.workspace.get({ workspaceId })).currency).toBeNull();
   });
 
   it("is admin-only: an analyst is refused and the value stays", async () => {
-    await expect(createCaller(ctx(analyst)).workspace.setCurrency({ workspaceId, currency: "USD" })).rejects.toThrow(/Your role \(analyst\)/);
+    await expect(
+      createCaller(ctx(analyst)).workspace.setCurrency({ workspaceId, currency: "USD" }),
+    ).rejects.toThrow(/Your role \(analyst\)/);
     expect((await db.prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).currency).toBeNull();
   });
 });

@@ -17,9 +17,26 @@ export const compareCommand: CliCommand = {
   summary: "evaluate and compare spend scenarios draw by draw, P(A beats B) (JSON out)",
   options: [
     ...runInputOptions,
-    { name: "scenarios", kind: "string", required: true, placeholder: "<scenarios.json>", description: "scenarios to compare" },
-    { name: "current-weeks", kind: "integer", min: 1, placeholder: "<n>", description: "recent weeks for otherChannels: current (default 13)" },
-    { name: "out", kind: "string", placeholder: "<comparison.json>", description: "write here instead of stdout" },
+    {
+      name: "scenarios",
+      kind: "string",
+      required: true,
+      placeholder: "<scenarios.json>",
+      description: "scenarios to compare",
+    },
+    {
+      name: "current-weeks",
+      kind: "integer",
+      min: 1,
+      placeholder: "<n>",
+      description: "recent weeks for otherChannels: current (default 13)",
+    },
+    {
+      name: "out",
+      kind: "string",
+      placeholder: "<comparison.json>",
+      description: "write here instead of stdout",
+    },
   ],
   async run(opts, io) {
     const path = opts.scenarios as string;
@@ -29,8 +46,13 @@ export const compareCommand: CliCommand = {
     } catch (e) {
       throw new CliInputError(`scenarios file ${path}: ${(e as Error).message}`);
     }
-    const parsed = z.union([z.array(scenarioSchema), z.object({ scenarios: z.array(scenarioSchema) })]).safeParse(raw);
-    if (!parsed.success) throw new CliInputError(`scenarios file ${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    const parsed = z
+      .union([z.array(scenarioSchema), z.object({ scenarios: z.array(scenarioSchema) })])
+      .safeParse(raw);
+    if (!parsed.success)
+      throw new CliInputError(
+        `scenarios file ${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     const scenarios = Array.isArray(parsed.data) ? parsed.data : parsed.data.scenarios;
     if (scenarios.length === 0) throw new CliInputError(`scenarios file ${path} has no scenarios`);
     const { model, draws } = loadRunInputs(opts, io.cwd);

@@ -16,7 +16,9 @@ async function readText(path: string, what: string): Promise<string> {
     return await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${what} ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new CliError(
+      `cannot read ${what} ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`,
+    );
   }
 }
 
@@ -40,7 +42,11 @@ function loadConfig(text: string, path: string): ModelConfig {
 }
 
 function inferConfig(csv: string, io: CliIo, dataPath: string): ModelConfig {
-  const preview = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), { header: true, preview: 20, skipEmptyLines: true });
+  const preview = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), {
+    header: true,
+    preview: 20,
+    skipEmptyLines: true,
+  });
   const headers = preview.meta.fields ?? [];
   const inferred = inferMapping(headers, preview.data);
   const m = inferred.mapping;
@@ -52,7 +58,10 @@ function inferConfig(csv: string, io: CliIo, dataPath: string): ModelConfig {
   const ignored = inferred.columns.filter((c) => c.role === "ignore").map((c) => c.column);
   if (ignored.length > 0) io.stderr.write(`  ignored: ${ignored.join(", ")}\n`);
   io.stderr.write(`  (write this as JSON and pass --config to change it)\n`);
-  if (inferred.warnings.length > 0) throw new CliError(`cannot infer a model config from ${dataPath}: ${inferred.warnings[0]} Pass --config model.json.`);
+  if (inferred.warnings.length > 0)
+    throw new CliError(
+      `cannot infer a model config from ${dataPath}: ${inferred.warnings[0]} Pass --config model.json.`,
+    );
   return parseModelConfig(m);
 }
 
@@ -61,20 +70,57 @@ export const fitCommand: CliCommand = {
   summary: "fit the model to a weekly CSV and write the result as JSON",
   options: [
     { name: "data", kind: "string", required: true, placeholder: "<data.csv>", description: "weekly data" },
-    { name: "config", kind: "string", placeholder: "<model.json>", description: "model config (inferred from column names if absent)" },
-    { name: "out", kind: "string", required: true, placeholder: "<result.json>", description: "result file (summaries, diagnostics, holdout)" },
+    {
+      name: "config",
+      kind: "string",
+      placeholder: "<model.json>",
+      description: "model config (inferred from column names if absent)",
+    },
+    {
+      name: "out",
+      kind: "string",
+      required: true,
+      placeholder: "<result.json>",
+      description: "result file (summaries, diagnostics, holdout)",
+    },
     { name: "chains", kind: "integer", min: 1, placeholder: "<n>", description: "NUTS chains (default 4)" },
-    { name: "warmup", kind: "integer", min: 1, placeholder: "<n>", description: "warmup iterations per chain (default 1000)" },
-    { name: "draws", kind: "integer", min: 1, placeholder: "<n>", description: "draws per chain (default 1000)" },
+    {
+      name: "warmup",
+      kind: "integer",
+      min: 1,
+      placeholder: "<n>",
+      description: "warmup iterations per chain (default 1000)",
+    },
+    {
+      name: "draws",
+      kind: "integer",
+      min: 1,
+      placeholder: "<n>",
+      description: "draws per chain (default 1000)",
+    },
     { name: "seed", kind: "integer", placeholder: "<n>", description: "random seed (default 1)" },
     { name: "fast", kind: "boolean", description: "MAP + Laplace approximation (seconds; approximate)" },
-    { name: "draws-out", kind: "string", placeholder: "<draws.bin>", description: "also write the draws (Float32 binary)" },
-    { name: "threads", kind: "integer", min: 1, placeholder: "<n>", description: "worker threads (default: all cores)" },
+    {
+      name: "draws-out",
+      kind: "string",
+      placeholder: "<draws.bin>",
+      description: "also write the draws (Float32 binary)",
+    },
+    {
+      name: "threads",
+      kind: "integer",
+      min: 1,
+      placeholder: "<n>",
+      description: "worker threads (default: all cores)",
+    },
   ],
   async run(opts, io) {
     const dataPath = opts.data as string;
     const csv = await readText(resolve(io.cwd, dataPath), "data file");
-    const config = typeof opts.config === "string" ? loadConfig(await readText(resolve(io.cwd, opts.config), "config file"), opts.config) : inferConfig(csv, io, dataPath);
+    const config =
+      typeof opts.config === "string"
+        ? loadConfig(await readText(resolve(io.cwd, opts.config), "config file"), opts.config)
+        : inferConfig(csv, io, dataPath);
     const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
     if (!parsed.ok) throw new CliError(`${dataPath}: ${formatIssues(parsed)}`);
     for (const w of parsed.warnings) io.stderr.write(`warning: ${w.message}\n`);
@@ -89,24 +135,38 @@ export const fitCommand: CliCommand = {
       ...(opts.threads !== undefined ? { threads: opts.threads as number } : {}),
       onProgress: (p) => bar.update(p),
     });
-    await writeFile(resolve(io.cwd, opts.out as string), JSON.stringify(serializeFitResult(result), null, 2) + "\n");
-    if (typeof opts["draws-out"] === "string") await writeFile(resolve(io.cwd, opts["draws-out"]), encodeDraws(result.draws));
+    await writeFile(
+      resolve(io.cwd, opts.out as string),
+      JSON.stringify(serializeFitResult(result), null, 2) + "\n",
+    );
+    if (typeof opts["draws-out"] === "string")
+      await writeFile(resolve(io.cwd, opts["draws-out"]), encodeDraws(result.draws));
     const d = result.diagnostics;
     io.stdout.write(
       `${result.approximate ? "fast (approximate)" : "NUTS"} fit of ${result.trainingWeeks} training weeks in ${result.timing.totalSeconds.toFixed(1)} s: ${d.converged ? "converged" : "NOT converged"}` +
-        (result.approximate ? "" : ` (R-hat max ${d.rhatMax.toFixed(3)}, min bulk ESS ${Math.round(d.essBulkMin)}, ${d.divergences} divergences)`) +
+        (result.approximate
+          ? ""
+          : ` (R-hat max ${d.rhatMax.toFixed(3)}, min bulk ESS ${Math.round(d.essBulkMin)}, ${d.divergences} divergences)`) +
         "\n",
     );
     for (const r of d.reasons) io.stdout.write(`  ! ${r}\n`);
-    io.stdout.write(`  ${"channel".padEnd(14)} ${"ROI".padStart(6)}  90% interval (ROI = posterior median)\n`);
+    io.stdout.write(
+      `  ${"channel".padEnd(14)} ${"ROI".padStart(6)}  90% interval (ROI = posterior median)\n`,
+    );
     for (const [name, ch] of Object.entries(result.channels)) {
-      io.stdout.write(`  ${name.padEnd(14)} ${ch.roi.q50.toFixed(2).padStart(6)}  [${ch.roi.q05.toFixed(2)}, ${ch.roi.q95.toFixed(2)}]\n`);
+      io.stdout.write(
+        `  ${name.padEnd(14)} ${ch.roi.q50.toFixed(2).padStart(6)}  [${ch.roi.q05.toFixed(2)}, ${ch.roi.q95.toFixed(2)}]\n`,
+      );
     }
     if (result.holdout) {
       const h = result.holdout;
-      io.stdout.write(`  holdout ${h.weeks} weeks: MAPE ${(100 * h.mape).toFixed(1)}%, R^2 ${h.r2.toFixed(2)}, 90% coverage ${(100 * h.coverage90).toFixed(0)}%\n`);
+      io.stdout.write(
+        `  holdout ${h.weeks} weeks: MAPE ${(100 * h.mape).toFixed(1)}%, R^2 ${h.r2.toFixed(2)}, 90% coverage ${(100 * h.coverage90).toFixed(0)}%\n`,
+      );
     }
-    io.stdout.write(`wrote ${opts.out}${typeof opts["draws-out"] === "string" ? ` and ${opts["draws-out"]}` : ""}\n`);
+    io.stdout.write(
+      `wrote ${opts.out}${typeof opts["draws-out"] === "string" ? ` and ${opts["draws-out"]}` : ""}\n`,
+    );
     return 0;
   },
 };

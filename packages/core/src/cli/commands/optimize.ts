@@ -16,7 +16,13 @@ import { CliInputError, loadRunInputs, runInputOptions } from "../run-inputs.ts"
 
 export const boundsSchema = z.record(
   z.string(),
-  z.object({ min: z.number().min(0).optional(), max: z.number().min(0).optional(), locked: z.union([z.boolean(), z.number().min(0)]).optional() }).strict(),
+  z
+    .object({
+      min: z.number().min(0).optional(),
+      max: z.number().min(0).optional(),
+      locked: z.union([z.boolean(), z.number().min(0)]).optional(),
+    })
+    .strict(),
 );
 
 /** "mean", "q10" (10% quantile), "q0.05", "sd1" / "sd:1.5" (mean - k sd). */
@@ -37,12 +43,46 @@ export const optimizeCommand: CliCommand = {
   summary: "allocate a budget over a planning horizon from a fit's posterior (JSON out)",
   options: [
     ...runInputOptions,
-    { name: "budget", kind: "number", required: true, min: 0, placeholder: "<total>", description: "total budget over the horizon (currency)" },
-    { name: "weeks", kind: "integer", min: 1, placeholder: "<H>", description: "planning horizon in weeks (default 13)" },
-    { name: "bounds", kind: "string", placeholder: "<bounds.json>", description: "per-channel min/max/locked totals" },
-    { name: "risk", kind: "string", placeholder: "mean|q10|sd1", description: "objective: mean (default), a low quantile, or mean - k sd" },
-    { name: "current-weeks", kind: "integer", min: 1, placeholder: "<n>", description: "current plan = last n weeks' pattern (default: horizon)" },
-    { name: "seed", kind: "integer", placeholder: "<n>", description: "seed of the random starts (default 1)" },
+    {
+      name: "budget",
+      kind: "number",
+      required: true,
+      min: 0,
+      placeholder: "<total>",
+      description: "total budget over the horizon (currency)",
+    },
+    {
+      name: "weeks",
+      kind: "integer",
+      min: 1,
+      placeholder: "<H>",
+      description: "planning horizon in weeks (default 13)",
+    },
+    {
+      name: "bounds",
+      kind: "string",
+      placeholder: "<bounds.json>",
+      description: "per-channel min/max/locked totals",
+    },
+    {
+      name: "risk",
+      kind: "string",
+      placeholder: "mean|q10|sd1",
+      description: "objective: mean (default), a low quantile, or mean - k sd",
+    },
+    {
+      name: "current-weeks",
+      kind: "integer",
+      min: 1,
+      placeholder: "<n>",
+      description: "current plan = last n weeks' pattern (default: horizon)",
+    },
+    {
+      name: "seed",
+      kind: "integer",
+      placeholder: "<n>",
+      description: "seed of the random starts (default 1)",
+    },
     { name: "out", kind: "string", placeholder: "<plan.json>", description: "write here instead of stdout" },
   ],
   async run(opts, io) {
@@ -58,7 +98,10 @@ export const optimizeCommand: CliCommand = {
         throw new CliInputError(`bounds file ${opts.bounds}: ${(e as Error).message}`);
       }
       const parsed = boundsSchema.safeParse(raw);
-      if (!parsed.success) throw new CliInputError(`bounds file ${opts.bounds}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      if (!parsed.success)
+        throw new CliInputError(
+          `bounds file ${opts.bounds}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        );
       bounds = parsed.data;
     }
     const objective = parseRisk(opts.risk as string | undefined);

@@ -33,8 +33,22 @@ function SignInForm() {
           <p className="text-sm text-muted">Welcome back. Sign in to see your team&apos;s models and runs.</p>
         </div>
         <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-          <Input label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-          <Input label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <Input
+            label="Email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          <Input
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
           <FormError>{error}</FormError>
           <Button type="submit" loading={pending}>
             Sign in
@@ -42,7 +56,10 @@ function SignInForm() {
         </form>
         <p className="text-sm text-muted">
           New to Mixcast?{" "}
-          <Link className="font-medium text-primary hover:underline" href={`/sign-up${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`}>
+          <Link
+            className="font-medium text-primary hover:underline"
+            href={`/sign-up${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`}
+          >
             Create an account
           </Link>
         </p>

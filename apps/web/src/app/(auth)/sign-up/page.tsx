@@ -26,7 +26,11 @@ function SignUpForm() {
     if (!/^\S+@\S+\.\S+$/.test(email)) return setError("Enter a valid email address.");
     if (problems.length > 0) return;
     setPending(true);
-    const { error: err } = await authClient.signUp.email({ name: name.trim(), email: email.trim(), password });
+    const { error: err } = await authClient.signUp.email({
+      name: name.trim(),
+      email: email.trim(),
+      password,
+    });
     setPending(false);
     if (err) return setError(authErrorMessage(err));
     router.push(next.startsWith("/") ? next : "/");
@@ -41,8 +45,21 @@ function SignUpForm() {
           <p className="text-sm text-muted">You will create or join a workspace next.</p>
         </div>
         <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-          <Input label="Name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
-          <Input label="Work email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <Input
+            label="Name"
+            autoComplete="name"
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <Input
+            label="Work email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
           <Input
             label="Password"
             type="password"
@@ -61,7 +78,10 @@ function SignUpForm() {
         </form>
         <p className="text-sm text-muted">
           Already have an account?{" "}
-          <Link className="font-medium text-primary hover:underline" href={`/sign-in${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`}>
+          <Link
+            className="font-medium text-primary hover:underline"
+            href={`/sign-in${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`}
+          >
             Sign in
           </Link>
         </p>

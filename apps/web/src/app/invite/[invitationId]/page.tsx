@@ -12,7 +12,9 @@ export default function InvitePage() {
   const trpc = useTRPC();
   const router = useRouter();
   const invite = useQuery({ ...trpc.invitation.get.queryOptions({ invitationId }), enabled: !!session.data });
-  const accept = useMutation(trpc.invitation.accept.mutationOptions({ onSuccess: (r) => router.push(`/w/${r.workspaceId}/runs`) }));
+  const accept = useMutation(
+    trpc.invitation.accept.mutationOptions({ onSuccess: (r) => router.push(`/w/${r.workspaceId}/runs`) }),
+  );
   const next = encodeURIComponent(`/invite/${invitationId}`);
 
   let body;
@@ -21,16 +23,27 @@ export default function InvitePage() {
     body = (
       <>
         <h1 className="text-xl font-semibold">You have been invited to a Mixcast workspace</h1>
-        <p className="text-sm text-muted">Sign in or create an account with the email address the invitation was sent to.</p>
+        <p className="text-sm text-muted">
+          Sign in or create an account with the email address the invitation was sent to.
+        </p>
         <div className="flex gap-2">
-          <Link className={buttonClasses("primary")} href={`/sign-up?next=${next}`}>Create account</Link>
-          <Link className={buttonClasses("secondary")} href={`/sign-in?next=${next}`}>Sign in</Link>
+          <Link className={buttonClasses("primary")} href={`/sign-up?next=${next}`}>
+            Create account
+          </Link>
+          <Link className={buttonClasses("secondary")} href={`/sign-in?next=${next}`}>
+            Sign in
+          </Link>
         </div>
       </>
     );
   else if (invite.isPending) body = <Spinner />;
   else if (invite.error)
-    body = <ErrorState title="This invitation cannot be used" message={`${errorMessage(invite.error)} Invitations only work for the email address they were sent to (you are signed in as ${session.data.user.email}).`} />;
+    body = (
+      <ErrorState
+        title="This invitation cannot be used"
+        message={`${errorMessage(invite.error)} Invitations only work for the email address they were sent to (you are signed in as ${session.data.user.email}).`}
+      />
+    );
   else {
     const i = invite.data;
     body = (
@@ -44,7 +57,10 @@ export default function InvitePage() {
             Accept and open workspace
           </Button>
         ) : (
-          <ErrorState title="This invitation cannot be used" message={`It is ${i.status}. Ask an admin of ${i.workspaceName} for a new one.`} />
+          <ErrorState
+            title="This invitation cannot be used"
+            message={`It is ${i.status}. Ask an admin of ${i.workspaceName} for a new one.`}
+          />
         )}
         <FormError>{accept.error ? errorMessage(accept.error) : null}</FormError>
       </>

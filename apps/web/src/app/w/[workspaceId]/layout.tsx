@@ -8,7 +8,13 @@ import { createCaller } from "@/server/root.ts";
 
 export const dynamic = "force-dynamic";
 
-export default async function WorkspaceLayout({ children, params }: { children: ReactNode; params: Promise<{ workspaceId: string }> }) {
+export default async function WorkspaceLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ workspaceId: string }>;
+}) {
   const { workspaceId } = await params;
   const user = await getSessionUser(await headers());
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/w/${workspaceId}/runs`)}`);

@@ -1,12 +1,39 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { EmptyState, ErrorState, Input, PageHeader, Pagination, Select, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
+import {
+  EmptyState,
+  ErrorState,
+  Input,
+  PageHeader,
+  Pagination,
+  Select,
+  Spinner,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  buttonClasses,
+} from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
-const TARGETS = ["workspace", "membership", "invitation", "dataset", "dataset_version", "model", "model_config_version", "schedule", "run", "campaign", "scenario"];
+const TARGETS = [
+  "workspace",
+  "membership",
+  "invitation",
+  "dataset",
+  "dataset_version",
+  "model",
+  "model_config_version",
+  "schedule",
+  "run",
+  "campaign",
+  "scenario",
+];
 
 /** One option per person in the log; the email is added where two share a name, and people who
  *  have left the workspace are marked (their events stay in the log). */
@@ -37,9 +64,23 @@ export default function AuditPage() {
   };
   const cursor = cursors[cursors.length - 1];
   const actors = useQuery(trpc.audit.actors.queryOptions({ workspaceId: ws.id }));
-  const events = useQuery({ ...trpc.audit.list.queryOptions({ workspaceId: ws.id, limit: 50, ...filters, ...(cursor ? { cursor } : {}) }), placeholderData: keepPreviousData });
+  const events = useQuery({
+    ...trpc.audit.list.queryOptions({
+      workspaceId: ws.id,
+      limit: 50,
+      ...filters,
+      ...(cursor ? { cursor } : {}),
+    }),
+    placeholderData: keepPreviousData,
+  });
   const reset = () => setCursors([]);
-  const exportParams = new URLSearchParams({ ...(action ? { action } : {}), ...(actorId ? { actorId } : {}), ...(targetType ? { targetType } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  const exportParams = new URLSearchParams({
+    ...(action ? { action } : {}),
+    ...(actorId ? { actorId } : {}),
+    ...(targetType ? { targetType } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  });
 
   return (
     <>
@@ -47,17 +88,63 @@ export default function AuditPage() {
         title="Audit log"
         description="Every change in this workspace: who did what, when. Entries can never be edited or deleted."
         actions={
-          <a className={buttonClasses("secondary")} href={`/api/w/${ws.id}/audit.csv?${exportParams.toString()}`} download>
+          <a
+            className={buttonClasses("secondary")}
+            href={`/api/w/${ws.id}/audit.csv?${exportParams.toString()}`}
+            download
+          >
             Export CSV
           </a>
         }
       />
       <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5">
-        <Select label="Who" value={actorId} placeholder="Anyone" options={actorOptions(actors.data ?? [])} onChange={(e) => { setActorId(e.target.value); reset(); }} />
-        <Input label="Action starts with" placeholder="e.g. run." value={action} onChange={(e) => { setAction(e.target.value); reset(); }} />
-        <Select label="Target" value={targetType} placeholder="Any" options={TARGETS.map((t) => ({ value: t, label: t }))} onChange={(e) => { setTargetType(e.target.value); reset(); }} />
-        <Input label="From" type="date" value={from} onChange={(e) => { setFrom(e.target.value); reset(); }} />
-        <Input label="To" type="date" value={to} onChange={(e) => { setTo(e.target.value); reset(); }} />
+        <Select
+          label="Who"
+          value={actorId}
+          placeholder="Anyone"
+          options={actorOptions(actors.data ?? [])}
+          onChange={(e) => {
+            setActorId(e.target.value);
+            reset();
+          }}
+        />
+        <Input
+          label="Action starts with"
+          placeholder="e.g. run."
+          value={action}
+          onChange={(e) => {
+            setAction(e.target.value);
+            reset();
+          }}
+        />
+        <Select
+          label="Target"
+          value={targetType}
+          placeholder="Any"
+          options={TARGETS.map((t) => ({ value: t, label: t }))}
+          onChange={(e) => {
+            setTargetType(e.target.value);
+            reset();
+          }}
+        />
+        <Input
+          label="From"
+          type="date"
+          value={from}
+          onChange={(e) => {
+            setFrom(e.target.value);
+            reset();
+          }}
+        />
+        <Input
+          label="To"
+          type="date"
+          value={to}
+          onChange={(e) => {
+            setTo(e.target.value);
+            reset();
+          }}
+        />
       </div>
       {events.isPending ? (
         <Spinner />
@@ -84,7 +171,10 @@ export default function AuditPage() {
                   <Td>{e.actor ? e.actor.name : e.actorKind}</Td>
                   <Td className="font-mono text-xs">{e.action}</Td>
                   <Td className="text-xs">{e.targetType ?? "—"}</Td>
-                  <Td className="max-w-md truncate font-mono text-xs" title={e.details ? JSON.stringify(e.details) : ""}>
+                  <Td
+                    className="max-w-md truncate font-mono text-xs"
+                    title={e.details ? JSON.stringify(e.details) : ""}
+                  >
                     {e.details ? JSON.stringify(e.details) : ""}
                   </Td>
                 </Tr>

@@ -1,7 +1,19 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { EmptyState, ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
+import {
+  EmptyState,
+  ErrorState,
+  PageHeader,
+  Spinner,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  buttonClasses,
+} from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
@@ -17,7 +29,11 @@ export default function DatasetsPage() {
   ) : null;
   return (
     <>
-      <PageHeader title="Datasets" description="Weekly spend and KPI data. Every upload is kept as an immutable version; runs record which version they used." actions={upload} />
+      <PageHeader
+        title="Datasets"
+        description="Weekly spend and KPI data. Every upload is kept as an immutable version; runs record which version they used."
+        actions={upload}
+      />
       {datasets.isPending ? (
         <Spinner />
       ) : datasets.error ? (
@@ -25,7 +41,11 @@ export default function DatasetsPage() {
       ) : datasets.data.length === 0 ? (
         <EmptyState
           title="No datasets yet"
-          next={ws.can("analyst") ? "Upload a CSV with one row per week: a date, your KPI (e.g. sales) and spend per channel." : "An analyst of this workspace needs to upload a CSV first."}
+          next={
+            ws.can("analyst")
+              ? "Upload a CSV with one row per week: a date, your KPI (e.g. sales) and spend per channel."
+              : "An analyst of this workspace needs to upload a CSV first."
+          }
           action={upload}
         />
       ) : (
@@ -44,7 +64,10 @@ export default function DatasetsPage() {
             {datasets.data.map((d) => (
               <Tr key={d.id}>
                 <Td>
-                  <Link className="font-medium text-primary hover:underline" href={`/w/${ws.id}/datasets/${d.id}`}>
+                  <Link
+                    className="font-medium text-primary hover:underline"
+                    href={`/w/${ws.id}/datasets/${d.id}`}
+                  >
                     {d.name}
                   </Link>
                 </Td>

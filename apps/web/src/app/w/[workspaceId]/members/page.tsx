@@ -1,7 +1,27 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { Alert, Badge, Button, Card, CardBody, CardHeader, ErrorState, FormError, Input, PageHeader, Select, Spinner, Table, TBody, Td, Th, THead, Tr, useToast } from "@mixcast/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  ErrorState,
+  FormError,
+  Input,
+  PageHeader,
+  Select,
+  Spinner,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  useToast,
+} from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime } from "@/components/format.ts";
 import { ROLE_DESCRIPTIONS, ROLES, roleAtLeast, type Role } from "@/lib/roles.ts";
@@ -31,7 +51,13 @@ function InviteForm() {
       <CardBody className="flex flex-col gap-4">
         <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-end" noValidate>
           <Input label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-          <Select label="Role" value={role} options={ROLES.filter((r) => roleAtLeast(ws.role, r)).map((r) => ({ value: r, label: r }))} onChange={(e) => setRole(e.target.value as Role)} hint={ROLE_DESCRIPTIONS[role]} />
+          <Select
+            label="Role"
+            value={role}
+            options={ROLES.filter((r) => roleAtLeast(ws.role, r)).map((r) => ({ value: r, label: r }))}
+            onChange={(e) => setRole(e.target.value as Role)}
+            hint={ROLE_DESCRIPTIONS[role]}
+          />
           <Button type="submit" loading={invite.isPending}>
             Create invitation
           </Button>
@@ -39,8 +65,12 @@ function InviteForm() {
         <FormError>{invite.error ? errorMessage(invite.error) : null}</FormError>
         {invite.data ? (
           <Alert tone="warning" title="Development mode: no email was sent">
-            Mixcast has no mail transport configured, so the link was written to the server log. Send this link to {invite.data.email} yourself:
-            <code data-testid="invite-link" className="mt-2 block break-all rounded bg-surface px-2 py-1 font-mono text-xs">
+            Mixcast has no mail transport configured, so the link was written to the server log. Send this
+            link to {invite.data.email} yourself:
+            <code
+              data-testid="invite-link"
+              className="mt-2 block break-all rounded bg-surface px-2 py-1 font-mono text-xs"
+            >
               {invite.data.link}
             </code>
           </Alert>
@@ -57,20 +87,33 @@ export default function MembersPage() {
   const queryClient = useQueryClient();
   const isAdmin = ws.can("admin");
   const members = useQuery(trpc.member.list.queryOptions({ workspaceId: ws.id }));
-  const invitations = useQuery({ ...trpc.invitation.list.queryOptions({ workspaceId: ws.id }), enabled: isAdmin });
+  const invitations = useQuery({
+    ...trpc.invitation.list.queryOptions({ workspaceId: ws.id }),
+    enabled: isAdmin,
+  });
   const onDone = (title: string) => async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.member.pathKey() });
     await queryClient.invalidateQueries({ queryKey: trpc.invitation.pathKey() });
     toast.show({ tone: "success", title });
   };
-  const onError = (e: unknown) => toast.show({ tone: "danger", title: "That did not work", message: errorMessage(e) });
-  const updateRole = useMutation(trpc.member.updateRole.mutationOptions({ onSuccess: onDone("Role changed"), onError }));
-  const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess: onDone("Member removed"), onError }));
-  const revoke = useMutation(trpc.invitation.revoke.mutationOptions({ onSuccess: onDone("Invitation revoked"), onError }));
+  const onError = (e: unknown) =>
+    toast.show({ tone: "danger", title: "That did not work", message: errorMessage(e) });
+  const updateRole = useMutation(
+    trpc.member.updateRole.mutationOptions({ onSuccess: onDone("Role changed"), onError }),
+  );
+  const remove = useMutation(
+    trpc.member.remove.mutationOptions({ onSuccess: onDone("Member removed"), onError }),
+  );
+  const revoke = useMutation(
+    trpc.invitation.revoke.mutationOptions({ onSuccess: onDone("Invitation revoked"), onError }),
+  );
 
   return (
     <>
-      <PageHeader title="Members" description="Who can see and change this workspace. Viewers read; analysts also upload data, edit models and run fits; admins also manage members and schedules; owners can delete the workspace." />
+      <PageHeader
+        title="Members"
+        description="Who can see and change this workspace. Viewers read; analysts also upload data, edit models and run fits; admins also manage members and schedules; owners can delete the workspace."
+      />
       <div className="flex flex-col gap-6">
         {isAdmin ? <InviteForm /> : null}
         {members.isPending ? (
@@ -101,8 +144,17 @@ export default function MembersPage() {
                         label={<span className="sr-only">Role of {m.user.name}</span>}
                         aria-label={`Role of ${m.user.name}`}
                         value={m.role}
-                        options={ROLES.filter((r) => roleAtLeast(ws.role, r)).map((r) => ({ value: r, label: r }))}
-                        onChange={(e) => updateRole.mutate({ workspaceId: ws.id, membershipId: m.id, role: e.target.value as Role })}
+                        options={ROLES.filter((r) => roleAtLeast(ws.role, r)).map((r) => ({
+                          value: r,
+                          label: r,
+                        }))}
+                        onChange={(e) =>
+                          updateRole.mutate({
+                            workspaceId: ws.id,
+                            membershipId: m.id,
+                            role: e.target.value as Role,
+                          })
+                        }
                       />
                     ) : (
                       <Badge tone={m.role === "owner" ? "info" : "neutral"}>{m.role}</Badge>
@@ -112,7 +164,11 @@ export default function MembersPage() {
                   {isAdmin ? (
                     <Td>
                       {!m.isYou && (m.role !== "owner" || ws.role === "owner") ? (
-                        <Button variant="ghost" size="sm" onClick={() => remove.mutate({ workspaceId: ws.id, membershipId: m.id })}>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          onClick={() => remove.mutate({ workspaceId: ws.id, membershipId: m.id })}
+                        >
                           Remove
                         </Button>
                       ) : null}
@@ -125,7 +181,10 @@ export default function MembersPage() {
         )}
         {isAdmin && invitations.data && invitations.data.length > 0 ? (
           <Card>
-            <CardHeader title="Pending invitations" description="Links stay valid for 7 days. (Development transport: links are not emailed.)" />
+            <CardHeader
+              title="Pending invitations"
+              description="Links stay valid for 7 days. (Development transport: links are not emailed.)"
+            />
             <CardBody>
               <Table caption="Pending invitations">
                 <THead>
@@ -145,7 +204,11 @@ export default function MembersPage() {
                       <Td className="max-w-64 truncate font-mono text-xs">{i.link}</Td>
                       <Td>{formatDateTime(i.expiresAt)}</Td>
                       <Td>
-                        <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ workspaceId: ws.id, invitationId: i.id })}>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          onClick={() => revoke.mutate({ workspaceId: ws.id, invitationId: i.id })}
+                        >
                           Revoke
                         </Button>
                       </Td>

@@ -3,7 +3,23 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useMemo } from "react";
-import { EmptyState, ErrorState, Input, PageHeader, Pagination, RunStatusBadge, Select, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
+import {
+  EmptyState,
+  ErrorState,
+  Input,
+  PageHeader,
+  Pagination,
+  RunStatusBadge,
+  Select,
+  Spinner,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  buttonClasses,
+} from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatDuration } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
@@ -55,18 +71,25 @@ function RunHistory() {
     ...trpc.run.list.queryOptions(input),
     placeholderData: keepPreviousData,
     // Keep statuses live while something is in flight.
-    refetchInterval: (q) => (q.state.data?.items.some((r) => r.status === "queued" || r.status === "running") ? 3000 : false),
+    refetchInterval: (q) =>
+      q.state.data?.items.some((r) => r.status === "queued" || r.status === "running") ? 3000 : false,
   });
 
   return (
     <>
-      <PageHeader title="Run history" description="Every fit in this workspace, newest first. Filters apply on the server, so they stay fast with thousands of runs." />
+      <PageHeader
+        title="Run history"
+        description="Every fit in this workspace, newest first. Filters apply on the server, so they stay fast with thousands of runs."
+      />
       <div className="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <Select
           label="Status"
           value={filters.status ?? ""}
           placeholder="Any"
-          options={["queued", "running", "succeeded", "failed", "cancelled"].map((s) => ({ value: s, label: s }))}
+          options={["queued", "running", "succeeded", "failed", "cancelled"].map((s) => ({
+            value: s,
+            label: s,
+          }))}
           onChange={(e) => setParams({ status: e.target.value })}
         />
         <Select
@@ -79,7 +102,13 @@ function RunHistory() {
           ]}
           onChange={(e) => setParams({ trigger: e.target.value })}
         />
-        <Select label="Model" value={filters.modelId ?? ""} placeholder="Any" options={(models.data ?? []).map((m) => ({ value: m.id, label: m.name }))} onChange={(e) => setParams({ modelId: e.target.value })} />
+        <Select
+          label="Model"
+          value={filters.modelId ?? ""}
+          placeholder="Any"
+          options={(models.data ?? []).map((m) => ({ value: m.id, label: m.name }))}
+          onChange={(e) => setParams({ modelId: e.target.value })}
+        />
         <Select
           label="Converged"
           value={filters.converged ?? ""}
@@ -91,8 +120,18 @@ function RunHistory() {
           ]}
           onChange={(e) => setParams({ converged: e.target.value })}
         />
-        <Input label="From" type="date" value={filters.from ?? ""} onChange={(e) => setParams({ from: e.target.value })} />
-        <Input label="To" type="date" value={filters.to ?? ""} onChange={(e) => setParams({ to: e.target.value })} />
+        <Input
+          label="From"
+          type="date"
+          value={filters.from ?? ""}
+          onChange={(e) => setParams({ from: e.target.value })}
+        />
+        <Input
+          label="To"
+          type="date"
+          value={filters.to ?? ""}
+          onChange={(e) => setParams({ to: e.target.value })}
+        />
       </div>
       {runs.isPending ? (
         <Spinner />
@@ -100,8 +139,14 @@ function RunHistory() {
         <ErrorState message={errorMessage(runs.error)} />
       ) : runs.data.items.length === 0 ? (
         <EmptyState
-          title={cursor || Object.values(filters).some(Boolean) ? "No runs match these filters" : "No runs yet"}
-          next={Object.values(filters).some(Boolean) ? "Clear a filter to see more runs." : "Open a model and press “Start fit”. Runs appear here while they are queued and running."}
+          title={
+            cursor || Object.values(filters).some(Boolean) ? "No runs match these filters" : "No runs yet"
+          }
+          next={
+            Object.values(filters).some(Boolean)
+              ? "Clear a filter to see more runs."
+              : "Open a model and press “Start fit”. Runs appear here while they are queued and running."
+          }
           action={
             <Link className={buttonClasses("primary")} href={`/w/${ws.id}/models`}>
               Go to models
@@ -128,13 +173,21 @@ function RunHistory() {
               {runs.data.items.map((r) => (
                 <Tr key={r.id} data-testid="run-row">
                   <Td>
-                    <Link href={`/w/${ws.id}/runs/${r.id}`} className="inline-flex items-center gap-2 hover:underline">
+                    <Link
+                      href={`/w/${ws.id}/runs/${r.id}`}
+                      className="inline-flex items-center gap-2 hover:underline"
+                    >
                       <RunStatusBadge status={r.status} converged={r.converged} />
-                      {r.status === "running" ? <span className="text-xs text-muted tabular-nums">{Math.round(r.percent)}%</span> : null}
+                      {r.status === "running" ? (
+                        <span className="text-xs text-muted tabular-nums">{Math.round(r.percent)}%</span>
+                      ) : null}
                     </Link>
                   </Td>
                   <Td>
-                    <Link className="font-medium text-primary hover:underline" href={`/w/${ws.id}/runs/${r.id}`}>
+                    <Link
+                      className="font-medium text-primary hover:underline"
+                      href={`/w/${ws.id}/runs/${r.id}`}
+                    >
                       {r.model.name}
                     </Link>
                     <span className="block text-xs text-muted">{r.mode}</span>
@@ -147,7 +200,15 @@ function RunHistory() {
                   <Td>{formatDateTime(r.startedAt ?? r.queuedAt)}</Td>
                   <Td>{formatDateTime(r.finishedAt)}</Td>
                   <Td numeric>{formatDuration(r.durationSeconds)}</Td>
-                  <Td>{r.converged === null ? "—" : r.converged ? "Yes" : <span className="font-medium text-warning">No</span>}</Td>
+                  <Td>
+                    {r.converged === null ? (
+                      "—"
+                    ) : r.converged ? (
+                      "Yes"
+                    ) : (
+                      <span className="font-medium text-warning">No</span>
+                    )}
+                  </Td>
                 </Tr>
               ))}
             </TBody>

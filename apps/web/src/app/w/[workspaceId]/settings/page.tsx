@@ -2,17 +2,49 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { Button, Card, CardBody, CardHeader, Dialog, FormError, Input, PageHeader, Select, useToast } from "@mixcast/ui";
+import {
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  Dialog,
+  FormError,
+  Input,
+  PageHeader,
+  Select,
+  useToast,
+} from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 /** Common ISO 4217 codes first, then the rest the runtime knows. Server render and first client
  *  render show codes only (the runtimes' ICU data differ, which would break hydration); names
  *  ("EUR — Euro") are added after mount. */
-const COMMON_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "MXN", "CNY"];
+const COMMON_CURRENCIES = [
+  "USD",
+  "EUR",
+  "GBP",
+  "JPY",
+  "CAD",
+  "AUD",
+  "CHF",
+  "SEK",
+  "NOK",
+  "DKK",
+  "PLN",
+  "INR",
+  "BRL",
+  "MXN",
+  "CNY",
+];
 
 function currencyOptions(named: boolean, current: string): { value: string; label: string }[] {
-  const codes = named ? [...COMMON_CURRENCIES, ...Intl.supportedValuesOf("currency").filter((c) => !COMMON_CURRENCIES.includes(c))] : [...COMMON_CURRENCIES];
+  const codes = named
+    ? [
+        ...COMMON_CURRENCIES,
+        ...Intl.supportedValuesOf("currency").filter((c) => !COMMON_CURRENCIES.includes(c)),
+      ]
+    : [...COMMON_CURRENCIES];
   if (current && !codes.includes(current)) codes.push(current);
   const names = named ? new Intl.DisplayNames(undefined, { type: "currency" }) : null;
   return codes.map((c) => ({ value: c, label: names ? `${c} — ${names.of(c) ?? c}` : c }));
@@ -61,11 +93,20 @@ export default function SettingsPage() {
         <Card>
           <CardHeader title="Workspace name" />
           <CardBody className="flex flex-col gap-3">
-            <Input label="Name" value={name} disabled={!ws.can("admin")} onChange={(e) => setName(e.target.value)} />
+            <Input
+              label="Name"
+              value={name}
+              disabled={!ws.can("admin")}
+              onChange={(e) => setName(e.target.value)}
+            />
             <FormError>{rename.error ? errorMessage(rename.error) : null}</FormError>
             {ws.can("admin") ? (
               <div>
-                <Button onClick={() => rename.mutate({ workspaceId: ws.id, name })} loading={rename.isPending} disabled={name.trim() === ws.name}>
+                <Button
+                  onClick={() => rename.mutate({ workspaceId: ws.id, name })}
+                  loading={rename.isPending}
+                  disabled={name.trim() === ws.name}
+                >
                   Save name
                 </Button>
               </div>
@@ -75,7 +116,10 @@ export default function SettingsPage() {
           </CardBody>
         </Card>
         <Card>
-          <CardHeader title="Currency" description="The currency your uploaded spend is in. Charts, ROI and budgets show it; nothing is converted." />
+          <CardHeader
+            title="Currency"
+            description="The currency your uploaded spend is in. Charts, ROI and budgets show it; nothing is converted."
+          />
           <CardBody className="flex flex-col gap-3">
             <Select
               label="Currency"
@@ -88,7 +132,11 @@ export default function SettingsPage() {
             <FormError>{saveCurrency.error ? errorMessage(saveCurrency.error) : null}</FormError>
             {ws.can("admin") ? (
               <div>
-                <Button onClick={() => saveCurrency.mutate({ workspaceId: ws.id, currency: currency || null })} loading={saveCurrency.isPending} disabled={currency === (ws.currency ?? "")}>
+                <Button
+                  onClick={() => saveCurrency.mutate({ workspaceId: ws.id, currency: currency || null })}
+                  loading={saveCurrency.isPending}
+                  disabled={currency === (ws.currency ?? "")}
+                >
                   Save currency
                 </Button>
               </div>
@@ -99,7 +147,10 @@ export default function SettingsPage() {
         </Card>
         {ws.can("owner") ? (
           <Card className="border-danger/50">
-            <CardHeader title="Delete workspace" description="Deletes every dataset, model, run and schedule in it. The audit trail is kept." />
+            <CardHeader
+              title="Delete workspace"
+              description="Deletes every dataset, model, run and schedule in it. The audit trail is kept."
+            />
             <CardBody>
               <Button variant="danger" onClick={() => setConfirming(true)}>
                 Delete workspace…
@@ -118,7 +169,12 @@ export default function SettingsPage() {
             <Button variant="ghost" onClick={() => setConfirming(false)}>
               Keep workspace
             </Button>
-            <Button variant="danger" disabled={confirmName !== ws.name} loading={del.isPending} onClick={() => del.mutate({ workspaceId: ws.id, confirmName })}>
+            <Button
+              variant="danger"
+              disabled={confirmName !== ws.name}
+              loading={del.isPending}
+              onClick={() => del.mutate({ workspaceId: ws.id, confirmName })}
+            >
               Delete forever
             </Button>
           </>

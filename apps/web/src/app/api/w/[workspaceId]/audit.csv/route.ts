@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ workspaceId: string }> }) {
   const { workspaceId } = await params;
   const q = new URL(request.url).searchParams;
-  const day = (s: string | null, plusDays = 0) => (s ? new Date(new Date(`${s}T00:00:00Z`).getTime() + plusDays * 86_400_000) : undefined);
+  const day = (s: string | null, plusDays = 0) =>
+    s ? new Date(new Date(`${s}T00:00:00Z`).getTime() + plusDays * 86_400_000) : undefined;
   try {
     const caller = createCaller(await createRequestContext(request.headers));
     const from = day(q.get("from"));
@@ -31,7 +32,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ work
       },
     });
   } catch (error) {
-    if (error instanceof TRPCError) return new Response(error.message, { status: getHTTPStatusCodeFromError(error) });
+    if (error instanceof TRPCError)
+      return new Response(error.message, { status: getHTTPStatusCodeFromError(error) });
     throw error;
   }
 }

@@ -3,8 +3,30 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense } from "react";
-import { Alert, Button, Card, CardBody, CardHeader, ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
-import { downloadCsv, formatMoney, ProbabilityMatrix, ScenarioCompareCharts, formatPercent } from "@mixcast/ui/charts";
+import {
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  ErrorState,
+  PageHeader,
+  Spinner,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  buttonClasses,
+} from "@mixcast/ui";
+import {
+  downloadCsv,
+  formatMoney,
+  ProbabilityMatrix,
+  ScenarioCompareCharts,
+  formatPercent,
+} from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatNumber } from "@/components/format.ts";
 import { scenarioComparisonCsv, winProbabilitiesCsv } from "@/lib/exports.ts";
@@ -15,8 +37,23 @@ function Comparison() {
   const trpc = useTRPC();
   const params = useSearchParams();
   const ids = (params.get("ids") ?? "").split(",").filter(Boolean);
-  const q = useQuery({ ...trpc.scenario.compare.queryOptions({ workspaceId: ws.id, scenarioIds: ids }), enabled: ids.length >= 2, staleTime: 60_000 });
-  if (ids.length < 2) return <ErrorState title="Pick scenarios first" message="Select two or more scenarios on the campaigns page." action={<Link className={buttonClasses("secondary")} href={`/w/${ws.id}/campaigns`}>Campaigns</Link>} />;
+  const q = useQuery({
+    ...trpc.scenario.compare.queryOptions({ workspaceId: ws.id, scenarioIds: ids }),
+    enabled: ids.length >= 2,
+    staleTime: 60_000,
+  });
+  if (ids.length < 2)
+    return (
+      <ErrorState
+        title="Pick scenarios first"
+        message="Select two or more scenarios on the campaigns page."
+        action={
+          <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/campaigns`}>
+            Campaigns
+          </Link>
+        }
+      />
+    );
   if (q.isPending) return <Spinner label="Evaluating scenarios on the posterior draws" />;
   if (q.error) return <ErrorState message={errorMessage(q.error)} />;
   const d = q.data;
@@ -24,8 +61,12 @@ function Comparison() {
   const scenarios = d.scenarios.map((s) => ({ ...s, label: s.name }));
   return (
     <div className="flex flex-col gap-6" data-testid="scenario-comparison">
-      <Alert tone={d.best.probabilityBeatsAll >= 0.9 ? "success" : "info"} title={`Best expected: ${d.best.name}`}>
-        It beats every other scenario at once in {formatPercent(d.best.probabilityBeatsAll)} of {d.draws} posterior draws (horizon {d.horizonWeeks} weeks incl. carryover).
+      <Alert
+        tone={d.best.probabilityBeatsAll >= 0.9 ? "success" : "info"}
+        title={`Best expected: ${d.best.name}`}
+      >
+        It beats every other scenario at once in {formatPercent(d.best.probabilityBeatsAll)} of {d.draws}{" "}
+        posterior draws (horizon {d.horizonWeeks} weeks incl. carryover).
       </Alert>
       <Card>
         <CardHeader
@@ -33,22 +74,55 @@ function Comparison() {
           description="KPI over the horizon, incremental KPI caused by the plan, ROI, with 90% intervals."
           actions={
             <>
-              <Button variant="secondary" onClick={() => downloadCsv(`mixcast-scenario-comparison-${d.runId}.csv`, scenarioComparisonCsv(d))} aria-label="Download CSV of the scenario comparison">Download CSV</Button>
-              <Button variant="secondary" onClick={() => downloadCsv(`mixcast-win-probabilities-${d.runId}.csv`, winProbabilitiesCsv(d))}>Download win probabilities</Button>
+              <Button
+                variant="secondary"
+                onClick={() =>
+                  downloadCsv(`mixcast-scenario-comparison-${d.runId}.csv`, scenarioComparisonCsv(d))
+                }
+                aria-label="Download CSV of the scenario comparison"
+              >
+                Download CSV
+              </Button>
+              <Button
+                variant="secondary"
+                onClick={() =>
+                  downloadCsv(`mixcast-win-probabilities-${d.runId}.csv`, winProbabilitiesCsv(d))
+                }
+              >
+                Download win probabilities
+              </Button>
             </>
           }
         />
         <CardBody>
           <Table caption="Scenario results">
-            <THead><tr><Th>Scenario</Th><Th className="text-right">Spend</Th><Th className="text-right">KPI (90%)</Th><Th className="text-right">Incremental (90%)</Th><Th className="text-right">ROI (90%)</Th><Th>Assumptions</Th></tr></THead>
+            <THead>
+              <tr>
+                <Th>Scenario</Th>
+                <Th className="text-right">Spend</Th>
+                <Th className="text-right">KPI (90%)</Th>
+                <Th className="text-right">Incremental (90%)</Th>
+                <Th className="text-right">ROI (90%)</Th>
+                <Th>Assumptions</Th>
+              </tr>
+            </THead>
             <TBody>
               {d.scenarios.map((s, i) => (
                 <Tr key={s.name} data-testid="compare-row">
                   <Td className="font-medium">{s.name}</Td>
                   <Td numeric>{formatMoney(s.totalSpend, currencySymbol(ws.currency))}</Td>
-                  <Td numeric>{formatMoney(s.kpi.mean, "")} ({formatMoney(s.kpi.q05, "")}–{formatMoney(s.kpi.q95, "")})</Td>
-                  <Td numeric>{formatMoney(s.incrementalKpi.mean, "")} ({formatMoney(s.incrementalKpi.q05, "")}–{formatMoney(s.incrementalKpi.q95, "")})</Td>
-                  <Td numeric>{s.roi ? `${formatNumber(s.roi.mean)} (${formatNumber(s.roi.q05)}–${formatNumber(s.roi.q95)})` : "—"}</Td>
+                  <Td numeric>
+                    {formatMoney(s.kpi.mean, "")} ({formatMoney(s.kpi.q05, "")}–{formatMoney(s.kpi.q95, "")})
+                  </Td>
+                  <Td numeric>
+                    {formatMoney(s.incrementalKpi.mean, "")} ({formatMoney(s.incrementalKpi.q05, "")}–
+                    {formatMoney(s.incrementalKpi.q95, "")})
+                  </Td>
+                  <Td numeric>
+                    {s.roi
+                      ? `${formatNumber(s.roi.mean)} (${formatNumber(s.roi.q05)}–${formatNumber(s.roi.q95)})`
+                      : "—"}
+                  </Td>
                   <Td className="text-xs">{d.items[i]?.assumptions.join("; ") || "none"}</Td>
                 </Tr>
               ))}
@@ -57,7 +131,10 @@ function Comparison() {
         </CardBody>
       </Card>
       <ProbabilityMatrix labels={labels} matrix={d.matrix} />
-      <ScenarioCompareCharts scenarios={scenarios} units={{ currency: currencySymbol(ws.currency), kpi: "KPI" }} />
+      <ScenarioCompareCharts
+        scenarios={scenarios}
+        units={{ currency: currencySymbol(ws.currency), kpi: "KPI" }}
+      />
     </div>
   );
 }
@@ -66,7 +143,15 @@ export default function CompareScenariosPage() {
   const ws = useWorkspace();
   return (
     <>
-      <PageHeader title="Compare scenarios" description="Scenarios evaluated draw by draw on the same posterior, so differences and win probabilities account for the model's uncertainty." actions={<Link className={buttonClasses("secondary")} href={`/w/${ws.id}/campaigns`}>Campaigns</Link>} />
+      <PageHeader
+        title="Compare scenarios"
+        description="Scenarios evaluated draw by draw on the same posterior, so differences and win probabilities account for the model's uncertainty."
+        actions={
+          <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/campaigns`}>
+            Campaigns
+          </Link>
+        }
+      />
       <Suspense fallback={<Spinner />}>
         <Comparison />
       </Suspense>

@@ -2,7 +2,22 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { Badge, Card, CardBody, CardHeader, ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses } from "@mixcast/ui";
+import {
+  Badge,
+  Card,
+  CardBody,
+  CardHeader,
+  ErrorState,
+  PageHeader,
+  Spinner,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  buttonClasses,
+} from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatNumber } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
@@ -11,7 +26,15 @@ interface Summary {
   firstDate: string | null;
   lastDate: string | null;
   weeks: number;
-  columns: { name: string; role: string; type?: string; min: number; max: number; mean: number; total: number }[];
+  columns: {
+    name: string;
+    role: string;
+    type?: string;
+    min: number;
+    max: number;
+    mean: number;
+    total: number;
+  }[];
 }
 
 export default function DatasetPage() {
@@ -28,11 +51,16 @@ export default function DatasetPage() {
     <>
       <PageHeader
         title={d.name}
-        description={summary ? `${summary.weeks} weeks, ${summary.firstDate} to ${summary.lastDate}` : undefined}
+        description={
+          summary ? `${summary.weeks} weeks, ${summary.firstDate} to ${summary.lastDate}` : undefined
+        }
         actions={
           <>
             {ws.can("analyst") ? (
-              <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/datasets/new?datasetId=${d.id}`}>
+              <Link
+                className={buttonClasses("secondary")}
+                href={`/w/${ws.id}/datasets/new?datasetId=${d.id}`}
+              >
                 Upload new version
               </Link>
             ) : null}
@@ -65,7 +93,11 @@ export default function DatasetPage() {
                     <Tr key={c.name}>
                       <Td className="font-medium">{c.name}</Td>
                       <Td>
-                        <Badge tone={c.role === "kpi" ? "info" : c.role === "channel" ? "success" : "neutral"}>{c.type ? `${c.role}: ${c.type}` : c.role}</Badge>
+                        <Badge
+                          tone={c.role === "kpi" ? "info" : c.role === "channel" ? "success" : "neutral"}
+                        >
+                          {c.type ? `${c.role}: ${c.type}` : c.role}
+                        </Badge>
                       </Td>
                       <Td numeric>{formatNumber(c.min)}</Td>
                       <Td numeric>{formatNumber(c.mean)}</Td>
@@ -79,7 +111,10 @@ export default function DatasetPage() {
           </Card>
         ) : null}
         <Card>
-          <CardHeader title="Versions" description="Versions never change. A new upload adds a version; identical files are recognized by their checksum." />
+          <CardHeader
+            title="Versions"
+            description="Versions never change. A new upload adds a version; identical files are recognized by their checksum."
+          />
           <CardBody>
             <Table caption="Dataset versions">
               <THead>

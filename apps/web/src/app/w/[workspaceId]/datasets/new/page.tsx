@@ -11,12 +11,27 @@ function NewDataset() {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const datasetId = useSearchParams().get("datasetId") ?? undefined;
-  const dataset = useQuery({ ...trpc.dataset.get.queryOptions({ workspaceId: ws.id, datasetId: datasetId ?? "" }), enabled: !!datasetId });
-  if (!ws.can("analyst")) return <ErrorState title="Uploading needs the analyst role" message={`Your role here is ${ws.role}. Ask an admin to make you an analyst.`} />;
+  const dataset = useQuery({
+    ...trpc.dataset.get.queryOptions({ workspaceId: ws.id, datasetId: datasetId ?? "" }),
+    enabled: !!datasetId,
+  });
+  if (!ws.can("analyst"))
+    return (
+      <ErrorState
+        title="Uploading needs the analyst role"
+        message={`Your role here is ${ws.role}. Ask an admin to make you an analyst.`}
+      />
+    );
   return (
     <>
-      <PageHeader title={datasetId ? "Upload a new version" : "Upload a dataset"} description="The file is checked row by row; nothing is saved unless every row is valid." />
-      <DatasetUpload {...(datasetId ? { datasetId } : {})} {...(dataset.data ? { datasetName: dataset.data.name } : {})} />
+      <PageHeader
+        title={datasetId ? "Upload a new version" : "Upload a dataset"}
+        description="The file is checked row by row; nothing is saved unless every row is valid."
+      />
+      <DatasetUpload
+        {...(datasetId ? { datasetId } : {})}
+        {...(dataset.data ? { datasetName: dataset.data.name } : {})}
+      />
     </>
   );
 }

@@ -3,7 +3,19 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import type { ModelConfig } from "@mixcast/core/model/config";
-import { ErrorState, PageHeader, Spinner, Table, TBody, Td, Th, THead, Tr, Tabs, buttonClasses } from "@mixcast/ui";
+import {
+  ErrorState,
+  PageHeader,
+  Spinner,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  Tabs,
+  buttonClasses,
+} from "@mixcast/ui";
 import { ModelConfigEditor } from "@/components/model-config-editor.tsx";
 import { ScheduleForm } from "@/components/schedule-form.tsx";
 import { StartRun } from "@/components/start-run.tsx";
@@ -33,18 +45,49 @@ export default function ModelPage() {
         }
       />
       <div className="flex flex-col gap-6">
-        {latest ? <StartRun modelId={m.id} configVersion={latest.version} datasetVersion={dataVersion?.version ?? null} /> : null}
+        {latest ? (
+          <StartRun
+            modelId={m.id}
+            configVersion={latest.version}
+            datasetVersion={dataVersion?.version ?? null}
+          />
+        ) : null}
         <Tabs
           tabs={[
             {
               key: "config",
               label: "Configuration",
-              content: latest ? <ModelConfigEditor key={latest.id} modelId={m.id} initial={latest.config as unknown as ModelConfig} version={latest.version} /> : <p>No configuration.</p>,
+              content: latest ? (
+                <ModelConfigEditor
+                  key={latest.id}
+                  modelId={m.id}
+                  initial={latest.config as unknown as ModelConfig}
+                  version={latest.version}
+                />
+              ) : (
+                <p>No configuration.</p>
+              ),
             },
             {
               key: "schedule",
               label: "Weekly refit",
-              content: <ScheduleForm key={m.schedule?.updatedAt?.toString() ?? "none"} modelId={m.id} current={m.schedule ? { weekday: m.schedule.weekday, hour: m.schedule.hour, timezone: m.schedule.timezone, mode: m.schedule.mode, enabled: m.schedule.enabled } : null} />,
+              content: (
+                <ScheduleForm
+                  key={m.schedule?.updatedAt?.toString() ?? "none"}
+                  modelId={m.id}
+                  current={
+                    m.schedule
+                      ? {
+                          weekday: m.schedule.weekday,
+                          hour: m.schedule.hour,
+                          timezone: m.schedule.timezone,
+                          mode: m.schedule.mode,
+                          enabled: m.schedule.enabled,
+                        }
+                      : null
+                  }
+                />
+              ),
             },
             {
               key: "versions",

@@ -2,7 +2,26 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { Alert, Button, Card, CardBody, CardHeader, ErrorState, PageHeader, ProgressBar, RunStatusBadge, Spinner, Table, TBody, Td, Th, THead, Tr, buttonClasses, useToast } from "@mixcast/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  ErrorState,
+  PageHeader,
+  ProgressBar,
+  RunStatusBadge,
+  Spinner,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  buttonClasses,
+  useToast,
+} from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatDuration, formatNumber } from "@/components/format.ts";
 import { explainDiagnostics, type Diagnostics } from "@/lib/diagnostics-text.ts";
@@ -64,13 +83,17 @@ export default function RunPage() {
   // Polls while the run is in flight; the state lives in the database, so a reload resumes here.
   const run = useQuery({
     ...trpc.run.get.queryOptions({ workspaceId: ws.id, runId }),
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === "queued" || q.state.data.status === "running") ? 1500 : false),
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === "queued" || q.state.data.status === "running") ? 1500 : false,
   });
   const cancel = useMutation(
     trpc.run.cancel.mutationOptions({
       onSuccess: async (r) => {
         await queryClient.invalidateQueries({ queryKey: trpc.run.pathKey() });
-        toast.show({ title: r.status === "cancelled" ? "Run cancelled" : "Cancelling: the worker stops within a few seconds" });
+        toast.show({
+          title:
+            r.status === "cancelled" ? "Run cancelled" : "Cancelling: the worker stops within a few seconds",
+        });
       },
       onError: (e) => toast.show({ tone: "danger", title: "Could not cancel", message: errorMessage(e) }),
     }),
@@ -83,7 +106,14 @@ export default function RunPage() {
   const progress = (r.progress ?? {}) as Progress;
   const inFlight = r.status === "queued" || r.status === "running";
   const totalDraws = summary?.settings ? summary.settings.chains * summary.settings.draws : null;
-  const messages = explainDiagnostics(diagnostics ? { ...diagnostics, converged: r.converged, draws: totalDraws } : r.converged === false ? { converged: false } : null, { approximate: summary?.approximate ?? r.mode === "fast" });
+  const messages = explainDiagnostics(
+    diagnostics
+      ? { ...diagnostics, converged: r.converged, draws: totalDraws }
+      : r.converged === false
+        ? { converged: false }
+        : null,
+    { approximate: summary?.approximate ?? r.mode === "fast" },
+  );
   const notConverged = r.status === "succeeded" && r.converged === false;
   const channels = Object.entries(summary?.channels ?? {});
 
@@ -103,23 +133,59 @@ export default function RunPage() {
             </Link>
             {r.status === "succeeded" ? (
               <>
-                <Link className={buttonClasses("primary")} href={`/w/${ws.id}/runs/${r.id}/insights`}>Insights</Link>
-                <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/${r.id}/optimizer`}>Optimizer</Link>
-                <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/compare?a=${r.id}`}>Compare</Link>
+                <Link className={buttonClasses("primary")} href={`/w/${ws.id}/runs/${r.id}/insights`}>
+                  Insights
+                </Link>
+                <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/${r.id}/optimizer`}>
+                  Optimizer
+                </Link>
+                <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/compare?a=${r.id}`}>
+                  Compare
+                </Link>
               </>
             ) : null}
             {inFlight && ws.can("analyst") ? (
-              <Button variant="danger" onClick={() => cancel.mutate({ workspaceId: ws.id, runId })} loading={cancel.isPending} disabled={!!r.cancelRequestedAt}>
+              <Button
+                variant="danger"
+                onClick={() => cancel.mutate({ workspaceId: ws.id, runId })}
+                loading={cancel.isPending}
+                disabled={!!r.cancelRequestedAt}
+              >
                 {r.cancelRequestedAt ? "Cancelling…" : "Cancel run"}
               </Button>
             ) : null}
             {r.status === "succeeded" ? (
-              <Button variant="secondary" onClick={() => downloadJson(`mixcast-run-${r.id}.json`, { run: { id: r.id, model: r.model, mode: r.mode, seed: r.seed, datasetVersion: r.datasetVersion.version, configVersion: r.configVersion.version, converged: r.converged, queuedAt: r.queuedAt, finishedAt: r.finishedAt }, config: r.configVersion.config, diagnostics: r.diagnostics, summary: r.summary })}>
+              <Button
+                variant="secondary"
+                onClick={() =>
+                  downloadJson(`mixcast-run-${r.id}.json`, {
+                    run: {
+                      id: r.id,
+                      model: r.model,
+                      mode: r.mode,
+                      seed: r.seed,
+                      datasetVersion: r.datasetVersion.version,
+                      configVersion: r.configVersion.version,
+                      converged: r.converged,
+                      queuedAt: r.queuedAt,
+                      finishedAt: r.finishedAt,
+                    },
+                    config: r.configVersion.config,
+                    diagnostics: r.diagnostics,
+                    summary: r.summary,
+                  })
+                }
+              >
                 Download result JSON
               </Button>
             ) : null}
             {r.status === "succeeded" ? (
-              <a className={buttonClasses("secondary")} href={`/api/w/${ws.id}/runs/${r.id}/draws.csv`} download title="Every posterior draw: parameters (model scale), ROI and contribution per channel">
+              <a
+                className={buttonClasses("secondary")}
+                href={`/api/w/${ws.id}/runs/${r.id}/draws.csv`}
+                download
+                title="Every posterior draw: parameters (model scale), ROI and contribution per channel"
+              >
                 Download draws CSV
               </a>
             ) : null}
@@ -129,17 +195,37 @@ export default function RunPage() {
       <div className="flex flex-col gap-6">
         {inFlight ? (
           <Card>
-            <CardHeader title="Progress" description="You can leave this page; the fit keeps running on the worker." />
+            <CardHeader
+              title="Progress"
+              description="You can leave this page; the fit keeps running on the worker."
+            />
             <CardBody>
               <ProgressBar
                 value={r.status === "queued" ? 0 : (progress.percent ?? r.percent)}
-                label={PHASES[progress.phase ?? (r.status === "queued" ? "queued" : "starting")] ?? progress.phase ?? "Running"}
+                label={
+                  PHASES[progress.phase ?? (r.status === "queued" ? "queued" : "starting")] ??
+                  progress.phase ??
+                  "Running"
+                }
                 detail={
                   <span className="flex flex-wrap gap-x-4" data-testid="progress-detail">
-                    {progress.chain !== undefined && progress.chain !== null ? <span>Chain {progress.chain + 1}{progress.chains ? ` of ${progress.chains.length}` : ""}</span> : null}
-                    {progress.iteration !== undefined && progress.of ? <span>Iteration {progress.iteration} of {progress.of}</span> : null}
-                    {progress.etaSeconds !== undefined && progress.etaSeconds !== null ? <span>About {formatDuration(progress.etaSeconds)} left</span> : null}
-                    {progress.divergences ? <span className="text-warning">{progress.divergences} divergences so far</span> : null}
+                    {progress.chain !== undefined && progress.chain !== null ? (
+                      <span>
+                        Chain {progress.chain + 1}
+                        {progress.chains ? ` of ${progress.chains.length}` : ""}
+                      </span>
+                    ) : null}
+                    {progress.iteration !== undefined && progress.of ? (
+                      <span>
+                        Iteration {progress.iteration} of {progress.of}
+                      </span>
+                    ) : null}
+                    {progress.etaSeconds !== undefined && progress.etaSeconds !== null ? (
+                      <span>About {formatDuration(progress.etaSeconds)} left</span>
+                    ) : null}
+                    {progress.divergences ? (
+                      <span className="text-warning">{progress.divergences} divergences so far</span>
+                    ) : null}
                     {r.status === "queued" ? <span>Queued {formatDateTime(r.queuedAt)}</span> : null}
                   </span>
                 }
@@ -148,12 +234,19 @@ export default function RunPage() {
           </Card>
         ) : null}
 
-        {r.status === "failed" ? <ErrorState title="This fit failed" message={r.error ?? "The worker reported no reason."} /> : null}
-        {r.status === "cancelled" ? <Alert tone="info" title="This run was cancelled">Nothing was saved from it. Start a new fit from the model page.</Alert> : null}
+        {r.status === "failed" ? (
+          <ErrorState title="This fit failed" message={r.error ?? "The worker reported no reason."} />
+        ) : null}
+        {r.status === "cancelled" ? (
+          <Alert tone="info" title="This run was cancelled">
+            Nothing was saved from it. Start a new fit from the model page.
+          </Alert>
+        ) : null}
 
         {notConverged ? (
           <Alert tone="danger" title="Not converged: do not use these numbers for decisions">
-            The sampler did not reach a reliable answer. The estimates below are shown only to help diagnose the model.
+            The sampler did not reach a reliable answer. The estimates below are shown only to help diagnose
+            the model.
           </Alert>
         ) : null}
 
@@ -161,7 +254,11 @@ export default function RunPage() {
           <Card>
             <CardHeader title="Diagnostics" description="Can these results be trusted?" />
             <CardBody className="flex flex-col gap-3">
-              {messages.length === 0 ? <Alert tone="success" title="The fit converged">Chains agreed (R-hat ≤ 1.01), enough effective draws, no divergences.</Alert> : null}
+              {messages.length === 0 ? (
+                <Alert tone="success" title="The fit converged">
+                  Chains agreed (R-hat ≤ 1.01), enough effective draws, no divergences.
+                </Alert>
+              ) : null}
               {messages.map((m) => (
                 <Alert key={m.title} tone={m.severity} title={m.title}>
                   {m.detail}
@@ -169,17 +266,42 @@ export default function RunPage() {
               ))}
               {diagnostics ? (
                 <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-5">
-                  <div><dt className="text-muted">Max R-hat</dt><dd className="tabular-nums">{formatNumber(diagnostics.rhatMax ?? null, 3)}</dd></div>
-                  <div><dt className="text-muted">Min bulk ESS</dt><dd className="tabular-nums">{formatNumber(diagnostics.essBulkMin ?? null, 0)}</dd></div>
-                  <div><dt className="text-muted">Divergences</dt><dd className="tabular-nums">{diagnostics.divergences ?? "—"}</dd></div>
-                  <div><dt className="text-muted">Min E-BFMI</dt><dd className="tabular-nums">{formatNumber(diagnostics.ebfmiMin ?? null, 2)}</dd></div>
-                  <div><dt className="text-muted">Duration</dt><dd className="tabular-nums">{formatDuration(r.startedAt && r.finishedAt ? (new Date(r.finishedAt).getTime() - new Date(r.startedAt).getTime()) / 1000 : null)}</dd></div>
+                  <div>
+                    <dt className="text-muted">Max R-hat</dt>
+                    <dd className="tabular-nums">{formatNumber(diagnostics.rhatMax ?? null, 3)}</dd>
+                  </div>
+                  <div>
+                    <dt className="text-muted">Min bulk ESS</dt>
+                    <dd className="tabular-nums">{formatNumber(diagnostics.essBulkMin ?? null, 0)}</dd>
+                  </div>
+                  <div>
+                    <dt className="text-muted">Divergences</dt>
+                    <dd className="tabular-nums">{diagnostics.divergences ?? "—"}</dd>
+                  </div>
+                  <div>
+                    <dt className="text-muted">Min E-BFMI</dt>
+                    <dd className="tabular-nums">{formatNumber(diagnostics.ebfmiMin ?? null, 2)}</dd>
+                  </div>
+                  <div>
+                    <dt className="text-muted">Duration</dt>
+                    <dd className="tabular-nums">
+                      {formatDuration(
+                        r.startedAt && r.finishedAt
+                          ? (new Date(r.finishedAt).getTime() - new Date(r.startedAt).getTime()) / 1000
+                          : null,
+                      )}
+                    </dd>
+                  </div>
                 </dl>
               ) : null}
               {summary?.holdout ? (
                 <p className="text-sm text-muted">
-                  Holdout ({summary.holdout.weeks} weeks not used for fitting): MAPE {formatNumber(summary.holdout.mape * 100, 1)}%, R² {formatNumber(summary.holdout.r2, 2)}
-                  {summary.holdout.coverage90 !== undefined ? `, ${formatNumber(summary.holdout.coverage90 * 100, 0)}% of weeks inside the 90% band` : ""}.
+                  Holdout ({summary.holdout.weeks} weeks not used for fitting): MAPE{" "}
+                  {formatNumber(summary.holdout.mape * 100, 1)}%, R² {formatNumber(summary.holdout.r2, 2)}
+                  {summary.holdout.coverage90 !== undefined
+                    ? `, ${formatNumber(summary.holdout.coverage90 * 100, 0)}% of weeks inside the 90% band`
+                    : ""}
+                  .
                 </p>
               ) : null}
             </CardBody>
@@ -188,7 +310,12 @@ export default function RunPage() {
 
         {r.status === "succeeded" && channels.length > 0 ? (
           <Card className={notConverged ? "opacity-70" : undefined}>
-            <CardHeader title={notConverged ? "Return on investment (unreliable: not converged)" : "Return on investment"} description="KPI per unit of spend, with 90% credible intervals (5th to 95th percentile)." />
+            <CardHeader
+              title={
+                notConverged ? "Return on investment (unreliable: not converged)" : "Return on investment"
+              }
+              description="KPI per unit of spend, with 90% credible intervals (5th to 95th percentile)."
+            />
             <CardBody>
               <Table caption="ROI per channel">
                 <THead>

@@ -5,8 +5,21 @@ import { useParams } from "next/navigation";
 import { useDeferredValue } from "react";
 import { Alert, PageHeader, Tabs, buttonClasses } from "@mixcast/ui";
 import {
-  AdstockChart, DecompositionChart, DiagnosticsTable, FitChart, ForestPlot, ResponseCurvesChart, RoiChart, RoiMoveChart, ShareChart,
-  SocialInsights, SpendChart, WaterfallChart, type ChartStatus, type ChartUnits, type DiagnosticsView,
+  AdstockChart,
+  DecompositionChart,
+  DiagnosticsTable,
+  FitChart,
+  ForestPlot,
+  ResponseCurvesChart,
+  RoiChart,
+  RoiMoveChart,
+  ShareChart,
+  SocialInsights,
+  SpendChart,
+  WaterfallChart,
+  type ChartStatus,
+  type ChartUnits,
+  type DiagnosticsView,
 } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatDateTime } from "@/components/format.ts";
@@ -16,10 +29,17 @@ export default function RunInsightsPage() {
   const ws = useWorkspace();
   const { runId } = useParams<{ runId: string }>();
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.insight.get.queryOptions({ workspaceId: ws.id, runId }), staleTime: 5 * 60_000 });
+  const q = useQuery({
+    ...trpc.insight.get.queryOptions({ workspaceId: ws.id, runId }),
+    staleTime: 5 * 60_000,
+  });
   const d = q.data;
   const a = d?.analysis ?? null;
-  const status: ChartStatus | undefined = q.isPending ? { state: "loading" } : q.error ? { state: "error", message: errorMessage(q.error) } : undefined;
+  const status: ChartStatus | undefined = q.isPending
+    ? { state: "loading" }
+    : q.error
+      ? { state: "error", message: errorMessage(q.error) }
+      : undefined;
   // The fit chart renders as soon as the data is in; every other chart renders from a deferred
   // copy in a time-sliced background render, so the page answers input while they draw.
   const later = useDeferredValue(d);
@@ -34,10 +54,31 @@ export default function RunInsightsPage() {
       label: "Fit & drivers",
       content: (
         <div className="flex flex-col gap-6">
-          <FitChart data={a ? { dates: a.dates, ...a.fit } : null} units={units} metrics={d?.holdout ?? null} status={status} />
-          <DecompositionChart data={la ? { dates: la.dates, weekly: la.decomposition.weekly, totals: la.decomposition.totals } : null} units={units} status={laterStatus} />
+          <FitChart
+            data={a ? { dates: a.dates, ...a.fit } : null}
+            units={units}
+            metrics={d?.holdout ?? null}
+            status={status}
+          />
+          <DecompositionChart
+            data={
+              la
+                ? { dates: la.dates, weekly: la.decomposition.weekly, totals: la.decomposition.totals }
+                : null
+            }
+            units={units}
+            status={laterStatus}
+          />
           <div className="grid gap-6 xl:grid-cols-2">
-            <WaterfallChart data={la ? { dates: la.dates, weekly: la.decomposition.weekly, totals: la.decomposition.totals } : null} units={units} status={laterStatus} />
+            <WaterfallChart
+              data={
+                la
+                  ? { dates: la.dates, weekly: la.decomposition.weekly, totals: la.decomposition.totals }
+                  : null
+              }
+              units={units}
+              status={laterStatus}
+            />
             <SpendChart spend={later?.spend ?? null} units={units} status={laterStatus} />
           </div>
         </div>
@@ -50,7 +91,16 @@ export default function RunInsightsPage() {
         <div className="flex flex-col gap-6">
           <RoiChart channels={la?.channels ?? null} units={units} status={laterStatus} />
           <ShareChart channels={la?.channels ?? null} status={laterStatus} />
-          <RoiMoveChart moves={later?.refresh?.channels ?? (later ? [] : null)} units={units} status={laterStatus} previousLabel={later?.refresh ? `Previous run (${formatDateTime(later.refresh.previousFinishedAt)})` : "Previous run"} />
+          <RoiMoveChart
+            moves={later?.refresh?.channels ?? (later ? [] : null)}
+            units={units}
+            status={laterStatus}
+            previousLabel={
+              later?.refresh
+                ? `Previous run (${formatDateTime(later.refresh.previousFinishedAt)})`
+                : "Previous run"
+            }
+          />
         </div>
       ),
     },
@@ -67,7 +117,13 @@ export default function RunInsightsPage() {
     {
       key: "social",
       label: "Social & influencer",
-      content: <SocialInsights channels={la?.channels ?? null} synergies={la?.synergies ?? null} status={laterStatus} />,
+      content: (
+        <SocialInsights
+          channels={la?.channels ?? null}
+          synergies={la?.synergies ?? null}
+          status={laterStatus}
+        />
+      ),
     },
     {
       key: "posterior",
@@ -75,7 +131,12 @@ export default function RunInsightsPage() {
       content: (
         <div className="flex flex-col gap-6">
           <ForestPlot parameters={later?.parameters ?? null} status={laterStatus} />
-          {later ? <DiagnosticsTable parameters={later.parameters} diagnostics={(later.diagnostics ?? null) as DiagnosticsView | null} /> : null}
+          {later ? (
+            <DiagnosticsTable
+              parameters={later.parameters}
+              diagnostics={(later.diagnostics ?? null) as DiagnosticsView | null}
+            />
+          ) : null}
         </div>
       ),
     },
@@ -92,15 +153,23 @@ export default function RunInsightsPage() {
         }
         actions={
           <>
-            <Link className={buttonClasses("secondary")} href={base}>Run summary</Link>
-            <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/compare?a=${runId}`}>Compare with another run</Link>
-            <Link className={buttonClasses("primary")} href={`${base}/optimizer`}>Optimize budget</Link>
+            <Link className={buttonClasses("secondary")} href={base}>
+              Run summary
+            </Link>
+            <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/compare?a=${runId}`}>
+              Compare with another run
+            </Link>
+            <Link className={buttonClasses("primary")} href={`${base}/optimizer`}>
+              Optimize budget
+            </Link>
           </>
         }
       />
       {d && d.diagnostics && (d.diagnostics as { converged?: boolean }).converged === false ? (
         <div className="mb-4">
-          <Alert tone="danger" title="Not converged: treat these charts as diagnostics, not decisions">The sampler did not reach a reliable answer; see the Posterior tab.</Alert>
+          <Alert tone="danger" title="Not converged: treat these charts as diagnostics, not decisions">
+            The sampler did not reach a reliable answer; see the Posterior tab.
+          </Alert>
         </div>
       ) : null}
       <div data-testid="insights" data-ready={d ? "true" : "false"}>

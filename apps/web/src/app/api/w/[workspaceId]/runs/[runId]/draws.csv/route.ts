@@ -6,7 +6,10 @@ import { createCaller } from "@/server/root.ts";
 export const dynamic = "force-dynamic";
 
 /** CSV of a run's posterior draws. Goes through the tRPC caller, so the same access rule applies. */
-export async function GET(request: Request, { params }: { params: Promise<{ workspaceId: string; runId: string }> }) {
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ workspaceId: string; runId: string }> },
+) {
   const { workspaceId, runId } = await params;
   try {
     const caller = createCaller(await createRequestContext(request.headers));
@@ -19,7 +22,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ work
       },
     });
   } catch (error) {
-    if (error instanceof TRPCError) return new Response(error.message, { status: getHTTPStatusCodeFromError(error) });
+    if (error instanceof TRPCError)
+      return new Response(error.message, { status: getHTTPStatusCodeFromError(error) });
     throw error;
   }
 }
