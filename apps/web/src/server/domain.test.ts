@@ -156,12 +156,7 @@ describe("models and runs", () => {
       message: expect.stringContaining("belongs to another model"),
     });
     await expect(
-      startRun(
-        db.prisma,
-        actor,
-        { modelId, datasetVersionId: foreignDataset.versionId },
-        async () => null,
-      ),
+      startRun(db.prisma, actor, { modelId, datasetVersionId: foreignDataset.versionId }, async () => null),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("not a version of this model's dataset"),

@@ -119,7 +119,10 @@ describe("error mapping", () => {
   });
 
   it("domain errors keep their code and message; anything unknown is a 500 that says nothing", () => {
-    expect(toClientError(new DomainError("CONFLICT", "Taken."))).toMatchObject({ code: "CONFLICT", message: "Taken." });
+    expect(toClientError(new DomainError("CONFLICT", "Taken."))).toMatchObject({
+      code: "CONFLICT",
+      message: "Taken.",
+    });
     const raw = toClientError(new Error('relation "secret_table" does not exist'));
     expect(raw.code).toBe("INTERNAL_SERVER_ERROR");
     expect(raw.message).toBe(INTERNAL_MESSAGE);

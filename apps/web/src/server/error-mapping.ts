@@ -57,7 +57,9 @@ function fromCause(cause: unknown): TRPCError | null {
     const model = cause.meta?.modelName ?? cause.meta?.driverAdapterError?.cause?.table ?? "";
     return new TRPCError({
       code: "CONFLICT",
-      message: DUPLICATE_MESSAGES[model] ?? "This already exists (it may have just been created). Reload and try again.",
+      message:
+        DUPLICATE_MESSAGES[model] ??
+        "This already exists (it may have just been created). Reload and try again.",
     });
   }
   if (cause.code === "P2025")
@@ -92,7 +94,11 @@ export function toClientError(error: unknown): TRPCError {
     const mapped = fromCause(error.cause);
     if (mapped) return mapped;
     if (error.code !== "INTERNAL_SERVER_ERROR") return error;
-    return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: INTERNAL_MESSAGE, cause: error.cause ?? error });
+    return new TRPCError({
+      code: "INTERNAL_SERVER_ERROR",
+      message: INTERNAL_MESSAGE,
+      cause: error.cause ?? error,
+    });
   }
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: INTERNAL_MESSAGE, cause: error });
 }

@@ -4,12 +4,7 @@
 
 /** Why a request failed, in the words the API answers with (see error-mapping.ts). */
 export type DomainErrorCode =
-  | "BAD_REQUEST"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "FORBIDDEN"
-  | "TOO_MANY_REQUESTS"
-  | "SERVICE_UNAVAILABLE";
+  "BAD_REQUEST" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
 
 export class DomainError extends Error {
   override readonly name = "DomainError";

@@ -121,8 +121,22 @@ describe("csv", () => {
   });
 
   it("neutralises every formula trigger (OWASP): = + - @ tab CR, also inside a quoted cell", () => {
-    const triggers = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "\uFF1D1+1", '=HYPERLINK("http://x")'];
-    const line = toCsv(["v"], triggers.map((t) => [t])).split("\n").slice(1, -1);
+    const triggers = [
+      "=1+1",
+      "+1+1",
+      "-1+1",
+      "@SUM(A1)",
+      "\t=1",
+      "\r=1",
+      "\uFF1D1+1",
+      '=HYPERLINK("http://x")',
+    ];
+    const line = toCsv(
+      ["v"],
+      triggers.map((t) => [t]),
+    )
+      .split("\n")
+      .slice(1, -1);
     expect(line).toEqual([
       `"'=1+1"`,
       `"'+1+1"`,

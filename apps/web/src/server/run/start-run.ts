@@ -36,7 +36,9 @@ export async function startRun(
     });
     if (!config)
       throw input.configVersionId
-        ? badRequest("That configuration version belongs to another model. Pick one of this model's versions.")
+        ? badRequest(
+            "That configuration version belongs to another model. Pick one of this model's versions.",
+          )
         : badRequest("This model has no saved configuration yet. Save one first.");
     const dataVersion = await tx.datasetVersion.findFirst({
       where: {
@@ -102,7 +104,9 @@ export async function startRun(
         details: { reason },
       });
     });
-    throw unavailable("The fit could not be queued. Is the worker's database reachable? Try again in a minute.");
+    throw unavailable(
+      "The fit could not be queued. Is the worker's database reachable? Try again in a minute.",
+    );
   }
   return { id: run.id };
 }
