@@ -1,4 +1,4 @@
-import { createPrismaClient } from "@mixcast/db";
+import { createPrismaClient, type Prisma } from "@mixcast/db";
 import { createBoss, type PgBoss } from "@mixcast/db/jobs";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,7 +80,7 @@ describe("weekly scheduler", () => {
         workspaceId: fx.workspaceId,
         modelId: fx.modelId,
         version: 2,
-        config: JSON.parse(JSON.stringify({ ...fx.config, seed: 99 })),
+        config: JSON.parse(JSON.stringify({ ...fx.config, seed: 99 })) as Prisma.InputJsonValue,
       },
     });
     const missed = await tick("2026-04-20T12:00:00Z"); // Monday; slots Apr 5, 12, 19 were missed
@@ -131,7 +131,7 @@ describe("weekly scheduler", () => {
       data: { status: "cancelled" },
     });
     await db.prisma.run.update({ where: { id: last.id }, data: { status: "cancelled" } }); // held back for now
-    const engine = await coreEngine();
+    const engine = coreEngine();
     const worker = await startWorker({
       env: testWorkerEnv(db.url, { FIT_DRAWS: "100" }),
       engine,
