@@ -1,4 +1,3 @@
-export * from "./priors.ts";
 export * from "./config.ts";
 export * from "./spec.ts";
 export * from "./terms.ts";
