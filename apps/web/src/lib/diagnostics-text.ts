@@ -1,11 +1,7 @@
 // Sampler diagnostics in plain words, with the number, the threshold, what it means and what to
 // do. The thresholds are core's (packages/core/src/diagnostics/thresholds.ts), the same ones the
 // convergence verdict uses, so the words never disagree with the badge.
-import {
-  DEFAULT_CHAIN_COUNT,
-  defaultConvergenceThresholds as thresholds,
-  essMinimum,
-} from "@mixcast/core/diagnostics/thresholds";
+import { DEFAULT_CHAIN_COUNT, defaultConvergenceThresholds as thresholds, essMinimum } from "@mixcast/core";
 
 export interface Diagnostics {
   rhatMax?: number | null;

@@ -1,11 +1,7 @@
 "use client";
 import { useState } from "react";
 import { CartesianGrid, ErrorBar, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
-import {
-  DEFAULT_CHAIN_COUNT,
-  defaultConvergenceThresholds,
-  essMinimum,
-} from "@mixcast/core/diagnostics/thresholds";
+import { DEFAULT_CHAIN_COUNT, defaultConvergenceThresholds, essMinimum } from "@mixcast/core";
 import { Select } from "../field.tsx";
 import { Table, TBody, Td, Th, THead, Tr } from "../table.tsx";
 import { Badge } from "../badge.tsx";
