@@ -9,6 +9,7 @@ export * from "./data/infer.ts";
 export { parseNumberCell, parseDateCell } from "./data/values.ts";
 export * from "./data/scale.ts";
 export * from "./data/parse-v2.ts";
+export * from "./data/infer-v2.ts";
 export * from "./data/scale-v2.ts";
 export * from "./data/holidays.ts";
 export * from "./priors/priors.ts";
