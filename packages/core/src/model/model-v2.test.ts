@@ -158,7 +158,7 @@ describe("v2 gradient vs central finite differences, every option", () => {
       const cfg = {
         ...config,
         ...rest,
-        channels: (config.channels as Record<string, unknown>[]).map((c) => ({
+        channels: (config.channels as unknown as Record<string, unknown>[]).map((c) => ({
           ...c,
           ...(adstock ? { adstock: { kind: adstock } } : {}),
           ...(saturation ? { saturation: { kind: saturation } } : {}),
