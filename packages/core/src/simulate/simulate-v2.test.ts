@@ -4,7 +4,8 @@ import { scaleDatasetV2 } from "../data/scale-v2.ts";
 import { parseModelConfigV2 } from "../model/config-v2.ts";
 import { createModelV2 } from "../model/model-v2.ts";
 import { buildModelSpecV2 } from "../model/spec-v2.ts";
-import { counterfactualIncrementality, simulateV2, type SimulateV2Options } from "./simulate-v2.ts";
+import { incrementalityAt } from "../analysis/incrementality-v2.ts";
+import { simulateV2, type SimulateV2Options } from "./simulate-v2.ts";
 
 const shapes: [string, SimulateV2Options][] = [
   ["national, exposures", { weeks: 104 }],
@@ -27,7 +28,7 @@ describe.each(shapes)("simulateV2: %s", (_name, options) => {
     const config = parseModelConfigV2(sim.config);
     expect(config.link).toBe(options.link ?? "identity");
     expect(config.kpiType).toBe(options.units ? "units" : "revenue");
-    const parsed = parseDatasetV2Csv(sim.csv, sim.config as never, { holdoutWeeks: config.holdoutWeeks });
+    const parsed = parseDatasetV2Csv(sim.csv, sim.config, { holdoutWeeks: config.holdoutWeeks });
     expect(parsed.ok, parsed.ok ? "" : parsed.errors[0]!.message).toBe(true);
     if (!parsed.ok) return;
     const d = parsed.dataset;
@@ -69,7 +70,7 @@ describe.each(shapes)("simulateV2: %s", (_name, options) => {
   });
 
   it("the truth is the model's counterfactual on exactly the written data (recomputed from CSV + config + parameters)", () => {
-    const parsed = parseDatasetV2Csv(sim.csv, sim.config as never);
+    const parsed = parseDatasetV2Csv(sim.csv, sim.config);
     if (!parsed.ok) throw new Error(parsed.errors[0]!.message);
     const config = parseModelConfigV2(sim.config);
     const data = scaleDatasetV2(parsed.dataset, {
@@ -84,10 +85,16 @@ describe.each(shapes)("simulateV2: %s", (_name, options) => {
       if (v === undefined) throw new Error(`truth has no ${p.label}`);
       return v;
     });
-    const inc = counterfactualIncrementality(model, values);
+    const inc = incrementalityAt(model, values, { incrementalOnly: true });
     spec.channels.forEach((c, k) => {
       const t = sim.truth.channels[c.name]!;
-      const incremental = inc.byGeo[k]!.reduce((a, b) => a + b, 0);
+      const incremental = inc.incremental[k]!;
+      // the weekly increments add up to the training total
+      const weeklySum = t.weekly.slice(0, sim.truth.trainingWeeks).reduce((a, b) => a + b, 0);
+      expect(Math.abs(weeklySum - incremental)).toBeLessThanOrEqual(1e-9 * Math.abs(incremental));
+      if (c.role === "rf") {
+        expect(t.optimalFrequency).toBeGreaterThanOrEqual(1);
+      }
       expect(Math.abs(incremental - t.incremental)).toBeLessThanOrEqual(1e-9 * Math.abs(t.incremental));
       if (c.role !== "organic") {
         expect(t.roi!).toBeGreaterThan(0.3);

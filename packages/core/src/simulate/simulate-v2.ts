@@ -4,8 +4,9 @@
  * channel, a units KPI with a value column, a log link and time-varying media effectiveness, each
  * switched on by an option. The KPI is drawn from the v2 model's own forward pipeline
  * (createModelV2(...).forward) and the truth (incremental KPI, ROI, CPIK per channel, nationally and
- * per geo) is that model's counterfactual definition (model-v2 section 4) evaluated at the true
- * parameters on exactly the data a fit will read (the written CSV, parsed and scaled again).
+ * per geo, marginal ROI, optimal frequency) is that model's counterfactual definition (model-v2
+ * section 4, analysis/incrementality-v2.ts incrementalityAt) evaluated at the true parameters on
+ * exactly the data a fit will read (the written CSV, parsed and scaled again).
  *
  * Spend per geo follows how media is bought: TV and radio in national flights with dark weeks
  * (some regions skip a flight), search always-on, social pulsing, influencer posts sporadic, the
@@ -23,6 +24,7 @@ import type { ChannelType, DatasetV2 } from "../data/types.ts";
 import { Rng } from "../inference/rng.ts";
 import type { ModelConfigV2Input } from "../model/config-v2.ts";
 import type { ModelDataV2 } from "../model/data-v2.ts";
+import { incrementalityAt } from "../analysis/incrementality-v2.ts";
 import { createModelV2, type MmmModelV2 } from "../model/model-v2.ts";
 import { buildModelSpecV2, type ModelSpecV2 } from "../model/spec-v2.ts";
 import { generateSpend, type SpendPlan } from "./spend.ts";
@@ -62,6 +64,10 @@ export interface ChannelTruthV2 {
   share: number;
   roi?: number;
   cpik?: number;
+  /** ROI of the last 1 % of input (paid, value known). */
+  marginalRoi?: number;
+  /** R&F: the frequency with the highest value per spend at the current reach. */
+  optimalFrequency?: number;
   /** Incremental KPI per week (all weeks, summed over geos). */
   weekly: number[];
 }
@@ -340,62 +346,21 @@ const LINEAR = new Set([
   "s_tau",
 ]);
 
-interface Incrementality {
-  /** [channel][geo] over training weeks, original KPI units */
-  byGeo: number[][];
-  /** [channel][week] summed over geos (all weeks) */
-  weekly: number[][];
-  /** [channel][geo] value-weighted */
-  valueByGeo: number[][];
-  expectedTotal: number;
-}
-
-/**
- * Counterfactual incrementality (model-v2 section 4, SPEC_NOTES_v2 rows 27-32) at constrained
- * values: per channel, its input set to 0 in every week and geo, the whole pipeline recomputed by
- * the model's forward; Delta = pop_g m_y (E[y] - E[y]_cf), summed over the training weeks.
- */
-export function counterfactualIncrementality(model: MmmModelV2, values: Float64Array): Incrementality {
-  const spec = model.spec;
-  const d = spec.data;
-  const G = spec.G;
-  const T = spec.trainingWeeks;
-  const N = spec.weeks;
-  const C = spec.channels.length;
-  const my = d.scaling.kpiPerCapitaMean;
-  const pop = d.scaling.population;
+/** Incremental KPI of each channel per week (all N weeks, summed over geos), original units. */
+function weeklyIncrements(model: MmmModelV2, values: Float64Array): number[][] {
+  const { data, G, weeks: N } = model.spec;
+  const C = model.spec.channels.length;
+  const my = data.scaling.kpiPerCapitaMean;
   const base = model.forward(values);
-  let expectedTotal = 0;
-  for (let g = 0; g < G; g++)
-    for (let t = 0; t < T; t++) expectedTotal += pop[g]! * my * base.expectedY[g]![t]!;
-  const byGeo: number[][] = [];
-  const weekly: number[][] = [];
-  const valueByGeo: number[][] = [];
-  for (let c = 0; c < C; c++) {
-    const off = Array.from({ length: C }, (_, k) => k === c);
-    const cf = model.forward(values, { off });
-    const perGeo: number[] = [];
-    const perGeoValue: number[] = [];
+  return Array.from({ length: C }, (_, c) => {
+    const cf = model.forward(values, { scale: Array.from({ length: C }, (_x, k) => (k === c ? 0 : 1)) });
     const w = new Array<number>(N).fill(0);
     for (let g = 0; g < G; g++) {
-      let s = 0;
-      let v = 0;
-      for (let t = 0; t < N; t++) {
-        const delta = pop[g]! * my * (base.expectedY[g]![t]! - cf.expectedY[g]![t]!);
-        w[t] = w[t]! + delta;
-        if (t < T) {
-          s += delta;
-          v += (d.value ? d.value[g]![t]! : 1) * delta;
-        }
-      }
-      perGeo.push(s);
-      perGeoValue.push(v);
+      const pop = data.scaling.population[g]!;
+      for (let t = 0; t < N; t++) w[t] = w[t]! + pop * my * (base.expectedY[g]![t]! - cf.expectedY[g]![t]!);
     }
-    byGeo.push(perGeo);
-    valueByGeo.push(perGeoValue);
-    weekly.push(w);
-  }
-  return { byGeo, weekly, valueByGeo, expectedTotal };
+    return w;
+  });
 }
 
 export function simulateV2(options: SimulateV2Options = {}): SimulationV2 {
@@ -555,7 +520,7 @@ export function simulateV2(options: SimulateV2Options = {}): SimulationV2 {
     return Papa.unparse({ fields: header, data: rows }, { newline: "\n" }) + "\n";
   };
   const load = (csv: string) => {
-    const parsed = parseDatasetV2Csv(csv, config as never, { holdoutWeeks: H });
+    const parsed = parseDatasetV2Csv(csv, config, { holdoutWeeks: H });
     if (!parsed.ok)
       throw new Error(`simulateV2 wrote data its own parser rejects: ${parsed.errors[0]!.message}`);
     const data = scaleDatasetV2(parsed.dataset, { holdoutWeeks: H, fourierPairs: 2, link });
@@ -581,12 +546,12 @@ export function simulateV2(options: SimulateV2Options = {}): SimulationV2 {
   );
   const meanValue = value ? value.reduce((s, v) => s + v.reduce((a, b) => a + b, 0), 0) / (G * N) : 1;
   for (let iter = 0; iter < 8; iter++) {
-    const inc = counterfactualIncrementality(pre.model, values);
+    const inc = incrementalityAt(pre.model, values, { incrementalOnly: true });
     spec0.channels.forEach((c, k) => {
-      const incremental = level * inc.byGeo[k]!.reduce((a, b) => a + b, 0);
+      const incremental = level * inc.incremental[k]!;
       const current =
         c.role === "organic"
-          ? incremental / (level * inc.expectedTotal)
+          ? inc.incrementalShare[k]!
           : (incremental * meanValue) / pre.data.scaling.spendTotal[c.data]!;
       if (current > 0) values[c.beta] = values[c.beta]! * Math.min(4, Math.max(0.25, targets[k]! / current));
     });
@@ -615,39 +580,42 @@ export function simulateV2(options: SimulateV2Options = {}): SimulationV2 {
   });
 
   // ---- truth -----------------------------------------------------------------------------------
-  const inc = counterfactualIncrementality(real.model, truthValues);
+  const inc = incrementalityAt(real.model, truthValues);
+  const weekly = weeklyIncrements(real.model, truthValues);
   const T = real.spec.trainingWeeks;
   const channels: Record<string, ChannelTruthV2> = {};
   const byGeo: NonNullable<SimulationTruthV2["byGeo"]> = {};
+  const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : undefined);
   real.spec.channels.forEach((c, k) => {
     const spendTotal = real.data.scaling.spendTotal[c.data]!;
-    const incremental = inc.byGeo[k]!.reduce((a, b) => a + b, 0);
-    const incrementalValue = inc.valueByGeo[k]!.reduce((a, b) => a + b, 0);
     const t: ChannelTruthV2 = {
       role: c.role,
       type: c.type,
       spend: spendTotal,
-      incremental,
-      incrementalValue,
-      share: incremental / inc.expectedTotal,
-      weekly: inc.weekly[k]!,
+      incremental: inc.incremental[k]!,
+      incrementalValue: inc.incrementalValue[k]!,
+      share: inc.incrementalShare[k]!,
+      weekly: weekly[k]!,
     };
-    if (c.role !== "organic") {
-      t.roi = incrementalValue / spendTotal;
-      if (units) t.cpik = spendTotal / incremental;
-    }
+    const roi = finite(inc.roi[k]);
+    const cpik = finite(inc.cpik[k]);
+    const marginalRoi = finite(inc.marginalRoi[k]);
+    const optimalFrequency = finite(inc.optimalFrequency[k]);
+    if (roi !== undefined) t.roi = roi;
+    if (cpik !== undefined) t.cpik = cpik;
+    if (marginalRoi !== undefined) t.marginalRoi = marginalRoi;
+    if (optimalFrequency !== undefined) t.optimalFrequency = optimalFrequency;
     channels[c.name] = t;
     if (G > 1)
       geos.forEach((geo, g) => {
-        const s = real.data.scaling.spendByGeo[c.data]![g]!;
         const e: { incremental: number; spend: number; roi?: number; cpik?: number } = {
-          incremental: inc.byGeo[k]![g]!,
-          spend: s,
+          incremental: inc.incrementalByGeo[k]![g]!,
+          spend: real.data.scaling.spendByGeo[c.data]![g]!,
         };
-        if (c.role !== "organic" && s > 0) {
-          e.roi = inc.valueByGeo[k]![g]! / s;
-          if (units) e.cpik = s / inc.byGeo[k]![g]!;
-        }
+        const r = finite(inc.roiByGeo[k]![g]);
+        const p = finite(inc.cpikByGeo[k]![g]);
+        if (r !== undefined) e.roi = r;
+        if (p !== undefined) e.cpik = p;
         (byGeo[geo] ??= {})[c.name] = e;
       });
   });

@@ -72,7 +72,7 @@ function inferConfig(
 
 /** A v2 config's data: parsed, validated (exit 2 naming row, column, geo) and scaled. */
 function v2Data(csv: string, dataPath: string, config: ModelConfigV2, io: CliIo) {
-  const parsed = parseDatasetV2Csv(csv, config as DataMappingV2, { holdoutWeeks: config.holdoutWeeks });
+  const parsed = parseDatasetV2Csv(csv, config, { holdoutWeeks: config.holdoutWeeks });
   if (!parsed.ok) throw new CliError(`${dataPath}: ${formatIssues(parsed)}`);
   for (const w of parsed.warnings) io.stderr.write(`warning: ${w.message}\n`);
   return parsed.dataset;
