@@ -1,6 +1,6 @@
 // The slice of @mixcast/core the worker calls, as an injectable object: tests of the queue
 // machinery can pass a stub, production uses `coreEngine()` (the real engine).
-import * as core from "@mixcast/core";
+import * as core from "@mixcast/core/node";
 import type { ColumnMapping, Dataset } from "@mixcast/core";
 import { fitInThread } from "./fit-thread.ts";
 

@@ -132,13 +132,35 @@ describe("models and runs", () => {
       startRun(db.prisma, actor, { modelId, mode: "fast" }, async () => {
         throw new Error("queue down");
       }),
-    ).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
+    ).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     const failed = await db.prisma.run.findFirstOrThrow({
       where: { modelId },
       orderBy: { queuedAt: "desc" },
     });
     expect(failed.status).toBe("failed");
     expect(failed.error).toContain("queue down");
+  });
+
+  it("start with another model's config or dataset version names that mistake", async () => {
+    const other = await createModel(db.prisma, actor, { name: "Other", datasetId });
+    const foreignDataset = await uploadDatasetVersion(db.prisma, actor, {
+      name: "Foreign data",
+      csv: weeklyCsv(60),
+      mapping: weeklyMapping,
+    });
+    if (!foreignDataset.ok) throw new Error("fixture");
+    await expect(
+      startRun(db.prisma, actor, { modelId, configVersionId: other.configVersionId }, async () => null),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("belongs to another model"),
+    });
+    await expect(
+      startRun(db.prisma, actor, { modelId, datasetVersionId: foreignDataset.versionId }, async () => null),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("not a version of this model's dataset"),
+    });
   });
 
   it("cancel: a queued run is cancelled at once; a running run gets a cancel request; a finished run refuses", async () => {

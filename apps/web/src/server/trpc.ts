@@ -7,6 +7,7 @@ import { z, ZodError } from "zod";
 import type { PrismaClient, Workspace } from "@mixcast/db";
 import { roleAtLeast, type Role } from "@/lib/roles.ts";
 import type { SessionUser } from "@/lib/auth.ts";
+import { INTERNAL_MESSAGE, toClientError } from "./error-mapping.ts";
 
 export interface Context {
   prisma: PrismaClient;
@@ -20,10 +21,14 @@ export interface Context {
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
+    // Second line of defence: whatever reached here as a 500 says nothing about the server.
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
+      message: internal ? INTERNAL_MESSAGE : shape.message,
       data: {
-        ...shape.data,
+        ...data,
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
       },
     };
@@ -33,9 +38,14 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+/** Every procedure's failures go through error-mapping.ts (domain and database errors). */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toClientError(result.error);
+  return result;
+});
 
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to continue." });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });

@@ -1,7 +1,7 @@
 // Test data: a workspace with a simulated dataset, a model, a config version and runs.
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@mixcast/db";
-import { simulate } from "@mixcast/core/simulate/simulate";
+import { simulate } from "@mixcast/core";
 
 export interface ModelFixture {
   workspaceId: string;

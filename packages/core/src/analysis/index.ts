@@ -40,6 +40,5 @@ export type {
   ScenarioPairComparison,
   ScenarioResult,
 } from "./scenario.ts";
-export { calibrationTermsFor, liftTestTerm, roiPriorTerm } from "./calibration.ts";
-export { probabilityGreater, summarize as summarizeInterval } from "./stats.ts";
+export { probabilityGreater, summarize as summarizeInterval, thinIndices } from "./stats.ts";
 export type { Interval } from "./stats.ts";

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -188,7 +188,7 @@ describe("mixcast CLI end to end", () => {
     expect(inferred.status, inferred.stderr).toBe(0);
     expect(inferred.stderr).toContain("no --config given; inferred from the columns of data.csv:");
     expect(inferred.stderr).toContain(
-      "  channel TV (traditional)\n  channel Search (digital)\n  controls: price\n  events: holiday\n",
+      "  date date; KPI revenue (revenue)\n  channel TV (traditional, paid): spend TV\n  channel Search (digital, paid): spend Search\n  controls: price\n  events: holiday\n",
     );
     expect(inferred.stdout).toMatch(/^fast \(approximate\) fit of 57 training weeks/);
     const missing = await run(["fit", "--data", "nope.csv", "--out", "x.json"]);
@@ -214,4 +214,90 @@ describe("mixcast CLI end to end", () => {
     );
     expect((await run(["--help"])).stdout).toContain("simulate");
   }, 60_000);
+
+  it("optimize and compare need only --result when fit wrote --draws-out; an edited data file is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
+    mkdirSync(join(dir, "data"));
+    mkdirSync(join(dir, "out"));
+    const run = async (argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const io = {
+        stdout: { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream,
+        stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
+        cwd: dir,
+      };
+      const status = await runCli(argv, io);
+      return { status, stdout, stderr };
+    };
+    const sim = await run([
+      "simulate",
+      "--weeks",
+      "70",
+      "--seed",
+      "4",
+      "--out",
+      "data/d.csv",
+      "--channels",
+      "2",
+      "--config-out",
+      "data/m.json",
+    ]);
+    expect(sim.status, sim.stderr).toBe(0);
+    const fit = await run([
+      "fit",
+      "--data",
+      "data/d.csv",
+      "--config",
+      "data/m.json",
+      "--out",
+      "out/r.json",
+      "--draws-out",
+      "out/r.draws.bin",
+      "--fast",
+      "--draws",
+      "200",
+      "--seed",
+      "5",
+    ]);
+    expect(fit.status, fit.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(dir, "out/r.json"), "utf8")) as Record<string, unknown>;
+    expect(result.dataPath).toBe("../data/d.csv");
+    expect(result.drawsPath).toBe("r.draws.bin");
+    expect(result.dataSha256).toMatch(/^[0-9a-f]{64}$/);
+    const opt = await run([
+      "optimize",
+      "--result",
+      "out/r.json",
+      "--budget",
+      "200000",
+      "--out",
+      "out/plan.json",
+    ]);
+    expect(opt.status, opt.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, "out/plan.json"), "utf8")) as {
+      allocation: { channel: string; total: number }[];
+    };
+    expect(plan.allocation.map((a) => a.channel)).toEqual(["TV", "Search"]);
+    expect(plan.allocation.reduce((s, a) => s + a.total, 0)).toBeCloseTo(200000, 6);
+    writeFileSync(
+      join(dir, "scenarios.json"),
+      JSON.stringify([
+        { name: "tv", weeks: 8, spend: { TV: 9000, Search: 3000 } },
+        { name: "search", weeks: 8, spend: { TV: 3000, Search: 9000 } },
+      ]),
+    );
+    const cmp = await run(["compare", "--result", "out/r.json", "--scenarios", "scenarios.json"]);
+    expect(cmp.status, cmp.stderr).toBe(0);
+    expect(JSON.parse(cmp.stdout).pairs[0].a).toBe("tv");
+    writeFileSync(
+      join(dir, "data/d.csv"),
+      readFileSync(join(dir, "data/d.csv"), "utf8").replace(/\n$/, "\n\n"),
+    );
+    const edited = await run(["optimize", "--result", "out/r.json", "--budget", "200000"]);
+    expect(edited.status).toBe(2);
+    expect(edited.stderr).toBe(
+      `mixcast optimize: ${join(dir, "data/d.csv")} changed since the fit (its SHA-256 differs from dataSha256 in ${join(dir, "out/r.json")}); the draws belong to the old data: refit, or pass --data with the file the fit used\n`,
+    );
+  }, 120_000);
 });

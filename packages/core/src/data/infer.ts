@@ -30,7 +30,20 @@ export function nameTokens(name: string): string[] {
 
 /** Keywords per channel type, most specific type first. Short words must match a whole token. */
 const channelKeywords: [ChannelType, string[]][] = [
-  ["influencer", ["influencer", "influencers", "creator", "creators", "ugc"]],
+  [
+    "influencer",
+    [
+      "influencer",
+      "influencers",
+      "creator",
+      "creators",
+      "ugc",
+      "gifting",
+      "seeding",
+      "ambassador",
+      "ambassadors",
+    ],
+  ],
   [
     "social",
     [

@@ -20,6 +20,8 @@ export interface DataIssue {
   /** 1-based spreadsheet row (header = 1); absent for file-level problems. */
   row?: number;
   column?: string;
+  /** Geo of the row (long/geo files). */
+  geo?: string;
   message: string;
 }
 
@@ -47,32 +49,33 @@ export function formatIssues(result: { errors: DataIssue[]; errorCount: number }
   return more > 0 ? `${first} (and ${more} more error${more === 1 ? "" : "s"})` : first;
 }
 
-class IssueLog {
+export class IssueLog {
   readonly errors: DataIssue[] = [];
   readonly warnings: DataIssue[] = [];
   count = 0;
   constructor(private readonly max: number) {}
-  error(message: string, row?: number, column?: string): void {
+  error(message: string, row?: number, column?: string, geo?: string): void {
     this.count += 1;
-    if (this.errors.length < this.max) this.errors.push(withLocation(message, row, column));
+    if (this.errors.length < this.max) this.errors.push(withLocation(message, row, column, geo));
   }
-  warn(message: string, row?: number, column?: string): void {
-    this.warnings.push(withLocation(message, row, column));
+  warn(message: string, row?: number, column?: string, geo?: string): void {
+    this.warnings.push(withLocation(message, row, column, geo));
   }
 }
 
-function withLocation(message: string, row?: number, column?: string): DataIssue {
+function withLocation(message: string, row?: number, column?: string, geo?: string): DataIssue {
   const issue: DataIssue = { message };
   if (row !== undefined) issue.row = row;
   if (column !== undefined) issue.column = column;
+  if (geo !== undefined) issue.geo = geo;
   return issue;
 }
 
-function at(row: number, column: string): string {
+export function at(row: number, column: string): string {
   return `Row ${row}, column "${column}"`;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
@@ -83,10 +86,25 @@ export function parseDatasetCsv(
   options: ParseOptions = {},
 ): ParseResult {
   const log = new IssueLog(options.maxErrors ?? DEFAULT_MAX_ERRORS);
+  const table = splitCsv(text, log);
+  if (table === null) return fail(log);
+  return validateTable(table.header, table.body, mapping, options, log, table.decimalComma);
+}
+
+/** A CSV split into a header and numbered body rows (header = row 1). */
+export interface RawTable {
+  header: unknown[];
+  body: { row: number; cells: unknown[] }[];
+  /** `;`-separated files use the decimal comma (1.234,56). */
+  decimalComma: boolean;
+}
+
+/** Splits CSV text (any of , ; tab | delimiters, quoted fields, a BOM); null after logging errors. */
+export function splitCsv(text: string, log: IssueLog): RawTable | null {
   const clean = text.replace(/^\uFEFF/, "");
   if (clean.trim() === "") {
     log.error("The file is empty. Upload a CSV with a header row and one row per week.");
-    return fail(log);
+    return null;
   }
   const parsed = Papa.parse<string[]>(clean, { header: false, skipEmptyLines: false, dynamicTyping: false });
   for (const e of parsed.errors) {
@@ -101,12 +119,28 @@ export function parseDatasetCsv(
       log.error(`Row ${row ?? "?"}: ${e.message}. Fix the CSV structure of this row.`, row);
     }
   }
-  if (log.count > 0) return fail(log);
+  if (log.count > 0) return null;
   const rows = parsed.data;
   const header = rows[0] ?? [];
   const body: { row: number; cells: unknown[] }[] = [];
   for (let i = 1; i < rows.length; i += 1) body.push({ row: i + 1, cells: rows[i] ?? [] });
-  return validateTable(header, body, mapping, options, log, parsed.meta.delimiter === ";");
+  return { header, body, decimalComma: parsed.meta.delimiter === ";" };
+}
+
+/** Rows given as objects (keys = column names) as a RawTable; rows[0] is row 2. */
+export function tableFromRows(rows: readonly Record<string, unknown>[]): RawTable {
+  const header: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        header.push(k);
+      }
+    }
+  }
+  const body = rows.map((r, i) => ({ row: i + 2, cells: header.map((h) => r[h]) }));
+  return { header, body, decimalComma: false };
 }
 
 /**
@@ -119,27 +153,22 @@ export function parseDatasetRows(
   options: ParseOptions = {},
 ): ParseResult {
   const log = new IssueLog(options.maxErrors ?? DEFAULT_MAX_ERRORS);
-  const header: string[] = [];
-  const seen = new Set<string>();
-  for (const r of rows) {
-    for (const k of Object.keys(r)) {
-      if (!seen.has(k)) {
-        seen.add(k);
-        header.push(k);
-      }
-    }
-  }
-  const body = rows.map((r, i) => ({ row: i + 2, cells: header.map((h) => r[h]) }));
-  return validateTable(header, body, mapping, options, log, false);
+  const table = tableFromRows(rows);
+  return validateTable(table.header, table.body, mapping, options, log, false);
 }
 
-function fail(log: IssueLog): ParseResult {
+export function fail(log: IssueLog): {
+  ok: false;
+  errors: DataIssue[];
+  errorCount: number;
+  warnings: DataIssue[];
+} {
   // Spreadsheet order: by row, file-level problems last (Array.prototype.sort is stable).
   log.errors.sort((a, b) => (a.row ?? Number.MAX_SAFE_INTEGER) - (b.row ?? Number.MAX_SAFE_INTEGER));
   return { ok: false, errors: log.errors, errorCount: log.count, warnings: log.warnings };
 }
 
-function isBlank(v: unknown): boolean {
+export function isBlank(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
 }
 
@@ -151,60 +180,9 @@ function validateTable(
   log: IssueLog,
   decimalComma: boolean,
 ): ParseResult {
-  // ---- header -----------------------------------------------------------------------------
-  const header = rawHeader.map((h) => (h === null || h === undefined ? "" : String(h).trim()));
-  // Trailing unnamed columns that are empty everywhere come from trailing delimiters: drop them.
-  while (
-    header.length > 0 &&
-    header[header.length - 1] === "" &&
-    rawBody.every((r) => isBlank(r.cells[header.length - 1]))
-  ) {
-    header.pop();
-  }
-  const body: { row: number; cells: unknown[] }[] = [];
-  let trailingBlank = 0;
-  for (const r of rawBody) {
-    if (r.cells.every(isBlank)) {
-      trailingBlank += 1;
-      continue;
-    }
-    if (trailingBlank > 0 && body.length > 0) {
-      log.warn(
-        `${plural(trailingBlank, "empty row")} before row ${r.row} ${trailingBlank === 1 ? "was" : "were"} skipped.`,
-        r.row - 1,
-      );
-    }
-    trailingBlank = 0;
-    body.push(r);
-  }
-  if (header.length === 0 || header.every((h) => h === "")) {
-    log.error(
-      "Row 1: the header row is empty. The first row must name the columns (date, KPI, one column per channel).",
-      1,
-    );
-    return fail(log);
-  }
-  const columnIndex = new Map<string, number>();
-  header.forEach((name, i) => {
-    if (name === "") {
-      log.error(
-        `Row 1, column ${i + 1}: this column has no name. Give it a name in the header row or delete the column.`,
-        1,
-        `column ${i + 1}`,
-      );
-      return;
-    }
-    const first = columnIndex.get(name);
-    if (first !== undefined) {
-      log.error(
-        `Row 1, column "${name}": the name appears twice (columns ${first + 1} and ${i + 1}). Rename or delete one of them.`,
-        1,
-        name,
-      );
-      return;
-    }
-    columnIndex.set(name, i);
-  });
+  const prepared = prepareTable(rawHeader, rawBody, log);
+  if (prepared === null) return fail(log);
+  const { header, body, columnIndex } = prepared;
 
   // ---- mapping ----------------------------------------------------------------------------
   const roles = new Map<string, string>();
@@ -399,6 +377,72 @@ function validateTable(
   return { ok: true, dataset, warnings: log.warnings };
 }
 
+/**
+ * Cleans a raw table: drops trailing unnamed empty columns and blank rows (warning about blank rows
+ * inside the data), checks that every column has a unique name. Null when the header is empty.
+ */
+export function prepareTable(
+  rawHeader: unknown[],
+  rawBody: { row: number; cells: unknown[] }[],
+  log: IssueLog,
+): { header: string[]; body: { row: number; cells: unknown[] }[]; columnIndex: Map<string, number> } | null {
+  const header = rawHeader.map((h) => (h === null || h === undefined ? "" : String(h).trim()));
+  // Trailing unnamed columns that are empty everywhere come from trailing delimiters: drop them.
+  while (
+    header.length > 0 &&
+    header[header.length - 1] === "" &&
+    rawBody.every((r) => isBlank(r.cells[header.length - 1]))
+  ) {
+    header.pop();
+  }
+  const body: { row: number; cells: unknown[] }[] = [];
+  let trailingBlank = 0;
+  for (const r of rawBody) {
+    if (r.cells.every(isBlank)) {
+      trailingBlank += 1;
+      continue;
+    }
+    if (trailingBlank > 0 && body.length > 0) {
+      log.warn(
+        `${plural(trailingBlank, "empty row")} before row ${r.row} ${trailingBlank === 1 ? "was" : "were"} skipped.`,
+        r.row - 1,
+      );
+    }
+    trailingBlank = 0;
+    body.push(r);
+  }
+  if (header.length === 0 || header.every((h) => h === "")) {
+    log.error(
+      "Row 1: the header row is empty. The first row must name the columns (date, KPI, one column per channel).",
+      1,
+    );
+    return null;
+  }
+  const columnIndex = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (name === "") {
+      log.error(
+        `Row 1, column ${i + 1}: this column has no name. Give it a name in the header row or delete the column.`,
+        1,
+        `column ${i + 1}`,
+      );
+      return;
+    }
+    const first = columnIndex.get(name);
+    if (first !== undefined) {
+      log.error(
+        `Row 1, column "${name}": the name appears twice (columns ${first + 1} and ${i + 1}). Rename or delete one of them.`,
+        1,
+        name,
+      );
+      return;
+    }
+    columnIndex.set(name, i);
+  });
+
+  return { header, body, columnIndex };
+}
+
 /** Turns date cells into day numbers and checks the weekly sequence. */
 function resolveDates(
   cells: DateCell[],
@@ -406,8 +450,25 @@ function resolveDates(
   column: string,
   log: IssueLog,
 ): number[] {
+  const days = dateCellsToDays(cells, body, column, log, cells);
+  return checkWeeklySequence(days, body, column, log);
+}
+
+/**
+ * Day numbers of date cells (NaN where a cell is not a date, with the error logged). Numeric dates
+ * like 03/04/2023 are read day-first or month-first by one decision over the whole column, scored
+ * on `sequence` (cells in week order, e.g. one geo's rows).
+ */
+export function dateCellsToDays(
+  cells: DateCell[],
+  body: { row: number; cells: unknown[] }[],
+  column: string,
+  log: IssueLog,
+  sequence: DateCell[],
+): number[] {
   // Decide day/month order for numeric dates like 03/04/2023 over the whole column.
   const numeric = cells.flatMap((c) => (c.kind === "numeric" ? [c] : []));
+  const numericSequence = sequence.flatMap((c) => (c.kind === "numeric" ? [c] : []));
   let dayFirst = false;
   let mixedFormats = false;
   if (numeric.length > 0) {
@@ -417,7 +478,7 @@ function resolveDates(
     else if (forcesMonthFirst && !forcesDayFirst) dayFirst = false;
     else if (!forcesDayFirst && !forcesMonthFirst) {
       const weeklyScore = (df: boolean): number => {
-        const ds = numeric.map((c) => numericDate(c, df));
+        const ds = numericSequence.map((c) => numericDate(c, df));
         let score = 0;
         for (let i = 1; i < ds.length; i += 1)
           if (ds[i] !== null && ds[i - 1] !== null && ds[i]! - ds[i - 1]! === 7) score += 1;
@@ -469,7 +530,16 @@ function resolveDates(
       );
     return Number.NaN;
   });
+  return days;
+}
 
+/** Checks that day numbers (rows in file order) form a weekly sequence; returns them. */
+export function checkWeeklySequence(
+  days: number[],
+  body: { row: number; cells: unknown[] }[],
+  column: string,
+  log: IssueLog,
+): number[] {
   // Weekly sequence: duplicates, order, gaps, non-weekly spacing.
   // Only neighbours that both hold a valid date are compared, so one bad cell gives one error.
   const diffs: { i: number; prev: number; d: number }[] = [];

@@ -94,6 +94,13 @@ export function dayNumber(year: number, month: number, day: number): number | nu
   return Math.round(ms / 86_400_000);
 }
 
+/** Day number of an ISO date "yyyy-mm-dd" (no validation beyond Date.UTC). */
+export function dayNumberFromIso(iso: string): number {
+  return Math.round(
+    Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000,
+  );
+}
+
 export function isoFromDayNumber(n: number): string {
   return new Date(n * 86_400_000).toISOString().slice(0, 10);
 }

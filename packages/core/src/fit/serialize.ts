@@ -1,5 +1,5 @@
 /** JSON form of a FitResult: everything except the draws, non-finite numbers as null. */
-import type { FitResult } from "./fit-model.ts";
+import type { FitResult } from "./result.ts";
 
 export type SerializedFitResult = Omit<FitResult, "draws">;
 

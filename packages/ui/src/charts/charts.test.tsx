@@ -117,7 +117,39 @@ describe("csv", () => {
           [1.5, null],
         ],
       ),
-    ).toBe('a,b\n"x,y","say ""hi"""\n"=SUM(A1)",\n1.5,\n');
+    ).toBe('a,b\n"x,y","say ""hi"""\n"\'=SUM(A1)",\n1.5,\n');
+  });
+
+  it("neutralises every formula trigger (OWASP): = + - @ tab CR, also inside a quoted cell", () => {
+    const triggers = [
+      "=1+1",
+      "+1+1",
+      "-1+1",
+      "@SUM(A1)",
+      "\t=1",
+      "\r=1",
+      "\uFF1D1+1",
+      '=HYPERLINK("http://x")',
+    ];
+    const line = toCsv(
+      ["v"],
+      triggers.map((t) => [t]),
+    )
+      .split("\n")
+      .slice(1, -1);
+    expect(line).toEqual([
+      `"'=1+1"`,
+      `"'+1+1"`,
+      `"'-1+1"`,
+      `"'@SUM(A1)"`,
+      `"'\t=1"`,
+      // The CR stays inside the quoted cell, so the row count of the file is unchanged.
+      `"'\r=1"`,
+      `"'\uFF1D1+1"`,
+      `"'=HYPERLINK(""http://x"")"`,
+    ]);
+    // Numbers stay numbers (a negative number is not a formula), and harmless text is unchanged.
+    expect(toCsv(["n", "s"], [[-3.5, "a-b"]])).toBe("n,s\n-3.5,a-b\n");
   });
 });
 

@@ -1,11 +1,20 @@
 // Each chart's data as CSV: the rows exactly as plotted, with the interval bounds as columns.
 export type CsvCell = string | number | boolean | null | undefined;
 
+/**
+ * Text that a spreadsheet would run as a formula (OWASP "CSV injection"): a cell starting with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return (or their full-width forms, which some
+ * spreadsheets normalise) gets a leading `'`, so it is shown as text; quoting alone does not
+ * stop Excel or LibreOffice from evaluating it. Numbers are written as numbers and left alone.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
 function cell(v: CsvCell): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
-  const s = String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  let s = String(v);
+  if (FORMULA_START.test(s)) s = `'${s}`;
+  return /[",\n\r\t']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function toCsv(columns: readonly string[], rows: readonly (readonly CsvCell[])[]): string {

@@ -138,3 +138,21 @@ describe("people in the audit log", () => {
     ]);
   });
 });
+
+describe("audit action filter", () => {
+  it("matches a prefix literally: % and _ are not wildcards", async () => {
+    const actor: Actor = { userId: owner.id, workspaceId, role: "owner" };
+    const all = await list(actor, {});
+    expect(all.items.length).toBeGreaterThan(2);
+    expect((await list(actor, { action: "%" })).items).toEqual([]);
+    expect((await list(actor, { action: "_" })).items).toEqual([]);
+    // "run_fail" would match "run.fail" if _ were a wildcard.
+    expect((await list(actor, { action: "run_fail" })).items).toEqual([]);
+    expect((await list(actor, { action: "dataset_" })).items.map((e) => e.action)).toEqual([
+      "dataset_version.create",
+    ]);
+    expect((await list(actor, { action: "%.create" })).items).toEqual([]);
+    const prefix = await list(actor, { action: "dataset." });
+    expect(prefix.items.map((e) => e.action)).toEqual(["dataset.create"]);
+  });
+});

@@ -17,9 +17,14 @@ export const listAuditInput = auditFilterInput.extend({
   limit: z.number().int().min(1).max(200).default(50),
 });
 
+/** `s` as a literal LIKE prefix: Prisma's startsWith passes % and _ through as wildcards. */
+function likeLiteral(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 function filters(actor: Actor, input: z.output<typeof auditFilterInput>): Prisma.AuditEventWhereInput[] {
   const and: Prisma.AuditEventWhereInput[] = [{ workspaceId: actor.workspaceId }];
-  if (input.action) and.push({ action: { startsWith: input.action } });
+  if (input.action) and.push({ action: { startsWith: likeLiteral(input.action) } });
   if (input.actorId) and.push({ actorId: input.actorId });
   if (input.targetType) and.push({ targetType: input.targetType });
   if (input.from) and.push({ at: { gte: input.from } });

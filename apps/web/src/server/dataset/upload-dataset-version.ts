@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { parseDatasetCsv, type DataIssue } from "@mixcast/core/data/parse";
-import type { ColumnMapping, Dataset } from "@mixcast/core/data/types";
+import { parseDatasetCsv, type DataIssue } from "@mixcast/core";
+import type { ColumnMapping, Dataset } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { recordedActor, type Actor, type TokenActor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";

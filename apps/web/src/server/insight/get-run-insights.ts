@@ -6,7 +6,7 @@
 // The analysis is computed from the stored draws once per run and kept as a RunArtifact: the
 // worker's "analysis" artifact when it holds a RunAnalysis (version 1), otherwise this module
 // computes one with packages/core and stores it as kind "insights".
-import { analyzeRun, type RunAnalysis } from "@mixcast/core/analysis/analyze";
+import { analyzeRun, type RunAnalysis } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";

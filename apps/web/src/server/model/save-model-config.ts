@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { formatPath, modelConfigSchema } from "@mixcast/core/model/config";
+import { formatPath, modelConfigSchema } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
-import { TRPCError } from "@trpc/server";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { canonicalJson } from "../canonical-json.ts";
-import { notFound } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
 
 export const saveModelConfigInput = z.object({
   modelId: z.string().min(1),
@@ -53,10 +52,7 @@ export async function saveModelConfig(
     );
     const missing = config.channels.map((c) => c.column).filter((c) => known.size > 0 && !known.has(c));
     if (missing.length > 0) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: `These channels are not in the dataset's latest version: ${missing.join(", ")}.`,
-      });
+      throw badRequest(`These channels are not in the dataset's latest version: ${missing.join(", ")}.`);
     }
     const version = (latest?.version ?? 0) + 1;
     const created = await tx.modelConfigVersion.create({

@@ -1,10 +1,9 @@
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
-import { TRPCError } from "@trpc/server";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { badRequest, notFound, unavailable } from "../errors.ts";
 
 export const startRunInput = z.object({
   modelId: z.string().min(1),
@@ -35,7 +34,12 @@ export async function startRun(
       where: { modelId: model.id, ...(input.configVersionId ? { id: input.configVersionId } : {}) },
       orderBy: { version: "desc" },
     });
-    if (!config) throw badRequest("This model has no saved configuration yet. Save one first.");
+    if (!config)
+      throw input.configVersionId
+        ? badRequest(
+            "That configuration version belongs to another model. Pick one of this model's versions.",
+          )
+        : badRequest("This model has no saved configuration yet. Save one first.");
     const dataVersion = await tx.datasetVersion.findFirst({
       where: {
         datasetId: model.datasetId,
@@ -43,7 +47,10 @@ export async function startRun(
       },
       orderBy: { version: "desc" },
     });
-    if (!dataVersion) throw badRequest("The model's dataset has no valid version. Upload a CSV first.");
+    if (!dataVersion)
+      throw input.datasetVersionId
+        ? badRequest("That dataset version is not a version of this model's dataset.")
+        : badRequest("The model's dataset has no valid version. Upload a CSV first.");
     const created = await tx.run.create({
       data: {
         workspaceId: actor.workspaceId,
@@ -97,10 +104,9 @@ export async function startRun(
         details: { reason },
       });
     });
-    throw new TRPCError({
-      code: "INTERNAL_SERVER_ERROR",
-      message: "The fit could not be queued. Is the worker's database reachable? Try again in a minute.",
-    });
+    throw unavailable(
+      "The fit could not be queued. Is the worker's database reachable? Try again in a minute.",
+    );
   }
   return { id: run.id };
 }

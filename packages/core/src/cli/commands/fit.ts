@@ -1,7 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { dirname, relative, resolve } from "node:path";
 import Papa from "papaparse";
-import { inferMapping } from "../../data/infer.ts";
+import { inferMappingV2, v1MappingOf } from "../../data/infer-v2.ts";
 import { formatIssues, parseDatasetCsv } from "../../data/parse.ts";
 import { encodeDraws } from "../../fit/draws-codec.ts";
 import { fitModel } from "../../fit/fit-model.ts";
@@ -41,28 +42,45 @@ function loadConfig(text: string, path: string): ModelConfig {
   }
 }
 
-function inferConfig(csv: string, io: CliIo, dataPath: string): ModelConfig {
+function inferConfig(
+  csv: string,
+  io: CliIo,
+  dataPath: string,
+): { config: ModelConfig | null; inferred: unknown; reason?: string } {
   const preview = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), {
     header: true,
     preview: 20,
     skipEmptyLines: true,
   });
   const headers = preview.meta.fields ?? [];
-  const inferred = inferMapping(headers, preview.data);
-  const m = inferred.mapping;
+  const inferred = inferMappingV2(headers, preview.data);
   io.stderr.write(`no --config given; inferred from the columns of ${dataPath}:\n`);
-  io.stderr.write(`  date: ${m.date || "?"}   KPI: ${m.kpi || "?"}\n`);
-  for (const ch of m.channels) io.stderr.write(`  channel ${ch.column} (${ch.type})\n`);
-  if ((m.controls ?? []).length > 0) io.stderr.write(`  controls: ${(m.controls ?? []).join(", ")}\n`);
-  if ((m.events ?? []).length > 0) io.stderr.write(`  events: ${(m.events ?? []).join(", ")}\n`);
-  const ignored = inferred.columns.filter((c) => c.role === "ignore").map((c) => c.column);
-  if (ignored.length > 0) io.stderr.write(`  ignored: ${ignored.join(", ")}\n`);
-  io.stderr.write(`  (write this as JSON and pass --config to change it)\n`);
+  for (const line of inferred.summary) io.stderr.write(`  ${line}\n`);
+  io.stderr.write(`  (--config-out model.json writes this config; edit it and pass --config to change it)\n`);
   if (inferred.warnings.length > 0)
-    throw new CliError(
-      `cannot infer a model config from ${dataPath}: ${inferred.warnings[0]} Pass --config model.json.`,
-    );
-  return parseModelConfig(m);
+    return {
+      config: null,
+      inferred: inferred.mapping,
+      reason: `cannot infer a model config from ${dataPath}: ${inferred.warnings[0]} Write a config (--config-out model.json saves what was inferred) and pass --config model.json.`,
+    };
+  const v1 = v1MappingOf(inferred.mapping);
+  if (!v1.ok)
+    return {
+      config: null,
+      inferred: inferred.mapping,
+      reason: `${dataPath} needs the v2 model (${v1.features.slice(0, 3).join(", ")}${v1.features.length > 3 ? ", ..." : ""}), which this build cannot fit yet; fit a config without these columns (--config-out model.json saves the inferred one to edit).`,
+    };
+  return { config: parseModelConfig(v1.mapping), inferred: inferred.mapping };
+}
+
+/** Hex SHA-256 of a text, as recorded in the result (dataSha256). */
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+function relativeTo(from: string, to: string): string {
+  const r = relative(dirname(from), to);
+  return r === "" ? "." : r;
 }
 
 export const fitCommand: CliCommand = {
@@ -107,6 +125,12 @@ export const fitCommand: CliCommand = {
       description: "also write the draws (Float32 binary)",
     },
     {
+      name: "config-out",
+      kind: "string",
+      placeholder: "<model.json>",
+      description: "write the config used (inferred when --config is absent) as JSON",
+    },
+    {
       name: "threads",
       kind: "integer",
       min: 1,
@@ -117,10 +141,21 @@ export const fitCommand: CliCommand = {
   async run(opts, io) {
     const dataPath = opts.data as string;
     const csv = await readText(resolve(io.cwd, dataPath), "data file");
-    const config =
-      typeof opts.config === "string"
-        ? loadConfig(await readText(resolve(io.cwd, opts.config), "config file"), opts.config)
-        : inferConfig(csv, io, dataPath);
+    let config: ModelConfig;
+    if (typeof opts.config === "string") {
+      config = loadConfig(await readText(resolve(io.cwd, opts.config), "config file"), opts.config);
+      if (typeof opts["config-out"] === "string")
+        await writeFile(resolve(io.cwd, opts["config-out"]), JSON.stringify(config, null, 2) + "\n");
+    } else {
+      const inferred = inferConfig(csv, io, dataPath);
+      if (typeof opts["config-out"] === "string")
+        await writeFile(
+          resolve(io.cwd, opts["config-out"]),
+          JSON.stringify(inferred.config ?? inferred.inferred, null, 2) + "\n",
+        );
+      if (inferred.config === null) throw new CliError(inferred.reason!);
+      config = inferred.config;
+    }
     const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
     if (!parsed.ok) throw new CliError(`${dataPath}: ${formatIssues(parsed)}`);
     for (const w of parsed.warnings) io.stderr.write(`warning: ${w.message}\n`);
@@ -135,12 +170,20 @@ export const fitCommand: CliCommand = {
       ...(opts.threads !== undefined ? { threads: opts.threads as number } : {}),
       onProgress: (p) => bar.update(p),
     });
-    await writeFile(
-      resolve(io.cwd, opts.out as string),
-      JSON.stringify(serializeFitResult(result), null, 2) + "\n",
-    );
-    if (typeof opts["draws-out"] === "string")
-      await writeFile(resolve(io.cwd, opts["draws-out"]), encodeDraws(result.draws));
+    // Where the data and draws are, relative to the result, so that optimize and compare need only
+    // --result; the checksum catches a data file edited after the fit.
+    const outPath = resolve(io.cwd, opts.out as string);
+    const written: Record<string, unknown> = {
+      ...serializeFitResult(result),
+      dataPath: relativeTo(outPath, resolve(io.cwd, dataPath)),
+      dataSha256: sha256(csv),
+    };
+    if (typeof opts["draws-out"] === "string") {
+      const drawsPath = resolve(io.cwd, opts["draws-out"]);
+      await writeFile(drawsPath, encodeDraws(result.draws));
+      written.drawsPath = relativeTo(outPath, drawsPath);
+    }
+    await writeFile(outPath, JSON.stringify(written, null, 2) + "\n");
     const d = result.diagnostics;
     io.stdout.write(
       `${result.approximate ? "fast (approximate)" : "NUTS"} fit of ${result.trainingWeeks} training weeks in ${result.timing.totalSeconds.toFixed(1)} s: ${d.converged ? "converged" : "NOT converged"}` +

@@ -5,10 +5,11 @@ import { Suspense, useState, type FormEvent } from "react";
 import { Button, Card, CardBody, FormError, Input } from "@mixcast/ui";
 import { authClient } from "@/lib/auth-client.ts";
 import { authErrorMessage } from "@/components/auth-error.ts";
+import { safeNextPath } from "@/lib/safe-next.ts";
 
 function SignInForm() {
   const router = useRouter();
-  const next = useSearchParams().get("next") ?? "/";
+  const next = safeNextPath(useSearchParams().get("next"));
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -21,7 +22,7 @@ function SignInForm() {
     const { error: err } = await authClient.signIn.email({ email, password });
     setPending(false);
     if (err) return setError(authErrorMessage(err));
-    router.push(next.startsWith("/") ? next : "/");
+    router.push(next);
     router.refresh();
   }
 

@@ -6,10 +6,11 @@ import { Button, Card, CardBody, FormError, Input } from "@mixcast/ui";
 import { authClient } from "@/lib/auth-client.ts";
 import { passwordProblems, PASSWORD_MIN_LENGTH } from "@/lib/password-rules.ts";
 import { authErrorMessage } from "@/components/auth-error.ts";
+import { safeNextPath } from "@/lib/safe-next.ts";
 
 function SignUpForm() {
   const router = useRouter();
-  const next = useSearchParams().get("next") ?? "/";
+  const next = safeNextPath(useSearchParams().get("next"));
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -33,7 +34,7 @@ function SignUpForm() {
     });
     setPending(false);
     if (err) return setError(authErrorMessage(err));
-    router.push(next.startsWith("/") ? next : "/");
+    router.push(next);
     router.refresh();
   }
 

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import type { ModelConfig } from "@mixcast/core/model/config";
+import type { ModelConfig } from "@mixcast/core";
 import {
   ErrorState,
   PageHeader,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { priorSchema } from "./config.ts";
+import { priorSchema } from "../model/config.ts";
 import { compilePrior, logGamma, type Prior, priorLogDensity } from "./priors.ts";
 
 describe("logGamma", () => {
