@@ -90,7 +90,7 @@ describe("weekly scheduler", () => {
         workspaceId: fx.workspaceId,
         modelId: fx.modelId,
         version: 2,
-        config: JSON.parse(JSON.stringify({ ...fx.config, seed: 99 })),
+        config: JSON.parse(JSON.stringify({ ...fx.config, seed: 99 })) as object,
       },
     });
     const missed = await tick("2026-04-20T12:00:00Z"); // Monday; slots Apr 5, 12, 19 were missed
@@ -190,7 +190,7 @@ describe("weekly scheduler", () => {
         workspaceId: own.workspaceId,
         modelId: own.modelId,
         version: 2,
-        config: JSON.parse(JSON.stringify({ ...own.config, seed: 5 })),
+        config: JSON.parse(JSON.stringify({ ...own.config, seed: 5 })) as object,
       },
     });
     const refit = await tick("2027-01-18T06:00:10Z");

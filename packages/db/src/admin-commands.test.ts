@@ -34,7 +34,7 @@ function capture(url: string) {
     io: {
       out: (l: string) => out.push(l),
       err: (l: string) => err.push(l),
-      connect: async () => ({ url, stop: async () => {} }),
+      connect: () => Promise.resolve({ url, stop: () => Promise.resolve() }),
     },
   };
 }

@@ -55,7 +55,7 @@ export async function insertApiToken(
 ): Promise<{ token: string; record: ApiToken }> {
   const scopes = [...new Set(input.scopes)].sort();
   if (scopes.length === 0) throw new Error("A token needs at least one scope.");
-  for (const s of scopes)
+  for (const s of scopes as string[])
     if (!isApiTokenScope(s))
       throw new Error(`Unknown scope "${s}" (scopes: ${API_TOKEN_SCOPES.join(", ")}).`);
   const { token, prefix, tokenHash } = generateApiToken();

@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "@mixcast/core/cli/main";
+import { type z } from "zod";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { hashApiToken } from "@mixcast/db/api-tokens";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
@@ -16,6 +18,14 @@ import { createModel } from "../model/create-model.ts";
 import { addMember, createUser, weeklyCsv, weeklyMapping } from "../testing/fixtures.ts";
 import { createWorkspace } from "../workspace/create-workspace.ts";
 import { apiRoutes, handleApiRequest, type ApiDeps } from "./handle-api-request.ts";
+import {
+  apiErrorSchema,
+  createdVersionSchema,
+  datasetListSchema,
+  invalidCsvSchema,
+  runListSchema,
+  runSummarySchema,
+} from "./schemas.ts";
 
 let db: TestDatabase;
 let admin: Actor;
@@ -27,6 +37,17 @@ let foreign: { datasetId: string; runId: string; modelId: string };
 const tokens: Record<string, string> = {};
 
 const BASE = "http://mixcast.test/api/v1";
+
+interface OpenApiDoc {
+  servers: { url: string }[];
+  paths: Record<string, Record<string, unknown>>;
+  components: {
+    schemas: Record<
+      string,
+      { properties: Record<string, { properties: Record<string, { items: unknown }> }> }
+    >;
+  };
+}
 
 function deps(extra: Partial<ApiDeps> = {}): ApiDeps {
   return { prisma: db.prisma, ...extra };
@@ -45,8 +66,9 @@ function call(
   return handleApiRequest(new Request(`${BASE}${path}`, { method, headers, body: init.body }), d);
 }
 
-async function body(res: Response): Promise<any> {
-  return res.json();
+/** The body, checked against its documented schema (so these tests also hold the OpenAPI document to account). */
+async function body<S extends z.ZodType>(schema: S, res: Response): Promise<z.output<S>> {
+  return schema.parse(await res.json());
 }
 
 beforeAll(async () => {
@@ -152,7 +174,7 @@ describe("API tokens (Settings)", () => {
     expect(audit[0]!.details).toMatchObject({ via: "settings", scopes: ["datasets:write"] });
     const res = await call("GET", "/datasets", created.token);
     expect(res.status).toBe(401);
-    expect((await body(res)).error.message).toMatch(/revoked/);
+    expect((await body(apiErrorSchema, res)).error.message).toMatch(/revoked/);
   });
 });
 
@@ -160,13 +182,13 @@ describe("OpenAPI document", () => {
   it("is served without a token, is a valid OpenAPI 3.1 document and lists every endpoint", async () => {
     const res = await call("GET", "/openapi.json", null);
     expect(res.status).toBe(200);
-    const doc = await body(res);
+    const doc = (await res.json()) as OpenApiDoc;
     const result = await new Validator().validate(doc);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    expect(doc.servers[0].url).toBe("http://mixcast.test/api/v1");
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
-      ([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{\w+\}/g, "x")}`),
+    expect(doc.servers[0]!.url).toBe("http://mixcast.test/api/v1");
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{\w+\}/g, "x")}`),
     );
     for (const r of apiRoutes) {
       const sample = r.pattern.source
@@ -189,7 +211,7 @@ describe("authentication and scopes", () => {
     const none = await call("GET", "/datasets", null);
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    expect((await body(none)).error).toMatchObject({ code: "unauthorized" });
+    expect((await body(apiErrorSchema, none)).error).toMatchObject({ code: "unauthorized" });
     expect((await call("GET", "/datasets", `mxc_${"A".repeat(43)}`)).status).toBe(401);
     const expired = await createApiToken(db.prisma, admin, {
       name: "short",
@@ -199,13 +221,13 @@ describe("authentication and scopes", () => {
     const later = () => new Date(Date.now() + 2 * 86_400_000);
     const res = await call("GET", "/runs", expired.token, {}, deps({ now: later }));
     expect(res.status).toBe(401);
-    expect((await body(res)).error.message).toMatch(/expired/);
+    expect((await body(apiErrorSchema, res)).error.message).toMatch(/expired/);
   });
 
   it("403 for a missing scope, and for objects of another workspace (404 for ids that do not exist)", async () => {
     const noScope = await call("GET", "/runs", tokens.writer!);
     expect(noScope.status).toBe(403);
-    expect((await body(noScope)).error.message).toMatch(/needs runs:read/);
+    expect((await body(apiErrorSchema, noScope)).error.message).toMatch(/needs runs:read/);
     expect(
       (await call("POST", `/datasets/${datasetId}/versions`, tokens.reader!, { body: weeklyCsv(61) })).status,
     ).toBe(403);
@@ -220,12 +242,12 @@ describe("authentication and scopes", () => {
     ] as const) {
       const res = await call(method, path, token!, method === "POST" ? { body: weeklyCsv(61) } : {});
       expect(res.status, `${method} ${path}`).toBe(403);
-      expect((await body(res)).error.message).toMatch(/another workspace/);
+      expect((await body(apiErrorSchema, res)).error.message).toMatch(/another workspace/);
     }
     expect(await db.prisma.datasetVersion.count()).toBe(versionsBefore);
     expect((await call("GET", "/runs/0190aaaa-0000-7000-8000-000000000000", tokens.all!)).status).toBe(404);
     // The other workspace's token lists only its own datasets.
-    const theirs = await body(await call("GET", "/datasets", tokens.foreign!));
+    const theirs = await body(datasetListSchema, await call("GET", "/datasets", tokens.foreign!));
     const theirIds = (await db.prisma.dataset.findMany({ where: { workspaceId: other.workspaceId } })).map(
       (d) => d.id,
     );
@@ -242,7 +264,7 @@ describe("datasets", () => {
       body: csv,
     });
     expect(res.status).toBe(201);
-    const created = await body(res);
+    const created = await body(createdVersionSchema, res);
     expect(created).toMatchObject({
       datasetId,
       version: 2,
@@ -260,7 +282,7 @@ describe("datasets", () => {
     expect(latest.headers.get("x-mixcast-dataset-version")).toBe("2");
     expect(await latest.text()).toBe(csv);
 
-    const list = await body(await call("GET", "/datasets", tokens.writer!));
+    const list = await body(datasetListSchema, await call("GET", "/datasets", tokens.writer!));
     expect(list.datasets).toContainEqual(
       expect.objectContaining({
         id: datasetId,
@@ -300,7 +322,11 @@ describe("datasets", () => {
     // The same bytes again: 200, the existing version, nothing new.
     const again = await call("POST", `/datasets/${datasetId}/versions`, tokens.writer!, { body: csv });
     expect(again.status).toBe(200);
-    expect(await body(again)).toMatchObject({ version: 2, duplicate: true, versionId: created.versionId });
+    expect(await body(createdVersionSchema, again)).toMatchObject({
+      version: 2,
+      duplicate: true,
+      versionId: created.versionId,
+    });
   });
 
   it("400 with row and column errors for bad data, and nothing stored", async () => {
@@ -309,7 +335,7 @@ describe("datasets", () => {
     const bad = weeklyCsv(62).replace(/\n2023-01-16,([\d.]+),[\d.]+,/, "\n2023-01-16,$1,lots,");
     const res = await call("POST", `/datasets/${datasetId}/versions`, tokens.writer!, { body: bad });
     expect(res.status).toBe(400);
-    const err = await body(res);
+    const err = await body(invalidCsvSchema, res);
     expect(err.error.code).toBe("invalid_csv");
     expect(err.error.errorCount).toBeGreaterThanOrEqual(1);
     expect(err.error.errors[0]).toMatchObject({ row: 4, column: "tv_spend" });
@@ -317,6 +343,7 @@ describe("datasets", () => {
     // A file missing a mapped column names the column.
     const missing = weeklyCsv(62).replace("influencer_spend", "creator_spend");
     const res2 = await body(
+      invalidCsvSchema,
       await call("POST", `/datasets/${datasetId}/versions`, tokens.writer!, { body: missing }),
     );
     expect(JSON.stringify(res2.error.errors)).toMatch(/influencer_spend/);
@@ -341,13 +368,13 @@ describe("datasets", () => {
 
 describe("runs", () => {
   it("lists runs (filtered by model) and returns a run's summary with ROI per channel", async () => {
-    const all = await body(await call("GET", "/runs", tokens.reader!));
+    const all = await body(runListSchema, await call("GET", "/runs", tokens.reader!));
     expect(all.runs.map((r: { id: string }) => r.id)).toEqual([runId]);
-    const byModel = await body(await call("GET", `/runs?modelId=${modelId}`, tokens.reader!));
+    const byModel = await body(runListSchema, await call("GET", `/runs?modelId=${modelId}`, tokens.reader!));
     expect(byModel).toEqual({ runs: [], nextCursor: null });
     expect((await call("GET", "/runs?limit=0", tokens.reader!)).status).toBe(400);
 
-    const run = await body(await call("GET", `/runs/${runId}`, tokens.reader!));
+    const run = await body(runSummarySchema, await call("GET", `/runs/${runId}`, tokens.reader!));
     const stored = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ id: runId, status: "succeeded", converged: stored.converged, mode: "fast" });
     const storedChannels = (stored.summary as { channels: Record<string, { roi: { mean: number } }> })
@@ -407,75 +434,84 @@ describe("rate limit", () => {
 });
 
 describe("mixcast push through a real HTTP server", () => {
-  it("stores a version (exit 0), refuses bad data with row/column errors (exit 1, nothing stored)", async () => {
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", async () => {
-        const request = new Request(`http://127.0.0.1${req.url}`, {
-          method: req.method,
-          headers: req.headers as Record<string, string>,
-          ...(req.method === "POST" ? { body: Buffer.concat(chunks) } : {}),
-        });
-        const response = await handleApiRequest(request, deps());
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
+  it(
+    "stores a version (exit 0), refuses bad data with row/column errors (exit 1, nothing stored)",
+    { timeout: 60_000 },
+    async () => {
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => void answer());
+        const answer = async () => {
+          const request = new Request(`http://127.0.0.1${req.url}`, {
+            method: req.method,
+            headers: req.headers as Record<string, string>,
+            ...(req.method === "POST" ? { body: Buffer.concat(chunks) } : {}),
+          });
+          const response = await handleApiRequest(request, deps());
+          res.writeHead(response.status, Object.fromEntries(response.headers));
+          res.end(Buffer.from(await response.arrayBuffer()));
+        };
       });
-    });
-    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const dir = mkdtempSync(join(tmpdir(), "mixcast-push-web-"));
-    const io = () => {
-      const o = { stdout: "", stderr: "" };
-      return {
-        o,
-        io: {
-          stdout: { write: (x: string) => ((o.stdout += x), true) } as NodeJS.WritableStream,
-          stderr: { write: (x: string) => ((o.stderr += x), true) } as NodeJS.WritableStream,
-          cwd: dir,
-        },
+      await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const dir = mkdtempSync(join(tmpdir(), "mixcast-push-web-"));
+      // The real command line, as a user runs it (`pnpm mixcast push ...` = tsx on core's CLI).
+      const repo = new URL("../../../../../", import.meta.url).pathname;
+      const mixcast = async (args: string[]) => {
+        try {
+          const r = await promisify(execFile)(
+            `${repo}node_modules/.bin/tsx`,
+            [`${repo}packages/core/src/cli/main.ts`, ...args],
+            { cwd: dir, env: { ...process.env, INIT_CWD: dir } },
+          );
+          return { code: 0, stdout: r.stdout, stderr: r.stderr };
+        } catch (error) {
+          const e = error as { code: number; stdout: string; stderr: string };
+          return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+        }
       };
-    };
-    try {
-      const before = await db.prisma.datasetVersion.count({ where: { datasetId } });
-      writeFileSync(join(dir, "week.csv"), weeklyCsv(64));
-      const ok = io();
-      const args = [
-        "push",
-        "--url",
-        url,
-        "--token",
-        tokens.writer!,
-        "--dataset",
-        datasetId,
-        "--file",
-        "week.csv",
-      ];
-      expect(await runCli(args, ok.io)).toBe(0);
-      expect(ok.o.stdout).toMatch(
-        new RegExp(
-          `^Stored version ${before + 1} \\(.+\\) of dataset ${datasetId}: 64 weeks, 2023-01-02 to `,
-        ),
-      );
-      const stored = await db.prisma.datasetVersion.findFirstOrThrow({
-        where: { datasetId },
-        orderBy: { version: "desc" },
-      });
-      expect(stored).toMatchObject({
-        version: before + 1,
-        fileName: "week.csv",
-        rowCount: 64,
-        csv: weeklyCsv(64),
-      });
+      try {
+        const before = await db.prisma.datasetVersion.count({ where: { datasetId } });
+        writeFileSync(join(dir, "week.csv"), weeklyCsv(64));
+        const args = [
+          "push",
+          "--url",
+          url,
+          "--token",
+          tokens.writer!,
+          "--dataset",
+          datasetId,
+          "--file",
+          "week.csv",
+        ];
+        const ok = await mixcast(args);
+        expect(ok.code).toBe(0);
+        expect(ok.stdout).toMatch(
+          new RegExp(
+            `^Stored version ${before + 1} \\(.+\\) of dataset ${datasetId}: 64 weeks, 2023-01-02 to `,
+          ),
+        );
+        const stored = await db.prisma.datasetVersion.findFirstOrThrow({
+          where: { datasetId },
+          orderBy: { version: "desc" },
+        });
+        expect(stored).toMatchObject({
+          version: before + 1,
+          fileName: "week.csv",
+          rowCount: 64,
+          csv: weeklyCsv(64),
+        });
 
-      writeFileSync(join(dir, "bad.csv"), weeklyCsv(65).replace(/\n2023-01-09,[\d.]+,/, "\n2023-01-09,,"));
-      const bad = io();
-      expect(await runCli([...args.slice(0, -1), "bad.csv"], bad.io)).toBe(1);
-      expect(bad.o.stderr).toMatch(/HTTP 400 invalid_csv/);
-      expect(bad.o.stderr).toMatch(/row 3, column "sales"/);
-      expect(await db.prisma.datasetVersion.count({ where: { datasetId } })).toBe(before + 1);
-    } finally {
-      await new Promise((done) => server.close(done));
-    }
-  });
+        writeFileSync(join(dir, "bad.csv"), weeklyCsv(65).replace(/\n2023-01-09,[\d.]+,/, "\n2023-01-09,,"));
+        const bad = await mixcast([...args.slice(0, -1), "bad.csv"]);
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toMatch(/HTTP 400 invalid_csv/);
+        expect(bad.stderr).toMatch(/row 3, column "sales"/);
+        expect(await db.prisma.datasetVersion.count({ where: { datasetId } })).toBe(before + 1);
+      } finally {
+        await new Promise((done) => server.close(done));
+      }
+    },
+  );
 });

@@ -6,13 +6,13 @@
 //   401 no/unknown/revoked/expired token -> 429 rate limit (per token) -> 403 missing scope
 //   -> the endpoint (403 for an object of another workspace, 404 for one that does not exist).
 // Every request made with a valid token is audited (action "api.request") and sets lastUsedAt.
-import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { z } from "zod";
 import type { ApiToken, PrismaClient } from "@mixcast/db";
 import { hashApiToken, type ApiTokenScope } from "@mixcast/db/api-tokens";
 import type { TokenActor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
+import { toClientError } from "../error-mapping.ts";
 import { listDatasets } from "../dataset/list-datasets.ts";
 import { MAX_CSV_CHARS, uploadDatasetVersion } from "../dataset/upload-dataset-version.ts";
 import { listRuns, runStatuses } from "../run/list-runs.ts";
@@ -91,11 +91,7 @@ interface RouteContext {
 const ID = "([A-Za-z0-9_-]{1,100})";
 
 /** An object that exists in another workspace: 403; one that does not exist at all: 404. */
-async function ownedOr403<T extends { workspaceId: string }>(
-  ctx: RouteContext,
-  found: T | null,
-  what: string,
-): Promise<T> {
+function ownedOr403<T extends { workspaceId: string }>(ctx: RouteContext, found: T | null, what: string): T {
   if (!found) throw new ApiError(404, "not_found", `${what} was not found.`);
   if (found.workspaceId !== ctx.token.workspaceId)
     throw new ApiError(403, "forbidden", `${what} belongs to another workspace; this token cannot reach it.`);
@@ -170,11 +166,7 @@ const routes: Route[] = [
     pattern: new RegExp(`^/datasets/${ID}/versions/latest$`),
     scopes: ["datasets:write"],
     async handle(ctx, [datasetId]) {
-      await ownedOr403(
-        ctx,
-        await ctx.prisma.dataset.findUnique({ where: { id: datasetId! } }),
-        "That dataset",
-      );
+      ownedOr403(ctx, await ctx.prisma.dataset.findUnique({ where: { id: datasetId! } }), "That dataset");
       const latest = await ctx.prisma.datasetVersion.findFirst({
         where: { datasetId: datasetId! },
         orderBy: { version: "desc" },
@@ -198,11 +190,7 @@ const routes: Route[] = [
     pattern: new RegExp(`^/datasets/${ID}/versions$`),
     scopes: ["datasets:write"],
     async handle(ctx, [datasetId]) {
-      await ownedOr403(
-        ctx,
-        await ctx.prisma.dataset.findUnique({ where: { id: datasetId! } }),
-        "That dataset",
-      );
+      ownedOr403(ctx, await ctx.prisma.dataset.findUnique({ where: { id: datasetId! } }), "That dataset");
       const type = (ctx.request.headers.get("content-type") ?? "").toLowerCase();
       if (/^(application\/json|multipart\/form-data|application\/x-www-form-urlencoded)/.test(type))
         throw new ApiError(
@@ -290,7 +278,7 @@ const routes: Route[] = [
       const q = ctx.url.searchParams;
       const modelId = q.get("modelId") ?? undefined;
       if (modelId)
-        await ownedOr403(ctx, await ctx.prisma.model.findUnique({ where: { id: modelId } }), "That model");
+        ownedOr403(ctx, await ctx.prisma.model.findUnique({ where: { id: modelId } }), "That model");
       const status = q.get("status") ?? undefined;
       if (status && !(runStatuses as readonly string[]).includes(status))
         throw new ApiError(
@@ -337,7 +325,7 @@ const routes: Route[] = [
     pattern: new RegExp(`^/runs/${ID}$`),
     scopes: ["runs:read"],
     async handle(ctx, [runId]) {
-      const run = await ownedOr403(
+      const run = ownedOr403(
         ctx,
         await ctx.prisma.run.findUnique({
           where: { id: runId! },
@@ -478,21 +466,25 @@ export async function handleApiRequest(request: Request, deps: ApiDeps): Promise
     response = await route.handle(ctx, route.pattern.exec(path)!.slice(1));
   } catch (error) {
     if (error instanceof ApiError) response = errorResponse(error);
-    else if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR")
-      response = errorResponse(
-        new ApiError(
-          getHTTPStatusCodeFromError(error),
-          error.code === "NOT_FOUND"
-            ? "not_found"
-            : error.code === "FORBIDDEN"
-              ? "forbidden"
-              : "invalid_request",
-          error.message,
-        ),
-      );
     else {
-      console.error(`[api] ${method} ${path} failed:`, error);
-      response = errorResponse(new ApiError(500, "internal", "Something went wrong on our side. Try again."));
+      // Domain and database errors: the same mapping as tRPC (server/error-mapping.ts).
+      const mapped = toClientError(error);
+      if (mapped.code === "INTERNAL_SERVER_ERROR")
+        console.error(`[api] ${method} ${path} failed:`, mapped.cause ?? error);
+      const status = getHTTPStatusCodeFromError(mapped);
+      const code: ApiErrorCode =
+        status === 404
+          ? "not_found"
+          : status === 403
+            ? "forbidden"
+            : status === 409
+              ? "conflict"
+              : status === 429
+                ? "rate_limited"
+                : status >= 500
+                  ? "internal"
+                  : "invalid_request";
+      response = errorResponse(new ApiError(status, code, mapped.message));
     }
   }
   for (const [k, v] of Object.entries(rateHeaders)) response.headers.set(k, v);

@@ -12,6 +12,18 @@ interface PushIssue {
   message: string;
 }
 
+/** What the API answers: a stored version, or an error (docs/api.md). */
+interface ApiReply {
+  version?: number;
+  versionId?: string;
+  rows?: number;
+  firstWeek?: string | null;
+  lastWeek?: string | null;
+  duplicate?: boolean;
+  warnings?: PushIssue[];
+  error?: { code?: string; message?: string; errors?: PushIssue[]; errorCount?: number };
+}
+
 function apiBase(raw: string): string {
   let url: URL;
   try {
@@ -93,22 +105,14 @@ export const pushCommand: CliCommand = {
       return 1;
     }
     const text = await response.text();
-    let body: Record<string, unknown> | null = null;
+    let body: ApiReply | null;
     try {
-      body = JSON.parse(text) as Record<string, unknown>;
+      body = JSON.parse(text) as ApiReply;
     } catch {
       body = null;
     }
-    if (response.status === 201 || response.status === 200) {
-      const b = body as {
-        version: number;
-        versionId: string;
-        rows: number;
-        firstWeek: string | null;
-        lastWeek: string | null;
-        duplicate: boolean;
-        warnings?: PushIssue[];
-      };
+    if ((response.status === 201 || response.status === 200) && body) {
+      const b = body;
       if (b.duplicate)
         io.stdout.write(
           `${basename(path)} is identical to version ${b.version} (${b.versionId}); nothing new was stored.\n`,
@@ -120,12 +124,7 @@ export const pushCommand: CliCommand = {
       for (const w of b.warnings ?? []) io.stderr.write(`warning: ${describeIssue(w)}\n`);
       return 0;
     }
-    const error = (body?.error ?? null) as {
-      code?: string;
-      message?: string;
-      errors?: PushIssue[];
-      errorCount?: number;
-    } | null;
+    const error = body?.error ?? null;
     io.stderr.write(
       `mixcast push: the server refused the file (HTTP ${response.status}${error?.code ? ` ${error.code}` : ""}): ${error?.message ?? text.slice(0, 300)}\n`,
     );
