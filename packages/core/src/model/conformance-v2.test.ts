@@ -4,44 +4,8 @@
  * pipeline array, log density parts and gradients at four points per case, for three cases that
  * together use every v2 option. Data go through the real v2 parser and scaler.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDatasetV2Csv } from "../data/parse-v2.ts";
-import { scaleDatasetV2 } from "../data/scale-v2.ts";
-import type { DataMappingV2 } from "../data/types.ts";
-import { conformanceV2Configs } from "../data/scale-v2.test.ts";
-import type { ModelDataV2 } from "./data-v2.ts";
-import { createModelV2, type MmmModelV2 } from "./model-v2.ts";
-import { buildModelSpecV2 } from "./spec-v2.ts";
-
-const dir = join(import.meta.dirname, "../../test/fixtures/conformance-v2");
-export const CASES = ["geo", "national_rf_log", "geo_rf_log"] as const;
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export function loadCase(name: string): {
-  v: any;
-  data: ModelDataV2;
-  model: MmmModelV2;
-  config: DataMappingV2 & Record<string, unknown>;
-} {
-  const v = JSON.parse(readFileSync(join(dir, `vectors_${name}.json`), "utf8"));
-  const config = conformanceV2Configs[name]!;
-  const parsed = parseDatasetV2Csv(readFileSync(join(dir, `data_${name}.csv`), "utf8"), config);
-  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join("; "));
-  const data = scaleDatasetV2(parsed.dataset, {
-    holdoutWeeks: 0,
-    fourierPairs: 2,
-    link: config.link ?? "identity",
-  });
-  const model = createModelV2(buildModelSpecV2(data, config));
-  return { v, data, model, config };
-}
-
-export function near(got: number, want: number, tol: number, what: string): void {
-  if (!(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want))))
-    expect.fail(`${what}: got ${got}, want ${want} (diff ${got - want})`);
-}
+import { CASES, loadCase, near } from "../../test/conformance-v2-cases.ts";
 function nearArray(got: ArrayLike<number>, want: readonly number[], tol: number, what: string): void {
   expect(got.length, `${what} length`).toBe(want.length);
   for (let i = 0; i < want.length; i++) near(got[i]!, want[i]!, tol, `${what}[${i}]`);

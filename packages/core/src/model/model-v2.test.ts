@@ -9,38 +9,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { scaleDatasetV2 } from "../data/scale-v2.ts";
-import type { Dataset, DatasetV2 } from "../data/types.ts";
 import { Rng } from "../inference/rng.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { getTransform, transformKinds } from "../transforms/registry.ts";
 import type { ModelConfigV2Input } from "./config-v2.ts";
-import { CASES, loadCase } from "./conformance-v2.test.ts";
+import { CASES, datasetAsV2, loadCase } from "../../test/conformance-v2-cases.ts";
 import type { ModelDataV2 } from "./data-v2.ts";
 import { createModel } from "./model.ts";
 import { createModelV2, type MmmModelV2 } from "./model-v2.ts";
 import { buildModelSpec } from "./spec.ts";
 import { buildModelSpecV2 } from "./spec-v2.ts";
-
-/** A v1 dataset as the one-geo v2 dataset it is (population 1, paid channels, numeric controls). */
-export function datasetAsV2(d: Dataset): DatasetV2 {
-  return {
-    dates: d.dates,
-    geos: ["national"],
-    population: Float64Array.of(1),
-    kpiName: d.kpiName,
-    kpiType: "revenue",
-    kpi: [d.kpi],
-    channels: d.channels.map((c) => ({
-      name: c.name,
-      type: c.type,
-      role: "paid" as const,
-      columns: { spend: c.name },
-      spend: [c.spend],
-    })),
-    controls: d.controls.map((c) => ({ name: c.name, kind: "numeric" as const, values: [c.values] })),
-    events: d.events.map((e) => ({ name: e.name, values: [e.values] })),
-  };
-}
 
 function randomTheta(rng: Rng, dim: number, scale: number): Float64Array {
   const th = new Float64Array(dim);

@@ -56,8 +56,12 @@ export interface LogDensityPartsV2 {
 }
 
 export interface ForwardOptionsV2 {
-  /** Channels whose input is set to 0 in every week and geo (counterfactual; data features kept). */
-  off?: readonly boolean[];
+  /**
+   * Per channel, a factor on its input (x; the reach of an R&F channel) in every week and geo:
+   * 0 is the counterfactual "channel off", 1.01 a 1 % larger input. The data features (network,
+   * authenticity, consistency indices) stay as computed from the data.
+   */
+  scale?: readonly number[];
 }
 
 /** Everything the pipeline computes at one point, per [geo][week] unless noted (all N weeks). */
@@ -119,7 +123,7 @@ export interface MmmModelV2 extends LogDensity {
     input: Float64Array,
     n: number,
     out: Float64Array,
-    frequency?: Float64Array,
+    frequency?: Float64Array | "unit",
   ): void;
 }
 
@@ -626,7 +630,7 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
   function forwardAt(vals: Float64Array, opts: ForwardOptionsV2): ForwardV2 {
     values.set(vals);
     prepare(N);
-    const off = opts.off ?? [];
+    const scale = opts.scale ?? [];
     const fresh = makeCells(N);
     const frequencyResponse: ForwardV2["frequencyResponse"] = [];
     const rfInput: ForwardV2["rfInput"] = [];
@@ -645,9 +649,9 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
       const rowT: Float64Array[] = [];
       for (let g = 0; g < G; g++) {
         const cell = fresh[c]![g]!;
-        if (off[c] === true) {
-          // the channel's whole input is 0; data features (network, authenticity...) are kept
-          cell.x = new Float64Array(N);
+        const k = scale[c] ?? 1;
+        if (k !== 1) {
+          cell.x = Float64Array.from(cell.x, (v) => v * k);
           if (cell.freq === null) cell.input = cell.x;
         }
         if (cell.freq === null) for (const st of cell.stages) st.ctx.x = cell.input;
@@ -760,7 +764,7 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
     input: Float64Array,
     n: number,
     out: Float64Array,
-    frequency?: Float64Array,
+    frequency?: Float64Array | "unit",
   ): void {
     values.set(vals);
     const ch = spec.channels[c]!;
@@ -803,7 +807,9 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
     }
     const cell = entry.cell;
     cell.x = input;
-    cell.freq = ch.role === "rf" ? (frequency ?? data.channels[ch.data]!.frequency![g]!) : null;
+    // R&F: the planned (default: observed) frequency; "unit" = hillF 1 (the term per unit hillF)
+    cell.freq =
+      ch.role === "rf" && frequency !== "unit" ? (frequency ?? data.channels[ch.data]!.frequency![g]!) : null;
     if (cell.freq === null) cell.input.set(input.subarray(0, n));
     ch.stages.forEach((st, s) => {
       const rt = cell.stages[s]!;
