@@ -1,4 +1,4 @@
-import { createPrismaClient, type Prisma } from "@mixcast/db";
+import { createPrismaClient } from "@mixcast/db";
 import { createBoss, type PgBoss } from "@mixcast/db/jobs";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
