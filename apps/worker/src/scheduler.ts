@@ -3,9 +3,8 @@
 // newest dataset version, newest config version). Missed weeks collapse into the most recent
 // slot. Duplicate slots are impossible: Run has a unique (modelId, scheduleSlot) and the insert is
 // ON CONFLICT DO NOTHING, so any number of workers may tick at once.
-import type { Prisma, PrismaClient } from "@mixcast/db";
-import { auditRun } from "./audit.ts";
-import { transaction } from "./transaction.ts";
+import type { PrismaClient } from "@mixcast/db";
+import { queueScheduledRun, transaction } from "@mixcast/runs";
 import { mostRecentSlot, nextSlot } from "./schedule-time.ts";
 
 export interface TickResult {
@@ -93,30 +92,18 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
       continue;
     }
     const created = await transaction(prisma, async (tx) => {
-      const rows = await tx.run.createManyAndReturn({
-        data: [
-          {
-            workspaceId: schedule.workspaceId,
-            modelId: schedule.modelId,
-            datasetVersionId: datasetVersion.id,
-            configVersionId: configVersion.id,
-            status: "queued",
-            trigger: "schedule",
-            mode: schedule.mode,
-            seed: seedFor(configVersion.config, slot),
-            scheduleSlot: slot,
-          } satisfies Prisma.RunCreateManyInput,
-        ],
-        skipDuplicates: true,
-        select: { id: true, workspaceId: true, trigger: true, createdById: true },
-      });
-      await tx.schedule.updateMany({
-        where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
-        data: { lastSlotAt: slot, nextRunAt },
-      });
-      const run = rows[0];
-      if (run) {
-        await auditRun(tx, run, "run.created", {
+      const run = await queueScheduledRun(
+        tx,
+        {
+          workspaceId: schedule.workspaceId,
+          modelId: schedule.modelId,
+          datasetVersionId: datasetVersion.id,
+          configVersionId: configVersion.id,
+          mode: schedule.mode,
+          seed: seedFor(configVersion.config, slot),
+          scheduleSlot: slot,
+        },
+        {
           scheduleId: schedule.id,
           slot: slot.toISOString(),
           datasetVersion: datasetVersion.version,
@@ -125,9 +112,13 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
           missedSlotsCollapsed: schedule.lastSlotAt
             ? Math.max(0, Math.round((slotMs - schedule.lastSlotAt.getTime()) / (7 * 86_400_000)) - 1)
             : 0,
-        });
-      }
-      return run ?? null;
+        },
+      );
+      await tx.schedule.updateMany({
+        where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
+        data: { lastSlotAt: slot, nextRunAt },
+      });
+      return run;
     });
     if (created) {
       result.created.push({ runId: created.id, modelId: schedule.modelId, slot });
