@@ -42,3 +42,4 @@ export type {
 } from "./scenario.ts";
 export { probabilityGreater, summarize as summarizeInterval, thinIndices } from "./stats.ts";
 export type { Interval } from "./stats.ts";
+export * from "./incrementality-v2.ts";

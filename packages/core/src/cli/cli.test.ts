@@ -289,7 +289,7 @@ describe("mixcast CLI end to end", () => {
     );
     const cmp = await run(["compare", "--result", "out/r.json", "--scenarios", "scenarios.json"]);
     expect(cmp.status, cmp.stderr).toBe(0);
-    expect(JSON.parse(cmp.stdout).pairs[0].a).toBe("tv");
+    expect((JSON.parse(cmp.stdout) as { pairs: { a: string }[] }).pairs[0]!.a).toBe("tv");
     writeFileSync(
       join(dir, "data/d.csv"),
       readFileSync(join(dir, "data/d.csv"), "utf8").replace(/\n$/, "\n\n"),

@@ -232,7 +232,9 @@ export function inferMappingV2(
   const tokensOf = new Map(headers.map((h) => [h, nameTokens(h)]));
   const tok = (h: string) => tokensOf.get(h) ?? [];
   const values = (h: string): unknown[] =>
-    sampleRows.map((r) => r[h]).filter((v) => v !== undefined && v !== null && String(v).trim() !== "");
+    sampleRows
+      .map((r) => r[h])
+      .filter((v) => v !== undefined && v !== null && (typeof v !== "string" || v.trim() !== ""));
   const numbers = (h: string): number[] | null => {
     const v = values(h);
     if (v.length === 0) return sampleRows.length === 0 ? [] : null;

@@ -5,3 +5,5 @@ export * from "./calibration.ts";
 export * from "./model.ts";
 export * from "./data-v2.ts";
 export * from "./config-v2.ts";
+export * from "./spec-v2.ts";
+export * from "./model-v2.ts";
