@@ -105,10 +105,10 @@ const lost = (claim: Claim) =>
  * Progress and heartbeat in one conditional UPDATE (no audit event: progress is not a change of
  * state). `held` false: the claim is gone; `cancelRequested`: a user asked to stop.
  */
-export async function recordProgress(
+export async function recordProgress<P extends { percent: number }>(
   prisma: PrismaClient,
   claim: Claim,
-  progress: { percent: number },
+  progress: P,
 ): Promise<{ held: boolean; cancelRequested: boolean }> {
   const rows = await prisma.$queryRaw<{ cancelRequestedAt: Date | null }[]>`
     UPDATE "Run" SET "progress" = ${JSON.stringify(progress)}::jsonb, "percent" = ${progress.percent},

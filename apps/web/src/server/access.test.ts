@@ -72,6 +72,9 @@ const CODES: Record<string, Outcome> = { ok: "allowed", "403": "forbidden", "401
 // prettier-ignore
 const EXPECTED: Record<string, string> = {
   // columns:             anonymous, non-member, viewer, analyst, admin, owner
+  "apiToken.create":      "401 403 403 403  ok  ok",
+  "apiToken.list":        "401 403 403 403  ok  ok",
+  "apiToken.revoke":      "401 403 403 403  ok  ok",
   "audit.actors":         "401 403  ok  ok  ok  ok",
   "audit.export":         "401 403  ok  ok  ok  ok",
   "audit.list":           "401 403  ok  ok  ok  ok",
