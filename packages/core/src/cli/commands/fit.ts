@@ -10,7 +10,6 @@ import { serializeFitResult } from "../../fit/serialize.ts";
 import { ModelConfigError } from "../../model/config.ts";
 import { type ModelConfigV2, parseModelConfigV2, toV1Config, usesV2Features } from "../../model/config-v2.ts";
 import { parseDatasetV2Csv } from "../../data/parse-v2.ts";
-import type { DataMappingV2 } from "../../data/types.ts";
 import { CliError } from "../args.ts";
 import { ProgressBar } from "../progress-bar.ts";
 import type { CliCommand, CliIo } from "../registry.ts";
