@@ -13,6 +13,12 @@ const serverEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** "off" disables better-auth's rate limiter (e2e tests sign in many times from one IP). */
   MIXCAST_AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+  /** REST API (/api/v1): requests per minute per API token. */
+  MIXCAST_API_RATE_LIMIT: z.coerce
+    .number({ error: "MIXCAST_API_RATE_LIMIT must be a whole number of requests per minute" })
+    .int("MIXCAST_API_RATE_LIMIT must be a whole number of requests per minute")
+    .min(1, "MIXCAST_API_RATE_LIMIT must be at least 1")
+    .default(120),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -11,6 +11,7 @@ import type { Context } from "./trpc.ts";
 import { addMember, createUser, weeklyCsv, weeklyMapping } from "./testing/fixtures.ts";
 import { uploadDatasetVersion } from "./dataset/upload-dataset-version.ts";
 import { createModel } from "./model/create-model.ts";
+import { createApiToken } from "./api-token/api-tokens.ts";
 
 type Caller = "anonymous" | "non-member" | Role;
 const CALLERS: Caller[] = ["anonymous", "non-member", "viewer", "analyst", "admin", "owner"];
@@ -132,19 +133,31 @@ function expectedOutcomes(path: string): Record<Caller, Outcome> {
 
 async function snapshot() {
   const p = db.prisma;
-  const [workspaces, memberships, invitations, datasets, versions, models, configs, runs, schedules, audit] =
-    await Promise.all([
-      p.workspace.findMany({ orderBy: { id: "asc" } }),
-      p.membership.findMany({ orderBy: { id: "asc" } }),
-      p.invitation.findMany({ orderBy: { id: "asc" } }),
-      p.dataset.findMany({ orderBy: { id: "asc" } }),
-      p.datasetVersion.findMany({ orderBy: { id: "asc" }, select: { id: true, checksum: true } }),
-      p.model.findMany({ orderBy: { id: "asc" } }),
-      p.modelConfigVersion.findMany({ orderBy: { id: "asc" } }),
-      p.run.findMany({ orderBy: { id: "asc" } }),
-      p.schedule.findMany({ orderBy: { id: "asc" } }),
-      p.auditEvent.count(),
-    ]);
+  const [
+    workspaces,
+    memberships,
+    invitations,
+    datasets,
+    versions,
+    models,
+    configs,
+    runs,
+    schedules,
+    audit,
+    tokens,
+  ] = await Promise.all([
+    p.workspace.findMany({ orderBy: { id: "asc" } }),
+    p.membership.findMany({ orderBy: { id: "asc" } }),
+    p.invitation.findMany({ orderBy: { id: "asc" } }),
+    p.dataset.findMany({ orderBy: { id: "asc" } }),
+    p.datasetVersion.findMany({ orderBy: { id: "asc" }, select: { id: true, checksum: true } }),
+    p.model.findMany({ orderBy: { id: "asc" } }),
+    p.modelConfigVersion.findMany({ orderBy: { id: "asc" } }),
+    p.run.findMany({ orderBy: { id: "asc" } }),
+    p.schedule.findMany({ orderBy: { id: "asc" } }),
+    p.auditEvent.count(),
+    p.apiToken.findMany({ orderBy: { id: "asc" } }),
+  ]);
   return JSON.stringify({
     workspaces,
     memberships,
@@ -156,6 +169,7 @@ async function snapshot() {
     runs,
     schedules,
     audit,
+    tokens,
   });
 }
 
@@ -199,6 +213,12 @@ beforeAll(async () => {
     role: "viewer",
   });
 
+  const apiToken = await createApiToken(db.prisma, actor, {
+    name: "Matrix token",
+    scopes: ["runs:read"],
+    expiresInDays: null,
+  });
+
   // A second workspace, owned by the non-member, with its own objects.
   const other = await createCaller(ctxFor("non-member")).workspace.create({ name: "Other Co" });
   otherWorkspaceId = other.id;
@@ -222,6 +242,9 @@ beforeAll(async () => {
     hour: 6,
     timezone: "Europe/Berlin",
     mode: "fast",
+    tokenId: apiToken.id,
+    scopes: ["datasets:write"],
+    expiresInDays: 30,
   };
   foreignIds = { datasetId: upload.datasetId, modelId: model.id, runId: run.id };
 });

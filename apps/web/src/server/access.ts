@@ -42,6 +42,11 @@ export const procedureAccess = {
   "run.start": "analyst",
   "run.cancel": "analyst",
 
+  // Workspace API tokens (Settings): admins only; the token itself is shown once at creation.
+  "apiToken.list": "admin",
+  "apiToken.create": "admin",
+  "apiToken.revoke": "admin",
+
   "audit.list": "viewer",
   "audit.actors": "viewer",
   "audit.export": "viewer",

@@ -1,3 +1,4 @@
+import { apiTokenRouter } from "./routers/api-token.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { campaignRouter } from "./routers/campaign.ts";
 import { comparisonRouter } from "./routers/comparison.ts";
@@ -22,6 +23,7 @@ export const appRouter = router({
   schedule: scheduleRouter,
   run: runRouter,
   audit: auditRouter,
+  apiToken: apiTokenRouter,
   // run insights, optimizer, campaigns and scenarios (web part 2)
   insight: insightRouter,
   comparison: comparisonRouter,

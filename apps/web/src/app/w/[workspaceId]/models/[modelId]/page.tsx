@@ -86,6 +86,15 @@ export default function ModelPage() {
                         }
                       : null
                   }
+                  status={
+                    m.schedule
+                      ? {
+                          nextRunAt: m.schedule.nextRunAt,
+                          lastSkippedAt: m.schedule.lastSkippedAt,
+                          lastSkipReason: m.schedule.lastSkipReason,
+                        }
+                      : null
+                  }
                 />
               ),
             },
