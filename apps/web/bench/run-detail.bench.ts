@@ -18,7 +18,6 @@ import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "@playwright/test";
-// @ts-expect-error -- a plain .mjs helper shared with scripts/test-all.mjs, no type declarations
 import { ensureChromium } from "../../../scripts/ensure-chromium.mjs";
 
 interface BenchSection {
@@ -41,7 +40,7 @@ function startStack(): Promise<{ child: ChildProcess; baseUrl: string; databaseU
   });
   return new Promise((resolve, reject) => {
     let buffer = "";
-    child.stdout!.on("data", (c: Buffer) => {
+    child.stdout.on("data", (c: Buffer) => {
       buffer += c.toString();
       const line = buffer.split("\n").find((l) => l.startsWith("READY "));
       if (line)

@@ -14,10 +14,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   const ready = await new Promise<{ baseUrl: string; databaseUrl: string }>((resolve, reject) => {
     let buffer = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();
       const line = buffer.split("\n").find((l) => l.startsWith("READY "));
-      if (line) resolve(JSON.parse(line.slice(6)));
+      if (line) resolve(JSON.parse(line.slice(6)) as { baseUrl: string; databaseUrl: string });
     });
     child.once("exit", (code) => reject(new Error(`e2e stack exited early (code ${code})`)));
   });

@@ -103,7 +103,7 @@ test("run insights: every chart renders, with no console errors, in light and da
     page.waitForEvent("download"),
     page.getByRole("button", { name: "Download CSV of Model fit" }).click(),
   ]);
-  const csv = readFileSync((await download.path())!, "utf8");
+  const csv = readFileSync(await download.path(), "utf8");
   expect(csv.split("\n")[0]).toBe(
     "date,actual,fitted_mean,fitted_q05,fitted_q95,predictive_q05,predictive_q95,holdout",
   );
@@ -203,7 +203,7 @@ test("optimizer: run with a lock, see allocation and uplift; two scenarios compa
 async function downloadText(page: Page, click: () => Promise<void>): Promise<string> {
   const download = page.waitForEvent("download");
   await click();
-  return readFileSync((await (await download).path())!, "utf8").trim();
+  return readFileSync(await (await download).path(), "utf8").trim();
 }
 
 test("exports, currency and theme: posterior draws and the optimal plan as CSV; amounts in the workspace currency; a dark theme that sticks", async ({

@@ -53,7 +53,6 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
 
   let modelId = o.modelId;
   let datasetVersionId: string;
-  let configVersionId: string;
   if (!modelId) {
     const dataset = await prisma.dataset.create({
       data: { workspaceId: o.workspaceId, name: `Simulated sales ${suffix}`, createdById: o.userId },
@@ -93,12 +92,12 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
       workspaceId: o.workspaceId,
       modelId,
       version: versions + 1,
-      config: config as unknown as Prisma.InputJsonValue,
+      config,
       note: o.configPatch ? "patched" : "simulated defaults",
       createdById: o.userId,
     },
   });
-  configVersionId = cv.id;
+  const configVersionId = cv.id;
   const finishedAt = o.finishedAt ?? new Date();
   const run = await prisma.run.create({
     data: {

@@ -385,7 +385,7 @@ export function ModelConfigEditor({
               save.mutate({
                 workspaceId: ws.id,
                 modelId,
-                config: config as unknown as Record<string, unknown>,
+                config,
                 ...(note ? { note } : {}),
               })
             }

@@ -43,7 +43,7 @@ export function ScheduleForm({
   const trpc = useTRPC();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => timeZones(), []);
   const [value, setValue] = useState<ScheduleValue>(
     current ?? {
       weekday: 1,

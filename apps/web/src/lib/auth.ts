@@ -61,11 +61,12 @@ function createAuth() {
       },
     },
     hooks: {
+      // eslint-disable-next-line @typescript-eslint/require-await -- better-auth's middleware type wants an async function
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== "/sign-up/email") return;
         const body = (ctx.body ?? {}) as { password?: unknown; email?: unknown };
         const problems = passwordProblems(
-          String(body.password ?? ""),
+          typeof body.password === "string" ? body.password : "",
           typeof body.email === "string" ? body.email : undefined,
         );
         if (problems.length > 0) throw new APIError("BAD_REQUEST", { message: problems.join(" ") });

@@ -1,6 +1,5 @@
 // What the model editor shows as defaults: the pipeline and priors core would use for a channel
 // type, straight from core's transform registry (so the UI never disagrees with the model).
-import type { ChannelType } from "@mixcast/core";
 import { resolvePipeline, type ChannelConfig } from "@mixcast/core";
 import type { Prior } from "@mixcast/core";
 import { defaultPipeline, findTransform, transformKinds } from "@mixcast/core";
@@ -60,7 +59,7 @@ export function channelParams(ch: ChannelConfig): ParamRow[] {
         kind: st.kind,
         description: p.description,
         constraint: p.constraint,
-        defaultPrior: p.defaultPrior(ch.type as ChannelType),
+        defaultPrior: p.defaultPrior(ch.type),
         override: st.priors[p.name] ?? ch.priors?.[p.name],
       });
     }

@@ -66,7 +66,7 @@ export function workspaceProcedure(minimum: Role) {
     // A workspace that does not exist and one the caller is not in look the same from outside.
     if (!membership)
       throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this workspace." });
-    const role = membership.role as Role;
+    const role = membership.role;
     if (!roleAtLeast(role, minimum)) {
       throw new TRPCError({
         code: "FORBIDDEN",

@@ -67,7 +67,7 @@ export function errorMessage(error: unknown): string {
     const fieldErrors = data?.zodError?.fieldErrors;
     if (fieldErrors) {
       const first = Object.entries(fieldErrors).find(([, v]) => v && v.length > 0);
-      if (first) return `${first[0]}: ${first[1]![0]}`;
+      if (first) return `${first[0]}: ${first[1][0]}`;
     }
     if (error.message.startsWith("[") || error.message.startsWith("{"))
       return "The request was not valid. Check the form and try again.";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { type z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";

@@ -6,7 +6,7 @@ import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { compareLoo, psisLoo, type LooResult } from "@mixcast/core";
-import { roiOfSummary, type IntervalLike } from "../insight/get-run-insights.ts";
+import { roiOfSummary } from "../insight/get-run-insights.ts";
 import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
 
 export const compareRunsInput = z.object({ runA: z.string().min(1), runB: z.string().min(1) });
@@ -91,8 +91,8 @@ export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.inf
   const channels = [...new Set([...Object.keys(A.roi), ...Object.keys(B.roi)])];
   const roi = channels.map((channel) => ({
     channel,
-    a: (A.roi[channel] ?? null) as IntervalLike | null,
-    b: (B.roi[channel] ?? null) as IntervalLike | null,
+    a: A.roi[channel] ?? null,
+    b: B.roi[channel] ?? null,
   }));
   const { elpdDiff, elpdNote } = await pairedElpdDifference(db, actor, a, b);
   return {

@@ -18,9 +18,10 @@ export interface InvitationTransport {
 
 export const devConsoleTransport: InvitationTransport = {
   kind: "dev-console",
-  async send(m) {
+  send(m) {
     console.log(
       `[mixcast invitations: dev transport, no email sent] ${m.inviterName} invited ${m.email} to "${m.workspaceName}" as ${m.role}: ${m.link}`,
     );
+    return Promise.resolve();
   },
 };

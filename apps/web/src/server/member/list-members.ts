@@ -1,5 +1,4 @@
 import type { PrismaExecutor } from "@mixcast/db";
-import type { Role } from "@/lib/roles.ts";
 import type { Actor } from "../actor.ts";
 
 export async function listMembers(db: PrismaExecutor, actor: Actor) {
@@ -10,7 +9,7 @@ export async function listMembers(db: PrismaExecutor, actor: Actor) {
   });
   return rows.map((m) => ({
     id: m.id,
-    role: m.role as Role,
+    role: m.role,
     joinedAt: m.createdAt,
     user: m.user,
     isYou: m.userId === actor.userId,

@@ -4,7 +4,7 @@
 // channel, scaled to the budget.
 import { z } from "zod";
 import { horizonResponse, recentWeeklySpend } from "@mixcast/core";
-import { InfeasibleBoundsError, optimizeBudget, type BudgetPlan, type RiskObjective } from "@mixcast/core";
+import { InfeasibleBoundsError, optimizeBudget, type BudgetPlan } from "@mixcast/core";
 import { thinIndices } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
@@ -89,7 +89,7 @@ export function computeOptimalPlan(
     plan = optimizeBudget(resp, {
       budget: input.budget,
       bounds: input.bounds,
-      objective: input.objective as RiskObjective,
+      objective: input.objective,
       currentWeekly,
       seed: 1,
     });

@@ -35,7 +35,7 @@ export async function exportRunDrawsCsv(
     const values = draws.values.subarray(s * draws.dim, (s + 1) * draws.dim);
     model.drawQuantities(values, mu, sums, logLik);
     const cells: CsvCell[] = [Math.floor(s / perChain) + 1, (s % perChain) + 1];
-    for (let j = 0; j < draws.dim; j++) cells.push(values[j]!);
+    for (let j = 0; j < draws.dim; j++) cells.push(values[j]);
     for (let c = 0; c < channels.length; c++) cells.push((kpiMean * sums[c]!) / spec.scaling.spendTotal[c]!);
     for (let c = 0; c < channels.length; c++) cells.push(kpiMean * sums[c]!);
     rows.push(cells);

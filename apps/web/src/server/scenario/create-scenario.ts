@@ -68,7 +68,7 @@ export async function createScenario(
         campaignId: input.campaignId ?? null,
         name: input.name,
         description: input.description ?? null,
-        plan: input.plan as unknown as Prisma.InputJsonValue,
+        plan: input.plan,
         createdById: actor.userId,
       },
     });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma, PrismaClient } from "@mixcast/db";
+import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { notFound } from "../errors.ts";
@@ -43,7 +43,7 @@ export async function duplicateScenario(
         campaignId,
         name: input.name ?? `${source.name} (copy)`,
         description: source.description,
-        plan: plan as Prisma.InputJsonValue,
+        plan,
         createdById: actor.userId,
       },
     });

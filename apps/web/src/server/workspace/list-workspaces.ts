@@ -19,6 +19,6 @@ export async function listWorkspaces(db: PrismaExecutor, userId: string): Promis
     id: m.workspace.id,
     name: m.workspace.name,
     slug: m.workspace.slug,
-    role: m.role as Role,
+    role: m.role,
   }));
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import {
   Button,
   Card,
@@ -16,6 +16,7 @@ import {
 } from "@mixcast/ui";
 import { ApiTokensCard } from "@/components/api-tokens-card.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
+import { useHydrated } from "@/lib/use-hydrated.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 /** Common ISO 4217 codes first, then the rest the runtime knows. Server render and first client
@@ -59,8 +60,8 @@ export default function SettingsPage() {
   const queryClient = useQueryClient();
   const [name, setName] = useState(ws.name);
   const [currency, setCurrency] = useState(ws.currency ?? "");
-  const [named, setNamed] = useState(false);
-  useEffect(() => setNamed(true), []);
+  // Currency names come from the browser's Intl data, after hydration (the server's may differ).
+  const named = useHydrated();
   const [confirming, setConfirming] = useState(false);
   const saveCurrency = useMutation(
     trpc.workspace.setCurrency.mutationOptions({

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import {
   Alert,
   Badge,
@@ -144,11 +144,11 @@ export default function CampaignPage() {
       ...(modelId ? { modelId } : {}),
     }),
   );
-  const [runId, setRunId] = useState("");
+  const [chosenRunId, setRunId] = useState("");
   const [source, setSource] = useState<Source>("lastQuarter");
   const [k, setK] = useState("1");
   const [weeks, setWeeks] = useState("13");
-  const [budget, setBudget] = useState("");
+  const [typedBudget, setBudget] = useState("");
   const [draft, setDraft] = useState<PlanDraft | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
@@ -165,16 +165,13 @@ export default function CampaignPage() {
     name: string;
   } | null>(null);
 
-  useEffect(() => {
-    if (!runId && runs.data?.items[0]) setRunId(runs.data.items[0].id);
-  }, [runs.data, runId]);
+  // Until one is chosen: the newest run. Until one is typed: the run's suggested budget.
+  const runId = chosenRunId || (runs.data?.items[0]?.id ?? "");
   const context = useQuery({
     ...trpc.optimizer.context.queryOptions({ workspaceId: ws.id, runId }),
     enabled: runId !== "",
   });
-  useEffect(() => {
-    if (context.data && budget === "") setBudget(String(context.data.suggestedBudget));
-  }, [context.data, budget]);
+  const budget = typedBudget === "" && context.data ? String(context.data.suggestedBudget) : typedBudget;
   const runChannels = context.data?.channels.map((c) => c.name) ?? [];
   // a campaign with its own channel list plans only those (the model's order)
   const campaignChannels = campaign.data?.channels ?? [];
@@ -290,13 +287,7 @@ export default function CampaignPage() {
           : { kind: "optimizer", budget: Number(budget) },
     });
     setEditing(null);
-    setDraft(
-      draftFromPlan(
-        source === "lastQuarter" ? `Last quarter × ${k}` : "Optimized",
-        plan as PlanValue,
-        channels,
-      ),
-    );
+    setDraft(draftFromPlan(source === "lastQuarter" ? `Last quarter × ${k}` : "Optimized", plan, channels));
   }
 
   async function openForEdit(id: string) {
@@ -304,7 +295,7 @@ export default function CampaignPage() {
       trpc.scenario.get.queryOptions({ workspaceId: ws.id, scenarioId: id }),
     );
     setRunId(s.runId);
-    const plan = s.plan as unknown as PlanValue;
+    const plan = s.plan;
     setEditing(id);
     setDraft(draftFromPlan(s.name, plan, Object.keys(plan.spend)));
   }

@@ -26,8 +26,12 @@ import { currencySymbol, formatDateTime, formatNumber } from "@/components/forma
 import { configChangesCsv, runAccuracyCsv, runAccuracyRows } from "@/lib/exports.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
-const show = (v: unknown) =>
-  v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v);
+const show = (v: unknown): string => {
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v);
+};
 const FORMAT: Record<string, (v: number) => string> = {
   "Holdout MAPE": (v) => `${formatNumber(v * 100, 1)}%`,
   "Holdout R²": (v) => formatNumber(v, 3),

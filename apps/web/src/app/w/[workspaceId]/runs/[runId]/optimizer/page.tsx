@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import {
   Alert,
   Button,
@@ -67,20 +67,17 @@ export default function OptimizerPage() {
   const queryClient = useQueryClient();
   const context = useQuery(trpc.optimizer.context.queryOptions({ workspaceId: ws.id, runId }));
   const campaigns = useQuery(trpc.campaign.list.queryOptions({ workspaceId: ws.id }));
-  const [weeks, setWeeks] = useState("13");
-  const [budget, setBudget] = useState("");
+  const [typedWeeks, setWeeks] = useState<string | null>(null);
+  const [typedBudget, setBudget] = useState("");
   const [objective, setObjective] = useState<ObjectiveChoice>("mean");
   const [bounds, setBounds] = useState<Record<string, BoundDraft>>({});
   const [saving, setSaving] = useState(false);
   const [scenarioName, setScenarioName] = useState("Optimized plan");
   const [campaignId, setCampaignId] = useState("");
 
-  useEffect(() => {
-    if (context.data && budget === "") {
-      setBudget(String(context.data.suggestedBudget));
-      setWeeks(String(context.data.suggestedWeeks));
-    }
-  }, [context.data, budget]);
+  // Until the user types them: the run's suggested budget and horizon.
+  const budget = typedBudget === "" && context.data ? String(context.data.suggestedBudget) : typedBudget;
+  const weeks = typedWeeks ?? (context.data ? String(context.data.suggestedWeeks) : "13");
 
   const run = useMutation(
     trpc.optimizer.run.mutationOptions({
