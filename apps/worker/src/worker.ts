@@ -6,12 +6,11 @@ import http from "node:http";
 import os from "node:os";
 import { createPrismaClient, type PrismaClient } from "@mixcast/db";
 import { createBoss, enqueueFitRun, QUEUES, type FitRunJob, type PgBoss } from "@mixcast/db/jobs";
-import { auditRun } from "./audit.ts";
-import { transaction } from "./transaction.ts";
 import { coreEngine, type Engine } from "./engine.ts";
 import { fitThreadPool, type FitThreadPool } from "./fit-thread.ts";
 import type { WorkerEnv } from "./env.ts";
-import { isTransientError, LostClaimError, messageOf } from "./errors.ts";
+import { failLiveRun, LostClaimError } from "@mixcast/runs";
+import { isTransientError, messageOf } from "./errors.ts";
 import { processFitRun, type FitJobContext, type FitOutcome } from "./fit-job.ts";
 import { checkDataFreshness, deliverPendingAlerts, smtpSender, type DeliveryResult } from "./alerts.ts";
 import { reviewFinishedRun } from "./refit-review.ts";
@@ -122,16 +121,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   /** Best effort: the database may be what failed. */
   const markFailed = async (runId: string, reason: string) => {
     try {
-      await transaction(prisma, async (tx) => {
-        const run = await tx.run.findUnique({ where: { id: runId } });
-        if (!run || (run.status !== "running" && run.status !== "queued")) return;
-        const updated = await tx.run.updateMany({
-          where: { id: runId, attempt: run.attempt, status: run.status },
-          data: { status: "failed", error: reason, finishedAt: new Date() },
-        });
-        if (updated.count === 1)
-          await auditRun(tx, run, "run.failed", { attempt: run.attempt, workerId, reason });
-      });
+      await failLiveRun(prisma, runId, reason, { workerId });
     } catch (error) {
       log(`could not mark run ${runId} failed (${messageOf(error)}); the sweeper will`);
     }

@@ -5,3 +5,10 @@
 export * from "./index.ts";
 export { sampleChains, type SampleChainsHooks } from "./inference/sample-chains.ts";
 export { fitModel, modelTarget } from "./fit/fit-model.ts";
+export {
+  fitModelV2,
+  modelTargetV2,
+  summarizeV2,
+  type FitResultV2,
+  type ChannelResultV2,
+} from "./fit/fit-v2.ts";

@@ -8,7 +8,7 @@ import { ROLES, type Role } from "@/lib/roles.ts";
 import { procedureAccess } from "./access.ts";
 import { appRouter, createCaller } from "./root.ts";
 import type { Context } from "./trpc.ts";
-import { addMember, createUser, weeklyCsv, weeklyMapping } from "./testing/fixtures.ts";
+import { addMember, createUser, weeklyCsv, weeklyMapping } from "../../test/fixtures.ts";
 import { uploadDatasetVersion } from "./dataset/upload-dataset-version.ts";
 import { createModel } from "./model/create-model.ts";
 import { createApiToken } from "./api-token/api-tokens.ts";

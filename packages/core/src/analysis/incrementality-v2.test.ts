@@ -12,7 +12,7 @@ import { createModelV2 } from "../model/model-v2.ts";
 import { buildModelSpec } from "../model/spec.ts";
 import { buildModelSpecV2 } from "../model/spec-v2.ts";
 import { simulate } from "../simulate/simulate.ts";
-import { costPerImpression, decomposeV2, incrementalityAt } from "./incrementality-v2.ts";
+import { costPerImpression, counterfactualOff, decomposeV2, incrementalityAt } from "./incrementality-v2.ts";
 
 function rel(got: number, want: number, tol: number, what: string): void {
   if (!(Math.abs(got - want) <= tol * Math.abs(want))) expect.fail(`${what}: got ${got}, want ${want}`);
@@ -79,6 +79,29 @@ describe("identity link without synergy: the counterfactual is v1's beta x sat s
       });
     }
   });
+});
+
+describe("the counterfactual shortcut is the recomputed pipeline", () => {
+  for (const name of CASES) {
+    it(`${name}: E[y | channel off] from the full forward equals forward with the input scaled by 0`, () => {
+      const { v, model } = loadCase(name);
+      const values = Float64Array.from(v.points[2].constrainedVector);
+      const full = model.forward(values);
+      const G = model.spec.G;
+      const mu = Array.from({ length: G }, () => new Float64Array(model.spec.weeks));
+      const ey = Array.from({ length: G }, () => new Float64Array(model.spec.weeks));
+      model.spec.channels.forEach((_, c) => {
+        counterfactualOff(model, values, full, c, mu, ey);
+        const scale = model.spec.channels.map((__, k) => (k === c ? 0 : 1));
+        const cf = model.forward(values, { scale });
+        for (let g = 0; g < G; g++)
+          for (let t = 0; t < model.spec.weeks; t++)
+            expect(Math.abs(ey[g]![t]! - cf.expectedY[g]![t]!)).toBeLessThanOrEqual(
+              1e-12 * Math.max(1, Math.abs(cf.expectedY[g]![t]!)),
+            );
+      });
+    });
+  }
 });
 
 describe("decomposition v2", () => {

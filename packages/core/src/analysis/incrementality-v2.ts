@@ -84,6 +84,9 @@ export function incrementalityAt(
   weightedKpi(model, full, null, totKpi);
   if (value) weightedKpi(model, full, value, totVal);
   const expectedKpiTotal = totKpi.reduce((a, b) => a + b, 0);
+  const cfMu = Array.from({ length: G }, () => new Float64Array(spec.weeks));
+  const cfE = Array.from({ length: G }, () => new Float64Array(spec.weeks));
+  const cfForward = { ...full, expectedY: cfE };
   const tmpK = new Float64Array(G);
   const tmpV = new Float64Array(G);
 
@@ -113,11 +116,11 @@ export function incrementalityAt(
   };
   for (let c = 0; c < C; c++) {
     const ch = spec.channels[c]!;
-    const scale = new Array<number>(C).fill(1);
-    scale[c] = 0;
     const dK = new Float64Array(G);
     const dV = new Float64Array(G);
-    diff(model.forward(values, { scale }), dK, dV);
+    counterfactualOff(model, values, full, c, cfMu, cfE);
+    cfForward.expectedY = cfE;
+    diff(cfForward, dK, dV);
     r.incrementalByGeo.push(dK);
     r.incrementalValueByGeo.push(dV);
     r.incremental[c] = dK.reduce((a, b) => a + b, 0);
@@ -154,6 +157,41 @@ export function incrementalityAt(
   }
   void T;
   return r;
+}
+
+/**
+ * E[y | channel c's input 0] from the full forward: every registered transform maps an all-zero
+ * input to zero (model-v2.test.ts checks each), so the channel's response is 0 in every cell and
+ * mu loses its term and its synergy terms; the other channels do not depend on c. Exactly the
+ * recomputed pipeline (forward with scale 0; incrementality-v2.test.ts compares), at O(G N).
+ */
+export function counterfactualOff(
+  model: MmmModelV2,
+  values: Float64Array,
+  full: ForwardV2,
+  c: number,
+  mu: Float64Array[],
+  expectedY: Float64Array[],
+): void {
+  const spec = model.spec;
+  const N = spec.weeks;
+  for (let g = 0; g < spec.G; g++) {
+    const m = mu[g]!;
+    const term = full.channelTerm[c]![g]!;
+    const m0 = full.mu[g]!;
+    for (let t = 0; t < N; t++) m[t] = m0[t]! - term[t]!;
+    for (const s of spec.synergies) {
+      if (s.a !== c && s.b !== c) continue;
+      const gam = values[s.gamma]!;
+      const ra = full.response[s.a]![g]!;
+      const rb = full.response[s.b]![g]!;
+      for (let t = 0; t < N; t++) m[t] = m[t]! - gam * ra[t]! * rb[t]!;
+    }
+    const e = expectedY[g]!;
+    const half = 0.5 * full.sigmaGeo[g]! ** 2;
+    if (spec.link === "log") for (let t = 0; t < N; t++) e[t] = Math.exp(m[t]! + half);
+    else e.set(m);
+  }
 }
 
 /**

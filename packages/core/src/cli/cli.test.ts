@@ -300,4 +300,93 @@ describe("mixcast CLI end to end", () => {
       `mixcast optimize: ${join(dir, "data/d.csv")} changed since the fit (its SHA-256 differs from dataSha256 in ${join(dir, "out/r.json")}); the draws belong to the old data: refit, or pass --data with the file the fit used\n`,
     );
   }, 120_000);
+
+  it("simulate writes every v2 shape with truth; fit validates v2 data and names geo and week (in process)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
+    const run = async (argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const io = {
+        stdout: { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream,
+        stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
+        cwd: dir,
+      };
+      const status = await runCli(argv, io);
+      return { status, stdout, stderr };
+    };
+    const sim = await run([
+      "simulate",
+      "--geos",
+      "4",
+      "--rf",
+      "--organic",
+      "--units",
+      "--link",
+      "log",
+      "--time-varying",
+      "--weeks",
+      "60",
+      "--seed",
+      "3",
+      "--out",
+      "geo.csv",
+      "--truth",
+      "truth.json",
+      "--config-out",
+      "model.json",
+    ]);
+    expect(sim.status, sim.stderr).toBe(0);
+    expect(sim.stdout.split("\n")[0]).toBe(
+      'wrote geo.csv: 60 weeks from 2023-01-02 x 4 geos, KPI "conversions" (units, value per unit), log link, time-varying media',
+    );
+    expect(sim.stdout).toMatch(
+      /\n {2}Meta {9}rf {7}true ROI +[0-9.]+ {2}CPIK [0-9.]+ {2}incremental [0-9,]+\n/,
+    );
+    expect(sim.stdout).toMatch(/\n {2}Newsletter {3}organic {2}share [0-9.]+ % {2}incremental [0-9,]+\n/);
+    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as {
+      geos: string[];
+      channels: Record<string, { role: string; roi?: number; cpik?: number }>;
+      byGeo: Record<string, unknown>;
+      mediaEffectiveness: number[];
+    };
+    expect(truth.geos).toHaveLength(4);
+    expect(Object.keys(truth.byGeo)).toEqual(truth.geos);
+    expect(truth.channels.Meta!.role).toBe("rf");
+    expect(truth.channels.Newsletter!.roi).toBeUndefined();
+    expect(truth.mediaEffectiveness).toHaveLength(60);
+    const config = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      geo: "geo",
+      population: "population",
+      kpiType: "units",
+      link: "log",
+      timeVaryingMedia: true,
+    });
+
+    // a geo missing a week: one line naming the geo and the week, exit 2
+    const lines = readFileSync(join(dir, "geo.csv"), "utf8").split("\n");
+    const dropped = lines.filter((l) => !l.startsWith("2023-02-06,east,"));
+    expect(dropped.length).toBe(lines.length - 1);
+    writeFileSync(join(dir, "missing.csv"), dropped.join("\n"));
+    const bad = await run([
+      "fit",
+      "--data",
+      "missing.csv",
+      "--config",
+      "model.json",
+      "--out",
+      "r.json",
+      "--fast",
+    ]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(
+      'mixcast fit: missing.csv: Geo "east" has no row for the week of 2023-02-06 (column "date"). Every geo needs a row for every week: add it (spend 0 if nothing ran).\n',
+    );
+    const bad2 = await run(["simulate", "--geos", "3", "--channels", "9", "--out", "x.csv"]);
+    expect(bad2).toMatchObject({
+      status: 2,
+      stderr:
+        'mixcast simulate: --channels must be 1..5 with v2 options (paid channels besides R&F and organic; got "9")\n',
+    });
+  }, 120_000);
 });

@@ -153,40 +153,40 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
     priors.push(compilePrior(p.prior));
   });
 
-  const makeCells = (len: number): CellRt[][] =>
-    spec.channels.map((ch) => {
-      const d = data.channels[ch.data]!;
-      return Array.from({ length: G }, (_, g): CellRt => {
-        const x = d.x[g]!;
-        const rf = ch.role === "rf";
-        const input = rf ? new Float64Array(len) : x;
-        const stages = ch.stages.map((st): StageRt => {
-          const t = getTransform(st.kind);
-          const feature = new Float64Array(t.feature ? len : 0);
-          if (t.feature) t.feature(x, len, st.constants[g]!, feature);
-          return {
-            t,
-            pIdx: Int32Array.from(st.params),
-            p: new Float64Array(st.params.length),
-            gp: new Float64Array(st.params.length),
-            ctx: { x: input, lags, feature, ws: new Float64Array(t.workspaceSize(len, lags)) },
-            out: new Float64Array(len),
-          };
-        });
-        return {
-          x,
-          input,
-          freq: rf ? d.frequency![g]! : null,
-          hillOut: new Float64Array(rf ? len : 0),
-          hillCtx: { x: input, lags, feature: new Float64Array(0), ws: new Float64Array(rf ? len : 0) },
-          stages,
-          resp: stages[stages.length - 1]!.out,
-          gResp: new Float64Array(len),
-          gA: new Float64Array(len),
-          gB: new Float64Array(len),
-        };
-      });
+  const makeCell = (c: number, g: number, len: number): CellRt => {
+    const ch = spec.channels[c]!;
+    const d = data.channels[ch.data]!;
+    const x = d.x[g]!;
+    const rf = ch.role === "rf";
+    const input = rf ? new Float64Array(len) : x;
+    const stages = ch.stages.map((st): StageRt => {
+      const t = getTransform(st.kind);
+      const feature = new Float64Array(t.feature ? len : 0);
+      if (t.feature) t.feature(x, len, st.constants[g]!, feature);
+      return {
+        t,
+        pIdx: Int32Array.from(st.params),
+        p: new Float64Array(st.params.length),
+        gp: new Float64Array(st.params.length),
+        ctx: { x: input, lags, feature, ws: new Float64Array(t.workspaceSize(len, lags)) },
+        out: new Float64Array(len),
+      };
     });
+    return {
+      x,
+      input,
+      freq: rf ? d.frequency![g]! : null,
+      hillOut: new Float64Array(rf ? len : 0),
+      hillCtx: { x: input, lags, feature: new Float64Array(0), ws: new Float64Array(rf ? len : 0) },
+      stages,
+      resp: stages[stages.length - 1]!.out,
+      gResp: new Float64Array(len),
+      gA: new Float64Array(len),
+      gB: new Float64Array(len),
+    };
+  };
+  const makeCells = (len: number): CellRt[][] =>
+    spec.channels.map((_, c) => Array.from({ length: G }, (__, g) => makeCell(c, g, len)));
   const cells = makeCells(N);
 
   // work buffers (hot path)
@@ -627,11 +627,12 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
     },
   };
 
+  let fwdCells: CellRt[][] | undefined;
   function forwardAt(vals: Float64Array, opts: ForwardOptionsV2): ForwardV2 {
     values.set(vals);
     prepare(N);
     const scale = opts.scale ?? [];
-    const fresh = makeCells(N);
+    fwdCells ??= makeCells(N);
     const frequencyResponse: ForwardV2["frequencyResponse"] = [];
     const rfInput: ForwardV2["rfInput"] = [];
     const adstock: Float64Array[][] = [];
@@ -648,13 +649,14 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
       const rowR: Float64Array[] = [];
       const rowT: Float64Array[] = [];
       for (let g = 0; g < G; g++) {
-        const cell = fresh[c]![g]!;
         const k = scale[c] ?? 1;
+        // a scaled input runs in a fresh cell whose data features come from the data x
+        const cell = k === 1 ? fwdCells[c]![g]! : makeCell(c, g, N);
         if (k !== 1) {
           cell.x = Float64Array.from(cell.x, (v) => v * k);
           if (cell.freq === null) cell.input = cell.x;
+          for (const st of cell.stages) st.ctx.x = cell.input;
         }
-        if (cell.freq === null) for (const st of cell.stages) st.ctx.x = cell.input;
         runCell(c, cell, N);
         rowF.push(cell.freq !== null ? Float64Array.from(cell.hillOut) : new Float64Array(0));
         rowI.push(Float64Array.from(cell.input));
@@ -826,4 +828,9 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
   }
 
   return model;
+}
+
+/** LogDensityFactoryRef target: the sampler threads build the model from its spec. */
+export function createModelV2FromSpec(spec: ModelSpecV2): MmmModelV2 {
+  return createModelV2(spec);
 }

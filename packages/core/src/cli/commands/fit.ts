@@ -7,7 +7,9 @@ import { formatIssues, parseDatasetCsv } from "../../data/parse.ts";
 import { encodeDraws } from "../../fit/draws-codec.ts";
 import { fitModel } from "../../fit/fit-model.ts";
 import { serializeFitResult } from "../../fit/serialize.ts";
-import { type ModelConfig, ModelConfigError, parseModelConfig } from "../../model/config.ts";
+import { ModelConfigError } from "../../model/config.ts";
+import { type ModelConfigV2, parseModelConfigV2, toV1Config, usesV2Features } from "../../model/config-v2.ts";
+import { parseDatasetV2Csv } from "../../data/parse-v2.ts";
 import { CliError } from "../args.ts";
 import { ProgressBar } from "../progress-bar.ts";
 import type { CliCommand, CliIo } from "../registry.ts";
@@ -23,7 +25,7 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
-function loadConfig(text: string, path: string): ModelConfig {
+function loadConfig(text: string, path: string): ModelConfigV2 {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -31,7 +33,7 @@ function loadConfig(text: string, path: string): ModelConfig {
     throw new CliError(`${path} is not valid JSON: ${(err as Error).message}`);
   }
   try {
-    return parseModelConfig(json);
+    return parseModelConfigV2(json);
   } catch (err) {
     if (err instanceof ModelConfigError) {
       const first = err.issues[0]!;
@@ -46,7 +48,7 @@ function inferConfig(
   csv: string,
   io: CliIo,
   dataPath: string,
-): { config: ModelConfig | null; inferred: unknown; reason?: string } {
+): { config: ModelConfigV2 | null; inferred: unknown; reason?: string } {
   const preview = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), {
     header: true,
     preview: 20,
@@ -64,13 +66,15 @@ function inferConfig(
       reason: `cannot infer a model config from ${dataPath}: ${inferred.warnings[0]} Write a config (--config-out model.json saves what was inferred) and pass --config model.json.`,
     };
   const v1 = v1MappingOf(inferred.mapping);
-  if (!v1.ok)
-    return {
-      config: null,
-      inferred: inferred.mapping,
-      reason: `${dataPath} needs the v2 model (${v1.features.slice(0, 3).join(", ")}${v1.features.length > 3 ? ", ..." : ""}), which this build cannot fit yet; fit a config without these columns (--config-out model.json saves the inferred one to edit).`,
-    };
-  return { config: parseModelConfig(v1.mapping), inferred: inferred.mapping };
+  return { config: parseModelConfigV2(v1.ok ? v1.mapping : inferred.mapping), inferred: inferred.mapping };
+}
+
+/** A v2 config's data: parsed, validated (exit 2 naming row, column, geo) and scaled. */
+function v2Data(csv: string, dataPath: string, config: ModelConfigV2, io: CliIo) {
+  const parsed = parseDatasetV2Csv(csv, config, { holdoutWeeks: config.holdoutWeeks });
+  if (!parsed.ok) throw new CliError(`${dataPath}: ${formatIssues(parsed)}`);
+  for (const w of parsed.warnings) io.stderr.write(`warning: ${w.message}\n`);
+  return parsed.dataset;
 }
 
 /** Hex SHA-256 of a text, as recorded in the result (dataSha256). */
@@ -141,7 +145,7 @@ export const fitCommand: CliCommand = {
   async run(opts, io) {
     const dataPath = opts.data as string;
     const csv = await readText(resolve(io.cwd, dataPath), "data file");
-    let config: ModelConfig;
+    let config: ModelConfigV2;
     if (typeof opts.config === "string") {
       config = loadConfig(await readText(resolve(io.cwd, opts.config), "config file"), opts.config);
       if (typeof opts["config-out"] === "string")
@@ -156,12 +160,19 @@ export const fitCommand: CliCommand = {
       if (inferred.config === null) throw new CliError(inferred.reason!);
       config = inferred.config;
     }
-    const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
+    if (usesV2Features(config)) {
+      const d = v2Data(csv, dataPath, config, io);
+      throw new CliError(
+        `${dataPath} is valid v2 data (${d.geos.length > 1 ? `${d.geos.length} geos x ` : ""}${d.dates.length} weeks, ${d.channels.length} channels), but the CLI cannot fit the v2 model yet (geo, exposure, reach & frequency, organic, units, log link, knots or time-varying media); fit a v1 config meanwhile`,
+      );
+    }
+    const v1Config = toV1Config(config);
+    const parsed = parseDatasetCsv(csv, v1Config, { holdoutWeeks: v1Config.holdoutWeeks });
     if (!parsed.ok) throw new CliError(`${dataPath}: ${formatIssues(parsed)}`);
     for (const w of parsed.warnings) io.stderr.write(`warning: ${w.message}\n`);
     const bar = new ProgressBar(io.stderr);
     const seed = (opts.seed as number | undefined) ?? 1;
-    const result = await fitModel(parsed.dataset, config, {
+    const result = await fitModel(parsed.dataset, v1Config, {
       mode: opts.fast ? "fast" : "nuts",
       seed,
       ...(opts.chains !== undefined ? { chains: opts.chains as number } : {}),
