@@ -7,9 +7,8 @@
 // A slot whose newest data and config are identical to those of the model's last fitted run (or
 // the run already queued or running for them) is skipped: no run, the reason recorded on the
 // schedule (lastSkippedAt, lastSkipReason) and in the audit log ("schedule.skipped").
-import type { Prisma, PrismaClient } from "@mixcast/db";
-import { auditRun } from "./audit.ts";
-import { transaction } from "./transaction.ts";
+import type { PrismaClient } from "@mixcast/db";
+import { queueScheduledRun, transaction } from "@mixcast/runs";
 import { mostRecentSlot, nextSlot } from "./schedule-time.ts";
 
 export interface TickResult {
@@ -152,30 +151,18 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
       continue;
     }
     const created = await transaction(prisma, async (tx) => {
-      const rows = await tx.run.createManyAndReturn({
-        data: [
-          {
-            workspaceId: schedule.workspaceId,
-            modelId: schedule.modelId,
-            datasetVersionId: datasetVersion.id,
-            configVersionId: configVersion.id,
-            status: "queued",
-            trigger: "schedule",
-            mode: schedule.mode,
-            seed: seedFor(configVersion.config, slot),
-            scheduleSlot: slot,
-          } satisfies Prisma.RunCreateManyInput,
-        ],
-        skipDuplicates: true,
-        select: { id: true, workspaceId: true, trigger: true, createdById: true },
-      });
-      await tx.schedule.updateMany({
-        where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
-        data: { lastSlotAt: slot, nextRunAt, lastSkippedAt: null, lastSkipReason: null },
-      });
-      const run = rows[0];
-      if (run) {
-        await auditRun(tx, run, "run.created", {
+      const run = await queueScheduledRun(
+        tx,
+        {
+          workspaceId: schedule.workspaceId,
+          modelId: schedule.modelId,
+          datasetVersionId: datasetVersion.id,
+          configVersionId: configVersion.id,
+          mode: schedule.mode,
+          seed: seedFor(configVersion.config, slot),
+          scheduleSlot: slot,
+        },
+        {
           scheduleId: schedule.id,
           slot: slot.toISOString(),
           datasetVersion: datasetVersion.version,
@@ -184,9 +171,13 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
           missedSlotsCollapsed: schedule.lastSlotAt
             ? Math.max(0, Math.round((slotMs - schedule.lastSlotAt.getTime()) / (7 * 86_400_000)) - 1)
             : 0,
-        });
-      }
-      return run ?? null;
+        },
+      );
+      await tx.schedule.updateMany({
+        where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
+        data: { lastSlotAt: slot, nextRunAt, lastSkippedAt: null, lastSkipReason: null },
+      });
+      return run;
     });
     if (created) {
       result.created.push({ runId: created.id, modelId: schedule.modelId, slot });

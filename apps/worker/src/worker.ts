@@ -6,12 +6,11 @@ import http from "node:http";
 import os from "node:os";
 import { createPrismaClient, type PrismaClient } from "@mixcast/db";
 import { createBoss, enqueueFitRun, QUEUES, type FitRunJob, type PgBoss } from "@mixcast/db/jobs";
-import { auditRun } from "./audit.ts";
-import { transaction } from "./transaction.ts";
 import { coreEngine, type Engine } from "./engine.ts";
 import { fitThreadPool, type FitThreadPool } from "./fit-thread.ts";
 import type { WorkerEnv } from "./env.ts";
-import { isTransientError, LostClaimError, messageOf } from "./errors.ts";
+import { failLiveRun, LostClaimError } from "@mixcast/runs";
+import { isTransientError, messageOf } from "./errors.ts";
 import { processFitRun, type FitJobContext, type FitOutcome } from "./fit-job.ts";
 import { runSchedulerTick, type TickResult } from "./scheduler.ts";
 import { sweepStaleRuns, type SweepResult } from "./sweeper.ts";
@@ -44,7 +43,8 @@ export interface HealthReport {
   workerId: string;
   pid: number;
   stopping: boolean;
-  database: "ok" | string;
+  /** "ok", or why the database did not answer. */
+  database: string;
   activeRuns: string[];
   lastTickAt: string | null;
   lastSweepAt: string | null;
@@ -78,7 +78,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     pool = fitThreadPool(env.WORKER_CONCURRENCY);
     pool.warm();
   }
-  const engine = options.engine ?? (await coreEngine());
+  const engine = options.engine ?? coreEngine();
   const startedAt = new Date();
 
   await ensureWorkerStateTable(prisma);
@@ -118,16 +118,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   /** Best effort: the database may be what failed. */
   const markFailed = async (runId: string, reason: string) => {
     try {
-      await transaction(prisma, async (tx) => {
-        const run = await tx.run.findUnique({ where: { id: runId } });
-        if (!run || (run.status !== "running" && run.status !== "queued")) return;
-        const updated = await tx.run.updateMany({
-          where: { id: runId, attempt: run.attempt, status: run.status },
-          data: { status: "failed", error: reason, finishedAt: new Date() },
-        });
-        if (updated.count === 1)
-          await auditRun(tx, run, "run.failed", { attempt: run.attempt, workerId, reason });
-      });
+      await failLiveRun(prisma, runId, reason, { workerId });
     } catch (error) {
       log(`could not mark run ${runId} failed (${messageOf(error)}); the sweeper will`);
     }
@@ -294,7 +285,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       clearTimeout(grace);
       await markStopped(prisma, workerId).catch(() => undefined);
       await boss.stop({ graceful: true, timeout: 5000 });
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownPrisma) await prisma.$disconnect();
       await pool?.close();
       log("stopped");

@@ -8,7 +8,7 @@ import { ROLES, type Role } from "@/lib/roles.ts";
 import { procedureAccess } from "./access.ts";
 import { appRouter, createCaller } from "./root.ts";
 import type { Context } from "./trpc.ts";
-import { addMember, createUser, weeklyCsv, weeklyMapping } from "./testing/fixtures.ts";
+import { addMember, createUser, weeklyCsv, weeklyMapping } from "../../test/fixtures.ts";
 import { uploadDatasetVersion } from "./dataset/upload-dataset-version.ts";
 import { createModel } from "./model/create-model.ts";
 import { createApiToken } from "./api-token/api-tokens.ts";
@@ -72,6 +72,9 @@ const CODES: Record<string, Outcome> = { ok: "allowed", "403": "forbidden", "401
 // prettier-ignore
 const EXPECTED: Record<string, string> = {
   // columns:             anonymous, non-member, viewer, analyst, admin, owner
+  "apiToken.create":      "401 403 403 403  ok  ok",
+  "apiToken.list":        "401 403 403 403  ok  ok",
+  "apiToken.revoke":      "401 403 403 403  ok  ok",
   "audit.actors":         "401 403  ok  ok  ok  ok",
   "audit.export":         "401 403  ok  ok  ok  ok",
   "audit.list":           "401 403  ok  ok  ok  ok",

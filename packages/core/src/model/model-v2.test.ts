@@ -71,7 +71,7 @@ describe("v2 model with G = 1 and every option off is v1's model", () => {
     it(`${what}: density and gradient to 1e-10`, () => {
       const config = { ...sim.config, ...extra } as ModelConfigV2Input;
       const v1 = createModel(buildModelSpec(sim.dataset, config as never));
-      const holdout = (config.holdoutWeeks as number | undefined) ?? 13;
+      const holdout = config.holdoutWeeks ?? 13;
       const data = scaleDatasetV2(datasetAsV2(sim.dataset), { holdoutWeeks: holdout, fourierPairs: 2 });
       const v2 = createModelV2(buildModelSpecV2(data, config));
       expect(v2.spec.parameters.map((p) => p.label)).toEqual(v1.spec.parameters.map((p) => p.label));

@@ -13,9 +13,9 @@ import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import type { Actor } from "../actor.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../api-token/api-tokens.ts";
 import { uploadDatasetVersion } from "../dataset/upload-dataset-version.ts";
-import { seedFittedRun } from "../insight/seed-fitted-run.ts";
+import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
 import { createModel } from "../model/create-model.ts";
-import { addMember, createUser, weeklyCsv, weeklyMapping } from "../testing/fixtures.ts";
+import { addMember, createUser, weeklyCsv, weeklyMapping } from "../../../test/fixtures.ts";
 import { createWorkspace } from "../workspace/create-workspace.ts";
 import { apiRoutes, handleApiRequest, type ApiDeps } from "./handle-api-request.ts";
 import {

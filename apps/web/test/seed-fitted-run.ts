@@ -9,8 +9,8 @@ import { parseModelConfig } from "@mixcast/core";
 import { simulate } from "@mixcast/core";
 import { DEMO_CHANNELS, type SimChannel } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
-import { sha256Hex } from "../dataset/upload-dataset-version.ts";
-import { DRAWS_ENCODING } from "./run-posterior.ts";
+import { sha256Hex } from "../src/server/dataset/upload-dataset-version.ts";
+import { DRAWS_ENCODING } from "../src/server/insight/run-posterior.ts";
 
 /** DEMO_CHANNELS plus a display channel: 8 channels, as in the run-detail benchmark. */
 export const EIGHT_CHANNELS: SimChannel[] = [
