@@ -45,7 +45,8 @@ export interface HealthReport {
   workerId: string;
   pid: number;
   stopping: boolean;
-  database: "ok" | string;
+  /** "ok", or why the database did not answer. */
+  database: string;
   activeRuns: string[];
   lastTickAt: string | null;
   lastSweepAt: string | null;
@@ -81,7 +82,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     pool = fitThreadPool(env.WORKER_CONCURRENCY);
     pool.warm();
   }
-  const engine = options.engine ?? (await coreEngine());
+  const engine = options.engine ?? coreEngine();
   const startedAt = new Date();
 
   await ensureWorkerStateTable(prisma);
@@ -315,7 +316,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       clearTimeout(grace);
       await markStopped(prisma, workerId).catch(() => undefined);
       await boss.stop({ graceful: true, timeout: 5000 });
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownPrisma) await prisma.$disconnect();
       await pool?.close();
       log("stopped");
