@@ -193,4 +193,17 @@ describe("inferMappingV2", () => {
     );
     expect(r.columns.find((c) => c.column === "t")!.role).toBe("ignore");
   });
+
+  it("a numeric geo code (DMA) that repeats across rows is the geo column", () => {
+    const rows = [501, 502, 501, 502].map((dma, i) => ({
+      week: i < 2 ? "2024-01-01" : "2024-01-08",
+      dma: String(dma),
+      sales: "10",
+      tv_spend: "5",
+    }));
+    const r = inferMappingV2(["week", "dma", "sales", "tv_spend"], rows);
+    expect(r.mapping.geo).toBe("dma");
+    const national = inferMappingV2(["week", "dma", "sales", "tv_spend"], [rows[0]!, rows[3]!]);
+    expect(national.mapping.geo).toBeUndefined();
+  });
 });

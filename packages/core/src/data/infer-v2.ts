@@ -274,9 +274,13 @@ export function inferMappingV2(
     (h) =>
       !taken.has(h) &&
       has(tok(h), GEO_WORDS) &&
-      (sampleRows.length === 0 || !isNumeric(h) || values(h).length === 0),
+      // text names, or numeric codes (DMA 501) that repeat within the sample (one row per geo and week)
+      (sampleRows.length === 0 ||
+        !isNumeric(h) ||
+        values(h).length === 0 ||
+        new Set(values(h).map(String)).size < values(h).length),
   );
-  if (geo !== undefined) claim(geo, "geo", "named like a geo (region, market) and holds text");
+  if (geo !== undefined) claim(geo, "geo", "named like a geo (region, market, dma)");
   const population = headers.find((h) => !taken.has(h) && has(tok(h), POPULATION_WORDS) && isNumeric(h));
   if (population !== undefined) claim(population, "population", "named like a population");
 

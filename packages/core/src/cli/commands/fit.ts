@@ -125,7 +125,8 @@ function fitOptions(opts: ParsedOptions, bar: ProgressBar) {
   };
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+/** 3 significant digits below 100 (a CPIK of 0.0123 stays readable), whole numbers above. */
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
 
 /** A v2 config: parse and validate the data, scale it, fit the v2 model, write the v2 result. */
 async function fitV2(opts: ParsedOptions, io: CliIo, csv: string, dataPath: string, config: ModelConfigV2) {
