@@ -11,7 +11,7 @@ import { fitModelV2 } from "./fit-v2.ts";
 describe("fitModelV2", () => {
   it("fast mode on national R&F + log link + organic + units with a value column: the v2 result shape", async () => {
     const { data, config } = loadCase("national_rf_log");
-    const r = await fitModelV2(data, config as never, { mode: "fast", seed: 3, draws: 200 });
+    const r = await fitModelV2(data, config, { mode: "fast", seed: 3, draws: 200 });
     expect(r.modelVersion).toBe(2);
     expect(r.decompositionRule).toBe("log-share");
     expect(r.kpiType).toBe("units");
@@ -35,7 +35,7 @@ describe("fitModelV2", () => {
 
   it("NUTS in worker threads on a geo model: per-geo results that add up to the national ones", async () => {
     const { data, config } = loadCase("geo_rf_log");
-    const r = await fitModelV2(data, config as never, {
+    const r = await fitModelV2(data, config, {
       mode: "nuts",
       chains: 2,
       warmup: 60,

@@ -124,7 +124,7 @@ export async function fitModelV2(
 
   let thetaByChain: Float64Array[];
   let diagnostics: FitDiagnostics;
-  let warmupSeconds = 0;
+  let warmupSeconds: number;
   let samplingSeconds = 0;
   if (options.mode === "nuts") {
     const tracker = new ProgressTracker(chains, warmup + perChain);
