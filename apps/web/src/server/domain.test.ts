@@ -150,13 +150,23 @@ describe("models and runs", () => {
     });
     if (!foreignDataset.ok) throw new Error("fixture");
     await expect(
-      startRun(db.prisma, actor, { modelId, configVersionId: other.configVersionId }, async () => null),
+      startRun(
+        db.prisma,
+        actor,
+        { modelId, mode: "fast", configVersionId: other.configVersionId },
+        async () => null,
+      ),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("belongs to another model"),
     });
     await expect(
-      startRun(db.prisma, actor, { modelId, datasetVersionId: foreignDataset.versionId }, async () => null),
+      startRun(
+        db.prisma,
+        actor,
+        { modelId, mode: "fast", datasetVersionId: foreignDataset.versionId },
+        async () => null,
+      ),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("not a version of this model's dataset"),
