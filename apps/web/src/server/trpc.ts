@@ -7,6 +7,7 @@ import { z, ZodError } from "zod";
 import type { PrismaClient, Workspace } from "@mixcast/db";
 import { roleAtLeast, type Role } from "@/lib/roles.ts";
 import type { SessionUser } from "@/lib/auth.ts";
+import type { Mailer } from "./mail/mailer.ts";
 import { INTERNAL_MESSAGE, toClientError } from "./error-mapping.ts";
 
 export interface Context {
@@ -16,6 +17,8 @@ export interface Context {
   enqueueFitRun: (runId: string) => Promise<string | null>;
   /** Public origin of the app, for links (e.g. invitations). */
   baseUrl: string;
+  /** Outgoing mail (SMTP_URL, else the development transport). */
+  mailer?: Mailer;
 }
 
 const t = initTRPC.context<Context>().create({
