@@ -19,6 +19,8 @@ export interface Context {
   baseUrl: string;
   /** Outgoing mail (SMTP_URL, else the development transport). */
   mailer?: Mailer;
+  /** Set by the HTTP handler when the request body was refused (too large); nothing runs then. */
+  bodyProblem?: TRPCError;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -42,7 +44,8 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Every procedure's failures go through error-mapping.ts (domain and database errors). */
-export const publicProcedure = t.procedure.use(async ({ next }) => {
+export const publicProcedure = t.procedure.use(async ({ ctx, next }) => {
+  if (ctx.bodyProblem) throw ctx.bodyProblem;
   const result = await next();
   if (!result.ok) throw toClientError(result.error);
   return result;
