@@ -14,6 +14,7 @@ import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, LostClaimError, messageOf } from "./errors.ts";
 import { ProgressTracker, type RunProgress } from "./progress.ts";
 import { compareRoi, roiChannelsOf, type RefreshComparison } from "./refresh-comparison.ts";
+import { nonFiniteSummaryReason } from "./finite.ts";
 
 export interface SamplerSettings {
   chains: number;
@@ -190,6 +191,9 @@ export async function processFitRun(
   options.shutdownSignal?.removeEventListener("abort", onShutdown);
   await writing;
   const fitSeconds = (Date.now() - fitStarted) / 1000;
+
+  const nonFinite = nonFiniteSummaryReason(fit);
+  if (nonFinite) return failRun(nonFinite, { stage: "summary" });
 
   // 3. Everything derived from the fit, computed before the transaction so it stays short.
   tracker.setPhase("storing");
