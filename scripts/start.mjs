@@ -26,6 +26,7 @@ const { openLocalDatabase } = await import("../packages/db/src/local.ts");
 const { migrateDatabase } = await import("../packages/db/src/migrate.ts");
 const { createPrismaClient } = await import("../packages/db/src/client.ts");
 const { seedDemo, DEMO_USER } = await import("../packages/db/src/seed.ts");
+const { redactSecrets } = await import("../packages/db/src/redact.ts");
 
 let env;
 try {
@@ -162,7 +163,7 @@ const banner = () =>
     "  ┌──────────────────────────────────────────────",
     `  │ Mixcast     ${baseUrl}`,
     `  │ Demo login  ${DEMO_USER.email}  /  ${DEMO_USER.password}`,
-    db.embedded ? `  │ Database    ${db.url}` : "  │ Database    DATABASE_URL",
+    db.embedded ? `  │ Database    ${redactSecrets(db.url)}` : "  │ Database    DATABASE_URL",
     "  └──────────────────────────────────────────────",
     "",
   ].join("\n");

@@ -44,6 +44,9 @@ describe("non-finite summaries", () => {
     expect(firstNonFinite({ a: 1, b: [2, { c: Number.NaN }] })).toBe("b[1].c");
     expect(firstNonFinite({ a: new Float64Array([1, Number.NEGATIVE_INFINITY]) })).toBe("a[1]");
     expect(firstNonFinite({ a: 1, b: "NaN", c: null })).toBeNull();
+    // Diagnostics may be NaN (one chain has no R-hat); estimates may not.
+    expect(firstNonFinite({ roi: { mean: 1, sd: 0.1, rhat: Number.NaN, essBulk: Number.NaN } })).toBeNull();
+    expect(firstNonFinite({ roi: { mean: 1, q95: Number.NaN, rhat: 1 } })).toBe("roi.q95");
   });
 
   it("a fit whose ROI overflows fails with a reason naming it, and stores no artifacts", async () => {

@@ -15,6 +15,7 @@ import { isAbortError, isTransientError, LostClaimError, messageOf } from "./err
 import { ProgressTracker, type RunProgress } from "./progress.ts";
 import { compareRoi, roiChannelsOf, type RefreshComparison } from "./refresh-comparison.ts";
 import { nonFiniteSummaryReason } from "./finite.ts";
+import { redactSecrets } from "@mixcast/db/redact";
 
 export interface SamplerSettings {
   chains: number;
@@ -153,7 +154,9 @@ export async function processFitRun(
     } catch (error) {
       // A missed heartbeat is harmless; a database that stays down fails the final write, which
       // is retried as a transient error.
-      console.error(`[worker ${ctx.workerId}] progress write for run ${run.id} failed: ${messageOf(error)}`);
+      console.error(
+        `[worker ${ctx.workerId}] progress write for run ${run.id} failed: ${redactSecrets(messageOf(error))}`,
+      );
     }
   };
   const timer = setInterval(() => {

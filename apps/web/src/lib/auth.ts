@@ -20,6 +20,7 @@ import {
 } from "./device-cookie.ts";
 import { SignInThrottle } from "./sign-in-throttle.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblems } from "./password-rules.ts";
+import { logSafe } from "@mixcast/db/redact";
 
 /**
  * Workspace, membership and invitation changes go through tRPC (src/server), which checks roles
@@ -76,10 +77,7 @@ async function auditAccount(
     });
   } catch (error) {
     // The sign-in itself already happened; a lost audit row must not turn it into an error.
-    console.error(
-      `[auth] could not write the ${action} audit event:`,
-      error instanceof Error ? error.message : error,
-    );
+    console.error(`[auth] could not write the ${action} audit event: ${logSafe(error)}`);
   }
 }
 

@@ -141,7 +141,10 @@ describe("models and runs", () => {
     expect(bad.issues[3]!.message).toContain("at most 44");
     const outside = await saveModelConfig(db.prisma, actor, {
       modelId,
-      config: { ...base, liftTests: [{ channel: "tv_spend", start: "2030-01-07", end: "2030-02-04", lift: 1, se: 1 }] },
+      config: {
+        ...base,
+        liftTests: [{ channel: "tv_spend", start: "2030-01-07", end: "2030-02-04", lift: 1, se: 1 }],
+      },
     });
     expect(outside).toMatchObject({ ok: false, issues: [{ path: "liftTests[0].start" }] });
     // Nothing was saved.

@@ -211,7 +211,11 @@ describe("absurd magnitudes", () => {
     if (result.ok) return;
     expect(result.errors).toEqual([
       // Its square already overflows: the first 1e308 (row 3) is the one named.
-      expect.objectContaining({ row: 3, column: "TV", message: expect.stringContaining("too large to model") }),
+      expect.objectContaining({
+        row: 3,
+        column: "TV",
+        message: expect.stringContaining("too large to model"),
+      }),
     ]);
   });
 
@@ -226,7 +230,9 @@ describe("absurd magnitudes", () => {
         [2, "revenue"],
         [5, "price"],
       ]);
-    const big = goodRows.map((r) => r.replace(/^(\S+?),(\d+)/, (_, d: string, k: string) => `${d},${k}000000000`));
+    const big = goodRows.map((r) =>
+      r.replace(/^(\S+?),(\d+)/, (_, d: string, k: string) => `${d},${k}000000000`),
+    );
     expect(parseDatasetCsv(csv(header, ...big), corpusMapping, corpusOptions).ok).toBe(true);
   });
 });

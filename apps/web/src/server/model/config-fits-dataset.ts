@@ -19,9 +19,15 @@ export interface ConfigIssue {
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isIsoDay = (s: string) =>
-  ISO_DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+  ISO_DAY.test(s) &&
+  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+  new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
-export function datasetShapeOf(version: { mapping: unknown; summary: unknown; rowCount?: number }): DatasetShape {
+export function datasetShapeOf(version: {
+  mapping: unknown;
+  summary: unknown;
+  rowCount?: number;
+}): DatasetShape {
   const mapping = (version.mapping ?? {}) as { date?: string };
   const summary = (version.summary ?? {}) as {
     weeks?: number;
@@ -49,7 +55,10 @@ export function configIssuesForDataset(config: ModelConfig, data: DatasetShape):
   const events = byRole("event");
 
   if (data.date !== undefined && config.date !== data.date)
-    issues.push({ path: "date", message: `The dataset's date column is "${data.date}", not "${config.date}".` });
+    issues.push({
+      path: "date",
+      message: `The dataset's date column is "${data.date}", not "${config.date}".`,
+    });
   if (kpis.length > 0 && !kpis.includes(config.kpi))
     issues.push({ path: "kpi", message: `The dataset's KPI column is ${list(kpis)}, not "${config.kpi}".` });
   config.channels.forEach((ch, i) => {
@@ -61,11 +70,17 @@ export function configIssuesForDataset(config: ModelConfig, data: DatasetShape):
   });
   config.controls.forEach((c, i) => {
     if (!controls.includes(c))
-      issues.push({ path: `controls[${i}]`, message: `"${c}" is not a control column of the dataset (controls: ${list(controls)}).` });
+      issues.push({
+        path: `controls[${i}]`,
+        message: `"${c}" is not a control column of the dataset (controls: ${list(controls)}).`,
+      });
   });
   config.events.forEach((c, i) => {
     if (!events.includes(c))
-      issues.push({ path: `events[${i}]`, message: `"${c}" is not an event column of the dataset (events: ${list(events)}).` });
+      issues.push({
+        path: `events[${i}]`,
+        message: `"${c}" is not an event column of the dataset (events: ${list(events)}).`,
+      });
   });
   if (data.weeks > 0 && data.weeks - config.holdoutWeeks < DEFAULT_MIN_TRAINING_WEEKS)
     issues.push({
@@ -75,14 +90,23 @@ export function configIssuesForDataset(config: ModelConfig, data: DatasetShape):
   const configChannels = new Set(config.channels.map((c) => c.column));
   config.liftTests.forEach((t, i) => {
     if (!configChannels.has(t.channel))
-      issues.push({ path: `liftTests[${i}].channel`, message: `"${t.channel}" is not one of the model's channels.` });
+      issues.push({
+        path: `liftTests[${i}].channel`,
+        message: `"${t.channel}" is not one of the model's channels.`,
+      });
     for (const field of ["start", "end"] as const) {
       if (!isIsoDay(t[field]))
-        issues.push({ path: `liftTests[${i}].${field}`, message: `"${t[field]}" is not a date like 2024-03-04.` });
+        issues.push({
+          path: `liftTests[${i}].${field}`,
+          message: `"${t[field]}" is not a date like 2024-03-04.`,
+        });
     }
     if (isIsoDay(t.start) && isIsoDay(t.end)) {
       if (t.end < t.start)
-        issues.push({ path: `liftTests[${i}].end`, message: `The test ends (${t.end}) before it starts (${t.start}).` });
+        issues.push({
+          path: `liftTests[${i}].end`,
+          message: `The test ends (${t.end}) before it starts (${t.start}).`,
+        });
       else if (data.firstDate && data.lastDate && (t.end < data.firstDate || t.start > data.lastDate))
         issues.push({
           path: `liftTests[${i}].start`,
@@ -92,7 +116,10 @@ export function configIssuesForDataset(config: ModelConfig, data: DatasetShape):
   });
   config.roiPriors.forEach((p, i) => {
     if (!configChannels.has(p.channel))
-      issues.push({ path: `roiPriors[${i}].channel`, message: `"${p.channel}" is not one of the model's channels.` });
+      issues.push({
+        path: `roiPriors[${i}].channel`,
+        message: `"${p.channel}" is not one of the model's channels.`,
+      });
   });
   return issues;
 }

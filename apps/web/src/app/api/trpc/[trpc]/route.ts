@@ -10,6 +10,7 @@ import {
   withBody,
 } from "@/server/http/body-limit.ts";
 import { appRouter } from "@/server/root.ts";
+import { logSafe } from "@mixcast/db/redact";
 
 export const dynamic = "force-dynamic";
 
@@ -56,7 +57,7 @@ async function handler(request: Request) {
     createContext: () => ({ ...contextForUser(user), ...(bodyProblem ? { bodyProblem } : {}) }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR")
-        console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+        console.error(`[trpc] ${path ?? "?"}: ${logSafe(error.cause ?? error)}`);
     },
   });
 }
