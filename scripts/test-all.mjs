@@ -99,7 +99,7 @@ Object.assign(env, {
   CHROMIUM_PATH: chromium,
 });
 
-let code = 1;
+let code;
 let webServer;
 try {
   log("next build (apps/web)");

@@ -1,6 +1,6 @@
 // Writes the CSV fixtures of the end-to-end tests (run: tsx e2e/make-fixtures.ts).
 import { writeFileSync } from "node:fs";
-import { weeklyCsv } from "../src/server/testing/fixtures.ts";
+import { weeklyCsv } from "../test/fixtures.ts";
 
 const good = weeklyCsv(104, "2023-01-02");
 writeFileSync(new URL("./fixtures/weekly-sales.csv", import.meta.url), good);

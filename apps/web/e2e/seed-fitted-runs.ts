@@ -3,7 +3,7 @@
 // stores `runs` fitted runs of one model (all but the newest with a "traditional" config: every
 // channel typed "digital", so no social stages) and prints one JSON line {workspaceId, runIds, modelId}.
 import { createPrismaClient } from "@mixcast/db";
-import { EIGHT_CHANNELS, seedFittedRun } from "../src/server/insight/seed-fitted-run.ts";
+import { EIGHT_CHANNELS, seedFittedRun } from "../test/seed-fitted-run.ts";
 
 const [email, weeksArg, channelsArg, runsArg] = process.argv.slice(2);
 const url = process.env.DATABASE_URL;

@@ -24,6 +24,12 @@ const serverEnvSchema = z.object({
     .refine((u) => /^smtps?:\/\//.test(u), "SMTP_URL must start with smtp:// or smtps://")
     .optional(),
   MAIL_FROM: z.string().min(3).default("Mixcast <no-reply@mixcast.invalid>"),
+  /** REST API (/api/v1): requests per minute per API token. */
+  MIXCAST_API_RATE_LIMIT: z.coerce
+    .number({ error: "MIXCAST_API_RATE_LIMIT must be a whole number of requests per minute" })
+    .int("MIXCAST_API_RATE_LIMIT must be a whole number of requests per minute")
+    .min(1, "MIXCAST_API_RATE_LIMIT must be at least 1")
+    .default(120),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

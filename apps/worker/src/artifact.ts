@@ -5,7 +5,7 @@ export const DRAWS_ENCODING = "mixcast-draws-f32+deflate";
 
 export function compressDraws(encoded: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = deflateSync(encoded, { level: 6 });
-  return new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 export function decompressDraws(stored: Uint8Array): Uint8Array {

@@ -3,7 +3,7 @@
 // of an empty list. Plans use the shape apps/web stores in Scenario.plan (weekly spend per channel
 // in the dataset's currency, labelled assumptions, origin).
 import type { Dataset } from "@mixcast/core";
-import { repeatRecentWeeks } from "@mixcast/core/analysis/scenario";
+import { repeatRecentWeeks } from "@mixcast/core";
 
 export const DEMO_PLAN_WEEKS = 13;
 

@@ -1,5 +1,5 @@
 import { parseDatasetCsv, type ColumnMapping } from "@mixcast/core";
-import { scenarioSchema } from "@mixcast/core/analysis/scenario";
+import { scenarioSchema } from "@mixcast/core";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { seedDemo } from "@mixcast/db/seed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

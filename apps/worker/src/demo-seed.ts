@@ -3,7 +3,7 @@
 // transaction with their audit events. Idempotent: nothing happens when the model has a run.
 import { parseDatasetCsv, type ColumnMapping } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
-import { auditRun } from "./audit.ts";
+import { queueRun } from "@mixcast/runs";
 import { demoCampaign } from "./demo-scenarios.ts";
 
 export interface DemoSeedIds {
@@ -35,8 +35,9 @@ export async function createDemoRunAndScenarios(
     holdoutWeeks: 0,
   });
   return prisma.$transaction(async (tx) => {
-    const run = await tx.run.create({
-      data: {
+    const run = await queueRun(
+      tx,
+      {
         workspaceId: seed.workspaceId,
         modelId: seed.modelId,
         datasetVersionId: seed.datasetVersionId,
@@ -46,10 +47,9 @@ export async function createDemoRunAndScenarios(
         mode: "full",
         seed: 20_260_101,
         createdById: seed.userId,
-        progress: { phase: "queued", percent: 0 },
       },
-    });
-    await auditRun(tx, run, "run.created", { reason: "demo seed", mode: "full" });
+      { action: "run.created", details: { reason: "demo seed", mode: "full" } },
+    );
     // Scenarios are a nicety: a demo dataset that does not parse still gets its fit (which then
     // fails with the parser's message), just no campaign.
     if (!parsed.ok) return { runId: run.id, campaignId: null, scenarioIds: [] };
@@ -66,7 +66,7 @@ export async function createDemoRunAndScenarios(
       action,
       targetType,
       targetId,
-      details: { seed: "demo", ...details } as Prisma.InputJsonValue,
+      details: { seed: "demo", ...details },
     });
     const campaign = await tx.campaign.create({
       data: {

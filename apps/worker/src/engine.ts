@@ -1,6 +1,6 @@
 // The slice of @mixcast/core the worker calls, as an injectable object: tests of the queue
 // machinery can pass a stub, production uses `coreEngine()` (the real engine).
-import * as core from "@mixcast/core";
+import * as core from "@mixcast/core/node";
 import type { ColumnMapping, Dataset } from "@mixcast/core";
 import { fitInThread } from "./fit-thread.ts";
 
@@ -63,7 +63,7 @@ export interface Engine {
  * The real engine from @mixcast/core. By default fitModel runs in a worker thread of its own
  * (fit-thread.ts); `threaded: false` calls it on this thread.
  */
-export async function coreEngine(options: { threaded?: boolean } = {}): Promise<Engine> {
+export function coreEngine(options: { threaded?: boolean } = {}): Engine {
   return {
     parseModelConfig: (input) => core.parseModelConfig(input),
     parseDatasetCsv: (text, mapping, opts) => core.parseDatasetCsv(text, mapping, opts),

@@ -6,11 +6,6 @@ export class PermanentRunError extends Error {
   override name = "PermanentRunError";
 }
 
-/** The worker lost its claim on the run (another worker took it over, or it was cancelled/failed). */
-export class LostClaimError extends Error {
-  override name = "LostClaimError";
-}
-
 const TRANSIENT_CODES = new Set([
   // node / pg socket errors
   "ECONNREFUSED",

@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { enqueueFitRun } from "@mixcast/db/jobs";
 import { parseDatasetCsv, parseModelConfig } from "@mixcast/core";
-import { decodeDraws } from "@mixcast/core/fit/draws-codec";
-import { fitModel } from "@mixcast/core/fit/fit-model";
-import { serializeFitResult } from "@mixcast/core/fit/serialize";
+import { decodeDraws } from "@mixcast/core";
+import { fitModel } from "@mixcast/core/node";
+import { serializeFitResult } from "@mixcast/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decompressDraws } from "./artifact.ts";
 import { coreEngine, type Engine } from "./engine.ts";
@@ -21,7 +21,7 @@ const progressWrites: { runId: string; durationMs: number; percent: number }[] =
 beforeAll(async () => {
   db = await createTestDatabase();
   fx = await seedModel(db.prisma);
-  engine = await coreEngine();
+  engine = coreEngine();
   worker = await startWorker({
     env: testWorkerEnv(db.url, SAMPLER),
     engine,

@@ -1,17 +1,21 @@
 // One fit job: claim the run, fit its pinned dataset and config versions, stream progress to the
-// Run row, and store the outcome in one transaction.
-//
-// The Run row is the source of truth. A worker holds a run by its `attempt` number (a fencing
-// token): claiming increments it, and every later write is conditional on it and on
-// status = running. A worker that was presumed dead and comes back cannot overwrite the result of
-// the worker that took over; it sees its write match no row and stops (LostClaimError).
-import type { Prisma, PrismaClient } from "@mixcast/db";
-import { auditRun } from "./audit.ts";
-import { transaction } from "./transaction.ts";
+// Run row, and store the outcome in one transaction. Every state change goes through
+// @mixcast/runs, which fences each write by the claim's attempt (a worker presumed dead that
+// comes back cannot overwrite the result of the worker that took over: LostClaimError).
+import type { PrismaClient } from "@mixcast/db";
+import {
+  cancelClaimedRun,
+  claimRun,
+  failRun as failClaimedRun,
+  handBackRun,
+  recordProgress,
+  succeedRun,
+  type Claim,
+} from "@mixcast/runs";
 import { compressDraws, DRAWS_ENCODING } from "./artifact.ts";
 import type { Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
-import { isAbortError, isTransientError, LostClaimError, messageOf } from "./errors.ts";
+import { isAbortError, isTransientError, messageOf } from "./errors.ts";
 import { ProgressTracker, type RunProgress } from "./progress.ts";
 import { compareRoi, roiChannelsOf, type RefreshComparison } from "./refresh-comparison.ts";
 import { nonFiniteSummaryReason } from "./finite.ts";
@@ -51,9 +55,6 @@ export interface ProcessFitRunOptions {
   shutdownSignal?: AbortSignal;
 }
 
-const json = (value: unknown): Prisma.InputJsonValue =>
-  JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
-
 /** Chains/warmup/draws: `sampler` in the stored config JSON (read by the worker only), else defaults. */
 export function samplerSettings(
   rawConfig: unknown,
@@ -75,27 +76,14 @@ export async function processFitRun(
   options: ProcessFitRunOptions = {},
 ): Promise<FitOutcome> {
   const { prisma } = ctx;
-  const claim = await claimRun(ctx, runId, options.jobId);
-  if (claim.status !== "claimed") return claim.outcome;
-  const { run, attempt } = claim;
-  const actor = {
-    id: run.id,
-    workspaceId: run.workspaceId,
-    trigger: run.trigger,
-    createdById: run.createdById,
-  };
-  const fenced = { id: run.id, attempt, status: "running" as const };
+  const claimed = await claimRun(prisma, runId, { workerId: ctx.workerId, jobId: options.jobId });
+  if (claimed.status === "skipped") return { status: "skipped", runId, reason: claimed.reason };
+  if (claimed.status === "cancelled") return { status: "cancelled", runId, attempt: claimed.attempt };
+  const { run, claim } = claimed;
+  const { attempt } = claim;
 
   const failRun = async (reason: string, details: Record<string, unknown> = {}): Promise<FitOutcome> => {
-    await transaction(ctx.prisma, async (tx) => {
-      const updated = await tx.run.updateMany({
-        where: fenced,
-        data: { status: "failed", error: reason, finishedAt: new Date(), heartbeatAt: new Date() },
-      });
-      if (updated.count === 0)
-        throw new LostClaimError(`run ${run.id} is no longer held by attempt ${attempt}`);
-      await auditRun(tx, actor, "run.failed", { attempt, workerId: ctx.workerId, reason, ...details });
-    });
+    await failClaimedRun(prisma, claim, reason, details);
     return { status: "failed", runId: run.id, attempt, reason };
   };
 
@@ -138,19 +126,17 @@ export async function processFitRun(
   if (options.shutdownSignal?.aborted) onShutdown();
   options.shutdownSignal?.addEventListener("abort", onShutdown, { once: true });
 
-  let writing: Promise<void> | null = null;
+  // `as`: TypeScript would otherwise narrow `writing` to null here and miss the assignments in
+  // the progress callback.
+  let writing = null as Promise<void> | null;
   const writeProgress = async (): Promise<void> => {
     const progress = tracker.snapshot();
     const t0 = performance.now();
     try {
-      const rows = await prisma.$queryRaw<{ cancelRequestedAt: Date | null }[]>`
-        UPDATE "Run" SET "progress" = ${JSON.stringify(progress)}::jsonb, "percent" = ${progress.percent},
-               "heartbeatAt" = now()
-         WHERE "id" = ${run.id} AND "attempt" = ${attempt} AND "status" = 'running'
-        RETURNING "cancelRequestedAt"`;
+      const { held, cancelRequested } = await recordProgress(prisma, claim, progress);
       ctx.onProgressWrite?.({ runId: run.id, durationMs: performance.now() - t0, progress });
-      if (rows.length === 0) stop("lost");
-      else if (rows[0]?.cancelRequestedAt) stop("cancel");
+      if (!held) stop("lost");
+      else if (cancelRequested) stop("cancel");
     } catch (error) {
       // A missed heartbeat is harmless; a database that stays down fails the final write, which
       // is retried as a transient error.
@@ -185,7 +171,7 @@ export async function processFitRun(
     options.shutdownSignal?.removeEventListener("abort", onShutdown);
     await writing;
     if (abortReason !== null && (isAbortError(error) || abort.signal.aborted)) {
-      return settleAbort(ctx, actor, attempt, abortReason, tracker.snapshot());
+      return settleAbort(ctx, claim, abortReason, tracker.snapshot());
     }
     if (isTransientError(error)) throw error;
     return failRun(`Fit failed: ${messageOf(error)}`, { stage: "fit" });
@@ -244,189 +230,41 @@ export async function processFitRun(
   const finalProgress = tracker.snapshot();
 
   // 4. One transaction: run outcome, artifacts, audit.
-  await prisma.$transaction(
-    async (tx) => {
-      const updated = await tx.run.updateMany({
-        where: fenced,
-        data: {
-          status: "succeeded",
-          converged: fit.diagnostics.converged,
-          diagnostics: json(fit.diagnostics),
-          summary: json(summary),
-          engineVersion: fit.engineVersion,
-          progress: json(finalProgress),
-          percent: 100,
-          finishedAt,
-          heartbeatAt: finishedAt,
-          error: null,
-        },
-      });
-      if (updated.count === 0)
-        throw new LostClaimError(`run ${run.id} is no longer held by attempt ${attempt}`);
-      await tx.runArtifact.deleteMany({ where: { runId: run.id, kind: { in: ["draws", "analysis"] } } });
-      await tx.runArtifact.create({
-        data: {
-          workspaceId: run.workspaceId,
-          runId: run.id,
-          kind: "draws",
-          bytes: draws,
-          encoding: DRAWS_ENCODING,
-          sizeBytes: draws.byteLength,
-        },
-      });
-      if (analysis !== null) {
-        await tx.runArtifact.create({
-          data: {
-            workspaceId: run.workspaceId,
-            runId: run.id,
-            kind: "analysis",
-            analysis: json(analysis),
-            encoding: "json",
-            sizeBytes: 0,
-          },
-        });
-      }
-      await auditRun(tx, actor, "run.succeeded", {
-        attempt,
-        workerId: ctx.workerId,
-        converged: fit.diagnostics.converged,
-        reasons: fit.diagnostics.reasons,
-        fitSeconds,
-        refreshFlagged: refreshComparison?.flaggedChannels ?? null,
-      });
+  await succeedRun(prisma, claim, {
+    converged: fit.diagnostics.converged,
+    diagnostics: fit.diagnostics,
+    summary,
+    engineVersion: fit.engineVersion,
+    progress: finalProgress,
+    finishedAt,
+    artifacts: [
+      { kind: "draws", bytes: draws, encoding: DRAWS_ENCODING, sizeBytes: draws.byteLength },
+      ...(analysis !== null ? [{ kind: "analysis", analysis, encoding: "json", sizeBytes: 0 }] : []),
+    ],
+    details: {
+      converged: fit.diagnostics.converged,
+      reasons: fit.diagnostics.reasons,
+      fitSeconds,
+      refreshFlagged: refreshComparison?.flaggedChannels ?? null,
     },
-    { timeout: 60_000, maxWait: 15_000 },
-  );
+  });
   return { status: "succeeded", runId: run.id, attempt, converged: fit.diagnostics.converged };
-}
-
-type ClaimedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
-
-function loadRun(prisma: PrismaClient | Prisma.TransactionClient, runId: string) {
-  return prisma.run.findUnique({
-    where: { id: runId },
-    include: {
-      datasetVersion: { select: { id: true, version: true, csv: true, mapping: true } },
-      configVersion: { select: { id: true, version: true, config: true } },
-    },
-  });
-}
-
-async function claimRun(
-  ctx: FitJobContext,
-  runId: string,
-  jobId: string | undefined,
-): Promise<
-  { status: "claimed"; run: ClaimedRun; attempt: number } | { status: "done"; outcome: FitOutcome }
-> {
-  return transaction(ctx.prisma, async (tx) => {
-    const run = await loadRun(tx, runId);
-    if (!run) return { status: "done", outcome: { status: "skipped", runId, reason: "run does not exist" } };
-    const actor = {
-      id: run.id,
-      workspaceId: run.workspaceId,
-      trigger: run.trigger,
-      createdById: run.createdById,
-    };
-    if (run.status !== "queued" && run.status !== "running") {
-      return {
-        status: "done",
-        outcome: { status: "skipped", runId, reason: `run is already ${run.status}` },
-      };
-    }
-    if (run.cancelRequestedAt) {
-      const updated = await tx.run.updateMany({
-        where: { id: run.id, attempt: run.attempt, status: { in: ["queued", "running"] } },
-        data: { status: "cancelled", finishedAt: new Date() },
-      });
-      if (updated.count === 1)
-        await auditRun(tx, actor, "run.cancelled", {
-          attempt: run.attempt,
-          workerId: ctx.workerId,
-          before: "start",
-        });
-      return { status: "done", outcome: { status: "cancelled", runId, attempt: run.attempt } };
-    }
-    const attempt = run.attempt + 1;
-    const now = new Date();
-    const updated = await tx.run.updateMany({
-      where: { id: run.id, attempt: run.attempt, status: { in: ["queued", "running"] } },
-      data: {
-        status: "running",
-        attempt,
-        workerId: ctx.workerId,
-        jobId: jobId ?? run.jobId,
-        startedAt: run.startedAt ?? now,
-        heartbeatAt: now,
-        finishedAt: null,
-        error: null,
-        percent: 0,
-        progress: json({ phase: "starting", attempt, workerId: ctx.workerId, percent: 0 }),
-      },
-    });
-    if (updated.count === 0)
-      return { status: "done", outcome: { status: "skipped", runId, reason: "claimed by another worker" } };
-    await auditRun(tx, actor, "run.started", {
-      attempt,
-      workerId: ctx.workerId,
-      jobId: jobId ?? null,
-      previousStatus: run.status,
-      resumedFromWorker: run.status === "running" ? run.workerId : null,
-    });
-    return { status: "claimed", run: { ...run, startedAt: run.startedAt ?? now }, attempt };
-  });
 }
 
 async function settleAbort(
   ctx: FitJobContext,
-  actor: Parameters<typeof auditRun>[1],
-  attempt: number,
+  claim: Claim,
   reason: "cancel" | "shutdown" | "lost",
   progress: RunProgress,
 ): Promise<FitOutcome> {
-  if (reason === "lost") return { status: "lost", runId: actor.id, attempt };
-  const fenced = { id: actor.id, attempt, status: "running" as const };
+  const runId = claim.run.id;
+  const { attempt } = claim;
+  if (reason === "lost") return { status: "lost", runId, attempt };
   if (reason === "cancel") {
-    await transaction(ctx.prisma, async (tx) => {
-      const updated = await tx.run.updateMany({
-        where: fenced,
-        data: {
-          status: "cancelled",
-          finishedAt: new Date(),
-          heartbeatAt: new Date(),
-          progress: json({ ...progress, phase: "cancelled" }),
-        },
-      });
-      if (updated.count === 0)
-        throw new LostClaimError(`run ${actor.id} is no longer held by attempt ${attempt}`);
-      await auditRun(tx, actor, "run.cancelled", {
-        attempt,
-        workerId: ctx.workerId,
-        atPercent: progress.percent,
-      });
-    });
-    return { status: "cancelled", runId: actor.id, attempt };
+    await cancelClaimedRun(ctx.prisma, claim, progress);
+    return { status: "cancelled", runId, attempt };
   }
   // Shutdown: give the run back to the queue; the caller re-enqueues it.
-  await transaction(ctx.prisma, async (tx) => {
-    const updated = await tx.run.updateMany({
-      where: fenced,
-      data: {
-        status: "queued",
-        workerId: null,
-        progress: json({ ...progress, phase: "requeued" }),
-        percent: 0,
-      },
-    });
-    if (updated.count === 0)
-      throw new LostClaimError(`run ${actor.id} is no longer held by attempt ${attempt}`);
-    await auditRun(
-      tx,
-      actor,
-      "run.requeued",
-      { attempt, workerId: ctx.workerId, reason: "worker shutdown" },
-      { system: true },
-    );
-  });
-  return { status: "handed-back", runId: actor.id, attempt };
+  await handBackRun(ctx.prisma, claim, progress);
+  return { status: "handed-back", runId, attempt };
 }

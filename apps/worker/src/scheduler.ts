@@ -3,9 +3,12 @@
 // newest dataset version, newest config version). Missed weeks collapse into the most recent
 // slot. Duplicate slots are impossible: Run has a unique (modelId, scheduleSlot) and the insert is
 // ON CONFLICT DO NOTHING, so any number of workers may tick at once.
-import type { Prisma, PrismaClient } from "@mixcast/db";
-import { auditRun } from "./audit.ts";
-import { transaction } from "./transaction.ts";
+//
+// A slot whose newest data and config are identical to those of the model's last fitted run (or
+// the run already queued or running for them) is skipped: no run, the reason recorded on the
+// schedule (lastSkippedAt, lastSkipReason) and in the audit log ("schedule.skipped").
+import type { PrismaClient } from "@mixcast/db";
+import { queueScheduledRun, transaction } from "@mixcast/runs";
 import { mostRecentSlot, nextSlot } from "./schedule-time.ts";
 
 export interface TickResult {
@@ -19,6 +22,54 @@ export interface TickDeps {
   /** Puts a created run on the queue (enqueueFitRun). */
   enqueue: (runId: string) => Promise<unknown>;
   now: Date;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * Why this slot needs no run, or null: the last run that fitted (or is about to fit) this model
+ * used data and a config identical to the newest ones.
+ */
+async function noNewDataReason(
+  prisma: PrismaClient,
+  modelId: string,
+  newest: {
+    dataset: { id: string; version: number; checksum: string; mapping: unknown };
+    config: { id: string; version: number; config: unknown };
+  },
+): Promise<string | null> {
+  const last = await prisma.run.findFirst({
+    where: { modelId, status: { in: ["queued", "running", "succeeded"] } },
+    orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
+    select: {
+      id: true,
+      status: true,
+      datasetVersion: { select: { id: true, version: true, checksum: true, mapping: true } },
+      configVersion: { select: { id: true, version: true, config: true } },
+    },
+  });
+  if (!last) return null;
+  const sameData =
+    last.datasetVersion.id === newest.dataset.id ||
+    (last.datasetVersion.checksum === newest.dataset.checksum &&
+      canonical(last.datasetVersion.mapping) === canonical(newest.dataset.mapping));
+  const sameConfig =
+    last.configVersion.id === newest.config.id ||
+    canonical(last.configVersion.config) === canonical(newest.config.config);
+  if (!sameData || !sameConfig) return null;
+  const what = last.status === "succeeded" ? "fitted by" : `already ${last.status} in`;
+  return (
+    `no new data: the newest dataset version (v${newest.dataset.version}) is identical to v${last.datasetVersion.version}, ` +
+    `${what} run ${last.id}, and the config is unchanged`
+  );
 }
 
 function seedFor(rawConfig: unknown, slot: Date): number {
@@ -59,7 +110,7 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
       prisma.datasetVersion.findFirst({
         where: { datasetId: schedule.model.datasetId },
         orderBy: { version: "desc" },
-        select: { id: true, version: true },
+        select: { id: true, version: true, checksum: true, mapping: true },
       }),
       prisma.modelConfigVersion.findFirst({
         where: { modelId: schedule.modelId },
@@ -67,14 +118,16 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
         select: { id: true, version: true, config: true },
       }),
     ]);
-    if (!datasetVersion || !configVersion) {
-      const reason = !datasetVersion
-        ? "the model's dataset has no version"
-        : "the model has no config version";
+    const reason = !datasetVersion
+      ? "the model's dataset has no version"
+      : !configVersion
+        ? "the model has no config version"
+        : await noNewDataReason(prisma, schedule.modelId, { dataset: datasetVersion, config: configVersion });
+    if (!datasetVersion || !configVersion || reason !== null) {
       await transaction(prisma, async (tx) => {
         const marked = await tx.schedule.updateMany({
           where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
-          data: { lastSlotAt: slot, nextRunAt },
+          data: { lastSlotAt: slot, nextRunAt, lastSkippedAt: slot, lastSkipReason: reason },
         });
         if (marked.count === 1) {
           await tx.auditEvent.create({
@@ -84,39 +137,32 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
               action: "schedule.skipped",
               targetType: "schedule",
               targetId: schedule.id,
-              details: { slot: slot.toISOString(), reason },
+              details: {
+                slot: slot.toISOString(),
+                reason,
+                modelId: schedule.modelId,
+                ...(datasetVersion ? { datasetVersion: datasetVersion.version } : {}),
+              },
             },
           });
         }
       });
-      result.skipped.push({ modelId: schedule.modelId, reason });
+      result.skipped.push({ modelId: schedule.modelId, reason: reason! });
       continue;
     }
     const created = await transaction(prisma, async (tx) => {
-      const rows = await tx.run.createManyAndReturn({
-        data: [
-          {
-            workspaceId: schedule.workspaceId,
-            modelId: schedule.modelId,
-            datasetVersionId: datasetVersion.id,
-            configVersionId: configVersion.id,
-            status: "queued",
-            trigger: "schedule",
-            mode: schedule.mode,
-            seed: seedFor(configVersion.config, slot),
-            scheduleSlot: slot,
-          } satisfies Prisma.RunCreateManyInput,
-        ],
-        skipDuplicates: true,
-        select: { id: true, workspaceId: true, trigger: true, createdById: true },
-      });
-      await tx.schedule.updateMany({
-        where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
-        data: { lastSlotAt: slot, nextRunAt },
-      });
-      const run = rows[0];
-      if (run) {
-        await auditRun(tx, run, "run.created", {
+      const run = await queueScheduledRun(
+        tx,
+        {
+          workspaceId: schedule.workspaceId,
+          modelId: schedule.modelId,
+          datasetVersionId: datasetVersion.id,
+          configVersionId: configVersion.id,
+          mode: schedule.mode,
+          seed: seedFor(configVersion.config, slot),
+          scheduleSlot: slot,
+        },
+        {
           scheduleId: schedule.id,
           slot: slot.toISOString(),
           datasetVersion: datasetVersion.version,
@@ -125,9 +171,13 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
           missedSlotsCollapsed: schedule.lastSlotAt
             ? Math.max(0, Math.round((slotMs - schedule.lastSlotAt.getTime()) / (7 * 86_400_000)) - 1)
             : 0,
-        });
-      }
-      return run ?? null;
+        },
+      );
+      await tx.schedule.updateMany({
+        where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
+        data: { lastSlotAt: slot, nextRunAt, lastSkippedAt: null, lastSkipReason: null },
+      });
+      return run;
     });
     if (created) {
       result.created.push({ runId: created.id, modelId: schedule.modelId, slot });

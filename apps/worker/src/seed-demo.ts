@@ -4,6 +4,7 @@
 // does nothing when the demo model already has a run.
 import { createPrismaClient } from "@mixcast/db";
 import { createBoss, enqueueFitRun } from "@mixcast/db/jobs";
+import { recordJob } from "@mixcast/runs";
 import { z } from "zod";
 import { createDemoRunAndScenarios } from "./demo-seed.ts";
 import { loadWorkerEnv } from "./env.ts";
@@ -26,7 +27,7 @@ try {
   } else {
     const boss = await createBoss({ connectionString: env.DATABASE_URL, role: "producer" });
     const jobId = await enqueueFitRun(created.runId, { boss });
-    await prisma.run.update({ where: { id: created.runId }, data: { jobId } });
+    if (jobId) await recordJob(prisma, created.runId, jobId);
     await boss.stop({ graceful: false });
     console.log(
       `[worker] queued the demo model's first fit (run ${created.runId}) with ${created.scenarioIds.length} demo scenarios`,

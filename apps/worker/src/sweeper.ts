@@ -5,8 +5,7 @@
 // the reason. Every transition is conditional, so several workers may sweep at once.
 import type { PrismaClient } from "@mixcast/db";
 import { QUEUES, type PgBoss } from "@mixcast/db/jobs";
-import { auditRun } from "./audit.ts";
-import { transaction } from "./transaction.ts";
+import { failStaleRun, requeueStaleRun } from "@mixcast/runs";
 
 export interface SweepDeps {
   prisma: PrismaClient;
@@ -57,46 +56,12 @@ export async function sweepStaleRuns({
   for (const run of stale) {
     if (await hasLiveJob(boss, run.id)) continue; // pg-boss will retry or expire it
     const lastSeen = run.heartbeatAt?.toISOString() ?? "never";
-    const fenced = { id: run.id, attempt: run.attempt, status: "running" as const };
     if (run.attempt >= maxAttempts) {
       const reason = `Worker ${run.workerId ?? "?"} stopped responding (last heartbeat ${lastSeen}); gave up after ${run.attempt} attempt${run.attempt === 1 ? "" : "s"}.`;
-      const done = await transaction(prisma, async (tx) => {
-        const updated = await tx.run.updateMany({
-          where: fenced,
-          data: { status: "failed", error: reason, finishedAt: now },
-        });
-        if (updated.count === 1)
-          await auditRun(
-            tx,
-            run,
-            "run.failed",
-            { attempt: run.attempt, reason, by: "sweeper" },
-            { system: true },
-          );
-        return updated.count === 1;
-      });
-      if (done) result.failed.push(run.id);
-    } else {
-      const done = await transaction(prisma, async (tx) => {
-        const updated = await tx.run.updateMany({
-          where: fenced,
-          data: { status: "queued", workerId: null },
-        });
-        if (updated.count === 1) {
-          await auditRun(
-            tx,
-            run,
-            "run.requeued",
-            { attempt: run.attempt, reason: `stale heartbeat (${lastSeen})`, by: "sweeper" },
-            { system: true },
-          );
-        }
-        return updated.count === 1;
-      });
-      if (done) {
-        await enqueue(run.id);
-        result.requeued.push(run.id);
-      }
+      if (await failStaleRun(prisma, run, reason, now)) result.failed.push(run.id);
+    } else if (await requeueStaleRun(prisma, run, `stale heartbeat (${lastSeen})`)) {
+      await enqueue(run.id);
+      result.requeued.push(run.id);
     }
   }
 

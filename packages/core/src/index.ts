@@ -1,11 +1,18 @@
+/**
+ * @mixcast/core, the browser-safe entry: nothing in its import graph uses a node: module
+ * (checked by entry-points.test.ts). Worker threads, fitModel and the CLI are in
+ * @mixcast/core/node (src/node.ts), which re-exports everything here.
+ */
 export * from "./data/types.ts";
 export * from "./data/parse.ts";
 export * from "./data/infer.ts";
 export { parseNumberCell, parseDateCell } from "./data/values.ts";
 export * from "./data/scale.ts";
 export * from "./data/parse-v2.ts";
+export * from "./data/infer-v2.ts";
 export * from "./data/scale-v2.ts";
 export * from "./data/holidays.ts";
+export * from "./priors/priors.ts";
 export * from "./transforms/index.ts";
 export * from "./model/index.ts";
 export * from "./inference/index.ts";
@@ -16,7 +23,7 @@ export * from "./simulate/simulate.ts";
 export * from "./fit/draws-codec.ts";
 export * from "./fit/metrics.ts";
 export * from "./fit/progress.ts";
-export * from "./fit/fit-model.ts";
+export * from "./fit/result.ts";
 export * from "./fit/serialize.ts";
 export * from "./analysis/index.ts";
 export * from "./fit/recovery.ts";

@@ -2,9 +2,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, type ChangeEvent } from "react";
-import { channelTypes, type ChannelType, type ColumnMapping } from "@mixcast/core/data/types";
-import { inferMapping, type ColumnRole } from "@mixcast/core/data/infer";
-import type { DataIssue } from "@mixcast/core/data/parse";
+import { channelTypes, type ChannelType, type ColumnMapping } from "@mixcast/core";
+import { inferMapping, type ColumnRole } from "@mixcast/core";
+import type { DataIssue } from "@mixcast/core";
 import {
   Alert,
   Badge,

@@ -1,8 +1,8 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { channelTypes, type ChannelType } from "@mixcast/core/data/types";
-import type { ChannelConfig, ModelConfig } from "@mixcast/core/model/config";
+import { channelTypes, type ChannelType } from "@mixcast/core";
+import type { ChannelConfig, ModelConfig } from "@mixcast/core";
 import {
   Alert,
   Badge,

@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Button, Card, CardBody, CardHeader, Checkbox, FormError, Select, useToast } from "@mixcast/ui";
+import { formatDateTime } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 import { useWorkspace } from "./workspace-context.tsx";
 
@@ -23,7 +24,21 @@ interface ScheduleValue {
   enabled: boolean;
 }
 
-export function ScheduleForm({ modelId, current }: { modelId: string; current: ScheduleValue | null }) {
+interface ScheduleStatus {
+  nextRunAt: Date | string | null;
+  lastSkippedAt: Date | string | null;
+  lastSkipReason: string | null;
+}
+
+export function ScheduleForm({
+  modelId,
+  current,
+  status,
+}: {
+  modelId: string;
+  current: ScheduleValue | null;
+  status?: ScheduleStatus | null;
+}) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const toast = useToast();
@@ -56,6 +71,16 @@ export function ScheduleForm({ modelId, current }: { modelId: string; current: S
         }
       />
       <CardBody className="flex flex-col gap-4">
+        {status?.nextRunAt || status?.lastSkippedAt ? (
+          <div className="flex flex-col gap-1 text-sm" data-testid="schedule-status">
+            {status.nextRunAt ? <p>Next refit: {formatDateTime(status.nextRunAt)}</p> : null}
+            {status.lastSkippedAt ? (
+              <p className="text-muted">
+                Skipped the refit of {formatDateTime(status.lastSkippedAt)}: {status.lastSkipReason}.
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         <div className="grid gap-4 sm:grid-cols-4">
           <Select
             label="Weekday"

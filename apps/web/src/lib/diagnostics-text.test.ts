@@ -27,6 +27,18 @@ describe("explainDiagnostics", () => {
     ]);
   });
 
+  it("the ESS a run needs is core's 100 per chain: 200 for 2 chains, 400 for 4", () => {
+    const twoChains = { rhatMax: 1.0, essBulkMin: 250, essTailMin: 260, divergences: 0, converged: true };
+    expect(explainDiagnostics({ ...twoChains, chains: 2 })).toEqual([]);
+    expect(explainDiagnostics({ ...twoChains, chains: 4 }).map((x) => x.title)).toEqual([
+      "Too few effective draws (ESS 250 < 400)",
+    ]);
+    // unknown chain count: the worker's default of 4
+    expect(explainDiagnostics(twoChains).map((x) => x.title)).toEqual([
+      "Too few effective draws (ESS 250 < 400)",
+    ]);
+  });
+
   it("a few divergences under the 0.5 % limit are a warning with the share; above it, danger", () => {
     const few = explainDiagnostics({
       rhatMax: 1.004,

@@ -1,5 +1,7 @@
 // Sampler diagnostics in plain words, with the number, the threshold, what it means and what to
-// do. Thresholds follow Vehtari et al. (2021) and Stan's defaults (docs/model.md, Diagnostics).
+// do. The thresholds are core's (packages/core/src/diagnostics/thresholds.ts), the same ones the
+// convergence verdict uses, so the words never disagree with the badge.
+import { DEFAULT_CHAIN_COUNT, defaultConvergenceThresholds as thresholds, essMinimum } from "@mixcast/core";
 
 export interface Diagnostics {
   rhatMax?: number | null;
@@ -12,10 +14,12 @@ export interface Diagnostics {
   reasons?: string[];
   /** Post-warmup draws over all chains, when known (sets how serious a few divergences are). */
   draws?: number | null;
+  /** Chains of the run (the ESS a run needs grows with them); default 4. */
+  chains?: number | null;
 }
 
-/** Divergences below this share of the draws do not fail the convergence verdict (core's assess.ts). */
-export const DIVERGENCE_SHARE_MAX = 0.005;
+/** Divergences below this share of the draws do not fail the convergence verdict. */
+export const DIVERGENCE_SHARE_MAX = thresholds.divergenceFractionMax;
 
 export interface DiagnosticMessage {
   severity: "danger" | "warning" | "info";
@@ -23,9 +27,8 @@ export interface DiagnosticMessage {
   detail: string;
 }
 
-export const RHAT_MAX = 1.01;
-export const ESS_MIN = 400;
-export const EBFMI_MIN = 0.3;
+export const RHAT_MAX = thresholds.rhatMax;
+export const EBFMI_MIN = thresholds.ebfmiMin;
 
 const f2 = (x: number) => x.toFixed(2);
 /** core's reasons are lower-case fragments; show them as sentences. */
@@ -56,8 +59,7 @@ export function explainDiagnostics(
       out.push({
         severity: "warning",
         title: `${title} (${(100 * share).toFixed(2)} % of ${d.draws} draws)`,
-        detail:
-          "Below the 0.5 % limit, so the run counts as converged. The sampler had trouble in a small part of the posterior; if a decision hinges on a tail probability, refit and see whether the numbers move.",
+        detail: `Below the ${100 * DIVERGENCE_SHARE_MAX} % limit, so the run counts as converged. The sampler had trouble in a small part of the posterior; if a decision hinges on a tail probability, refit and see whether the numbers move.`,
       });
     } else {
       out.push({
@@ -69,10 +71,11 @@ export function explainDiagnostics(
     }
   }
   const ess = Math.min(d.essBulkMin ?? Infinity, d.essTailMin ?? Infinity);
-  if (Number.isFinite(ess) && ess < ESS_MIN) {
+  const essMin = essMinimum(d.chains ?? DEFAULT_CHAIN_COUNT);
+  if (Number.isFinite(ess) && ess < essMin) {
     out.push({
       severity: "warning",
-      title: `Too few effective draws (ESS ${Math.round(ess)} < ${ESS_MIN})`,
+      title: `Too few effective draws (ESS ${Math.round(ess)} < ${essMin})`,
       detail: "Intervals are rough and can move between runs. Run a full fit with more draws.",
     });
   }

@@ -1,10 +1,10 @@
 // What the model editor shows as defaults: the pipeline and priors core would use for a channel
 // type, straight from core's transform registry (so the UI never disagrees with the model).
-import type { ChannelType } from "@mixcast/core/data/types";
-import { resolvePipeline, type ChannelConfig } from "@mixcast/core/model/config";
-import type { Prior } from "@mixcast/core/model/priors";
-import { defaultPipeline, findTransform, transformKinds } from "@mixcast/core/transforms/registry";
-import type { Stage } from "@mixcast/core/transforms/types";
+import type { ChannelType } from "@mixcast/core";
+import { resolvePipeline, type ChannelConfig } from "@mixcast/core";
+import type { Prior } from "@mixcast/core";
+import { defaultPipeline, findTransform, transformKinds } from "@mixcast/core";
+import type { Stage } from "@mixcast/core";
 
 export const BETA_DEFAULT_PRIOR: Prior = { dist: "halfNormal", scale: 1 };
 

@@ -3,7 +3,7 @@
 // controls averaged, 0/1 events take the week's maximum. Weeks with fewer than 7 days (the
 // ragged first and last) are dropped, so no week looks artificially small.
 import Papa from "papaparse";
-import { parseDateCell, parseNumberCell } from "@mixcast/core/data/values";
+import { parseDateCell, parseNumberCell } from "@mixcast/core";
 
 export type WeeklyRule = "sum" | "mean" | "max";
 

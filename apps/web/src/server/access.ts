@@ -42,6 +42,24 @@ export const procedureAccess = {
   "run.start": "analyst",
   "run.cancel": "analyst",
 
+  // Workspace API tokens (Settings): admins only; the token itself is shown once at creation.
+  "apiToken.list": "admin",
+  "apiToken.create": "admin",
+  "apiToken.revoke": "admin",
+
+  // Weekly refresh: everyone sees approvals, reviews, alerts and the home; analysts approve runs;
+  // admins set auto-approve / thresholds and manage alert channels and see the delivery log.
+  "approval.list": "viewer",
+  "approval.review": "viewer",
+  "approval.approve": "analyst",
+  "approval.updateSettings": "admin",
+  "alert.list": "viewer",
+  "alert.channels": "admin",
+  "alert.createChannel": "admin",
+  "alert.deleteChannel": "admin",
+  "alert.deliveries": "admin",
+  "home.get": "viewer",
+
   "audit.list": "viewer",
   "audit.actors": "viewer",
   "audit.export": "viewer",

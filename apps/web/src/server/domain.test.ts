@@ -8,7 +8,7 @@ import { saveModelConfig } from "./model/save-model-config.ts";
 import { cancelRun } from "./run/cancel-run.ts";
 import { encodeCursor, listRuns, listRunsInput } from "./run/list-runs.ts";
 import { startRun } from "./run/start-run.ts";
-import { addMember, createUser, weeklyCsv, weeklyMapping } from "./testing/fixtures.ts";
+import { addMember, createUser, weeklyCsv, weeklyMapping } from "../../test/fixtures.ts";
 import { createWorkspace } from "./workspace/create-workspace.ts";
 
 let db: TestDatabase;

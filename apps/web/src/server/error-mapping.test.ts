@@ -6,7 +6,7 @@ import { TRPCError } from "@trpc/server";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { appRouter, createCaller } from "./root.ts";
 import type { Context } from "./trpc.ts";
-import { addMember, createUser, weeklyCsv, weeklyMapping } from "./testing/fixtures.ts";
+import { addMember, createUser, weeklyCsv, weeklyMapping } from "../../test/fixtures.ts";
 import { createWorkspace } from "./workspace/create-workspace.ts";
 import { DomainError } from "./errors.ts";
 import { INTERNAL_MESSAGE, toClientError } from "./error-mapping.ts";

@@ -117,6 +117,7 @@ describe("analyzeRun", () => {
     for (const ad of a.adstock) expect(ad.weight.mean.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
     // saturation point: the mean curve's marginal ROI is >= threshold on the interval before it
     // (after the steepest part) and < threshold on the interval containing it
+    let saturated = 0;
     for (const curve of a.responseCurves) {
       const m = curve.kpi.mean;
       const marg = m.slice(1).map((v, k) => (v - m[k]!) / (curve.spend[k + 1]! - curve.spend[k]!));
@@ -127,11 +128,16 @@ describe("analyzeRun", () => {
       const k = curve.multipliers.findIndex((x) => x > curve.saturation!.multiplier) - 1;
       if (curve.saturation.multiplier === 0) expect(Math.max(...marg)).toBeLessThan(1 + 1e-4);
       else {
+        // the point is the middle of the first interval past the steepest one whose marginal ROI
+        // drops below 1, so an interval lies before it and that one is still at or above 1
         expect(marg[k]!).toBeLessThan(1 + 1e-4);
-        if (k > 0 && marg[k - 1]! >= Math.max(...marg.slice(0, k)))
-          expect(marg[k - 1]!).toBeGreaterThanOrEqual(1 - 1e-4);
+        expect(k).toBeGreaterThan(0);
+        expect(marg[k - 1]!).toBeGreaterThanOrEqual(1 - 1e-4);
+        saturated++;
       }
     }
+    // two of the fixture's channels saturate within the curve: the checks above did run
+    expect(saturated).toBe(2);
     // JSON stays compact
     expect(JSON.stringify(a).length).toBeLessThan(200_000);
   });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -188,7 +188,7 @@ describe("mixcast CLI end to end", () => {
     expect(inferred.status, inferred.stderr).toBe(0);
     expect(inferred.stderr).toContain("no --config given; inferred from the columns of data.csv:");
     expect(inferred.stderr).toContain(
-      "  channel TV (traditional)\n  channel Search (digital)\n  controls: price\n  events: holiday\n",
+      "  date date; KPI revenue (revenue)\n  channel TV (traditional, paid): spend TV\n  channel Search (digital, paid): spend Search\n  controls: price\n  events: holiday\n",
     );
     expect(inferred.stdout).toMatch(/^fast \(approximate\) fit of 57 training weeks/);
     const missing = await run(["fit", "--data", "nope.csv", "--out", "x.json"]);
@@ -214,4 +214,229 @@ describe("mixcast CLI end to end", () => {
     );
     expect((await run(["--help"])).stdout).toContain("simulate");
   }, 60_000);
+
+  it("optimize and compare need only --result when fit wrote --draws-out; an edited data file is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
+    mkdirSync(join(dir, "data"));
+    mkdirSync(join(dir, "out"));
+    const run = async (argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const io = {
+        stdout: { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream,
+        stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
+        cwd: dir,
+      };
+      const status = await runCli(argv, io);
+      return { status, stdout, stderr };
+    };
+    const sim = await run([
+      "simulate",
+      "--weeks",
+      "70",
+      "--seed",
+      "4",
+      "--out",
+      "data/d.csv",
+      "--channels",
+      "2",
+      "--config-out",
+      "data/m.json",
+    ]);
+    expect(sim.status, sim.stderr).toBe(0);
+    const fit = await run([
+      "fit",
+      "--data",
+      "data/d.csv",
+      "--config",
+      "data/m.json",
+      "--out",
+      "out/r.json",
+      "--draws-out",
+      "out/r.draws.bin",
+      "--fast",
+      "--draws",
+      "200",
+      "--seed",
+      "5",
+    ]);
+    expect(fit.status, fit.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(dir, "out/r.json"), "utf8")) as Record<string, unknown>;
+    expect(result.dataPath).toBe("../data/d.csv");
+    expect(result.drawsPath).toBe("r.draws.bin");
+    expect(result.dataSha256).toMatch(/^[0-9a-f]{64}$/);
+    const opt = await run([
+      "optimize",
+      "--result",
+      "out/r.json",
+      "--budget",
+      "200000",
+      "--out",
+      "out/plan.json",
+    ]);
+    expect(opt.status, opt.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, "out/plan.json"), "utf8")) as {
+      allocation: { channel: string; total: number }[];
+    };
+    expect(plan.allocation.map((a) => a.channel)).toEqual(["TV", "Search"]);
+    expect(plan.allocation.reduce((s, a) => s + a.total, 0)).toBeCloseTo(200000, 6);
+    writeFileSync(
+      join(dir, "scenarios.json"),
+      JSON.stringify([
+        { name: "tv", weeks: 8, spend: { TV: 9000, Search: 3000 } },
+        { name: "search", weeks: 8, spend: { TV: 3000, Search: 9000 } },
+      ]),
+    );
+    const cmp = await run(["compare", "--result", "out/r.json", "--scenarios", "scenarios.json"]);
+    expect(cmp.status, cmp.stderr).toBe(0);
+    expect((JSON.parse(cmp.stdout) as { pairs: { a: string }[] }).pairs[0]!.a).toBe("tv");
+    writeFileSync(
+      join(dir, "data/d.csv"),
+      readFileSync(join(dir, "data/d.csv"), "utf8").replace(/\n$/, "\n\n"),
+    );
+    const edited = await run(["optimize", "--result", "out/r.json", "--budget", "200000"]);
+    expect(edited.status).toBe(2);
+    expect(edited.stderr).toBe(
+      `mixcast optimize: ${join(dir, "data/d.csv")} changed since the fit (its SHA-256 differs from dataSha256 in ${join(dir, "out/r.json")}); the draws belong to the old data: refit, or pass --data with the file the fit used\n`,
+    );
+  }, 120_000);
+
+  it("simulate writes every v2 shape with truth; fit writes the v2 result; bad v2 data names geo and week (in process)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
+    const run = async (argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const io = {
+        stdout: { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream,
+        stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
+        cwd: dir,
+      };
+      const status = await runCli(argv, io);
+      return { status, stdout, stderr };
+    };
+    const sim = await run([
+      "simulate",
+      "--geos",
+      "4",
+      "--rf",
+      "--organic",
+      "--units",
+      "--link",
+      "log",
+      "--time-varying",
+      "--weeks",
+      "60",
+      "--seed",
+      "3",
+      "--out",
+      "geo.csv",
+      "--truth",
+      "truth.json",
+      "--config-out",
+      "model.json",
+    ]);
+    expect(sim.status, sim.stderr).toBe(0);
+    expect(sim.stdout.split("\n")[0]).toBe(
+      'wrote geo.csv: 60 weeks from 2023-01-02 x 4 geos, KPI "conversions" (units, value per unit), log link, time-varying media',
+    );
+    expect(sim.stdout).toMatch(
+      /\n {2}Meta {9}rf {7}true ROI +[0-9.]+ {2}CPIK [0-9.]+ {2}incremental [0-9,]+\n/,
+    );
+    expect(sim.stdout).toMatch(/\n {2}Newsletter {3}organic {2}share [0-9.]+ % {2}incremental [0-9,]+\n/);
+    const truth = JSON.parse(readFileSync(join(dir, "truth.json"), "utf8")) as {
+      geos: string[];
+      channels: Record<string, { role: string; roi?: number; cpik?: number }>;
+      byGeo: Record<string, unknown>;
+      mediaEffectiveness: number[];
+    };
+    expect(truth.geos).toHaveLength(4);
+    expect(Object.keys(truth.byGeo)).toEqual(truth.geos);
+    expect(truth.channels.Meta!.role).toBe("rf");
+    expect(truth.channels.Newsletter!.roi).toBeUndefined();
+    expect(truth.mediaEffectiveness).toHaveLength(60);
+    const config = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      geo: "geo",
+      population: "population",
+      kpiType: "units",
+      link: "log",
+      timeVaryingMedia: true,
+    });
+
+    // fit writes the v2 result shape (model-v2 section 7)
+    const fit = await run([
+      "fit",
+      "--data",
+      "geo.csv",
+      "--config",
+      "model.json",
+      "--out",
+      "r.json",
+      "--draws-out",
+      "r.bin",
+      "--fast",
+      "--draws",
+      "100",
+    ]);
+    expect(fit.status, fit.stderr).toBe(0);
+    expect(fit.stdout).toMatch(
+      /^fast \(approximate\) v2 fit of 47 training weeks x 4 geos \(units KPI, log link\)/,
+    );
+    expect(fit.stdout).toMatch(/\n {2}Meta {13}rf .*optimal frequency [0-9.]+\n/);
+    const result = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as {
+      modelVersion: number;
+      channels: Record<
+        string,
+        {
+          role: string;
+          incremental: { q50: number };
+          roi?: unknown;
+          cpik?: unknown;
+          optimalFrequency?: unknown;
+        }
+      >;
+      geos: Record<string, { channels: Record<string, unknown> }>;
+      mediaEffectiveness: unknown[];
+      drawsPath: string;
+    };
+    expect(result.modelVersion).toBe(2);
+    expect(result.channels.Meta).toMatchObject({ role: "rf" });
+    expect(result.channels.Meta!.optimalFrequency).toBeDefined();
+    expect(result.channels.TV!.cpik).toBeDefined();
+    expect(result.channels.Newsletter!.roi).toBeUndefined();
+    expect(Object.keys(result.geos)).toEqual(truth.geos);
+    expect(result.mediaEffectiveness).toHaveLength(60);
+    expect(result.drawsPath).toBe("r.bin");
+    const opt = await run(["optimize", "--result", "r.json", "--budget", "1000"]);
+    expect(opt).toMatchObject({
+      status: 2,
+      stderr: `mixcast optimize: ${join(dir, "r.json")} is a v2 model (geo, exposure, reach & frequency, organic, units KPI or log link); budget optimization and scenarios on v2 models are not available yet\n`,
+    });
+
+    // a geo missing a week: one line naming the geo and the week, exit 2
+    const lines = readFileSync(join(dir, "geo.csv"), "utf8").split("\n");
+    const dropped = lines.filter((l) => !l.startsWith("2023-02-06,east,"));
+    expect(dropped.length).toBe(lines.length - 1);
+    writeFileSync(join(dir, "missing.csv"), dropped.join("\n"));
+    const bad = await run([
+      "fit",
+      "--data",
+      "missing.csv",
+      "--config",
+      "model.json",
+      "--out",
+      "r.json",
+      "--fast",
+    ]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(
+      'mixcast fit: missing.csv: Geo "east" has no row for the week of 2023-02-06 (column "date"). Every geo needs a row for every week: add it (spend 0 if nothing ran).\n',
+    );
+    const bad2 = await run(["simulate", "--geos", "3", "--channels", "9", "--out", "x.csv"]);
+    expect(bad2).toMatchObject({
+      status: 2,
+      stderr:
+        'mixcast simulate: --channels must be 1..5 with v2 options (paid channels besides R&F and organic; got "9")\n',
+    });
+  }, 120_000);
 });

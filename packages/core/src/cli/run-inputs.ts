@@ -1,15 +1,17 @@
 /**
  * What `mixcast optimize` and `mixcast compare` need from a finished fit: the model (dataset +
  * config) and the constrained posterior draws. Sources, in order:
- *   --result result.json   the fit's JSON (serializeFitResult); its `config` is used, and if it
- *                          embeds `csv` (the dataset's CSV text) and/or `drawsBase64` (encodeDraws
- *                          output, base64) those are used too
+ *   --result result.json   the fit's JSON (mixcast fit --out); its `config` is used, and its
+ *                          `dataPath` / `drawsPath` (relative to it, written by fit) locate the
+ *                          data and the draws (`dataSha256` must still match the data); a result
+ *                          may instead embed `csv` and/or `drawsBase64` (encodeDraws, base64)
  *   --config model.json    model config (overrides result.config)
  *   --data data.csv        dataset CSV (overrides result.csv / result.dataPath; default: data.csv
  *                          beside result.json)
  *   --draws draws.bin      draws file written by encodeDraws (default: <result>.draws.bin or
  *                          draws.bin next to result.json when present)
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseDatasetCsv } from "../data/parse.ts";
@@ -82,6 +84,10 @@ export function loadRunInputs(
     draws: str("draws"),
   };
   const result = paths.result ? readJson(paths.result, "result file") : {};
+  if (result.modelVersion === 2)
+    throw new CliInputError(
+      `${paths.result} is a v2 model (geo, exposure, reach & frequency, organic, units KPI or log link); budget optimization and scenarios on v2 models are not available yet`,
+    );
   const configRaw = paths.config ? readJson(paths.config, "config file") : result.config;
   if (configRaw === undefined)
     throw new CliInputError(
@@ -94,20 +100,33 @@ export function loadRunInputs(
     throw new CliInputError(`model config: ${(e as Error).message}`);
   }
   let csv: string | undefined;
+  let csvPath: string | undefined;
   if (paths.data) {
     if (!existsSync(paths.data)) throw new CliInputError(`data file not found: ${paths.data}`);
     csv = readFileSync(paths.data, "utf8");
+    csvPath = paths.data;
   } else if (typeof result.csv === "string") csv = result.csv;
   else if (paths.result) {
     // a data path recorded in the result (relative to it), else data.csv beside the result
     const dir = dirname(paths.result);
     const recorded = typeof result.dataPath === "string" ? resolve(dir, result.dataPath) : undefined;
+    if (recorded !== undefined && !existsSync(recorded))
+      throw new CliInputError(
+        `the fit's data file ${recorded} (dataPath in ${paths.result}) is gone; pass --data with the file the fit used`,
+      );
     for (const candidate of [recorded, join(dir, "data.csv")]) {
       if (candidate && existsSync(candidate)) {
         csv = readFileSync(candidate, "utf8");
+        csvPath = candidate;
         break;
       }
     }
+  }
+  if (csv !== undefined && csvPath !== undefined && typeof result.dataSha256 === "string") {
+    if (createHash("sha256").update(csv, "utf8").digest("hex") !== result.dataSha256)
+      throw new CliInputError(
+        `${csvPath} changed since the fit (its SHA-256 differs from dataSha256 in ${paths.result}); the draws belong to the old data: refit, or pass --data with the file the fit used`,
+      );
   }
   if (csv === undefined)
     throw new CliInputError(
@@ -129,6 +148,13 @@ export function loadRunInputs(
 
   let bytes: Uint8Array | undefined;
   let drawsPath = paths.draws;
+  if (!drawsPath && paths.result && typeof result.drawsPath === "string") {
+    drawsPath = resolve(dirname(paths.result), result.drawsPath);
+    if (!existsSync(drawsPath))
+      throw new CliInputError(
+        `the fit's draws file ${drawsPath} (drawsPath in ${paths.result}) is gone; pass --draws or refit with --draws-out`,
+      );
+  }
   if (!drawsPath && paths.result) {
     for (const candidate of [
       `${paths.result.replace(/\.json$/, "")}.draws.bin`,

@@ -286,7 +286,7 @@ describe("v2 KPI: log link and units with a value", () => {
   it("a units KPI with a non-positive value per unit is an error (column and constant)", () => {
     const rows = geoRows().map((r, i) => ({ ...r, revenue_per_signup: i === 9 ? -2 : 45 }));
     const mapping: DataMappingV2 = { ...geoMapping, kpiType: "units", valueColumn: "revenue_per_signup" };
-    const errors = errorsOf(parseDatasetV2Csv(toCsv(rows as never), mapping));
+    const errors = errorsOf(parseDatasetV2Csv(toCsv(rows), mapping));
     expect(errors).toEqual([
       {
         row: 11,
@@ -319,7 +319,7 @@ describe("v2 KPI: log link and units with a value", () => {
 describe("v2 categorical controls", () => {
   it(`a categorical control with 200 levels is an error (at most ${MAX_CATEGORICAL_LEVELS})`, () => {
     const rows = geoRows(70).map((r, i) => ({ ...r, store: `store-${String(i % 200).padStart(3, "0")}` }));
-    const errors = errorsOf(parseDatasetV2Csv(toCsv(rows as never), { ...geoMapping, controls: ["store"] }));
+    const errors = errorsOf(parseDatasetV2Csv(toCsv(rows), { ...geoMapping, controls: ["store"] }));
     expect(errors).toEqual([
       {
         column: "store",
@@ -331,7 +331,7 @@ describe("v2 categorical controls", () => {
 
   it("levels in code-point order; the reference is the most frequent, ties to the first", () => {
     const rows = geoRows().map((r, i) => ({ ...r, tier: ["b", "B", "a", "é"][i % 4] }));
-    const r = parseDatasetV2Csv(toCsv(rows as never), { ...geoMapping, controls: ["tier"] });
+    const r = parseDatasetV2Csv(toCsv(rows), { ...geoMapping, controls: ["tier"] });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const c = r.dataset.controls[0]!;
@@ -343,7 +343,7 @@ describe("v2 categorical controls", () => {
 
   it("a text column with a few numbers stays categorical; a numeric one with a typo is numeric with an error", () => {
     const rows = geoRows().map((r, i) => ({ ...r, price: i === 4 ? "twenty" : r.price }));
-    const errors = errorsOf(parseDatasetV2Csv(toCsv(rows as never), { ...geoMapping, controls: ["price"] }));
+    const errors = errorsOf(parseDatasetV2Csv(toCsv(rows), { ...geoMapping, controls: ["price"] }));
     expect(errors[0]!.message).toBe(
       'Row 6, column "price" (geo "south"): "twenty" is not a number. Use a plain number such as 1234.50 (currency symbols and thousands separators are accepted).',
     );
@@ -355,7 +355,7 @@ describe("v2 national files and holidays", () => {
     const rows = geoRows()
       .filter((r) => r.geo === "north")
       .map(({ geo: _g, population: _p, ...rest }) => rest);
-    const r = parseDatasetV2Csv(toCsv(rows as never), {
+    const r = parseDatasetV2Csv(toCsv(rows), {
       ...geoMapping,
       geo: undefined,
       population: undefined,

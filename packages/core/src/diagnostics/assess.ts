@@ -2,30 +2,9 @@
  *  fail is stored and shown as not converged). */
 import type { ChainResult } from "../inference/types.ts";
 import { ebfmi, essBulk, essTail, rhat, summarizeDraws, type DrawSummary } from "./convergence.ts";
+import { defaultConvergenceThresholds, essMinimum, type ConvergenceThresholds } from "./thresholds.ts";
 
-/**
- * Thresholds (defaults follow Vehtari et al. 2021 and Stan's own warnings):
- * - R-hat <= 1.01 for every parameter;
- * - bulk and tail ESS >= 100 per chain (400 for the default 4 chains);
- * - divergent transitions < 0.5% of post-warmup draws (any divergence is still listed as a
- *   warning: it means the posterior has regions the sampler cannot explore reliably);
- * - E-BFMI >= 0.3 in every chain;
- * - hits of the maximum tree depth are an efficiency problem, not a validity problem: they are
- *   reported as warnings only.
- */
-export interface ConvergenceThresholds {
-  rhatMax: number;
-  essPerChainMin: number;
-  divergenceFractionMax: number;
-  ebfmiMin: number;
-}
-
-export const defaultConvergenceThresholds: ConvergenceThresholds = {
-  rhatMax: 1.01,
-  essPerChainMin: 100,
-  divergenceFractionMax: 0.005,
-  ebfmiMin: 0.3,
-};
+export { defaultConvergenceThresholds, essMinimum, type ConvergenceThresholds } from "./thresholds.ts";
 
 export interface ConvergenceAssessment {
   converged: boolean;
@@ -109,7 +88,7 @@ export function assessConvergence(
       `${what} (${badRhat.length} of ${dim} parameters, e.g. ${list}): chains disagree; run longer or reparameterize`,
     );
   }
-  const essMin = th.essPerChainMin * nChains;
+  const essMin = essMinimum(nChains, th);
   if (!(essBulkMin >= essMin)) {
     reasons.push(
       `bulk ESS ${fmt(essBulkMin, 0)} < ${essMin} (${th.essPerChainMin} per chain) for ${name(worstBulk)}: posterior means are unreliable; draw more iterations`,

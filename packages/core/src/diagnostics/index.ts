@@ -13,13 +13,12 @@ export {
   summarizeDraws,
   type DrawSummary,
 } from "./convergence.ts";
+export { assessConvergence, parameterChains, summarizeChains, type ConvergenceAssessment } from "./assess.ts";
 export {
-  assessConvergence,
+  DEFAULT_CHAIN_COUNT,
   defaultConvergenceThresholds,
-  parameterChains,
-  summarizeChains,
-  type ConvergenceAssessment,
+  essMinimum,
   type ConvergenceThresholds,
-} from "./assess.ts";
+} from "./thresholds.ts";
 export { compareLoo, gpdFit, psis, psisLoo, type GpdFit, type LooResult, type PsisResult } from "./psis.ts";
 export { normalQuantile } from "./normal-quantile.ts";

@@ -3,7 +3,8 @@ import { createModel } from "../model/model.ts";
 import { buildModelSpec } from "../model/spec.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { decodeDraws, encodeDraws } from "./draws-codec.ts";
-import { ENGINE_VERSION, fitModel } from "./fit-model.ts";
+import { fitModel } from "./fit-model.ts";
+import { ENGINE_VERSION } from "./result.ts";
 import type { FitProgress } from "./progress.ts";
 import { serializeFitResult } from "./serialize.ts";
 

@@ -3,10 +3,9 @@
  * (MAP + Laplace) -> FitResult with summaries in original units, diagnostics, holdout metrics and
  * PSIS-LOO (docs/model.md sections 4-5).
  */
-import pkg from "../../package.json" with { type: "json" };
 import type { Dataset } from "../data/types.ts";
 import { assessConvergence } from "../diagnostics/assess.ts";
-import { quantiles, summarizeDraws, type DrawSummary } from "../diagnostics/convergence.ts";
+import { quantiles, summarizeDraws } from "../diagnostics/convergence.ts";
 import { psisLoo } from "../diagnostics/psis.ts";
 import { findMap, laplace } from "../inference/fast-mode.ts";
 import { Rng } from "../inference/rng.ts";
@@ -17,102 +16,18 @@ import { createModel, type MmmModel } from "../model/model.ts";
 import { buildModelSpec, type ModelSpec } from "../model/spec.ts";
 import { drawColumn, type Draws } from "./draws-codec.ts";
 import { holdoutMetrics, type HoldoutMetrics } from "./metrics.ts";
-import { type FitProgress, ProgressTracker } from "./progress.ts";
-
-export const ENGINE_VERSION: string = pkg.version;
-
-export type Summary = DrawSummary;
-
-/**
- * Dual-averaging target acceptance for NUTS (Stan: 0.8). With the centered intercept and early
- * metric windows, 0.85 kept divergences at or below 0.13 % on six recovery datasets (0.8: up to
- * 0.28 %) and 0.9 was mostly 10-18 % slower; figures: `pnpm bench --only=core:sampler --sampler`.
- */
-export const DEFAULT_TARGET_ACCEPT = 0.85;
-
-/**
- * Inside Stan's initial 75-iteration buffer the metric is re-estimated every this many draws
- * (adaptation.ts): with the unit metric the first iterations build very deep trees (parameter
- * scales range from 0.005 to 1); early windows halve a chain's warmup gradients on the recovery
- * scenario (`pnpm bench --only=core:sampler --sampler`).
- */
-export const EARLY_METRIC_WINDOW = 10;
-
-export interface FitOptions {
-  mode: "nuts" | "fast";
-  chains?: number;
-  warmup?: number;
-  draws?: number;
-  seed?: number;
-  /** Worker threads at once (default: available cores). */
-  threads?: number;
-  maxTreeDepth?: number;
-  /** Default DEFAULT_TARGET_ACCEPT (0.85). */
-  targetAccept?: number;
-  /** Fast mode: optimizer starts (default 4). */
-  starts?: number;
-  /**
-   * NUTS initial points: "random" (default, as Stan) draws uniform(-2, 2) on the unconstrained
-   * space; "map" runs L-BFGS from one random start per chain and starts each chain at its own
-   * optimum. Random inits are the default because over-dispersed starts are what lets R-hat
-   * detect a chain stuck in another mode; MAP inits also adapted worse when measured (before the
-   * intercept was centered: R-hat 1.59, 26 % divergences on the recovery scenario).
-   */
-  init?: "map" | "random";
-  onProgress?(p: FitProgress): void;
-  signal?: AbortSignal;
-}
-
-export interface ChannelResult {
-  type: string;
-  /** Spend over the scored (training) weeks, original currency units. */
-  spend: number;
-  roi: Summary;
-  /** Incremental KPI over the scored weeks, original KPI units. */
-  contribution: Summary;
-}
-
-export interface FitDiagnostics {
-  rhatMax: number;
-  essBulkMin: number;
-  essTailMin: number;
-  divergences: number;
-  treedepthHits: number;
-  ebfmiMin: number;
-  converged: boolean;
-  reasons: string[];
-  warnings: string[];
-}
-
-export interface LooSummary {
-  elpd: number;
-  se: number;
-  pLoo: number;
-  looic: number;
-  paretoKMax: number;
-  warnings: string[];
-}
-
-export interface FitResult {
-  engineVersion: string;
-  seed: number;
-  mode: "nuts" | "fast";
-  approximate: boolean;
-  config: ModelConfig;
-  kpiName: string;
-  weeks: number;
-  trainingWeeks: number;
-  settings: { chains: number; warmup: number; draws: number };
-  /** Constrained parameters by label (beta[TV], alpha[TV], ..., sigma), model scale. */
-  parameters: Record<string, Summary>;
-  channels: Record<string, ChannelResult>;
-  diagnostics: FitDiagnostics;
-  holdout: HoldoutMetrics | null;
-  loo: LooSummary | null;
-  timing: { totalSeconds: number; warmupSeconds: number; samplingSeconds: number; summarySeconds: number };
-  /** Constrained draws (model scale), chain-major. */
-  draws: Draws;
-}
+import { ProgressTracker } from "./progress.ts";
+import {
+  DEFAULT_TARGET_ACCEPT,
+  EARLY_METRIC_WINDOW,
+  ENGINE_VERSION,
+  type ChannelResult,
+  type FitOptions,
+  type FitDiagnostics,
+  type FitResult,
+  type LooSummary,
+  type Summary,
+} from "./result.ts";
 
 /** Spec and the worker-thread factory reference of the sampler's target (the centered-intercept
  *  parameterization of the model) for a dataset and config. */
@@ -146,14 +61,13 @@ export async function fitModel(
   // NUTS runs on the centered-intercept parameterization (model.ts, CreateModelOptions); its
   // draws are mapped back to the canonical theta before anything else reads them.
   const sampled = createModel(spec, { centerIntercept: true });
-  const dim = model.dim;
 
   let thetaByChain: Float64Array[]; // per chain: drawsPerChain x dim, unconstrained
   // Fast mode predicts the holdout at the MAP: the mean of a Laplace approximation pushed through
   // exp/logit transforms is dominated by its tails and is not a posterior mean.
   let pointTheta: Float64Array | undefined;
   let diagnostics: FitDiagnostics;
-  let warmupSeconds = 0;
+  let warmupSeconds: number;
   let samplingSeconds = 0;
   if (options.mode === "nuts") {
     let inits: Float64Array[] | undefined;

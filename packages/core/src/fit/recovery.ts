@@ -1,6 +1,6 @@
 /** Recovery checks of docs/model.md section 7 for a fit of simulated data with known truth. */
 import type { Simulation } from "../simulate/simulate.ts";
-import type { FitResult } from "./fit-model.ts";
+import type { FitResult } from "./result.ts";
 
 export interface RoiCoverage {
   channel: string;

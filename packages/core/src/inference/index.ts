@@ -1,7 +1,6 @@
 export type { ChainResult, LogDensity, LogDensityFactoryRef, NutsOptions, SamplerProgress } from "./types.ts";
 export { Rng } from "./rng.ts";
 export { NutsKernel, sampleChain, type SampleChainHooks, type TransitionStats } from "./nuts.ts";
-export { sampleChains, type SampleChainsHooks } from "./sample-chains.ts";
 export { lbfgsMinimize, type MinimizeOptions, type MinimizeResult, type Objective } from "./lbfgs.ts";
 export {
   findMap,

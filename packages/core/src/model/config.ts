@@ -7,7 +7,7 @@ import { z } from "zod";
 import { channelTypes } from "../data/types.ts";
 import { defaultPipeline, findTransform, transformKinds } from "../transforms/registry.ts";
 import type { Stage } from "../transforms/types.ts";
-import { type Prior, priorSupport } from "./priors.ts";
+import { type Prior, priorSupport } from "../priors/priors.ts";
 
 export const priorSchema = z.discriminatedUnion("dist", [
   z.object({ dist: z.literal("normal"), mean: z.number(), sd: z.number().positive() }),

@@ -7,7 +7,7 @@ import { getTransform } from "../transforms/registry.ts";
 import type { Transform, TransformContext } from "../transforms/types.ts";
 import type { LogDensity } from "../inference/types.ts";
 import { calibrationTerms } from "./calibration.ts";
-import { type CompiledPrior, compilePrior, logGamma, PriorCode } from "./priors.ts";
+import { type CompiledPrior, compilePrior, logGamma, PriorCode } from "../priors/priors.ts";
 import type { ModelSpec, ParameterInfo } from "./spec.ts";
 import type { LogDensityTerm, LogDensityTermContext, LogDensityTermGradient } from "./terms.ts";
 

@@ -9,7 +9,7 @@ import { synergyParam } from "../transforms/synergy.ts";
 import { getTransform } from "../transforms/registry.ts";
 import type { Stage } from "../transforms/types.ts";
 import { type ModelConfig, type ModelConfigInput, parseModelConfig, resolvePipeline } from "./config.ts";
-import { type Constraint, halfNormalPrior, normalPrior, type Prior } from "./priors.ts";
+import { type Constraint, halfNormalPrior, normalPrior, type Prior } from "../priors/priors.ts";
 
 export interface ParameterInfo {
   /** `beta[2]` (1-based position within the block) */

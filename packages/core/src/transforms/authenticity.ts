@@ -4,7 +4,7 @@
  * moderate spend can outperform the highest. For counterfactual spend above the training
  * maximum the bracket is floored at 0 (no spurious second rise past 1.5x the max).
  */
-import { halfNormalPrior } from "../model/priors.ts";
+import { halfNormalPrior } from "../priors/priors.ts";
 import { multiplierBackward, multiplierForward } from "./multiplier.ts";
 import type { Transform } from "./types.ts";
 

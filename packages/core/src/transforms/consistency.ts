@@ -2,7 +2,7 @@
  * Influencer consistency (docs/model.md 2.4): multiplier 1 + psi (1 - exp(-m_t)), m_t the
  * 8-week trailing mean of the (mean-scaled) spend x.
  */
-import { halfNormalPrior } from "../model/priors.ts";
+import { halfNormalPrior } from "../priors/priors.ts";
 import { multiplierBackward, multiplierForward, rollingMeanExact } from "./multiplier.ts";
 import type { Transform } from "./types.ts";
 

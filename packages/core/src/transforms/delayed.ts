@@ -3,7 +3,7 @@
  * and shape effects"): w_l = alpha^((l - theta)^2), peak at lag theta, normalized over the
  * full window L.
  */
-import { betaPrior, gammaPrior } from "../model/priors.ts";
+import { betaPrior, gammaPrior } from "../priors/priors.ts";
 import {
   weightedAdstockBackward,
   weightedAdstockForward,

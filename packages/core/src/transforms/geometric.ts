@@ -6,7 +6,7 @@
  * and Hill needs e = 0 exactly there); rounding can never make s negative.
  */
 import type { ChannelType } from "../data/types.ts";
-import { betaPrior } from "../model/priors.ts";
+import { betaPrior } from "../priors/priors.ts";
 import type { Transform } from "./types.ts";
 
 /** Default retention prior per channel type (model.md section 3). */

@@ -2,7 +2,7 @@
  * Hill saturation (docs/model.md 2.5): sat = e^S / (e^S + K^S), computed as
  * inv_logit(S (log e - log K)) for e > 0 and exactly 0 for e = 0.
  */
-import { gammaPrior } from "../model/priors.ts";
+import { gammaPrior } from "../priors/priors.ts";
 import type { Transform } from "./types.ts";
 
 export const hill: Transform = {

@@ -2,7 +2,7 @@
  * Logistic saturation (docs/model.md 2.5): sat = (1 - exp(-lambda e)) / (1 + exp(-lambda e))
  * = tanh(lambda e / 2); 0 at e = 0, tends to 1.
  */
-import { gammaPrior } from "../model/priors.ts";
+import { gammaPrior } from "../priors/priors.ts";
 import type { Transform } from "./types.ts";
 
 export const logisticSaturation: Transform = {

@@ -3,7 +3,7 @@
  * x, min-max scaled by the training rolling means (0 when max = min). The training min and max
  * stay fixed for counterfactual spend; r is floored at 0 there (never a penalty below 1).
  */
-import { halfNormalPrior } from "../model/priors.ts";
+import { halfNormalPrior } from "../priors/priors.ts";
 import { multiplierBackward, multiplierForward, rollingMeanExact } from "./multiplier.ts";
 import type { Transform } from "./types.ts";
 

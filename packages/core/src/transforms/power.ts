@@ -2,7 +2,7 @@
  * Power saturation (docs/model.md 2.5): sat = e^rho, rho in (0, 1), the classic ridge-MMM
  * diminishing-returns curve (unbounded), offered for comparison. 0 at e = 0.
  */
-import { betaPrior } from "../model/priors.ts";
+import { betaPrior } from "../priors/priors.ts";
 import type { Transform } from "./types.ts";
 
 export const powerSaturation: Transform = {

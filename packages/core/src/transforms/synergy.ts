@@ -2,7 +2,7 @@
  * Synergy pair (docs/model.md 2.6): term_t = gamma sat_i,t sat_j,t added to mu; gamma may be
  * negative (cannibalization). Not a per-channel stage: the model applies it after saturation.
  */
-import { normalPrior, type Prior } from "../model/priors.ts";
+import { normalPrior, type Prior } from "../priors/priors.ts";
 
 export const synergyParam = {
   name: "gamma",

@@ -4,7 +4,7 @@
  * registered under a string `kind`, which is also its serialization tag in configs and specs.
  */
 import type { ChannelType } from "../data/types.ts";
-import type { Constraint, Prior } from "../model/priors.ts";
+import type { Constraint, Prior } from "../priors/priors.ts";
 
 /** Pipeline position; stages run in this order, all multipliers act before saturation. */
 export const stages = [

@@ -2,7 +2,7 @@
  * Viral echo (docs/model.md 2.2): organic reach fed by last week's exposure,
  * o_t = kappa a_{t-1} + delta o_{t-1}, o_1 = 0; output a_t + o_t.
  */
-import { betaPrior } from "../model/priors.ts";
+import { betaPrior } from "../priors/priors.ts";
 import type { Transform } from "./types.ts";
 
 export const viralEcho: Transform = {

@@ -4,7 +4,7 @@
  * shape k < 1 decays fast then lingers, k > 1 keeps the effect flat before it drops; lambda
  * is the lag (weeks) at which the weight has fallen to exp(-1).
  */
-import { gammaPrior } from "../model/priors.ts";
+import { gammaPrior } from "../priors/priors.ts";
 import {
   weightedAdstockBackward,
   weightedAdstockForward,

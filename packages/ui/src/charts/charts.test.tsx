@@ -326,6 +326,11 @@ describe("social, posterior, refresh, planning", () => {
     expect(parameterFlag(params[0]!)).toBeNull();
     expect(parameterFlag(params[1]!)).toMatch(/R-hat/);
     expect(parameterFlag(params[2]!)).toMatch(/bulk/);
+    // core's 100 effective draws per chain: 120 is enough for one chain, not for two
+    expect(parameterFlag(params[2]!, 1)).toBeNull();
+    expect(parameterFlag(params[2]!, 2)).toMatch(/bulk/);
+    expect(parameterFlag({ ...params[0]!, essBulk: 250, essTail: 250 }, 2)).toBeNull();
+    expect(parameterFlag({ ...params[0]!, essBulk: 250, essTail: 250 }, 4)).toMatch(/bulk/);
     const { container } = render(<ForestPlot parameters={params} />);
     expect(container.querySelectorAll(".recharts-scatter-symbol")).toHaveLength(2);
   });

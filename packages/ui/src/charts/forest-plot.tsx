@@ -1,11 +1,12 @@
 "use client";
 import { useState } from "react";
 import { CartesianGrid, ErrorBar, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
+import { DEFAULT_CHAIN_COUNT, defaultConvergenceThresholds, essMinimum } from "@mixcast/core";
 import { Select } from "../field.tsx";
 import { Table, TBody, Td, Th, THead, Tr } from "../table.tsx";
 import { Badge } from "../badge.tsx";
 import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
-import { axisProps, gridProps, seriesColor, tokens } from "./theme.ts";
+import { axisProps, gridProps, seriesColor } from "./theme.ts";
 import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
 
 export interface ParameterView {
@@ -156,22 +157,33 @@ export interface DiagnosticsView {
   reasons?: string[];
 }
 
-/** A parameter is flagged when R-hat > 1.01 or bulk/tail ESS < 400 (Vehtari et al. 2021). */
-export function parameterFlag(p: ParameterView): string | null {
-  if (p.rhat !== null && p.rhat !== undefined && p.rhat > 1.01) return "R-hat above 1.01: chains disagree";
-  if (p.essBulk !== null && p.essBulk !== undefined && p.essBulk < 400) return "Few effective draws (bulk)";
-  if (p.essTail !== null && p.essTail !== undefined && p.essTail < 400) return "Few effective draws (tails)";
+/**
+ * A parameter is flagged by core's convergence thresholds (Vehtari et al. 2021): R-hat above 1.01,
+ * or bulk/tail ESS under 100 per chain (400 for 4 chains, the default when `chains` is unknown).
+ */
+export function parameterFlag(p: ParameterView, chains?: number | null): string | null {
+  const essMin = essMinimum(chains ?? DEFAULT_CHAIN_COUNT);
+  const { rhatMax } = defaultConvergenceThresholds;
+  if (p.rhat !== null && p.rhat !== undefined && p.rhat > rhatMax)
+    return `R-hat above ${rhatMax}: chains disagree`;
+  if (p.essBulk !== null && p.essBulk !== undefined && p.essBulk < essMin)
+    return "Few effective draws (bulk)";
+  if (p.essTail !== null && p.essTail !== undefined && p.essTail < essMin)
+    return "Few effective draws (tails)";
   return null;
 }
 
 export function DiagnosticsTable({
   parameters,
   diagnostics,
+  chains,
 }: {
   parameters: ParameterView[];
   diagnostics: DiagnosticsView | null;
+  /** Chains of the run: the ESS a parameter needs is 100 per chain. */
+  chains?: number | null;
 }) {
-  const flagged = parameters.filter((p) => parameterFlag(p));
+  const flagged = parameters.filter((p) => parameterFlag(p, chains));
   return (
     <ChartCard
       title="Sampler diagnostics"
@@ -186,7 +198,7 @@ export function DiagnosticsTable({
           p.rhat ?? null,
           p.essBulk ?? null,
           p.essTail ?? null,
-          parameterFlag(p),
+          parameterFlag(p, chains),
         ]),
       })}
       status={
@@ -247,7 +259,7 @@ export function DiagnosticsTable({
           </THead>
           <TBody>
             {parameters.map((p) => {
-              const flag = parameterFlag(p);
+              const flag = parameterFlag(p, chains);
               return (
                 <Tr key={p.label}>
                   <Td>{p.label}</Td>

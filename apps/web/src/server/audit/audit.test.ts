@@ -8,7 +8,7 @@ import type { Actor } from "../actor.ts";
 import type { Context } from "../trpc.ts";
 import { uploadDatasetVersion } from "../dataset/upload-dataset-version.ts";
 import { createModel } from "../model/create-model.ts";
-import { addMember, createUser, weeklyCsv, weeklyMapping } from "../testing/fixtures.ts";
+import { addMember, createUser, weeklyCsv, weeklyMapping } from "../../../test/fixtures.ts";
 import { createWorkspace } from "../workspace/create-workspace.ts";
 import {
   auditFilterInput,

@@ -3,6 +3,8 @@ import type { Prisma, PrismaTransaction } from "@mixcast/db";
 export interface AuditEntry {
   workspaceId: string | null;
   actorId: string | null;
+  /** Default: "user" when actorId is set, otherwise "system". */
+  actorKind?: "user" | "system" | "api_token";
   action: string;
   targetType?: string;
   targetId?: string;
@@ -15,7 +17,7 @@ export async function writeAudit(tx: PrismaTransaction, entry: AuditEntry): Prom
     data: {
       workspaceId: entry.workspaceId,
       actorId: entry.actorId,
-      actorKind: entry.actorId ? "user" : "system",
+      actorKind: entry.actorKind ?? (entry.actorId ? "user" : "system"),
       action: entry.action,
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,

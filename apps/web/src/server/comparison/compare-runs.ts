@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { compareLoo, psisLoo, type LooResult } from "@mixcast/core/diagnostics/psis";
+import { compareLoo, psisLoo, type LooResult } from "@mixcast/core";
 import { roiOfSummary, type IntervalLike } from "../insight/get-run-insights.ts";
 import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelTypes, type ColumnMapping } from "@mixcast/core/data/types";
+import { channelTypes, type ColumnMapping } from "@mixcast/core";
 
 /** core's ColumnMapping as a zod schema, for tRPC input validation. */
 export const columnMappingSchema = z.object({

@@ -15,7 +15,7 @@ const versionFields = {
   createdBy: { select: { name: true } },
 } as const;
 
-export async function listDatasets(db: PrismaExecutor, actor: Actor) {
+export async function listDatasets(db: PrismaExecutor, actor: Pick<Actor, "workspaceId">) {
   const rows = await db.dataset.findMany({
     where: { workspaceId: actor.workspaceId, archivedAt: null },
     orderBy: { updatedAt: "desc" },

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { parseDatasetCsv, type DataIssue } from "@mixcast/core/data/parse";
-import type { ColumnMapping, Dataset } from "@mixcast/core/data/types";
+import { parseDatasetCsv, type DataIssue } from "@mixcast/core";
+import type { ColumnMapping, Dataset } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
-import type { Actor } from "../actor.ts";
+import { recordedActor, type Actor, type TokenActor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import { badRequest, notFound } from "../errors.ts";
@@ -103,9 +103,10 @@ function sameMapping(a: unknown, b: ColumnMapping): boolean {
  */
 export async function uploadDatasetVersion(
   db: PrismaClient,
-  actor: Actor,
+  actor: Actor | TokenActor,
   input: UploadDatasetInput,
 ): Promise<UploadDatasetResult> {
+  const by = recordedActor(actor);
   const mapping: ColumnMapping = {
     date: input.mapping.date,
     kpi: input.mapping.kpi,
@@ -152,12 +153,13 @@ export async function uploadDatasetVersion(
           `A dataset called "${name}" already exists. Open it and upload a new version there, or pick another name.`,
         );
       const dataset = await tx.dataset.create({
-        data: { workspaceId: actor.workspaceId, name, createdById: actor.userId },
+        data: { workspaceId: actor.workspaceId, name, createdById: by.createdById },
       });
       datasetId = dataset.id;
       await writeAudit(tx, {
         workspaceId: actor.workspaceId,
-        actorId: actor.userId,
+        actorId: by.actorId,
+        actorKind: by.actorKind,
         action: "dataset.create",
         targetType: "dataset",
         targetId: dataset.id,
@@ -182,13 +184,14 @@ export async function uploadDatasetVersion(
         mapping: mapping as unknown as Prisma.InputJsonValue,
         summary: summary as unknown as Prisma.InputJsonValue,
         csv: input.csv,
-        createdById: actor.userId,
+        createdById: by.createdById,
       },
     });
     await tx.dataset.update({ where: { id: datasetId }, data: { updatedAt: new Date() } });
     await writeAudit(tx, {
       workspaceId: actor.workspaceId,
-      actorId: actor.userId,
+      actorId: by.actorId,
+      actorKind: by.actorKind,
       action: "dataset_version.create",
       targetType: "dataset_version",
       targetId: created.id,

@@ -6,7 +6,7 @@
 // The analysis is computed from the stored draws once per run and kept as a RunArtifact: the
 // worker's "analysis" artifact when it holds a RunAnalysis (version 1), otherwise this module
 // computes one with packages/core and stores it as kind "insights".
-import { analyzeRun, type RunAnalysis } from "@mixcast/core/analysis/analyze";
+import { analyzeRun, type RunAnalysis } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
@@ -60,6 +60,8 @@ export interface RunInsights {
   spend: { dates: string[]; channels: { name: string; type: string; weekly: number[] }[] };
   parameters: ParameterRow[];
   diagnostics: Record<string, unknown> | null;
+  /** Chains the run sampled (the ESS each parameter needs scales with them), when stored. */
+  chains: number | null;
   holdout: { weeks: number; mape: number; r2: number; nrmse: number; coverage90: number } | null;
   loo: {
     elpd: number;
@@ -187,6 +189,7 @@ export async function getRunInsights(db: PrismaClient, actor: Actor, runId: stri
     parameters?: Record<string, Record<string, unknown>>;
     holdout?: RunInsights["holdout"];
     loo?: RunInsights["loo"];
+    settings?: { chains?: unknown };
   };
   const parameters: ParameterRow[] = Object.entries(summary.parameters ?? {}).flatMap(([label, s]) => {
     const mean = num(s.mean);
@@ -246,6 +249,7 @@ export async function getRunInsights(db: PrismaClient, actor: Actor, runId: stri
     },
     parameters,
     diagnostics: (run.diagnostics ?? null) as Record<string, unknown> | null,
+    chains: num(summary.settings?.chains),
     holdout: summary.holdout ?? null,
     loo: summary.loo ?? null,
     refresh: previous

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
-import { addMember, createUser } from "../testing/fixtures.ts";
-import { seedFittedRun } from "./seed-fitted-run.ts";
+import { addMember, createUser } from "../../../test/fixtures.ts";
+import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
 
 let db: TestDatabase;
 let workspaceId: string;

@@ -4,11 +4,11 @@
 // and an inflate, so the last few posteriors stay in memory, keyed by run and artifact.
 import { inflateSync } from "node:zlib";
 import { parseDatasetCsv } from "@mixcast/core";
-import { decodeDraws } from "@mixcast/core/fit/draws-codec";
-import { parseModelConfig, type ModelConfig } from "@mixcast/core/model/config";
-import { createModel, type MmmModel } from "@mixcast/core/model/model";
-import { buildModelSpec } from "@mixcast/core/model/spec";
-import type { PosteriorDraws } from "@mixcast/core/analysis/model-adapter";
+import { decodeDraws } from "@mixcast/core";
+import { parseModelConfig, type ModelConfig } from "@mixcast/core";
+import { createModel, type MmmModel } from "@mixcast/core";
+import { buildModelSpec } from "@mixcast/core";
+import type { PosteriorDraws } from "@mixcast/core";
 import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { modelConfigSchema, type ModelConfig } from "@mixcast/core/model/config";
-import type { ColumnMapping } from "@mixcast/core/data/types";
+import { modelConfigSchema, type ModelConfig } from "@mixcast/core";
+import type { ColumnMapping } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";

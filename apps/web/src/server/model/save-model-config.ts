@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatPath, modelConfigSchema } from "@mixcast/core/model/config";
+import { formatPath, modelConfigSchema } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";

@@ -3,14 +3,9 @@
 // risk-aware objective. Uplift is against the current plan: the last 13 weeks' weekly spend per
 // channel, scaled to the budget.
 import { z } from "zod";
-import { horizonResponse, recentWeeklySpend } from "@mixcast/core/analysis/model-adapter";
-import {
-  InfeasibleBoundsError,
-  optimizeBudget,
-  type BudgetPlan,
-  type RiskObjective,
-} from "@mixcast/core/analysis/optimizer";
-import { thinIndices } from "@mixcast/core/analysis/stats";
+import { horizonResponse, recentWeeklySpend } from "@mixcast/core";
+import { InfeasibleBoundsError, optimizeBudget, type BudgetPlan, type RiskObjective } from "@mixcast/core";
+import { thinIndices } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";

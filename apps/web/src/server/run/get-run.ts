@@ -2,7 +2,7 @@ import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
 
-export async function getRun(db: PrismaExecutor, actor: Actor, runId: string) {
+export async function getRun(db: PrismaExecutor, actor: Pick<Actor, "workspaceId">, runId: string) {
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId: actor.workspaceId },
     include: {

@@ -31,7 +31,11 @@ export function decodeCursor(cursor: string): { queuedAt: Date; id: string } {
   return { queuedAt, id };
 }
 
-export async function listRuns(db: PrismaExecutor, actor: Actor, input: z.output<typeof listRunsInput>) {
+export async function listRuns(
+  db: PrismaExecutor,
+  actor: Pick<Actor, "workspaceId">,
+  input: z.output<typeof listRunsInput>,
+) {
   const and: Prisma.RunWhereInput[] = [{ workspaceId: actor.workspaceId }];
   if (input.status) and.push({ status: input.status });
   if (input.trigger) and.push({ trigger: input.trigger });

@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
+import { failEnqueue, queueRun, recordJob } from "@mixcast/runs";
 import type { Actor } from "../actor.ts";
-import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, notFound, unavailable } from "../errors.ts";
 
 export const startRunInput = z.object({
@@ -51,59 +51,38 @@ export async function startRun(
       throw input.datasetVersionId
         ? badRequest("That dataset version is not a version of this model's dataset.")
         : badRequest("The model's dataset has no valid version. Upload a CSV first.");
-    const created = await tx.run.create({
-      data: {
+    const seed = input.seed ?? randomInt(1, 2_147_483_647);
+    const created = await queueRun(
+      tx,
+      {
         workspaceId: actor.workspaceId,
         modelId: model.id,
         datasetVersionId: dataVersion.id,
         configVersionId: config.id,
-        status: "queued",
-        trigger: "manual",
         mode: input.mode,
-        seed: input.seed ?? randomInt(1, 2_147_483_647),
+        seed,
         createdById: actor.userId,
-        progress: { phase: "queued", percent: 0 },
       },
-    });
-    await writeAudit(tx, {
-      workspaceId: actor.workspaceId,
-      actorId: actor.userId,
-      action: "run.start",
-      targetType: "run",
-      targetId: created.id,
-      details: {
-        modelId: model.id,
-        mode: input.mode,
-        configVersion: config.version,
-        datasetVersion: dataVersion.version,
-        seed: created.seed,
+      {
+        action: "run.start",
+        by: { userId: actor.userId },
+        details: {
+          modelId: model.id,
+          mode: input.mode,
+          configVersion: config.version,
+          datasetVersion: dataVersion.version,
+          seed,
+        },
       },
-    });
+    );
     return created;
   });
   try {
     const jobId = await enqueueFitRun(run.id);
-    if (jobId) await db.run.update({ where: { id: run.id }, data: { jobId } });
+    if (jobId) await recordJob(db, run.id, jobId);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    await db.$transaction(async (tx) => {
-      await tx.run.updateMany({
-        where: { id: run.id, status: "queued" },
-        data: {
-          status: "failed",
-          finishedAt: new Date(),
-          error: `Could not put the fit on the queue: ${reason}`,
-        },
-      });
-      await writeAudit(tx, {
-        workspaceId: actor.workspaceId,
-        actorId: null,
-        action: "run.enqueue_failed",
-        targetType: "run",
-        targetId: run.id,
-        details: { reason },
-      });
-    });
+    await failEnqueue(db, run, reason);
     throw unavailable(
       "The fit could not be queued. Is the worker's database reachable? Try again in a minute.",
     );

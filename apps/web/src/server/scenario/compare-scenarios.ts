@@ -2,9 +2,9 @@
 // one run's posterior (packages/core compareScenarios): KPI, ROI and contribution by channel with
 // intervals, and the P(A beats B) matrix.
 import { z } from "zod";
-import { horizonResponse } from "@mixcast/core/analysis/model-adapter";
-import { compareScenarios as coreCompare, type ScenarioComparison } from "@mixcast/core/analysis/scenario";
-import { thinIndices } from "@mixcast/core/analysis/stats";
+import { horizonResponse } from "@mixcast/core";
+import { compareScenarios as coreCompare, type ScenarioComparison } from "@mixcast/core";
+import { thinIndices } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";

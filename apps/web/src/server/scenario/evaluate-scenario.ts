@@ -1,12 +1,9 @@
 // Evaluates a scenario on a run's posterior draws (packages/core evaluateScenario) and caches the
 // result in ScenarioResult, keyed by scenario, run and a checksum of the plan + settings.
 import { z } from "zod";
-import { horizonResponse } from "@mixcast/core/analysis/model-adapter";
-import {
-  evaluateScenario as coreEvaluate,
-  type ScenarioResult as CoreScenarioResult,
-} from "@mixcast/core/analysis/scenario";
-import { thinIndices } from "@mixcast/core/analysis/stats";
+import { horizonResponse } from "@mixcast/core";
+import { evaluateScenario as coreEvaluate, type ScenarioResult as CoreScenarioResult } from "@mixcast/core";
+import { thinIndices } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";

@@ -1,8 +1,8 @@
 // Starting points for a scenario's weekly plan: the last quarter's actual weekly pattern times k,
 // or the optimizer's allocation (flat weekly amounts) for a budget.
 import { z } from "zod";
-import { repeatRecentWeeks } from "@mixcast/core/analysis/scenario";
-import type { ModelSpec } from "@mixcast/core/model/spec";
+import { repeatRecentWeeks } from "@mixcast/core";
+import type { ModelSpec } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";

@@ -3,7 +3,7 @@
 // audience multipliers are the user's labelled assumptions (core's effectivenessAssumptionSchema).
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { effectivenessAssumptionSchema, type ScenarioInput } from "@mixcast/core/analysis/scenario";
+import { effectivenessAssumptionSchema, type ScenarioInput } from "@mixcast/core";
 
 export const MAX_PLAN_WEEKS = 104;
 

@@ -3,9 +3,9 @@
 // campaigns with a P(A beats B) matrix.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
-import { seedFittedRun } from "../insight/seed-fitted-run.ts";
+import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
 import { createCaller } from "../root.ts";
-import { addMember, createUser } from "../testing/fixtures.ts";
+import { addMember, createUser } from "../../../test/fixtures.ts";
 import type { Context } from "../trpc.ts";
 
 let db: TestDatabase;

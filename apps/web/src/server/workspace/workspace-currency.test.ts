@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
-import { addMember, createUser } from "../testing/fixtures.ts";
+import { addMember, createUser } from "../../../test/fixtures.ts";
 import { createWorkspace } from "./create-workspace.ts";
 
 let db: TestDatabase;

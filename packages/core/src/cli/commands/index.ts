@@ -3,9 +3,11 @@ import { registerCommand } from "../registry.ts";
 import { compareCommand } from "./compare.ts";
 import { fitCommand } from "./fit.ts";
 import { optimizeCommand } from "./optimize.ts";
+import { pushCommand } from "./push.ts";
 import { simulateCommand } from "./simulate.ts";
 
 registerCommand(simulateCommand);
 registerCommand(fitCommand);
 registerCommand(optimizeCommand);
 registerCommand(compareCommand);
+registerCommand(pushCommand);

@@ -14,6 +14,7 @@ import {
   Select,
   useToast,
 } from "@mixcast/ui";
+import { ApiTokensCard } from "@/components/api-tokens-card.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
@@ -145,6 +146,7 @@ export default function SettingsPage() {
             )}
           </CardBody>
         </Card>
+        <ApiTokensCard />
         {ws.can("owner") ? (
           <Card className="border-danger/50">
             <CardHeader

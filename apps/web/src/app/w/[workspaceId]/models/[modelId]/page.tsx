@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import type { ModelConfig } from "@mixcast/core/model/config";
+import type { ModelConfig } from "@mixcast/core";
 import {
   ErrorState,
   PageHeader,
@@ -83,6 +83,15 @@ export default function ModelPage() {
                           timezone: m.schedule.timezone,
                           mode: m.schedule.mode,
                           enabled: m.schedule.enabled,
+                        }
+                      : null
+                  }
+                  status={
+                    m.schedule
+                      ? {
+                          nextRunAt: m.schedule.nextRunAt,
+                          lastSkippedAt: m.schedule.lastSkippedAt,
+                          lastSkipReason: m.schedule.lastSkipReason,
                         }
                       : null
                   }

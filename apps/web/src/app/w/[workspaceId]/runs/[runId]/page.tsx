@@ -108,7 +108,12 @@ export default function RunPage() {
   const totalDraws = summary?.settings ? summary.settings.chains * summary.settings.draws : null;
   const messages = explainDiagnostics(
     diagnostics
-      ? { ...diagnostics, converged: r.converged, draws: totalDraws }
+      ? {
+          ...diagnostics,
+          converged: r.converged,
+          draws: totalDraws,
+          chains: summary?.settings?.chains ?? null,
+        }
       : r.converged === false
         ? { converged: false }
         : null,

@@ -135,6 +135,7 @@ export default function RunInsightsPage() {
             <DiagnosticsTable
               parameters={later.parameters}
               diagnostics={(later.diagnostics ?? null) as DiagnosticsView | null}
+              chains={later.chains}
             />
           ) : null}
         </div>

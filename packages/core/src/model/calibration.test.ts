@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseDatasetCsv } from "../data/parse.ts";
-import { createModel } from "../model/model.ts";
-import { buildModelSpec } from "../model/spec.ts";
+import { createModel } from "./model.ts";
+import { buildModelSpec } from "./spec.ts";
 import { liftTestTerm, roiPriorTerm } from "./calibration.ts";
 
 const dir = new URL("../../test/fixtures/conformance-v1/", import.meta.url);

@@ -2,15 +2,15 @@
 // Float32 draws artifact). Used by the domain tests, the e2e seed and the run-detail benchmark, so
 // they exercise real draws without a worker or a queue.
 import { deflateSync } from "node:zlib";
-import { fitModel } from "@mixcast/core/fit/fit-model";
-import { encodeDraws } from "@mixcast/core/fit/draws-codec";
-import { serializeFitResult } from "@mixcast/core/fit/serialize";
-import { parseModelConfig } from "@mixcast/core/model/config";
-import { simulate } from "@mixcast/core/simulate/simulate";
-import { DEMO_CHANNELS, type SimChannel } from "@mixcast/core/simulate/scenario";
+import { fitModel } from "@mixcast/core/node";
+import { encodeDraws } from "@mixcast/core";
+import { serializeFitResult } from "@mixcast/core";
+import { parseModelConfig } from "@mixcast/core";
+import { simulate } from "@mixcast/core";
+import { DEMO_CHANNELS, type SimChannel } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
-import { sha256Hex } from "../dataset/upload-dataset-version.ts";
-import { DRAWS_ENCODING } from "./run-posterior.ts";
+import { sha256Hex } from "../src/server/dataset/upload-dataset-version.ts";
+import { DRAWS_ENCODING } from "../src/server/insight/run-posterior.ts";
 
 /** DEMO_CHANNELS plus a display channel: 8 channels, as in the run-detail benchmark. */
 export const EIGHT_CHANNELS: SimChannel[] = [

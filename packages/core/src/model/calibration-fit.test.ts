@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { findMap, laplace } from "../inference/fast-mode.ts";
-import { createModel } from "../model/model.ts";
-import { buildModelSpec } from "../model/spec.ts";
+import { createModel } from "./model.ts";
+import { buildModelSpec } from "./spec.ts";
 import { simulate } from "../simulate/simulate.ts";
-import { summarize } from "./stats.ts";
+import { summarize } from "../analysis/stats.ts";
 
 function roiDraws(
   config: Parameters<typeof buildModelSpec>[1],

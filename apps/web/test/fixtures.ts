@@ -1,6 +1,6 @@
 // Small deterministic fixtures for server tests and e2e: a valid weekly CSV and users.
 import { randomUUID } from "node:crypto";
-import type { ColumnMapping } from "@mixcast/core/data/types";
+import type { ColumnMapping } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Role } from "@/lib/roles.ts";
 

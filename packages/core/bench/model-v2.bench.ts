@@ -1,0 +1,212 @@
+/**
+ * v2 model benchmarks (`pnpm bench --only=model-v2`; figures go to docs/benchmarks.md):
+ * the cost of one log density + gradient for G = 1, 10, 40 geos x 156 weeks x 5 paid channels
+ * (one per type) + 1 organic + 1 reach & frequency channel, knots baseline, and its cost per
+ * geo-week-channel cell (the sweep is O(G T C), so that figure should stay flat); beside it the
+ * v1 gradient of the recovery scenario in the same run (issue #13: v1 must not get slower).
+ */
+import { loadavg } from "node:os";
+import { FOURIER_PERIOD } from "../src/data/scale.ts";
+import type { ChannelType } from "../src/data/types.ts";
+import { Rng } from "../src/inference/rng.ts";
+import type { ModelConfigV2Input } from "../src/model/config-v2.ts";
+import type { ModelDataV2 } from "../src/model/data-v2.ts";
+import { createModel } from "../src/model/model.ts";
+import { createModelV2 } from "../src/model/model-v2.ts";
+import { buildModelSpec } from "../src/model/spec.ts";
+import { buildModelSpecV2 } from "../src/model/spec-v2.ts";
+import { fitModelV2 } from "../src/fit/fit-v2.ts";
+import { simulate } from "../src/simulate/simulate.ts";
+import { simulateV2, type SimulateV2Options } from "../src/simulate/simulate-v2.ts";
+import type { BenchContext, BenchSection } from "./core.bench.ts";
+
+const WEEKS = 156;
+const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+/** Synthetic scaled geo data: flighted and always-on media, R&F with dark weeks, an organic series. */
+export function syntheticGeoData(G: number, seed = 1): { data: ModelDataV2; config: ModelConfigV2Input } {
+  const rng = new Rng(seed);
+  const N = WEEKS;
+  const grid = (fn: (g: number, t: number) => number) =>
+    Array.from({ length: G }, (_, g) => Float64Array.from({ length: N }, (_, t) => fn(g, t)));
+  const types: ChannelType[] = ["traditional", "digital", "social", "influencer", "other"];
+  const media = (k: number) =>
+    grid((g, t) => (k === 0 && (t + g) % 12 < 5 ? 0 : Math.max(0, 1 + 0.5 * rng.normal())));
+  const channels: ModelDataV2["channels"] = types.map((type, k) => ({
+    name: `${type}_${k}`,
+    type,
+    role: "paid" as const,
+    effectColumn: `${type}_${k}`,
+    x: media(k),
+    spend: media(k),
+  }));
+  channels.push({ name: "organic", type: "other", role: "organic", effectColumn: "organic", x: media(5) });
+  channels.push({
+    name: "rf",
+    type: "social",
+    role: "rf",
+    effectColumn: "rf_reach",
+    x: grid((g, t) => (t % 10 === 0 ? 0 : Math.max(0.05, 1 + 0.4 * rng.normal()))),
+    frequency: grid((g, t) => (t % 10 === 0 ? 0 : 1 + 3 * rng.uniform())),
+    spend: grid(() => 1),
+  });
+  const y = grid(() => Math.max(0.05, 1 + 0.2 * rng.normal()));
+  const data: ModelDataV2 = {
+    weeks: N,
+    trainingWeeks: N,
+    dates: Array.from({ length: N }, (_, t) =>
+      new Date(Date.UTC(2023, 0, 2 + 7 * t)).toISOString().slice(0, 10),
+    ),
+    geos: Array.from({ length: G }, (_, g) => `geo${g + 1}`),
+    kpiName: "revenue",
+    kpiType: "revenue",
+    link: "identity",
+    y,
+    channels,
+    controls: [{ name: "price", kind: "numeric", column: "price", z: grid(() => rng.normal()) }],
+    controlSpec: [{ column: "price", kind: "numeric" }],
+    events: [],
+    tau: Float64Array.from({ length: N }, (_, t) => t / (N - 1)),
+    fourierSin: [1, 2].map((k) =>
+      Float64Array.from({ length: N }, (_, t) => Math.sin((2 * Math.PI * k * (t + 1)) / FOURIER_PERIOD)),
+    ),
+    fourierCos: [1, 2].map((k) =>
+      Float64Array.from({ length: N }, (_, t) => Math.cos((2 * Math.PI * k * (t + 1)) / FOURIER_PERIOD)),
+    ),
+    scaling: {
+      kpiPerCapitaMean: 1,
+      population: Array.from({ length: G }, () => 1),
+      mediaPerCapitaMean: channels.map(() => 1),
+      spendTotal: channels.map((c) => (c.role === "organic" ? 0 : 1)),
+      spendByGeo: channels.map(() => Array.from({ length: G }, () => 1)),
+      controlMean: [0],
+      controlSd: [1],
+    },
+  };
+  const config: ModelConfigV2Input = {
+    date: "date",
+    kpi: "revenue",
+    holdoutWeeks: 0,
+    ...(G > 1 ? { geo: "geo" } : {}),
+    baseline: "knots",
+    controls: ["price"],
+    channels: channels.map((c) =>
+      c.role === "organic"
+        ? { name: c.name, exposure: c.name, role: "organic", type: c.type }
+        : c.role === "rf"
+          ? { name: c.name, column: "rf_spend", reach: "rf_reach", frequency: "rf_frequency", type: c.type }
+          : { column: c.name, type: c.type },
+    ),
+  };
+  return { data, config };
+}
+
+/** Median over 5 blocks of the microseconds per call, after warm-up. */
+function time(call: () => void, n: number): number {
+  for (let i = 0; i < Math.max(50, n / 10); i += 1) call();
+  const blocks: number[] = [];
+  for (let b = 0; b < 5; b += 1) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i += 1) call();
+    blocks.push(((performance.now() - t0) * 1000) / n);
+  }
+  return blocks.sort((a, b) => a - b)[2]!;
+}
+
+function gradientV2Section(ctx: BenchContext): BenchSection {
+  const rows: string[] = [];
+  const load = loadavg()[0]!;
+  // v1 in the same run, for the before/after comparison of the v1 hot path
+  const sim = simulate({ weeks: WEEKS, seed: 7, channels: "recovery" });
+  const v1 = createModel(buildModelSpec(sim.dataset, sim.config));
+  const theta1 = v1.unconstrain(Float64Array.from(v1.spec.parameters, (p) => sim.truth.parameters[p.label]!));
+  const g1 = new Float64Array(v1.dim);
+  const usV1 = time(() => v1.logDensityGradient(theta1, g1), 20_000);
+  ctx.log(`v1 gradient: ${f(usV1, 1)} us`);
+  for (const G of [1, 10, 40]) {
+    const { data, config } = syntheticGeoData(G);
+    const model = createModelV2(buildModelSpecV2(data, config));
+    const rng = new Rng(3);
+    const theta = Float64Array.from({ length: model.dim }, () => 0.3 * rng.normal());
+    const grad = new Float64Array(model.dim);
+    const n = Math.max(200, Math.round(20_000 / G));
+    const us = time(() => model.logDensityGradient(theta, grad), n);
+    const cells = G * WEEKS * data.channels.length;
+    ctx.log(`v2 gradient G=${G}: ${f(us, 1)} us (dim ${model.dim})`);
+    rows.push(`| ${G} | ${model.dim} | ${f(us, 1)} us | ${f((1000 * us) / cells, 2)} ns |`);
+  }
+  return {
+    id: "model-v2-gradient",
+    title: "v2 model: log density + gradient by number of geos",
+    command: "pnpm bench --only=model-v2:gradient",
+    body:
+      `156 weeks x (5 paid channels, one of each type, + 1 organic + 1 reach & frequency), knots baseline (12 knots), one numeric control, geo hierarchy for G > 1; median of 5 blocks after warm-up. The sweeps do a constant amount of work per geo-week-channel cell (O(G T C)); the last column shows what a cell costs as the working set grows (all buffers of G = 40 are about 4 MB, beyond the L2 cache).\n\n` +
+      `| geos G | parameters | log density + gradient | per geo-week-channel cell |\n|---:|---:|---:|---:|\n${rows.join("\n")}\n\n` +
+      `Same run, v1 model (recovery scenario, 156 x 6, canonical parameters): ${f(usV1, 1)} us per log density + gradient (compare with the core:gradient section). Load average when the run started: ${f(load, 1)} (on a shared machine compare ratios within the run, not absolute times).\n`,
+  };
+}
+
+/** The shapes of the coverage study; seeds run over them in turn. */
+const COVERAGE_SHAPES: { name: string; options: SimulateV2Options }[] = [
+  { name: "geo 4 x 104, exposure, knots", options: { geos: 4, weeks: 104 } },
+  {
+    name: "national 104, R&F + organic, units + value, log link, tvm",
+    options: { weeks: 104, rf: true, organic: true, units: true, link: "log", timeVarying: true },
+  },
+  {
+    name: "geo 3 x 104, R&F + organic, units + value, log link",
+    options: { geos: 3, weeks: 104, channels: 2, rf: true, organic: true, units: true, link: "log" },
+  },
+  { name: "national 156, 5 paid, identity, trend", options: { weeks: 156, channels: 5 } },
+];
+
+/** 20 seeds across the v2 shapes, default settings: coverage of the true ROI / CPIK by the 90 % interval. */
+async function coverageSection(ctx: BenchContext): Promise<BenchSection> {
+  const lines: string[] = [];
+  let covered = 0;
+  let total = 0;
+  let rhatOk = 0;
+  let divOk = 0;
+  const seeds = Array.from({ length: 20 }, (_, i) => 1001 + i);
+  const t0 = performance.now();
+  for (const [i, seed] of seeds.entries()) {
+    const shape = COVERAGE_SHAPES[i % COVERAGE_SHAPES.length]!;
+    const sim = simulateV2({ ...shape.options, seed });
+    const r = await fitModelV2(sim.data, sim.config, { mode: "nuts", seed: 1 });
+    let c = 0;
+    let n = 0;
+    for (const [name, truth] of Object.entries(sim.truth.channels)) {
+      if (truth.role === "organic") continue;
+      const key = truth.roi !== undefined ? "roi" : "cpik";
+      const s = r.channels[name]![key]!;
+      n += 1;
+      if (truth[key]! >= s.q05 && truth[key]! <= s.q95) c += 1;
+    }
+    covered += c;
+    total += n;
+    if (r.diagnostics.rhatMax <= 1.01) rhatOk += 1;
+    if (r.diagnostics.divergences < 0.005 * 4000) divOk += 1;
+    const line = `| ${seed} | ${shape.name} | ${c} / ${n} | ${f(r.diagnostics.rhatMax, 3)} | ${r.diagnostics.divergences} | ${f(r.timing.totalSeconds, 0)} s |`;
+    ctx.log(line);
+    lines.push(line);
+  }
+  const rate = covered / total;
+  return {
+    id: "model-v2-coverage",
+    title: "v2 model: 20-seed coverage study",
+    command: "pnpm bench --only=model-v2:coverage --coverage",
+    body:
+      `Default settings (4 x (1000 + 1000), random inits), data from simulateV2 rotating over ${COVERAGE_SHAPES.length} shapes.\n\n| figure | value |\n|---|---|\n` +
+      `| true ROI / CPIK inside the 90 % interval | ${covered} of ${total} (${f(100 * rate, 1)} %) |\n| fits with R-hat <= 1.01 | ${rhatOk} of ${seeds.length} |\n| fits with divergences < 0.5 % | ${divOk} of ${seeds.length} |\n| total wall time | ${f((performance.now() - t0) / 60000, 1)} min |\n\n` +
+      `| data seed | shape | covered | max R-hat | divergences | wall |\n|---|---|---|---|---|---|\n${lines.join("\n")}\n`,
+  };
+}
+
+export default async function modelV2Benchmarks(ctx: BenchContext): Promise<BenchSection[]> {
+  const only = [...ctx.flags].filter((fl) => fl.startsWith("only=")).map((fl) => fl.slice(5));
+  const want = (id: string): boolean => only.length === 0 || only.includes(id);
+  const sections: BenchSection[] = [];
+  if (want("gradient")) sections.push(gradientV2Section(ctx));
+  if (ctx.flags.has("coverage") && want("coverage")) sections.push(await coverageSection(ctx));
+  return sections;
+}

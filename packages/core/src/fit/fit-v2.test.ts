@@ -1,0 +1,58 @@
+/**
+ * fitModelV2 end to end on the conformance-v2 cases: fast mode (shape of the v2 result: roles,
+ * ROI / CPIK only where defined, per-geo figures, media effectiveness) and NUTS in worker threads
+ * (the sampler threads build the v2 model from its spec). Recovery with default settings is in
+ * fit-v2-recovery.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { loadCase } from "../../test/conformance-v2-cases.ts";
+import { fitModelV2 } from "./fit-v2.ts";
+
+describe("fitModelV2", () => {
+  it("fast mode on national R&F + log link + organic + units with a value column: the v2 result shape", async () => {
+    const { data, config } = loadCase("national_rf_log");
+    const r = await fitModelV2(data, config as never, { mode: "fast", seed: 3, draws: 200 });
+    expect(r.modelVersion).toBe(2);
+    expect(r.decompositionRule).toBe("log-share");
+    expect(r.kpiType).toBe("units");
+    expect(Object.keys(r.channels)).toEqual(["TV", "Meta", "TikTok", "Newsletter"]);
+    expect(r.channels.Meta!.role).toBe("rf");
+    expect(r.channels.Newsletter!.role).toBe("organic");
+    expect(r.channels.Newsletter!.roi).toBeUndefined();
+    expect(r.channels.Newsletter!.cpik).toBeUndefined();
+    for (const ch of ["TV", "Meta", "TikTok"]) {
+      expect(r.channels[ch]!.roi!.q50).toBeGreaterThan(0);
+      expect(r.channels[ch]!.cpik!.q50).toBeGreaterThan(0);
+      expect(r.channels[ch]!.marginalRoi).toBeDefined();
+    }
+    const of = r.channels.Meta!.optimalFrequency!;
+    expect(of.q05).toBeGreaterThanOrEqual(1);
+    expect(r.mediaEffectiveness).toHaveLength(data.weeks);
+    expect(r.geos).toBeUndefined();
+    expect(r.draws.names).toHaveLength(43);
+    expect(r.parameters["Kf[Meta]"]).toBeDefined();
+  });
+
+  it("NUTS in worker threads on a geo model: per-geo results that add up to the national ones", async () => {
+    const { data, config } = loadCase("geo_rf_log");
+    const r = await fitModelV2(data, config as never, {
+      mode: "nuts",
+      chains: 2,
+      warmup: 60,
+      draws: 40,
+      seed: 5,
+      threads: 2,
+    });
+    expect(r.settings).toEqual({ chains: 2, warmup: 60, draws: 40 });
+    expect(r.draws.values.length).toBe(2 * 40 * r.draws.names.length);
+    expect(Object.keys(r.geos!)).toEqual(data.geos);
+    expect(r.channels.Radio!.cpik).toBeDefined();
+    expect(r.channels.Radio!.roi).toBeDefined(); // valuePerUnit 90
+    expect(r.channels.Gifting!.roi).toBeUndefined();
+    // national incremental = sum over geos, draw by draw, so the means add up
+    let sum = 0;
+    for (const g of data.geos) sum += r.geos![g]!.channels.YouTube!.incremental.mean;
+    expect(Math.abs(sum - r.channels.YouTube!.incremental.mean)).toBeLessThan(1e-6 * Math.abs(sum));
+    expect(Number.isFinite(r.diagnostics.rhatMax)).toBe(true);
+  });
+});

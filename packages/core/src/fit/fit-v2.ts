@@ -1,0 +1,368 @@
+/**
+ * Fitting v2 models (docs/model.md section 10.7): ModelDataV2 + config -> ModelSpecV2 -> NUTS in
+ * worker threads (or fast mode) -> the v2 result shape of shared/docs/model-v2.md section 7: v1's
+ * keys, and per channel `incremental`, `roi` (paid, value known), `cpik` (paid, units KPI),
+ * `marginalRoi`, `optimalFrequency` (R&F), `role`; `geos` per geo for geo models;
+ * `mediaEffectiveness` per week with time-varying media. Every figure is a posterior summary of
+ * the counterfactual of analysis/incrementality-v2.ts, draw by draw.
+ *
+ * A config that uses no v2 feature is not fitted here: fitAny() sends it to v1's fitModel, which
+ * keeps its draws exactly (same density, same sampler parameterization, same seed stream).
+ */
+import { incrementalityAt } from "../analysis/incrementality-v2.ts";
+import { assessConvergence } from "../diagnostics/assess.ts";
+import { summarizeDraws } from "../diagnostics/convergence.ts";
+import { findMap, laplace } from "../inference/fast-mode.ts";
+import { abortError } from "../inference/nuts.ts";
+import { sampleChains } from "../inference/sample-chains.ts";
+import type { ChainResult, LogDensityFactoryRef } from "../inference/types.ts";
+import { type ModelConfigV2, type ModelConfigV2Input, parseModelConfigV2 } from "../model/config-v2.ts";
+import type { ModelDataV2 } from "../model/data-v2.ts";
+import { createSamplerModelV2, type MmmModelV2, type SamplerModelV2 } from "../model/model-v2.ts";
+import { buildModelSpecV2, type ModelSpecV2 } from "../model/spec-v2.ts";
+import type { Draws } from "./draws-codec.ts";
+import { ProgressTracker } from "./progress.ts";
+import {
+  DEFAULT_TARGET_ACCEPT,
+  EARLY_METRIC_WINDOW,
+  ENGINE_VERSION,
+  type FitDiagnostics,
+  type FitOptions,
+  type Summary,
+} from "./result.ts";
+
+export interface ChannelResultV2 {
+  type: string;
+  role: "paid" | "rf" | "organic";
+  /** Training spend, original currency (0 for organic channels). */
+  spend: number;
+  /** Incremental KPI over the scored weeks, original KPI units (counterfactual). */
+  incremental: Summary;
+  /** Same as incremental (v1's key). */
+  contribution: Summary;
+  /** Share of the expected KPI total. */
+  share: Summary;
+  /** Incremental value / spend (paid channels with a value: revenue KPI or units with a value). */
+  roi?: Summary;
+  /** Spend / incremental units (paid channels, units KPI). */
+  cpik?: Summary;
+  /** From a 1 % larger input (value per extra money; units KPI without value: cost per extra unit). */
+  marginalRoi?: Summary;
+  /** R&F channels: argmax of value per spend over frequency. */
+  optimalFrequency?: Summary;
+}
+
+export interface FitResultV2 {
+  engineVersion: string;
+  modelVersion: 2;
+  seed: number;
+  mode: "nuts" | "fast";
+  approximate: boolean;
+  config: ModelConfigV2;
+  kpiName: string;
+  kpiType: "revenue" | "units";
+  link: "identity" | "log";
+  /** How decompositions split the KPI: additive (identity link) or log-share (log link). */
+  decompositionRule: "additive" | "log-share";
+  weeks: number;
+  trainingWeeks: number;
+  geoNames: string[];
+  settings: { chains: number; warmup: number; draws: number };
+  parameters: Record<string, Summary>;
+  channels: Record<string, ChannelResultV2>;
+  /** Geo models: per geo, per channel incremental / roi / cpik. */
+  geos?: Record<
+    string,
+    { channels: Record<string, { incremental: Summary; roi?: Summary; cpik?: Summary }> }
+  >;
+  /** Time-varying media: f_t per week (the multiplier is exp(f_t)). */
+  mediaEffectiveness?: { date: string; f: Summary }[];
+  diagnostics: FitDiagnostics;
+  holdout: null;
+  loo: null;
+  timing: { totalSeconds: number; warmupSeconds: number; samplingSeconds: number; summarySeconds: number };
+  draws: Draws;
+}
+
+export function modelTargetV2(
+  data: ModelDataV2,
+  config: ModelConfigV2Input | ModelConfigV2,
+): { spec: ModelSpecV2; ref: LogDensityFactoryRef } {
+  const spec = buildModelSpecV2(data, config);
+  return {
+    spec,
+    ref: {
+      module: new URL("../model/model-v2.ts", import.meta.url).href,
+      exportName: "createSamplerModelV2FromSpec",
+      args: spec,
+    },
+  };
+}
+
+/** Draws whose marginal ROI and optimal frequency are computed (each costs extra forward passes). */
+const MARGINAL_DRAWS = 400;
+
+export async function fitModelV2(
+  data: ModelDataV2,
+  configInput: ModelConfigV2Input | ModelConfigV2,
+  options: FitOptions,
+): Promise<FitResultV2> {
+  const t0 = performance.now();
+  const config = parseModelConfigV2(configInput);
+  const seed = options.seed ?? 1;
+  const chains = options.mode === "fast" ? 1 : (options.chains ?? 4);
+  const warmup = options.mode === "fast" ? 0 : (options.warmup ?? 1000);
+  const perChain = options.draws ?? 1000;
+  const report = options.onProgress ?? (() => {});
+  report({ phase: "preparing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
+  const { spec, ref } = modelTargetV2(data, config);
+  // NUTS and fast mode run on the sampler's parameterization (centered geo offsets); draws are
+  // mapped back to the canonical theta before anything reads them.
+  const sampler = createSamplerModelV2(spec);
+  const model = sampler.model;
+  const labels = spec.parameters.map((p) => p.label);
+
+  let thetaByChain: Float64Array[];
+  let diagnostics: FitDiagnostics;
+  let warmupSeconds = 0;
+  let samplingSeconds = 0;
+  if (options.mode === "nuts") {
+    const tracker = new ProgressTracker(chains, warmup + perChain);
+    let inits: Float64Array[] | undefined;
+    if (options.init === "map") {
+      const map = findMap(sampler, { seed, starts: chains });
+      inits = Array.from({ length: chains }, (_, c) => map.runs[c]?.theta ?? map.mode);
+    }
+    const results: ChainResult[] = await sampleChains(
+      ref,
+      {
+        chains,
+        warmup,
+        draws: perChain,
+        seed,
+        ...(inits !== undefined ? { inits } : {}),
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
+        targetAccept: options.targetAccept ?? DEFAULT_TARGET_ACCEPT,
+        earlyMetricWindow: EARLY_METRIC_WINDOW,
+      },
+      { onProgress: (p) => report(tracker.update(p)), ...(options.signal ? { signal: options.signal } : {}) },
+    );
+    thetaByChain = results.map((r) => toCanonical(sampler, r.samples, r.draws));
+    warmupSeconds = Math.max(...results.map((r) => r.warmupMs)) / 1000;
+    samplingSeconds = Math.max(...results.map((r) => r.samplingMs)) / 1000;
+    const a = assessConvergence(results, {
+      parameterNames: labels,
+      maxTreeDepth: options.maxTreeDepth ?? 10,
+    });
+    diagnostics = {
+      rhatMax: a.rhatMax,
+      essBulkMin: a.essBulkMin,
+      essTailMin: a.essTailMin,
+      divergences: a.divergences,
+      treedepthHits: a.treedepthHits,
+      ebfmiMin: a.ebfmiMin,
+      converged: a.converged,
+      reasons: a.reasons,
+      warnings: a.warnings,
+    };
+  } else {
+    report({ phase: "optimizing", chain: -1, iteration: 0, percent: 5, etaSeconds: null, divergences: 0 });
+    const tOpt = performance.now();
+    const map = findMap(sampler, { seed, starts: options.starts ?? 4 });
+    if (options.signal?.aborted) throw abortError();
+    const lap = laplace(sampler, map.mode, { draws: perChain, seed });
+    warmupSeconds = (performance.now() - tOpt) / 1000;
+    thetaByChain = [toCanonical(sampler, lap.samples, perChain)];
+    const reasons: string[] = [];
+    if (!map.converged) reasons.push("the optimizer did not converge; treat the estimates as rough");
+    if (lap.regularization > 0)
+      reasons.push("the Hessian at the mode was not positive definite; intervals are unreliable");
+    diagnostics = {
+      rhatMax: Number.NaN,
+      essBulkMin: Number.NaN,
+      essTailMin: Number.NaN,
+      divergences: 0,
+      treedepthHits: 0,
+      ebfmiMin: Number.NaN,
+      converged: reasons.length === 0,
+      reasons,
+      warnings: ["fast mode: MAP + Laplace approximation, not posterior sampling; intervals are approximate"],
+    };
+  }
+  if (options.signal?.aborted) throw abortError();
+  const tSummary = performance.now();
+  report({
+    phase: "summarizing",
+    chain: -1,
+    iteration: 0,
+    percent: 99,
+    etaSeconds: null,
+    divergences: diagnostics.divergences,
+  });
+  const summary = summarizeV2(model, thetaByChain, perChain);
+  const t1 = performance.now();
+  report({
+    phase: "done",
+    chain: -1,
+    iteration: 0,
+    percent: 100,
+    etaSeconds: 0,
+    divergences: diagnostics.divergences,
+  });
+  return {
+    engineVersion: ENGINE_VERSION,
+    modelVersion: 2,
+    seed,
+    mode: options.mode,
+    approximate: options.mode === "fast",
+    config,
+    kpiName: data.kpiName,
+    kpiType: data.kpiType,
+    link: spec.link,
+    decompositionRule: spec.link === "log" ? "log-share" : "additive",
+    weeks: spec.weeks,
+    trainingWeeks: spec.trainingWeeks,
+    geoNames: [...data.geos],
+    settings: { chains, warmup, draws: perChain },
+    ...summary,
+    diagnostics,
+    holdout: null,
+    loo: null,
+    timing: {
+      totalSeconds: (t1 - t0) / 1000,
+      warmupSeconds,
+      samplingSeconds,
+      summarySeconds: (t1 - tSummary) / 1000,
+    },
+  };
+}
+
+/** Draws (rows of dim) from the sampler's parameterization to the canonical theta, in place. */
+function toCanonical(sampler: SamplerModelV2, samples: Float64Array, draws: number): Float64Array {
+  const dim = sampler.dim;
+  for (let i = 0; i < draws; i++) {
+    const row = samples.subarray(i * dim, (i + 1) * dim);
+    row.set(sampler.toCanonical(row));
+  }
+  return samples;
+}
+
+/**
+ * Parameter summaries, constrained draws and the counterfactual figures per draw, summarized per
+ * chain (so that R-hat / ESS of derived quantities are available as for parameters).
+ */
+export function summarizeV2(
+  model: MmmModelV2,
+  thetaByChain: Float64Array[],
+  perChain: number,
+): Pick<FitResultV2, "parameters" | "channels" | "geos" | "mediaEffectiveness" | "draws"> {
+  const spec = model.spec;
+  const dim = model.dim;
+  const nChains = thetaByChain.length;
+  const C = spec.channels.length;
+  const G = spec.G;
+  const N = spec.weeks;
+  const total = nChains * perChain;
+  const values = new Float64Array(total * dim);
+  const perDraw = () => Array.from({ length: nChains }, () => new Float64Array(perChain));
+  const byChannel = () => Array.from({ length: C }, perDraw);
+  const inc = byChannel();
+  const share = byChannel();
+  const roi = byChannel();
+  const cpik = byChannel();
+  const incG = Array.from({ length: C }, () => Array.from({ length: G }, perDraw));
+  const roiG = Array.from({ length: C }, () => Array.from({ length: G }, perDraw));
+  const cpikG = Array.from({ length: C }, () => Array.from({ length: G }, perDraw));
+  const marginal = Array.from({ length: C }, () => [] as number[]);
+  const optFreq = Array.from({ length: C }, () => [] as number[]);
+  const tv = spec.channels.some((c) => c.timeVarying);
+  const fEff = tv ? Array.from({ length: N }, perDraw) : [];
+  const every = Math.max(1, Math.floor(total / MARGINAL_DRAWS));
+  for (let k = 0; k < nChains; k++) {
+    for (let i = 0; i < perChain; i++) {
+      const theta = thetaByChain[k]!.subarray(i * dim, (i + 1) * dim);
+      const v = model.constrain(theta);
+      values.set(v, (k * perChain + i) * dim);
+      const flat = k * perChain + i;
+      const r = incrementalityAt(model, v, { incrementalOnly: flat % every !== 0 });
+      for (let c = 0; c < C; c++) {
+        inc[c]![k]![i] = r.incremental[c]!;
+        share[c]![k]![i] = r.incrementalShare[c]!;
+        roi[c]![k]![i] = r.roi[c]!;
+        cpik[c]![k]![i] = r.cpik[c]!;
+        for (let g = 0; g < G; g++) {
+          incG[c]![g]![k]![i] = r.incrementalByGeo[c]![g]!;
+          roiG[c]![g]![k]![i] = r.roiByGeo[c]![g]!;
+          cpikG[c]![g]![k]![i] = r.cpikByGeo[c]![g]!;
+        }
+        if (flat % every === 0) {
+          if (Number.isFinite(r.marginalRoi[c])) marginal[c]!.push(r.marginalRoi[c]!);
+          if (Number.isFinite(r.optimalFrequency[c])) optFreq[c]!.push(r.optimalFrequency[c]!);
+        }
+      }
+      if (tv) {
+        const f = r.mediaEffectiveness;
+        for (let t = 0; t < N; t++) fEff[t]![k]![i] = f[t]!;
+      }
+    }
+  }
+  const parameters: Record<string, Summary> = {};
+  spec.parameters.forEach((p, j) => {
+    const cols = Array.from({ length: nChains }, (_, k) => {
+      const col = new Float64Array(perChain);
+      for (let i = 0; i < perChain; i++) col[i] = values[(k * perChain + i) * dim + j]!;
+      return col;
+    });
+    parameters[p.label] = summarizeDraws(cols);
+  });
+  const units = spec.data.kpiType === "units";
+  const hasValue = !units || spec.data.value !== undefined;
+  const channels: Record<string, ChannelResultV2> = {};
+  spec.channels.forEach((ch, c) => {
+    const paid = ch.role !== "organic";
+    const incS = summarizeDraws(inc[c]!);
+    channels[ch.name] = {
+      type: ch.type,
+      role: ch.role,
+      spend: spec.data.scaling.spendTotal[ch.data]!,
+      incremental: incS,
+      contribution: incS,
+      share: summarizeDraws(share[c]!),
+      ...(paid && hasValue ? { roi: summarizeDraws(roi[c]!) } : {}),
+      ...(paid && units ? { cpik: summarizeDraws(cpik[c]!) } : {}),
+      ...(paid && marginal[c]!.length > 0
+        ? { marginalRoi: summarizeDraws([Float64Array.from(marginal[c]!)]) }
+        : {}),
+      ...(ch.role === "rf" && optFreq[c]!.length > 0
+        ? { optimalFrequency: summarizeDraws([Float64Array.from(optFreq[c]!)]) }
+        : {}),
+    };
+  });
+  let geos: FitResultV2["geos"];
+  if (G > 1) {
+    geos = {};
+    spec.data.geos.forEach((name, g) => {
+      const chs: Record<string, { incremental: Summary; roi?: Summary; cpik?: Summary }> = {};
+      spec.channels.forEach((ch, c) => {
+        const paid = ch.role !== "organic";
+        chs[ch.name] = {
+          incremental: summarizeDraws(incG[c]![g]!),
+          ...(paid && hasValue ? { roi: summarizeDraws(roiG[c]![g]!) } : {}),
+          ...(paid && units ? { cpik: summarizeDraws(cpikG[c]![g]!) } : {}),
+        };
+      });
+      geos![name] = { channels: chs };
+    });
+  }
+  const mediaEffectiveness = tv
+    ? spec.data.dates.map((date, t) => ({ date, f: summarizeDraws(fEff[t]!) }))
+    : undefined;
+  return {
+    parameters,
+    channels,
+    ...(geos ? { geos } : {}),
+    ...(mediaEffectiveness ? { mediaEffectiveness } : {}),
+    draws: { names: spec.parameters.map((p) => p.label), chains: nChains, perChain, values },
+  };
+}

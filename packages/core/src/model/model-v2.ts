@@ -1,0 +1,907 @@
+/**
+ * The v2 model (shared/docs/model-v2.md section 3; docs/model.md section 10): log density with an
+ * exact, hand-written reverse sweep, and the forward pipeline that analysis, incrementality and the
+ * optimizer share. Per geo g and week t:
+ *
+ *   mu_{g,t} = base_t + tauGeo_g + sum_j zeta_j z_{g,t,j} + sum_e event_e d_{g,t,e}
+ *            + sum_c betaGeo_{g,c} m_{t,c} r_{g,t,c} + sum_{(a,b)} gamma_ab r_{g,t,a} r_{g,t,b}
+ *
+ * with r the channel's response (the last stage of its registry pipeline; for R&F the adstock of
+ * x_reach * hillF(frequency)), m = exp(f_t) (time-varying media) or 1, betaGeo = beta exp(eta_geo u -
+ * eta_geo^2 / 2) (G > 1), base = b0 + b_trend tau_t or the knot interpolation, + Fourier. The
+ * observation is y (identity link) or log y (log link), Normal or Student-t with sigma or sigma_g.
+ * The hot path (logDensityGradient) allocates nothing; its cost is O(G T C).
+ */
+import type { LogDensity } from "../inference/types.ts";
+import { type CompiledPrior, compilePrior, logGamma, priorLogDensity } from "../priors/priors.ts";
+import { hill } from "../transforms/hill.ts";
+import { getTransform } from "../transforms/registry.ts";
+import type { Transform, TransformContext } from "../transforms/types.ts";
+import type { ModelSpecV2 } from "./spec-v2.ts";
+
+const REAL = 0;
+const POSITIVE = 1;
+const UNIT = 2;
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+interface StageRt {
+  t: Transform;
+  pIdx: Int32Array;
+  p: Float64Array;
+  gp: Float64Array;
+  ctx: TransformContext;
+  out: Float64Array;
+}
+
+/** One channel in one geo: its input, stages and (R&F) frequency Hill. */
+interface CellRt {
+  x: Float64Array;
+  /** R&F: x * hillF(frequency); else x itself */
+  input: Float64Array;
+  freq: Float64Array | null;
+  hillOut: Float64Array;
+  hillCtx: TransformContext;
+  stages: StageRt[];
+  resp: Float64Array;
+  gResp: Float64Array;
+  /** two gradient buffers the reverse sweep alternates between (never aliasing gOut) */
+  gA: Float64Array;
+  gB: Float64Array;
+}
+
+export interface LogDensityPartsV2 {
+  logPrior: number;
+  logLikelihood: number;
+  logJacobian: number;
+}
+
+export interface ForwardOptionsV2 {
+  /**
+   * Per channel, a factor on its input (x; the reach of an R&F channel) in every week and geo:
+   * 0 is the counterfactual "channel off", 1.01 a 1 % larger input. The data features (network,
+   * authenticity, consistency indices) stay as computed from the data.
+   */
+  scale?: readonly number[];
+}
+
+/** Everything the pipeline computes at one point, per [geo][week] unless noted (all N weeks). */
+export interface ForwardV2 {
+  /** baseline_t (b0 + b_trend tau or knots, without seasonality), seasonality_t, per week */
+  baseline: Float64Array;
+  seasonality: Float64Array;
+  /** f_t (zeros without time-varying media) */
+  mediaEffectiveness: Float64Array;
+  knots: Float64Array;
+  mediaRandomWalk: Float64Array;
+  tauGeo: Float64Array;
+  /** [channel][geo] */
+  betaGeo: Float64Array[];
+  sigmaGeo: Float64Array;
+  /** [channel][geo][week] */
+  frequencyResponse: (Float64Array[] | null)[];
+  rfInput: (Float64Array[] | null)[];
+  adstock: Float64Array[][];
+  /** o_t of the viral echo stage (null for channels without one) */
+  viralEcho: (Float64Array[] | null)[];
+  /** e: the saturation's input (R&F: the adstock, which is also the response) */
+  exposure: Float64Array[][];
+  response: Float64Array[][];
+  channelTerm: Float64Array[][];
+  /** controls + events contribution [geo][week] */
+  controls: Float64Array[];
+  synergy: Float64Array[];
+  mu: Float64Array[];
+  /** E[y] on the scaled KPI: mu (identity) or exp(mu + sigma_g^2 / 2) (log) */
+  expectedY: Float64Array[];
+}
+
+export interface MmmModelV2 extends LogDensity {
+  spec: ModelSpecV2;
+  dim: number;
+  logDensity(theta: Float64Array): number;
+  /** Log density (+ gradient into grad when not null) on the unconstrained scale. */
+  evaluate(
+    theta: Float64Array,
+    grad: Float64Array | null,
+    jacobian: boolean,
+    parts?: LogDensityPartsV2,
+  ): number;
+  constrain(theta: Float64Array): Float64Array;
+  unconstrain(values: Float64Array): Float64Array;
+  /** The forward pipeline at constrained values (allocates; not the sampler's path). */
+  forward(values: Float64Array, opts?: ForwardOptionsV2): ForwardV2;
+  /**
+   * One channel's term betaGeo m_t r_t in one geo for a given scaled input series (the optimizer's
+   * entry point: a plan's exposure per week, x units, length <= N), with that geo's training
+   * constants and features recomputed from `input` (planning semantics). R&F: `input` is the reach
+   * and `frequency` the planned frequency. Writes `out[0..n)`; allocation-free after the first call.
+   */
+  channelTerm(
+    values: Float64Array,
+    c: number,
+    g: number,
+    input: Float64Array,
+    n: number,
+    out: Float64Array,
+    frequency?: Float64Array | "unit",
+  ): void;
+}
+
+export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
+  const dim = spec.parameters.length;
+  const G = spec.G;
+  const N = spec.weeks;
+  const T = spec.trainingWeeks;
+  const C = spec.channels.length;
+  const lags = spec.adstockLags;
+  const ix = spec.index;
+  const data = spec.data;
+  const K = spec.knotCount;
+  const J = spec.controls.length;
+  const E = spec.events.length;
+  const F = spec.fourierPairs;
+  const isLog = spec.link === "log";
+  const obs = isLog ? data.logY! : data.y;
+  const studentT = spec.likelihood.kind === "studentT";
+  const nu = spec.likelihood.kind === "studentT" ? spec.likelihood.nu : 0;
+  const tConst = studentT ? logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) : 0;
+
+  const constraint = new Uint8Array(dim);
+  const priors: CompiledPrior[] = [];
+  spec.parameters.forEach((p, i) => {
+    constraint[i] = p.constraint === "real" ? REAL : p.constraint === "positive" ? POSITIVE : UNIT;
+    priors.push(compilePrior(p.prior));
+  });
+
+  const makeCell = (c: number, g: number, len: number): CellRt => {
+    const ch = spec.channels[c]!;
+    const d = data.channels[ch.data]!;
+    const x = d.x[g]!;
+    const rf = ch.role === "rf";
+    const input = rf ? new Float64Array(len) : x;
+    const stages = ch.stages.map((st): StageRt => {
+      const t = getTransform(st.kind);
+      const feature = new Float64Array(t.feature ? len : 0);
+      if (t.feature) t.feature(x, len, st.constants[g]!, feature);
+      return {
+        t,
+        pIdx: Int32Array.from(st.params),
+        p: new Float64Array(st.params.length),
+        gp: new Float64Array(st.params.length),
+        ctx: { x: input, lags, feature, ws: new Float64Array(t.workspaceSize(len, lags)) },
+        out: new Float64Array(len),
+      };
+    });
+    return {
+      x,
+      input,
+      freq: rf ? d.frequency![g]! : null,
+      hillOut: new Float64Array(rf ? len : 0),
+      hillCtx: { x: input, lags, feature: new Float64Array(0), ws: new Float64Array(rf ? len : 0) },
+      stages,
+      resp: stages[stages.length - 1]!.out,
+      gResp: new Float64Array(len),
+      gA: new Float64Array(len),
+      gB: new Float64Array(len),
+    };
+  };
+  const makeCells = (len: number): CellRt[][] =>
+    spec.channels.map((_, c) => Array.from({ length: G }, (__, g) => makeCell(c, g, len)));
+  const cells = makeCells(N);
+
+  // work buffers (hot path)
+  const values = new Float64Array(dim);
+  const gValues = new Float64Array(dim);
+  const mu: Float64Array[] = Array.from({ length: G }, () => new Float64Array(N));
+  const gMu: Float64Array[] = Array.from({ length: G }, () => new Float64Array(N));
+  const base = new Float64Array(N);
+  const gBase = new Float64Array(N);
+  const mEff = new Float64Array(N);
+  const fEff = new Float64Array(N);
+  const gM = new Float64Array(N);
+  const kn = new Float64Array(Math.max(K, 2));
+  const gKn = new Float64Array(Math.max(K, 2));
+  const w = new Float64Array(Math.max(K, 2));
+  const gW = new Float64Array(Math.max(K, 2));
+  const tauGeo = new Float64Array(G);
+  const gTauGeo = new Float64Array(G);
+  const betaGeo: Float64Array[] = Array.from({ length: C }, () => new Float64Array(G));
+  const gBetaGeo: Float64Array[] = Array.from({ length: C }, () => new Float64Array(G));
+  const sigmaG = new Float64Array(G);
+  const gSigmaG = new Float64Array(G);
+  const rfP = new Float64Array(2);
+  const rfGp = new Float64Array(2);
+  const knotLo = spec.knotLo;
+  const knotWLo = spec.knotWLo;
+  const hasTv = spec.channels.some((c) => c.timeVarying);
+
+  /** Pass 1 of the pipeline: the shared pieces that depend only on values. */
+  function prepare(len: number): void {
+    // baseline + seasonality over len weeks
+    if (spec.baseline === "trend") {
+      const b0 = values[ix.b0]!;
+      const bt = values[ix.bTrend]!;
+      for (let t = 0; t < len; t++) base[t] = b0 + bt * data.tau[t]!;
+    } else {
+      const s = values[ix.sRw]!;
+      kn[0] = values[ix.k1]!;
+      for (let i = 1; i < K; i++) kn[i] = kn[i - 1]! + s * values[ix.zK + i - 1]!;
+      for (let t = 0; t < len; t++) {
+        const lo = knotLo[t]!;
+        const a = knotWLo[t]!;
+        base[t] = a * kn[lo]! + (a === 1 ? 0 : (1 - a) * kn[lo + 1]!);
+      }
+    }
+    for (let k = 0; k < F; k++) {
+      const sk = values[ix.sSeason + k]!;
+      const ck = values[ix.cSeason + k]!;
+      const sn = data.fourierSin[k]!;
+      const cs = data.fourierCos[k]!;
+      for (let t = 0; t < len; t++) base[t] = base[t]! + sk * sn[t]! + ck * cs[t]!;
+    }
+    // media effectiveness
+    if (hasTv) {
+      const s = values[ix.sM]!;
+      w[0] = 0;
+      for (let i = 1; i < K; i++) w[i] = w[i - 1]! + s * values[ix.zW + i - 1]!;
+      let mean = 0;
+      for (let t = 0; t < N; t++) {
+        const lo = knotLo[t]!;
+        const a = knotWLo[t]!;
+        fEff[t] = a * w[lo]! + (a === 1 ? 0 : (1 - a) * w[lo + 1]!);
+        if (t < T) mean += fEff[t]!;
+      }
+      mean /= T;
+      for (let t = 0; t < N; t++) {
+        fEff[t] = fEff[t]! - mean;
+        mEff[t] = Math.exp(fEff[t]!);
+      }
+    } else mEff.fill(1);
+    // geo offsets, betaGeo, sigma
+    for (let g = 0; g < G; g++) tauGeo[g] = G > 1 ? values[ix.sTau]! * values[ix.v + g]! : 0;
+    for (let c = 0; c < C; c++) {
+      const ch = spec.channels[c]!;
+      const beta = values[ch.beta]!;
+      const bg = betaGeo[c]!;
+      if (G > 1) {
+        const eta = values[ch.etaGeo]!;
+        for (let g = 0; g < G; g++) bg[g] = beta * Math.exp(eta * values[ch.u + g]! - 0.5 * eta * eta);
+      } else bg[0] = beta;
+    }
+    for (let g = 0; g < G; g++) sigmaG[g] = values[ix.sigma + (ix.sigmaCount > 1 ? g : 0)]!;
+  }
+
+  /** Runs channel c's pipeline in geo g over len weeks (input already set for R&F). */
+  function runCell(c: number, cell: CellRt, len: number): void {
+    const ch = spec.channels[c]!;
+    if (cell.freq !== null) {
+      rfP[0] = values[ch.kf]!;
+      rfP[1] = values[ch.sf]!;
+      hill.forward(cell.freq, len, rfP, cell.hillOut, cell.hillCtx);
+      for (let t = 0; t < len; t++) cell.input[t] = cell.x[t]! * cell.hillOut[t]!;
+    }
+    let input = cell.input;
+    for (const st of cell.stages) {
+      for (let k = 0; k < st.p.length; k++) st.p[k] = values[st.pIdx[k]!]!;
+      st.t.forward(input, len, st.p, st.out, st.ctx);
+      input = st.out;
+    }
+  }
+
+  function evaluate(
+    theta: Float64Array,
+    grad: Float64Array | null,
+    jacobian: boolean,
+    parts?: LogDensityPartsV2,
+  ): number {
+    // constrain + log prior
+    let logJ = 0;
+    let logPrior = 0;
+    for (let i = 0; i < dim; i++) {
+      const u = theta[i]!;
+      const c = constraint[i]!;
+      let v: number;
+      if (c === REAL) v = u;
+      else if (c === POSITIVE) {
+        v = Math.exp(u);
+        logJ += u;
+      } else {
+        v = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
+        logJ += u >= 0 ? -u - 2 * Math.log1p(Math.exp(-u)) : u - 2 * Math.log1p(Math.exp(u));
+      }
+      values[i] = v;
+      logPrior += priorLogDensity(priors[i]!, v, grad === null ? null : gValues, i);
+    }
+    if (logPrior === -Infinity || Number.isNaN(logPrior)) {
+      if (grad) grad.fill(0);
+      return -Infinity;
+    }
+
+    prepare(T);
+    for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) runCell(c, cells[c]![g]!, T);
+
+    // mu and likelihood
+    let logLik = 0;
+    for (let g = 0; g < G; g++) {
+      const m = mu[g]!;
+      const tg = tauGeo[g]!;
+      for (let t = 0; t < T; t++) m[t] = base[t]! + tg;
+      for (let j = 0; j < J; j++) {
+        const zeta = values[ix.zeta + j]!;
+        const z = spec.controls[j]!.z[g]!;
+        for (let t = 0; t < T; t++) m[t] = m[t]! + zeta * z[t]!;
+      }
+      for (let e = 0; e < E; e++) {
+        const b = values[ix.event + e]!;
+        const d = spec.events[e]!.values[g]!;
+        for (let t = 0; t < T; t++) m[t] = m[t]! + b * d[t]!;
+      }
+      for (let c = 0; c < C; c++) {
+        const bg = betaGeo[c]![g]!;
+        const r = cells[c]![g]!.resp;
+        if (spec.channels[c]!.timeVarying) for (let t = 0; t < T; t++) m[t] = m[t]! + bg * mEff[t]! * r[t]!;
+        else for (let t = 0; t < T; t++) m[t] = m[t]! + bg * r[t]!;
+      }
+      for (const s of spec.synergies) {
+        const gam = values[s.gamma]!;
+        const ra = cells[s.a]![g]!.resp;
+        const rb = cells[s.b]![g]!.resp;
+        for (let t = 0; t < T; t++) m[t] = m[t]! + gam * ra[t]! * rb[t]!;
+      }
+      const sg = sigmaG[g]!;
+      const o = obs[g]!;
+      const gm = gMu[g]!;
+      if (!studentT) {
+        let ss = 0;
+        for (let t = 0; t < T; t++) {
+          const r = o[t]! - m[t]!;
+          ss += r * r;
+          gm[t] = r / (sg * sg);
+        }
+        logLik += -T * (HALF_LOG_2PI + Math.log(sg)) - (0.5 * ss) / (sg * sg);
+        gSigmaG[g] = -T / sg + ss / (sg * sg * sg);
+      } else {
+        const ns2 = nu * sg * sg;
+        let sumLog = 0;
+        let gs = 0;
+        for (let t = 0; t < T; t++) {
+          const r = o[t]! - m[t]!;
+          const q = ns2 + r * r;
+          sumLog += Math.log1p((r * r) / (nu * sg * sg));
+          gm[t] = ((nu + 1) * r) / q;
+          gs += (r * r) / q;
+        }
+        logLik += T * (tConst - Math.log(sg)) - 0.5 * (nu + 1) * sumLog;
+        gSigmaG[g] = (-T + (nu + 1) * gs) / sg;
+      }
+    }
+
+    if (grad !== null) backward(grad, jacobian);
+    if (parts) {
+      parts.logPrior = logPrior;
+      parts.logLikelihood = logLik;
+      parts.logJacobian = logJ;
+    }
+    return logPrior + logLik + (jacobian ? logJ : 0);
+  }
+
+  function backward(grad: Float64Array, jacobian: boolean): void {
+    // gValues holds the prior's gradient; add the likelihood's
+    gBase.fill(0, 0, T);
+    gM.fill(0, 0, T);
+    for (let g = 0; g < G; g++) {
+      const gm = gMu[g]!;
+      let gt = 0;
+      for (let t = 0; t < T; t++) {
+        gBase[t] = gBase[t]! + gm[t]!;
+        gt += gm[t]!;
+      }
+      gTauGeo[g] = gt;
+      for (let j = 0; j < J; j++) {
+        const z = spec.controls[j]!.z[g]!;
+        let s = 0;
+        for (let t = 0; t < T; t++) s += gm[t]! * z[t]!;
+        gValues[ix.zeta + j] = gValues[ix.zeta + j]! + s;
+      }
+      for (let e = 0; e < E; e++) {
+        const d = spec.events[e]!.values[g]!;
+        let s = 0;
+        for (let t = 0; t < T; t++) s += gm[t]! * d[t]!;
+        gValues[ix.event + e] = gValues[ix.event + e]! + s;
+      }
+      for (let c = 0; c < C; c++) {
+        const cell = cells[c]![g]!;
+        const r = cell.resp;
+        const gr = cell.gResp;
+        const bg = betaGeo[c]![g]!;
+        let sb = 0;
+        if (spec.channels[c]!.timeVarying) {
+          for (let t = 0; t < T; t++) {
+            const me = mEff[t]!;
+            const a = gm[t]! * r[t]!;
+            sb += a * me;
+            gM[t] = gM[t]! + a * bg;
+            gr[t] = gm[t]! * bg * me;
+          }
+        } else {
+          for (let t = 0; t < T; t++) {
+            sb += gm[t]! * r[t]!;
+            gr[t] = gm[t]! * bg;
+          }
+        }
+        gBetaGeo[c]![g] = sb;
+      }
+      for (const s of spec.synergies) {
+        const gam = values[s.gamma]!;
+        const ca = cells[s.a]![g]!;
+        const cb = cells[s.b]![g]!;
+        let sg = 0;
+        for (let t = 0; t < T; t++) {
+          const a = ca.resp[t]!;
+          const b = cb.resp[t]!;
+          sg += gm[t]! * a * b;
+          ca.gResp[t] = ca.gResp[t]! + gm[t]! * gam * b;
+          cb.gResp[t] = cb.gResp[t]! + gm[t]! * gam * a;
+        }
+        gValues[s.gamma] = gValues[s.gamma]! + sg;
+      }
+      // channel pipelines, reverse
+      for (let c = 0; c < C; c++) {
+        const ch = spec.channels[c]!;
+        const cell = cells[c]![g]!;
+        let gOut = cell.gResp;
+        for (let s = cell.stages.length - 1; s >= 0; s--) {
+          const st = cell.stages[s]!;
+          const input = s === 0 ? cell.input : cell.stages[s - 1]!.out;
+          const gIn = s > 0 || cell.freq !== null ? (gOut === cell.gA ? cell.gB : cell.gA) : null;
+          st.t.backward(input, T, st.p, st.out, gOut, st.gp, gIn, st.ctx);
+          for (let k = 0; k < st.gp.length; k++) {
+            const i = st.pIdx[k]!;
+            gValues[i] = gValues[i]! + st.gp[k]!;
+          }
+          if (gIn !== null) gOut = gIn;
+        }
+        if (cell.freq !== null) {
+          // input = x * hillF(frequency): d / d hillF = x * d / d input
+          for (let t = 0; t < T; t++) gOut[t] = gOut[t]! * cell.x[t]!;
+          rfP[0] = values[ch.kf]!;
+          rfP[1] = values[ch.sf]!;
+          hill.backward(cell.freq, T, rfP, cell.hillOut, gOut, rfGp, null, cell.hillCtx);
+          gValues[ch.kf] = gValues[ch.kf]! + rfGp[0]!;
+          gValues[ch.sf] = gValues[ch.sf]! + rfGp[1]!;
+        }
+      }
+      const sgIdx = ix.sigma + (ix.sigmaCount > 1 ? g : 0);
+      gValues[sgIdx] = gValues[sgIdx]! + gSigmaG[g]!;
+    }
+    // betaGeo -> beta, u, eta_geo
+    for (let c = 0; c < C; c++) {
+      const ch = spec.channels[c]!;
+      const gb = gBetaGeo[c]!;
+      const bg = betaGeo[c]!;
+      if (G > 1) {
+        const beta = values[ch.beta]!;
+        const eta = values[ch.etaGeo]!;
+        let sBeta = 0;
+        let sEta = 0;
+        for (let g = 0; g < G; g++) {
+          const a = gb[g]! * bg[g]!;
+          sBeta += a;
+          const u = values[ch.u + g]!;
+          gValues[ch.u + g] = gValues[ch.u + g]! + a * eta;
+          sEta += a * (u - eta);
+        }
+        gValues[ch.beta] = gValues[ch.beta]! + sBeta / beta;
+        gValues[ch.etaGeo] = gValues[ch.etaGeo]! + sEta;
+      } else gValues[ch.beta] = gValues[ch.beta]! + gb[0]!;
+    }
+    if (G > 1) {
+      const sTau = values[ix.sTau]!;
+      let s = 0;
+      for (let g = 0; g < G; g++) {
+        gValues[ix.v + g] = gValues[ix.v + g]! + gTauGeo[g]! * sTau;
+        s += gTauGeo[g]! * values[ix.v + g]!;
+      }
+      gValues[ix.sTau] = gValues[ix.sTau]! + s;
+    }
+    // seasonality and baseline
+    for (let k = 0; k < F; k++) {
+      const sn = data.fourierSin[k]!;
+      const cs = data.fourierCos[k]!;
+      let a = 0;
+      let b = 0;
+      for (let t = 0; t < T; t++) {
+        a += gBase[t]! * sn[t]!;
+        b += gBase[t]! * cs[t]!;
+      }
+      gValues[ix.sSeason + k] = gValues[ix.sSeason + k]! + a;
+      gValues[ix.cSeason + k] = gValues[ix.cSeason + k]! + b;
+    }
+    if (spec.baseline === "trend") {
+      let a = 0;
+      let b = 0;
+      for (let t = 0; t < T; t++) {
+        a += gBase[t]!;
+        b += gBase[t]! * data.tau[t]!;
+      }
+      gValues[ix.b0] = gValues[ix.b0]! + a;
+      gValues[ix.bTrend] = gValues[ix.bTrend]! + b;
+    } else {
+      knotBackward(gBase, gKn);
+      // k_i = k1 + s sum_{j < i} z_j
+      const s = values[ix.sRw]!;
+      let suffix = 0;
+      let gs = 0;
+      for (let i = K - 1; i >= 1; i--) {
+        suffix += gKn[i]!;
+        gValues[ix.zK + i - 1] = gValues[ix.zK + i - 1]! + s * suffix;
+        gs += values[ix.zK + i - 1]! * suffix;
+      }
+      gValues[ix.k1] = gValues[ix.k1]! + suffix + gKn[0]!;
+      gValues[ix.sRw] = gValues[ix.sRw]! + gs;
+    }
+    if (hasTv) {
+      // m = exp(f), f = g - mean_{t<T} g, g = B w, w_i = s sum_{j<i} z_j
+      let mean = 0;
+      for (let t = 0; t < T; t++) {
+        gM[t] = gM[t]! * mEff[t]!;
+        mean += gM[t]!;
+      }
+      mean /= T;
+      for (let t = 0; t < T; t++) gM[t] = gM[t]! - mean;
+      knotBackward(gM, gW);
+      const s = values[ix.sM]!;
+      let suffix = 0;
+      let gs = 0;
+      for (let i = K - 1; i >= 1; i--) {
+        suffix += gW[i]!;
+        gValues[ix.zW + i - 1] = gValues[ix.zW + i - 1]! + s * suffix;
+        gs += values[ix.zW + i - 1]! * suffix;
+      }
+      gValues[ix.sM] = gValues[ix.sM]! + gs;
+    }
+    // chain rule to the unconstrained scale (+ Jacobian)
+    for (let i = 0; i < dim; i++) {
+      const c = constraint[i]!;
+      const v = values[i]!;
+      if (c === REAL) grad[i] = gValues[i]!;
+      else if (c === POSITIVE) grad[i] = gValues[i]! * v + (jacobian ? 1 : 0);
+      else grad[i] = gValues[i]! * v * (1 - v) + (jacobian ? 1 - 2 * v : 0);
+    }
+  }
+
+  function knotBackward(gT: Float64Array, gK: Float64Array): void {
+    gK.fill(0);
+    for (let t = 0; t < T; t++) {
+      const lo = knotLo[t]!;
+      const a = knotWLo[t]!;
+      gK[lo] = gK[lo]! + a * gT[t]!;
+      if (a !== 1) gK[lo + 1] = gK[lo + 1]! + (1 - a) * gT[t]!;
+    }
+  }
+
+  const model: MmmModelV2 = {
+    spec,
+    dim,
+    logDensityGradient(theta, grad) {
+      gValues.fill(0);
+      return evaluate(theta, grad, true);
+    },
+    logDensity(theta) {
+      gValues.fill(0);
+      return evaluate(theta, null, true);
+    },
+    evaluate(theta, grad, jacobian, parts) {
+      gValues.fill(0);
+      return evaluate(theta, grad, jacobian, parts);
+    },
+    constrain(theta) {
+      const out = new Float64Array(dim);
+      for (let i = 0; i < dim; i++) {
+        const u = theta[i]!;
+        const c = constraint[i]!;
+        out[i] =
+          c === REAL
+            ? u
+            : c === POSITIVE
+              ? Math.exp(u)
+              : u >= 0
+                ? 1 / (1 + Math.exp(-u))
+                : Math.exp(u) / (1 + Math.exp(u));
+      }
+      return out;
+    },
+    unconstrain(v) {
+      const out = new Float64Array(dim);
+      for (let i = 0; i < dim; i++) {
+        const c = constraint[i]!;
+        out[i] = c === REAL ? v[i]! : c === POSITIVE ? Math.log(v[i]!) : Math.log(v[i]! / (1 - v[i]!));
+      }
+      return out;
+    },
+    forward(vals, opts = {}) {
+      return forwardAt(vals, opts);
+    },
+    channelTerm(vals, c, g, input, n, out, frequency) {
+      channelTermAt(vals, c, g, input, n, out, frequency);
+    },
+  };
+
+  let fwdCells: CellRt[][] | undefined;
+  function forwardAt(vals: Float64Array, opts: ForwardOptionsV2): ForwardV2 {
+    values.set(vals);
+    prepare(N);
+    const scale = opts.scale ?? [];
+    fwdCells ??= makeCells(N);
+    const frequencyResponse: ForwardV2["frequencyResponse"] = [];
+    const rfInput: ForwardV2["rfInput"] = [];
+    const adstock: Float64Array[][] = [];
+    const viralEcho: ForwardV2["viralEcho"] = [];
+    const exposure: Float64Array[][] = [];
+    const response: Float64Array[][] = [];
+    const channelTerm: Float64Array[][] = [];
+    for (let c = 0; c < C; c++) {
+      const rowF: Float64Array[] = [];
+      const rowI: Float64Array[] = [];
+      const rowA: Float64Array[] = [];
+      const rowV: Float64Array[] = [];
+      const rowE: Float64Array[] = [];
+      const rowR: Float64Array[] = [];
+      const rowT: Float64Array[] = [];
+      for (let g = 0; g < G; g++) {
+        const k = scale[c] ?? 1;
+        // a scaled input runs in a fresh cell whose data features come from the data x
+        const cell = k === 1 ? fwdCells[c]![g]! : makeCell(c, g, N);
+        if (k !== 1) {
+          cell.x = Float64Array.from(cell.x, (v) => v * k);
+          if (cell.freq === null) cell.input = cell.x;
+          for (const st of cell.stages) st.ctx.x = cell.input;
+        }
+        runCell(c, cell, N);
+        rowF.push(cell.freq !== null ? Float64Array.from(cell.hillOut) : new Float64Array(0));
+        rowI.push(Float64Array.from(cell.input));
+        rowA.push(Float64Array.from(cell.stages[0]!.out));
+        const ve = spec.channels[c]!.stages.findIndex((st) => st.stage === "viralEcho");
+        if (ve >= 0) {
+          // the stage outputs a + o; o alone is reported
+          const o = Float64Array.from(cell.stages[ve]!.out);
+          const a = cell.stages[ve - 1]!.out;
+          for (let t = 0; t < N; t++) o[t] = o[t]! - a[t]!;
+          rowV.push(o);
+        }
+        const ns = cell.stages.length;
+        rowE.push(
+          Float64Array.from(ns > 1 && cell.freq === null ? cell.stages[ns - 2]!.out : cell.stages[0]!.out),
+        );
+        rowR.push(Float64Array.from(cell.resp));
+        const term = new Float64Array(N);
+        const bg = betaGeo[c]![g]!;
+        const tv = spec.channels[c]!.timeVarying;
+        for (let t = 0; t < N; t++) term[t] = bg * (tv ? mEff[t]! : 1) * cell.resp[t]!;
+        rowT.push(term);
+      }
+      const rf = spec.channels[c]!.role === "rf";
+      frequencyResponse.push(rf ? rowF : null);
+      rfInput.push(rf ? rowI : null);
+      adstock.push(rowA);
+      viralEcho.push(rowV.length > 0 ? rowV : null);
+      exposure.push(rowE);
+      response.push(rowR);
+      channelTerm.push(rowT);
+    }
+    const controls: Float64Array[] = [];
+    const synergy: Float64Array[] = [];
+    const muOut: Float64Array[] = [];
+    const ey: Float64Array[] = [];
+    for (let g = 0; g < G; g++) {
+      const ctl = new Float64Array(N);
+      for (let j = 0; j < J; j++) {
+        const zeta = values[ix.zeta + j]!;
+        const z = spec.controls[j]!.z[g]!;
+        for (let t = 0; t < N; t++) ctl[t] = ctl[t]! + zeta * z[t]!;
+      }
+      for (let e = 0; e < E; e++) {
+        const b = values[ix.event + e]!;
+        const d = spec.events[e]!.values[g]!;
+        for (let t = 0; t < N; t++) ctl[t] = ctl[t]! + b * d[t]!;
+      }
+      const syn = new Float64Array(N);
+      for (const s of spec.synergies) {
+        const gam = values[s.gamma]!;
+        for (let t = 0; t < N; t++) syn[t] = syn[t]! + gam * response[s.a]![g]![t]! * response[s.b]![g]![t]!;
+      }
+      const m = new Float64Array(N);
+      const e = new Float64Array(N);
+      const sg = sigmaG[g]!;
+      for (let t = 0; t < N; t++) {
+        let v = base[t]! + tauGeo[g]! + ctl[t]! + syn[t]!;
+        for (let c = 0; c < C; c++) v += channelTerm[c]![g]![t]!;
+        m[t] = v;
+        e[t] = isLog ? Math.exp(v + 0.5 * sg * sg) : v;
+      }
+      controls.push(ctl);
+      synergy.push(syn);
+      muOut.push(m);
+      ey.push(e);
+    }
+    // baseline without seasonality
+    const seasonality = new Float64Array(N);
+    for (let k = 0; k < F; k++)
+      for (let t = 0; t < N; t++)
+        seasonality[t] =
+          seasonality[t]! +
+          values[ix.sSeason + k]! * data.fourierSin[k]![t]! +
+          values[ix.cSeason + k]! * data.fourierCos[k]![t]!;
+    const baseline = new Float64Array(N);
+    for (let t = 0; t < N; t++) baseline[t] = base[t]! - seasonality[t]!;
+    return {
+      baseline,
+      seasonality,
+      mediaEffectiveness: hasTv ? Float64Array.from(fEff) : new Float64Array(N),
+      knots: Float64Array.from(kn.subarray(0, K)),
+      mediaRandomWalk: Float64Array.from(w.subarray(0, hasTv ? K : 0)),
+      tauGeo: Float64Array.from(tauGeo),
+      betaGeo: betaGeo.map((b) => Float64Array.from(b)),
+      sigmaGeo: Float64Array.from(sigmaG),
+      frequencyResponse,
+      rfInput,
+      adstock,
+      viralEcho,
+      exposure,
+      response,
+      channelTerm,
+      controls,
+      synergy,
+      mu: muOut,
+      expectedY: ey,
+    };
+  }
+
+  // optimizer path: one (channel, geo) cell with its own buffers, grown on demand
+  const planCells = new Map<number, { len: number; cell: CellRt }>();
+  function channelTermAt(
+    vals: Float64Array,
+    c: number,
+    g: number,
+    input: Float64Array,
+    n: number,
+    out: Float64Array,
+    frequency?: Float64Array | "unit",
+  ): void {
+    values.set(vals);
+    const ch = spec.channels[c]!;
+    const key = c * G + g;
+    let entry = planCells.get(key);
+    if (entry === undefined || entry.len < n) {
+      const len = Math.max(n, N);
+      const stages = ch.stages.map((st): StageRt => {
+        const t = getTransform(st.kind);
+        return {
+          t,
+          pIdx: Int32Array.from(st.params),
+          p: new Float64Array(st.params.length),
+          gp: new Float64Array(st.params.length),
+          ctx: {
+            x: input,
+            lags,
+            feature: new Float64Array(t.feature ? len : 0),
+            ws: new Float64Array(t.workspaceSize(len, lags)),
+          },
+          out: new Float64Array(len),
+        };
+      });
+      entry = {
+        len,
+        cell: {
+          x: input,
+          input: new Float64Array(len),
+          freq: null,
+          hillOut: new Float64Array(len),
+          hillCtx: { x: input, lags, feature: new Float64Array(0), ws: new Float64Array(len) },
+          stages,
+          resp: stages[stages.length - 1]!.out,
+          gResp: new Float64Array(0),
+          gA: new Float64Array(0),
+          gB: new Float64Array(0),
+        },
+      };
+      planCells.set(key, entry);
+    }
+    const cell = entry.cell;
+    cell.x = input;
+    // R&F: the planned (default: observed) frequency; "unit" = hillF 1 (the term per unit hillF)
+    cell.freq =
+      ch.role === "rf" && frequency !== "unit" ? (frequency ?? data.channels[ch.data]!.frequency![g]!) : null;
+    if (cell.freq === null) cell.input.set(input.subarray(0, n));
+    ch.stages.forEach((st, s) => {
+      const rt = cell.stages[s]!;
+      rt.ctx.x = input;
+      if (rt.t.feature) rt.t.feature(input, n, st.constants[g]!, rt.ctx.feature);
+    });
+    // shared pieces: betaGeo and the effectiveness multiplier
+    prepare(Math.min(n, N));
+    runCell(c, cell, n);
+    const bg = betaGeo[c]![g]!;
+    const lastM = mEff[Math.min(N, n) - 1] ?? 1;
+    for (let t = 0; t < n; t++)
+      out[t] = bg * (ch.timeVarying ? (t < N ? mEff[t]! : lastM) : 1) * cell.resp[t]!;
+  }
+
+  return model;
+}
+
+/** LogDensityFactoryRef target: the sampler threads build the model from its spec. */
+export function createModelV2FromSpec(spec: ModelSpecV2): MmmModelV2 {
+  return createModelV2(spec);
+}
+
+/**
+ * The sampler's parameterization of a geo model (G > 1): the geo offsets are sampled centered,
+ * tau_g = s_tau v_g in place of v_g (same posterior; the change of variables adds -G log s_tau).
+ * With a year or more of weekly data per geo each offset is pinned down to a few thousandths,
+ * and non-centered v_g = tau_g / s_tau then lies on a curved ridge in (v, log s_tau) that NUTS
+ * crosses with divergences (docs/model.md section 10.7). Canonical theta (the conformance
+ * vectors', the draws') <-> sampler theta: toSampler / toCanonical. G = 1: the identity.
+ */
+export interface SamplerModelV2 extends LogDensity {
+  model: MmmModelV2;
+  logDensity(theta: Float64Array): number;
+  toCanonical(theta: Float64Array): Float64Array;
+  toSampler(theta: Float64Array): Float64Array;
+}
+
+export function createSamplerModelV2(spec: ModelSpecV2): SamplerModelV2 {
+  const model = createModelV2(spec);
+  const dim = model.dim;
+  const G = spec.G;
+  const v0 = spec.index.v;
+  const ls = spec.index.sTau;
+  const centered = G > 1;
+  const canon = new Float64Array(dim);
+  const toCanonicalInto = (theta: Float64Array, out: Float64Array) => {
+    out.set(theta);
+    if (!centered) return;
+    const inv = Math.exp(-theta[ls]!);
+    for (let g = 0; g < G; g++) out[v0 + g] = theta[v0 + g]! * inv;
+  };
+  return {
+    model,
+    dim,
+    logDensityGradient(theta, grad) {
+      toCanonicalInto(theta, canon);
+      const lp = model.logDensityGradient(canon, grad);
+      if (!centered) return lp;
+      const inv = Math.exp(-theta[ls]!);
+      let gls = grad[ls]! - G;
+      for (let g = 0; g < G; g++) {
+        gls -= grad[v0 + g]! * canon[v0 + g]!;
+        grad[v0 + g] = grad[v0 + g]! * inv;
+      }
+      grad[ls] = gls;
+      return lp - G * theta[ls]!;
+    },
+    logDensity(theta) {
+      toCanonicalInto(theta, canon);
+      const lp = model.logDensity(canon);
+      return centered ? lp - G * theta[ls]! : lp;
+    },
+    toCanonical(theta) {
+      const out = new Float64Array(dim);
+      toCanonicalInto(theta, out);
+      return out;
+    },
+    toSampler(theta) {
+      const out = Float64Array.from(theta);
+      if (centered) {
+        const s = Math.exp(theta[ls]!);
+        for (let g = 0; g < G; g++) out[v0 + g] = theta[v0 + g]! * s;
+      }
+      return out;
+    },
+  };
+}
+
+/** LogDensityFactoryRef target of the sampler threads. */
+export function createSamplerModelV2FromSpec(spec: ModelSpecV2): SamplerModelV2 {
+  return createSamplerModelV2(spec);
+}

@@ -1,0 +1,257 @@
+// A worker's hold on a run, from claim to outcome.
+//
+// The Run row is the source of truth. A worker holds a run by its `attempt` number (a fencing
+// token): claiming increments it, and every later write is conditional on it and on
+// status = running. A worker that was presumed dead and comes back cannot overwrite the result of
+// the worker that took over; its write matches no row and it gets a LostClaimError.
+import type { Prisma, PrismaClient, PrismaTransaction } from "@mixcast/db";
+import { writeRunEvent, type RunOrigin } from "./audit.ts";
+import { LostClaimError } from "./errors.ts";
+import { transaction } from "./transaction.ts";
+
+const json = (value: unknown): Prisma.InputJsonValue =>
+  JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+
+/** What a worker holds after claiming: the run and its attempt (the fencing token). */
+export interface Claim {
+  run: RunOrigin;
+  attempt: number;
+  workerId: string;
+}
+
+function loadRun(db: PrismaTransaction, runId: string) {
+  return db.run.findUnique({
+    where: { id: runId },
+    include: {
+      datasetVersion: { select: { id: true, version: true, csv: true, mapping: true } },
+      configVersion: { select: { id: true, version: true, config: true } },
+    },
+  });
+}
+
+export type ClaimedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
+
+export type ClaimResult =
+  | { status: "claimed"; run: ClaimedRun; claim: Claim }
+  | { status: "skipped"; reason: string }
+  | { status: "cancelled"; attempt: number };
+
+/**
+ * Takes a queued run (or a running one whose worker was given up on) for this worker: status
+ * running, attempt + 1. A run whose cancel was requested before it started is cancelled instead.
+ */
+export async function claimRun(
+  prisma: PrismaClient,
+  runId: string,
+  by: { workerId: string; jobId?: string | undefined },
+): Promise<ClaimResult> {
+  return transaction(prisma, async (tx) => {
+    const run = await loadRun(tx, runId);
+    if (!run) return { status: "skipped", reason: "run does not exist" };
+    if (run.status !== "queued" && run.status !== "running") {
+      return { status: "skipped", reason: `run is already ${run.status}` };
+    }
+    if (run.cancelRequestedAt) {
+      const updated = await tx.run.updateMany({
+        where: { id: run.id, attempt: run.attempt, status: { in: ["queued", "running"] } },
+        data: { status: "cancelled", finishedAt: new Date() },
+      });
+      if (updated.count === 1)
+        await writeRunEvent(tx, run, "run.cancelled", {
+          attempt: run.attempt,
+          workerId: by.workerId,
+          before: "start",
+        });
+      return { status: "cancelled", attempt: run.attempt };
+    }
+    const attempt = run.attempt + 1;
+    const now = new Date();
+    const updated = await tx.run.updateMany({
+      where: { id: run.id, attempt: run.attempt, status: { in: ["queued", "running"] } },
+      data: {
+        status: "running",
+        attempt,
+        workerId: by.workerId,
+        jobId: by.jobId ?? run.jobId,
+        startedAt: run.startedAt ?? now,
+        heartbeatAt: now,
+        finishedAt: null,
+        error: null,
+        percent: 0,
+        progress: json({ phase: "starting", attempt, workerId: by.workerId, percent: 0 }),
+      },
+    });
+    if (updated.count === 0) return { status: "skipped", reason: "claimed by another worker" };
+    await writeRunEvent(tx, run, "run.started", {
+      attempt,
+      workerId: by.workerId,
+      jobId: by.jobId ?? null,
+      previousStatus: run.status,
+      resumedFromWorker: run.status === "running" ? run.workerId : null,
+    });
+    return {
+      status: "claimed",
+      run: { ...run, startedAt: run.startedAt ?? now },
+      claim: { run, attempt, workerId: by.workerId },
+    };
+  });
+}
+
+const fence = (claim: Claim) => ({ id: claim.run.id, attempt: claim.attempt, status: "running" as const });
+const lost = (claim: Claim) =>
+  new LostClaimError(`run ${claim.run.id} is no longer held by attempt ${claim.attempt}`);
+
+/**
+ * Progress and heartbeat in one conditional UPDATE (no audit event: progress is not a change of
+ * state). `held` false: the claim is gone; `cancelRequested`: a user asked to stop.
+ */
+export async function recordProgress<P extends { percent: number }>(
+  prisma: PrismaClient,
+  claim: Claim,
+  progress: P,
+): Promise<{ held: boolean; cancelRequested: boolean }> {
+  const rows = await prisma.$queryRaw<{ cancelRequestedAt: Date | null }[]>`
+    UPDATE "Run" SET "progress" = ${JSON.stringify(progress)}::jsonb, "percent" = ${progress.percent},
+           "heartbeatAt" = now()
+     WHERE "id" = ${claim.run.id} AND "attempt" = ${claim.attempt} AND "status" = 'running'
+    RETURNING "cancelRequestedAt"`;
+  return { held: rows.length > 0, cancelRequested: Boolean(rows[0]?.cancelRequestedAt) };
+}
+
+/** One stored artifact of a succeeded run. */
+export interface ArtifactInput {
+  kind: string;
+  bytes?: Uint8Array<ArrayBuffer>;
+  analysis?: unknown;
+  encoding: string;
+  sizeBytes: number;
+}
+
+export interface SuccessInput {
+  converged: boolean;
+  diagnostics: unknown;
+  summary: unknown;
+  engineVersion: string;
+  progress: unknown;
+  finishedAt: Date;
+  artifacts: ArtifactInput[];
+  /** Details of the run.succeeded audit event (attempt and workerId are added). */
+  details: Record<string, unknown>;
+}
+
+/** The fit's outcome, its artifacts and the audit event, in one transaction. */
+export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: SuccessInput): Promise<void> {
+  await prisma.$transaction(
+    async (tx) => {
+      const updated = await tx.run.updateMany({
+        where: fence(claim),
+        data: {
+          status: "succeeded",
+          converged: outcome.converged,
+          diagnostics: json(outcome.diagnostics),
+          summary: json(outcome.summary),
+          engineVersion: outcome.engineVersion,
+          progress: json(outcome.progress),
+          percent: 100,
+          finishedAt: outcome.finishedAt,
+          heartbeatAt: outcome.finishedAt,
+          error: null,
+        },
+      });
+      if (updated.count === 0) throw lost(claim);
+      // a fresh set: nothing derived from another attempt's draws survives
+      await tx.runArtifact.deleteMany({ where: { runId: claim.run.id } });
+      for (const a of outcome.artifacts) {
+        await tx.runArtifact.create({
+          data: {
+            workspaceId: claim.run.workspaceId,
+            runId: claim.run.id,
+            kind: a.kind,
+            encoding: a.encoding,
+            sizeBytes: a.sizeBytes,
+            ...(a.bytes !== undefined ? { bytes: a.bytes } : {}),
+            ...(a.analysis !== undefined ? { analysis: json(a.analysis) } : {}),
+          },
+        });
+      }
+      await writeRunEvent(tx, claim.run, "run.succeeded", {
+        attempt: claim.attempt,
+        workerId: claim.workerId,
+        ...outcome.details,
+      });
+    },
+    { timeout: 60_000, maxWait: 15_000 },
+  );
+}
+
+/** The run failed for good (bad config or data, a fit error): no retry. */
+export async function failRun(
+  prisma: PrismaClient,
+  claim: Claim,
+  reason: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await transaction(prisma, async (tx) => {
+    const now = new Date();
+    const updated = await tx.run.updateMany({
+      where: fence(claim),
+      data: { status: "failed", error: reason, finishedAt: now, heartbeatAt: now },
+    });
+    if (updated.count === 0) throw lost(claim);
+    await writeRunEvent(tx, claim.run, "run.failed", {
+      attempt: claim.attempt,
+      workerId: claim.workerId,
+      reason,
+      ...details,
+    });
+  });
+}
+
+/** The worker stopped the sampler because a user asked: the run is cancelled. */
+export async function cancelClaimedRun(
+  prisma: PrismaClient,
+  claim: Claim,
+  progress: { percent: number },
+): Promise<void> {
+  await transaction(prisma, async (tx) => {
+    const now = new Date();
+    const updated = await tx.run.updateMany({
+      where: fence(claim),
+      data: {
+        status: "cancelled",
+        finishedAt: now,
+        heartbeatAt: now,
+        progress: json({ ...progress, phase: "cancelled" }),
+      },
+    });
+    if (updated.count === 0) throw lost(claim);
+    await writeRunEvent(tx, claim.run, "run.cancelled", {
+      attempt: claim.attempt,
+      workerId: claim.workerId,
+      atPercent: progress.percent,
+    });
+  });
+}
+
+/** The worker shuts down mid-fit: the run goes back to the queue (the caller re-enqueues it). */
+export async function handBackRun(prisma: PrismaClient, claim: Claim, progress: object): Promise<void> {
+  await transaction(prisma, async (tx) => {
+    const updated = await tx.run.updateMany({
+      where: fence(claim),
+      data: {
+        status: "queued",
+        workerId: null,
+        progress: json({ ...progress, phase: "requeued" }),
+        percent: 0,
+      },
+    });
+    if (updated.count === 0) throw lost(claim);
+    await writeRunEvent(
+      tx,
+      claim.run,
+      "run.requeued",
+      { attempt: claim.attempt, workerId: claim.workerId, reason: "worker shutdown" },
+      "system",
+    );
+  });
+}

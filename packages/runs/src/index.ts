@@ -1,0 +1,23 @@
+// @mixcast/runs: the one owner of a Run's life. Every change of Run.status (queue, start,
+// progress, succeed, fail, cancel, hand back, recover) is a function here that writes the change
+// and its AuditEvent in one transaction; web and worker call these and write no Run row
+// themselves (ownership.test.ts checks the sources).
+export { writeRunEvent, type RunEventBy, type RunOrigin } from "./audit.ts";
+export { LostClaimError } from "./errors.ts";
+export { transaction, TX_OPTIONS } from "./transaction.ts";
+export { failEnqueue, queueRun, queueScheduledRun, recordJob, type QueueRunInput } from "./queue.ts";
+export { requestCancel, type RequestCancelResult } from "./cancel.ts";
+export {
+  cancelClaimedRun,
+  claimRun,
+  failRun,
+  handBackRun,
+  recordProgress,
+  succeedRun,
+  type ArtifactInput,
+  type Claim,
+  type ClaimedRun,
+  type ClaimResult,
+  type SuccessInput,
+} from "./claim.ts";
+export { failLiveRun, failStaleRun, requeueStaleRun, type StaleRun } from "./recover.ts";

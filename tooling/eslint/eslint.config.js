@@ -1,0 +1,3 @@
+import { mixcastEslint } from "./index.js";
+
+export default mixcastEslint(import.meta.dirname);
