@@ -7,7 +7,7 @@ import { SMTPServer } from "smtp-server";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
-import { createUser } from "../testing/fixtures.ts";
+import { createUser } from "../../../test/fixtures.ts";
 import { createWorkspace } from "../workspace/create-workspace.ts";
 import { devConsoleMailer, smtpMailer } from "../mail/mailer.ts";
 

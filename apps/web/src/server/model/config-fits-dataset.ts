@@ -1,7 +1,6 @@
 // Whether a model config can be fitted to the dataset version it will run on, checked when the
 // config is saved so a mistake shows up next to the field, not as a failed run later.
-import { DEFAULT_MIN_TRAINING_WEEKS } from "@mixcast/core/data/parse";
-import type { ModelConfig } from "@mixcast/core/model/config";
+import { DEFAULT_MIN_TRAINING_WEEKS, type ModelConfig } from "@mixcast/core";
 
 /** What a DatasetVersion records about its columns (mapping + summary), as stored. */
 export interface DatasetShape {
