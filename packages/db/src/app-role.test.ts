@@ -28,11 +28,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.end();
-  await db?.drop();
-  // Roles are cluster-wide: remove this test's.
+  // Roles are cluster-wide: remove this test's (its objects and grants first), then the database.
   const owner = new pg.Client({ connectionString: db.url });
   await owner.connect();
-  await owner.query(`DROP ROLE IF EXISTS "${role}"`).finally(() => owner.end());
+  try {
+    await owner.query(`REASSIGN OWNED BY "${role}" TO CURRENT_USER`);
+    await owner.query(`DROP OWNED BY "${role}"`);
+    await owner.query(`DROP ROLE IF EXISTS "${role}"`);
+  } finally {
+    await owner.end();
+  }
+  await db?.drop();
 });
 
 describe("app database role", () => {
