@@ -18,6 +18,8 @@ import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
 import { ProgressTracker, type RunProgress } from "./progress.ts";
 import { compareRoi, roiChannelsOf, type RefreshComparison } from "./refresh-comparison.ts";
+import { nonFiniteSummaryReason } from "./finite.ts";
+import { redactSecrets } from "@mixcast/db/redact";
 
 export interface SamplerSettings {
   chains: number;
@@ -138,7 +140,9 @@ export async function processFitRun(
     } catch (error) {
       // A missed heartbeat is harmless; a database that stays down fails the final write, which
       // is retried as a transient error.
-      console.error(`[worker ${ctx.workerId}] progress write for run ${run.id} failed: ${messageOf(error)}`);
+      console.error(
+        `[worker ${ctx.workerId}] progress write for run ${run.id} failed: ${redactSecrets(messageOf(error))}`,
+      );
     }
   };
   const timer = setInterval(() => {
@@ -176,6 +180,9 @@ export async function processFitRun(
   options.shutdownSignal?.removeEventListener("abort", onShutdown);
   await writing;
   const fitSeconds = (Date.now() - fitStarted) / 1000;
+
+  const nonFinite = nonFiniteSummaryReason(fit);
+  if (nonFinite) return failRun(nonFinite, { stage: "summary" });
 
   // 3. Everything derived from the fit, computed before the transaction so it stays short.
   tracker.setPhase("storing");

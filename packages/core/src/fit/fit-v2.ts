@@ -6,8 +6,10 @@
  * `mediaEffectiveness` per week with time-varying media. Every figure is a posterior summary of
  * the counterfactual of analysis/incrementality-v2.ts, draw by draw.
  *
- * A config that uses no v2 feature is not fitted here: fitAny() sends it to v1's fitModel, which
- * keeps its draws exactly (same density, same sampler parameterization, same seed stream).
+ * Callers route by `usesV2Features(config)` (model/config-v2.ts): a config that uses no v2 feature
+ * goes to v1's fitModel, which keeps its draws exactly (same density, the centered-intercept
+ * sampler parameterization, same seed stream). fitModelV2 accepts such a config too (the v2 model
+ * with G = 1 and every option off has v1's density), but samples it without the centered intercept.
  */
 import { incrementalityAt } from "../analysis/incrementality-v2.ts";
 import { assessConvergence } from "../diagnostics/assess.ts";
