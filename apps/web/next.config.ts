@@ -9,8 +9,8 @@ const config: NextConfig = {
   typedRoutes: false,
   poweredByHeader: false,
   // On every response, API and static files included; pages also get a nonce CSP (src/proxy.ts).
-  async headers() {
-    return [{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }];
+  headers() {
+    return Promise.resolve([{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }]);
   },
   // A separate build directory lets the e2e stack build while another `next build` uses .next.
   distDir: process.env.MIXCAST_NEXT_DIST_DIR || ".next",

@@ -15,7 +15,7 @@ let fx: ModelFixture;
 beforeAll(async () => {
   db = await createTestDatabase();
   fx = await seedModel(db.prisma);
-  const engine: Engine = await coreEngine();
+  const engine: Engine = coreEngine();
   // The real engine, with one channel's ROI overflowing as absurd data makes it do.
   const overflowing: Engine = {
     ...engine,

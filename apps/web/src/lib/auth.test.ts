@@ -64,7 +64,7 @@ beforeAll(async () => {
         v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k, x] as [string, string]),
       ),
       ...(body ? { body, duplex: "half" } : {}),
-    } as RequestInit);
+    });
     void handler(request).then(async (response) => {
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));

@@ -89,9 +89,8 @@ function createAuth() {
   const renaming = new WeakMap<object, string>();
 
   const attemptOf = (ctx: { body?: unknown; headers?: Headers | undefined }) => {
-    const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "")
-      .trim()
-      .toLowerCase();
+    const raw = (ctx.body as { email?: unknown } | undefined)?.email;
+    const email = (typeof raw === "string" ? raw : "").trim().toLowerCase();
     const device = deviceIdFor(
       env.BETTER_AUTH_SECRET,
       cookieValue(ctx.headers?.get("cookie"), DEVICE_COOKIE),

@@ -18,10 +18,11 @@ export interface Mailer {
 
 export const devConsoleMailer: Mailer = {
   kind: "dev-console",
-  async send(m) {
+  send(m) {
     console.log(
       `[mixcast mail: development transport, NO EMAIL SENT (set SMTP_URL to send)] to ${m.to}: "${m.subject}" ${m.link}`,
     );
+    return Promise.resolve();
   },
 };
 
