@@ -81,9 +81,9 @@ describe("crash recovery", () => {
       data: { status: "running", attempt: 1, heartbeatAt: old, workerId: "ghost" },
     });
     const enqueued: string[] = [];
-    const enqueue = async (id: string) => {
+    const enqueue = (id: string) => {
       enqueued.push(id);
-      return null; // no worker here: keep the run without a live job
+      return Promise.resolve(null); // no worker here: keep the run without a live job
     };
     const first = await sweepStaleRuns({
       prisma: db.prisma,

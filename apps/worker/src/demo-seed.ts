@@ -67,7 +67,7 @@ export async function createDemoRunAndScenarios(
       action,
       targetType,
       targetId,
-      details: { seed: "demo", ...details } as Prisma.InputJsonValue,
+      details: { seed: "demo", ...details },
     });
     const campaign = await tx.campaign.create({
       data: {

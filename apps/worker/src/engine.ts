@@ -59,7 +59,7 @@ export interface Engine {
  * The real engine from @mixcast/core. By default fitModel runs in a worker thread of its own
  * (fit-thread.ts); `threaded: false` calls it on this thread.
  */
-export async function coreEngine(options: { threaded?: boolean } = {}): Promise<Engine> {
+export function coreEngine(options: { threaded?: boolean } = {}): Engine {
   return {
     parseDatasetCsv: (text, mapping, opts) => core.parseDatasetCsv(text, mapping, opts),
     fitModel:

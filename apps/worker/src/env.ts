@@ -44,6 +44,21 @@ export const workerEnvSchema = z.object({
   FIT_WARMUP: int("FIT_WARMUP", 0, 100_000).default(1000),
   FIT_DRAWS: int("FIT_DRAWS", 1, 100_000).default(1000),
   WORKER_ID: z.string().min(1).optional(),
+  /** Alert email (nodemailer): smtp://user:pass@host:port or smtps://...; unset = no email alerts. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, "SMTP_URL must look like smtp://user:password@host:587 or smtps://...")
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .min(3, "MAIL_FROM must be an address like Mixcast <alerts@example.com>")
+    .default("Mixcast <alerts@mixcast.local>"),
+  /** Public URL of the web app, for links in alerts (default http://localhost:3000). */
+  BETTER_AUTH_URL: z
+    .url({ error: "BETTER_AUTH_URL must be the app's public URL" })
+    .default("http://localhost:3000"),
+  /** How often pending alert deliveries are attempted. */
+  WORKER_ALERT_SECONDS: int("WORKER_ALERT_SECONDS", 1, 3600).default(15),
 });
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

@@ -20,7 +20,7 @@ const progressWrites: { runId: string; durationMs: number; percent: number }[] =
 beforeAll(async () => {
   db = await createTestDatabase();
   fx = await seedModel(db.prisma);
-  engine = await coreEngine();
+  engine = coreEngine();
   worker = await startWorker({
     env: testWorkerEnv(db.url, SAMPLER),
     engine,

@@ -128,7 +128,9 @@ export async function processFitRun(
   if (options.shutdownSignal?.aborted) onShutdown();
   options.shutdownSignal?.addEventListener("abort", onShutdown, { once: true });
 
-  let writing: Promise<void> | null = null;
+  // `as`: TypeScript would otherwise narrow `writing` to null here and miss the assignments in
+  // the progress callback.
+  let writing = null as Promise<void> | null;
   const writeProgress = async (): Promise<void> => {
     const progress = tracker.snapshot();
     const t0 = performance.now();

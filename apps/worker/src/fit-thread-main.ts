@@ -5,36 +5,38 @@ import { parseModelConfig, type Dataset } from "@mixcast/core";
 import { coreEngine, type EngineFitOptions, type EngineFitResult } from "./engine.ts";
 
 const port = parentPort!;
-const engine = await coreEngine({ threaded: false });
-port.on(
-  "message",
-  async (msg: {
-    id: number;
-    dataset: Dataset;
-    /** The worker's parsed config, structured-cloned: parsed again here, once (parseModelConfig). */
-    config: unknown;
-    options: Omit<EngineFitOptions, "onProgress" | "signal">;
-  }) => {
+const engine = coreEngine({ threaded: false });
+
+interface FitMessage {
+  id: number;
+  dataset: Dataset;
+  /** The worker's parsed config, structured-cloned: parsed again here, once (parseModelConfig). */
+  config: unknown;
+  options: Omit<EngineFitOptions, "onProgress" | "signal">;
+}
+
+// Every outcome, failures included, is posted back to the parent: the handler never rejects.
+port.on("message", (msg: FitMessage) => void fitAndReply(msg));
+
+async function fitAndReply(msg: FitMessage): Promise<void> {
+  try {
+    const config = parseModelConfig(msg.config);
+    const fit = await engine.fitModel(msg.dataset, config, {
+      ...msg.options,
+      onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
+    });
+    // The post-fit analysis is CPU work too (forward passes over hundreds of draws): here, not on
+    // the main thread. Its failure must not fail the run.
+    let analysis: EngineFitResult["analysis"] = null;
     try {
-      const config = parseModelConfig(msg.config);
-      const fit = await engine.fitModel(msg.dataset, config, {
-        ...msg.options,
-        onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
-      });
-      // The post-fit analysis is CPU work too (forward passes over hundreds of draws): here, not on
-      // the main thread. Its failure must not fail the run.
-      let analysis: EngineFitResult["analysis"] = null;
-      try {
-        analysis = engine.analyzeRun?.({ dataset: msg.dataset, config, fit }) ?? null;
-      } catch (error) {
-        analysis = { error: `analysis failed: ${error instanceof Error ? error.message : String(error)}` };
-      }
-      const transfer = fit.draws ? [fit.draws.values.buffer as ArrayBuffer] : [];
-      port.postMessage({ type: "result", id: msg.id, fit: { ...fit, analysis } }, transfer);
+      analysis = engine.analyzeRun?.({ dataset: msg.dataset, config, fit }) ?? null;
     } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
+      analysis = { error: `analysis failed: ${error instanceof Error ? error.message : String(error)}` };
     }
-  },
-);
-port.postMessage({ type: "ready" });
+    const transfer = fit.draws ? [fit.draws.values.buffer as ArrayBuffer] : [];
+    port.postMessage({ type: "result", id: msg.id, fit: { ...fit, analysis } }, transfer);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
+  }
+}

@@ -17,7 +17,7 @@ const failures = new Map<number, number>(); // seed -> remaining failures
 beforeAll(async () => {
   db = await createTestDatabase();
   fx = await seedModel(db.prisma);
-  const real = await coreEngine();
+  const real = coreEngine();
   const engine: Engine = {
     ...real,
     fitModel: async (dataset, config, options) => {

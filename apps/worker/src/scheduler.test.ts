@@ -222,7 +222,7 @@ describe("weekly scheduler", () => {
       data: { status: "cancelled" },
     });
     await db.prisma.run.update({ where: { id: last.id }, data: { status: "cancelled" } }); // held back for now
-    const engine = await coreEngine();
+    const engine = coreEngine();
     const worker = await startWorker({
       env: testWorkerEnv(db.url, { FIT_DRAWS: "100" }),
       engine,

@@ -12,6 +12,8 @@ import type { WorkerEnv } from "./env.ts";
 import { failLiveRun, LostClaimError } from "@mixcast/runs";
 import { isTransientError, messageOf } from "./errors.ts";
 import { processFitRun, type FitJobContext, type FitOutcome } from "./fit-job.ts";
+import { checkDataFreshness, deliverPendingAlerts, smtpSender, type DeliveryResult } from "./alerts.ts";
+import { reviewFinishedRun } from "./refit-review.ts";
 import { runSchedulerTick, type TickResult } from "./scheduler.ts";
 import { sweepStaleRuns, type SweepResult } from "./sweeper.ts";
 import {
@@ -43,7 +45,8 @@ export interface HealthReport {
   workerId: string;
   pid: number;
   stopping: boolean;
-  database: "ok" | string;
+  /** "ok", or why the database did not answer. */
+  database: string;
   activeRuns: string[];
   lastTickAt: string | null;
   lastSweepAt: string | null;
@@ -56,6 +59,8 @@ export interface WorkerHandle {
   prisma: PrismaClient;
   tick(now?: Date): Promise<TickResult>;
   sweep(now?: Date): Promise<SweepResult>;
+  /** Attempts the due alert deliveries now (also runs every WORKER_ALERT_SECONDS). */
+  deliverAlerts(now?: Date): Promise<DeliveryResult>;
   activeRuns(): string[];
   health(): Promise<HealthReport>;
   /** Graceful stop; resolves when the worker has let go of everything. Idempotent. */
@@ -77,7 +82,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     pool = fitThreadPool(env.WORKER_CONCURRENCY);
     pool.warm();
   }
-  const engine = options.engine ?? (await coreEngine());
+  const engine = options.engine ?? coreEngine();
   const startedAt = new Date();
 
   await ensureWorkerStateTable(prisma);
@@ -144,6 +149,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       try {
         const outcome = await processFitRun(ctx, runId, { jobId: job.id, shutdownSignal: shutdown.signal });
         log(`run ${runId}: ${outcome.status}${"reason" in outcome ? ` (${outcome.reason})` : ""}`);
+        if (outcome.status === "succeeded" || outcome.status === "failed") {
+          // Stability, auto-approval and alerts: after the outcome is stored, never failing it.
+          try {
+            const review = await reviewFinishedRun(prisma, runId);
+            if (review.alerts.length) await deliverAlerts();
+          } catch (error) {
+            log(`run ${runId}: review failed: ${messageOf(error)}`);
+          }
+        }
         if (outcome.status === "handed-back") {
           // Complete this job first: the queue allows one live job per run.
           await boss.complete(QUEUES.fitRun, { id: job.id, retryCount: job.retryCount });
@@ -174,8 +188,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     },
   );
 
+  const sendMail = env.SMTP_URL ? smtpSender(env.SMTP_URL, env.MAIL_FROM) : undefined;
+  async function deliverAlerts(at: Date = new Date()): Promise<DeliveryResult> {
+    const r = await deliverPendingAlerts(prisma, {
+      now: () => at,
+      appUrl: env.BETTER_AUTH_URL,
+      ...(sendMail ? { sendMail } : {}),
+    });
+    if (r.delivered + r.retried + r.failed > 0) log(`alerts: ${JSON.stringify(r)}`);
+    return r;
+  }
   const tick = async (at: Date = now()): Promise<TickResult> => {
     const result = await runSchedulerTick({ prisma, enqueue, now: at });
+    const late = await checkDataFreshness(prisma, at);
+    if (late.length) log(`alerts: ${late.length} data-late alert(s)`);
     lastTickAt = at;
     await recordTick(prisma, workerId, at, {
       checked: result.checked,
@@ -217,6 +243,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       // Right away too: a slot missed while no worker ran fires as soon as one comes back.
       setImmediate(guarded("scheduler tick", () => tick()));
     }
+    timers.push(
+      setInterval(
+        guarded("alert delivery", () => deliverAlerts()),
+        env.WORKER_ALERT_SECONDS * 1000,
+      ),
+    );
     const sweepEvery = Math.max(2, Math.min(60, Math.floor(env.WORKER_STALE_RUN_SECONDS / 4))) * 1000;
     timers.push(
       setInterval(
@@ -284,7 +316,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       clearTimeout(grace);
       await markStopped(prisma, workerId).catch(() => undefined);
       await boss.stop({ graceful: true, timeout: 5000 });
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownPrisma) await prisma.$disconnect();
       await pool?.close();
       log("stopped");
@@ -293,5 +325,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   };
 
   log(`started ${workerId} (concurrency ${env.WORKER_CONCURRENCY}, ${env.FIT_THREADS} thread(s) per fit)`);
-  return { workerId, boss, prisma, tick, sweep, activeRuns: () => [...active], health, stop, healthPort };
+  return {
+    workerId,
+    boss,
+    prisma,
+    tick,
+    sweep,
+    deliverAlerts,
+    activeRuns: () => [...active],
+    health,
+    stop,
+    healthPort,
+  };
 }

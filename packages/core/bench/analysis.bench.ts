@@ -206,5 +206,5 @@ export async function run(opts: { nuts?: boolean } = {}): Promise<string> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  run({ nuts: process.argv.includes("--nuts") }).then((md) => process.stdout.write(`${md}\n`));
+  void run({ nuts: process.argv.includes("--nuts") }).then((md) => process.stdout.write(`${md}\n`));
 }

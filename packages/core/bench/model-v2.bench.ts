@@ -5,6 +5,7 @@
  * geo-week-channel cell (the sweep is O(G T C), so that figure should stay flat); beside it the
  * v1 gradient of the recovery scenario in the same run (issue #13: v1 must not get slower).
  */
+import { loadavg } from "node:os";
 import { FOURIER_PERIOD } from "../src/data/scale.ts";
 import type { ChannelType } from "../src/data/types.ts";
 import { Rng } from "../src/inference/rng.ts";
@@ -14,7 +15,9 @@ import { createModel } from "../src/model/model.ts";
 import { createModelV2 } from "../src/model/model-v2.ts";
 import { buildModelSpec } from "../src/model/spec.ts";
 import { buildModelSpecV2 } from "../src/model/spec-v2.ts";
+import { fitModelV2 } from "../src/fit/fit-v2.ts";
 import { simulate } from "../src/simulate/simulate.ts";
+import { simulateV2, type SimulateV2Options } from "../src/simulate/simulate-v2.ts";
 import type { BenchContext, BenchSection } from "./core.bench.ts";
 
 const WEEKS = 156;
@@ -112,6 +115,7 @@ function time(call: () => void, n: number): number {
 
 function gradientV2Section(ctx: BenchContext): BenchSection {
   const rows: string[] = [];
+  const load = loadavg()[0]!;
   // v1 in the same run, for the before/after comparison of the v1 hot path
   const sim = simulate({ weeks: WEEKS, seed: 7, channels: "recovery" });
   const v1 = createModel(buildModelSpec(sim.dataset, sim.config));
@@ -134,14 +138,75 @@ function gradientV2Section(ctx: BenchContext): BenchSection {
   return {
     id: "model-v2-gradient",
     title: "v2 model: log density + gradient by number of geos",
-    command: "pnpm bench --only=model-v2",
+    command: "pnpm bench --only=model-v2:gradient",
     body:
-      `156 weeks x (5 paid channels, one of each type, + 1 organic + 1 reach & frequency), knots baseline (12 knots), one numeric control, geo hierarchy for G > 1; median of 5 blocks after warm-up. The reverse sweep is O(G T C): the cost per geo-week-channel cell stays about flat.\n\n` +
+      `156 weeks x (5 paid channels, one of each type, + 1 organic + 1 reach & frequency), knots baseline (12 knots), one numeric control, geo hierarchy for G > 1; median of 5 blocks after warm-up. The sweeps do a constant amount of work per geo-week-channel cell (O(G T C)); the last column shows what a cell costs as the working set grows (all buffers of G = 40 are about 4 MB, beyond the L2 cache).\n\n` +
       `| geos G | parameters | log density + gradient | per geo-week-channel cell |\n|---:|---:|---:|---:|\n${rows.join("\n")}\n\n` +
-      `Same run, v1 model (recovery scenario, 156 x 6, canonical parameters): ${f(usV1, 1)} us per log density + gradient (compare with the core:gradient section).\n`,
+      `Same run, v1 model (recovery scenario, 156 x 6, canonical parameters): ${f(usV1, 1)} us per log density + gradient (compare with the core:gradient section). Load average when the run started: ${f(load, 1)} (on a shared machine compare ratios within the run, not absolute times).\n`,
+  };
+}
+
+/** The shapes of the coverage study; seeds run over them in turn. */
+const COVERAGE_SHAPES: { name: string; options: SimulateV2Options }[] = [
+  { name: "geo 4 x 104, exposure, knots", options: { geos: 4, weeks: 104 } },
+  {
+    name: "national 104, R&F + organic, units + value, log link, tvm",
+    options: { weeks: 104, rf: true, organic: true, units: true, link: "log", timeVarying: true },
+  },
+  {
+    name: "geo 3 x 104, R&F + organic, units + value, log link",
+    options: { geos: 3, weeks: 104, channels: 2, rf: true, organic: true, units: true, link: "log" },
+  },
+  { name: "national 156, 5 paid, identity, trend", options: { weeks: 156, channels: 5 } },
+];
+
+/** 20 seeds across the v2 shapes, default settings: coverage of the true ROI / CPIK by the 90 % interval. */
+async function coverageSection(ctx: BenchContext): Promise<BenchSection> {
+  const lines: string[] = [];
+  let covered = 0;
+  let total = 0;
+  let rhatOk = 0;
+  let divOk = 0;
+  const seeds = Array.from({ length: 20 }, (_, i) => 1001 + i);
+  const t0 = performance.now();
+  for (const [i, seed] of seeds.entries()) {
+    const shape = COVERAGE_SHAPES[i % COVERAGE_SHAPES.length]!;
+    const sim = simulateV2({ ...shape.options, seed });
+    const r = await fitModelV2(sim.data, sim.config, { mode: "nuts", seed: 1 });
+    let c = 0;
+    let n = 0;
+    for (const [name, truth] of Object.entries(sim.truth.channels)) {
+      if (truth.role === "organic") continue;
+      const key = truth.roi !== undefined ? "roi" : "cpik";
+      const s = r.channels[name]![key]!;
+      n += 1;
+      if (truth[key]! >= s.q05 && truth[key]! <= s.q95) c += 1;
+    }
+    covered += c;
+    total += n;
+    if (r.diagnostics.rhatMax <= 1.01) rhatOk += 1;
+    if (r.diagnostics.divergences < 0.005 * 4000) divOk += 1;
+    const line = `| ${seed} | ${shape.name} | ${c} / ${n} | ${f(r.diagnostics.rhatMax, 3)} | ${r.diagnostics.divergences} | ${f(r.timing.totalSeconds, 0)} s |`;
+    ctx.log(line);
+    lines.push(line);
+  }
+  const rate = covered / total;
+  return {
+    id: "model-v2-coverage",
+    title: "v2 model: 20-seed coverage study",
+    command: "pnpm bench --only=model-v2:coverage --coverage",
+    body:
+      `Default settings (4 x (1000 + 1000), random inits), data from simulateV2 rotating over ${COVERAGE_SHAPES.length} shapes.\n\n| figure | value |\n|---|---|\n` +
+      `| true ROI / CPIK inside the 90 % interval | ${covered} of ${total} (${f(100 * rate, 1)} %) |\n| fits with R-hat <= 1.01 | ${rhatOk} of ${seeds.length} |\n| fits with divergences < 0.5 % | ${divOk} of ${seeds.length} |\n| total wall time | ${f((performance.now() - t0) / 60000, 1)} min |\n\n` +
+      `| data seed | shape | covered | max R-hat | divergences | wall |\n|---|---|---|---|---|---|\n${lines.join("\n")}\n`,
   };
 }
 
 export default async function modelV2Benchmarks(ctx: BenchContext): Promise<BenchSection[]> {
-  return [gradientV2Section(ctx)];
+  const only = [...ctx.flags].filter((fl) => fl.startsWith("only=")).map((fl) => fl.slice(5));
+  const want = (id: string): boolean => only.length === 0 || only.includes(id);
+  const sections: BenchSection[] = [];
+  if (want("gradient")) sections.push(gradientV2Section(ctx));
+  if (ctx.flags.has("coverage") && want("coverage")) sections.push(await coverageSection(ctx));
+  return sections;
 }

@@ -83,7 +83,6 @@ export const conformanceV2Configs: Record<string, DataMappingV2 & Record<string,
 
 export const CASES = ["geo", "national_rf_log", "geo_rf_log"] as const;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export function loadCase(name: string): {
   v: any;
   data: ModelDataV2;

@@ -191,7 +191,7 @@ export async function startEmbeddedPostgres(
 
   const failure = (step: string, error: unknown) =>
     new Error(
-      `Embedded PostgreSQL ${step} failed for ${dataDir}: ${error instanceof Error ? error.message : String(error ?? "process exited")}\n` +
+      `Embedded PostgreSQL ${step} failed for ${dataDir}: ${error instanceof Error ? error.message : error === undefined || error === null ? "process exited" : JSON.stringify(error)}\n` +
         logs.slice(-30).join(""),
     );
 

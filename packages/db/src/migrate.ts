@@ -23,6 +23,7 @@ import type {
   SchemaEngine,
   SchemaFilter,
 } from "@prisma/schema-engine-wasm";
+import type * as SchemaEngineGlue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -46,7 +47,7 @@ export class MigrationRefusedError extends Error {
 // Engine loading
 
 type WasmExports = Record<string, unknown>;
-type GlueModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg") & {
+type GlueModule = typeof SchemaEngineGlue & {
   __wbg_set_wasm(exports: WasmExports): void;
 };
 // lib "ES2023" has no WebAssembly declarations; Node provides the global.
@@ -125,7 +126,11 @@ function patchQueryable<T extends { queryRaw(q: SqlQuery): Promise<SqlResultSet>
   const target = queryable as unknown as {
     performIO(q: SqlQuery): Promise<pg.QueryResult>;
     pgOptions: unknown;
-    queryRaw(q: SqlQuery): Promise<SqlResultSet>;
+    // Called below with a `this` of our own (an adapter whose performIO returns a patched result).
+    queryRaw: (
+      this: { performIO(q: SqlQuery): Promise<pg.QueryResult>; pgOptions: unknown },
+      q: SqlQuery,
+    ) => Promise<SqlResultSet>;
   };
   const originalQueryRaw = target.queryRaw;
   const performIO = target.performIO.bind(target);
@@ -139,7 +144,7 @@ function patchQueryable<T extends { queryRaw(q: SqlQuery): Promise<SqlResultSet>
       }
     });
     const mapped = await originalQueryRaw.call(
-      { performIO: async () => result, pgOptions: target.pgOptions },
+      { performIO: () => Promise.resolve(result), pgOptions: target.pgOptions },
       query,
     );
     for (const index of charColumns) mapped.columnTypes[index] = ColumnTypeEnum.Character;
@@ -312,7 +317,7 @@ function engineError(error: unknown): Error {
   if (panic) return new Error(`Prisma schema engine panicked: ${panic}`);
   if (error instanceof Error) return error;
   if (typeof error === "object" && error !== null && "message" in error) {
-    return new Error(String((error as { message: unknown }).message));
+    return new Error(String(error.message));
   }
   return new Error(String(error));
 }

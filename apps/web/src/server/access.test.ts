@@ -72,9 +72,18 @@ const CODES: Record<string, Outcome> = { ok: "allowed", "403": "forbidden", "401
 // prettier-ignore
 const EXPECTED: Record<string, string> = {
   // columns:             anonymous, non-member, viewer, analyst, admin, owner
+  "alert.channels":       "401 403 403 403  ok  ok",
+  "alert.createChannel":  "401 403 403 403  ok  ok",
+  "alert.deleteChannel":  "401 403 403 403  ok  ok",
+  "alert.deliveries":     "401 403 403 403  ok  ok",
+  "alert.list":           "401 403  ok  ok  ok  ok",
   "apiToken.create":      "401 403 403 403  ok  ok",
   "apiToken.list":        "401 403 403 403  ok  ok",
   "apiToken.revoke":      "401 403 403 403  ok  ok",
+  "approval.approve":     "401 403 403  ok  ok  ok",
+  "approval.list":        "401 403  ok  ok  ok  ok",
+  "approval.review":      "401 403  ok  ok  ok  ok",
+  "approval.updateSettings":"401 403 403 403 ok  ok",
   "audit.actors":         "401 403  ok  ok  ok  ok",
   "audit.export":         "401 403  ok  ok  ok  ok",
   "audit.list":           "401 403  ok  ok  ok  ok",
@@ -87,6 +96,7 @@ const EXPECTED: Record<string, string> = {
   "dataset.get":          "401 403  ok  ok  ok  ok",
   "dataset.list":         "401 403  ok  ok  ok  ok",
   "dataset.upload":       "401 403 403  ok  ok  ok",
+  "home.get":             "401 403  ok  ok  ok  ok",
   "insight.get":          "401 403  ok  ok  ok  ok",
   "invitation.accept":    "401  ok  ok  ok  ok  ok",
   "invitation.create":    "401 403 403 403  ok  ok",
@@ -148,6 +158,8 @@ async function snapshot() {
     schedules,
     audit,
     tokens,
+    alertChannels,
+    approvals,
   ] = await Promise.all([
     p.workspace.findMany({ orderBy: { id: "asc" } }),
     p.membership.findMany({ orderBy: { id: "asc" } }),
@@ -160,6 +172,8 @@ async function snapshot() {
     p.schedule.findMany({ orderBy: { id: "asc" } }),
     p.auditEvent.count(),
     p.apiToken.findMany({ orderBy: { id: "asc" } }),
+    p.alertChannel.findMany({ orderBy: { id: "asc" } }),
+    p.runApproval.findMany({ orderBy: { id: "asc" } }),
   ]);
   return JSON.stringify({
     workspaces,
@@ -173,6 +187,8 @@ async function snapshot() {
     schedules,
     audit,
     tokens,
+    alertChannels,
+    approvals,
   });
 }
 
@@ -222,6 +238,10 @@ beforeAll(async () => {
     expiresInDays: null,
   });
 
+  const alertChannel = await db.prisma.alertChannel.create({
+    data: { workspaceId, kind: "email", name: "Matrix mail", target: "matrix@example.test" },
+  });
+
   // A second workspace, owned by the non-member, with its own objects.
   const other = await createCaller(ctxFor("non-member")).workspace.create({ name: "Other Co" });
   otherWorkspaceId = other.id;
@@ -246,6 +266,14 @@ beforeAll(async () => {
     timezone: "Europe/Berlin",
     mode: "fast",
     tokenId: apiToken.id,
+    note: "approved by the matrix",
+    autoApprove: true,
+    stabilityThreshold: 0.6,
+    dataExpectedWeekday: 1,
+    kind: "webhook",
+    target: "https://hooks.example.test/mixcast",
+    kinds: ["unstable"],
+    channelId: alertChannel.id,
     scopes: ["datasets:write"],
     expiresInDays: 30,
   };

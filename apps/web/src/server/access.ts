@@ -47,6 +47,19 @@ export const procedureAccess = {
   "apiToken.create": "admin",
   "apiToken.revoke": "admin",
 
+  // Weekly refresh: everyone sees approvals, reviews, alerts and the home; analysts approve runs;
+  // admins set auto-approve / thresholds and manage alert channels and see the delivery log.
+  "approval.list": "viewer",
+  "approval.review": "viewer",
+  "approval.approve": "analyst",
+  "approval.updateSettings": "admin",
+  "alert.list": "viewer",
+  "alert.channels": "admin",
+  "alert.createChannel": "admin",
+  "alert.deleteChannel": "admin",
+  "alert.deliveries": "admin",
+  "home.get": "viewer",
+
   "audit.list": "viewer",
   "audit.actors": "viewer",
   "audit.export": "viewer",

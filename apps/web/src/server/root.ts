@@ -1,4 +1,5 @@
 import { apiTokenRouter } from "./routers/api-token.ts";
+import { alertRouter, approvalRouter, homeRouter } from "./routers/refresh.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { campaignRouter } from "./routers/campaign.ts";
 import { comparisonRouter } from "./routers/comparison.ts";
@@ -24,6 +25,9 @@ export const appRouter = router({
   run: runRouter,
   audit: auditRouter,
   apiToken: apiTokenRouter,
+  approval: approvalRouter,
+  alert: alertRouter,
+  home: homeRouter,
   // run insights, optimizer, campaigns and scenarios (web part 2)
   insight: insightRouter,
   comparison: comparisonRouter,

@@ -1,6 +1,6 @@
 // Test data: a workspace with a simulated dataset, a model, a config version and runs.
 import { createHash, randomUUID } from "node:crypto";
-import type { PrismaClient } from "@mixcast/db";
+import type { Prisma, PrismaClient } from "@mixcast/db";
 import { simulate } from "@mixcast/core";
 
 export interface ModelFixture {
@@ -55,7 +55,7 @@ export async function seedModel(
       workspaceId: workspace.id,
       modelId: model.id,
       version: 1,
-      config: JSON.parse(JSON.stringify(config)),
+      config: JSON.parse(JSON.stringify(config)) as Prisma.InputJsonValue,
     },
   });
   return {
@@ -86,7 +86,7 @@ export async function addDatasetVersion(
       checksum: createHash("sha256").update(input.csv).digest("hex"),
       rowCount: Math.max(0, lines.length - 1),
       columnCount: (lines[0] ?? "").split(",").length,
-      mapping: JSON.parse(JSON.stringify(input.mapping)),
+      mapping: JSON.parse(JSON.stringify(input.mapping)) as Prisma.InputJsonValue,
       summary: {},
       csv: input.csv,
     },

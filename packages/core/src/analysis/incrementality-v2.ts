@@ -36,6 +36,8 @@ export interface IncrementalityDraw {
   marginalRoi: Float64Array;
   /** R&F channels: optimal frequency (NaN for other channels) */
   optimalFrequency: Float64Array;
+  /** f_t per week (zeros without time-varying media), from the same forward pass */
+  mediaEffectiveness: Float64Array;
 }
 
 export interface IncrementalityOptions {
@@ -103,6 +105,7 @@ export function incrementalityAt(
     cpikByGeo: [],
     marginalRoi: new Float64Array(C).fill(Number.NaN),
     optimalFrequency: new Float64Array(C).fill(Number.NaN),
+    mediaEffectiveness: full.mediaEffectiveness,
   };
   /** (kpi, value) difference per geo of `full` minus a counterfactual forward */
   const diff = (cf: ForwardV2, dK: Float64Array, dV: Float64Array) => {

@@ -43,3 +43,14 @@ export type {
 export { probabilityGreater, summarize as summarizeInterval, thinIndices } from "./stats.ts";
 export type { Interval } from "./stats.ts";
 export * from "./incrementality-v2.ts";
+export {
+  channelScore,
+  compareStability,
+  intervalOverlap,
+  meanShiftSd,
+  refitHealth,
+  roiFromRunSummary,
+} from "./stability.ts";
+export type { ChannelStability, RoiSummary, StabilityReport } from "./stability.ts";
+export { diffDatasetCsv, diffJson } from "./data-diff.ts";
+export type { CellChange, DatasetDiff } from "./data-diff.ts";

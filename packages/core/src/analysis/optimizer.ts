@@ -234,7 +234,7 @@ export class PlanEvaluator {
     const D = this.D;
     let value: number;
     // weights w_i such that d value = sum_i w_i d total_i
-    let weights: ((i: number) => number) | null = null;
+    let weights: (i: number) => number;
     if (obj.kind === "mean") {
       let s = 0;
       for (let i = 0; i < D; i++) s += t[i] as number;

@@ -301,7 +301,7 @@ describe("mixcast CLI end to end", () => {
     );
   }, 120_000);
 
-  it("simulate writes every v2 shape with truth; fit validates v2 data and names geo and week (in process)", async () => {
+  it("simulate writes every v2 shape with truth; fit writes the v2 result; bad v2 data names geo and week (in process)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mixcast-cli-"));
     const run = async (argv: string[]) => {
       let stdout = "";
@@ -361,6 +361,56 @@ describe("mixcast CLI end to end", () => {
       kpiType: "units",
       link: "log",
       timeVaryingMedia: true,
+    });
+
+    // fit writes the v2 result shape (model-v2 section 7)
+    const fit = await run([
+      "fit",
+      "--data",
+      "geo.csv",
+      "--config",
+      "model.json",
+      "--out",
+      "r.json",
+      "--draws-out",
+      "r.bin",
+      "--fast",
+      "--draws",
+      "100",
+    ]);
+    expect(fit.status, fit.stderr).toBe(0);
+    expect(fit.stdout).toMatch(
+      /^fast \(approximate\) v2 fit of 47 training weeks x 4 geos \(units KPI, log link\)/,
+    );
+    expect(fit.stdout).toMatch(/\n {2}Meta {13}rf .*optimal frequency [0-9.]+\n/);
+    const result = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as {
+      modelVersion: number;
+      channels: Record<
+        string,
+        {
+          role: string;
+          incremental: { q50: number };
+          roi?: unknown;
+          cpik?: unknown;
+          optimalFrequency?: unknown;
+        }
+      >;
+      geos: Record<string, { channels: Record<string, unknown> }>;
+      mediaEffectiveness: unknown[];
+      drawsPath: string;
+    };
+    expect(result.modelVersion).toBe(2);
+    expect(result.channels.Meta).toMatchObject({ role: "rf" });
+    expect(result.channels.Meta!.optimalFrequency).toBeDefined();
+    expect(result.channels.TV!.cpik).toBeDefined();
+    expect(result.channels.Newsletter!.roi).toBeUndefined();
+    expect(Object.keys(result.geos)).toEqual(truth.geos);
+    expect(result.mediaEffectiveness).toHaveLength(60);
+    expect(result.drawsPath).toBe("r.bin");
+    const opt = await run(["optimize", "--result", "r.json", "--budget", "1000"]);
+    expect(opt).toMatchObject({
+      status: 2,
+      stderr: `mixcast optimize: ${join(dir, "r.json")} is a v2 model (geo, exposure, reach & frequency, organic, units KPI or log link); budget optimization and scenarios on v2 models are not available yet\n`,
     });
 
     // a geo missing a week: one line naming the geo and the week, exit 2

@@ -15,7 +15,7 @@ export interface CliCommand {
   summary: string;
   options: OptionSpec[];
   /** Returns the process exit code. Throw CliError for bad input (exit 2, one-line reason). */
-  run(options: ParsedOptions, io: CliIo): Promise<number>;
+  run(options: ParsedOptions, io: CliIo): number | Promise<number>;
 }
 
 const registry = new Map<string, CliCommand>();

@@ -84,6 +84,10 @@ export function loadRunInputs(
     draws: str("draws"),
   };
   const result = paths.result ? readJson(paths.result, "result file") : {};
+  if (result.modelVersion === 2)
+    throw new CliInputError(
+      `${paths.result} is a v2 model (geo, exposure, reach & frequency, organic, units KPI or log link); budget optimization and scenarios on v2 models are not available yet`,
+    );
   const configRaw = paths.config ? readJson(paths.config, "config file") : result.config;
   if (configRaw === undefined)
     throw new CliInputError(

@@ -67,6 +67,10 @@ describe("inferMappingV2", () => {
     expect(r.summary).toContain(
       "channel Channel0 (other, paid): spend Channel0_spend, exposure Channel0_impression drives the effect",
     );
+    // named organic: no "no spend column" remark
+    expect(r.summary).toContain(
+      "channel Organic_channel0 (other, organic): exposure Organic_channel0_impression",
+    );
   });
 
   it("reads Robyn's _S / _I / _P suffixes and an organic newsletter", () => {
@@ -184,7 +188,22 @@ describe("inferMappingV2", () => {
       [{ date_week: "2018-04-02", y: "1", x1: "0.3", x2: "0", t: "0" }],
     );
     expect(r.mapping.kpi).toBe("y");
-    expect(r.warnings[0]).toMatch(/^No channel columns found/);
+    expect(r.warnings[0]).toBe(
+      "No channel columns found: no column is named like spend (<channel>_spend, _cost, _S) or like a known channel (tv, search, facebook ...). If x1, x2 are spend, list them as channels in the config (or rename them <channel>_spend).",
+    );
     expect(r.columns.find((c) => c.column === "t")!.role).toBe("ignore");
+  });
+
+  it("a numeric geo code (DMA) that repeats across rows is the geo column", () => {
+    const rows = [501, 502, 501, 502].map((dma, i) => ({
+      week: i < 2 ? "2024-01-01" : "2024-01-08",
+      dma: String(dma),
+      sales: "10",
+      tv_spend: "5",
+    }));
+    const r = inferMappingV2(["week", "dma", "sales", "tv_spend"], rows);
+    expect(r.mapping.geo).toBe("dma");
+    const national = inferMappingV2(["week", "dma", "sales", "tv_spend"], [rows[0]!, rows[3]!]);
+    expect(national.mapping.geo).toBeUndefined();
   });
 });

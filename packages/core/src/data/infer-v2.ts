@@ -274,9 +274,13 @@ export function inferMappingV2(
     (h) =>
       !taken.has(h) &&
       has(tok(h), GEO_WORDS) &&
-      (sampleRows.length === 0 || !isNumeric(h) || values(h).length === 0),
+      // text names, or numeric codes (DMA 501) that repeat within the sample (one row per geo and week)
+      (sampleRows.length === 0 ||
+        !isNumeric(h) ||
+        values(h).length === 0 ||
+        new Set(values(h).map(String)).size < values(h).length),
   );
-  if (geo !== undefined) claim(geo, "geo", "named like a geo (region, market) and holds text");
+  if (geo !== undefined) claim(geo, "geo", "named like a geo (region, market, dma)");
   const population = headers.find((h) => !taken.has(h) && has(tok(h), POPULATION_WORDS) && isNumeric(h));
   if (population !== undefined) claim(population, "population", "named like a population");
 
@@ -391,7 +395,7 @@ export function inferMappingV2(
     const type: ChannelType = guessChannelType(g.stem) ?? "other";
     const exposure = [...g.exposures].sort((a, b) => rank(a) - rank(b))[0];
     const extra = g.exposures.filter((e) => e !== exposure);
-    const organicNamed = has(tok(g.stem), ORGANIC_WORDS);
+    const organicNamed = has(nameTokens(g.stem), ORGANIC_WORDS);
     if (g.reach !== undefined || g.frequency !== undefined) {
       if (g.reach === undefined || g.frequency === undefined || g.spend === undefined) {
         const present = [g.spend, g.reach, g.frequency].filter((c): c is string => c !== undefined);
@@ -509,10 +513,14 @@ export function inferMappingV2(
     warnings.unshift("No date column found. Choose the column that holds the week's date.");
   if (kpi === undefined)
     warnings.unshift("No KPI column found. Choose the column that holds revenue, sales or conversions.");
-  if (channels.length === 0)
+  if (channels.length === 0) {
+    const candidates = columns
+      .filter((c) => c.role === "ignore" && c.reason === "name not recognized")
+      .map((c) => c.column);
     warnings.unshift(
-      "No channel columns found: no column is named like spend (<channel>_spend, _cost, _S) or like a known channel (tv, search, facebook ...).",
+      `No channel columns found: no column is named like spend (<channel>_spend, _cost, _S) or like a known channel (tv, search, facebook ...).${candidates.length > 0 ? ` If ${candidates.join(", ")} ${candidates.length === 1 ? "is" : "are"} spend, list ${candidates.length === 1 ? "it" : "them"} as channels in the config (or rename ${candidates.length === 1 ? "it" : "them"} <channel>_spend).` : ""}`,
     );
+  }
   // Spreadsheet order for the columns list.
   columns.sort((a, b) => headers.indexOf(a.column) - headers.indexOf(b.column));
   return { mapping, columns, summary, warnings };

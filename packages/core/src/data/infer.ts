@@ -1,6 +1,6 @@
 /** Suggests a column mapping from header names (and, when given, a few sample rows). */
 import type { ChannelType, ColumnMapping } from "./types.ts";
-import { parseDateCell, parseNumberCell } from "./values.ts";
+import { cellText, parseDateCell, parseNumberCell } from "./values.ts";
 
 export type ColumnRole = "date" | "kpi" | "channel" | "control" | "event" | "ignore";
 
@@ -171,7 +171,7 @@ export function inferMapping(
   const columns: InferredColumn[] = [];
   const warnings: string[] = [];
   const values = (h: string): unknown[] =>
-    sampleRows.map((r) => r[h]).filter((v) => v !== undefined && v !== null && String(v).trim() !== "");
+    sampleRows.map((r) => r[h]).filter((v) => v !== undefined && v !== null && cellText(v).trim() !== "");
   const looksLikeDates = (h: string): boolean => {
     const v = values(h);
     return (
@@ -195,7 +195,6 @@ export function inferMapping(
   };
 
   let dateColumn: string | undefined;
-  let kpiColumn: string | undefined;
   const tokensOf = new Map(headers.map((h) => [h, nameTokens(h)]));
   const has = (h: string, words: string[]): boolean => {
     const t = tokensOf.get(h) ?? [];
@@ -206,7 +205,7 @@ export function inferMapping(
   dateColumn = headers.find((h) => has(h, dateWords) && (sampleRows.length === 0 || looksLikeDates(h)));
   if (dateColumn === undefined && sampleRows.length > 0) dateColumn = headers.find(looksLikeDates);
   // KPI: the first kpi-named column that is not a channel name.
-  kpiColumn = headers.find((h) => h !== dateColumn && has(h, kpiWords) && guessChannelType(h) === null);
+  const kpiColumn = headers.find((h) => h !== dateColumn && has(h, kpiWords) && guessChannelType(h) === null);
 
   const mapping: ColumnMapping = {
     date: dateColumn ?? "",

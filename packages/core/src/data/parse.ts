@@ -8,6 +8,7 @@
 import Papa from "papaparse";
 import { channelTypes, type ColumnMapping, type Dataset } from "./types.ts";
 import {
+  cellText,
   isoFromDayNumber,
   numericDate,
   parseDateCell,
@@ -386,7 +387,7 @@ export function prepareTable(
   rawBody: { row: number; cells: unknown[] }[],
   log: IssueLog,
 ): { header: string[]; body: { row: number; cells: unknown[] }[]; columnIndex: Map<string, number> } | null {
-  const header = rawHeader.map((h) => (h === null || h === undefined ? "" : String(h).trim()));
+  const header = rawHeader.map((h) => (h === null || h === undefined ? "" : cellText(h).trim()));
   // Trailing unnamed columns that are empty everywhere come from trailing delimiters: drop them.
   while (
     header.length > 0 &&

@@ -24,6 +24,15 @@ const currencyPrefix = /^(?:[$€£¥₹₩]|us\$|usd|eur|gbp|jpy|chf|cad|aud|in
 const currencySuffix = /\s*(?:[$€£¥₹₩]|usd|eur|gbp|jpy|chf|cad|aud|inr)$/i;
 
 /**
+ * A cell value as text: primitives and dates as `String()` prints them, anything else (a parser
+ * handing over an object) as JSON rather than "[object Object]".
+ */
+export function cellText(raw: unknown): string {
+  if (typeof raw === "object" && raw !== null && !(raw instanceof Date)) return JSON.stringify(raw);
+  return String(raw);
+}
+
+/**
  * Parses a numeric cell: plain numbers, thousands separators ("1,234.50", "1 234,50", "1.234,50"),
  * currency symbols or codes, and accounting negatives "(123)". `decimalComma` (set when the file is
  * ';'-delimited) makes "1,5" and "1.234" read the European way.
@@ -33,7 +42,7 @@ export function parseNumberCell(raw: unknown, decimalComma = false): NumberCell 
   if (typeof raw === "number") {
     return Number.isFinite(raw) ? { kind: "number", value: raw } : { kind: "invalid", text: String(raw) };
   }
-  const text = String(raw);
+  const text = cellText(raw);
   let s = text.trim();
   if (s === "") return { kind: "empty" };
   if (missingWords.has(s.toLowerCase())) return { kind: "missing", text: s };
@@ -129,7 +138,7 @@ export function parseDateCell(raw: unknown): DateCell {
     if (Number.isNaN(ms)) return { kind: "invalid", text: String(raw) };
     return { kind: "date", day: Math.floor(ms / 86_400_000) };
   }
-  const text = String(raw).trim();
+  const text = cellText(raw).trim();
   if (text === "") return { kind: "empty" };
   const bad = { kind: "invalid", text } as const;
   let m =

@@ -1,3 +1,5 @@
+/* eslint-disable no-loss-of-precision -- AS 241's coefficients are kept digit for digit as published; each literal still rounds to the intended double. */
+
 /** Standard normal quantile function, Wichura's AS 241 (PPND16), accurate to about 1e-16. */
 export function normalQuantile(p: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;

@@ -71,7 +71,7 @@ export function decodeDraws(bytes: Uint8Array): Draws {
   const values = new Float64Array(count);
   let off = HEADER + namesPadded;
   for (let i = 0; i < count; i += 1, off += 4) values[i] = view.getFloat32(off, true);
-  return { names: names as string[], chains, perChain, values };
+  return { names: names, chains, perChain, values };
 }
 
 /** Draws of column j, one Float64Array per chain (the shape diagnostics take). */

@@ -61,14 +61,13 @@ export async function fitModel(
   // NUTS runs on the centered-intercept parameterization (model.ts, CreateModelOptions); its
   // draws are mapped back to the canonical theta before anything else reads them.
   const sampled = createModel(spec, { centerIntercept: true });
-  const dim = model.dim;
 
   let thetaByChain: Float64Array[]; // per chain: drawsPerChain x dim, unconstrained
   // Fast mode predicts the holdout at the MAP: the mean of a Laplace approximation pushed through
   // exp/logit transforms is dominated by its tails and is not a posterior mean.
   let pointTheta: Float64Array | undefined;
   let diagnostics: FitDiagnostics;
-  let warmupSeconds = 0;
+  let warmupSeconds: number;
   let samplingSeconds = 0;
   if (options.mode === "nuts") {
     let inits: Float64Array[] | undefined;

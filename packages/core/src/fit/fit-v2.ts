@@ -6,8 +6,10 @@
  * `mediaEffectiveness` per week with time-varying media. Every figure is a posterior summary of
  * the counterfactual of analysis/incrementality-v2.ts, draw by draw.
  *
- * A config that uses no v2 feature is not fitted here: fitAny() sends it to v1's fitModel, which
- * keeps its draws exactly (same density, same sampler parameterization, same seed stream).
+ * Callers route by `usesV2Features(config)` (model/config-v2.ts): a config that uses no v2 feature
+ * goes to v1's fitModel, which keeps its draws exactly (same density, the centered-intercept
+ * sampler parameterization, same seed stream). fitModelV2 accepts such a config too (the v2 model
+ * with G = 1 and every option off has v1's density), but samples it without the centered intercept.
  */
 import { incrementalityAt } from "../analysis/incrementality-v2.ts";
 import { assessConvergence } from "../diagnostics/assess.ts";
@@ -18,7 +20,7 @@ import { sampleChains } from "../inference/sample-chains.ts";
 import type { ChainResult, LogDensityFactoryRef } from "../inference/types.ts";
 import { type ModelConfigV2, type ModelConfigV2Input, parseModelConfigV2 } from "../model/config-v2.ts";
 import type { ModelDataV2 } from "../model/data-v2.ts";
-import { createModelV2, type MmmModelV2 } from "../model/model-v2.ts";
+import { createSamplerModelV2, type MmmModelV2, type SamplerModelV2 } from "../model/model-v2.ts";
 import { buildModelSpecV2, type ModelSpecV2 } from "../model/spec-v2.ts";
 import type { Draws } from "./draws-codec.ts";
 import { ProgressTracker } from "./progress.ts";
@@ -93,7 +95,7 @@ export function modelTargetV2(
     spec,
     ref: {
       module: new URL("../model/model-v2.ts", import.meta.url).href,
-      exportName: "createModelV2FromSpec",
+      exportName: "createSamplerModelV2FromSpec",
       args: spec,
     },
   };
@@ -116,7 +118,10 @@ export async function fitModelV2(
   const report = options.onProgress ?? (() => {});
   report({ phase: "preparing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
   const { spec, ref } = modelTargetV2(data, config);
-  const model = createModelV2(spec);
+  // NUTS and fast mode run on the sampler's parameterization (centered geo offsets); draws are
+  // mapped back to the canonical theta before anything reads them.
+  const sampler = createSamplerModelV2(spec);
+  const model = sampler.model;
   const labels = spec.parameters.map((p) => p.label);
 
   let thetaByChain: Float64Array[];
@@ -127,7 +132,7 @@ export async function fitModelV2(
     const tracker = new ProgressTracker(chains, warmup + perChain);
     let inits: Float64Array[] | undefined;
     if (options.init === "map") {
-      const map = findMap(model, { seed, starts: chains });
+      const map = findMap(sampler, { seed, starts: chains });
       inits = Array.from({ length: chains }, (_, c) => map.runs[c]?.theta ?? map.mode);
     }
     const results: ChainResult[] = await sampleChains(
@@ -145,7 +150,7 @@ export async function fitModelV2(
       },
       { onProgress: (p) => report(tracker.update(p)), ...(options.signal ? { signal: options.signal } : {}) },
     );
-    thetaByChain = results.map((r) => r.samples);
+    thetaByChain = results.map((r) => toCanonical(sampler, r.samples, r.draws));
     warmupSeconds = Math.max(...results.map((r) => r.warmupMs)) / 1000;
     samplingSeconds = Math.max(...results.map((r) => r.samplingMs)) / 1000;
     const a = assessConvergence(results, {
@@ -166,11 +171,11 @@ export async function fitModelV2(
   } else {
     report({ phase: "optimizing", chain: -1, iteration: 0, percent: 5, etaSeconds: null, divergences: 0 });
     const tOpt = performance.now();
-    const map = findMap(model, { seed, starts: options.starts ?? 4 });
+    const map = findMap(sampler, { seed, starts: options.starts ?? 4 });
     if (options.signal?.aborted) throw abortError();
-    const lap = laplace(model, map.mode, { draws: perChain, seed });
+    const lap = laplace(sampler, map.mode, { draws: perChain, seed });
     warmupSeconds = (performance.now() - tOpt) / 1000;
-    thetaByChain = [lap.samples];
+    thetaByChain = [toCanonical(sampler, lap.samples, perChain)];
     const reasons: string[] = [];
     if (!map.converged) reasons.push("the optimizer did not converge; treat the estimates as rough");
     if (lap.regularization > 0)
@@ -235,6 +240,16 @@ export async function fitModelV2(
   };
 }
 
+/** Draws (rows of dim) from the sampler's parameterization to the canonical theta, in place. */
+function toCanonical(sampler: SamplerModelV2, samples: Float64Array, draws: number): Float64Array {
+  const dim = sampler.dim;
+  for (let i = 0; i < draws; i++) {
+    const row = samples.subarray(i * dim, (i + 1) * dim);
+    row.set(sampler.toCanonical(row));
+  }
+  return samples;
+}
+
 /**
  * Parameter summaries, constrained draws and the counterfactual figures per draw, summarized per
  * chain (so that R-hat / ESS of derived quantities are available as for parameters).
@@ -289,7 +304,7 @@ export function summarizeV2(
         }
       }
       if (tv) {
-        const f = model.forward(v).mediaEffectiveness;
+        const f = r.mediaEffectiveness;
         for (let t = 0; t < N; t++) fEff[t]![k]![i] = f[t]!;
       }
     }

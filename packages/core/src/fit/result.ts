@@ -49,7 +49,7 @@ export interface FitOptions {
    * intercept was centered: R-hat 1.59, 26 % divergences on the recovery scenario).
    */
   init?: "map" | "random";
-  onProgress?(p: FitProgress): void;
+  onProgress?: (p: FitProgress) => void;
   signal?: AbortSignal;
 }
 

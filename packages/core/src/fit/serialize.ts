@@ -3,7 +3,8 @@ import type { FitResult } from "./result.ts";
 
 export type SerializedFitResult = Omit<FitResult, "draws">;
 
-function jsonSafe(value: unknown): unknown {
+/** JSON-ready copy: typed arrays as arrays, non-finite numbers as null, undefined keys dropped. */
+export function jsonSafe(value: unknown): unknown {
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
   if (ArrayBuffer.isView(value))
     return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));

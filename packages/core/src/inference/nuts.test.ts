@@ -98,7 +98,6 @@ describe("NUTS", () => {
     let sxy = 0;
     let sxx = 0;
     let syy = 0;
-    let n = 0;
     for (const r of results) {
       for (let i = 0; i < r.draws; i++) {
         const x = r.samples[2 * i]! - 1;
@@ -106,7 +105,6 @@ describe("NUTS", () => {
         sxy += x * y;
         sxx += x * x;
         syy += y * y;
-        n++;
       }
     }
     expect(Math.abs(sxy / Math.sqrt(sxx * syy) - rho)).toBeLessThan(0.02);
@@ -134,7 +132,7 @@ describe("NUTS", () => {
           const a = (t - mu) / tau;
           const b = (y[j]! - t) / sigma[j]!;
           lp += -0.5 * a * a - 0.5 * b * b;
-          grad[0] = grad[0]! + a / tau;
+          grad[0] = grad[0] + a / tau;
           grad[j + 1] = -a / tau + b / sigma[j]!;
         }
         return lp;

@@ -31,7 +31,7 @@ export function sampleChains(
   const maxThreads = Math.max(1, Math.min(opts.chains, opts.threads ?? availableParallelism()));
 
   return new Promise<ChainResult[]>((resolve, reject) => {
-    const results: (ChainResult | undefined)[] = new Array(opts.chains);
+    const results: (ChainResult | undefined)[] = new Array<ChainResult | undefined>(opts.chains);
     const active = new Set<Worker>();
     let nextChain = 0;
     let finished = 0;

@@ -153,7 +153,7 @@ export const modelConfigV2Schema = z
     if (!r.success)
       for (const issue of r.error.issues)
         if (!issue.message.startsWith("duplicate channel"))
-          ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
+          ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   });
 
 export type ModelConfigV2 = z.output<typeof modelConfigV2Schema>;

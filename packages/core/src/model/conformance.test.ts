@@ -11,8 +11,7 @@ import { buildModelSpec } from "./spec.ts";
 import { createModel, type LogDensityParts } from "./model.ts";
 
 const dir = fileURLToPath(new URL("../../test/fixtures/conformance-v1/", import.meta.url));
-// biome-ignore lint: fixture JSON
-const V: any = JSON.parse(readFileSync(`${dir}vectors.json`, "utf8"));
+const V = JSON.parse(readFileSync(`${dir}vectors.json`, "utf8"));
 
 function conformanceDataset(): Dataset {
   const [head, ...rows] = readFileSync(`${dir}data.csv`, "utf8").trim().split("\n");

@@ -16,7 +16,7 @@ import type { ModelConfigV2Input } from "./config-v2.ts";
 import { CASES, datasetAsV2, loadCase } from "../../test/conformance-v2-cases.ts";
 import type { ModelDataV2 } from "./data-v2.ts";
 import { createModel } from "./model.ts";
-import { createModelV2, type MmmModelV2 } from "./model-v2.ts";
+import { createModelV2, createSamplerModelV2, type MmmModelV2 } from "./model-v2.ts";
 import { buildModelSpec } from "./spec.ts";
 import { buildModelSpecV2 } from "./spec-v2.ts";
 
@@ -71,7 +71,7 @@ describe("v2 model with G = 1 and every option off is v1's model", () => {
     it(`${what}: density and gradient to 1e-10`, () => {
       const config = { ...sim.config, ...extra } as ModelConfigV2Input;
       const v1 = createModel(buildModelSpec(sim.dataset, config as never));
-      const holdout = (config.holdoutWeeks as number | undefined) ?? 13;
+      const holdout = config.holdoutWeeks ?? 13;
       const data = scaleDatasetV2(datasetAsV2(sim.dataset), { holdoutWeeks: holdout, fourierPairs: 2 });
       const v2 = createModelV2(buildModelSpecV2(data, config));
       expect(v2.spec.parameters.map((p) => p.label)).toEqual(v1.spec.parameters.map((p) => p.label));
@@ -151,6 +151,36 @@ describe("v2 gradient vs central finite differences, every option", () => {
       }
     });
   }
+});
+
+describe("the sampler's parameterization of geo models (centered geo offsets)", () => {
+  it("is the same posterior: density minus G log s_tau, round trip, gradient vs finite differences", () => {
+    const { model } = loadCase("geo");
+    const sampler = createSamplerModelV2(model.spec);
+    const rng = new Rng(9);
+    const G = model.spec.G;
+    for (let k = 0; k < 3; k++) {
+      const canon = randomTheta(rng, model.dim, 0.6);
+      const th = sampler.toSampler(canon);
+      const back = sampler.toCanonical(th);
+      for (let i = 0; i < model.dim; i++) expect(Math.abs(back[i]! - canon[i]!)).toBeLessThan(1e-12);
+      const lsTau = canon[model.spec.index.sTau]!;
+      expect(Math.abs(sampler.logDensity(th) - (model.logDensity(canon) - G * lsTau))).toBeLessThan(1e-9);
+      const grad = new Float64Array(model.dim);
+      sampler.logDensityGradient(th, grad);
+      const t2 = Float64Array.from(th);
+      for (let i = 0; i < model.dim; i++) {
+        const h = 1e-5;
+        t2[i] = th[i]! + h;
+        const up = sampler.logDensity(t2);
+        t2[i] = th[i]! - h;
+        const down = sampler.logDensity(t2);
+        t2[i] = th[i]!;
+        const fd = (up - down) / (2 * h);
+        expect(Math.abs(grad[i]! - fd) / Math.max(1, Math.abs(fd))).toBeLessThan(2e-6);
+      }
+    }
+  });
 });
 
 describe("counterfactual zero input", () => {

@@ -834,3 +834,74 @@ export function createModelV2(spec: ModelSpecV2): MmmModelV2 {
 export function createModelV2FromSpec(spec: ModelSpecV2): MmmModelV2 {
   return createModelV2(spec);
 }
+
+/**
+ * The sampler's parameterization of a geo model (G > 1): the geo offsets are sampled centered,
+ * tau_g = s_tau v_g in place of v_g (same posterior; the change of variables adds -G log s_tau).
+ * With a year or more of weekly data per geo each offset is pinned down to a few thousandths,
+ * and non-centered v_g = tau_g / s_tau then lies on a curved ridge in (v, log s_tau) that NUTS
+ * crosses with divergences (docs/model.md section 10.7). Canonical theta (the conformance
+ * vectors', the draws') <-> sampler theta: toSampler / toCanonical. G = 1: the identity.
+ */
+export interface SamplerModelV2 extends LogDensity {
+  model: MmmModelV2;
+  logDensity(theta: Float64Array): number;
+  toCanonical(theta: Float64Array): Float64Array;
+  toSampler(theta: Float64Array): Float64Array;
+}
+
+export function createSamplerModelV2(spec: ModelSpecV2): SamplerModelV2 {
+  const model = createModelV2(spec);
+  const dim = model.dim;
+  const G = spec.G;
+  const v0 = spec.index.v;
+  const ls = spec.index.sTau;
+  const centered = G > 1;
+  const canon = new Float64Array(dim);
+  const toCanonicalInto = (theta: Float64Array, out: Float64Array) => {
+    out.set(theta);
+    if (!centered) return;
+    const inv = Math.exp(-theta[ls]!);
+    for (let g = 0; g < G; g++) out[v0 + g] = theta[v0 + g]! * inv;
+  };
+  return {
+    model,
+    dim,
+    logDensityGradient(theta, grad) {
+      toCanonicalInto(theta, canon);
+      const lp = model.logDensityGradient(canon, grad);
+      if (!centered) return lp;
+      const inv = Math.exp(-theta[ls]!);
+      let gls = grad[ls]! - G;
+      for (let g = 0; g < G; g++) {
+        gls -= grad[v0 + g]! * canon[v0 + g]!;
+        grad[v0 + g] = grad[v0 + g]! * inv;
+      }
+      grad[ls] = gls;
+      return lp - G * theta[ls]!;
+    },
+    logDensity(theta) {
+      toCanonicalInto(theta, canon);
+      const lp = model.logDensity(canon);
+      return centered ? lp - G * theta[ls]! : lp;
+    },
+    toCanonical(theta) {
+      const out = new Float64Array(dim);
+      toCanonicalInto(theta, out);
+      return out;
+    },
+    toSampler(theta) {
+      const out = Float64Array.from(theta);
+      if (centered) {
+        const s = Math.exp(theta[ls]!);
+        for (let g = 0; g < G; g++) out[v0 + g] = theta[v0 + g]! * s;
+      }
+      return out;
+    },
+  };
+}
+
+/** LogDensityFactoryRef target of the sampler threads. */
+export function createSamplerModelV2FromSpec(spec: ModelSpecV2): SamplerModelV2 {
+  return createSamplerModelV2(spec);
+}

@@ -114,8 +114,8 @@ describe.each(configs)("log density gradient: %s", (_name, config) => {
     for (let k = 0; k < 200; k++) {
       const theta = Float64Array.from({ length: model.dim }, () => 3 * gauss(r));
       const lp = model.logDensityGradient(theta, g);
-      expect(Number.isFinite(lp), `logp ${lp} at ${Array.from(theta)}`).toBe(true);
-      expect(g.every(Number.isFinite), `gradient ${Array.from(g)}`).toBe(true);
+      expect(Number.isFinite(lp), `logp ${lp} at ${Array.from(theta).join(",")}`).toBe(true);
+      expect(g.every(Number.isFinite), `gradient ${Array.from(g).join(",")}`).toBe(true);
     }
   });
 

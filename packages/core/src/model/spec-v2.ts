@@ -188,7 +188,7 @@ export function buildModelSpecV2(
     return {
       name: names[c]!,
       type: ch.type,
-      role: roles[c]!,
+      role: roles[c],
       data: dataIndex[c]!,
       beta: add(
         "beta",

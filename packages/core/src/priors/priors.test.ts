@@ -8,7 +8,7 @@ describe("logGamma", () => {
     expect(logGamma(1)).toBeCloseTo(0, 14);
     expect(logGamma(5)).toBeCloseTo(Math.log(24), 14);
     expect(logGamma(2.5)).toBeCloseTo(Math.log(0.75 * Math.sqrt(Math.PI)), 14);
-    expect(logGamma(30)).toBeCloseTo(71.257038967168009, 11);
+    expect(logGamma(30)).toBeCloseTo(71.25703896716801, 11);
     expect(logGamma(0.1)).toBeCloseTo(2.252712651734206, 13);
   });
 });

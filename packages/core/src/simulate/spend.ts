@@ -4,7 +4,7 @@
  * or zero base; pulsing (always-on plus bursts). All draws come from the given Rng, so a seed
  * fixes the plan.
  */
-import { Rng } from "../inference/rng.ts";
+import { type Rng } from "../inference/rng.ts";
 
 export type SpendPattern = "always-on" | "flighted" | "burst" | "pulsing";
 
@@ -90,7 +90,7 @@ export function generateSpend(weeks: number, plan: SpendPlan, rng: Rng): Float64
   for (let t = 0; t < weeks; t += 1) {
     if (t < start) continue;
     const state = on[t]!;
-    let v = 0;
+    let v: number;
     if (plan.pattern === "burst") v = state === 2 ? envelope(t) : base * envelope(t);
     else if (plan.pattern === "pulsing") v = envelope(t) * (state === 2 ? burstBoost : 0.7);
     else v = state ? envelope(t) : 0;

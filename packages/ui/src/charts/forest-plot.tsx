@@ -6,7 +6,7 @@ import { Select } from "../field.tsx";
 import { Table, TBody, Td, Th, THead, Tr } from "../table.tsx";
 import { Badge } from "../badge.tsx";
 import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
-import { axisProps, gridProps, seriesColor, tokens } from "./theme.ts";
+import { axisProps, gridProps, seriesColor } from "./theme.ts";
 import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
 
 export interface ParameterView {

@@ -43,5 +43,5 @@ export interface TooltipProps<Row> {
 
 export function rowOf<Row>(p: TooltipProps<Row>): Row | null {
   if (!p.active || !p.payload || p.payload.length === 0) return null;
-  return (p.payload[0]?.payload ?? null) as Row | null;
+  return p.payload[0]?.payload ?? null;
 }

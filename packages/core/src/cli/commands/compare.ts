@@ -38,7 +38,7 @@ export const compareCommand: CliCommand = {
       description: "write here instead of stdout",
     },
   ],
-  async run(opts, io) {
+  run(opts, io) {
     const path = opts.scenarios as string;
     let raw: unknown;
     try {

@@ -6,7 +6,13 @@ import { inferMappingV2, v1MappingOf } from "../../data/infer-v2.ts";
 import { formatIssues, parseDatasetCsv } from "../../data/parse.ts";
 import { encodeDraws } from "../../fit/draws-codec.ts";
 import { fitModel } from "../../fit/fit-model.ts";
-import { serializeFitResult } from "../../fit/serialize.ts";
+import { jsonSafe } from "../../fit/serialize.ts";
+import { fitModelV2 } from "../../fit/fit-v2.ts";
+import type { Draws } from "../../fit/draws-codec.ts";
+import type { FitProgress } from "../../fit/progress.ts";
+import { DataScalingError } from "../../data/scale.ts";
+import { scaleDatasetV2 } from "../../data/scale-v2.ts";
+import type { ParsedOptions } from "../args.ts";
 import { ModelConfigError } from "../../model/config.ts";
 import { type ModelConfigV2, parseModelConfigV2, toV1Config, usesV2Features } from "../../model/config-v2.ts";
 import { parseDatasetV2Csv } from "../../data/parse-v2.ts";
@@ -80,6 +86,97 @@ function v2Data(csv: string, dataPath: string, config: ModelConfigV2, io: CliIo)
 /** Hex SHA-256 of a text, as recorded in the result (dataSha256). */
 export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** Writes the result JSON (+ draws), recording data and draws paths relative to it. */
+async function writeResult(
+  opts: ParsedOptions,
+  io: CliIo,
+  csv: string,
+  dataPath: string,
+  result: { draws: Draws },
+): Promise<void> {
+  // Where the data and draws are, relative to the result, so that optimize and compare need only
+  // --result; the checksum catches a data file edited after the fit.
+  const outPath = resolve(io.cwd, opts.out as string);
+  const { draws, ...rest } = result;
+  const written: Record<string, unknown> = {
+    ...(jsonSafe(rest) as Record<string, unknown>),
+    dataPath: relativeTo(outPath, resolve(io.cwd, dataPath)),
+    dataSha256: sha256(csv),
+  };
+  if (typeof opts["draws-out"] === "string") {
+    const drawsPath = resolve(io.cwd, opts["draws-out"]);
+    await writeFile(drawsPath, encodeDraws(draws));
+    written.drawsPath = relativeTo(outPath, drawsPath);
+  }
+  await writeFile(outPath, JSON.stringify(written, null, 2) + "\n");
+}
+
+function fitOptions(opts: ParsedOptions, bar: ProgressBar) {
+  return {
+    mode: opts.fast ? ("fast" as const) : ("nuts" as const),
+    seed: (opts.seed as number | undefined) ?? 1,
+    ...(opts.chains !== undefined ? { chains: opts.chains as number } : {}),
+    ...(opts.warmup !== undefined ? { warmup: opts.warmup as number } : {}),
+    ...(opts.draws !== undefined ? { draws: opts.draws as number } : {}),
+    ...(opts.threads !== undefined ? { threads: opts.threads as number } : {}),
+    onProgress: (p: FitProgress) => bar.update(p),
+  };
+}
+
+/** 3 significant digits below 100 (a CPIK of 0.0123 stays readable), whole numbers above. */
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
+
+/** A v2 config: parse and validate the data, scale it, fit the v2 model, write the v2 result. */
+async function fitV2(opts: ParsedOptions, io: CliIo, csv: string, dataPath: string, config: ModelConfigV2) {
+  const dataset = v2Data(csv, dataPath, config, io);
+  let data;
+  try {
+    data = scaleDatasetV2(dataset, {
+      holdoutWeeks: config.holdoutWeeks,
+      fourierPairs: config.fourierPairs,
+      link: config.link,
+    });
+  } catch (e) {
+    if (e instanceof DataScalingError) throw new CliError(`${dataPath}: ${e.message}`);
+    throw e;
+  }
+  const bar = new ProgressBar(io.stderr);
+  const result = await fitModelV2(data, config, fitOptions(opts, bar));
+  await writeResult(opts, io, csv, dataPath, result);
+  const d = result.diagnostics;
+  const geos = result.geoNames.length;
+  io.stdout.write(
+    `${result.approximate ? "fast (approximate)" : "NUTS"} v2 fit of ${result.trainingWeeks} training weeks${geos > 1 ? ` x ${geos} geos` : ""} (${result.kpiType} KPI, ${result.link} link) in ${result.timing.totalSeconds.toFixed(1)} s: ${d.converged ? "converged" : "NOT converged"}` +
+      (result.approximate
+        ? ""
+        : ` (R-hat max ${d.rhatMax.toFixed(3)}, min bulk ESS ${Math.round(d.essBulkMin)}, ${d.divergences} divergences)`) +
+      "\n",
+  );
+  for (const r of d.reasons) io.stdout.write(`  ! ${r}\n`);
+  const units = result.kpiType === "units";
+  io.stdout.write(
+    `  ${"channel".padEnd(16)} ${"role".padEnd(8)} ${"ROI".padStart(7)} ${"90% interval".padEnd(18)}${units ? ` ${"CPIK".padStart(7)} 90% interval` : ""}  incremental ${result.kpiName} (median)\n`,
+  );
+  for (const [name, ch] of Object.entries(result.channels)) {
+    const roi = ch.roi
+      ? `${fmt(ch.roi.q50).padStart(7)} ${`[${fmt(ch.roi.q05)}, ${fmt(ch.roi.q95)}]`.padEnd(18)}`
+      : `${"-".padStart(7)} ${"".padEnd(18)}`;
+    const cpik = units
+      ? ch.cpik
+        ? ` ${fmt(ch.cpik.q50).padStart(7)} [${fmt(ch.cpik.q05)}, ${fmt(ch.cpik.q95)}]`
+        : ` ${"-".padStart(7)}`
+      : "";
+    const freq = ch.optimalFrequency ? `  optimal frequency ${ch.optimalFrequency.q50.toFixed(1)}` : "";
+    io.stdout.write(
+      `  ${name.padEnd(16)} ${ch.role.padEnd(8)} ${roi}${cpik}  ${Math.round(ch.incremental.q50).toLocaleString("en-US")}${freq}\n`,
+    );
+  }
+  io.stdout.write(
+    `wrote ${String(opts.out)}${typeof opts["draws-out"] === "string" ? ` and ${opts["draws-out"]}` : ""}\n`,
+  );
+  return 0;
 }
 
 function relativeTo(from: string, to: string): string {
@@ -160,41 +257,14 @@ export const fitCommand: CliCommand = {
       if (inferred.config === null) throw new CliError(inferred.reason!);
       config = inferred.config;
     }
-    if (usesV2Features(config)) {
-      const d = v2Data(csv, dataPath, config, io);
-      throw new CliError(
-        `${dataPath} is valid v2 data (${d.geos.length > 1 ? `${d.geos.length} geos x ` : ""}${d.dates.length} weeks, ${d.channels.length} channels), but the CLI cannot fit the v2 model yet (geo, exposure, reach & frequency, organic, units, log link, knots or time-varying media); fit a v1 config meanwhile`,
-      );
-    }
+    if (usesV2Features(config)) return fitV2(opts, io, csv, dataPath, config);
     const v1Config = toV1Config(config);
     const parsed = parseDatasetCsv(csv, v1Config, { holdoutWeeks: v1Config.holdoutWeeks });
     if (!parsed.ok) throw new CliError(`${dataPath}: ${formatIssues(parsed)}`);
     for (const w of parsed.warnings) io.stderr.write(`warning: ${w.message}\n`);
     const bar = new ProgressBar(io.stderr);
-    const seed = (opts.seed as number | undefined) ?? 1;
-    const result = await fitModel(parsed.dataset, v1Config, {
-      mode: opts.fast ? "fast" : "nuts",
-      seed,
-      ...(opts.chains !== undefined ? { chains: opts.chains as number } : {}),
-      ...(opts.warmup !== undefined ? { warmup: opts.warmup as number } : {}),
-      ...(opts.draws !== undefined ? { draws: opts.draws as number } : {}),
-      ...(opts.threads !== undefined ? { threads: opts.threads as number } : {}),
-      onProgress: (p) => bar.update(p),
-    });
-    // Where the data and draws are, relative to the result, so that optimize and compare need only
-    // --result; the checksum catches a data file edited after the fit.
-    const outPath = resolve(io.cwd, opts.out as string);
-    const written: Record<string, unknown> = {
-      ...serializeFitResult(result),
-      dataPath: relativeTo(outPath, resolve(io.cwd, dataPath)),
-      dataSha256: sha256(csv),
-    };
-    if (typeof opts["draws-out"] === "string") {
-      const drawsPath = resolve(io.cwd, opts["draws-out"]);
-      await writeFile(drawsPath, encodeDraws(result.draws));
-      written.drawsPath = relativeTo(outPath, drawsPath);
-    }
-    await writeFile(outPath, JSON.stringify(written, null, 2) + "\n");
+    const result = await fitModel(parsed.dataset, v1Config, fitOptions(opts, bar));
+    await writeResult(opts, io, csv, dataPath, result);
     const d = result.diagnostics;
     io.stdout.write(
       `${result.approximate ? "fast (approximate)" : "NUTS"} fit of ${result.trainingWeeks} training weeks in ${result.timing.totalSeconds.toFixed(1)} s: ${d.converged ? "converged" : "NOT converged"}` +

@@ -85,7 +85,7 @@ export const optimizeCommand: CliCommand = {
     },
     { name: "out", kind: "string", placeholder: "<plan.json>", description: "write here instead of stdout" },
   ],
-  async run(opts, io) {
+  run(opts, io) {
     const budget = opts.budget as number;
     if (!(budget > 0)) throw new CliInputError(`--budget must be positive (got ${budget})`);
     const weeks = (opts.weeks as number | undefined) ?? 13;
