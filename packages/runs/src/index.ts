@@ -20,4 +20,5 @@ export {
   type SuccessInput,
 } from "./claim.ts";
 export { failLiveRun, failStaleRun, requeueStaleRun, type StaleRun } from "./recover.ts";
+export { recordStability } from "./derived.ts";
 export { DRAWS_ENCODING, decodeStoredDraws, encodeStoredDraws, type StoredDraws } from "./draws.ts";
