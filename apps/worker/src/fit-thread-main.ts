@@ -40,3 +40,4 @@ async function fitAndReply(msg: FitMessage): Promise<void> {
     port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
   }
 }
+port.postMessage({ type: "ready" });
