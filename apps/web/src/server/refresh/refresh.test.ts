@@ -21,7 +21,7 @@ function ctx(user: { id: string; email: string; name: string }): Context {
     user: { id: user.id, email: user.email, name: user.name },
     enqueueFitRun: () => Promise.resolve(null),
     baseUrl: "http://mixcast.test",
-  } as Context;
+  };
 }
 
 beforeAll(async () => {
@@ -38,7 +38,9 @@ beforeAll(async () => {
   viewer = createCaller(ctx(v));
   first = await seedFittedRun(db.prisma, { workspaceId, userId: owner.id, weeks: 60, channels: 3, seed: 5 });
   // A refit of the same model on revised data: two weeks appended, one value revised.
-  const v1 = await db.prisma.datasetVersion.findFirstOrThrow({ where: { runs: { some: { id: first.runId } } } });
+  const v1 = await db.prisma.datasetVersion.findFirstOrThrow({
+    where: { runs: { some: { id: first.runId } } },
+  });
   const lines = v1.csv.trim().split("\n");
   const header = lines[0]!.split(",");
   const row = (i: number) => lines[i]!.split(",");
@@ -82,7 +84,9 @@ afterAll(async () => {
 
 describe("approved runs", () => {
   it("an analyst approves a succeeded run with a note; viewers cannot; history and audit record who and when", async () => {
-    await expect(viewer.approval.approve({ workspaceId, runId: first.runId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(viewer.approval.approve({ workspaceId, runId: first.runId })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     await analyst.approval.approve({ workspaceId, runId: first.runId, note: "Q3 baseline" });
     await expect(analyst.approval.approve({ workspaceId, runId: first.runId })).rejects.toMatchObject({
       code: "BAD_REQUEST",
@@ -92,9 +96,16 @@ describe("approved runs", () => {
     expect(model.approvedRunId).toBe(first.runId);
     const history = await viewer.approval.list({ workspaceId, modelId: first.modelId });
     expect(history).toEqual([
-      expect.objectContaining({ runId: first.runId, note: "Q3 baseline", auto: false, approvedBy: "Ana Analyst" }),
+      expect.objectContaining({
+        runId: first.runId,
+        note: "Q3 baseline",
+        auto: false,
+        approvedBy: "Ana Analyst",
+      }),
     ]);
-    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "run.approve", targetId: first.runId } });
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "run.approve", targetId: first.runId },
+    });
     expect(audit.details).toMatchObject({ note: "Q3 baseline", previousApprovedRunId: null });
   });
 
@@ -103,8 +114,10 @@ describe("approved runs", () => {
       data: {
         workspaceId,
         modelId: first.modelId,
-        datasetVersionId: (await db.prisma.run.findUniqueOrThrow({ where: { id: first.runId } })).datasetVersionId,
-        configVersionId: (await db.prisma.run.findUniqueOrThrow({ where: { id: first.runId } })).configVersionId,
+        datasetVersionId: (await db.prisma.run.findUniqueOrThrow({ where: { id: first.runId } }))
+          .datasetVersionId,
+        configVersionId: (await db.prisma.run.findUniqueOrThrow({ where: { id: first.runId } }))
+          .configVersionId,
         seed: 1,
       },
     });
@@ -136,13 +149,22 @@ describe("approved runs", () => {
     expect(data.revisedCount).toBe(1);
     expect(data.revised[0]!.row).toBe(6);
     expect(data.revised[0]!.changes).toHaveLength(1);
-    expect(Number(data.revised[0]!.changes[0]!.to) - Number(data.revised[0]!.changes[0]!.from)).toBeCloseTo(1000, 6);
+    expect(Number(data.revised[0]!.changes[0]!.to) - Number(data.revised[0]!.changes[0]!.from)).toBeCloseTo(
+      1000,
+      6,
+    );
     expect(review.changes!.datasetVersion).toEqual({ from: 1, to: 2 });
     expect(review.changes!.configVersion).toEqual({ from: 1, to: 2 });
   });
 
   it("admins set auto-approve, the stability threshold and the expected data day; others cannot", async () => {
-    const input = { workspaceId, modelId: first.modelId, autoApprove: true, stabilityThreshold: 0.6, dataExpectedWeekday: 2 };
+    const input = {
+      workspaceId,
+      modelId: first.modelId,
+      autoApprove: true,
+      stabilityThreshold: 0.6,
+      dataExpectedWeekday: 2,
+    };
     await expect(analyst.approval.updateSettings(input)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await admin.approval.updateSettings(input);
     expect(await db.prisma.model.findUniqueOrThrow({ where: { id: first.modelId } })).toMatchObject({
@@ -150,7 +172,9 @@ describe("approved runs", () => {
       stabilityThreshold: 0.6,
       dataExpectedWeekday: 2,
     });
-    await expect(admin.approval.updateSettings({ ...input, stabilityThreshold: 1.5 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(admin.approval.updateSettings({ ...input, stabilityThreshold: 1.5 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 });
 
@@ -168,10 +192,22 @@ describe("alert channels", () => {
     expect(listed).toEqual([expect.objectContaining({ id: hook.id, hasSecret: true, kinds: ["unstable"] })]);
     expect(JSON.stringify(listed)).not.toContain(hook.secret!);
     await expect(
-      admin.alert.createChannel({ workspaceId, kind: "webhook", name: "Bad", target: "ftp://x.test/a", kinds: [] }),
+      admin.alert.createChannel({
+        workspaceId,
+        kind: "webhook",
+        name: "Bad",
+        target: "ftp://x.test/a",
+        kinds: [],
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(
-      admin.alert.createChannel({ workspaceId, kind: "email", name: "Bad", target: "not-an-address", kinds: [] }),
+      admin.alert.createChannel({
+        workspaceId,
+        kind: "email",
+        name: "Bad",
+        target: "not-an-address",
+        kinds: [],
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await admin.alert.deleteChannel({ workspaceId, channelId: hook.id });
     expect(await admin.alert.channels({ workspaceId })).toEqual([]);
@@ -181,7 +217,14 @@ describe("alert channels", () => {
 describe("workspace home", () => {
   it("approved numbers, what changed since the approval, pending refits, freshness and alerts", async () => {
     await db.prisma.alert.create({
-      data: { workspaceId, modelId: first.modelId, kind: "unstable", title: "Refit moved", message: "m", dedupeKey: "home:1" },
+      data: {
+        workspaceId,
+        modelId: first.modelId,
+        kind: "unstable",
+        title: "Refit moved",
+        message: "m",
+        dedupeKey: "home:1",
+      },
     });
     const home = await viewer.home.get({ workspaceId });
     expect(home.models).toHaveLength(1);
@@ -201,6 +244,9 @@ describe("workspace home", () => {
     expect(after.approved!.runId).toBe(second.runId);
     expect(after.pending).toEqual([]);
     expect(after.sinceLastApproval).toMatchObject({ weeksAdded: 2, weeksRevised: 1, weeksRemoved: 0 });
-    expect(after.sinceLastApproval!.comparedWith).toMatchObject({ id: first.runId, role: "previously approved" });
+    expect(after.sinceLastApproval!.comparedWith).toMatchObject({
+      id: first.runId,
+      role: "previously approved",
+    });
   });
 });
