@@ -26,6 +26,8 @@ const { openLocalDatabase } = await import("../packages/db/src/local.ts");
 const { migrateDatabase } = await import("../packages/db/src/migrate.ts");
 const { createPrismaClient } = await import("../packages/db/src/client.ts");
 const { seedDemo, DEMO_USER } = await import("../packages/db/src/seed.ts");
+const { redactSecrets } = await import("../packages/db/src/redact.ts");
+const { provisionAppRole } = await import("../packages/db/src/app-role.ts");
 
 let env;
 try {
@@ -93,6 +95,31 @@ process.on("SIGTERM", () => void shutdown(0, "SIGTERM"));
 // ---------------------------------------------------------------------------------------------
 // Database
 
+/** The role web and worker use: provisioned here for the embedded database (its password kept in
+ *  .mixcast/db-app-password); APP_DATABASE_URL with DATABASE_URL; else the owner, with a warning. */
+async function appDatabase() {
+  if (db.embedded) {
+    const file = join(root, ".mixcast", "db-app-password");
+    let password = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+    if (!password) {
+      password = randomBytes(24).toString("base64url");
+      writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    }
+    const url = await provisionAppRole(db.url, { password });
+    log("Web and worker connect as the database role mixcast_app (no schema or audit-log changes)");
+    return url;
+  }
+  if (env.APP_DATABASE_URL) {
+    log("Web and worker connect with APP_DATABASE_URL");
+    return env.APP_DATABASE_URL;
+  }
+  log(
+    "Web and worker connect with DATABASE_URL (set APP_DATABASE_URL to a non-owner role: docs/operations.md)",
+  );
+  return db.url;
+}
+let appDatabaseUrl;
+
 const startedAt = Date.now();
 try {
   db = await openLocalDatabase({ port: env.MIXCAST_PG_PORT });
@@ -124,6 +151,7 @@ try {
   } finally {
     await prisma.$disconnect();
   }
+  appDatabaseUrl = await appDatabase();
 } catch (error) {
   console.error(`[mixcast] ${error.message}`);
   await stopDatabase();
@@ -162,7 +190,7 @@ const banner = () =>
     "  ┌──────────────────────────────────────────────",
     `  │ Mixcast     ${baseUrl}`,
     `  │ Demo login  ${DEMO_USER.email}  /  ${DEMO_USER.password}`,
-    db.embedded ? `  │ Database    ${db.url}` : "  │ Database    DATABASE_URL",
+    db.embedded ? `  │ Database    ${redactSecrets(db.url)}` : "  │ Database    DATABASE_URL",
     "  └──────────────────────────────────────────────",
     "",
   ].join("\n");
@@ -178,7 +206,8 @@ if (dbOnly) {
 
 const childEnv = {
   ...process.env,
-  DATABASE_URL: db.url,
+  // Web and worker connect as the app role, which cannot alter the schema or the audit log.
+  DATABASE_URL: appDatabaseUrl,
   BETTER_AUTH_SECRET: authSecret(),
   BETTER_AUTH_URL: baseUrl,
   NEXT_TELEMETRY_DISABLED: "1",

@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { STATIC_SECURITY_HEADERS } from "./src/lib/security-headers.ts";
 
 const config: NextConfig = {
   // Workspace packages are TypeScript source; Next compiles them with the app.
@@ -7,6 +8,10 @@ const config: NextConfig = {
   serverExternalPackages: ["tsx", "pg-boss"],
   typedRoutes: false,
   poweredByHeader: false,
+  // On every response, API and static files included; pages also get a nonce CSP (src/proxy.ts).
+  async headers() {
+    return [{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }];
+  },
   // A separate build directory lets the e2e stack build while another `next build` uses .next.
   distDir: process.env.MIXCAST_NEXT_DIST_DIR || ".next",
 };

@@ -150,14 +150,21 @@ test("create a model, start a fast fit, watch it finish, find it in history", as
   await page.getByRole("button", { name: "Create invitation" }).click();
   await expect(page.getByText("Development mode: no email was sent")).toBeVisible();
   inviteLink = (await page.getByTestId("invite-link").textContent())!.trim();
-  expect(inviteLink).toMatch(/\/invite\/[0-9a-f-]+$/);
+  // The development transport shows the full link, with the token that proves the address.
+  expect(inviteLink).toMatch(/\/invite\/[0-9a-f-]+\?token=[\w-]+$/);
   await shot(page, "11-members-invite");
 });
 
 test("an invited viewer sees runs but cannot start a fit", async ({ page }) => {
-  const invitePath = new URL(inviteLink).pathname;
-  await signUp(page, viewer, invitePath);
+  // Signing up with the invited address is not proof of it: the plain link asks to confirm it.
+  const plain = new URL(inviteLink).pathname;
+  await signUp(page, viewer, plain);
   await page.waitForURL(/\/invite\//);
+  await expect(page.getByTestId("invite-verify")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Accept and open workspace" })).toHaveCount(0);
+  // The link that was sent to the address carries the proof.
+  const url = new URL(inviteLink);
+  await page.goto(`${base()}${url.pathname}${url.search}`);
   await page.getByRole("button", { name: "Accept and open workspace" }).click();
   await page.waitForURL(/\/w\/[^/]+\/runs/);
   await expect(page.getByTestId("run-row").first()).toBeVisible();

@@ -13,6 +13,17 @@ const serverEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** "off" disables better-auth's rate limiter (e2e tests sign in many times from one IP). */
   MIXCAST_AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated).
+   * Unset: none; the TCP peer is the client. Set it when Mixcast runs behind a reverse proxy.
+   */
+  TRUSTED_PROXIES: z.string().optional(),
+  /** smtp(s)://user:pass@host:port: send verification and invitation mail. Unset: printed to the log. */
+  SMTP_URL: z
+    .url({ error: "SMTP_URL must be a URL like smtps://user:password@mail.example.com:465" })
+    .refine((u) => /^smtps?:\/\//.test(u), "SMTP_URL must start with smtp:// or smtps://")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Mixcast <no-reply@mixcast.invalid>"),
   /** REST API (/api/v1): requests per minute per API token. */
   MIXCAST_API_RATE_LIMIT: z.coerce
     .number({ error: "MIXCAST_API_RATE_LIMIT must be a whole number of requests per minute" })
@@ -35,4 +46,10 @@ export function serverEnv(): ServerEnv {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** TRUSTED_PROXIES alone (read at process start, before any secret is needed). */
+export function trustedProxiesSetting(): string | undefined {
+  const value = process.env.TRUSTED_PROXIES;
+  return value === undefined || value.trim() === "" ? undefined : value;
 }

@@ -24,6 +24,8 @@ import {
   type RunSummary,
 } from "@mixcast/runs/stored";
 import { compareRoi, roiChannelsOf } from "./refresh-comparison.ts";
+import { nonFiniteSummaryReason } from "./finite.ts";
+import { redactSecrets } from "@mixcast/db/redact";
 
 export interface SamplerSettings {
   chains: number;
@@ -142,7 +144,9 @@ export async function processFitRun(
     } catch (error) {
       // A missed heartbeat is harmless; a database that stays down fails the final write, which
       // is retried as a transient error.
-      console.error(`[worker ${ctx.workerId}] progress write for run ${run.id} failed: ${messageOf(error)}`);
+      console.error(
+        `[worker ${ctx.workerId}] progress write for run ${run.id} failed: ${redactSecrets(messageOf(error))}`,
+      );
     }
   };
   const timer = setInterval(() => {
@@ -180,6 +184,9 @@ export async function processFitRun(
   options.shutdownSignal?.removeEventListener("abort", onShutdown);
   await writing;
   const fitSeconds = (Date.now() - fitStarted) / 1000;
+
+  const nonFinite = nonFiniteSummaryReason(fit);
+  if (nonFinite) return failRun(nonFinite, { stage: "summary" });
 
   // 3. Everything derived from the fit, computed before the transaction so it stays short.
   tracker.setPhase("storing");

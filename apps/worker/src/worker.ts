@@ -24,6 +24,7 @@ import {
   registerWorker,
   workerHeartbeat,
 } from "./worker-state.ts";
+import { redactSecrets } from "@mixcast/db/redact";
 
 export interface StartWorkerOptions {
   env: WorkerEnv;
@@ -70,7 +71,7 @@ export interface WorkerHandle {
 
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const { env } = options;
-  const log = options.log ?? ((m: string) => console.log(`[worker] ${m}`));
+  const log = options.log ?? ((m: string) => console.log(`[worker] ${redactSecrets(m)}`));
   const workerId = env.WORKER_ID ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const now = options.now ?? (() => new Date());
   const ownPrisma = !options.prisma;

@@ -12,6 +12,7 @@ const postgresUrl = (name: string) =>
 
 export const databaseUrlSchema = postgresUrl("DATABASE_URL");
 export const testDatabaseUrlSchema = postgresUrl("TEST_DATABASE_URL");
+export const appDatabaseUrlSchema = postgresUrl("APP_DATABASE_URL");
 
 function firstIssue(error: z.ZodError): string {
   return error.issues[0]?.message ?? error.message;

@@ -6,6 +6,7 @@
 // docs/operations.md ("Worker").
 import { PgBoss, type ConstructorOptions, type Queue } from "pg-boss";
 import { databaseUrl } from "./env.ts";
+import { redactSecrets } from "./redact.ts";
 
 export { PgBoss };
 
@@ -73,7 +74,7 @@ export async function createBoss(
   });
   // pg-boss reports background errors (lost connection during a poll, ...) as events; without a
   // listener EventEmitter would throw them. They are retried by pg-boss itself.
-  boss.on("error", (error) => console.error(`[pg-boss] ${error.message}`));
+  boss.on("error", (error) => console.error(`[pg-boss] ${redactSecrets(error.message)}`));
   await boss.start();
   await ensureQueues(boss, options.queue);
   return boss;

@@ -1,7 +1,7 @@
 // Environment of `pnpm start` (scripts/start.mjs), validated once with zod. Every message names
 // its variable. (Lives here because the zero-setup start is this package's job.)
 import { z } from "zod";
-import { databaseUrlSchema } from "./env.ts";
+import { appDatabaseUrlSchema, databaseUrlSchema } from "./env.ts";
 
 const port = (name: string) =>
   z.coerce
@@ -12,6 +12,8 @@ const port = (name: string) =>
 
 export const startEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema.optional(),
+  /** The non-owner role web and worker connect as (docs/operations.md); with DATABASE_URL only. */
+  APP_DATABASE_URL: appDatabaseUrlSchema.optional(),
   BETTER_AUTH_SECRET: z
     .string()
     .min(32, "BETTER_AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)")
@@ -32,6 +34,7 @@ export function parseStartEnv(source: NodeJS.ProcessEnv = process.env): StartEnv
   const blank = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v);
   const parsed = startEnvSchema.safeParse({
     DATABASE_URL: blank(source.DATABASE_URL),
+    APP_DATABASE_URL: blank(source.APP_DATABASE_URL),
     BETTER_AUTH_SECRET: blank(source.BETTER_AUTH_SECRET),
     BETTER_AUTH_URL: blank(source.BETTER_AUTH_URL),
     PORT: blank(source.PORT),

@@ -111,6 +111,46 @@ describe("models and runs", () => {
     if (!bad.ok) expect(bad.issues[0]!.path).toBe("channels[0].adstock.priors.alpha");
   });
 
+  it("a config that cannot fit the dataset is refused when saved, naming each field", async () => {
+    const latest = await db.prisma.modelConfigVersion.findFirstOrThrow({
+      where: { modelId },
+      orderBy: { version: "desc" },
+    });
+    const base = latest.config as Record<string, unknown> & { channels: { column: string }[] };
+    const bad = await saveModelConfig(db.prisma, actor, {
+      modelId,
+      config: {
+        ...base,
+        kpi: "revenue",
+        controls: ["price", "weather"],
+        events: ["black_friday"],
+        holdoutWeeks: 500,
+        liftTests: [{ channel: "tv_spend", start: "next spring", end: "2023-03-01", lift: 100, se: 10 }],
+      },
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues.map((i) => i.path)).toEqual([
+      "kpi",
+      "controls[1]",
+      "events[0]",
+      "holdoutWeeks",
+      "liftTests[0].start",
+    ]);
+    expect(bad.issues[0]!.message).toContain('KPI column is "sales"');
+    expect(bad.issues[3]!.message).toContain("at most 44");
+    const outside = await saveModelConfig(db.prisma, actor, {
+      modelId,
+      config: {
+        ...base,
+        liftTests: [{ channel: "tv_spend", start: "2030-01-07", end: "2030-02-04", lift: 1, se: 1 }],
+      },
+    });
+    expect(outside).toMatchObject({ ok: false, issues: [{ path: "liftTests[0].start" }] });
+    // Nothing was saved.
+    expect(await db.prisma.modelConfigVersion.count({ where: { modelId } })).toBe(latest.version);
+  });
+
   it("start queues a run pinned to the newest versions and enqueues it; a queue failure fails the run", async () => {
     const queued: string[] = [];
     const r = await startRun(
@@ -150,13 +190,23 @@ describe("models and runs", () => {
     });
     if (!foreignDataset.ok) throw new Error("fixture");
     await expect(
-      startRun(db.prisma, actor, { modelId, configVersionId: other.configVersionId }, async () => null),
+      startRun(
+        db.prisma,
+        actor,
+        { modelId, mode: "fast", configVersionId: other.configVersionId },
+        async () => null,
+      ),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("belongs to another model"),
     });
     await expect(
-      startRun(db.prisma, actor, { modelId, datasetVersionId: foreignDataset.versionId }, async () => null),
+      startRun(
+        db.prisma,
+        actor,
+        { modelId, mode: "fast", datasetVersionId: foreignDataset.versionId },
+        async () => null,
+      ),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("not a version of this model's dataset"),

@@ -93,7 +93,7 @@ describe("error mapping", () => {
     expect(await race([campaign, campaign])).toEqual(["CONFLICT", "ok"]);
     expect(await db.prisma.campaign.count({ where: { workspaceId, name: "Raced campaign" } })).toBe(1);
 
-    const error = await campaign().catch((e: unknown) => e as TRPCError);
+    const error = (await campaign().catch((e: unknown) => e)) as TRPCError;
     expect(error.code).toMatch(/CONFLICT|BAD_REQUEST/);
     expect(driverText(error.message)).toBe(false);
   });

@@ -7,6 +7,7 @@ import { z, ZodError } from "zod";
 import type { PrismaClient, Workspace } from "@mixcast/db";
 import { roleAtLeast, type Role } from "@/lib/roles.ts";
 import type { SessionUser } from "@/lib/auth.ts";
+import type { Mailer } from "./mail/mailer.ts";
 import { INTERNAL_MESSAGE, toClientError } from "./error-mapping.ts";
 
 export interface Context {
@@ -16,6 +17,10 @@ export interface Context {
   enqueueFitRun: (runId: string) => Promise<string | null>;
   /** Public origin of the app, for links (e.g. invitations). */
   baseUrl: string;
+  /** Outgoing mail (SMTP_URL, else the development transport). */
+  mailer?: Mailer;
+  /** Set by the HTTP handler when the request body was refused (too large); nothing runs then. */
+  bodyProblem?: TRPCError;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -39,7 +44,8 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Every procedure's failures go through error-mapping.ts (domain and database errors). */
-export const publicProcedure = t.procedure.use(async ({ next }) => {
+export const publicProcedure = t.procedure.use(async ({ ctx, next }) => {
+  if (ctx.bodyProblem) throw ctx.bodyProblem;
   const result = await next();
   if (!result.ok) throw toClientError(result.error);
   return result;

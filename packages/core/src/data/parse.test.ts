@@ -200,3 +200,39 @@ describe("cells", () => {
     expect(parseDateCell(text).kind).toBe("invalid");
   });
 });
+
+describe("absurd magnitudes", () => {
+  it("rejects a value whose column sums overflow, naming its row and column", () => {
+    const rows = [...goodRows];
+    rows[1] = "2024-01-08,1100,1e308,55,25,9.99,0";
+    rows[2] = "2024-01-15,1200,1e308,60,0,10.49,1";
+    const result = parseDatasetCsv(csv(header, ...rows), corpusMapping, corpusOptions);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      // Its square already overflows: the first 1e308 (row 3) is the one named.
+      expect.objectContaining({
+        row: 3,
+        column: "TV",
+        message: expect.stringContaining("too large to model"),
+      }),
+    ]);
+  });
+
+  it("catches squares that overflow (1e200) in the KPI and controls too, and accepts large but sane values", () => {
+    const rows = [...goodRows];
+    rows[0] = "2024-01-01,1e200,100,50,20,9.99,0";
+    rows[3] = "2024-01-22,1150,0,52,22,1e160,0";
+    const result = parseDatasetCsv(csv(header, ...rows), corpusMapping, corpusOptions);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.errors.map((e) => [e.row, e.column])).toEqual([
+        [2, "revenue"],
+        [5, "price"],
+      ]);
+    const big = goodRows.map((r) =>
+      r.replace(/^(\S+?),(\d+)/, (_, d: string, k: string) => `${d},${k}000000000`),
+    );
+    expect(parseDatasetCsv(csv(header, ...big), corpusMapping, corpusOptions).ok).toBe(true);
+  });
+});

@@ -315,6 +315,9 @@ function validateTable(
   const events = (mapping.events ?? []).map((name) => ({ name, values: numbers(name, "event") }));
 
   // ---- column-level checks -------------------------------------------------------------------
+  checkSumsFinite(mapping.kpi, kpi, body, log);
+  for (const ch of channels) checkSumsFinite(ch.name, ch.spend, body, log);
+  for (const c of controls) checkSumsFinite(c.name, c.values, body, log);
   const holdout =
     options.holdoutWeeks ?? (mapping as { holdoutWeeks?: number }).holdoutWeeks ?? DEFAULT_HOLDOUT_WEEKS;
   const minTraining = options.minTrainingWeeks ?? DEFAULT_MIN_TRAINING_WEEKS;
@@ -376,6 +379,37 @@ function validateTable(
     events,
   };
   return { ok: true, dataset, warnings: log.warnings };
+}
+
+/**
+ * Rejects values so large that the column's sums or sums of squares (which scaling and the
+ * model compute) overflow to infinity, e.g. a spend of 1e308: it names the row and column of
+ * the value at which the running sum stops being finite. Values that are already NaN were
+ * reported as unreadable cells.
+ */
+export function checkSumsFinite(
+  column: string,
+  values: Float64Array,
+  body: readonly { row: number }[],
+  log: IssueLog,
+): void {
+  let sum = 0;
+  let sumOfSquares = 0;
+  for (let i = 0; i < values.length; i += 1) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    sum += Math.abs(v);
+    sumOfSquares += v * v;
+    if (!Number.isFinite(sum) || !Number.isFinite(sumOfSquares)) {
+      const row = body[i]!.row;
+      log.error(
+        `${at(row, column)}: ${v} is too large to model (the column's totals overflow). Check the value and its unit; amounts above about 1e150 cannot be used.`,
+        row,
+        column,
+      );
+      return;
+    }
+  }
 }
 
 /**

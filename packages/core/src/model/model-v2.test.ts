@@ -153,8 +153,8 @@ describe("v2 gradient vs central finite differences, every option", () => {
   }
 });
 
-describe("the sampler's parameterization of geo models (centered geo offsets)", () => {
-  it("is the same posterior: density minus G log s_tau, round trip, gradient vs finite differences", () => {
+describe("the sampler's parameterization of geo models (centered geo offsets and coefficient deviations)", () => {
+  it("is the same posterior: density plus the log-Jacobian, round trip, gradient vs finite differences", () => {
     const { model } = loadCase("geo");
     const sampler = createSamplerModelV2(model.spec);
     const rng = new Rng(9);
@@ -164,8 +164,9 @@ describe("the sampler's parameterization of geo models (centered geo offsets)", 
       const th = sampler.toSampler(canon);
       const back = sampler.toCanonical(th);
       for (let i = 0; i < model.dim; i++) expect(Math.abs(back[i]! - canon[i]!)).toBeLessThan(1e-12);
-      const lsTau = canon[model.spec.index.sTau]!;
-      expect(Math.abs(sampler.logDensity(th) - (model.logDensity(canon) - G * lsTau))).toBeLessThan(1e-9);
+      let logJ = -G * canon[model.spec.index.sTau]!;
+      for (const ch of model.spec.channels) logJ -= G * canon[ch.etaGeo]!;
+      expect(Math.abs(sampler.logDensity(th) - (model.logDensity(canon) + logJ))).toBeLessThan(1e-9);
       const grad = new Float64Array(model.dim);
       sampler.logDensityGradient(th, grad);
       const t2 = Float64Array.from(th);

@@ -836,8 +836,9 @@ export function createModelV2FromSpec(spec: ModelSpecV2): MmmModelV2 {
 }
 
 /**
- * The sampler's parameterization of a geo model (G > 1): the geo offsets are sampled centered,
- * tau_g = s_tau v_g in place of v_g (same posterior; the change of variables adds -G log s_tau).
+ * The sampler's parameterization of a geo model (G > 1): the geo offsets and the geo deviations of
+ * the coefficients are sampled centered, tau_g = s_tau v_g in place of v_g and eta_geo_c u_{g,c} in
+ * place of u_{g,c} (same posterior; the change of variables adds -G log s_tau - G sum_c log eta_geo_c).
  * With a year or more of weekly data per geo each offset is pinned down to a few thousandths,
  * and non-centered v_g = tau_g / s_tau then lies on a curved ridge in (v, log s_tau) that NUTS
  * crosses with divergences (docs/model.md section 10.7). Canonical theta (the conformance
@@ -854,15 +855,23 @@ export function createSamplerModelV2(spec: ModelSpecV2): SamplerModelV2 {
   const model = createModelV2(spec);
   const dim = model.dim;
   const G = spec.G;
-  const v0 = spec.index.v;
-  const ls = spec.index.sTau;
   const centered = G > 1;
+  // (first index of the block, index of its log-scale, block length): v by log s_tau, u[., c] by log eta_geo_c
+  const blocks: [number, number][] = centered
+    ? [[spec.index.v, spec.index.sTau], ...spec.channels.map((ch): [number, number] => [ch.u, ch.etaGeo])]
+    : [];
   const canon = new Float64Array(dim);
   const toCanonicalInto = (theta: Float64Array, out: Float64Array) => {
     out.set(theta);
-    if (!centered) return;
-    const inv = Math.exp(-theta[ls]!);
-    for (let g = 0; g < G; g++) out[v0 + g] = theta[v0 + g]! * inv;
+    for (const [b, ls] of blocks) {
+      const inv = Math.exp(-theta[ls]!);
+      for (let g = 0; g < G; g++) out[b + g] = theta[b + g]! * inv;
+    }
+  };
+  const logJ = (theta: Float64Array) => {
+    let s = 0;
+    for (const [, ls] of blocks) s -= G * theta[ls]!;
+    return s;
   };
   return {
     model,
@@ -870,20 +879,20 @@ export function createSamplerModelV2(spec: ModelSpecV2): SamplerModelV2 {
     logDensityGradient(theta, grad) {
       toCanonicalInto(theta, canon);
       const lp = model.logDensityGradient(canon, grad);
-      if (!centered) return lp;
-      const inv = Math.exp(-theta[ls]!);
-      let gls = grad[ls]! - G;
-      for (let g = 0; g < G; g++) {
-        gls -= grad[v0 + g]! * canon[v0 + g]!;
-        grad[v0 + g] = grad[v0 + g]! * inv;
+      for (const [b, ls] of blocks) {
+        const inv = Math.exp(-theta[ls]!);
+        let gls = grad[ls]! - G;
+        for (let g = 0; g < G; g++) {
+          gls -= grad[b + g]! * canon[b + g]!;
+          grad[b + g] = grad[b + g]! * inv;
+        }
+        grad[ls] = gls;
       }
-      grad[ls] = gls;
-      return lp - G * theta[ls]!;
+      return lp + logJ(theta);
     },
     logDensity(theta) {
       toCanonicalInto(theta, canon);
-      const lp = model.logDensity(canon);
-      return centered ? lp - G * theta[ls]! : lp;
+      return model.logDensity(canon) + logJ(theta);
     },
     toCanonical(theta) {
       const out = new Float64Array(dim);
@@ -892,9 +901,9 @@ export function createSamplerModelV2(spec: ModelSpecV2): SamplerModelV2 {
     },
     toSampler(theta) {
       const out = Float64Array.from(theta);
-      if (centered) {
+      for (const [b, ls] of blocks) {
         const s = Math.exp(theta[ls]!);
-        for (let g = 0; g < G; g++) out[v0 + g] = theta[v0 + g]! * s;
+        for (let g = 0; g < G; g++) out[b + g] = theta[b + g]! * s;
       }
       return out;
     },

@@ -10,7 +10,13 @@ import { uploadDatasetVersion } from "../dataset/upload-dataset-version.ts";
 import { createModel } from "../model/create-model.ts";
 import { addMember, createUser, weeklyCsv, weeklyMapping } from "../../../test/fixtures.ts";
 import { createWorkspace } from "../workspace/create-workspace.ts";
-import { listAuditActors, listAuditEvents, listAuditInput } from "./list-audit-events.ts";
+import {
+  auditFilterInput,
+  exportAuditCsv,
+  listAuditActors,
+  listAuditEvents,
+  listAuditInput,
+} from "./list-audit-events.ts";
 import { writeAudit } from "./write-audit.ts";
 
 const request = vi.hoisted(() => ({ context: null as Context | null }));
@@ -154,5 +160,18 @@ describe("audit action filter", () => {
     expect((await list(actor, { action: "%.create" })).items).toEqual([]);
     const prefix = await list(actor, { action: "dataset." });
     expect(prefix.items.map((e) => e.action)).toEqual(["dataset.create"]);
+  });
+});
+
+describe("actor names in the audit log", () => {
+  it("show the name the actor had when acting; a rename does not rewrite history", async () => {
+    const actor: Actor = { userId: owner.id, workspaceId, role: "owner" };
+    await db.prisma.user.update({ where: { id: bo.id }, data: { name: "Bo Renamed" } });
+    const events = (await list(actor, { actorId: bo.id })).items;
+    expect(events.map((e) => [e.action, e.actor?.name])).toEqual([["model.create", "Bo Analyst"]]);
+    const csv = await exportAuditCsv(db.prisma, actor, auditFilterInput.parse({ actorId: bo.id }));
+    expect(csv.csv).toContain("Bo Analyst");
+    expect(csv.csv).not.toContain("Bo Renamed");
+    await db.prisma.user.update({ where: { id: bo.id }, data: { name: "Bo Analyst" } });
   });
 });

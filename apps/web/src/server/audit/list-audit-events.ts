@@ -32,13 +32,26 @@ function filters(actor: Actor, input: z.output<typeof auditFilterInput>): Prisma
   return and;
 }
 
-async function withActors<T extends { actorId: string | null }>(db: PrismaExecutor, rows: T[]) {
+/**
+ * Each event with its actor: the name stored on the event (as it was when the event was
+ * written; a later rename does not rewrite history) and the account's email.
+ */
+async function withActors<T extends { actorId: string | null; actorName: string | null }>(
+  db: PrismaExecutor,
+  rows: T[],
+) {
   const ids = [...new Set(rows.map((r) => r.actorId).filter((x): x is string => x !== null))];
   const users = ids.length
     ? await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } })
     : [];
   const byId = new Map(users.map((u) => [u.id, u]));
-  return rows.map((r) => ({ ...r, actor: r.actorId ? (byId.get(r.actorId) ?? null) : null }));
+  return rows.map((r) => {
+    const user = r.actorId ? byId.get(r.actorId) : undefined;
+    const actor = r.actorId
+      ? { id: r.actorId, name: r.actorName ?? user?.name ?? "(deleted user)", email: user?.email ?? "" }
+      : null;
+    return { ...r, actor };
+  });
 }
 
 export async function listAuditEvents(

@@ -3,9 +3,14 @@ import { z } from "zod";
 import type { PrismaClient, PrismaExecutor } from "@mixcast/db";
 import type { SessionUser } from "@/lib/auth.ts";
 import { writeAudit } from "../audit/write-audit.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { badRequest, forbidden, notFound } from "../errors.ts";
+import { invitationTokenMatches } from "./invitation-token.ts";
 
 export const invitationIdInput = z.object({ invitationId: z.string().min(1).max(100) });
+export const acceptInvitationInput = invitationIdInput.extend({
+  /** The token from the invitation link, which was sent to the invited address. */
+  token: z.string().min(1).max(200).optional(),
+});
 
 /**
  * An invitation as its recipient sees it. Only the invited address can see it; anyone else gets
@@ -23,7 +28,10 @@ export async function getInvitation(
   if (!invitation || invitation.email.toLowerCase() !== user.email.toLowerCase())
     throw notFound("This invitation");
   const expired = invitation.expiresAt.getTime() <= Date.now();
+  const account = await db.user.findUnique({ where: { id: user.id }, select: { emailVerified: true } });
   return {
+    /** Whether the signed-in user has verified their address (else they need the link's token). */
+    addressVerified: account?.emailVerified === true,
     id: invitation.id,
     workspaceId: invitation.workspaceId,
     workspaceName: invitation.workspace.name,
@@ -34,10 +42,15 @@ export async function getInvitation(
   };
 }
 
+/**
+ * Joins the workspace. Signing up with the invited address is not enough: the user must prove
+ * the address is theirs, by having verified it (the verification mail) or by presenting the
+ * token of the invitation link, which only went to that address. The token also verifies it.
+ */
 export async function acceptInvitation(
   db: PrismaClient,
   user: SessionUser,
-  input: z.infer<typeof invitationIdInput>,
+  input: z.infer<typeof acceptInvitationInput>,
 ) {
   return db.$transaction(async (tx) => {
     const invitation = await tx.invitation.findUnique({ where: { id: input.invitationId } });
@@ -47,6 +60,18 @@ export async function acceptInvitation(
       throw badRequest(`This invitation was already ${invitation.status}.`);
     if (invitation.expiresAt.getTime() <= Date.now())
       throw badRequest("This invitation has expired. Ask for a new one.");
+    const account = await tx.user.findUnique({ where: { id: user.id }, select: { emailVerified: true } });
+    const tokenProof = input.token !== undefined && invitationTokenMatches(input.token, invitation.tokenHash);
+    if (input.token !== undefined && !tokenProof)
+      throw forbidden(
+        "This invitation link is incomplete or out of date. Open the newest link from the invitation email.",
+      );
+    if (!tokenProof && account?.emailVerified !== true)
+      throw forbidden(
+        `Confirm that ${invitation.email} is your address first: open the link in the confirmation email we sent to it, or open the invitation link from your email.`,
+      );
+    if (tokenProof && account?.emailVerified !== true)
+      await tx.user.update({ where: { id: user.id }, data: { emailVerified: true } });
     const existing = await tx.membership.findUnique({
       where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId: user.id } },
     });
@@ -67,7 +92,10 @@ export async function acceptInvitation(
       action: "invitation.accept",
       targetType: "invitation",
       targetId: invitation.id,
-      details: { role: invitation.role ?? "viewer" },
+      details: {
+        role: invitation.role ?? "viewer",
+        proof: tokenProof ? "invitation-link" : "verified-address",
+      },
     });
     return { workspaceId: invitation.workspaceId };
   });

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
 import { ROLES } from "@/lib/roles.ts";
@@ -7,6 +7,7 @@ import { writeAudit } from "../audit/write-audit.ts";
 import { conflict } from "../errors.ts";
 import { assertMayGrant } from "../member/member-rules.ts";
 import { devConsoleTransport, type InvitationTransport } from "./invitation-transport.ts";
+import { invitationTokenHash } from "./invitation-token.ts";
 
 export const INVITATION_TTL_DAYS = 7;
 
@@ -23,6 +24,8 @@ export async function createInvitation(
 ) {
   assertMayGrant(actor, input.role);
   const transport = options.transport ?? devConsoleTransport;
+  // Sent only to the invited address (or, with no mail transport, shown to the inviter).
+  const token = randomBytes(24).toString("base64url");
   const result = await db.$transaction(async (tx) => {
     const already = await tx.membership.findFirst({
       where: { workspaceId: actor.workspaceId, user: { email: input.email } },
@@ -41,6 +44,7 @@ export async function createInvitation(
         role: input.role,
         status: "pending",
         inviterId: actor.userId,
+        tokenHash: invitationTokenHash(token),
         expiresAt: new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000),
       },
       include: { workspace: true, inviter: true },
@@ -55,14 +59,16 @@ export async function createInvitation(
     });
     return invitation;
   });
-  const link = `${options.baseUrl.replace(/\/$/, "")}/invite/${result.id}`;
+  const base = `${options.baseUrl.replace(/\/$/, "")}/invite/${result.id}`;
   await transport.send({
     email: result.email,
     workspaceName: result.workspace.name,
     inviterName: result.inviter.name,
     role: input.role,
-    link,
+    link: `${base}?token=${token}`,
   });
+  // With real mail the token stays in the invitee's mailbox; the inviter gets the plain link.
+  const link = transport.kind === "dev-console" ? `${base}?token=${token}` : base;
   return {
     id: result.id,
     email: result.email,

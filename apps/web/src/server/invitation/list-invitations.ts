@@ -1,7 +1,7 @@
 import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 
-/** Pending, unexpired invitations of the workspace, with their links. */
+/** Pending, unexpired invitations of the workspace, with their links (without the secret token). */
 export async function listInvitations(db: PrismaExecutor, actor: Actor, baseUrl: string) {
   const rows = await db.invitation.findMany({
     where: { workspaceId: actor.workspaceId, status: "pending", expiresAt: { gt: new Date() } },

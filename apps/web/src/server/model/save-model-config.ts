@@ -5,7 +5,8 @@ import { modelConfigCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { canonicalJson } from "../canonical-json.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
+import { configIssuesForDataset, datasetShapeOf } from "./config-fits-dataset.ts";
 
 export const saveModelConfigInput = z.object({
   modelId: z.string().min(1),
@@ -46,14 +47,10 @@ export async function saveModelConfig(
       where: { datasetId: model.datasetId },
       orderBy: { version: "desc" },
     });
-    const known = new Set<string>(
-      ((datasetVersion?.summary as { columns?: { name: string }[] } | null)?.columns ?? []).map(
-        (c) => c.name,
-      ),
-    );
-    const missing = config.channels.map((c) => c.column).filter((c) => known.size > 0 && !known.has(c));
-    if (missing.length > 0) {
-      throw badRequest(`These channels are not in the dataset's latest version: ${missing.join(", ")}.`);
+    // The config must fit the dataset version a run would use (the newest one).
+    if (datasetVersion) {
+      const issues = configIssuesForDataset(config, datasetShapeOf(datasetVersion));
+      if (issues.length > 0) return { ok: false as const, issues };
     }
     const version = (latest?.version ?? 0) + 1;
     const created = await tx.modelConfigVersion.create({

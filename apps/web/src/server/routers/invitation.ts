@@ -1,6 +1,13 @@
 import { procedureAccess as access } from "../access.ts";
-import { acceptInvitation, getInvitation, invitationIdInput } from "../invitation/accept-invitation.ts";
+import {
+  acceptInvitation,
+  acceptInvitationInput,
+  getInvitation,
+  invitationIdInput,
+} from "../invitation/accept-invitation.ts";
 import { createInvitation, createInvitationInput } from "../invitation/create-invitation.ts";
+import { invitationTransportFor } from "../invitation/invitation-transport.ts";
+import { devConsoleMailer } from "../mail/mailer.ts";
 import { listInvitations } from "../invitation/list-invitations.ts";
 import { revokeInvitation, revokeInvitationInput } from "../invitation/revoke-invitation.ts";
 import { actorOf, authedProcedure, router, workspaceProcedure } from "../trpc.ts";
@@ -12,7 +19,10 @@ export const invitationRouter = router({
   create: workspaceProcedure(access["invitation.create"])
     .input(createInvitationInput)
     .mutation(({ ctx, input }) =>
-      createInvitation(ctx.prisma, actorOf(ctx), input, { baseUrl: ctx.baseUrl }),
+      createInvitation(ctx.prisma, actorOf(ctx), input, {
+        baseUrl: ctx.baseUrl,
+        transport: invitationTransportFor(ctx.mailer ?? devConsoleMailer),
+      }),
     ),
   revoke: workspaceProcedure(access["invitation.revoke"])
     .input(revokeInvitationInput)
@@ -21,6 +31,6 @@ export const invitationRouter = router({
     .input(invitationIdInput)
     .query(({ ctx, input }) => getInvitation(ctx.prisma, ctx.user, input)),
   accept: authedProcedure
-    .input(invitationIdInput)
+    .input(acceptInvitationInput)
     .mutation(({ ctx, input }) => acceptInvitation(ctx.prisma, ctx.user, input)),
 });

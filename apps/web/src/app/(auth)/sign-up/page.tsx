@@ -31,6 +31,8 @@ function SignUpForm() {
       name: name.trim(),
       email: email.trim(),
       password,
+      // The address confirmation link (emailed on sign-up) brings the user back here.
+      callbackURL: next,
     });
     setPending(false);
     if (err) return setError(authErrorMessage(err));

@@ -1,13 +1,25 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useParams, useRouter } from "next/navigation";
+import { useParams, useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useState } from "react";
 import { Button, Card, CardBody, ErrorState, FormError, Spinner, buttonClasses } from "@mixcast/ui";
 import { authClient } from "@/lib/auth-client.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 export default function InvitePage() {
+  return (
+    <Suspense fallback={<Spinner />}>
+      <Invite />
+    </Suspense>
+  );
+}
+
+function Invite() {
   const { invitationId } = useParams<{ invitationId: string }>();
+  // The link's token proves the invitee received it at the invited address.
+  const token = useSearchParams().get("token") ?? undefined;
+  const [resent, setResent] = useState<string | null>(null);
   const session = authClient.useSession();
   const trpc = useTRPC();
   const router = useRouter();
@@ -15,7 +27,14 @@ export default function InvitePage() {
   const accept = useMutation(
     trpc.invitation.accept.mutationOptions({ onSuccess: (r) => router.push(`/w/${r.workspaceId}/runs`) }),
   );
-  const next = encodeURIComponent(`/invite/${invitationId}`);
+  const here = `/invite/${invitationId}${token ? `?token=${encodeURIComponent(token)}` : ""}`;
+  const next = encodeURIComponent(here);
+  const resend = async (email: string) => {
+    const r = await authClient.sendVerificationEmail({ email, callbackURL: here });
+    setResent(
+      r.error ? (r.error.message ?? "Could not send the email. Try again in a minute.") : `Sent to ${email}.`,
+    );
+  };
 
   let body;
   if (session.isPending) body = <Spinner />;
@@ -52,8 +71,19 @@ export default function InvitePage() {
         <p className="text-sm text-muted">
           {i.inviterName} invited you as <strong>{i.role ?? "viewer"}</strong>.
         </p>
-        {i.status === "pending" ? (
-          <Button onClick={() => accept.mutate({ invitationId })} loading={accept.isPending}>
+        {i.status === "pending" && !token && !i.addressVerified ? (
+          <div className="flex flex-col gap-2" data-testid="invite-verify">
+            <p className="text-sm">
+              To join, first confirm that <strong>{session.data.user.email}</strong> is your address: open the
+              link in the confirmation email we sent to it, or open this invitation from the email it came in.
+            </p>
+            <Button variant="secondary" onClick={() => void resend(session.data!.user.email)}>
+              Send the confirmation email again
+            </Button>
+            {resent ? <p className="text-sm text-muted">{resent}</p> : null}
+          </div>
+        ) : i.status === "pending" ? (
+          <Button onClick={() => accept.mutate({ invitationId, token })} loading={accept.isPending}>
             Accept and open workspace
           </Button>
         ) : (

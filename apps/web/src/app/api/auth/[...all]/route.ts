@@ -1,5 +1,6 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { getAuth } from "@/lib/auth.ts";
+import { AUTH_BODY_LIMIT, describeLimit, readBodyCapped, withBody } from "@/server/http/body-limit.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -8,5 +9,11 @@ export async function GET(request: Request) {
 }
 
 export async function POST(request: Request) {
-  return toNextJsHandler(getAuth()).POST(request);
+  const body = await readBodyCapped(request, AUTH_BODY_LIMIT);
+  if (body === null)
+    return Response.json(
+      { code: "PAYLOAD_TOO_LARGE", message: `The request is larger than ${describeLimit(AUTH_BODY_LIMIT)}.` },
+      { status: 413 },
+    );
+  return toNextJsHandler(getAuth()).POST(withBody(request, body));
 }

@@ -63,7 +63,11 @@ function InviteForm() {
           </Button>
         </form>
         <FormError>{invite.error ? errorMessage(invite.error) : null}</FormError>
-        {invite.data ? (
+        {invite.data?.transport === "email" ? (
+          <Alert tone="success" title="Invitation sent">
+            We emailed {invite.data.email} a link to join. It is valid for 7 days.
+          </Alert>
+        ) : invite.data ? (
           <Alert tone="warning" title="Development mode: no email was sent">
             Mixcast has no mail transport configured, so the link was written to the server log. Send this
             link to {invite.data.email} yourself:
@@ -183,7 +187,7 @@ export default function MembersPage() {
           <Card>
             <CardHeader
               title="Pending invitations"
-              description="Links stay valid for 7 days. (Development transport: links are not emailed.)"
+              description="Links stay valid for 7 days. The invited person joins through the link that was sent to them, or after confirming their address."
             />
             <CardBody>
               <Table caption="Pending invitations">

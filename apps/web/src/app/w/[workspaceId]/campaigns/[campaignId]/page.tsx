@@ -166,7 +166,9 @@ export default function CampaignPage() {
   } | null>(null);
 
   useEffect(() => {
-    if (!runId && runs.data?.items[0]) setRunId(runs.data.items[0].id);
+    // Plans use the model's approved run by default, else the newest succeeded one.
+    const preferred = runs.data?.items.find((r) => r.approved) ?? runs.data?.items[0];
+    if (!runId && preferred) setRunId(preferred.id);
   }, [runs.data, runId]);
   const context = useQuery({
     ...trpc.optimizer.context.queryOptions({ workspaceId: ws.id, runId }),

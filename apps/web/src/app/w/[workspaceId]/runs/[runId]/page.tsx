@@ -22,6 +22,7 @@ import {
   buttonClasses,
   useToast,
 } from "@mixcast/ui";
+import { RunReview } from "@/components/run-review.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatDuration, formatNumber } from "@/components/format.ts";
 import { explainDiagnostics } from "@/lib/diagnostics-text.ts";
@@ -226,6 +227,13 @@ export default function RunPage() {
             The sampler did not reach a reliable answer. The estimates below are shown only to help diagnose
             the model.
           </Alert>
+        ) : null}
+
+        {r.status === "succeeded" ? (
+          <RunReview
+            runId={r.id}
+            kpiName={String((summary as { kpiName?: unknown } | null)?.kpiName ?? "KPI")}
+          />
         ) : null}
 
         {r.status === "succeeded" ? (

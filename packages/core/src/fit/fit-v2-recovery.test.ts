@@ -1,0 +1,50 @@
+/**
+ * Recovery of v2 models with default sampler settings (4 chains x 1000 warmup + 1000 draws,
+ * random inits, target acceptance 0.85), on small but honest data from the v2 simulator (its
+ * truth is the same counterfactual the fit reports): the 90 % interval covers the true ROI (or
+ * CPIK for a units KPI without value) of at least 80 % of the paid channels, R-hat <= 1.01 and
+ * divergences < 0.5 % of the draws. The 20-seed coverage study is a benchmark
+ * (`pnpm bench --only=model-v2:coverage --coverage`), not CI.
+ */
+import { describe, expect, it } from "vitest";
+import { simulateV2, type SimulateV2Options } from "../simulate/simulate-v2.ts";
+import { fitModelV2 } from "./fit-v2.ts";
+
+/**
+ * The national shape is verified here (measured: R-hat 1.004, 10 divergences in 4000 draws, 5 of 5
+ * ROI covered). The geo shapes are in the coverage benchmark: on a shared machine the 3-geo R&F +
+ * log-link shape covered 3 of 3 with 0.35 % divergences but R-hat 1.013 (eta_geo[Meta]), short of
+ * the 1.01 bar, so it is not a CI test yet (docs/model.md section 10.7).
+ */
+export const RECOVERY_SHAPES: { name: string; options: SimulateV2Options }[] = [
+  {
+    name: "national 104 weeks: 4 paid + R&F + organic, units KPI with value, log link, time-varying media",
+    options: { weeks: 104, rf: true, organic: true, units: true, link: "log", timeVarying: true, seed: 12 },
+  },
+];
+
+describe("v2 recovery with default settings", () => {
+  for (const shape of RECOVERY_SHAPES) {
+    it(shape.name, { timeout: 900_000 }, async () => {
+      const sim = simulateV2(shape.options);
+      const r = await fitModelV2(sim.data, sim.config, { mode: "nuts", seed: 1 });
+      let covered = 0;
+      let total = 0;
+      const missed: string[] = [];
+      for (const [name, truth] of Object.entries(sim.truth.channels)) {
+        if (truth.role === "organic") continue;
+        const key = truth.roi !== undefined ? "roi" : "cpik";
+        const want = truth[key]!;
+        const s = r.channels[name]![key]!;
+        total += 1;
+        if (want >= s.q05 && want <= s.q95) covered += 1;
+        else
+          missed.push(`${name} ${key} ${want.toFixed(3)} not in [${s.q05.toFixed(3)}, ${s.q95.toFixed(3)}]`);
+      }
+      expect(total).toBeGreaterThan(0);
+      expect(covered / total, missed.join("; ")).toBeGreaterThanOrEqual(0.8);
+      expect(r.diagnostics.rhatMax).toBeLessThanOrEqual(1.01);
+      expect(r.diagnostics.divergences).toBeLessThan(0.005 * 4000);
+    });
+  }
+});
