@@ -1,16 +1,15 @@
 // A fitted run from simulated data, stored exactly as the worker stores one (summary JSON, deflated
 // Float32 draws artifact). Used by the domain tests, the e2e seed and the run-detail benchmark, so
 // they exercise real draws without a worker or a queue.
-import { deflateSync } from "node:zlib";
 import { fitModel } from "@mixcast/core/node";
-import { encodeDraws } from "@mixcast/core";
 import { serializeFitResult } from "@mixcast/core";
 import { parseModelConfig } from "@mixcast/core";
 import { simulate } from "@mixcast/core";
 import { DEMO_CHANNELS, type SimChannel } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { sha256Hex } from "../src/server/dataset/upload-dataset-version.ts";
-import { DRAWS_ENCODING } from "../src/server/insight/run-posterior.ts";
+import { encodeStoredDraws } from "@mixcast/runs";
+import { modelConfigCodec, runDiagnosticsCodec, runSummaryCodec } from "@mixcast/runs/stored";
 
 /** DEMO_CHANNELS plus a display channel: 8 channels, as in the run-detail benchmark. */
 export const EIGHT_CHANNELS: SimChannel[] = [
@@ -47,8 +46,8 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
     draws: o.draws ?? 100,
     seed: o.seed ?? 11,
   });
-  const draws = deflateSync(encodeDraws(fit.draws));
-  const summary = serializeFitResult(fit);
+  const draws = encodeStoredDraws(fit.draws);
+  const summary = runSummaryCodec.encode(serializeFitResult(fit));
   const suffix = Math.random().toString(36).slice(2, 8);
 
   let modelId = o.modelId;
@@ -92,7 +91,7 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
       workspaceId: o.workspaceId,
       modelId,
       version: versions + 1,
-      config,
+      config: modelConfigCodec.encode(config),
       note: o.configPatch ? "patched" : "simulated defaults",
       createdById: o.userId,
     },
@@ -112,8 +111,8 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
       seed: o.seed ?? 11,
       engineVersion: fit.engineVersion,
       converged: fit.diagnostics.converged,
-      diagnostics: fit.diagnostics as unknown as Prisma.InputJsonValue,
-      summary: summary as unknown as Prisma.InputJsonValue,
+      diagnostics: runDiagnosticsCodec.encode(fit.diagnostics),
+      summary,
       createdById: o.userId,
       queuedAt: new Date(finishedAt.getTime() - 60_000),
       startedAt: new Date(finishedAt.getTime() - 50_000),
@@ -125,9 +124,7 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
       workspaceId: o.workspaceId,
       runId: run.id,
       kind: "draws",
-      bytes: new Uint8Array(draws),
-      encoding: DRAWS_ENCODING,
-      sizeBytes: draws.byteLength,
+      ...draws,
     },
   });
   return { runId: run.id, modelId, channels: channels.map((c) => c.name), kpi: config.kpi, fit };

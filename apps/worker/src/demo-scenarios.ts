@@ -1,26 +1,16 @@
 // The demo workspace's campaign and its two scenarios, seeded by `pnpm start` next to the demo's
 // first fit, so a first-time user finds a scenario comparison ready on the Campaigns page instead
-// of an empty list. Plans use the shape apps/web stores in Scenario.plan (weekly spend per channel
-// in the dataset's currency, labelled assumptions, origin).
+// of an empty list. Plans are Scenario.plan's one shape (weekly spend per channel in the dataset's
+// currency, labelled assumptions, origin), encoded by its codec when stored.
 import type { Dataset } from "@mixcast/core";
 import { repeatRecentWeeks } from "@mixcast/core";
+import type { ScenarioPlan } from "@mixcast/runs/stored";
 
 export const DEMO_PLAN_WEEKS = 13;
 
-export interface DemoAssumption {
-  label: string;
-  kind: "contentType" | "audience";
-  value: string;
-  multiplier: number;
-  channels?: string[];
-}
-
-export interface DemoPlan {
-  weeks: number;
-  spend: Record<string, number[]>;
-  assumptions: DemoAssumption[];
-  origin: { kind: "lastQuarter"; k: number } | { kind: "manual" };
-}
+/** The one plan shape (@mixcast/runs/stored): what apps/web stores in Scenario.plan. */
+export type DemoPlan = ScenarioPlan;
+export type DemoAssumption = ScenarioPlan["assumptions"][number];
 
 export interface DemoScenario {
   name: string;

@@ -4,6 +4,7 @@
 import { parseDatasetCsv, type ColumnMapping } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { queueRun } from "@mixcast/runs";
+import { scenarioPlanCodec } from "@mixcast/runs/stored";
 import { demoCampaign } from "./demo-scenarios.ts";
 
 export interface DemoSeedIds {
@@ -89,7 +90,7 @@ export async function createDemoRunAndScenarios(
           campaignId: campaign.id,
           name: s.name,
           description: s.description,
-          plan: s.plan as unknown as Prisma.InputJsonValue,
+          plan: scenarioPlanCodec.encode(s.plan),
           createdById: seed.userId,
         },
       });

@@ -1,7 +1,7 @@
 // The slice of @mixcast/core the worker calls, as an injectable object: tests of the queue
 // machinery can pass a stub, production uses `coreEngine()` (the real engine).
 import * as core from "@mixcast/core/node";
-import type { ColumnMapping, Dataset } from "@mixcast/core";
+import type { ColumnMapping, Dataset, ModelConfig, RunAnalysis } from "@mixcast/core";
 import { fitInThread } from "./fit-thread.ts";
 
 export interface IntervalSummary {
@@ -36,27 +36,23 @@ export interface EngineFitOptions {
 }
 
 /** core's FitResult, plus the analysis when the fit thread already ran it (fit-thread-main.ts). */
-export type EngineFitResult = core.FitResult & { analysis?: unknown };
+export type EngineFitResult = core.FitResult & { analysis?: RunAnalysis | { error: string } | null };
 
 export type EngineParseResult =
   | { ok: true; dataset: Dataset; warnings: unknown[] }
   | { ok: false; errors: { row?: number; column?: string; message: string }[]; errorCount?: number };
 
 export interface Engine {
-  /** Validates stored config JSON; throws with a message naming the bad field. */
-  parseModelConfig(input: unknown): ColumnMapping & { holdoutWeeks?: number };
   parseDatasetCsv(
     text: string,
     mapping: ColumnMapping,
     options?: { holdoutWeeks?: number },
   ): EngineParseResult;
-  fitModel(dataset: Dataset, config: unknown, options: EngineFitOptions): Promise<EngineFitResult>;
-  /** JSON-safe FitResult without draws (object, or a JSON string). */
-  serializeFitResult(result: EngineFitResult): unknown;
-  /** Float32 little-endian binary of the draws. */
-  encodeDraws(result: EngineFitResult): Uint8Array;
+  fitModel(dataset: Dataset, config: ModelConfig, options: EngineFitOptions): Promise<EngineFitResult>;
+  /** JSON-safe FitResult without draws. */
+  serializeFitResult(result: EngineFitResult): core.SerializedFitResult;
   /** Optional post-fit analysis (contributions, ROI curves, ...) stored as the "analysis" artifact. */
-  analyzeRun?(input: { dataset: Dataset; config: unknown; fit: EngineFitResult }): unknown;
+  analyzeRun?(input: { dataset: Dataset; config: ModelConfig; fit: EngineFitResult }): RunAnalysis | null;
 }
 
 /**
@@ -65,20 +61,14 @@ export interface Engine {
  */
 export function coreEngine(options: { threaded?: boolean } = {}): Engine {
   return {
-    parseModelConfig: (input) => core.parseModelConfig(input),
     parseDatasetCsv: (text, mapping, opts) => core.parseDatasetCsv(text, mapping, opts),
     fitModel:
       options.threaded === false
-        ? (dataset, config, opts) => core.fitModel(dataset, config as core.ModelConfigInput, opts)
+        ? (dataset, config, opts) => core.fitModel(dataset, config, opts)
         : fitInThread,
     serializeFitResult: (fit) => core.serializeFitResult(fit),
-    encodeDraws: (fit) => {
-      if (!fit.draws) throw new Error("the fit result has no draws");
-      return core.encodeDraws(fit.draws);
-    },
     analyzeRun: ({ dataset, config, fit }) => {
-      if (!fit.draws) return null;
-      const model = core.createModel(core.buildModelSpec(dataset, config as core.ModelConfigInput));
+      const model = core.createModel(core.buildModelSpec(dataset, config));
       return core.analyzeRun(model, core.posteriorDraws(model, fit.draws));
     },
   };

@@ -1,11 +1,10 @@
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { enqueueFitRun } from "@mixcast/db/jobs";
 import { parseDatasetCsv, parseModelConfig } from "@mixcast/core";
-import { decodeDraws } from "@mixcast/core";
 import { fitModel } from "@mixcast/core/node";
 import { serializeFitResult } from "@mixcast/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decompressDraws } from "./artifact.ts";
+import { decodeStoredDraws } from "@mixcast/runs";
 import { coreEngine, type Engine } from "./engine.ts";
 import { createRun, seedModel, waitFor, type ModelFixture } from "./testing/fixtures.ts";
 import { testWorkerEnv } from "./testing/worker-env.ts";
@@ -87,7 +86,7 @@ describe("fit job", () => {
         where: { runId_kind: { runId, kind: "draws" } },
       });
       expect(artifact.encoding).toBe("mixcast-draws-f32+deflate");
-      const stored = decodeDraws(decompressDraws(artifact.bytes!));
+      const stored = decodeStoredDraws(artifact.bytes!, artifact.encoding);
       expect(stored.names).toEqual(direct.draws.names);
       expect(stored.chains * stored.perChain).toBe(direct.draws.chains * direct.draws.perChain);
       expect(Array.from(stored.values)).toEqual(Array.from(Float32Array.from(direct.draws.values)));

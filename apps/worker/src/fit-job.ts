@@ -2,6 +2,7 @@
 // Run row, and store the outcome in one transaction. Every state change goes through
 // @mixcast/runs, which fences each write by the claim's attempt (a worker presumed dead that
 // comes back cannot overwrite the result of the worker that took over: LostClaimError).
+import type { ModelConfig } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import {
   cancelClaimedRun,
@@ -12,12 +13,17 @@ import {
   succeedRun,
   type Claim,
 } from "@mixcast/runs";
-import { compressDraws, DRAWS_ENCODING } from "./artifact.ts";
 import type { Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
 import { ProgressTracker, type RunProgress } from "./progress.ts";
-import { compareRoi, roiChannelsOf, type RefreshComparison } from "./refresh-comparison.ts";
+import {
+  modelConfigCodec,
+  runSummaryCodec,
+  type RefreshComparison,
+  type RunSummary,
+} from "@mixcast/runs/stored";
+import { compareRoi, roiChannelsOf } from "./refresh-comparison.ts";
 import { nonFiniteSummaryReason } from "./finite.ts";
 import { redactSecrets } from "@mixcast/db/redact";
 
@@ -55,18 +61,15 @@ export interface ProcessFitRunOptions {
   shutdownSignal?: AbortSignal;
 }
 
-/** Chains/warmup/draws: `sampler` in the stored config JSON (read by the worker only), else defaults. */
+/** Chains/warmup/draws: the config's `sampler`, each unset field from the worker's defaults. */
 export function samplerSettings(
-  rawConfig: unknown,
+  config: Pick<ModelConfig, "sampler">,
   defaults: SamplerSettings = DEFAULT_SAMPLER,
 ): SamplerSettings {
-  const raw = (rawConfig as { sampler?: Partial<SamplerSettings> } | null)?.sampler ?? {};
-  const pick = (value: unknown, fallback: number, min: number) =>
-    typeof value === "number" && Number.isInteger(value) && value >= min ? value : fallback;
   return {
-    chains: pick(raw.chains, defaults.chains, 1),
-    warmup: pick(raw.warmup, defaults.warmup, 0),
-    draws: pick(raw.draws, defaults.draws, 1),
+    chains: config.sampler?.chains ?? defaults.chains,
+    warmup: config.sampler?.warmup ?? defaults.warmup,
+    draws: config.sampler?.draws ?? defaults.draws,
   };
 }
 
@@ -88,9 +91,10 @@ export async function processFitRun(
   };
 
   // 1. Config and data. Both are deterministic: an error here fails the run without retry.
-  let config: ReturnType<Engine["parseModelConfig"]>;
+  // Parsed once here; every later step (fit thread, analysis) takes this value.
+  let config: ModelConfig;
   try {
-    config = ctx.engine.parseModelConfig(run.configVersion.config);
+    config = modelConfigCodec.decode(run.configVersion.config);
   } catch (error) {
     return failRun(`Model config v${run.configVersion.version} is invalid: ${messageOf(error)}`, {
       stage: "config",
@@ -109,7 +113,7 @@ export async function processFitRun(
   const dataset = parsed.dataset;
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
-  const sampler = samplerSettings(run.configVersion.config, ctx.sampler);
+  const sampler = samplerSettings(config, ctx.sampler);
   const tracker = new ProgressTracker({
     chains: run.mode === "fast" ? 1 : sampler.chains,
     iterationsPerChain: run.mode === "fast" ? 1 : sampler.warmup + sampler.draws,
@@ -186,17 +190,12 @@ export async function processFitRun(
 
   // 3. Everything derived from the fit, computed before the transaction so it stays short.
   tracker.setPhase("storing");
-  const { analysis: _threadAnalysis, ...fitOnly } = fit;
+  const { analysis: threadAnalysis, ...fitOnly } = fit;
   const serialized = ctx.engine.serializeFitResult(fitOnly);
-  const summaryBase = (typeof serialized === "string" ? JSON.parse(serialized) : serialized) as Record<
-    string,
-    unknown
-  >;
-  const draws = compressDraws(ctx.engine.encodeDraws(fit));
-  let analysis: unknown = fit.analysis ?? null;
-  if (fit.analysis === undefined && ctx.engine.analyzeRun) {
+  let analysis: EngineFitResult["analysis"] = threadAnalysis ?? null;
+  if (threadAnalysis === undefined && ctx.engine.analyzeRun) {
     try {
-      analysis = await ctx.engine.analyzeRun({ dataset, config, fit });
+      analysis = ctx.engine.analyzeRun({ dataset, config, fit });
     } catch (error) {
       analysis = { error: `analysis failed: ${messageOf(error)}` };
     }
@@ -208,7 +207,7 @@ export async function processFitRun(
       orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
       select: { id: true, finishedAt: true, summary: true },
     });
-    const previousChannels = previous ? roiChannelsOf(previous.summary) : null;
+    const previousChannels = previous ? roiChannelsOf(runSummaryCodec.tryDecode(previous.summary)) : null;
     const currentChannels = roiChannelsOf({ channels: fit.channels });
     if (previous && previousChannels && currentChannels) {
       refreshComparison = compareRoi(currentChannels, {
@@ -225,7 +224,12 @@ export async function processFitRun(
     engine: fit.timing ?? null,
     totalSeconds: run.startedAt ? (finishedAt.getTime() - run.startedAt.getTime()) / 1000 : fitSeconds,
   };
-  const summary = { ...summaryBase, timings, refreshComparison, sampler: { ...sampler, mode: run.mode } };
+  const summary: RunSummary = {
+    ...(serialized as RunSummary),
+    timings,
+    refreshComparison,
+    sampler: { ...sampler, mode: run.mode },
+  };
   tracker.setPhase("done");
   const finalProgress = tracker.snapshot();
 
@@ -237,10 +241,8 @@ export async function processFitRun(
     engineVersion: fit.engineVersion,
     progress: finalProgress,
     finishedAt,
-    artifacts: [
-      { kind: "draws", bytes: draws, encoding: DRAWS_ENCODING, sizeBytes: draws.byteLength },
-      ...(analysis !== null ? [{ kind: "analysis", analysis, encoding: "json", sizeBytes: 0 }] : []),
-    ],
+    draws: fit.draws,
+    analysis: analysis ?? null,
     details: {
       converged: fit.diagnostics.converged,
       reasons: fit.diagnostics.reasons,

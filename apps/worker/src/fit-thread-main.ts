@@ -1,8 +1,8 @@
 // Runs inside a fit thread: loads the engine once, then fits one request at a time. Progress and
 // results are posted to the parent, tagged with the request id.
 import { parentPort } from "node:worker_threads";
-import type { Dataset } from "@mixcast/core";
-import { coreEngine, type EngineFitOptions } from "./engine.ts";
+import { parseModelConfig, type Dataset } from "@mixcast/core";
+import { coreEngine, type EngineFitOptions, type EngineFitResult } from "./engine.ts";
 
 const port = parentPort!;
 const engine = coreEngine({ threaded: false });
@@ -10,6 +10,7 @@ const engine = coreEngine({ threaded: false });
 interface FitMessage {
   id: number;
   dataset: Dataset;
+  /** The worker's parsed config, structured-cloned: parsed again here, once (parseModelConfig). */
   config: unknown;
   options: Omit<EngineFitOptions, "onProgress" | "signal">;
 }
@@ -19,15 +20,16 @@ port.on("message", (msg: FitMessage) => void fitAndReply(msg));
 
 async function fitAndReply(msg: FitMessage): Promise<void> {
   try {
-    const fit = await engine.fitModel(msg.dataset, msg.config, {
+    const config = parseModelConfig(msg.config);
+    const fit = await engine.fitModel(msg.dataset, config, {
       ...msg.options,
       onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
     });
     // The post-fit analysis is CPU work too (forward passes over hundreds of draws): here, not on
     // the main thread. Its failure must not fail the run.
-    let analysis: unknown = null;
+    let analysis: EngineFitResult["analysis"] = null;
     try {
-      analysis = engine.analyzeRun?.({ dataset: msg.dataset, config: msg.config, fit }) ?? null;
+      analysis = engine.analyzeRun?.({ dataset: msg.dataset, config, fit }) ?? null;
     } catch (error) {
       analysis = { error: `analysis failed: ${error instanceof Error ? error.message : String(error)}` };
     }

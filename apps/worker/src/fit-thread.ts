@@ -6,7 +6,7 @@
 // Threads are kept between fits (loading the engine into a fresh thread costs seconds); an
 // aborted fit terminates its thread, which also stops its chain threads.
 import { Worker } from "node:worker_threads";
-import type { Dataset } from "@mixcast/core";
+import type { Dataset, ModelConfig } from "@mixcast/core";
 import type { EngineFitOptions, EngineFitResult, EngineProgress } from "./engine.ts";
 
 const THREAD_URL = new URL("./fit-thread.mjs", import.meta.url);
@@ -75,7 +75,7 @@ export class FitThreadPool {
     } else void thread.worker.terminate();
   }
 
-  async fit(dataset: Dataset, config: unknown, options: EngineFitOptions): Promise<EngineFitResult> {
+  async fit(dataset: Dataset, config: ModelConfig, options: EngineFitOptions): Promise<EngineFitResult> {
     const { onProgress, signal, ...plain } = options;
     if (signal?.aborted) throw abortError();
     const thread = this.acquire();
@@ -141,7 +141,7 @@ export function fitThreadPool(keep = 1): FitThreadPool {
 
 export function fitInThread(
   dataset: Dataset,
-  config: unknown,
+  config: ModelConfig,
   options: EngineFitOptions,
 ): Promise<EngineFitResult> {
   return fitThreadPool().fit(dataset, config, options);

@@ -3,8 +3,9 @@
 // refit failed, not converged, stability below the model's threshold. Runs after the outcome
 // transaction; it never changes a run's status (only Run.stability, a derived field).
 import { compareStability, refitHealth, roiFromRunSummary, type StabilityReport } from "@mixcast/core";
-import type { Prisma, PrismaClient } from "@mixcast/db";
+import type { PrismaClient } from "@mixcast/db";
 import { recordApproval } from "@mixcast/db/approvals";
+import { recordStability } from "@mixcast/runs";
 import { raiseAlert } from "./alerts.ts";
 
 export interface ReviewOutcome {
@@ -83,10 +84,7 @@ export async function reviewFinishedRun(prisma: PrismaClient, runId: string): Pr
     const report = stabilityOf(approved.summary, run.summary, model.stabilityThreshold);
     if (report) {
       out.stability = { ...report, approvedRunId: approved.id };
-      await prisma.run.update({
-        where: { id: run.id },
-        data: { stability: JSON.parse(JSON.stringify(out.stability)) as Prisma.InputJsonValue },
-      });
+      await recordStability(prisma, run.id, out.stability);
     }
   }
   if (scheduled && run.converged !== true)

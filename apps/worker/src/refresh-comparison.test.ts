@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runSummaryCodec } from "@mixcast/runs/stored";
 import { compareRoi, roiChannelsOf } from "./refresh-comparison.ts";
 
 describe("refresh comparison", () => {
@@ -33,14 +34,18 @@ describe("refresh comparison", () => {
     expect(cmp.previousFinishedAt).toBe("2026-11-16T08:00:00.000Z");
   });
 
-  it("reads ROI summaries from a stored run summary and ignores malformed ones", () => {
+  it("reads ROI summaries from a stored run summary; one that does not decode gives none", () => {
+    const interval = (mean: number | null) => ({ mean, q05: 0.5, q95: 1.5, sd: 0.2 });
+    const stored = {
+      channels: {
+        A: { type: "traditional", roi: interval(1), contribution: interval(10) },
+        B: { type: "social", roi: interval(null), contribution: interval(10) }, // NaN stored as null
+      },
+    };
     expect(roiChannelsOf(null)).toBeNull();
-    expect(
-      roiChannelsOf({
-        channels: { A: { roi: { mean: 1, q05: 0.5, q95: 1.5, sd: 0.2 } }, B: { roi: { mean: "x" } } },
-      }),
-    ).toEqual({
+    expect(roiChannelsOf(runSummaryCodec.tryDecode(stored))).toEqual({
       A: { roi: { mean: 1, q05: 0.5, q95: 1.5 } },
     });
+    expect(runSummaryCodec.tryDecode({ channels: { A: { roi: { mean: "x" } } } })).toBeNull();
   });
 });

@@ -1,30 +1,8 @@
-// Refresh stability: how a scheduled refit's ROI per channel moved against the previous
+// Refresh stability: how a refit's ROI per channel moved against the previous
 // succeeded run of the same model. A channel is flagged when the new posterior mean falls
 // outside the previous run's 90% interval.
+import type { ChannelRoiChange, RefreshComparison, RunSummary } from "@mixcast/runs/stored";
 import type { IntervalSummary } from "./engine.ts";
-
-export interface ChannelRoiChange {
-  previousMean: number;
-  previousQ05: number;
-  previousQ95: number;
-  mean: number;
-  q05: number;
-  q95: number;
-  delta: number;
-  /** delta / |previousMean|, null when the previous mean is 0. */
-  relativeDelta: number | null;
-  outsidePreviousInterval: boolean;
-}
-
-export interface RefreshComparison {
-  previousRunId: string;
-  previousFinishedAt: string | null;
-  channels: Record<string, ChannelRoiChange>;
-  flaggedChannels: string[];
-  /** Channels present in only one of the two runs. */
-  added: string[];
-  removed: string[];
-}
 
 type RoiByChannel = Record<string, { roi: IntervalSummary }>;
 
@@ -62,15 +40,12 @@ export function compareRoi(
   };
 }
 
-/** Reads `channels` with ROI summaries out of a stored run summary (JSON), or null. */
-export function roiChannelsOf(summary: unknown): RoiByChannel | null {
-  if (summary === null || typeof summary !== "object") return null;
-  const channels = (summary as { channels?: unknown }).channels;
-  if (channels === null || typeof channels !== "object") return null;
+/** The channels with a complete ROI summary in a stored run summary, or null. */
+export function roiChannelsOf(summary: Pick<RunSummary, "channels"> | null): RoiByChannel | null {
+  if (!summary?.channels) return null;
   const out: RoiByChannel = {};
-  for (const [name, value] of Object.entries(channels as Record<string, unknown>)) {
-    const roi = (value as { roi?: Partial<IntervalSummary> } | null)?.roi;
-    if (roi && typeof roi.mean === "number" && typeof roi.q05 === "number" && typeof roi.q95 === "number") {
+  for (const [name, { roi }] of Object.entries(summary.channels)) {
+    if (roi.mean !== null && roi.q05 !== null && roi.q95 !== null) {
       out[name] = { roi: { mean: roi.mean, q05: roi.q05, q95: roi.q95 } };
     }
   }

@@ -9,6 +9,7 @@
 // schedule (lastSkippedAt, lastSkipReason) and in the audit log ("schedule.skipped").
 import type { PrismaClient } from "@mixcast/db";
 import { queueScheduledRun, transaction } from "@mixcast/runs";
+import { modelConfigCodec } from "@mixcast/runs/stored";
 import { mostRecentSlot, nextSlot } from "./schedule-time.ts";
 
 export interface TickResult {
@@ -72,9 +73,11 @@ async function noNewDataReason(
   );
 }
 
-function seedFor(rawConfig: unknown, slot: Date): number {
-  const seed = (rawConfig as { seed?: unknown } | null)?.seed;
-  if (typeof seed === "number" && Number.isInteger(seed) && seed >= 0) return seed;
+/** The config's `seed`, else one derived from the slot. A config that no longer parses still gets
+ *  its run (which then fails with the config's errors), with the slot's seed. */
+function seedFor(storedConfig: unknown, slot: Date): number {
+  const seed = modelConfigCodec.tryDecode(storedConfig)?.seed;
+  if (seed !== undefined) return seed;
   return Math.floor(slot.getTime() / 1000) % 2_147_483_647;
 }
 

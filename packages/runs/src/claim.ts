@@ -4,13 +4,22 @@
 // token): claiming increments it, and every later write is conditional on it and on
 // status = running. A worker that was presumed dead and comes back cannot overwrite the result of
 // the worker that took over; its write matches no row and it gets a LostClaimError.
+import type { Draws, RunAnalysis } from "@mixcast/core";
 import type { Prisma, PrismaClient, PrismaTransaction } from "@mixcast/db";
 import { writeRunEvent, type RunOrigin } from "./audit.ts";
 import { LostClaimError } from "./errors.ts";
 import { transaction } from "./transaction.ts";
-
-const json = (value: unknown): Prisma.InputJsonValue =>
-  JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+import { encodeStoredDraws } from "./draws.ts";
+import { jsonSafe } from "./stored/codec.ts";
+import { analysisErrorSchema, runAnalysisCodec } from "./stored/artifacts.ts";
+import {
+  runDiagnosticsCodec,
+  runProgressCodec,
+  runSummaryCodec,
+  type RunDiagnostics,
+  type RunProgress,
+  type RunSummary,
+} from "./stored/run.ts";
 
 /** What a worker holds after claiming: the run and its attempt (the fencing token). */
 export interface Claim {
@@ -78,7 +87,7 @@ export async function claimRun(
         finishedAt: null,
         error: null,
         percent: 0,
-        progress: json({ phase: "starting", attempt, workerId: by.workerId, percent: 0 }),
+        progress: runProgressCodec.encode({ phase: "starting", attempt, workerId: by.workerId, percent: 0 }),
       },
     });
     if (updated.count === 0) return { status: "skipped", reason: "claimed by another worker" };
@@ -105,42 +114,48 @@ const lost = (claim: Claim) =>
  * Progress and heartbeat in one conditional UPDATE (no audit event: progress is not a change of
  * state). `held` false: the claim is gone; `cancelRequested`: a user asked to stop.
  */
-export async function recordProgress<P extends { percent: number }>(
+export async function recordProgress(
   prisma: PrismaClient,
   claim: Claim,
-  progress: P,
+  progress: RunProgress & { percent: number },
 ): Promise<{ held: boolean; cancelRequested: boolean }> {
+  const encoded = runProgressCodec.encode(progress);
   const rows = await prisma.$queryRaw<{ cancelRequestedAt: Date | null }[]>`
-    UPDATE "Run" SET "progress" = ${JSON.stringify(progress)}::jsonb, "percent" = ${progress.percent},
+    UPDATE "Run" SET "progress" = ${JSON.stringify(encoded)}::jsonb, "percent" = ${progress.percent},
            "heartbeatAt" = now()
      WHERE "id" = ${claim.run.id} AND "attempt" = ${claim.attempt} AND "status" = 'running'
     RETURNING "cancelRequestedAt"`;
   return { held: rows.length > 0, cancelRequested: Boolean(rows[0]?.cancelRequestedAt) };
 }
 
-/** One stored artifact of a succeeded run. */
-export interface ArtifactInput {
-  kind: string;
-  bytes?: Uint8Array<ArrayBuffer>;
-  analysis?: unknown;
-  encoding: string;
-  sizeBytes: number;
-}
-
 export interface SuccessInput {
   converged: boolean;
-  diagnostics: unknown;
-  summary: unknown;
+  diagnostics: RunDiagnostics;
+  summary: RunSummary;
   engineVersion: string;
-  progress: unknown;
+  progress: RunProgress;
   finishedAt: Date;
-  artifacts: ArtifactInput[];
+  /** The posterior draws (stored deflated, draws.ts). */
+  draws: Draws;
+  /** core's analyzeRun output, or why it failed; null: none. */
+  analysis: RunAnalysis | { error: string } | null;
   /** Details of the run.succeeded audit event (attempt and workerId are added). */
   details: Record<string, unknown>;
 }
 
 /** The fit's outcome, its artifacts and the audit event, in one transaction. */
 export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: SuccessInput): Promise<void> {
+  // Encoded (and validated) before the transaction, so that it stays short.
+  const draws = encodeStoredDraws(outcome.draws);
+  const summary = runSummaryCodec.encode(outcome.summary);
+  const diagnostics = runDiagnosticsCodec.encode(outcome.diagnostics);
+  const progress = runProgressCodec.encode(outcome.progress);
+  const analysis =
+    outcome.analysis === null
+      ? null
+      : "error" in outcome.analysis
+        ? (jsonSafe(analysisErrorSchema.parse(outcome.analysis)) as Prisma.InputJsonValue)
+        : runAnalysisCodec.encode(outcome.analysis);
   await prisma.$transaction(
     async (tx) => {
       const updated = await tx.run.updateMany({
@@ -148,10 +163,10 @@ export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: Su
         data: {
           status: "succeeded",
           converged: outcome.converged,
-          diagnostics: json(outcome.diagnostics),
-          summary: json(outcome.summary),
+          diagnostics,
+          summary,
           engineVersion: outcome.engineVersion,
-          progress: json(outcome.progress),
+          progress,
           percent: 100,
           finishedAt: outcome.finishedAt,
           heartbeatAt: outcome.finishedAt,
@@ -161,19 +176,12 @@ export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: Su
       if (updated.count === 0) throw lost(claim);
       // a fresh set: nothing derived from another attempt's draws survives
       await tx.runArtifact.deleteMany({ where: { runId: claim.run.id } });
-      for (const a of outcome.artifacts) {
+      const artifact = { workspaceId: claim.run.workspaceId, runId: claim.run.id };
+      await tx.runArtifact.create({ data: { ...artifact, kind: "draws", ...draws } });
+      if (analysis !== null)
         await tx.runArtifact.create({
-          data: {
-            workspaceId: claim.run.workspaceId,
-            runId: claim.run.id,
-            kind: a.kind,
-            encoding: a.encoding,
-            sizeBytes: a.sizeBytes,
-            ...(a.bytes !== undefined ? { bytes: a.bytes } : {}),
-            ...(a.analysis !== undefined ? { analysis: json(a.analysis) } : {}),
-          },
+          data: { ...artifact, kind: "analysis", analysis, encoding: "json", sizeBytes: 0 },
         });
-      }
       await writeRunEvent(tx, claim.run, "run.succeeded", {
         attempt: claim.attempt,
         workerId: claim.workerId,
@@ -211,7 +219,7 @@ export async function failRun(
 export async function cancelClaimedRun(
   prisma: PrismaClient,
   claim: Claim,
-  progress: { percent: number },
+  progress: RunProgress & { percent: number },
 ): Promise<void> {
   await transaction(prisma, async (tx) => {
     const now = new Date();
@@ -221,7 +229,7 @@ export async function cancelClaimedRun(
         status: "cancelled",
         finishedAt: now,
         heartbeatAt: now,
-        progress: json({ ...progress, phase: "cancelled" }),
+        progress: runProgressCodec.encode({ ...progress, phase: "cancelled" }),
       },
     });
     if (updated.count === 0) throw lost(claim);
@@ -241,7 +249,7 @@ export async function handBackRun(prisma: PrismaClient, claim: Claim, progress: 
       data: {
         status: "queued",
         workerId: null,
-        progress: json({ ...progress, phase: "requeued" }),
+        progress: runProgressCodec.encode({ ...progress, phase: "requeued" }),
         percent: 0,
       },
     });

@@ -14,10 +14,11 @@ export {
   handBackRun,
   recordProgress,
   succeedRun,
-  type ArtifactInput,
   type Claim,
   type ClaimedRun,
   type ClaimResult,
   type SuccessInput,
 } from "./claim.ts";
 export { failLiveRun, failStaleRun, requeueStaleRun, type StaleRun } from "./recover.ts";
+export { recordStability } from "./derived.ts";
+export { DRAWS_ENCODING, decodeStoredDraws, encodeStoredDraws, type StoredDraws } from "./draws.ts";

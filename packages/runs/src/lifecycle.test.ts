@@ -118,7 +118,8 @@ describe("run lifecycle", () => {
       engineVersion: "test",
       progress: { phase: "done", percent: 100 },
       finishedAt: new Date(),
-      artifacts: [{ kind: "draws", bytes: new Uint8Array([1, 2, 3]), encoding: "raw", sizeBytes: 3 }],
+      draws: { names: ["a", "b"], chains: 1, perChain: 2, values: Float64Array.from([1, 2, 3, 4]) },
+      analysis: null,
       details: { fitSeconds: 1 },
     });
     const done = await row(id);
@@ -151,7 +152,8 @@ describe("run lifecycle", () => {
         engineVersion: "test",
         progress: {},
         finishedAt: new Date(),
-        artifacts: [{ kind: "draws", bytes: new Uint8Array([1]), encoding: "raw", sizeBytes: 1 }],
+        draws: { names: ["a"], chains: 1, perChain: 1, values: Float64Array.from([1]) },
+        analysis: null,
         details: {},
       }),
     ).rejects.toBeInstanceOf(LostClaimError);

@@ -13,5 +13,5 @@ export default async function Home() {
   const workspaces = await listWorkspaces(getPrisma(), user.id);
   const first = workspaces[0];
   if (!first) redirect("/onboarding");
-  redirect(`/w/${first.id}/runs`);
+  redirect(`/w/${first.id}`);
 }

@@ -53,6 +53,7 @@ export function WorkspaceShell({
 
   const base = `/w/${workspaceId}`;
   const nav = [
+    { href: base, label: "Home" },
     { href: `${base}/runs`, label: "Runs" },
     { href: `${base}/models`, label: "Models" },
     { href: `${base}/campaigns`, label: "Campaigns" },
@@ -60,7 +61,11 @@ export function WorkspaceShell({
     { href: `${base}/members`, label: "Members" },
     { href: `${base}/audit`, label: "Audit log" },
     { href: `${base}/settings`, label: "Settings" },
-  ].map((item) => ({ ...item, active: pathname === item.href || pathname.startsWith(`${item.href}/`) }));
+  ].map((item) => ({
+    ...item,
+    // Home is active on its own page only; every other item also on its sub-pages.
+    active: pathname === item.href || (item.href !== base && pathname.startsWith(`${item.href}/`)),
+  }));
 
   async function signOut() {
     await authClient.signOut();

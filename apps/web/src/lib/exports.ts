@@ -129,8 +129,13 @@ export interface RunComparisonLike {
   configChanges: { path: string; a: unknown; b: unknown }[];
 }
 interface RunSideLike {
-  holdout: { mape: number; r2: number; nrmse: number; coverage90: number } | null;
-  loo: { elpd: number } | null;
+  holdout: {
+    mape: number | null;
+    r2: number | null;
+    nrmse?: number | null;
+    coverage90?: number | null;
+  } | null;
+  loo: { elpd: number | null } | null;
 }
 
 export type Better = "lower" | "higher" | "closer to 90%";
@@ -156,7 +161,7 @@ function winner(a: number | null, b: number | null, better: Better): AccuracyRow
 
 /** The accuracy table's rows (raw values; MAPE and coverage as fractions). */
 export function runAccuracyRows(d: RunComparisonLike): AccuracyRow[] {
-  const rows: [string, number | undefined, number | undefined, Better][] = [
+  const rows: [string, number | null | undefined, number | null | undefined, Better][] = [
     ["Holdout MAPE", d.a.holdout?.mape, d.b.holdout?.mape, "lower"],
     ["Holdout R²", d.a.holdout?.r2, d.b.holdout?.r2, "higher"],
     ["Holdout NRMSE", d.a.holdout?.nrmse, d.b.holdout?.nrmse, "lower"],

@@ -180,6 +180,26 @@ describe("modelConfigSchema", () => {
   });
 });
 
+describe("seed and sampler", () => {
+  it("are part of the config: kept when valid, rejected with their path when not", () => {
+    const c = parseModelConfig({ ...ok, seed: 11, sampler: { chains: 2, draws: 300 } });
+    expect(c.seed).toBe(11);
+    expect(c.sampler).toEqual({ chains: 2, draws: 300 });
+    expect(parseModelConfig(ok).sampler).toBeUndefined();
+    expect(issuesOf({ ...ok, seed: -1 }).map((i) => i.path)).toEqual(["seed"]);
+    expect(issuesOf({ ...ok, sampler: { chains: 0 } }).map((i) => i.path)).toEqual(["sampler.chains"]);
+    expect(issuesOf({ ...ok, sampler: { warmup: 1.5 } }).map((i) => i.path)).toEqual(["sampler.warmup"]);
+  });
+
+  it("a parsed config is not parsed again; a copy of one is", () => {
+    const c = parseModelConfig(ok);
+    expect(parseModelConfig(c)).toBe(c);
+    const copy = JSON.parse(JSON.stringify(c)) as unknown;
+    expect(parseModelConfig(copy)).not.toBe(copy);
+    expect(parseModelConfig(copy)).toEqual(c);
+  });
+});
+
 describe("buildModelSpec data errors", () => {
   const ds = syntheticDataset({ weeks: 30 });
   it("names a missing column", () => {

@@ -66,6 +66,13 @@ export const baselinePriorsSchema = z.object({
   sigma: priorSchema.optional(),
 });
 
+export const samplerSettingsSchema = z.object({
+  chains: z.number().int().min(1).max(64).optional(),
+  warmup: z.number().int().min(0).max(100_000).optional(),
+  draws: z.number().int().min(1).max(100_000).optional(),
+});
+export type SamplerSettingsInput = z.output<typeof samplerSettingsSchema>;
+
 const stagePriorParams = (kind: string): string[] => findTransform(kind)?.params.map((p) => p.name) ?? [];
 
 export const modelConfigSchema = z
@@ -87,6 +94,10 @@ export const modelConfigSchema = z
     priors: baselinePriorsSchema.default({}),
     liftTests: z.array(liftTestSchema).default([]),
     roiPriors: z.array(roiPriorSchema).default([]),
+    /** Seed of scheduled refits (a manual run picks its own); unset: derived from the week. */
+    seed: z.number().int().min(0).max(2_147_483_647).optional(),
+    /** NUTS size of full fits; each unset field falls back to the worker's FIT_CHAINS/WARMUP/DRAWS. */
+    sampler: samplerSettingsSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set<string>();
@@ -247,10 +258,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return s === "" ? "(root)" : s;
 }
 
+/** Configs this function returned: parsing one of them again returns it as is, so a config parsed
+ *  once per job or request is not re-validated by every function it is passed on to. */
+const parsedConfigs = new WeakSet<object>();
+
 /** Parses and validates; throws ModelConfigError whose issues name each field path. */
 export function parseModelConfig(input: unknown): ModelConfig {
+  if (typeof input === "object" && input !== null && parsedConfigs.has(input)) return input as ModelConfig;
   const r = modelConfigSchema.safeParse(input);
   if (!r.success)
     throw new ModelConfigError(r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  parsedConfigs.add(r.data);
   return r.data;
 }

@@ -31,13 +31,17 @@ export interface FitData {
   holdout: boolean[];
 }
 
+/** Holdout metrics as stored (a metric that could not be computed is null). */
 export interface HoldoutMetricsView {
   weeks: number;
-  mape: number;
-  r2: number;
-  nrmse: number;
-  coverage90: number;
+  mape: number | null;
+  r2: number | null;
+  nrmse?: number | null;
+  coverage90?: number | null;
 }
+
+const fixed = (x: number | null | undefined, digits: number) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits);
 
 export interface FitRow {
   date: string;
@@ -119,11 +123,11 @@ export function FitChart({
       </div>
       <div>
         <dt className="inline">R²: </dt>
-        <dd className="inline font-medium text-fg">{metrics.r2.toFixed(2)}</dd>
+        <dd className="inline font-medium text-fg">{fixed(metrics.r2, 2)}</dd>
       </div>
       <div>
         <dt className="inline">NRMSE: </dt>
-        <dd className="inline font-medium text-fg">{metrics.nrmse.toFixed(3)}</dd>
+        <dd className="inline font-medium text-fg">{fixed(metrics.nrmse, 3)}</dd>
       </div>
       <div>
         <dt className="inline">Actuals inside 90% interval: </dt>

@@ -1,4 +1,5 @@
 import type { PrismaExecutor } from "@mixcast/db";
+import { modelConfigCodec } from "@mixcast/runs/stored";
 import { badRequest } from "../errors.ts";
 import { z } from "zod";
 
@@ -39,9 +40,7 @@ export async function campaignChannels(
     orderBy: { version: "desc" },
     select: { config: true },
   });
-  const modelChannels = (
-    (latest?.config as { channels?: { column: string }[] } | undefined)?.channels ?? []
-  ).map((c) => c.column);
+  const modelChannels = (modelConfigCodec.tryDecode(latest?.config)?.channels ?? []).map((c) => c.column);
   const unknown = channels.filter((c) => !modelChannels.includes(c));
   if (unknown.length > 0)
     throw badRequest(

@@ -6,7 +6,7 @@ import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { compareLoo, psisLoo, type LooResult } from "@mixcast/core";
-import { roiOfSummary } from "../insight/get-run-insights.ts";
+import { roiOfSummary, runSummaryCodec } from "@mixcast/runs/stored";
 import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
 
 export const compareRunsInput = z.object({ runA: z.string().min(1), runB: z.string().min(1) });
@@ -41,11 +41,6 @@ export function configDiff(a: unknown, b: unknown, path = ""): ConfigChange[] {
   return [{ path: path || "(root)", a: a ?? null, b: b ?? null }];
 }
 
-type Summary = {
-  holdout?: { weeks: number; mape: number; r2: number; nrmse: number; coverage90: number } | null;
-  loo?: { elpd: number; se: number; paretoKMax?: number | null; warnings?: string[] } | null;
-};
-
 export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.infer<typeof compareRunsInput>) {
   if (input.runA === input.runB) throw badRequest("Pick two different runs.");
   const runs = await db.run.findMany({
@@ -71,7 +66,7 @@ export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.inf
   for (const r of [a, b])
     if (r.status !== "succeeded") throw badRequest("Both runs need to have finished successfully.");
   const side = (r: typeof a) => {
-    const s = (r.summary ?? {}) as Summary;
+    const s = runSummaryCodec.decodeNullable(r.summary) ?? {};
     return {
       id: r.id,
       mode: r.mode,
@@ -83,7 +78,7 @@ export async function compareRuns(db: PrismaExecutor, actor: Actor, input: z.inf
       datasetVersion: r.datasetVersion.version,
       holdout: s.holdout ?? null,
       loo: s.loo ?? null,
-      roi: roiOfSummary(r.summary),
+      roi: roiOfSummary(s),
     };
   };
   const A = side(a);

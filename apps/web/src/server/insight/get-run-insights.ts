@@ -8,6 +8,13 @@
 // computes one with packages/core and stores it as kind "insights".
 import { analyzeRun, type RunAnalysis } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
+import {
+  roiOfSummary,
+  runDiagnosticsCodec,
+  runSummaryCodec,
+  type RunDiagnostics,
+  type RunSummary,
+} from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
 import { loadRunPosterior } from "./run-posterior.ts";
@@ -59,18 +66,11 @@ export interface RunInsights {
   analysis: RunAnalysis;
   spend: { dates: string[]; channels: { name: string; type: string; weekly: number[] }[] };
   parameters: ParameterRow[];
-  diagnostics: Record<string, unknown> | null;
+  diagnostics: RunDiagnostics | null;
   /** Chains the run sampled (the ESS each parameter needs scales with them), when stored. */
   chains: number | null;
-  holdout: { weeks: number; mape: number; r2: number; nrmse: number; coverage90: number } | null;
-  loo: {
-    elpd: number;
-    se: number;
-    pLoo?: number;
-    looic?: number;
-    paretoKMax?: number | null;
-    warnings?: string[];
-  } | null;
+  holdout: NonNullable<RunSummary["holdout"]> | null;
+  loo: NonNullable<RunSummary["loo"]> | null;
   refresh: { previousRunId: string; previousFinishedAt: Date | null; channels: RoiMove[] } | null;
   source: "worker" | "web";
 }
@@ -84,24 +84,6 @@ function isRunAnalysis(v: unknown): v is RunAnalysis {
     (v as { version?: unknown }).version === 1 &&
     Array.isArray((v as { channels?: unknown }).channels)
   );
-}
-
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-
-/** Reads ROI summaries per channel out of a stored run summary. */
-export function roiOfSummary(summary: unknown): Record<string, IntervalLike> {
-  const out: Record<string, IntervalLike> = {};
-  const channels = (summary as { channels?: Record<string, { roi?: Partial<IntervalLike> }> } | null)
-    ?.channels;
-  if (!channels || typeof channels !== "object") return out;
-  for (const [name, ch] of Object.entries(channels)) {
-    const r = ch?.roi;
-    const mean = num(r?.mean);
-    const q05 = num(r?.q05);
-    const q95 = num(r?.q95);
-    if (mean !== null && q05 !== null && q95 !== null) out[name] = { mean, q05, q95 };
-  }
-  return out;
 }
 
 /** How each channel's ROI moved from `previous` to `current` (channels in both). */
@@ -185,28 +167,20 @@ export async function getRunInsights(db: PrismaClient, actor: Actor, runId: stri
     runAnalysisFor(db, actor, runId),
     loadRunPosterior(db, actor, runId),
   ]);
-  const summary = (run.summary ?? {}) as {
-    parameters?: Record<string, Record<string, unknown>>;
-    holdout?: RunInsights["holdout"];
-    loo?: RunInsights["loo"];
-    settings?: { chains?: unknown };
-  };
+  const summary = runSummaryCodec.decodeNullable(run.summary) ?? {};
   const parameters: ParameterRow[] = Object.entries(summary.parameters ?? {}).flatMap(([label, s]) => {
-    const mean = num(s.mean);
-    const q05 = num(s.q05);
-    const q95 = num(s.q95);
-    if (mean === null || q05 === null || q95 === null) return [];
+    if (s.mean === null || s.q05 === null || s.q95 === null) return [];
     return [
       {
         label,
-        mean,
-        q05,
-        q95,
-        sd: num(s.sd),
-        q50: num(s.q50),
-        rhat: num(s.rhat),
-        essBulk: num(s.essBulk),
-        essTail: num(s.essTail),
+        mean: s.mean,
+        q05: s.q05,
+        q95: s.q95,
+        sd: s.sd ?? null,
+        q50: s.q50 ?? null,
+        rhat: s.rhat ?? null,
+        essBulk: s.essBulk ?? null,
+        essTail: s.essTail ?? null,
       },
     ];
   });
@@ -248,15 +222,18 @@ export async function getRunInsights(db: PrismaClient, actor: Actor, runId: stri
       })),
     },
     parameters,
-    diagnostics: (run.diagnostics ?? null) as Record<string, unknown> | null,
-    chains: num(summary.settings?.chains),
+    diagnostics: runDiagnosticsCodec.decodeNullable(run.diagnostics),
+    chains: summary.settings?.chains ?? null,
     holdout: summary.holdout ?? null,
     loo: summary.loo ?? null,
     refresh: previous
       ? {
           previousRunId: previous.id,
           previousFinishedAt: previous.finishedAt,
-          channels: roiMoves(roiOfSummary(run.summary), roiOfSummary(previous.summary)),
+          channels: roiMoves(
+            roiOfSummary(summary),
+            roiOfSummary(runSummaryCodec.decodeNullable(previous.summary)),
+          ),
         }
       : null,
     source,

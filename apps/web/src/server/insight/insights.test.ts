@@ -121,7 +121,7 @@ describe("comparison.runs", () => {
       0.5,
     );
     expect(res.elpdDiff!.se).toBeGreaterThan(0);
-    expect(res.elpdDiff!.se).toBeLessThan(Math.hypot(res.a.loo!.se, res.b.loo!.se));
+    expect(res.elpdDiff!.se).toBeLessThan(Math.hypot(res.a.loo!.se!, res.b.loo!.se!));
     // the patched channel types show up as config changes, keyed by column
     const paths = res.configChanges.map((c) => c.path);
     expect(paths.some((p) => p.startsWith("channels[") && p.endsWith("].type"))).toBe(true);

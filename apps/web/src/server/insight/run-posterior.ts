@@ -2,18 +2,15 @@
 // (core's Float32 draws, deflated) plus the run's dataset and config versions give the model
 // (ModelSpec + MmmModel) that packages/core's analysis functions take. Rebuilding costs a CSV parse
 // and an inflate, so the last few posteriors stay in memory, keyed by run and artifact.
-import { inflateSync } from "node:zlib";
-import { parseDatasetCsv } from "@mixcast/core";
-import { decodeDraws } from "@mixcast/core";
-import { parseModelConfig, type ModelConfig } from "@mixcast/core";
+import { parseDatasetCsv, type ModelConfig } from "@mixcast/core";
 import { createModel, type MmmModel } from "@mixcast/core";
 import { buildModelSpec } from "@mixcast/core";
 import type { PosteriorDraws } from "@mixcast/core";
 import type { PrismaExecutor } from "@mixcast/db";
+import { decodeStoredDraws } from "@mixcast/runs";
+import { modelConfigCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
-
-export const DRAWS_ENCODING = "mixcast-draws-f32+deflate";
 
 export interface RunPosterior {
   runId: string;
@@ -29,14 +26,12 @@ export interface RunPosterior {
 const CACHE_SIZE = 6;
 const cache = new Map<string, Promise<RunPosterior>>();
 
-/** Decodes stored draw bytes (deflated Float32 or raw Float32) into constrained draws, rows = draws. */
-export function decodeStoredDraws(
+/** Stored draw bytes as constrained draws, rows = draws (the artifact format is @mixcast/runs'). */
+export function posteriorOfStoredDraws(
   bytes: Uint8Array,
   encoding: string | null,
 ): { draws: PosteriorDraws; names: string[]; chains: number } {
-  const raw =
-    encoding === DRAWS_ENCODING || encoding?.includes("deflate") ? new Uint8Array(inflateSync(bytes)) : bytes;
-  const d = decodeDraws(raw);
+  const d = decodeStoredDraws(bytes, encoding);
   return {
     draws: { values: d.values, draws: d.chains * d.perChain, dim: d.names.length },
     names: d.names,
@@ -94,12 +89,12 @@ async function build(
     }),
   ]);
   if (!artifact.bytes) throw badRequest("The stored draws of this run are empty.");
-  const config = parseModelConfig(run.configVersion.config);
+  const config = modelConfigCodec.decode(run.configVersion.config);
   const parsed = parseDatasetCsv(run.datasetVersion.csv, config, { holdoutWeeks: config.holdoutWeeks });
   if (!parsed.ok)
     throw badRequest(`The run's dataset no longer parses: ${parsed.errors[0]?.message ?? "unknown error"}`);
   const model = createModel(buildModelSpec(parsed.dataset, config));
-  const { draws, names, chains } = decodeStoredDraws(artifact.bytes, artifact.encoding);
+  const { draws, names, chains } = posteriorOfStoredDraws(artifact.bytes, artifact.encoding);
   if (draws.dim !== model.spec.parameters.length) {
     throw badRequest(
       `The stored draws have ${draws.dim} parameters, the model has ${model.spec.parameters.length}; the run was fitted with another engine version.`,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { modelConfigSchema, type ModelConfig } from "@mixcast/core";
 import type { ColumnMapping } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
+import { modelConfigCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, notFound } from "../errors.ts";
@@ -48,7 +49,7 @@ export async function createModel(db: PrismaClient, actor: Actor, input: z.infer
         workspaceId: actor.workspaceId,
         modelId: model.id,
         version: 1,
-        config,
+        config: modelConfigCodec.encode(config),
         note: "Defaults for each channel type",
         createdById: actor.userId,
       },

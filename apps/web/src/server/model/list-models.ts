@@ -1,4 +1,5 @@
 import type { PrismaExecutor } from "@mixcast/db";
+import { modelConfigCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
 
@@ -18,8 +19,7 @@ export async function listModels(db: PrismaExecutor, actor: Actor) {
     },
   });
   return rows.map((m) => {
-    const config = m.configVersions[0]?.config as
-      { channels?: { column: string; type: string }[] } | undefined;
+    const config = modelConfigCodec.tryDecode(m.configVersions[0]?.config);
     return {
       id: m.id,
       name: m.name,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formatPath, modelConfigSchema } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
+import { modelConfigCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { canonicalJson } from "../canonical-json.ts";
@@ -57,7 +58,7 @@ export async function saveModelConfig(
         workspaceId: actor.workspaceId,
         modelId: model.id,
         version,
-        config,
+        config: modelConfigCodec.encode(config),
         note: input.note ?? null,
         createdById: actor.userId,
       },

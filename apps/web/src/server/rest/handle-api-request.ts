@@ -10,6 +10,7 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { z } from "zod";
 import type { ApiToken, PrismaClient } from "@mixcast/db";
 import { hashApiToken, type ApiTokenScope } from "@mixcast/db/api-tokens";
+import { roiOfSummary, runDiagnosticsCodec, runSummaryCodec, type RoiInterval } from "@mixcast/runs/stored";
 import type { TokenActor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { toClientError } from "../error-mapping.ts";
@@ -120,25 +121,11 @@ function versionRef(v: {
   };
 }
 
-function num(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
 /** ROI mean and 90% interval per channel out of a stored run summary. */
-function roiChannels(
-  summary: unknown,
-): Record<string, { roi: { mean: number; q05: number; q95: number } }> | null {
-  const channels = (summary as { channels?: unknown } | null)?.channels;
-  if (!channels || typeof channels !== "object") return null;
-  const out: Record<string, { roi: { mean: number; q05: number; q95: number } }> = {};
-  for (const [name, value] of Object.entries(channels as Record<string, unknown>)) {
-    const roi = (value as { roi?: Record<string, unknown> } | null)?.roi;
-    const mean = num(roi?.mean);
-    const q05 = num(roi?.q05);
-    const q95 = num(roi?.q95);
-    if (mean !== null && q05 !== null && q95 !== null) out[name] = { roi: { mean, q05, q95 } };
-  }
-  return out;
+function roiChannels(summary: unknown): Record<string, { roi: RoiInterval }> | null {
+  const decoded = runSummaryCodec.tryDecode(summary);
+  if (!decoded?.channels) return null;
+  return Object.fromEntries(Object.entries(roiOfSummary(decoded)).map(([name, roi]) => [name, { roi }]));
 }
 
 const routes: Route[] = [
@@ -337,7 +324,7 @@ const routes: Route[] = [
         }),
         "That run",
       );
-      const d = run.diagnostics as Record<string, unknown> | null;
+      const d = runDiagnosticsCodec.tryDecode(run.diagnostics);
       return send(200, runSummarySchema, {
         id: run.id,
         status: run.status,
@@ -359,10 +346,10 @@ const routes: Route[] = [
         converged: run.converged,
         diagnostics: d
           ? {
-              rhatMax: num(d.rhatMax),
-              essBulkMin: num(d.essBulkMin),
-              divergences: num(d.divergences),
-              reasons: Array.isArray(d.reasons) ? d.reasons.map(String) : [],
+              rhatMax: d.rhatMax ?? null,
+              essBulkMin: d.essBulkMin ?? null,
+              divergences: d.divergences ?? null,
+              reasons: d.reasons ?? [],
             }
           : null,
         channels: run.status === "succeeded" ? roiChannels(run.summary) : null,

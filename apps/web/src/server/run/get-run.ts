@@ -1,4 +1,5 @@
 import type { PrismaExecutor } from "@mixcast/db";
+import { runDiagnosticsCodec, runProgressCodec, runSummaryCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
 
@@ -13,5 +14,11 @@ export async function getRun(db: PrismaExecutor, actor: Pick<Actor, "workspaceId
     },
   });
   if (!run) throw notFound("That run");
-  return run;
+  // The JSON columns, typed by their codecs (undeclared fields are kept for the JSON export).
+  return {
+    ...run,
+    summary: runSummaryCodec.decodeNullable(run.summary),
+    diagnostics: runDiagnosticsCodec.decodeNullable(run.diagnostics),
+    progress: runProgressCodec.decodeNullable(run.progress),
+  };
 }

@@ -64,7 +64,7 @@ export async function listRuns(
       finishedAt: true,
       error: true,
       cancelRequestedAt: true,
-      model: { select: { id: true, name: true } },
+      model: { select: { id: true, name: true, approvedRunId: true } },
       datasetVersion: { select: { version: true } },
       configVersion: { select: { version: true } },
       createdBy: { select: { name: true } },
@@ -75,6 +75,8 @@ export async function listRuns(
   return {
     items: page.map((r) => ({
       ...r,
+      /** The approved run of its model (what stakeholders see). */
+      approved: r.model.approvedRunId === r.id,
       durationSeconds:
         r.startedAt && r.finishedAt ? (r.finishedAt.getTime() - r.startedAt.getTime()) / 1000 : null,
     })),

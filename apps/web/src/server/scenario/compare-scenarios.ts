@@ -11,7 +11,7 @@ import { badRequest, notFound } from "../errors.ts";
 import { loadRunPosterior } from "../insight/run-posterior.ts";
 import { PLANNING_DRAWS } from "../optimizer/run-optimizer.ts";
 import { asPlanError, horizonWeeks } from "./evaluate-scenario.ts";
-import { scenarioPlanSchema, toCoreScenario } from "./scenario-plan.ts";
+import { scenarioPlanCodec, toCoreScenario } from "@mixcast/runs/stored";
 
 export const compareScenariosInput = z.object({
   scenarioIds: z
@@ -68,7 +68,7 @@ export async function compareScenarios(
     for (let k = 2; labels.has(label); k++)
       label = `${s.campaign ? `${s.campaign.name} / ` : ""}${s.name} (${k})`;
     labels.add(label);
-    const plan = scenarioPlanSchema.parse(s.plan);
+    const plan = scenarioPlanCodec.decode(s.plan);
     return {
       scenarioId: s.id,
       label,

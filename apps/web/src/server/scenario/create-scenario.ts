@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { scenarioPlanSchema, totalSpend } from "./scenario-plan.ts";
+import { modelConfigCodec, scenarioPlanCodec, scenarioPlanSchema, totalSpend } from "@mixcast/runs/stored";
 
 export const scenarioNameSchema = z.string().trim().min(1, "Name the scenario.").max(80);
 
@@ -25,12 +25,8 @@ export async function checkPlanChannels(
     where: { id: runId },
     select: { configVersion: { select: { config: true } } },
   });
-  const config = run.configVersion.config as { channels?: { column: string; name?: string }[] };
-  const names = new Set(
-    (config.channels ?? []).flatMap((c) =>
-      [c.column, c.name].filter((n): n is string => typeof n === "string"),
-    ),
-  );
+  const config = modelConfigCodec.decode(run.configVersion.config);
+  const names = new Set(config.channels.map((c) => c.column));
   const unknown = Object.keys(plan.spend).filter((n) => !names.has(n));
   if (unknown.length > 0)
     throw badRequest(
@@ -68,7 +64,7 @@ export async function createScenario(
         campaignId: input.campaignId ?? null,
         name: input.name,
         description: input.description ?? null,
-        plan: input.plan,
+        plan: scenarioPlanCodec.encode(input.plan),
         createdById: actor.userId,
       },
     });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
+import { scenarioPlanCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { notFound } from "../errors.ts";
@@ -32,8 +33,8 @@ export async function duplicateScenario(
     )
       throw notFound("That campaign");
     const plan = {
-      ...(source.plan as Record<string, unknown>),
-      origin: { kind: "duplicate", of: source.id },
+      ...scenarioPlanCodec.decode(source.plan),
+      origin: { kind: "duplicate" as const, of: source.id },
     };
     const copy = await tx.scenario.create({
       data: {
@@ -43,7 +44,7 @@ export async function duplicateScenario(
         campaignId,
         name: input.name ?? `${source.name} (copy)`,
         description: source.description,
-        plan,
+        plan: scenarioPlanCodec.encode(plan),
         createdById: actor.userId,
       },
     });

@@ -4,13 +4,14 @@ import { z } from "zod";
 import { horizonResponse } from "@mixcast/core";
 import { evaluateScenario as coreEvaluate, type ScenarioResult as CoreScenarioResult } from "@mixcast/core";
 import { thinIndices } from "@mixcast/core";
-import type { Prisma, PrismaClient } from "@mixcast/db";
+import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";
 import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
 import { PLANNING_DRAWS } from "../optimizer/run-optimizer.ts";
 import { getScenario } from "./list-scenarios.ts";
-import { planChecksum, toCoreScenario, type ScenarioPlan } from "./scenario-plan.ts";
+import { scenarioResultCodec, toCoreScenario, type ScenarioPlan } from "@mixcast/runs/stored";
+import { planChecksum } from "./plan-checksum.ts";
 
 export const evaluateScenarioInput = z.object({
   scenarioId: z.string().min(1),
@@ -59,7 +60,7 @@ export async function evaluateScenario(
       scenarioId: scenario.id,
       runId,
       cached: true,
-      result: cached.result as unknown as CoreScenarioResult,
+      result: scenarioResultCodec.decode(cached.result),
     };
   const posterior = await loadRunPosterior(db, actor, runId);
   const result = evaluatePlan(posterior, scenario.name, scenario.plan);
@@ -70,7 +71,7 @@ export async function evaluateScenario(
       scenarioId: scenario.id,
       runId,
       planChecksum: checksum,
-      result: result as unknown as Prisma.InputJsonValue,
+      result: scenarioResultCodec.encode(result),
     },
     update: {},
   });

@@ -8,7 +8,7 @@ import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";
 import { loadRunPosterior } from "../insight/run-posterior.ts";
 import { channelBoundSchema, computeOptimalPlan, objectiveSchema } from "../optimizer/run-optimizer.ts";
-import { MAX_PLAN_WEEKS, type ScenarioPlan } from "./scenario-plan.ts";
+import { MAX_PLAN_WEEKS, type ScenarioPlan } from "@mixcast/runs/stored";
 
 export const LAST_QUARTER_WEEKS = 13;
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
-import { scenarioPlanSchema } from "./scenario-plan.ts";
+import { scenarioPlanCodec } from "@mixcast/runs/stored";
 
 export const listScenariosInput = z.object({ campaignId: z.string().min(1).optional() });
 
@@ -39,5 +39,5 @@ export async function getScenario(db: PrismaExecutor, actor: Actor, scenarioId: 
     },
   });
   if (!s) throw notFound("That scenario");
-  return { ...s, plan: scenarioPlanSchema.parse(s.plan) };
+  return { ...s, plan: scenarioPlanCodec.decode(s.plan) };
 }

@@ -4,7 +4,7 @@ import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { notFound } from "../errors.ts";
 import { checkPlanChannels, scenarioNameSchema } from "./create-scenario.ts";
-import { scenarioPlanSchema, totalSpend } from "./scenario-plan.ts";
+import { scenarioPlanCodec, scenarioPlanSchema, totalSpend } from "@mixcast/runs/stored";
 
 export const updateScenarioInput = z.object({
   scenarioId: z.string().min(1),
@@ -31,7 +31,7 @@ export async function updateScenario(
       data: {
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(input.plan !== undefined ? { plan: input.plan } : {}),
+        ...(input.plan !== undefined ? { plan: scenarioPlanCodec.encode(input.plan) } : {}),
       },
     });
     const renamed = input.name !== undefined && input.name !== before.name;

@@ -9,6 +9,7 @@ import {
   Input,
   PageHeader,
   Pagination,
+  Badge,
   RunStatusBadge,
   Select,
   Spinner,
@@ -178,6 +179,7 @@ function RunHistory() {
                       className="inline-flex items-center gap-2 hover:underline"
                     >
                       <RunStatusBadge status={r.status} converged={r.converged} />
+                      {r.approved ? <Badge tone="success">approved</Badge> : null}
                       {r.status === "running" ? (
                         <span className="text-xs text-muted tabular-nums">{Math.round(r.percent)}%</span>
                       ) : null}

@@ -14,6 +14,7 @@ import {
   Select,
   useToast,
 } from "@mixcast/ui";
+import { AlertsCard } from "@/components/alerts-card.tsx";
 import { ApiTokensCard } from "@/components/api-tokens-card.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { useHydrated } from "@/lib/use-hydrated.ts";
@@ -148,6 +149,7 @@ export default function SettingsPage() {
           </CardBody>
         </Card>
         <ApiTokensCard />
+        <AlertsCard />
         {ws.can("owner") ? (
           <Card className="border-danger/50">
             <CardHeader

@@ -165,8 +165,10 @@ export default function CampaignPage() {
     name: string;
   } | null>(null);
 
-  // Until one is chosen: the newest run. Until one is typed: the run's suggested budget.
-  const runId = chosenRunId || (runs.data?.items[0]?.id ?? "");
+  // Until one is chosen: the model's approved run, else the newest succeeded one. Until one is
+  // typed: the run's suggested budget.
+  const preferredRun = runs.data?.items.find((r) => r.approved) ?? runs.data?.items[0];
+  const runId = chosenRunId || (preferredRun?.id ?? "");
   const context = useQuery({
     ...trpc.optimizer.context.queryOptions({ workspaceId: ws.id, runId }),
     enabled: runId !== "",

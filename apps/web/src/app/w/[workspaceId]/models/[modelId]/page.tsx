@@ -17,6 +17,7 @@ import {
   buttonClasses,
 } from "@mixcast/ui";
 import { ModelConfigEditor } from "@/components/model-config-editor.tsx";
+import { RefreshSettings } from "@/components/refresh-settings.tsx";
 import { ScheduleForm } from "@/components/schedule-form.tsx";
 import { StartRun } from "@/components/start-run.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
@@ -95,6 +96,21 @@ export default function ModelPage() {
                         }
                       : null
                   }
+                />
+              ),
+            },
+            {
+              key: "approvals",
+              label: "Approvals",
+              content: (
+                <RefreshSettings
+                  key={`${m.autoApprove}-${m.stabilityThreshold}-${m.dataExpectedWeekday}`}
+                  modelId={m.id}
+                  current={{
+                    autoApprove: m.autoApprove,
+                    stabilityThreshold: m.stabilityThreshold,
+                    dataExpectedWeekday: m.dataExpectedWeekday,
+                  }}
                 />
               ),
             },

@@ -22,37 +22,11 @@ import {
   buttonClasses,
   useToast,
 } from "@mixcast/ui";
+import { RunReview } from "@/components/run-review.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatDuration, formatNumber } from "@/components/format.ts";
-import { explainDiagnostics, type Diagnostics } from "@/lib/diagnostics-text.ts";
+import { explainDiagnostics } from "@/lib/diagnostics-text.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
-
-interface Interval {
-  mean: number;
-  sd?: number;
-  q05: number;
-  q50?: number;
-  q95: number;
-}
-interface RunSummary {
-  approximate?: boolean;
-  mode?: string;
-  engineVersion?: string;
-  channels?: Record<string, { type: string; spend?: number; roi: Interval; contribution: Interval }>;
-  holdout?: { weeks: number; mape: number; r2: number; nrmse?: number; coverage90?: number } | null;
-  timing?: { totalSeconds?: number };
-  settings?: { chains: number; warmup: number; draws: number };
-}
-interface Progress {
-  phase?: string;
-  chain?: number | null;
-  iteration?: number;
-  of?: number;
-  percent?: number;
-  etaSeconds?: number | null;
-  divergences?: number;
-  chains?: { chain: number; iteration: number; total: number }[];
-}
 
 const PHASES: Record<string, string> = {
   queued: "Waiting for a worker",
@@ -101,9 +75,9 @@ export default function RunPage() {
   if (run.isPending) return <Spinner />;
   if (run.error) return <ErrorState message={errorMessage(run.error)} />;
   const r = run.data;
-  const summary = (r.summary ?? null) as RunSummary | null;
-  const diagnostics = (r.diagnostics ?? null) as Diagnostics | null;
-  const progress = (r.progress ?? {}) as Progress;
+  const summary = r.summary;
+  const diagnostics = r.diagnostics;
+  const progress = r.progress ?? {};
   const inFlight = r.status === "queued" || r.status === "running";
   const totalDraws = summary?.settings ? summary.settings.chains * summary.settings.draws : null;
   const messages = explainDiagnostics(
@@ -256,6 +230,13 @@ export default function RunPage() {
         ) : null}
 
         {r.status === "succeeded" ? (
+          <RunReview
+            runId={r.id}
+            kpiName={String((summary as { kpiName?: unknown } | null)?.kpiName ?? "KPI")}
+          />
+        ) : null}
+
+        {r.status === "succeeded" ? (
           <Card>
             <CardHeader title="Diagnostics" description="Can these results be trusted?" />
             <CardBody className="flex flex-col gap-3">
@@ -302,8 +283,9 @@ export default function RunPage() {
               {summary?.holdout ? (
                 <p className="text-sm text-muted">
                   Holdout ({summary.holdout.weeks} weeks not used for fitting): MAPE{" "}
-                  {formatNumber(summary.holdout.mape * 100, 1)}%, R² {formatNumber(summary.holdout.r2, 2)}
-                  {summary.holdout.coverage90 !== undefined
+                  {formatNumber(summary.holdout.mape === null ? null : summary.holdout.mape * 100, 1)}%, R²{" "}
+                  {formatNumber(summary.holdout.r2, 2)}
+                  {typeof summary.holdout.coverage90 === "number"
                     ? `, ${formatNumber(summary.holdout.coverage90 * 100, 0)}% of weeks inside the 90% band`
                     : ""}
                   .

@@ -1,9 +1,10 @@
-// The spend plan stored in Scenario.plan, and its translation to core's Scenario. Weekly spend per
-// channel (currency) over `weeks` plan weeks that start right after the data; content-type and
-// audience multipliers are the user's labelled assumptions (core's effectivenessAssumptionSchema).
-import { createHash } from "node:crypto";
+// Scenario.plan: weekly spend per channel (currency) over `weeks` plan weeks that start right
+// after the data; content-type and audience multipliers are the user's labelled assumptions
+// (core's effectivenessAssumptionSchema). The web validates input with it, the demo seed writes
+// it, every reader decodes it.
 import { z } from "zod";
 import { effectivenessAssumptionSchema, type ScenarioInput } from "@mixcast/core";
+import { jsonCodec } from "./codec.ts";
 
 export const MAX_PLAN_WEEKS = 104;
 
@@ -56,13 +57,4 @@ export function totalSpend(plan: ScenarioPlan): number {
   return s;
 }
 
-/** Checksum of what an evaluation depends on (plan + evaluation settings), for the result cache. */
-export function planChecksum(plan: ScenarioPlan, settings: Record<string, unknown>): string {
-  const canonical = JSON.stringify({
-    weeks: plan.weeks,
-    spend: Object.fromEntries(Object.entries(plan.spend).sort(([a], [b]) => a.localeCompare(b))),
-    assumptions: plan.assumptions,
-    settings,
-  });
-  return createHash("sha256").update(canonical).digest("hex");
-}
+export const scenarioPlanCodec = jsonCodec("Scenario.plan", scenarioPlanSchema);

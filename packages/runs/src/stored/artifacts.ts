@@ -1,0 +1,31 @@
+// JSON artifacts of a run (RunArtifact.analysis) and cached scenario evaluations
+// (ScenarioResult.result). Their content is core's (RunAnalysis, ScenarioResult): the schemas check
+// the envelope (version, the arrays every reader walks) and type the value with core's types.
+import type { RunAnalysis, ScenarioResult } from "@mixcast/core";
+import { z } from "zod";
+import { jsonCodec } from "./codec.ts";
+
+const runAnalysisSchema = z.looseObject({
+  version: z.literal(1),
+  dates: z.array(z.string()),
+  channels: z.array(z.looseObject({ name: z.string() })),
+  decomposition: z.looseObject({ weekly: z.array(z.unknown()), totals: z.array(z.unknown()) }),
+  responseCurves: z.array(z.unknown()),
+}) as unknown as z.ZodType<RunAnalysis>;
+
+/** core's analyzeRun output: the worker's "analysis" artifact (and the web's "insights" fallback). */
+export const runAnalysisCodec = jsonCodec("RunArtifact.analysis", runAnalysisSchema);
+
+/** The "analysis" artifact when the analysis itself threw (the run still succeeded). */
+export const analysisErrorSchema = z.object({ error: z.string() });
+
+const scenarioResultSchema = z.looseObject({
+  name: z.string(),
+  weeks: z.number(),
+  totalSpend: z.number(),
+  kpi: z.looseObject({ mean: z.number() }),
+  channels: z.record(z.string(), z.unknown()),
+}) as unknown as z.ZodType<ScenarioResult>;
+
+/** core's evaluateScenario output, cached per scenario, run and plan checksum. */
+export const scenarioResultCodec = jsonCodec("ScenarioResult.result", scenarioResultSchema);

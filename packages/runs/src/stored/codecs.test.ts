@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { ModelConfigError } from "@mixcast/core";
+import { decodeStoredDraws, DRAWS_ENCODING, encodeStoredDraws } from "../draws.ts";
+import {
+  modelConfigCodec,
+  roiOfSummary,
+  runDiagnosticsCodec,
+  runSummaryCodec,
+  scenarioPlanCodec,
+  StoredShapeError,
+} from "./index.ts";
+
+const interval = (mean: number) => ({ mean, sd: 0.1, q05: mean - 0.2, q50: mean, q95: mean + 0.2 });
+
+describe("stored JSON codecs", () => {
+  it("encode stores non-finite numbers as null; decode reads them back as null", () => {
+    const stored = runDiagnosticsCodec.encode({
+      rhatMax: Number.NaN,
+      essBulkMin: Number.POSITIVE_INFINITY,
+      divergences: 0,
+      converged: true,
+      reasons: [],
+    });
+    expect(stored).toEqual({ rhatMax: null, essBulkMin: null, divergences: 0, converged: true, reasons: [] });
+    expect(runDiagnosticsCodec.decode(JSON.parse(JSON.stringify(stored)))).toMatchObject({ rhatMax: null });
+  });
+
+  it("decode names the column and the field that does not fit; tryDecode gives null", () => {
+    const bad = {
+      channels: { TV: { type: "traditional", roi: { mean: "high" }, contribution: interval(1) } },
+    };
+    expect(() => runSummaryCodec.decode(bad)).toThrow(StoredShapeError);
+    expect(() => runSummaryCodec.decode(bad)).toThrow(/Run\.summary.*channels\.TV\.roi\.mean/);
+    expect(runSummaryCodec.tryDecode(bad)).toBeNull();
+    expect(runSummaryCodec.decodeNullable(null)).toBeNull();
+    expect(() => runSummaryCodec.encode(bad as never)).toThrow(StoredShapeError);
+  });
+
+  it("a summary keeps fields it does not declare (exports stay complete)", () => {
+    const summary = { kpiName: "sales", config: { kpi: "sales" }, channels: {} };
+    expect(runSummaryCodec.decode(summary)).toEqual(summary);
+  });
+
+  it("ROI per channel: only channels whose mean and interval are finite", () => {
+    const s = runSummaryCodec.decode({
+      channels: {
+        TV: { type: "traditional", roi: interval(2), contribution: interval(100) },
+        Radio: { type: "traditional", roi: { mean: null, q05: 0, q95: 1 }, contribution: interval(1) },
+      },
+    });
+    expect(roiOfSummary(s)).toEqual({ TV: { mean: 2, q05: 1.8, q95: 2.2 } });
+    expect(roiOfSummary(null)).toEqual({});
+  });
+
+  it("scenario plans: the week count of every channel must match", () => {
+    const plan = { weeks: 2, spend: { TV: [1, 2] } };
+    expect(scenarioPlanCodec.decode(plan)).toEqual({ ...plan, assumptions: [], origin: { kind: "manual" } });
+    expect(() => scenarioPlanCodec.decode({ weeks: 3, spend: { TV: [1, 2] } })).toThrow(/spend\.TV/);
+  });
+
+  it("model config: seed and sampler are read through core's schema", () => {
+    const config = {
+      date: "date",
+      kpi: "sales",
+      channels: [{ column: "tv", type: "traditional" }],
+      seed: 9,
+      sampler: { chains: 2 },
+    };
+    const decoded = modelConfigCodec.decode(config);
+    expect([decoded.seed, decoded.sampler]).toEqual([9, { chains: 2 }]);
+    expect(modelConfigCodec.decode(decoded)).toBe(decoded); // parsed once
+    expect(() => modelConfigCodec.decode({ ...config, sampler: { chains: 0 } })).toThrow(ModelConfigError);
+    expect(modelConfigCodec.tryDecode({ ...config, seed: "x" })).toBeNull();
+  });
+});
+
+describe("stored draws", () => {
+  it("round-trip through the deflated Float32 format", () => {
+    const values = Float64Array.from({ length: 2 * 50 * 3 }, (_, i) => Math.sin(i) * 10);
+    const draws = { names: ["a", "b[1]", "sigma"], chains: 2, perChain: 50, values };
+    const stored = encodeStoredDraws(draws);
+    expect(stored.encoding).toBe(DRAWS_ENCODING);
+    expect(stored.sizeBytes).toBe(stored.bytes.byteLength);
+    const back = decodeStoredDraws(stored.bytes, stored.encoding);
+    expect([back.names, back.chains, back.perChain]).toEqual([draws.names, 2, 50]);
+    expect(Array.from(back.values)).toEqual(Array.from(Float32Array.from(values)));
+  });
+});

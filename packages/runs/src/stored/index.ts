@@ -1,0 +1,36 @@
+// @mixcast/runs/stored: the one definition of every stored JSON shape (zod codecs), shared by
+// the worker that writes them and the web that reads them. Browser-safe: zod and core only.
+export { jsonCodec, jsonSafe, StoredShapeError, type JsonCodec } from "./codec.ts";
+export {
+  channelRoiChangeSchema,
+  intervalSchema,
+  refreshComparisonSchema,
+  runDiagnosticsCodec,
+  runDiagnosticsSchema,
+  runProgressCodec,
+  runProgressSchema,
+  runSummaryCodec,
+  runSummarySchema,
+  roiOfSummary,
+  samplerSettingsSchema,
+  type ChannelRoiChange,
+  type RefreshComparison,
+  type RoiInterval,
+  type RunDiagnostics,
+  type RunProgress,
+  type RunSummary,
+  type SamplerSettings,
+  type StoredInterval,
+} from "./run.ts";
+export { analysisErrorSchema, runAnalysisCodec, scenarioResultCodec } from "./artifacts.ts";
+export { modelConfigCodec } from "./model-config.ts";
+export {
+  MAX_PLAN_WEEKS,
+  planOriginSchema,
+  scenarioPlanCodec,
+  scenarioPlanSchema,
+  toCoreScenario,
+  totalSpend,
+  type ScenarioPlan,
+  type ScenarioPlanInput,
+} from "./scenario-plan.ts";

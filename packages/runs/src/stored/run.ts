@@ -1,0 +1,166 @@
+// The JSON columns of Run: summary, diagnostics and progress, and the refresh comparison stored
+// in the summary. The worker writes them (through succeedRun / recordProgress), the web reads
+// them; both take the shapes from here. Objects keep fields they do not declare (a field added
+// later survives a read, and exports stay complete), but their types list only the declared ones.
+import { z } from "zod";
+import { jsonCodec } from "./codec.ts";
+
+/** An object schema that keeps undeclared fields at run time, typed by its declared fields only. */
+const obj = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape) as unknown as z.ZodObject<T>;
+
+/** A number that JSON stored as null when it was NaN or infinite. */
+const num = z.number().nullable();
+
+/** Posterior summary of one quantity (core's Summary, non-finite values as null). */
+export const intervalSchema = obj({
+  mean: num,
+  sd: num.optional(),
+  q05: num,
+  q50: num.optional(),
+  q95: num,
+  rhat: num.optional(),
+  essBulk: num.optional(),
+  essTail: num.optional(),
+});
+export type StoredInterval = z.output<typeof intervalSchema>;
+
+export const samplerSettingsSchema = obj({
+  chains: z.number().int().min(1),
+  warmup: z.number().int().min(0),
+  draws: z.number().int().min(1),
+});
+export type SamplerSettings = z.output<typeof samplerSettingsSchema>;
+
+/** How a refit's ROI per channel moved against the model's previous succeeded run. */
+export const channelRoiChangeSchema = obj({
+  previousMean: z.number(),
+  previousQ05: z.number(),
+  previousQ95: z.number(),
+  mean: z.number(),
+  q05: z.number(),
+  q95: z.number(),
+  delta: z.number(),
+  /** delta / |previousMean|, null when the previous mean is 0. */
+  relativeDelta: z.number().nullable(),
+  outsidePreviousInterval: z.boolean(),
+});
+export type ChannelRoiChange = z.output<typeof channelRoiChangeSchema>;
+
+export const refreshComparisonSchema = obj({
+  previousRunId: z.string(),
+  previousFinishedAt: z.string().nullable(),
+  channels: z.record(z.string(), channelRoiChangeSchema),
+  flaggedChannels: z.array(z.string()),
+  /** Channels present in only one of the two runs. */
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+});
+export type RefreshComparison = z.output<typeof refreshComparisonSchema>;
+
+/** core's FitDiagnostics as stored (R-hat, ESS and E-BFMI are null in fast mode). */
+export const runDiagnosticsSchema = obj({
+  rhatMax: num.optional(),
+  essBulkMin: num.optional(),
+  essTailMin: num.optional(),
+  divergences: num.optional(),
+  treedepthHits: num.optional(),
+  ebfmiMin: num.optional(),
+  converged: z.boolean().optional(),
+  reasons: z.array(z.string()).optional(),
+  warnings: z.array(z.string()).optional(),
+});
+export type RunDiagnostics = z.output<typeof runDiagnosticsSchema>;
+export const runDiagnosticsCodec = jsonCodec("Run.diagnostics", runDiagnosticsSchema);
+
+/**
+ * Run.summary: core's serialized FitResult (no draws) plus what the worker adds: `timings`,
+ * `sampler` (the settings it used) and `refreshComparison`. Every field is optional so that rows
+ * written before a field existed still read.
+ */
+export const runSummarySchema = obj({
+  engineVersion: z.string().optional(),
+  seed: z.number().optional(),
+  mode: z.enum(["nuts", "fast"]).optional(),
+  approximate: z.boolean().optional(),
+  kpiName: z.string().optional(),
+  weeks: z.number().optional(),
+  trainingWeeks: z.number().optional(),
+  settings: samplerSettingsSchema.optional(),
+  parameters: z.record(z.string(), intervalSchema).optional(),
+  channels: z
+    .record(
+      z.string(),
+      obj({ type: z.string(), spend: num.optional(), roi: intervalSchema, contribution: intervalSchema }),
+    )
+    .optional(),
+  diagnostics: runDiagnosticsSchema.optional(),
+  holdout: obj({ weeks: z.number(), mape: num, r2: num, nrmse: num.optional(), coverage90: num.optional() })
+    .nullable()
+    .optional(),
+  loo: obj({
+    elpd: num,
+    se: num,
+    pLoo: num.optional(),
+    looic: num.optional(),
+    paretoKMax: num.optional(),
+    warnings: z.array(z.string()).optional(),
+  })
+    .nullable()
+    .optional(),
+  /** The engine's own timing of the fit. */
+  timing: obj({
+    totalSeconds: num.optional(),
+    warmupSeconds: num.optional(),
+    samplingSeconds: num.optional(),
+    summarySeconds: num.optional(),
+  }).optional(),
+  /** The worker's: queue wait, fit, total (claim to stored). */
+  timings: obj({ queueWaitSeconds: num, fitSeconds: num, totalSeconds: num }).optional(),
+  sampler: samplerSettingsSchema.extend({ mode: z.enum(["fast", "full"]) }).optional(),
+  refreshComparison: refreshComparisonSchema.nullable().optional(),
+});
+export type RunSummary = z.output<typeof runSummarySchema>;
+export const runSummaryCodec = jsonCodec("Run.summary", runSummarySchema);
+
+/** Run.progress: what the worker last reported (docs/operations.md, "A run's life"). */
+export const runProgressSchema = obj({
+  phase: z.string().optional(),
+  chain: z.number().nullable().optional(),
+  iteration: z.number().optional(),
+  of: z.number().optional(),
+  percent: z.number().optional(),
+  etaSeconds: z.number().nullable().optional(),
+  divergences: z.number().optional(),
+  elapsedSeconds: z.number().optional(),
+  chains: z
+    .array(
+      obj({
+        chain: z.number(),
+        phase: z.string().optional(),
+        iteration: z.number(),
+        total: z.number(),
+        divergences: z.number().optional(),
+      }),
+    )
+    .optional(),
+  attempt: z.number().optional(),
+  workerId: z.string().optional(),
+});
+export type RunProgress = z.output<typeof runProgressSchema>;
+export const runProgressCodec = jsonCodec("Run.progress", runProgressSchema);
+
+export interface RoiInterval {
+  mean: number;
+  q05: number;
+  q95: number;
+}
+
+/** ROI mean and 90% interval per channel of a stored summary (channels with all three finite). */
+export function roiOfSummary(summary: Pick<RunSummary, "channels"> | null): Record<string, RoiInterval> {
+  const out: Record<string, RoiInterval> = {};
+  for (const [name, { roi }] of Object.entries(summary?.channels ?? {})) {
+    if (roi.mean !== null && roi.q05 !== null && roi.q95 !== null)
+      out[name] = { mean: roi.mean, q05: roi.q05, q95: roi.q95 };
+  }
+  return out;
+}
