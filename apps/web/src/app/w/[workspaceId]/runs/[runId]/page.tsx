@@ -229,12 +229,7 @@ export default function RunPage() {
           </Alert>
         ) : null}
 
-        {r.status === "succeeded" ? (
-          <RunReview
-            runId={r.id}
-            kpiName={String((summary as { kpiName?: unknown } | null)?.kpiName ?? "KPI")}
-          />
-        ) : null}
+        {r.status === "succeeded" ? <RunReview runId={r.id} kpiName={kpiNameOf(summary)} /> : null}
 
         {r.status === "succeeded" ? (
           <Card>
@@ -338,4 +333,9 @@ export default function RunPage() {
       </div>
     </>
   );
+}
+
+function kpiNameOf(summary: unknown): string {
+  const name = (summary as { kpiName?: unknown } | null)?.kpiName;
+  return typeof name === "string" ? name : "KPI";
 }

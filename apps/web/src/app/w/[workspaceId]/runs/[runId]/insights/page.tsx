@@ -19,6 +19,7 @@ import {
   WaterfallChart,
   type ChartStatus,
   type ChartUnits,
+  type DiagnosticsView,
 } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatDateTime } from "@/components/format.ts";
@@ -133,7 +134,7 @@ export default function RunInsightsPage() {
           {later ? (
             <DiagnosticsTable
               parameters={later.parameters}
-              diagnostics={later.diagnostics ?? null}
+              diagnostics={(later.diagnostics ?? null) as DiagnosticsView | null}
               chains={later.chains}
             />
           ) : null}
