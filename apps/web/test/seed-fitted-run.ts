@@ -1,5 +1,5 @@
 // A fitted run from simulated data, stored exactly as the worker stores one (summary JSON, deflated
-// Float32 draws artifact). Used by the domain tests, the e2e seed and the run-detail benchmark, so
+// Float32 draws artifact, model spec artifact, refresh comparison). Used by the domain tests, the e2e seed and the run-detail benchmark, so
 // they exercise real draws without a worker or a queue.
 import { fitModel } from "@mixcast/core/node";
 import { serializeFitResult } from "@mixcast/core";
@@ -8,7 +8,8 @@ import { simulate } from "@mixcast/core";
 import { DEMO_CHANNELS, type SimChannel } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { sha256Hex } from "../src/server/dataset/upload-dataset-version.ts";
-import { encodeStoredDraws } from "@mixcast/runs";
+import { encodeStoredDraws, refreshComparisonFor, storeRunViews } from "@mixcast/runs";
+import { buildModelSpec, parseDatasetCsv } from "@mixcast/core";
 import { modelConfigCodec, runDiagnosticsCodec, runSummaryCodec } from "@mixcast/runs/stored";
 
 /** DEMO_CHANNELS plus a display channel: 8 channels, as in the run-detail benchmark. */
@@ -127,5 +128,11 @@ export async function seedFittedRun(prisma: PrismaClient, o: SeedFittedRunOption
       ...draws,
     },
   });
+  // the views the worker stores with an outcome: the model spec (from the stored CSV, as the worker
+  // parses it) and the ROI change against the model's previous run
+  const parsed = parseDatasetCsv(sim.csv, config, { holdoutWeeks: config.holdoutWeeks });
+  if (!parsed.ok) throw new Error(`simulated CSV does not parse: ${parsed.errors[0]?.message}`);
+  const refreshComparison = await refreshComparisonFor(prisma, run, runSummaryCodec.decode(summary));
+  await storeRunViews(prisma, run.id, { spec: buildModelSpec(parsed.dataset, config), refreshComparison });
   return { runId: run.id, modelId, channels: channels.map((c) => c.name), kpi: config.kpi, fit };
 }

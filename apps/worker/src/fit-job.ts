@@ -2,7 +2,7 @@
 // Run row, and store the outcome in one transaction. Every state change goes through
 // @mixcast/runs, which fences each write by the claim's attempt (a worker presumed dead that
 // comes back cannot overwrite the result of the worker that took over: LostClaimError).
-import type { ModelConfig } from "@mixcast/core";
+import { buildModelSpec, type ModelConfig } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import {
   cancelClaimedRun,
@@ -10,6 +10,7 @@ import {
   failRun as failClaimedRun,
   handBackRun,
   recordProgress,
+  refreshComparisonFor,
   succeedRun,
   type Claim,
 } from "@mixcast/runs";
@@ -17,13 +18,7 @@ import type { Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
 import { ProgressTracker, type RunProgress } from "./progress.ts";
-import {
-  modelConfigCodec,
-  runSummaryCodec,
-  type RefreshComparison,
-  type RunSummary,
-} from "@mixcast/runs/stored";
-import { compareRoi, roiChannelsOf } from "./refresh-comparison.ts";
+import { modelConfigCodec, type RunSummary } from "@mixcast/runs/stored";
 import { nonFiniteSummaryReason } from "./finite.ts";
 import { redactSecrets } from "@mixcast/db/redact";
 
@@ -200,23 +195,14 @@ export async function processFitRun(
       analysis = { error: `analysis failed: ${messageOf(error)}` };
     }
   }
-  let refreshComparison: RefreshComparison | null = null;
-  if (run.trigger === "schedule") {
-    const previous = await prisma.run.findFirst({
-      where: { modelId: run.modelId, status: "succeeded", id: { not: run.id } },
-      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-      select: { id: true, finishedAt: true, summary: true },
-    });
-    const previousChannels = previous ? roiChannelsOf(runSummaryCodec.tryDecode(previous.summary)) : null;
-    const currentChannels = roiChannelsOf({ channels: fit.channels });
-    if (previous && previousChannels && currentChannels) {
-      refreshComparison = compareRoi(currentChannels, {
-        runId: previous.id,
-        finishedAt: previous.finishedAt,
-        channels: previousChannels,
-      });
-    }
-  }
+  // Stored with the outcome so that the web reads them instead of computing them per view: the
+  // model's inputs (no CSV parse for a posterior) and the ROI change against the previous run.
+  const spec = buildModelSpec(dataset, config);
+  const refreshComparison = await refreshComparisonFor(
+    prisma,
+    { id: run.id, modelId: run.modelId, finishedAt: null },
+    { channels: serialized.channels },
+  );
   const finishedAt = new Date();
   const timings = {
     queueWaitSeconds: run.startedAt ? (run.startedAt.getTime() - run.queuedAt.getTime()) / 1000 : null,
@@ -242,6 +228,7 @@ export async function processFitRun(
     progress: finalProgress,
     finishedAt,
     draws: fit.draws,
+    spec,
     analysis: analysis ?? null,
     details: {
       converged: fit.diagnostics.converged,

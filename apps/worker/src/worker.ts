@@ -16,6 +16,7 @@ import { checkDataFreshness, deliverPendingAlerts, smtpSender, type DeliveryResu
 import { reviewFinishedRun } from "./refit-review.ts";
 import { runSchedulerTick, type TickResult } from "./scheduler.ts";
 import { sweepStaleRuns, type SweepResult } from "./sweeper.ts";
+import { backfillRunViews } from "./backfill.ts";
 import {
   ensureWorkerStateTable,
   markStopped,
@@ -229,6 +230,21 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     return result;
   };
 
+  // Stored views (model spec, refresh comparison) for runs that succeeded before the worker stored
+  // them itself; a run that cannot get them is not tried again by this process.
+  const backfillExcluded = new Set<string>();
+  let backfilling: Promise<unknown> | null = null;
+  const backfill = () =>
+    stopping
+      ? Promise.resolve()
+      : (backfilling ??= backfillRunViews(prisma, { exclude: backfillExcluded })
+          .then((r) => {
+            if (r.stored.length + r.skipped.length > 0) log(`stored views: ${JSON.stringify(r)}`);
+          })
+          .finally(() => {
+            backfilling = null;
+          }));
+
   const timers: NodeJS.Timeout[] = [];
   const guarded = (name: string, fn: () => Promise<unknown>) => () => {
     fn().catch((error: unknown) => log(`${name} failed: ${messageOf(error)}`));
@@ -256,7 +272,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         guarded("sweeper", () => sweep()),
         sweepEvery,
       ),
+      setInterval(
+        guarded("stored views", () => backfill()),
+        sweepEvery,
+      ),
     );
+    setImmediate(guarded("stored views", () => backfill()));
   }
   timers.push(
     setInterval(
@@ -315,6 +336,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       const grace = setTimeout(() => shutdown.abort(), env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
       while (active.size > 0) await new Promise((r) => setTimeout(r, 50));
       clearTimeout(grace);
+      await backfilling?.catch(() => undefined);
       await markStopped(prisma, workerId).catch(() => undefined);
       await boss.stop({ graceful: true, timeout: 5000 });
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));

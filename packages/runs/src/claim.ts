@@ -4,12 +4,13 @@
 // token): claiming increments it, and every later write is conditional on it and on
 // status = running. A worker that was presumed dead and comes back cannot overwrite the result of
 // the worker that took over; its write matches no row and it gets a LostClaimError.
-import type { Draws, RunAnalysis } from "@mixcast/core";
+import type { Draws, ModelSpec, RunAnalysis } from "@mixcast/core";
 import type { Prisma, PrismaClient, PrismaTransaction } from "@mixcast/db";
 import { writeRunEvent, type RunOrigin } from "./audit.ts";
 import { LostClaimError } from "./errors.ts";
 import { transaction } from "./transaction.ts";
 import { encodeStoredDraws } from "./draws.ts";
+import { encodeModelSpec, SPEC_ENCODING } from "./spec.ts";
 import { jsonSafe } from "./stored/codec.ts";
 import { analysisErrorSchema, runAnalysisCodec } from "./stored/artifacts.ts";
 import {
@@ -137,6 +138,8 @@ export interface SuccessInput {
   finishedAt: Date;
   /** The posterior draws (stored deflated, draws.ts). */
   draws: Draws;
+  /** The ModelSpec the run was fitted on (stored as kind "spec": the web's model of the run). */
+  spec: ModelSpec;
   /** core's analyzeRun output, or why it failed; null: none. */
   analysis: RunAnalysis | { error: string } | null;
   /** Details of the run.succeeded audit event (attempt and workerId are added). */
@@ -150,6 +153,7 @@ export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: Su
   const summary = runSummaryCodec.encode(outcome.summary);
   const diagnostics = runDiagnosticsCodec.encode(outcome.diagnostics);
   const progress = runProgressCodec.encode(outcome.progress);
+  const spec = encodeModelSpec(outcome.spec);
   const analysis =
     outcome.analysis === null
       ? null
@@ -178,6 +182,9 @@ export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: Su
       await tx.runArtifact.deleteMany({ where: { runId: claim.run.id } });
       const artifact = { workspaceId: claim.run.workspaceId, runId: claim.run.id };
       await tx.runArtifact.create({ data: { ...artifact, kind: "draws", ...draws } });
+      await tx.runArtifact.create({
+        data: { ...artifact, kind: "spec", analysis: spec, encoding: SPEC_ENCODING, sizeBytes: 0 },
+      });
       if (analysis !== null)
         await tx.runArtifact.create({
           data: { ...artifact, kind: "analysis", analysis, encoding: "json", sizeBytes: 0 },

@@ -20,5 +20,7 @@ export {
   type SuccessInput,
 } from "./claim.ts";
 export { failLiveRun, failStaleRun, requeueStaleRun, type StaleRun } from "./recover.ts";
-export { recordStability } from "./derived.ts";
+export { recordStability, storeRunViews } from "./derived.ts";
+export { compareRoi, refreshComparisonFor } from "./refresh.ts";
+export { decodeModelSpec, encodeModelSpec, SPEC_ENCODING } from "./spec.ts";
 export { DRAWS_ENCODING, decodeStoredDraws, encodeStoredDraws, type StoredDraws } from "./draws.ts";

@@ -2,6 +2,7 @@
 // stale view (another attempt, another status) lands nowhere: no row changed, no event written.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildModelSpec, simulate } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import {
@@ -20,6 +21,9 @@ import {
   succeedRun,
   type Claim,
 } from "./index.ts";
+
+const sim = simulate({ weeks: 30, seed: 3, channels: 2 });
+const spec = buildModelSpec(sim.dataset, sim.config);
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -120,11 +124,16 @@ describe("run lifecycle", () => {
       finishedAt: new Date(),
       draws: { names: ["a", "b"], chains: 1, perChain: 2, values: Float64Array.from([1, 2, 3, 4]) },
       analysis: null,
+      spec,
       details: { fitSeconds: 1 },
     });
     const done = await row(id);
     expect([done.status, done.converged, done.percent]).toEqual(["succeeded", true, 100]);
-    expect(await prisma.runArtifact.count({ where: { runId: id } })).toBe(1);
+    expect(
+      (await prisma.runArtifact.findMany({ where: { runId: id }, orderBy: { kind: "asc" } })).map(
+        (a) => a.kind,
+      ),
+    ).toEqual(["draws", "spec"]);
     expect(await events(id)).toEqual([
       ["run.start", "user", fx.userId],
       ["run.started", "user", fx.userId],
@@ -154,6 +163,7 @@ describe("run lifecycle", () => {
         finishedAt: new Date(),
         draws: { names: ["a"], chains: 1, perChain: 1, values: Float64Array.from([1]) },
         analysis: null,
+        spec,
         details: {},
       }),
     ).rejects.toBeInstanceOf(LostClaimError);

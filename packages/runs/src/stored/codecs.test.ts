@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ModelConfigError } from "@mixcast/core";
+import { buildModelSpec, ModelConfigError, simulate } from "@mixcast/core";
+import { decodeModelSpec, encodeModelSpec } from "../spec.ts";
 import { decodeStoredDraws, DRAWS_ENCODING, encodeStoredDraws } from "../draws.ts";
 import {
   modelConfigCodec,
@@ -71,6 +72,27 @@ describe("stored JSON codecs", () => {
     expect(modelConfigCodec.decode(decoded)).toBe(decoded); // parsed once
     expect(() => modelConfigCodec.decode({ ...config, sampler: { chains: 0 } })).toThrow(ModelConfigError);
     expect(modelConfigCodec.tryDecode({ ...config, seed: "x" })).toBeNull();
+  });
+});
+
+describe("stored model spec", () => {
+  it("reads back bit for bit through JSON, typed arrays and non-finite numbers included", () => {
+    const sim = simulate({ weeks: 40, seed: 4, channels: 3 });
+    const spec = buildModelSpec(sim.dataset, sim.config);
+    const tweaked = {
+      ...spec,
+      sigma: Number.NaN,
+      y: Float64Array.from(spec.y, (v, i) => (i === 0 ? -0 : v)),
+    };
+    const back = decodeModelSpec(JSON.parse(JSON.stringify(encodeModelSpec(tweaked))));
+    expect(back.y).toBeInstanceOf(Float64Array);
+    expect(Object.is(back.y[0], -0)).toBe(true);
+    expect(Array.from(back.y.slice(1))).toEqual(Array.from(spec.y.slice(1)));
+    expect(back.channels[1]!.spend).toEqual(spec.channels[1]!.spend);
+    expect(back.sigma).toBeNaN();
+    expect(back.parameters).toEqual(spec.parameters);
+    expect(back.config).toEqual(spec.config);
+    expect(() => decodeModelSpec({ version: 2 })).toThrow(StoredShapeError);
   });
 });
 

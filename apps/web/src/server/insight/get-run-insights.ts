@@ -1,7 +1,8 @@
 // Everything the run insights page draws, in one response: core's RunAnalysis (decomposition,
 // fit with bands, ROI / marginal ROI, response curves, adstock, social shares, synergies), weekly
 // spend, posterior parameter summaries with diagnostics, and how ROI moved against the previous
-// succeeded run of the same model (the refresh view).
+// succeeded run of the same model (the refresh view: the comparison the worker stored in the run's
+// summary; the spend comes from the stored model spec, not from the CSV).
 //
 // The analysis is computed from the stored draws once per run and kept as a RunArtifact: the
 // worker's "analysis" artifact when it holds a RunAnalysis (version 1), otherwise this module
@@ -9,9 +10,9 @@
 import { analyzeRun, type RunAnalysis } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import {
-  roiOfSummary,
   runDiagnosticsCodec,
   runSummaryCodec,
+  type RefreshComparison,
   type RunDiagnostics,
   type RunSummary,
 } from "@mixcast/runs/stored";
@@ -86,26 +87,16 @@ function isRunAnalysis(v: unknown): v is RunAnalysis {
   );
 }
 
-/** How each channel's ROI moved from `previous` to `current` (channels in both). */
-export function roiMoves(
-  current: Record<string, IntervalLike>,
-  previous: Record<string, IntervalLike>,
-): RoiMove[] {
-  return Object.entries(current).flatMap(([channel, cur]) => {
-    const prev = previous[channel];
-    if (!prev) return [];
-    const delta = cur.mean - prev.mean;
-    return [
-      {
-        channel,
-        previous: prev,
-        current: cur,
-        delta,
-        relativeDelta: prev.mean === 0 ? null : delta / Math.abs(prev.mean),
-        flagged: cur.mean < prev.q05 || cur.mean > prev.q95,
-      },
-    ];
-  });
+/** The refresh view of the comparison the worker stored with the run (no computation here). */
+export function roiMovesOf(cmp: RefreshComparison): RoiMove[] {
+  return Object.entries(cmp.channels).map(([channel, c]) => ({
+    channel,
+    previous: { mean: c.previousMean, q05: c.previousQ05, q95: c.previousQ95 },
+    current: { mean: c.mean, q05: c.q05, q95: c.q95 },
+    delta: c.delta,
+    relativeDelta: c.relativeDelta,
+    flagged: c.outsidePreviousInterval,
+  }));
 }
 
 export async function runAnalysisFor(
@@ -185,19 +176,7 @@ export async function getRunInsights(db: PrismaClient, actor: Actor, runId: stri
     ];
   });
 
-  const previous = run.finishedAt
-    ? await db.run.findFirst({
-        where: {
-          modelId: run.modelId,
-          workspaceId: actor.workspaceId,
-          status: "succeeded",
-          id: { not: run.id },
-          finishedAt: { lt: run.finishedAt },
-        },
-        orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-        select: { id: true, finishedAt: true, summary: true },
-      })
-    : null;
+  const refresh = summary.refreshComparison ?? null;
   const spec = posterior.model.spec;
   return {
     run: {
@@ -226,14 +205,11 @@ export async function getRunInsights(db: PrismaClient, actor: Actor, runId: stri
     chains: summary.settings?.chains ?? null,
     holdout: summary.holdout ?? null,
     loo: summary.loo ?? null,
-    refresh: previous
+    refresh: refresh
       ? {
-          previousRunId: previous.id,
-          previousFinishedAt: previous.finishedAt,
-          channels: roiMoves(
-            roiOfSummary(summary),
-            roiOfSummary(runSummaryCodec.decodeNullable(previous.summary)),
-          ),
+          previousRunId: refresh.previousRunId,
+          previousFinishedAt: refresh.previousFinishedAt ? new Date(refresh.previousFinishedAt) : null,
+          channels: roiMovesOf(refresh),
         }
       : null,
     source,

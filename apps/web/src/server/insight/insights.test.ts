@@ -6,6 +6,7 @@ import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
 import { addMember, createUser } from "../../../test/fixtures.ts";
 import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
+import { clearPosteriorCache } from "./run-posterior.ts";
 
 let db: TestDatabase;
 let workspaceId: string;
@@ -89,6 +90,35 @@ describe("insight.get", () => {
     expect(stored).toHaveLength(1);
     const again = await createCaller(viewer).insight.get({ workspaceId, runId: runB });
     expect(again.analysis.channels[0]!.roi).toEqual(a.channels[0]!.roi);
+  });
+
+  it("reads the model the worker stored: the dataset's CSV is not parsed for a posterior view", async () => {
+    clearPosteriorCache();
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runA } });
+    const version = await db.prisma.datasetVersion.findUniqueOrThrow({ where: { id: run.datasetVersionId } });
+    await db.prisma.datasetVersion.update({ where: { id: version.id }, data: { csv: "not,a\nvalid csv" } });
+    try {
+      const res = await createCaller(viewer).insight.get({ workspaceId, runId: runA });
+      expect(res.spend.channels.map((c) => c.name)).toEqual(channels);
+      expect(res.spend.dates).toHaveLength(60);
+      expect(res.refresh).toBeNull(); // the model's first run
+    } finally {
+      await db.prisma.datasetVersion.update({ where: { id: version.id }, data: { csv: version.csv } });
+    }
+    // a run stored before the worker kept its model spec: a plain answer until the worker adds it
+    clearPosteriorCache();
+    const spec = await db.prisma.runArtifact.findUniqueOrThrow({
+      where: { runId_kind: { runId: runA, kind: "spec" } },
+    });
+    await db.prisma.runArtifact.delete({ where: { id: spec.id } });
+    try {
+      await expect(createCaller(viewer).insight.get({ workspaceId, runId: runA })).rejects.toThrow(
+        /model inputs were stored.*worker/,
+      );
+    } finally {
+      await db.prisma.runArtifact.create({ data: spec as never });
+      clearPosteriorCache();
+    }
   });
 
   it("a run that did not succeed has no insights", async () => {

@@ -1,14 +1,11 @@
-// A succeeded run's posterior, rebuilt from what the worker stored: the "draws" RunArtifact
-// (core's Float32 draws, deflated) plus the run's dataset and config versions give the model
-// (ModelSpec + MmmModel) that packages/core's analysis functions take. Rebuilding costs a CSV parse
-// and an inflate, so the last few posteriors stay in memory, keyed by run and artifact.
-import { parseDatasetCsv, type ModelConfig } from "@mixcast/core";
-import { createModel, type MmmModel } from "@mixcast/core";
-import { buildModelSpec } from "@mixcast/core";
-import type { PosteriorDraws } from "@mixcast/core";
+// A succeeded run's posterior, read from what the worker stored: the "draws" RunArtifact (core's
+// Float32 draws, deflated) and the "spec" RunArtifact (the ModelSpec the run was fitted on) give the
+// model that packages/core's analysis functions take. No view parses the dataset's CSV or the
+// config for it. Decoding costs an inflate, so the last few posteriors stay in memory, keyed by
+// run and artifacts.
+import { createModel, type MmmModel, type ModelConfig, type PosteriorDraws } from "@mixcast/core";
 import type { PrismaExecutor } from "@mixcast/db";
-import { decodeStoredDraws } from "@mixcast/runs";
-import { modelConfigCodec } from "@mixcast/runs/stored";
+import { decodeModelSpec, decodeStoredDraws } from "@mixcast/runs";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
 
@@ -50,7 +47,7 @@ export async function loadRunPosterior(
       id: true,
       status: true,
       modelId: true,
-      artifacts: { where: { kind: "draws" }, select: { id: true } },
+      artifacts: { where: { kind: { in: ["draws", "spec"] } }, select: { id: true, kind: true } },
     },
   });
   if (!run) throw notFound("That run");
@@ -58,17 +55,22 @@ export async function loadRunPosterior(
     throw badRequest(
       `This run has not finished successfully (status: ${run.status}); insights need a fitted run.`,
     );
-  const artifact = run.artifacts[0];
+  const artifact = run.artifacts.find((a) => a.kind === "draws");
   if (!artifact)
     throw badRequest("This run has no stored posterior draws, so nothing can be computed from it.");
-  const key = `${run.id}:${artifact.id}`;
+  const spec = run.artifacts.find((a) => a.kind === "spec");
+  if (!spec)
+    throw badRequest(
+      "This run was fitted before its model inputs were stored with it; a running worker stores them within a minute. Try again shortly.",
+    );
+  const key = `${run.id}:${artifact.id}:${spec.id}`;
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
     cache.set(key, hit);
     return hit;
   }
-  const pending = build(db, run.id, run.modelId, artifact.id);
+  const pending = build(db, run.id, run.modelId, artifact.id, spec.id);
   cache.set(key, pending);
   pending.catch(() => cache.delete(key));
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
@@ -80,20 +82,15 @@ async function build(
   runId: string,
   modelId: string,
   artifactId: string,
+  specId: string,
 ): Promise<RunPosterior> {
-  const [artifact, run] = await Promise.all([
+  const [artifact, stored] = await Promise.all([
     db.runArtifact.findUniqueOrThrow({ where: { id: artifactId }, select: { bytes: true, encoding: true } }),
-    db.run.findUniqueOrThrow({
-      where: { id: runId },
-      select: { datasetVersion: { select: { csv: true } }, configVersion: { select: { config: true } } },
-    }),
+    db.runArtifact.findUniqueOrThrow({ where: { id: specId }, select: { analysis: true } }),
   ]);
   if (!artifact.bytes) throw badRequest("The stored draws of this run are empty.");
-  const config = modelConfigCodec.decode(run.configVersion.config);
-  const parsed = parseDatasetCsv(run.datasetVersion.csv, config, { holdoutWeeks: config.holdoutWeeks });
-  if (!parsed.ok)
-    throw badRequest(`The run's dataset no longer parses: ${parsed.errors[0]?.message ?? "unknown error"}`);
-  const model = createModel(buildModelSpec(parsed.dataset, config));
+  const model = createModel(decodeModelSpec(stored.analysis));
+  const config = model.spec.config;
   const { draws, names, chains } = posteriorOfStoredDraws(artifact.bytes, artifact.encoding);
   if (draws.dim !== model.spec.parameters.length) {
     throw badRequest(
