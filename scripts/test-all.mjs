@@ -1,4 +1,5 @@
 // `pnpm test`: the whole suite.
+//   0. ESLint in every package (turbo) and Prettier's check; a lint or format error fails the run.
 //   1. vitest over every package (database tests on an embedded PostgreSQL, or TEST_DATABASE_URL).
 //   2. When apps/web/playwright.config.ts exists: the web end-to-end tests in headless Chromium
 //      (/usr/bin/chromium; installed with apt-get when missing and running as root) against a
@@ -40,6 +41,21 @@ function run(command, args, options = {}) {
 }
 
 const bin = (name, dir = root) => join(dir, "node_modules", ".bin", name);
+
+// ---------------------------------------------------------------------------------------------
+// 0. Lint and format (the whole suite only): ESLint in every package through turbo, Prettier.
+
+if (!e2eOnly && vitestArgs.length === 0) {
+  log("lint (turbo run lint lint:root) and format check (prettier --check .)");
+  const lintCode = await run(bin("turbo"), ["run", "lint", "lint:root", "--continue"], { cwd: root });
+  const formatCode = await run(bin("prettier"), ["--check", "."], { cwd: root });
+  if (lintCode !== 0 || formatCode !== 0) {
+    console.error(
+      `\n[test] ${lintCode !== 0 ? "lint" : "format check"} failed: see above (pnpm format fixes formatting)`,
+    );
+    process.exit(1);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // 1. vitest
