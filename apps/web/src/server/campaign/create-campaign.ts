@@ -2,7 +2,7 @@ import { type z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { badRequest, conflict, notFound } from "../errors.ts";
 import { campaignChannels, campaignFieldsSchema, checkFlight, toDate } from "./campaign-schema.ts";
 
 export const createCampaignInput = campaignFieldsSchema;
@@ -29,7 +29,7 @@ export async function createCampaign(
         select: { id: true },
       })
     ) {
-      throw badRequest(`A campaign called "${input.name}" already exists. Pick another name.`);
+      throw conflict(`A campaign called "${input.name}" already exists. Pick another name.`);
     }
     const channels = await campaignChannels(tx, input.modelId ?? null, input.channels);
     const campaign = await tx.campaign.create({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { badRequest, conflict, notFound } from "../errors.ts";
 import { campaignChannels, campaignFieldsSchema, checkFlight, toDate } from "./campaign-schema.ts";
 
 export const updateCampaignInput = campaignFieldsSchema.partial().extend({ campaignId: z.string().min(1) });
@@ -30,7 +30,7 @@ export async function updateCampaign(
         select: { id: true },
       }))
     ) {
-      throw badRequest(`A campaign called "${input.name}" already exists. Pick another name.`);
+      throw conflict(`A campaign called "${input.name}" already exists. Pick another name.`);
     }
     if (
       input.modelId &&

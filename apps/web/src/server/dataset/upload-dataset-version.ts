@@ -6,7 +6,7 @@ import type { Prisma, PrismaClient } from "@mixcast/db";
 import { recordedActor, type Actor, type TokenActor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { canonicalJson } from "../canonical-json.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { conflict, notFound } from "../errors.ts";
 import { columnMappingSchema } from "./column-mapping-schema.ts";
 
 /** 20 MB of CSV text: 5 years of daily rows x 50 columns is about 1 MB. */
@@ -149,7 +149,7 @@ export async function uploadDatasetVersion(
       const name = input.name!;
       const clash = await tx.dataset.findFirst({ where: { workspaceId: actor.workspaceId, name } });
       if (clash)
-        throw badRequest(
+        throw conflict(
           `A dataset called "${name}" already exists. Open it and upload a new version there, or pick another name.`,
         );
       const dataset = await tx.dataset.create({

@@ -5,7 +5,7 @@ import type { PrismaClient } from "@mixcast/db";
 import { modelConfigCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { badRequest, conflict, notFound } from "../errors.ts";
 
 export const createModelInput = z.object({
   name: z.string().trim().min(2, "Name the model (at least 2 characters).").max(80),
@@ -33,7 +33,7 @@ export async function createModel(db: PrismaClient, actor: Actor, input: z.infer
     const latest = dataset.versions[0];
     if (!latest) throw badRequest("This dataset has no valid version yet. Upload a CSV first.");
     if (await tx.model.findFirst({ where: { workspaceId: actor.workspaceId, name: input.name } })) {
-      throw badRequest(`A model called "${input.name}" already exists. Pick another name.`);
+      throw conflict(`A model called "${input.name}" already exists. Pick another name.`);
     }
     const model = await tx.model.create({
       data: {

@@ -59,7 +59,7 @@ describe("campaigns", () => {
       budget: 250_000,
     });
     await expect(api.campaign.create({ workspaceId, name: "Spring flight" })).rejects.toMatchObject({
-      code: "BAD_REQUEST",
+      code: "CONFLICT",
     });
     await expect(
       api.campaign.create({ workspaceId, name: "Backwards", startsOn: "2026-05-01", endsOn: "2026-04-01" }),
