@@ -53,6 +53,21 @@ export interface Engine {
   serializeFitResult(result: EngineFitResult): core.SerializedFitResult;
   /** Optional post-fit analysis (contributions, ROI curves, ...) stored as the "analysis" artifact. */
   analyzeRun?(input: { dataset: Dataset; config: ModelConfig; fit: EngineFitResult }): RunAnalysis | null;
+  /** Optional model health (docs/trust.md section 2), stored as Run.summary.health. */
+  assessRun?(input: {
+    dataset: Dataset;
+    config: ModelConfig;
+    fit: EngineFitResult;
+    analysis: RunAnalysis | { error: string } | null;
+    approved: ApprovedRoi | null;
+  }): core.ModelHealth | null;
+}
+
+/** The model's approved run's ROI per channel, for the health score's stability check. */
+export interface ApprovedRoi {
+  roi: Record<string, core.RoiSummary>;
+  spendShare: Record<string, number>;
+  threshold: number;
 }
 
 /**
@@ -70,6 +85,23 @@ export function coreEngine(options: { threaded?: boolean } = {}): Engine {
     analyzeRun: ({ dataset, config, fit }) => {
       const model = core.createModel(core.buildModelSpec(dataset, config));
       return core.analyzeRun(model, core.posteriorDraws(model, fit.draws));
+    },
+    assessRun: ({ dataset, config, fit, analysis, approved }) => {
+      const model = core.createModel(core.buildModelSpec(dataset, config));
+      const marginalRoi =
+        analysis && "channels" in analysis
+          ? Object.fromEntries(analysis.channels.map((c) => [c.name, c.marginalRoi.q50]))
+          : undefined;
+      const { figures: _figures, ...health } = core.assessFit(
+        fit,
+        model,
+        core.posteriorDraws(model, fit.draws),
+        {
+          approved,
+          ...(marginalRoi ? { marginalRoi } : {}),
+        },
+      );
+      return health;
     },
   };
 }

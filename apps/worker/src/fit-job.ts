@@ -2,7 +2,7 @@
 // Run row, and store the outcome in one transaction. Every state change goes through
 // @mixcast/runs, which fences each write by the claim's attempt (a worker presumed dead that
 // comes back cannot overwrite the result of the worker that took over: LostClaimError).
-import { buildModelSpec, type ModelConfig } from "@mixcast/core";
+import { buildModelSpec, roiFromRunSummary, type ModelConfig } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import {
   cancelClaimedRun,
@@ -14,7 +14,7 @@ import {
   succeedRun,
   type Claim,
 } from "@mixcast/runs";
-import type { Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
+import type { ApprovedRoi, Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
 import { ProgressTracker, type RunProgress } from "./progress.ts";
@@ -203,6 +203,7 @@ export async function processFitRun(
     { id: run.id, modelId: run.modelId, finishedAt: null },
     { channels: serialized.channels },
   );
+  const health = await modelHealthFor(ctx, run.modelId, run.id, { dataset, config, fit, analysis });
   const finishedAt = new Date();
   const timings = {
     queueWaitSeconds: run.startedAt ? (run.startedAt.getTime() - run.queuedAt.getTime()) / 1000 : null,
@@ -215,6 +216,7 @@ export async function processFitRun(
     timings,
     refreshComparison,
     sampler: { ...sampler, mode: run.mode },
+    health,
   };
   tracker.setPhase("done");
   const finalProgress = tracker.snapshot();
@@ -238,6 +240,35 @@ export async function processFitRun(
     },
   });
   return { status: "succeeded", runId: run.id, attempt, converged: fit.diagnostics.converged };
+}
+
+/**
+ * The run's model health (docs/trust.md section 2), with the stability check against the model's
+ * approved run when there is one. A failure here never fails the run: the health is then null.
+ */
+async function modelHealthFor(
+  ctx: FitJobContext,
+  modelId: string,
+  runId: string,
+  input: Omit<Parameters<NonNullable<Engine["assessRun"]>>[0], "approved">,
+): Promise<RunSummary["health"]> {
+  if (!ctx.engine.assessRun) return null;
+  try {
+    const model = await ctx.prisma.model.findUnique({
+      where: { id: modelId },
+      select: { stabilityThreshold: true, approvedRun: { select: { id: true, summary: true } } },
+    });
+    const approvedRun = model?.approvedRun && model.approvedRun.id !== runId ? model.approvedRun : null;
+    const roi = approvedRun ? roiFromRunSummary(approvedRun.summary) : null;
+    const approved: ApprovedRoi | null =
+      roi && model ? { roi: roi.roi, spendShare: roi.spendShare, threshold: model.stabilityThreshold } : null;
+    return ctx.engine.assessRun({ ...input, approved });
+  } catch (error) {
+    console.error(
+      `[worker ${ctx.workerId}] model health for run ${runId} failed: ${redactSecrets(messageOf(error))}`,
+    );
+    return null;
+  }
 }
 
 async function settleAbort(

@@ -4,6 +4,7 @@ export { jsonCodec, jsonSafe, StoredShapeError, type JsonCodec } from "./codec.t
 export {
   channelRoiChangeSchema,
   intervalSchema,
+  modelHealthSchema,
   refreshComparisonSchema,
   runDiagnosticsCodec,
   runDiagnosticsSchema,
@@ -21,6 +22,7 @@ export {
   type RunSummary,
   type SamplerSettings,
   type StoredInterval,
+  type StoredModelHealth,
 } from "./run.ts";
 export { analysisErrorSchema, runAnalysisCodec, scenarioResultCodec } from "./artifacts.ts";
 export { modelConfigCodec } from "./model-config.ts";

@@ -72,6 +72,34 @@ export const runDiagnosticsSchema = obj({
 export type RunDiagnostics = z.output<typeof runDiagnosticsSchema>;
 export const runDiagnosticsCodec = jsonCodec("Run.diagnostics", runDiagnosticsSchema);
 
+/** core's ModelHealth (assessModel) as stored in Run.summary.health. */
+export const modelHealthSchema = obj({
+  score: z.number(),
+  verdict: z.enum(["reliable for budget decisions", "use with care", "do not use"]),
+  summary: z.string(),
+  checks: z.array(
+    obj({
+      name: z.string(),
+      label: z.string(),
+      status: z.enum(["pass", "warn", "fail", "skipped"]),
+      figure: num,
+      threshold: z.string(),
+      penalty: z.number(),
+      detail: z.string(),
+    }),
+  ),
+  channels: z.array(
+    obj({
+      name: z.string(),
+      verdict: z.enum(["scale up", "hold", "test", "pull back"]),
+      reason: z.string(),
+      contraction: num,
+      roi: obj({ q05: num, q50: num, q95: num }).nullable(),
+    }),
+  ),
+});
+export type StoredModelHealth = z.output<typeof modelHealthSchema>;
+
 /**
  * Run.summary: core's serialized FitResult (no draws) plus what the worker adds: `timings`,
  * `sampler` (the settings it used) and `refreshComparison`. Every field is optional so that rows
@@ -118,6 +146,8 @@ export const runSummarySchema = obj({
   timings: obj({ queueWaitSeconds: num, fitSeconds: num, totalSeconds: num }).optional(),
   sampler: samplerSettingsSchema.extend({ mode: z.enum(["fast", "full"]) }).optional(),
   refreshComparison: refreshComparisonSchema.nullable().optional(),
+  /** Model health (score, verdict, checks, channel verdicts); null when it could not be computed. */
+  health: modelHealthSchema.nullable().optional(),
 });
 export type RunSummary = z.output<typeof runSummarySchema>;
 export const runSummaryCodec = jsonCodec("Run.summary", runSummarySchema);

@@ -22,6 +22,7 @@ import {
   buttonClasses,
   useToast,
 } from "@mixcast/ui";
+import { ModelHealthCard } from "@/components/model-health-card.tsx";
 import { RunReview } from "@/components/run-review.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatDuration, formatNumber } from "@/components/format.ts";
@@ -228,6 +229,8 @@ export default function RunPage() {
             the model.
           </Alert>
         ) : null}
+
+        {r.status === "succeeded" ? <ModelHealthCard health={summary?.health} /> : null}
 
         {r.status === "succeeded" ? <RunReview runId={r.id} kpiName={kpiNameOf(summary)} /> : null}
 
