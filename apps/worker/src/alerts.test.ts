@@ -119,7 +119,10 @@ describe("alert delivery", () => {
     hooks.length = 0;
     hookStatus = 204;
     const r = await deliverPendingAlerts(db.prisma, {
-      ...local, now: () => T0, appUrl: "http://app.test" });
+      ...local,
+      now: () => T0,
+      appUrl: "http://app.test",
+    });
     expect(r).toEqual({ delivered: 1, retried: 0, failed: 0 });
     expect(hooks).toHaveLength(1);
     const { headers, body } = hooks[0]!;
@@ -179,14 +182,22 @@ describe("alert delivery", () => {
     const delivery = () => db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: id! } });
     // Created "now" (real time); attempt well after.
     let at = new Date(Date.now() + 1000);
-    expect(await deliverPendingAlerts(db.prisma, {
-      ...local, now: () => at })).toMatchObject({ retried: 1 });
+    expect(
+      await deliverPendingAlerts(db.prisma, {
+        ...local,
+        now: () => at,
+      }),
+    ).toMatchObject({ retried: 1 });
     let d = await delivery();
     expect(d).toMatchObject({ status: "pending", attempts: 1, responseStatus: 503, lastError: "HTTP 503" });
     expect(d.nextAttemptAt.getTime()).toBe(at.getTime() + 60_000);
     // Not due yet 30 s later.
-    expect(await deliverPendingAlerts(db.prisma, {
-      ...local, now: () => new Date(at.getTime() + 30_000) })).toEqual({
+    expect(
+      await deliverPendingAlerts(db.prisma, {
+        ...local,
+        now: () => new Date(at.getTime() + 30_000),
+      }),
+    ).toEqual({
       delivered: 0,
       retried: 0,
       failed: 0,
@@ -198,14 +209,20 @@ describe("alert delivery", () => {
     ] as const) {
       at = new Date(at.getTime() + wait * 60_000);
       await deliverPendingAlerts(db.prisma, {
-      ...local, now: () => at });
+        ...local,
+        now: () => at,
+      });
       d = await delivery();
       expect(d.attempts).toBe(attempts);
       expect(d.nextAttemptAt.getTime()).toBe(at.getTime() + backoffMinutes(attempts) * 60_000);
     }
     at = new Date(at.getTime() + 64 * 60_000);
-    expect(await deliverPendingAlerts(db.prisma, {
-      ...local, now: () => at })).toMatchObject({ failed: 1 });
+    expect(
+      await deliverPendingAlerts(db.prisma, {
+        ...local,
+        now: () => at,
+      }),
+    ).toMatchObject({ failed: 1 });
     expect(await delivery()).toMatchObject({ status: "failed", attempts: 5 });
     expect(hooks).toHaveLength(5);
     hookStatus = 200;
@@ -224,7 +241,9 @@ describe("alert delivery", () => {
     const at = new Date(Date.now() + 1000);
     // First without a mailer: the email delivery records why; the webhook goes out.
     await deliverPendingAlerts(db.prisma, {
-      ...local, now: () => at });
+      ...local,
+      now: () => at,
+    });
     const email = await db.prisma.alertDelivery.findFirstOrThrow({
       where: { alertId: id!, channel: { kind: "email" } },
     });

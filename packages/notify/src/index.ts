@@ -5,7 +5,11 @@ export {
   DEV_TRANSPORT_LABEL,
   devConsoleMailer,
   devConsoleMailerWith,
-  mailerFor, smtpMailer, type MailMessage, type Mailer } from "./mailer.ts";
+  mailerFor,
+  smtpMailer,
+  type MailMessage,
+  type Mailer,
+} from "./mailer.ts";
 export {
   addressRefusal,
   literalHostRefusal,

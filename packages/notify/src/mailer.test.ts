@@ -50,9 +50,9 @@ describe("mail transport", () => {
 
   it("SMTP: delivers to a real server; the log line names the recipient, never the link", async () => {
     const lines: string[] = [];
-    await smtpMailer(`smtp://127.0.0.1:${port}`, "Mixcast <no-reply@mixcast.test>", (l) => lines.push(l)).send(
-      message,
-    );
+    await smtpMailer(`smtp://127.0.0.1:${port}`, "Mixcast <no-reply@mixcast.test>", (l) =>
+      lines.push(l),
+    ).send(message);
     expect(mails.at(-1)?.to).toBe("ada@example.test");
     expect(mails.at(-1)?.raw).toMatch(/Subject: Join Acme/);
     expect(mails.at(-1)?.raw).toContain("token=s3cret");

@@ -44,8 +44,10 @@ export function smtpMailer(url: string, from: string, log: Log = (line) => conso
       try {
         await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
       } catch (error) {
-        // nodemailer's messages can quote the server URL (with its password) or the message.
+        // nodemailer's messages can quote the server URL (with its password) or the message; the
+        // original is not attached as `cause`, so no log prints it unredacted.
         const message = error instanceof Error ? error.message : String(error);
+        // eslint-disable-next-line preserve-caught-error -- the cause would carry the secret
         throw new Error(`sending mail to ${m.to} failed: ${redactSecrets(message)}`);
       }
       // Never the link: it is a secret meant for the mailbox alone.

@@ -14,7 +14,11 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({ path: req.url ?? "", method: req.method ?? "", body: Buffer.concat(chunks).toString() });
+      received.push({
+        path: req.url ?? "",
+        method: req.method ?? "",
+        body: Buffer.concat(chunks).toString(),
+      });
       const redirect = /^\/redirect\/(\d+)\?to=(.+)$/.exec(req.url ?? "");
       if (redirect) res.writeHead(Number(redirect[1]), { location: decodeURIComponent(redirect[2]!) }).end();
       else res.writeHead(204).end();
@@ -83,10 +87,7 @@ describe("postWebhook", () => {
     await expect(
       post(`http://127.0.0.1:${port}/redirect/308?to=${toLiteral}`, loopbackAllowed),
     ).rejects.toThrow(WebhookAddressError);
-    expect(received.map((r) => r.path)).toEqual([
-      `/redirect/307?to=${to}`,
-      `/redirect/308?to=${toLiteral}`,
-    ]);
+    expect(received.map((r) => r.path)).toEqual([`/redirect/307?to=${to}`, `/redirect/308?to=${toLiteral}`]);
   });
 
   it("follows an allowed 307 with the same POST body; does not follow 302 (a POST would become a GET)", async () => {

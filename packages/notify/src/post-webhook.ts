@@ -57,7 +57,11 @@ function guardedLookup(resolve: ResolveHost, allowed: AllowedNetworks): LookupFu
         }
         const first = usable[0];
         if (!first)
-          return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }), "", 4);
+          return callback(
+            Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }),
+            "",
+            4,
+          );
         if (options.all) (callback as unknown as (e: null, a: typeof usable) => void)(null, usable);
         else callback(null, first.address, first.family);
       },

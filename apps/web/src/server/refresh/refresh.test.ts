@@ -210,7 +210,11 @@ describe("alert channels", () => {
       }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     // Internal addresses are refused when the channel is saved (the worker checks again after DNS).
-    for (const target of ["http://169.254.169.254/latest/meta-data", "http://localhost:8080/x", "http://[::1]/x"])
+    for (const target of [
+      "http://169.254.169.254/latest/meta-data",
+      "http://localhost:8080/x",
+      "http://[::1]/x",
+    ])
       await expect(
         admin.alert.createChannel({ workspaceId, kind: "webhook", name: "Inside", target, kinds: [] }),
       ).rejects.toMatchObject({
