@@ -353,7 +353,7 @@ export function encodeChainResult(result: ChainResult): Uint8Array<ArrayBuffer> 
     out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), head + a.offset);
   });
   const z = deflateSync(out, { level: 1 });
-  return new Uint8Array(z.buffer, z.byteOffset, z.byteLength) as Uint8Array<ArrayBuffer>;
+  return new Uint8Array(z.buffer, z.byteOffset, z.byteLength);
 }
 
 export function decodeChainResult(bytes: Uint8Array): ChainResult {
