@@ -6,15 +6,15 @@
 // Threads are kept between fits (loading the engine into a fresh thread costs seconds); an
 // aborted fit terminates its thread, which also stops its chain threads.
 import { Worker } from "node:worker_threads";
-import type { Dataset, ModelConfig } from "@mixcast/core";
-import type { EngineFitOptions, EngineFitResult, EngineProgress } from "./engine.ts";
+import type { Dataset, ModelConfig, ModelConfigV2, ModelDataV2 } from "@mixcast/core";
+import type { EngineFitOptions, EngineFitResult, EngineFitResultV2, EngineProgress } from "./engine.ts";
 
 const THREAD_URL = new URL("./fit-thread.mjs", import.meta.url);
 
 type ThreadMessage =
   | { type: "ready" }
   | { type: "progress"; id: number; progress: EngineProgress }
-  | { type: "result"; id: number; fit: EngineFitResult }
+  | { type: "result"; id: number; fit: EngineFitResult | EngineFitResultV2 }
   | { type: "error"; id: number; name: string; message: string; stack?: string };
 
 interface FitThread {
@@ -75,14 +75,26 @@ export class FitThreadPool {
     } else void thread.worker.terminate();
   }
 
-  async fit(dataset: Dataset, config: ModelConfig, options: EngineFitOptions): Promise<EngineFitResult> {
+  fit(dataset: Dataset, config: ModelConfig, options: EngineFitOptions): Promise<EngineFitResult> {
+    return this.run({ kind: "v1", dataset, config }, options) as Promise<EngineFitResult>;
+  }
+
+  /** A v2 fit (fitModelV2) of scaled data, with its decomposition (analyzeRunV2). */
+  fitV2(data: ModelDataV2, config: ModelConfigV2, options: EngineFitOptions): Promise<EngineFitResultV2> {
+    return this.run({ kind: "v2", data, config }, options) as Promise<EngineFitResultV2>;
+  }
+
+  private async run(
+    payload: Record<string, unknown>,
+    options: EngineFitOptions,
+  ): Promise<EngineFitResult | EngineFitResultV2> {
     const { onProgress, signal, ...plain } = options;
     if (signal?.aborted) throw abortError();
     const thread = this.acquire();
     thread.worker.ref();
     const { worker } = thread;
     const id = this.nextId++;
-    return new Promise<EngineFitResult>((resolve, reject) => {
+    return new Promise<EngineFitResult | EngineFitResultV2>((resolve, reject) => {
       let settled = false;
       const cleanup = () => {
         signal?.removeEventListener("abort", onAbort);
@@ -118,7 +130,7 @@ export class FitThreadPool {
       worker.on("exit", onExit);
       thread.ready.then(
         () => {
-          if (!settled) worker.postMessage({ id, dataset, config, options: plain });
+          if (!settled) worker.postMessage({ id, ...payload, options: plain });
         },
         (error: Error) => fail(error, true),
       );
@@ -145,6 +157,14 @@ export function fitInThread(
   options: EngineFitOptions,
 ): Promise<EngineFitResult> {
   return fitThreadPool().fit(dataset, config, options);
+}
+
+export function fitV2InThread(
+  data: ModelDataV2,
+  config: ModelConfigV2,
+  options: EngineFitOptions,
+): Promise<EngineFitResultV2> {
+  return fitThreadPool().fitV2(data, config, options);
 }
 
 function abortError(): Error {
