@@ -41,6 +41,36 @@ afterAll(async () => {
   await db?.drop();
 });
 
+// Tables added by the weekly-refresh work (#16): API tokens and their rate limit, approvals, alert
+// channels, alerts and deliveries. Named here so a rename or a dropped grant is noticed.
+const REFRESH_TABLES = ["ApiToken", "ApiRateLimit", "RunApproval", "AlertChannel", "Alert", "AlertDelivery"];
+
+async function publicTables(client: pg.Client): Promise<{ name: string }[]> {
+  const { rows } = await client.query<{ name: string }>(
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+  );
+  return rows;
+}
+
+/** "Table: PRIVILEGE" for every grant the app role lacks on the app's tables. */
+async function missingGrants(client: pg.Client, roleName: string): Promise<string[]> {
+  const expected: Record<string, string[]> = {
+    AuditEvent: ["SELECT", "INSERT"],
+    _prisma_migrations: ["SELECT"],
+  };
+  const missing: string[] = [];
+  for (const { name } of await publicTables(client)) {
+    for (const privilege of expected[name] ?? ["SELECT", "INSERT", "UPDATE", "DELETE"]) {
+      const { rows } = await client.query<{ ok: boolean }>(
+        "SELECT has_table_privilege($1, format('public.%I', $2::text), $3) AS ok",
+        [roleName, name, privilege],
+      );
+      if (!rows[0]!.ok) missing.push(`${name}: ${privilege}`);
+    }
+  }
+  return missing.sort();
+}
+
 describe("app database role", () => {
   it("is not a superuser and owns nothing in the app's schema", async () => {
     const me = await app.query(
@@ -96,6 +126,29 @@ describe("app database role", () => {
       "SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'pgboss'",
     );
     expect(schemaOwner.rows[0].owner).toBe(role);
+  });
+
+  it("has read/write grants on every app table, including the refresh tables (#16)", async () => {
+    expect(await missingGrants(app, role)).toEqual([]);
+    // The tables the weekly-refresh work added exist and are among those checked above.
+    const tables = (await publicTables(app)).map((t) => t.name);
+    for (const table of REFRESH_TABLES) expect(tables).toContain(table);
+    // ...and the check notices a missing grant (so the assertion above can fail).
+    const owner = new pg.Client({ connectionString: db.url });
+    await owner.connect();
+    try {
+      await owner.query(`REVOKE DELETE ON "AlertDelivery" FROM "${role}"`);
+      await owner.query(`REVOKE INSERT, UPDATE ON "ApiToken" FROM "${role}"`);
+      expect(await missingGrants(app, role)).toEqual([
+        "AlertDelivery: DELETE",
+        "ApiToken: INSERT",
+        "ApiToken: UPDATE",
+      ]);
+      await provisionAppRole(db.url, { role, password: randomBytes(12).toString("base64url") });
+      expect(await missingGrants(app, role)).toEqual([]);
+    } finally {
+      await owner.end();
+    }
   });
 
   it("provisioning again (after a migration) is idempotent and hands over a pgboss schema the owner created", async () => {
