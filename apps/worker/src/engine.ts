@@ -80,7 +80,11 @@ export interface Engine {
     mapping: DataMappingV2,
     options?: { holdoutWeeks?: number },
   ): EngineParseResultV2;
-  fitModelV2?(data: ModelDataV2, config: ModelConfigV2, options: EngineFitOptions): Promise<EngineFitResultV2>;
+  fitModelV2?(
+    data: ModelDataV2,
+    config: ModelConfigV2,
+    options: EngineFitOptions,
+  ): Promise<EngineFitResultV2>;
 }
 
 /**

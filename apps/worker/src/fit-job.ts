@@ -111,7 +111,8 @@ export async function processFitRun(
       stage: "config",
     });
   }
-  const prepared = stored.version === 2 ? prepareV2(ctx, run, stored.config) : prepareV1(ctx, run, stored.config);
+  const prepared =
+    stored.version === 2 ? prepareV2(ctx, run, stored.config) : prepareV1(ctx, run, stored.config);
   if ("failure" in prepared) return failRun(prepared.failure.reason, prepared.failure.details);
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
@@ -306,11 +307,14 @@ function prepareV2(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfigV2
   if (!engine.parseDatasetV2Csv || !engine.fitModelV2)
     return {
       failure: {
-        reason: "This worker's engine cannot fit v2 models (geo, exposure, reach & frequency, organic, units KPI).",
+        reason:
+          "This worker's engine cannot fit v2 models (geo, exposure, reach & frequency, organic, units KPI).",
         details: { stage: "config" },
       },
     };
-  const parsed = engine.parseDatasetV2Csv(run.datasetVersion.csv, config, { holdoutWeeks: config.holdoutWeeks });
+  const parsed = engine.parseDatasetV2Csv(run.datasetVersion.csv, config, {
+    holdoutWeeks: config.holdoutWeeks,
+  });
   if (!parsed.ok)
     return {
       failure: {

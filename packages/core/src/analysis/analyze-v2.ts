@@ -81,7 +81,9 @@ export function analyzeRunV2(model: MmmModelV2, draws: DrawsV2, opts: AnalyzeV2O
 
   // Actual KPI in original units from the scaled data.
   const my = data.scaling.kpiPerCapitaMean;
-  const actualGeo = data.y.map((series, g) => Array.from(series, (v) => v * data.scaling.population[g]! * my));
+  const actualGeo = data.y.map((series, g) =>
+    Array.from(series, (v) => v * data.scaling.population[g]! * my),
+  );
 
   let names: string[] = [];
   let rule: RunAnalysisV2["rule"] = "additive";

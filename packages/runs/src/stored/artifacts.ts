@@ -16,7 +16,11 @@ const runAnalysisSchema = z.looseObject({
 /** core's analyzeRun output: the worker's "analysis" artifact (and the web's "insights" fallback). */
 export const runAnalysisCodec = jsonCodec("RunArtifact.analysis", runAnalysisSchema);
 
-const bandSchema = z.looseObject({ mean: z.array(z.number()), q05: z.array(z.number()), q95: z.array(z.number()) });
+const bandSchema = z.looseObject({
+  mean: z.array(z.number()),
+  q05: z.array(z.number()),
+  q95: z.array(z.number()),
+});
 const geoAnalysisShape = {
   actual: z.array(z.number()),
   expected: bandSchema,

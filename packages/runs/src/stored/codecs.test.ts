@@ -85,7 +85,14 @@ describe("v2 shapes", () => {
       link: "identity",
       geoNames: ["north", "south"],
       channels: {
-        Meta: { type: "social", role: "rf", roi: interval(2), cpik: interval(5), contribution: interval(9), optimalFrequency: interval(3) },
+        Meta: {
+          type: "social",
+          role: "rf",
+          roi: interval(2),
+          cpik: interval(5),
+          contribution: interval(9),
+          optimalFrequency: interval(3),
+        },
         Newsletter: { type: "other", role: "organic", contribution: interval(4), incremental: interval(4) },
       },
       geos: { north: { channels: { Meta: { incremental: interval(4), cpik: interval(6) } } } },
@@ -123,7 +130,13 @@ describe("v2 shapes", () => {
     expect(Array.from(back.knotLo)).toEqual(Array.from(sim.spec.knotLo));
     expect(back.data.y[1]).toEqual(sim.spec.data.y[1]);
     expect(back.parameters).toEqual(sim.spec.parameters);
-    expect(() => decodeModelSpecV2(encodeModelSpec(buildModelSpec(simulate({ weeks: 30, seed: 1 }).dataset, simulate({ weeks: 30, seed: 1 }).config)))).toThrow(StoredShapeError);
+    expect(() =>
+      decodeModelSpecV2(
+        encodeModelSpec(
+          buildModelSpec(simulate({ weeks: 30, seed: 1 }).dataset, simulate({ weeks: 30, seed: 1 }).config),
+        ),
+      ),
+    ).toThrow(StoredShapeError);
   });
 });
 
