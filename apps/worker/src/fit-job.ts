@@ -289,7 +289,7 @@ function prepareV1(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfig):
         }
       }
       return {
-        serialized: serialized as unknown as Derived["serialized"],
+        serialized: serialized,
         analysis: analysis ?? null,
         spec: buildModelSpec(dataset, config),
       };
