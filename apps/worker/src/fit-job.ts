@@ -6,6 +6,7 @@ import {
   buildModelSpec,
   buildModelSpecV2,
   scaleDatasetV2,
+  type Dataset,
   type ModelConfig,
   type ModelConfigV2,
   type ModelDataV2,
@@ -19,10 +20,13 @@ import {
   handBackRun,
   recordProgress,
   refreshComparisonFor,
+  releaseChainResults,
+  stopChains,
   succeedRun,
   type Claim,
   type SuccessInput,
 } from "@mixcast/runs";
+import { fitWithChainJobs, planRunChains, type ChainJobQueue } from "./chain-jobs.ts";
 import type { Engine, EngineFitOptions, EngineFitResult, EngineFitResultV2 } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
@@ -52,6 +56,8 @@ export interface FitJobContext {
   threads: number;
   progressIntervalMs: number;
   sampler?: SamplerSettings;
+  /** Set: full (NUTS) runs claimed here run their chains as separate queue jobs (chain-jobs.ts). */
+  chainJobs?: ChainJobQueue;
   /** Called after every progress write (tests, benchmarks). */
   onProgressWrite?: (info: { runId: string; durationMs: number; progress: RunProgress }) => void;
 }
@@ -96,6 +102,7 @@ export async function processFitRun(
 
   const failRun = async (reason: string, details: Record<string, unknown> = {}): Promise<FitOutcome> => {
     await failClaimedRun(prisma, claim, reason, details);
+    await stopChains(prisma, run.id);
     return { status: "failed", runId: run.id, attempt, reason };
   };
 
@@ -116,7 +123,15 @@ export async function processFitRun(
   if ("failure" in prepared) return failRun(prepared.failure.reason, prepared.failure.details);
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
-  const sampler = prepared.sampler;
+  let sampler = prepared.sampler;
+  // Chains as jobs of their own (any worker) are v1's; a v2 fit runs its chains here.
+  const v1 = prepared.v1;
+  const chainJobs = run.mode !== "fast" && ctx.chainJobs && v1 ? ctx.chainJobs : null;
+  if (chainJobs) {
+    // The first attempt's plan wins: a run resumed by a worker with other defaults keeps its chains.
+    const plan = await planRunChains(ctx, claim, { ...sampler, seed: run.seed });
+    sampler = { chains: plan.chains, warmup: plan.warmup, draws: plan.draws };
+  }
   const tracker = new ProgressTracker({
     chains: run.mode === "fast" ? 1 : sampler.chains,
     iterationsPerChain: run.mode === "fast" ? 1 : sampler.warmup + sampler.draws,
@@ -171,7 +186,16 @@ export async function processFitRun(
       onProgress: (p) => tracker.update(p),
       signal: abort.signal,
     };
-    fit = await prepared.fit(fitOptions);
+    fit =
+      chainJobs && v1
+        ? await fitWithChainJobs({ ...ctx, chainJobs }, claim, {
+            dataset: v1.dataset,
+            config: v1.config,
+            plan: { ...sampler, seed: run.seed },
+            tracker,
+            signal: abort.signal,
+          })
+        : await prepared.fit(fitOptions);
     if (abortReason !== null) throw Object.assign(new Error("aborted"), { name: "AbortError" });
   } catch (error) {
     clearInterval(timer);
@@ -212,7 +236,7 @@ export async function processFitRun(
     ...(serialized as RunSummary),
     timings,
     refreshComparison,
-    sampler: { ...sampler, mode: run.mode },
+    sampler: { ...sampler, mode: run.mode, ...(chainJobs ? { chainJobs: true } : {}) },
   };
   tracker.setPhase("done");
   const finalProgress = tracker.snapshot();
@@ -235,6 +259,8 @@ export async function processFitRun(
       refreshFlagged: refreshComparison?.flaggedChannels ?? null,
     },
   });
+  // The draws artifact holds the draws now: drop the chains' copies (best effort).
+  if (chainJobs) await releaseChainResults(prisma, run.id).catch(() => undefined);
   return { status: "succeeded", runId: run.id, attempt, converged: fit.diagnostics.converged };
 }
 
@@ -251,6 +277,8 @@ type Prepared =
   | { failure: { reason: string; details: Record<string, unknown> } }
   | {
       sampler: SamplerSettings;
+      /** v1 runs: the parsed dataset and config (chain jobs fit them on other workers). */
+      v1?: { dataset: Dataset; config: ModelConfig };
       fit(options: EngineFitOptions): Promise<PreparedResult>;
       derive(fit: PreparedResult): Derived;
     };
@@ -275,6 +303,7 @@ function prepareV1(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfig):
   const dataset = parsed.dataset;
   return {
     sampler: samplerSettings(config, ctx.sampler),
+    v1: { dataset, config },
     fit: (options) => ctx.engine.fitModel(dataset, config, options),
     derive(result) {
       const fit = result as EngineFitResult;
@@ -369,6 +398,7 @@ async function settleAbort(
   if (reason === "lost") return { status: "lost", runId, attempt };
   if (reason === "cancel") {
     await cancelClaimedRun(ctx.prisma, claim, progress);
+    await stopChains(ctx.prisma, runId);
     return { status: "cancelled", runId, attempt };
   }
   // Shutdown: give the run back to the queue; the caller re-enqueues it.

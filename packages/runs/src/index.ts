@@ -30,3 +30,23 @@ export {
   storedSpecVersion,
 } from "./spec.ts";
 export { DRAWS_ENCODING, decodeStoredDraws, encodeStoredDraws, type StoredDraws } from "./draws.ts";
+export {
+  claimChain,
+  decodeChainResult,
+  encodeChainResult,
+  failChain,
+  handBackChain,
+  listChains,
+  loadChainResults,
+  planChains,
+  recordChainProgress,
+  releaseChainResults,
+  stopChains,
+  succeedChain,
+  type ChainClaim,
+  type ChainClaimResult,
+  type ChainProgressInfo,
+  type ChainRun,
+  type ChainSettings,
+  type ChainState,
+} from "./chains.ts";
