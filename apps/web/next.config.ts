@@ -3,7 +3,7 @@ import { STATIC_SECURITY_HEADERS } from "./src/lib/security-headers.ts";
 
 const config: NextConfig = {
   // Workspace packages are TypeScript source; Next compiles them with the app.
-  transpilePackages: ["@mixcast/ui", "@mixcast/core", "@mixcast/db", "@mixcast/runs"],
+  transpilePackages: ["@mixcast/ui", "@mixcast/core", "@mixcast/db", "@mixcast/notify", "@mixcast/runs"],
   // core's sampler starts worker threads through tsx at run time; never bundle tsx itself.
   serverExternalPackages: ["tsx", "pg-boss"],
   typedRoutes: false,

@@ -1,6 +1,7 @@
 // The only place in apps/worker that reads process.env. A bad value fails at start with its name.
 import os from "node:os";
 import { z } from "zod";
+import { parseAllowedNetworks } from "@mixcast/notify";
 
 const int = (name: string, min: number, max: number) =>
   z.coerce
@@ -57,6 +58,20 @@ export const workerEnvSchema = z.object({
   BETTER_AUTH_URL: z
     .url({ error: "BETTER_AUTH_URL must be the app's public URL" })
     .default("http://localhost:3000"),
+  /**
+   * Networks alert webhooks may reach although private, loopback or link-local (addresses or CIDR
+   * ranges, comma-separated). Unset: webhooks reach public addresses only.
+   */
+  MIXCAST_WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseAllowedNetworks(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** How often pending alert deliveries are attempted. */
   WORKER_ALERT_SECONDS: int("WORKER_ALERT_SECONDS", 1, 3600).default(15),
 });

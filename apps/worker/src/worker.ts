@@ -12,7 +12,8 @@ import type { WorkerEnv } from "./env.ts";
 import { failLiveRun, LostClaimError } from "@mixcast/runs";
 import { isTransientError, messageOf } from "./errors.ts";
 import { processFitRun, type FitJobContext, type FitOutcome } from "./fit-job.ts";
-import { checkDataFreshness, deliverPendingAlerts, smtpSender, type DeliveryResult } from "./alerts.ts";
+import { mailerFor, parseAllowedNetworks } from "@mixcast/notify";
+import { alertMailSender, checkDataFreshness, deliverPendingAlerts, type DeliveryResult } from "./alerts.ts";
 import { reviewFinishedRun } from "./refit-review.ts";
 import { runSchedulerTick, type TickResult } from "./scheduler.ts";
 import { sweepStaleRuns, type SweepResult } from "./sweeper.ts";
@@ -190,11 +191,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     },
   );
 
-  const sendMail = env.SMTP_URL ? smtpSender(env.SMTP_URL, env.MAIL_FROM) : undefined;
+  const sendMail = alertMailSender(mailerFor(env.SMTP_URL, env.MAIL_FROM));
+  const allowedWebhookNetworks = parseAllowedNetworks(env.MIXCAST_WEBHOOK_ALLOWED_NETWORKS);
   async function deliverAlerts(at: Date = new Date()): Promise<DeliveryResult> {
     const r = await deliverPendingAlerts(prisma, {
       now: () => at,
       appUrl: env.BETTER_AUTH_URL,
+      allowedWebhookNetworks,
       ...(sendMail ? { sendMail } : {}),
     });
     if (r.delivered + r.retried + r.failed > 0) log(`alerts: ${JSON.stringify(r)}`);
