@@ -36,7 +36,7 @@ function scaled(name: string, holdout: number): ModelDataV2 {
     holdoutWeeks: holdout,
     fourierPairs: 2,
     link: config.link ?? "identity",
-  }) as ModelDataV2;
+  });
 }
 
 const cut = (a: Float64Array, n: number) => Float64Array.from(a.subarray(0, n));
