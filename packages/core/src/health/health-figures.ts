@@ -7,6 +7,7 @@
 import { drawRow, type PosteriorDraws } from "../analysis/model-adapter.ts";
 import { seededRandom, thinIndices } from "../analysis/stats.ts";
 import type { FitResult } from "../fit/result.ts";
+import type { FitResultV2 } from "../fit/fit-v2.ts";
 import type { MmmModel } from "../model/model.ts";
 import type { MmmModelV2 } from "../model/model-v2.ts";
 import type { Prior } from "../priors/priors.ts";
@@ -243,6 +244,47 @@ export function assessFit(
         paid: true,
         roi: ch.roi,
         marginalRoi: opts.marginalRoi?.[name] ?? null,
+        contraction: fig.contraction[name] ?? null,
+      })),
+      approved: opts.approved ?? null,
+    },
+    opts.thresholds,
+  );
+  return { ...health, figures: fig };
+}
+
+/** Model health of a v2 fit (no holdout metrics yet in v2 results: those checks are skipped). */
+export function assessFitV2(
+  fit: Pick<FitResultV2, "diagnostics" | "approximate" | "channels">,
+  model: MmmModelV2,
+  draws: PosteriorDraws,
+  opts: {
+    approved?: {
+      roi: Record<string, RoiSummary>;
+      spendShare?: Record<string, number>;
+      threshold: number;
+    } | null;
+    thresholds?: Partial<HealthThresholds>;
+    maxDraws?: number;
+  } = {},
+): ModelHealth & { figures: HealthFigures } {
+  const fig = healthFiguresV2(model, draws, {
+    ...(opts.maxDraws !== undefined ? { maxDraws: opts.maxDraws } : {}),
+  });
+  const health = assessModel(
+    {
+      converged: fit.diagnostics.converged,
+      approximate: fit.approximate,
+      convergenceReasons: fit.diagnostics.reasons,
+      divergences: fit.diagnostics.divergences,
+      ppc: fig.ppc,
+      holdout: null,
+      negativeBaselineProbability: fig.negativeBaselineProbability,
+      channels: Object.entries(fit.channels).map(([name, ch]) => ({
+        name,
+        paid: ch.role !== "organic",
+        roi: ch.roi ?? null,
+        marginalRoi: ch.marginalRoi?.q50 ?? null,
         contraction: fig.contraction[name] ?? null,
       })),
       approved: opts.approved ?? null,

@@ -24,6 +24,7 @@ import {
 } from "@mixcast/ui";
 import { ModelHealthCard } from "@/components/model-health-card.tsx";
 import { RunReview } from "@/components/run-review.tsx";
+import { ReportActions } from "@/components/report-actions.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatDuration, formatNumber } from "@/components/format.ts";
 import { explainDiagnostics } from "@/lib/diagnostics-text.ts";
@@ -168,6 +169,13 @@ export default function RunPage() {
               >
                 Download draws CSV
               </a>
+            ) : null}
+            {r.status === "succeeded" ? (
+              <ReportActions
+                pdfHref={`/api/w/${ws.id}/runs/${r.id}/report.pdf`}
+                htmlHref={`/api/w/${ws.id}/runs/${r.id}/report.html`}
+                share={{ kind: "run_report", runId: r.id }}
+              />
             ) : null}
           </>
         }
