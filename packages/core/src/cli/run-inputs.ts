@@ -272,9 +272,9 @@ export function planningHorizonOf(
   draws: PosteriorDraws,
   weeks: number,
 ): HorizonResponse {
-  const geoPlan = opts["geo-plan"];
+  const geoPlan = opts["geo-plan"] as string | undefined;
   if (geoPlan !== undefined && geoPlan !== "national" && geoPlan !== "per-geo")
-    throw new CliInputError(`--geo-plan must be national or per-geo, got "${String(geoPlan)}"`);
+    throw new CliInputError(`--geo-plan must be national or per-geo, got "${geoPlan}"`);
   const v2opts = {
     geoPlan: geoPlan === "per-geo" ? ("perGeo" as const) : ("national" as const),
     frequency: namedNumbers(opts.frequency, "frequency"),
