@@ -27,3 +27,4 @@ export * from "./fit/result.ts";
 export * from "./fit/serialize.ts";
 export * from "./analysis/index.ts";
 export * from "./fit/recovery.ts";
+export * from "./checks/check-data.ts";
