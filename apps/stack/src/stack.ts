@@ -125,10 +125,14 @@ export function webBuildIsFresh(distDir: string): boolean {
   const buildId = join(webDir, distDir, "BUILD_ID");
   if (!existsSync(buildId)) return false;
   const builtAt = statSync(buildId).mtimeMs;
-  const sources = [
-    webDir,
-    ...["core", "db", "runs", "ui"].map((name) => join(repoRoot, "packages", name, "src")),
-  ];
+  // The web app and the workspace packages it depends on (apps/web/package.json).
+  const manifest = JSON.parse(readFileSync(join(webDir, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  const packages = Object.keys(manifest.dependencies ?? {})
+    .filter((name) => name.startsWith("@mixcast/"))
+    .map((name) => join(repoRoot, "packages", name.slice("@mixcast/".length), "src"));
+  const sources = [webDir, ...packages];
   return sources.every((dir) => newestMtime(dir) <= builtAt);
 }
 
