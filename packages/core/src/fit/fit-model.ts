@@ -19,6 +19,7 @@ import { holdoutMetrics, type HoldoutMetrics } from "./metrics.ts";
 import { ProgressTracker } from "./progress.ts";
 import {
   DEFAULT_TARGET_ACCEPT,
+  meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
   type ChannelResult,
@@ -117,6 +118,7 @@ export async function fitModel(
       converged: a.converged,
       reasons: a.reasons,
       warnings: a.warnings,
+      leapfrogsPerDraw: meanLeapfrogs(results),
     };
   } else {
     report({ phase: "optimizing", chain: -1, iteration: 0, percent: 5, etaSeconds: null, divergences: 0 });
