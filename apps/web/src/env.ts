@@ -2,6 +2,7 @@
 // Validated lazily, so `next build` works without runtime secrets; a missing variable fails the
 // first request with its name in the message.
 import { z } from "zod";
+import { parseAllowedNetworks } from "@mixcast/notify";
 
 const serverEnvSchema = z.object({
   BETTER_AUTH_SECRET: z
@@ -24,6 +25,20 @@ const serverEnvSchema = z.object({
     .refine((u) => /^smtps?:\/\//.test(u), "SMTP_URL must start with smtp:// or smtps://")
     .optional(),
   MAIL_FROM: z.string().min(3).default("Mixcast <no-reply@mixcast.invalid>"),
+  /**
+   * Networks alert webhooks may reach although private/loopback/link-local (addresses or CIDR
+   * ranges, comma-separated); the same setting as the worker's. Unset: public addresses only.
+   */
+  MIXCAST_WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseAllowedNetworks(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** REST API (/api/v1): requests per minute per API token. */
   MIXCAST_API_RATE_LIMIT: z.coerce
     .number({ error: "MIXCAST_API_RATE_LIMIT must be a whole number of requests per minute" })

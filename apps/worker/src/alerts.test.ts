@@ -12,8 +12,9 @@ import {
   deliverPendingAlerts,
   lastDeadline,
   raiseAlert,
-  smtpSender,
+  alertMailSender,
 } from "./alerts.ts";
+import { parseAllowedNetworks, smtpMailer } from "@mixcast/notify";
 import { reviewFinishedRun } from "./refit-review.ts";
 import { addDatasetVersion, createRun, seedModel, type ModelFixture } from "./testing/fixtures.ts";
 
@@ -27,6 +28,8 @@ let smtp: SMTPServer;
 let smtpPort: number;
 const mails: { to: string; raw: string }[] = [];
 const SECRET = "whsec_test_secret";
+// The receivers listen on 127.0.0.1, which webhooks may reach only when the operator allows it.
+const local = { allowedWebhookNetworks: parseAllowedNetworks("127.0.0.1") };
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -115,7 +118,11 @@ describe("alert delivery", () => {
   it("webhook: JSON body signed with HMAC-SHA256 over timestamp.body; delivered on 2xx", async () => {
     hooks.length = 0;
     hookStatus = 204;
-    const r = await deliverPendingAlerts(db.prisma, { now: () => T0, appUrl: "http://app.test" });
+    const r = await deliverPendingAlerts(db.prisma, {
+      ...local,
+      now: () => T0,
+      appUrl: "http://app.test",
+    });
     expect(r).toEqual({ delivered: 1, retried: 0, failed: 0 });
     expect(hooks).toHaveLength(1);
     const { headers, body } = hooks[0]!;
@@ -138,6 +145,29 @@ describe("alert delivery", () => {
     expect(d).toMatchObject({ status: "delivered", attempts: 1, responseStatus: 204, lastError: null });
   });
 
+  it("webhook to a loopback address without the operator's allow-list: refused, failed at once, nothing sent", async () => {
+    hooks.length = 0;
+    const id = await raiseAlert(db.prisma, {
+      workspaceId: fx.workspaceId,
+      kind: "not_converged",
+      title: "t",
+      message: "m",
+      dedupeKey: "test:ssrf",
+    });
+    const at = new Date(Date.now() + 1000);
+    expect(await deliverPendingAlerts(db.prisma, { now: () => at })).toEqual({
+      delivered: 0,
+      retried: 0,
+      failed: 1,
+    });
+    const d = await db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: id! } });
+    expect(d).toMatchObject({ status: "failed", attempts: 1, responseStatus: null });
+    expect(d.lastError).toMatch(/127\.0\.0\.1 is a loopback address.*MIXCAST_WEBHOOK_ALLOWED_NETWORKS/);
+    expect(hooks).toHaveLength(0);
+    // The email alert with no SMTP has no mail sender: alertMailSender gives none for the dev transport.
+    expect(alertMailSender({ kind: "dev-console", send: () => Promise.resolve() })).toBeUndefined();
+  });
+
   it("retries with back-off (1, 4, 16, 64 min) and gives up after 5 attempts, logging each error", async () => {
     expect([1, 2, 3, 4].map(backoffMinutes)).toEqual([1, 4, 16, 64]);
     hooks.length = 0;
@@ -152,12 +182,22 @@ describe("alert delivery", () => {
     const delivery = () => db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: id! } });
     // Created "now" (real time); attempt well after.
     let at = new Date(Date.now() + 1000);
-    expect(await deliverPendingAlerts(db.prisma, { now: () => at })).toMatchObject({ retried: 1 });
+    expect(
+      await deliverPendingAlerts(db.prisma, {
+        ...local,
+        now: () => at,
+      }),
+    ).toMatchObject({ retried: 1 });
     let d = await delivery();
     expect(d).toMatchObject({ status: "pending", attempts: 1, responseStatus: 503, lastError: "HTTP 503" });
     expect(d.nextAttemptAt.getTime()).toBe(at.getTime() + 60_000);
     // Not due yet 30 s later.
-    expect(await deliverPendingAlerts(db.prisma, { now: () => new Date(at.getTime() + 30_000) })).toEqual({
+    expect(
+      await deliverPendingAlerts(db.prisma, {
+        ...local,
+        now: () => new Date(at.getTime() + 30_000),
+      }),
+    ).toEqual({
       delivered: 0,
       retried: 0,
       failed: 0,
@@ -168,13 +208,21 @@ describe("alert delivery", () => {
       [16, 4],
     ] as const) {
       at = new Date(at.getTime() + wait * 60_000);
-      await deliverPendingAlerts(db.prisma, { now: () => at });
+      await deliverPendingAlerts(db.prisma, {
+        ...local,
+        now: () => at,
+      });
       d = await delivery();
       expect(d.attempts).toBe(attempts);
       expect(d.nextAttemptAt.getTime()).toBe(at.getTime() + backoffMinutes(attempts) * 60_000);
     }
     at = new Date(at.getTime() + 64 * 60_000);
-    expect(await deliverPendingAlerts(db.prisma, { now: () => at })).toMatchObject({ failed: 1 });
+    expect(
+      await deliverPendingAlerts(db.prisma, {
+        ...local,
+        now: () => at,
+      }),
+    ).toMatchObject({ failed: 1 });
     expect(await delivery()).toMatchObject({ status: "failed", attempts: 5 });
     expect(hooks).toHaveLength(5);
     hookStatus = 200;
@@ -192,15 +240,21 @@ describe("alert delivery", () => {
     });
     const at = new Date(Date.now() + 1000);
     // First without a mailer: the email delivery records why; the webhook goes out.
-    await deliverPendingAlerts(db.prisma, { now: () => at });
+    await deliverPendingAlerts(db.prisma, {
+      ...local,
+      now: () => at,
+    });
     const email = await db.prisma.alertDelivery.findFirstOrThrow({
       where: { alertId: id!, channel: { kind: "email" } },
     });
     expect(email.lastError).toMatch(/set SMTP_URL/);
-    const sendMail = smtpSender(`smtp://127.0.0.1:${smtpPort}`, "Mixcast <alerts@mixcast.test>");
+    const sendMail = alertMailSender(
+      smtpMailer(`smtp://127.0.0.1:${smtpPort}`, "Mixcast <alerts@mixcast.test>", () => {}),
+    );
     await deliverPendingAlerts(db.prisma, {
+      ...local,
       now: () => new Date(at.getTime() + 61_000),
-      sendMail,
+      ...(sendMail ? { sendMail } : {}),
       appUrl: "http://app.test",
     });
     expect(await db.prisma.alertDelivery.findUniqueOrThrow({ where: { id: email.id } })).toMatchObject({

@@ -4,10 +4,20 @@
 // Webhooks: POST application/json, signed: X-Mixcast-Signature: sha256=<hex HMAC-SHA256 of
 // "<X-Mixcast-Timestamp>.<body>" with the channel's secret>. A 2xx answer is delivered; anything
 // else (or no answer within 10 s) is retried after 1, 4, 16 and 64 minutes, then given up.
-// Email: nodemailer over SMTP_URL; without SMTP_URL an email delivery fails with that reason.
+// Webhooks reach only public addresses (checked after DNS resolution and on every redirect) unless
+// the operator allows networks with MIXCAST_WEBHOOK_ALLOWED_NETWORKS (@mixcast/notify).
+// Email: the shared mail transport over SMTP_URL; without SMTP_URL an email delivery fails with
+// that reason.
 import { createHmac } from "node:crypto";
-import nodemailer from "nodemailer";
 import type { Prisma, PrismaClient } from "@mixcast/db";
+import {
+  parseAllowedNetworks,
+  postWebhook,
+  type AllowedNetworks,
+  type Mailer,
+  type ResolveHost,
+  WebhookAddressError,
+} from "@mixcast/notify";
 
 export const ALERT_KINDS = [
   "refit_failed",
@@ -83,7 +93,10 @@ export interface AlertMail {
 export interface DeliveryDeps {
   /** Sends one email; undefined when SMTP is not configured. */
   sendMail?: (mail: AlertMail) => Promise<void>;
-  fetch?: typeof fetch;
+  /** Networks webhooks may reach although private/loopback/link-local (default: none). */
+  allowedWebhookNetworks?: AllowedNetworks;
+  /** DNS resolution for webhook hosts (tests). */
+  resolveHost?: ResolveHost;
   now?: () => Date;
   maxAttempts?: number;
   timeoutMs?: number;
@@ -91,11 +104,9 @@ export interface DeliveryDeps {
   appUrl?: string;
 }
 
-export function smtpSender(smtpUrl: string, from: string): (mail: AlertMail) => Promise<void> {
-  const transport = nodemailer.createTransport(smtpUrl);
-  return async (mail) => {
-    await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
-  };
+/** Alert email through the shared mail transport; undefined unless it really sends (SMTP). */
+export function alertMailSender(mailer: Mailer): ((mail: AlertMail) => Promise<void>) | undefined {
+  return mailer.kind === "smtp" ? (mail) => mailer.send(mail) : undefined;
 }
 
 /** Minutes to wait after the n-th failed attempt (n = 1, 2, ...): 1, 4, 16, 64. */
@@ -120,7 +131,7 @@ export async function deliverPendingAlerts(
 ): Promise<DeliveryResult> {
   const now = deps.now?.() ?? new Date();
   const maxAttempts = deps.maxAttempts ?? 5;
-  const doFetch = deps.fetch ?? fetch;
+  const allowed = deps.allowedWebhookNetworks ?? parseAllowedNetworks(undefined);
   const result: DeliveryResult = { delivered: 0, retried: 0, failed: 0 };
   const due = await prisma.$queryRaw<{ id: string }[]>`
     UPDATE "AlertDelivery" SET "nextAttemptAt" = ${new Date(now.getTime() + 5 * 60_000)}
@@ -138,6 +149,7 @@ export async function deliverPendingAlerts(
       ? `${deps.appUrl}/w/${a.workspaceId}${a.runId ? `/runs/${a.runId}` : a.modelId ? `/models/${a.modelId}` : ""}`
       : null;
     let ok = false;
+    let refused = false;
     let error: string | null = null;
     let responseStatus: number | null = null;
     try {
@@ -157,8 +169,9 @@ export async function deliverPendingAlerts(
           link,
         });
         const timestamp = String(Math.floor(now.getTime() / 1000));
-        const res = await doFetch(d.channel.target, {
-          method: "POST",
+        const res = await postWebhook(d.channel.target, {
+          allowed,
+          ...(deps.resolveHost ? { resolve: deps.resolveHost } : {}),
           headers: {
             "content-type": "application/json",
             "user-agent": "Mixcast-Webhook/1",
@@ -168,10 +181,9 @@ export async function deliverPendingAlerts(
             "x-mixcast-signature": signWebhook(d.channel.secret ?? "", timestamp, body),
           },
           body,
-          signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+          timeoutMs: deps.timeoutMs ?? 10_000,
         });
         responseStatus = res.status;
-        await res.body?.cancel().catch(() => {});
         ok = res.status >= 200 && res.status < 300;
         if (!ok) error = `HTTP ${res.status}`;
       } else if (d.channel.kind === "email") {
@@ -186,16 +198,19 @@ export async function deliverPendingAlerts(
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
       error = `${(e as Error).message}${cause ? ` (${cause})` : ""}`;
+      // A refused address will be refused again: fail now instead of retrying for an hour.
+      refused = e instanceof WebhookAddressError;
     }
     const attempts = d.attempts + 1;
+    const giveUp = refused || attempts >= maxAttempts;
     if (ok) result.delivered += 1;
-    else if (attempts >= maxAttempts) result.failed += 1;
+    else if (giveUp) result.failed += 1;
     else result.retried += 1;
     await prisma.alertDelivery.update({
       where: { id },
       data: ok
         ? { status: "delivered", attempts, deliveredAt: now, responseStatus, lastError: null }
-        : attempts >= maxAttempts
+        : giveUp
           ? { status: "failed", attempts, responseStatus, lastError: error }
           : {
               attempts,

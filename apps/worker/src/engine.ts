@@ -1,8 +1,18 @@
 // The slice of @mixcast/core the worker calls, as an injectable object: tests of the queue
 // machinery can pass a stub, production uses `coreEngine()` (the real engine).
 import * as core from "@mixcast/core/node";
-import type { ColumnMapping, Dataset, ModelConfig, RunAnalysis } from "@mixcast/core";
-import { fitInThread } from "./fit-thread.ts";
+import type {
+  ColumnMapping,
+  DataMappingV2,
+  Dataset,
+  DatasetV2,
+  ModelConfig,
+  ModelConfigV2,
+  ModelDataV2,
+  RunAnalysis,
+  RunAnalysisV2,
+} from "@mixcast/core";
+import { fitThreadPool } from "./fit-thread.ts";
 
 export interface IntervalSummary {
   mean: number;
@@ -35,8 +45,30 @@ export interface EngineFitOptions {
   signal?: AbortSignal;
 }
 
+/** One chain of a full (NUTS) fit, for runs whose chains run as separate jobs. */
+export interface EngineChainOptions {
+  chain: number;
+  chains: number;
+  warmup: number;
+  draws: number;
+  seed: number;
+  onProgress?: (progress: EngineProgress) => void;
+  signal?: AbortSignal;
+}
+
 /** core's FitResult, plus the analysis when the fit thread already ran it (fit-thread-main.ts). */
 export type EngineFitResult = core.FitResult & { analysis?: RunAnalysis | { error: string } | null };
+
+/** core's FitResultV2, plus the decomposition / fit per geo when the fit thread ran it. */
+export type EngineFitResultV2 = core.FitResultV2 & { analysis?: RunAnalysisV2 | { error: string } | null };
+
+export type EngineParseResultV2 =
+  | { ok: true; dataset: DatasetV2; warnings: unknown[] }
+  | {
+      ok: false;
+      errors: { row?: number; column?: string; geo?: string; message: string }[];
+      errorCount?: number;
+    };
 
 export type EngineParseResult =
   | { ok: true; dataset: Dataset; warnings: unknown[] }
@@ -49,10 +81,30 @@ export interface Engine {
     options?: { holdoutWeeks?: number },
   ): EngineParseResult;
   fitModel(dataset: Dataset, config: ModelConfig, options: EngineFitOptions): Promise<EngineFitResult>;
+  /** Chain `options.chain` of fitModel(..., { mode: "nuts", ...options }): the same draws. */
+  fitChain?(dataset: Dataset, config: ModelConfig, options: EngineChainOptions): Promise<core.ChainResult>;
+  /** The fit from all its chains' results, equal to fitModel's with the same seed. */
+  mergeChains?(
+    dataset: Dataset,
+    config: ModelConfig,
+    results: core.ChainResult[],
+    options: EngineFitOptions,
+  ): Promise<EngineFitResult>;
   /** JSON-safe FitResult without draws. */
   serializeFitResult(result: EngineFitResult): core.SerializedFitResult;
   /** Optional post-fit analysis (contributions, ROI curves, ...) stored as the "analysis" artifact. */
   analyzeRun?(input: { dataset: Dataset; config: ModelConfig; fit: EngineFitResult }): RunAnalysis | null;
+  /** v2 configs (usesV2Features): long/geo data, roles, units KPI, link, knots. */
+  parseDatasetV2Csv?(
+    text: string,
+    mapping: DataMappingV2,
+    options?: { holdoutWeeks?: number },
+  ): EngineParseResultV2;
+  fitModelV2?(
+    data: ModelDataV2,
+    config: ModelConfigV2,
+    options: EngineFitOptions,
+  ): Promise<EngineFitResultV2>;
 }
 
 /**
@@ -65,13 +117,47 @@ export function coreEngine(options: { threaded?: boolean } = {}): Engine {
     fitModel:
       options.threaded === false
         ? (dataset, config, opts) => core.fitModel(dataset, config, opts)
-        : fitInThread,
+        : (dataset, config, opts) => fitThreadPool().fit(dataset, config, opts),
+    fitChain:
+      options.threaded === false
+        ? (dataset, config, { chain, onProgress, signal, ...opts }) =>
+            Promise.resolve(
+              core.fitChain(dataset, config, chain, { mode: "nuts", ...opts }, { onProgress, signal }),
+            )
+        : (dataset, config, opts) => fitThreadPool().fitChain(dataset, config, opts),
+    mergeChains:
+      options.threaded === false
+        ? (dataset, config, results, opts) =>
+            Promise.resolve(core.fitFromChains(dataset, config, results, { ...opts, mode: "nuts" }))
+        : (dataset, config, results, opts) => fitThreadPool().mergeChains(dataset, config, results, opts),
     serializeFitResult: (fit) => core.serializeFitResult(fit),
     analyzeRun: ({ dataset, config, fit }) => {
       const model = core.createModel(core.buildModelSpec(dataset, config));
       return core.analyzeRun(model, core.posteriorDraws(model, fit.draws));
     },
+    parseDatasetV2Csv: (text, mapping, opts) => core.parseDatasetV2Csv(text, mapping, opts),
+    fitModelV2:
+      options.threaded === false
+        ? async (data, config, opts) => {
+            const fit = await core.fitModelV2(data, config, opts);
+            return { ...fit, analysis: analyzeRunV2(data, config, fit) };
+          }
+        : (data, config, opts) => fitThreadPool().fitV2(data, config, opts),
   };
+}
+
+/** The v2 decomposition and fit per geo; its failure must not fail the run. */
+export function analyzeRunV2(
+  data: ModelDataV2,
+  config: ModelConfigV2,
+  fit: core.FitResultV2,
+): RunAnalysisV2 | { error: string } {
+  try {
+    const model = core.createModelV2(core.buildModelSpecV2(data, config));
+    return core.analyzeRunV2(model, fit.draws);
+  } catch (error) {
+    return { error: `analysis failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** One line for the Run's error column, from the parser's issues. */

@@ -1,6 +1,7 @@
 // The only place in apps/worker that reads process.env. A bad value fails at start with its name.
 import os from "node:os";
 import { z } from "zod";
+import { parseAllowedNetworks } from "@mixcast/notify";
 
 const int = (name: string, min: number, max: number) =>
   z.coerce
@@ -43,6 +44,14 @@ export const workerEnvSchema = z.object({
   FIT_CHAINS: int("FIT_CHAINS", 1, 64).default(4),
   FIT_WARMUP: int("FIT_WARMUP", 0, 100_000).default(1000),
   FIT_DRAWS: int("FIT_DRAWS", 1, 100_000).default(1000),
+  /** `on`: full runs claimed by this worker run each chain as a separate queue job (any worker). */
+  FIT_CHAIN_JOBS: z.enum(["on", "off"], { error: "FIT_CHAIN_JOBS must be on or off" }).default("off"),
+  /** Chain jobs this process runs at once (one thread each). Default: the machine's cores. */
+  WORKER_CHAIN_CONCURRENCY: int("WORKER_CHAIN_CONCURRENCY", 1, 256).default(
+    Math.max(1, os.availableParallelism()),
+  ),
+  /** `off`: this process takes only chain jobs (a helper machine for other workers' runs). */
+  WORKER_FIT_RUNS: z.enum(["on", "off"], { error: "WORKER_FIT_RUNS must be on or off" }).default("on"),
   WORKER_ID: z.string().min(1).optional(),
   /** Alert email (nodemailer): smtp://user:pass@host:port or smtps://...; unset = no email alerts. */
   SMTP_URL: z
@@ -57,6 +66,20 @@ export const workerEnvSchema = z.object({
   BETTER_AUTH_URL: z
     .url({ error: "BETTER_AUTH_URL must be the app's public URL" })
     .default("http://localhost:3000"),
+  /**
+   * Networks alert webhooks may reach although private, loopback or link-local (addresses or CIDR
+   * ranges, comma-separated). Unset: webhooks reach public addresses only.
+   */
+  MIXCAST_WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseAllowedNetworks(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** How often pending alert deliveries are attempted. */
   WORKER_ALERT_SECONDS: int("WORKER_ALERT_SECONDS", 1, 3600).default(15),
 });

@@ -4,7 +4,7 @@
  */
 export * from "./index.ts";
 export { sampleChains, type SampleChainsHooks } from "./inference/sample-chains.ts";
-export { fitModel, modelTarget } from "./fit/fit-model.ts";
+export { fitChain, fitFromChains, fitModel, modelTarget } from "./fit/fit-model.ts";
 export {
   fitModelV2,
   modelTargetV2,

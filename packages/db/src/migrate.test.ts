@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createMigration,
+  diagnoseMigrations,
   diffMigrationsToSchema,
   MigrationRefusedError,
   migrateDatabase,
@@ -102,6 +104,73 @@ describe("migrateDatabase (deploy)", () => {
     const second = await migrateDatabase(url);
     expect(second.applied).toEqual([]);
     expect(second.alreadyApplied).toBe(checkedIn.length);
+  });
+});
+
+describe("deploy on databases migrated before the refresh migrations landed (#16)", () => {
+  // 20261204092846_invitation_token_audit_actor_name landed on main between the api_tokens and
+  // approvals migrations of the weekly-refresh branch, so a database may have any subset of the
+  // three applied, in either order. Deploy must complete each to the same schema.
+  const refresh = [
+    "20261204091012_api_tokens",
+    "20261204092846_invitation_token_audit_actor_name",
+    "20261204101000_approvals_stability_alerts",
+  ];
+  function migrationsWithout(names: string[]): string {
+    const dir = copyOfMigrations();
+    for (const name of names) rmSync(join(dir, name), { recursive: true });
+    return dir;
+  }
+  const cases: [string, string[]][] = [
+    ["before all three", refresh],
+    ["with api tokens and approvals but not the invitation migration", [refresh[1]!]],
+    ["with the invitation migration but not api tokens / approvals", [refresh[0]!, refresh[2]!]],
+  ];
+
+  it("the three are checked in", () => {
+    for (const name of refresh) expect(checkedIn).toContain(name);
+  });
+
+  it.each(cases)("completes a database migrated %s", async (_label, missing) => {
+    const url = await emptyDatabase();
+    const earlier = await migrateDatabase(url, { migrationsDir: migrationsWithout(missing) });
+    expect(earlier.applied).toHaveLength(checkedIn.length - missing.length);
+    // An audit event and an invitation from before (the invitation migration back-fills names).
+    await query(
+      url,
+      `INSERT INTO "User" (id, name, email, "emailVerified", "createdAt", "updatedAt") VALUES ('u1', 'Ada', 'ada@example.test', true, now(), now());
+       INSERT INTO "AuditEvent" (id, "actorId", "actorKind", action) VALUES ('e1', 'u1', 'user', 'test.before')`,
+    );
+    const result = await migrateDatabase(url);
+    expect(result.applied).toEqual(missing);
+    const diagnosis = await diagnoseMigrations(url);
+    expect(diagnosis.failedMigrationNames).toEqual([]);
+    expect(diagnosis.editedMigrationNames).toEqual([]);
+    // The resulting schema is the one schema.prisma describes: the new tables and columns exist.
+    const columns = await query<{ table_name: string; column_name: string }>(
+      url,
+      `SELECT table_name, column_name FROM information_schema.columns
+       WHERE (table_name, column_name) IN (('ApiToken', 'tokenHash'), ('AuditEvent', 'actorName'),
+         ('Invitation', 'tokenHash'), ('AlertDelivery', 'status'), ('Model', 'approvedRunId'))
+       ORDER BY 1, 2`,
+    );
+    expect(columns.map((c) => `${c.table_name}.${c.column_name}`)).toEqual([
+      "AlertDelivery.status",
+      "ApiToken.tokenHash",
+      "AuditEvent.actorName",
+      "Invitation.tokenHash",
+      "Model.approvedRunId",
+    ]);
+    const events = await query<{ actorName: string | null }>(
+      url,
+      `SELECT "actorName" FROM "AuditEvent" WHERE id = 'e1'`,
+    );
+    expect(events).toEqual([{ actorName: "Ada" }]);
+    // The api_token actor kind works after deploy, whatever the order.
+    await query(url, `INSERT INTO "AuditEvent" (id, "actorKind", action) VALUES ('e2', 'api_token', 'x')`);
+    expect((await migrateDatabase(url)).applied).toEqual([]);
+    // `pnpm db:migration` on such a development database does not ask for a reset either.
+    expect(await createMigration(url, "noop", { migrationsDir: copyOfMigrations() })).toEqual({});
   });
 });
 

@@ -9,7 +9,7 @@ import { organization } from "better-auth/plugins";
 import { getPrisma } from "@mixcast/db";
 import { serverEnv } from "@/env.ts";
 import { writeAudit } from "@/server/audit/write-audit.ts";
-import { mailerFor } from "@/server/mail/mailer.ts";
+import { mailerFor } from "@mixcast/notify";
 import {
   cookieValue,
   DEVICE_COOKIE,

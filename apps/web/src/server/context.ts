@@ -2,7 +2,7 @@ import { getPrisma } from "@mixcast/db";
 import { enqueueFitRun } from "@mixcast/db/jobs";
 import { serverEnv } from "@/env.ts";
 import { getSessionUser } from "@/lib/auth.ts";
-import { mailerFor } from "./mail/mailer.ts";
+import { mailerFor, parseAllowedNetworks } from "@mixcast/notify";
 import type { Context } from "./trpc.ts";
 
 /** Context for an HTTP request: the session's user, the shared Prisma client, the fit queue. */
@@ -18,5 +18,6 @@ export function contextForUser(user: Context["user"]): Context {
     enqueueFitRun: (runId) => enqueueFitRun(runId),
     baseUrl: serverEnv().BETTER_AUTH_URL,
     mailer: mailerFor(serverEnv().SMTP_URL, serverEnv().MAIL_FROM),
+    allowedWebhookNetworks: parseAllowedNetworks(serverEnv().MIXCAST_WEBHOOK_ALLOWED_NETWORKS),
   };
 }

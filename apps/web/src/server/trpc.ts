@@ -7,7 +7,7 @@ import { z, ZodError } from "zod";
 import type { PrismaClient, Workspace } from "@mixcast/db";
 import { roleAtLeast, type Role } from "@/lib/roles.ts";
 import type { SessionUser } from "@/lib/auth.ts";
-import type { Mailer } from "./mail/mailer.ts";
+import type { AllowedNetworks, Mailer } from "@mixcast/notify";
 import { INTERNAL_MESSAGE, toClientError } from "./error-mapping.ts";
 
 export interface Context {
@@ -19,6 +19,8 @@ export interface Context {
   baseUrl: string;
   /** Outgoing mail (SMTP_URL, else the development transport). */
   mailer?: Mailer;
+  /** MIXCAST_WEBHOOK_ALLOWED_NETWORKS (default: webhooks may call public addresses only). */
+  allowedWebhookNetworks?: AllowedNetworks;
   /** Set by the HTTP handler when the request body was refused (too large); nothing runs then. */
   bodyProblem?: TRPCError;
 }

@@ -5,8 +5,8 @@
  * an evenly thinned subset of the draws (maxDraws, default 300); `draws` in the output says so.
  */
 import type { MmmModel } from "../model/model.ts";
-import { type ChannelDraw, type ChannelHistory, ScaledChannel } from "./media-pipeline.ts";
-import { channelDraw, channelHistory, drawRow, type PosteriorDraws } from "./model-adapter.ts";
+import { ChannelPipeline } from "../model/channel-pipeline.ts";
+import { drawRow, type PosteriorDraws } from "./model-adapter.ts";
 import {
   type Interval,
   columnBands,
@@ -133,7 +133,24 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
   const threshold = opts.saturationThreshold ?? 1;
   const bump = opts.marginalBump ?? 0.01;
   const rng = seededRandom(opts.seed ?? 1);
-  const histories: ChannelHistory[] = spec.channels.map((_, c) => channelHistory(spec, c));
+  // every channel through the model's own pipeline (transform registry); spend multiples scale the
+  // linear stages' output (adstock, viral echo are linear) and recompute the data features
+  const pipes = spec.channels.map((ch) => new ChannelPipeline(ch.stages, spec.adstockLags, N));
+  const adstockPipes = spec.channels.map(
+    (ch) =>
+      new ChannelPipeline(
+        ch.stages.filter((st) => st.stage === "adstock"),
+        spec.adstockLags,
+        spec.adstockLags,
+      ),
+  );
+  const feats = pipes.map((p) => p.featureBuffers(N));
+  const has = (c: number, stage: string) => spec.channels[c]!.stages.some((st) => st.stage === stage);
+  const impulse = new Float64Array(spec.adstockLags);
+  impulse[0] = 1;
+  const lin = new Float64Array(N);
+  const linM = new Float64Array(N);
+  const xM = new Float64Array(N);
   const spendTotal = spec.scaling.spendTotal;
   const allSpend = spendTotal.reduce((a, b) => a + b, 0);
 
@@ -169,10 +186,10 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
   const roi = Array.from({ length: C }, () => new Float64Array(D));
   const mroi = Array.from({ length: C }, () => new Float64Array(D));
   const shares = (on: boolean) => (on ? new Float64Array(D) : null);
-  const viral = histories.map((h) => shares(h.stages.viralEcho));
-  const networkS = histories.map((h) => shares(h.stages.network));
-  const authS = histories.map((h) => shares(h.stages.authenticity));
-  const consS = histories.map((h) => shares(h.stages.consistency));
+  const viral = spec.channels.map((_, c) => shares(has(c, "viralEcho")));
+  const networkS = spec.channels.map((_, c) => shares(has(c, "network")));
+  const authS = spec.channels.map((_, c) => shares(has(c, "authenticity")));
+  const consS = spec.channels.map((_, c) => shares(has(c, "consistency")));
   const curves = Array.from({ length: C }, () => new Float64Array(D * M));
   const L = spec.adstockLags;
   const adstockW = Array.from({ length: C }, () => new Float64Array(D * L));
@@ -204,7 +221,6 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
     let media = 0;
     for (let k = 5; k < comps.length; k++) media += (comps[k] as (typeof comps)[number]).total[i] as number;
     mediaTotal[i] = media;
-    const params: ChannelDraw[] = spec.channels.map((_, c) => channelDraw(spec, c, v));
     // synergy partner saturations at current spend, for marginal effects and curves
     const partnerTerm = (c: number, satC: Float64Array): number => {
       let s = 0;
@@ -217,24 +233,36 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
       return s;
     };
     for (let c = 0; c < C; c++) {
-      const h = histories[c] as ChannelHistory;
-      const p = params[c] as ChannelDraw;
+      const ch = spec.channels[c]!;
+      const beta = v[ch.beta] as number;
+      const pipe = pipes[c] as ChannelPipeline;
+      pipe.setParams(v);
+      pipe.runLinear(ch.x, N, lin);
+      const work = new Float64Array(N);
+      /** saturation per week at spend m x (features recomputed from m x, training constants kept) */
+      const satAt = (m: number): Float64Array => {
+        for (let t = 0; t < N; t++) {
+          xM[t] = m * (ch.x[t] as number);
+          linM[t] = m * (lin[t] as number);
+        }
+        pipe.features(xM, 0, N, feats[c] as Float64Array[]);
+        pipe.runPointwise(linM, N, feats[c] as Float64Array[], work);
+        return work;
+      };
       const contribution = (comps[5 + c] as (typeof comps)[number]).total[i] as number;
       (roi[c] as Float64Array)[i] = contribution / (spendTotal[c] as number);
       const satNow = fw.saturation[c] as Float64Array;
       const own = sumTo(satNow, n);
-      const valueAt = (sat: Float64Array): number => (p.beta * sumTo(sat, n) + partnerTerm(c, sat)) * kpi;
+      const valueAt = (sat: Float64Array): number => (beta * sumTo(sat, n) + partnerTerm(c, sat)) * kpi;
       const nowValue = valueAt(satNow);
-      const sc = new ScaledChannel(h, p);
-      const work = new Float64Array(N);
-      const bumped = sc.saturation(1 + bump, work);
-      (mroi[c] as Float64Array)[i] = (valueAt(bumped) - nowValue) / (bump * (spendTotal[c] as number));
+      (mroi[c] as Float64Array)[i] =
+        (valueAt(satAt(1 + bump)) - nowValue) / (bump * (spendTotal[c] as number));
       const share = (
         arr: Float64Array | null,
         stage: "viralEcho" | "network" | "authenticity" | "consistency",
       ) => {
         if (!arr) return;
-        const off = sc.saturation(1, work, { [stage]: true });
+        const off = pipe.run(ch.x, ch.x, N, stage);
         arr[i] = own > 0 ? 1 - sumTo(off, n) / own : 0;
       };
       share(viral[c] ?? null, "viralEcho");
@@ -244,9 +272,11 @@ export function analyzeRun(model: MmmModel, draws: PosteriorDraws, opts: Analyze
       const curve = curves[c] as Float64Array;
       for (let k = 0; k < M; k++) {
         const m = mults[k] as number;
-        curve[i * M + k] = m === 1 ? nowValue : m === 0 ? 0 : valueAt(sc.saturation(m, work));
+        curve[i * M + k] = m === 1 ? nowValue : m === 0 ? 0 : valueAt(satAt(m));
       }
-      (adstockW[c] as Float64Array).set(p.adstockWeights, i * L);
+      const ap = adstockPipes[c] as ChannelPipeline;
+      ap.setParams(v);
+      ap.runLinear(impulse, L, (adstockW[c] as Float64Array).subarray(i * L, (i + 1) * L));
     }
     spec.synergies.forEach((syn, k) => {
       const pair = (comps[5 + C + k] as (typeof comps)[number]).total[i] as number;

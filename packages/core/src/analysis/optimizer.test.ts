@@ -4,29 +4,30 @@ import { InfeasibleBoundsError, type RiskObjective, optimizeBudget, PlanEvaluato
 import { quantile } from "./stats.ts";
 import { type SyntheticChannel, syntheticResponse } from "./synthetic-response.ts";
 
-/** Objective computed independently of PlanEvaluator: the general weekly-plan path of each curve. */
+/** Objective computed independently of PlanEvaluator: the general weekly-plan path of each channel. */
 function directObjective(resp: HorizonResponse, totals: number[], obj: RiskObjective): number {
   const H = resp.weeks;
   const C = resp.channels.length;
   const per = new Float64Array(resp.draws);
   const P = resp.pairs.length;
+  const one = new Int32Array(1);
   for (let d = 0; d < resp.draws; d++) {
+    one[0] = d;
     let s = 0;
     const sats: Float64Array[] = [];
     for (let c = 0; c < C; c++) {
-      const curve = resp.curves[c]!;
-      const x = new Float64Array(H).fill(totals[c]! / H / curve.history.spendMean);
+      const x = new Float64Array(H).fill((totals[c]! / H) * resp.lines[c]!.inputPerCurrency[0]!);
       const sat = new Float64Array(H);
-      curve.plan(d, x, sat, 0);
+      resp.media[c]!.respondPlan(one, 0, x, sat);
       sats.push(sat);
       let sum = 0;
       for (const v of sat) sum += v;
-      s += resp.beta[d * C + c]! * sum;
+      s += resp.media[c]!.coefficient[d]! * sum;
     }
     resp.pairs.forEach((p, k) => {
       for (let h = 0; h < H; h++) s += resp.gamma[d * P + k]! * sats[p.a]![h]! * sats[p.b]![h]!;
     });
-    per[d] = s * resp.kpiScale;
+    per[d] = s * resp.kpiScale[0]!;
   }
   if (obj.kind === "mean") return per.reduce((a, b) => a + b, 0) / per.length;
   if (obj.kind === "quantile") return quantile(per, obj.q);
@@ -187,8 +188,8 @@ describe("optimizeBudget", () => {
       spread: 0.2,
     });
     // widen Risky's uncertainty: scale its beta per draw around the same mean
-    for (let d = 0; d < resp.draws; d++)
-      resp.beta[d * 2 + 1] = resp.beta[d * 2 + 1]! * (d % 2 === 0 ? 0.4 : 1.6);
+    const riskyBeta = resp.media[1]!.coefficient;
+    for (let d = 0; d < resp.draws; d++) riskyBeta[d] = riskyBeta[d]! * (d % 2 === 0 ? 0.4 : 1.6);
     const budget = 8 * 50000;
     const mean = optimizeBudget(resp, { budget, seed: 1 });
     const q10 = optimizeBudget(resp, { budget, seed: 1, objective: { kind: "quantile", q: 0.1 } });
@@ -260,7 +261,7 @@ describe("optimizeBudget", () => {
     );
   });
 
-  it("has exact flat-spend derivatives (finite differences) and flat = plan paths", () => {
+  it("has accurate flat-spend derivatives (finite differences) and flat = plan paths", () => {
     const resp = syntheticResponse({
       channels: [
         ...three,
@@ -282,25 +283,29 @@ describe("optimizeBudget", () => {
     });
     const H = 7;
     const sat = new Float64Array(H);
-    const dsat = new Float64Array(H);
     const satP = new Float64Array(H);
-    const sp = new Float64Array(H);
-    const dummy = new Float64Array(H);
-    for (const curve of resp.curves) {
-      for (const w of [0.3, 1, 1.7, 2.9].map((m) => m * curve.history.spendMean)) {
-        curve.flat(1, w, sat, dsat, 0);
-        curve.plan(1, new Float64Array(H).fill(w / curve.history.spendMean), satP, 0);
-        const hstep = 1e-4 * w;
-        curve.flat(1, w + hstep, sp, dummy, 0);
-        const sm = new Float64Array(H);
-        curve.flat(1, w - hstep, sm, dummy, 0);
-        for (let h = 0; h < H; h++) {
-          expect(sat[h]).toBeCloseTo(satP[h]!, 12);
-          const fd = (sp[h]! - sm[h]!) / (2 * hstep);
-          expect(Math.abs(dsat[h]! - fd)).toBeLessThanOrEqual(1e-6 * Math.max(1e-12, Math.abs(fd)) + 1e-14);
-        }
+    const one = Int32Array.of(1);
+    resp.media.forEach((m, c) => {
+      const k = resp.lines[c]!.inputPerCurrency[0]!;
+      for (const w of [0.3, 1, 1.7, 2.9]) {
+        m.respondFlat(one, 0, w, sat);
+        m.respondPlan(one, 0, new Float64Array(H).fill(w), satP);
+        for (let h = 0; h < H; h++) expect(sat[h]).toBeCloseTo(satP[h]!, 12);
       }
-    }
+      // the evaluator's d response / d total spend against a central difference of the responses
+      const ev = new PlanEvaluator(resp, one);
+      const total = (1.3 * H) / k;
+      const grad = new Float64Array(resp.lines.length);
+      ev.setAll(resp.lines.map(() => total));
+      ev.objective({ kind: "mean" }, grad);
+      const hstep = 1e-4 * total;
+      const f = (t: number) => {
+        ev.setAll(resp.lines.map((_, j) => (j === c ? t : total)));
+        return ev.mediaTotals()[0]!;
+      };
+      const fd = (f(total + hstep) - f(total - hstep)) / (2 * hstep);
+      expect(Math.abs(grad[c]! - fd)).toBeLessThanOrEqual(1e-6 * Math.abs(fd) + 1e-12);
+    });
   });
 
   it("gradient of every objective matches finite differences", () => {

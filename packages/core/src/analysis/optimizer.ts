@@ -7,7 +7,7 @@
  * ascent on {sum = budget, bounds}, and ends with a move check: no transfer of budget between two
  * channels (a single channel gaining or losing, paid for by another) improves the objective.
  */
-import type { HorizonResponse } from "./horizon-response.ts";
+import type { HorizonResponse, MediaHorizon, PlanLine } from "./horizon-response.ts";
 import { type Interval, probabilityGreater, seededRandom, summarize, thinIndices } from "./stats.ts";
 
 export type RiskObjective =
@@ -49,6 +49,8 @@ export interface ChannelAllocation {
   roi: Interval;
   /** d KPI / d spend at the optimum (per currency), mean over draws. */
   marginalRoi: number;
+  /** Geo models, national lines: the total split over geos by their historical share. */
+  byGeo?: Record<string, number>;
 }
 
 export interface BudgetPlan {
@@ -57,6 +59,8 @@ export interface BudgetPlan {
   budget: number;
   objective: RiskObjective;
   weeklyPattern: "flat";
+  /** Unit of every KPI figure: the KPI itself, units x value per unit (ROI in money), or units. */
+  measure: HorizonResponse["measure"];
   allocation: ChannelAllocation[];
   /** Total KPI over the horizon (base + media incl. carryover). */
   expectedKpi: Interval;
@@ -90,145 +94,307 @@ export class InfeasibleBoundsError extends Error {
   }
 }
 
-/** Incremental per-draw evaluation of the horizon KPI under a draw subset. */
+/**
+ * Incremental per-draw evaluation of the horizon KPI under a draw subset. Decision variables are
+ * the response's lines (channels, or channel x geo); setting a line recomputes only its channel's
+ * response in its geos (flat weekly spend), with the derivative of that response per currency by a
+ * central difference through the same pipeline.
+ */
 export class PlanEvaluator {
+  /** Number of lines (decision variables). */
   readonly C: number;
   readonly H: number;
   readonly D: number;
+  readonly G: number;
   readonly drawIdx: Int32Array;
   private readonly resp: HorizonResponse;
-  private readonly sat: Float64Array[];
-  private readonly dsat: Float64Array[];
-  /** Model-scale media contribution per channel per draw (own term) and synergy per pair. */
+  private readonly M: number;
+  private readonly log: boolean;
+  /** per media channel: response r and d r / d (its line's total spend), D x G x H */
+  private readonly r: Float64Array[];
+  private readonly dr: Float64Array[];
+  /** identity link: per media channel, its own term in KPI units per draw; per pair likewise */
   private readonly own: Float64Array[];
   private readonly syn: Float64Array[];
   private readonly pairsOf: number[][];
+  /** per draw KPI with every channel's response at zero (base only) */
+  private readonly noMedia: Float64Array;
+  private readonly baseTotal: Float64Array;
+  /** log link: exp(eta + halfVar) per cell at the last kpiTotals() */
+  private readonly expEta: Float64Array;
+  private readonly tmpP: Float64Array;
+  private readonly tmpM: Float64Array;
   readonly spend: Float64Array;
   evaluations = 0;
   // copy-on-write backup of channels changed since the last save(), so a rejected trial costs a copy
   private readonly dirty: Uint8Array;
-  private readonly bSat: Float64Array[];
-  private readonly bDsat: Float64Array[];
+  private readonly dirtyLine: Uint8Array;
+  private readonly bR: Float64Array[];
+  private readonly bDr: Float64Array[];
   private readonly bOwn: Float64Array[];
   private readonly bSpend: Float64Array;
   private readonly totals: Float64Array;
-  private readonly sorted: Float64Array;
 
   constructor(resp: HorizonResponse, drawIdx: Int32Array) {
     this.resp = resp;
     this.drawIdx = drawIdx;
-    this.C = resp.channels.length;
+    this.C = resp.lines.length;
     this.H = resp.weeks;
     this.D = drawIdx.length;
-    const n = this.D * this.H;
-    this.sat = Array.from({ length: this.C }, () => new Float64Array(n));
-    this.dsat = Array.from({ length: this.C }, () => new Float64Array(n));
-    this.own = Array.from({ length: this.C }, () => new Float64Array(this.D));
+    this.G = resp.geos.length;
+    this.M = resp.media.length;
+    this.log = resp.link === "log";
+    const n = this.D * this.G * this.H;
+    const M = this.M;
+    this.r = Array.from({ length: M }, () => new Float64Array(n));
+    this.dr = Array.from({ length: M }, () => new Float64Array(n));
+    this.own = Array.from({ length: M }, () => new Float64Array(this.D));
     this.syn = resp.pairs.map(() => new Float64Array(this.D));
-    this.pairsOf = Array.from({ length: this.C }, () => [] as number[]);
+    this.pairsOf = Array.from({ length: M }, () => [] as number[]);
     resp.pairs.forEach((p, i) => {
       this.pairsOf[p.a]?.push(i);
       if (p.b !== p.a) this.pairsOf[p.b]?.push(i);
     });
+    this.expEta = new Float64Array(this.log ? n : 0);
+    this.tmpP = new Float64Array(n);
+    this.tmpM = new Float64Array(n);
     this.spend = new Float64Array(this.C).fill(Number.NaN);
-    this.dirty = new Uint8Array(this.C);
-    this.bSat = Array.from({ length: this.C }, () => new Float64Array(n));
-    this.bDsat = Array.from({ length: this.C }, () => new Float64Array(n));
-    this.bOwn = Array.from({ length: this.C }, () => new Float64Array(this.D));
+    this.dirty = new Uint8Array(M);
+    this.dirtyLine = new Uint8Array(this.C);
+    this.bR = Array.from({ length: M }, () => new Float64Array(n));
+    this.bDr = Array.from({ length: M }, () => new Float64Array(n));
+    this.bOwn = Array.from({ length: M }, () => new Float64Array(this.D));
     this.bSpend = new Float64Array(this.C);
     this.totals = new Float64Array(this.D);
-    this.sorted = new Float64Array(this.D);
+    this.noMedia = new Float64Array(this.D);
+    this.baseTotal = new Float64Array(this.D);
+    const { G, H } = this;
+    for (let i = 0; i < this.D; i++) {
+      const d = drawIdx[i]!;
+      let s = 0;
+      let b = 0;
+      for (let g = 0; g < G; g++) {
+        const k = resp.kpiScale[g]!;
+        const hv = resp.halfVar[d * G + g]!;
+        for (let h = 0; h < H; h++) {
+          const eta = resp.base[(d * G + g) * H + h]!;
+          s += k * (this.log ? Math.exp(eta + hv) : eta);
+          b += k * eta;
+        }
+      }
+      this.noMedia[i] = s;
+      this.baseTotal[i] = b;
+    }
+    // channels no line plans (organic) sit at their fixed input
+    resp.media.forEach((m, c) => {
+      if (!m.fixed) return;
+      for (let g = 0; g < G; g++) m.respondFlat(drawIdx, g, m.fixed[g]!, this.r[c]!);
+      this.updateOwn(c);
+    });
+    for (let p = 0; p < resp.pairs.length; p++) this.updatePair(p);
   }
 
-  /** Sets channel c's total horizon spend (currency), recomputing only what depends on it. */
-  setChannel(c: number, total: number): void {
-    if (this.spend[c] === total) return;
+  /** Sets line l's total horizon spend (currency), recomputing only what depends on it. */
+  setChannel(l: number, total: number): void {
+    if (this.spend[l] === total) return;
+    const line = this.resp.lines[l];
+    if (!line) throw new Error(`no plan line ${l}`);
+    const c = line.channel;
     if (!this.dirty[c]) {
       this.dirty[c] = 1;
-      (this.bSat[c] as Float64Array).set(this.sat[c] as Float64Array);
-      (this.bDsat[c] as Float64Array).set(this.dsat[c] as Float64Array);
+      (this.bR[c] as Float64Array).set(this.r[c] as Float64Array);
+      (this.bDr[c] as Float64Array).set(this.dr[c] as Float64Array);
       (this.bOwn[c] as Float64Array).set(this.own[c] as Float64Array);
-      this.bSpend[c] = this.spend[c] as number;
     }
-    this.spend[c] = total;
-    const { H, D, resp } = this;
-    const weekly = total / H;
-    const sat = this.sat[c] as Float64Array;
-    const dsat = this.dsat[c] as Float64Array;
-    const own = this.own[c] as Float64Array;
-    const curve = resp.curves[c];
-    if (!curve) throw new Error(`no horizon curve for channel ${c}`);
-    const C = this.C;
-    curve.flatMany(this.drawIdx, weekly, sat, dsat, 0);
-    for (let i = 0; i < D; i++) {
-      const d = this.drawIdx[i] as number;
-      let s = 0;
-      for (let h = 0; h < H; h++) s += sat[i * H + h] as number;
-      own[i] = (resp.beta[d * C + c] as number) * s;
+    if (!this.dirtyLine[l]) {
+      this.dirtyLine[l] = 1;
+      this.bSpend[l] = this.spend[l] as number;
     }
+    this.spend[l] = total;
+    const { H, D, G } = this;
+    const media = this.resp.media[c] as MediaHorizon;
+    const r = this.r[c] as Float64Array;
+    const dr = this.dr[c] as Float64Array;
+    const P = this.tmpP;
+    const Mn = this.tmpM;
+    line.geos.forEach((g, j) => {
+      const k = line.inputPerCurrency[j] as number;
+      const xw = (total / H) * k;
+      media.respondFlat(this.drawIdx, g, xw, r);
+      // d r / d total by a central difference (one-sided at the lower end)
+      const step = 1e-5 * Math.max(xw, 0.01);
+      media.respondFlat(this.drawIdx, g, xw + step, P);
+      const central = xw > step;
+      if (central) media.respondFlat(this.drawIdx, g, xw - step, Mn);
+      const f = k / H / (central ? 2 * step : step);
+      for (let i = 0; i < D; i++) {
+        const o = (i * G + g) * H;
+        for (let h = 0; h < H; h++)
+          dr[o + h] = ((P[o + h] as number) - (central ? (Mn[o + h] as number) : (r[o + h] as number))) * f;
+      }
+    });
+    this.updateOwn(c);
     for (const p of this.pairsOf[c] as number[]) this.updatePair(p);
-    this.evaluations += 1 / C;
+    this.evaluations += 1 / this.C;
+  }
+
+  /** Coefficient of channel c's response at (draw row i, geo g, week h). */
+  private coef(c: number, i: number, g: number, h: number): number {
+    const resp = this.resp;
+    const d = this.drawIdx[i] as number;
+    const m = resp.media[c] as MediaHorizon;
+    const b = m.coefficient[d * this.G + g] as number;
+    return m.timeVarying ? b * (resp.effectiveness[d * this.H + h] as number) : b;
+  }
+
+  private updateOwn(c: number): void {
+    const { D, G, H, resp } = this;
+    const r = this.r[c] as Float64Array;
+    const own = this.own[c] as Float64Array;
+    for (let i = 0; i < D; i++) {
+      let s = 0;
+      for (let g = 0; g < G; g++) {
+        let sg = 0;
+        for (let h = 0; h < H; h++) sg += this.coef(c, i, g, h) * (r[(i * G + g) * H + h] as number);
+        s += (resp.kpiScale[g] as number) * sg;
+      }
+      own[i] = s;
+    }
   }
 
   private updatePair(p: number): void {
     const pair = this.resp.pairs[p] as { a: number; b: number };
-    if (Number.isNaN(this.spend[pair.a]) || Number.isNaN(this.spend[pair.b])) return;
-    const sa = this.sat[pair.a] as Float64Array;
-    const sb = this.sat[pair.b] as Float64Array;
+    const ra = this.r[pair.a] as Float64Array;
+    const rb = this.r[pair.b] as Float64Array;
     const out = this.syn[p] as Float64Array;
     const P = this.resp.pairs.length;
-    for (let i = 0; i < this.D; i++) {
+    const { D, G, H, resp } = this;
+    for (let i = 0; i < D; i++) {
       const d = this.drawIdx[i] as number;
       let s = 0;
-      for (let h = 0; h < this.H; h++) s += (sa[i * this.H + h] as number) * (sb[i * this.H + h] as number);
-      out[i] = (this.resp.gamma[d * P + p] as number) * s;
+      for (let g = 0; g < G; g++) {
+        let sg = 0;
+        for (let h = 0; h < H; h++) {
+          const o = (i * G + g) * H + h;
+          sg += (ra[o] as number) * (rb[o] as number);
+        }
+        s += (resp.kpiScale[g] as number) * sg;
+      }
+      out[i] = (resp.gamma[d * P + p] as number) * s;
     }
   }
 
   /** Marks the current state as the one restore() returns to. */
   save(): void {
     this.dirty.fill(0);
+    this.dirtyLine.fill(0);
   }
 
   /** Returns to the state of the last save() without recomputing any curve. */
   restore(): void {
-    for (let c = 0; c < this.C; c++) {
+    for (let c = 0; c < this.M; c++) {
       if (!this.dirty[c]) continue;
-      (this.sat[c] as Float64Array).set(this.bSat[c] as Float64Array);
-      (this.dsat[c] as Float64Array).set(this.bDsat[c] as Float64Array);
+      (this.r[c] as Float64Array).set(this.bR[c] as Float64Array);
+      (this.dr[c] as Float64Array).set(this.bDr[c] as Float64Array);
       (this.own[c] as Float64Array).set(this.bOwn[c] as Float64Array);
-      this.spend[c] = this.bSpend[c] as number;
     }
+    for (let l = 0; l < this.C; l++) if (this.dirtyLine[l]) this.spend[l] = this.bSpend[l] as number;
     for (let p = 0; p < this.resp.pairs.length; p++) {
       const pair = this.resp.pairs[p] as { a: number; b: number };
       if (this.dirty[pair.a] || this.dirty[pair.b]) this.updatePair(p);
     }
-    this.dirty.fill(0);
+    this.save();
   }
 
   setAll(totals: ArrayLike<number>): void {
     for (let c = 0; c < this.C; c++) this.setChannel(c, totals[c] as number);
   }
 
-  /** Per-draw media KPI over the horizon (KPI units). */
-  mediaTotals(out: Float64Array = new Float64Array(this.D)): Float64Array {
-    const k = this.resp.kpiScale;
-    for (let i = 0; i < this.D; i++) {
+  /** Per-draw KPI over the horizon (measure units), base included. */
+  kpiTotals(out: Float64Array = new Float64Array(this.D)): Float64Array {
+    const { D, G, H, M, resp } = this;
+    if (!this.log) {
+      for (let i = 0; i < D; i++) {
+        let s = this.baseTotal[i] as number;
+        for (let c = 0; c < M; c++) s += (this.own[c] as Float64Array)[i] as number;
+        for (const syn of this.syn) s += syn[i] as number;
+        out[i] = s;
+      }
+      return out;
+    }
+    const P = resp.pairs.length;
+    const ex = this.expEta;
+    for (let i = 0; i < D; i++) {
+      const d = this.drawIdx[i] as number;
       let s = 0;
-      for (let c = 0; c < this.C; c++) s += (this.own[c] as Float64Array)[i] as number;
-      for (const syn of this.syn) s += syn[i] as number;
-      out[i] = s * k;
+      for (let g = 0; g < G; g++) {
+        const hv = resp.halfVar[d * G + g] as number;
+        let sg = 0;
+        for (let h = 0; h < H; h++) {
+          const o = (i * G + g) * H + h;
+          let eta = resp.base[(d * G + g) * H + h] as number;
+          for (let c = 0; c < M; c++)
+            eta += this.coef(c, i, g, h) * ((this.r[c] as Float64Array)[o] as number);
+          for (let p = 0; p < P; p++) {
+            const pair = resp.pairs[p] as { a: number; b: number };
+            eta +=
+              (resp.gamma[d * P + p] as number) *
+              ((this.r[pair.a] as Float64Array)[o] as number) *
+              ((this.r[pair.b] as Float64Array)[o] as number);
+          }
+          const e = Math.exp(eta + hv);
+          ex[o] = e;
+          sg += e;
+        }
+        s += (resp.kpiScale[g] as number) * sg;
+      }
+      out[i] = s;
     }
     return out;
   }
 
-  /** Per-draw own-term contribution of channel c (KPI units). */
-  channelTotals(c: number): Float64Array {
-    const own = this.own[c] as Float64Array;
-    return Float64Array.from(own, (v) => v * this.resp.kpiScale);
+  /** Per-draw KPI caused by all media over the horizon (versus every response at zero). */
+  mediaTotals(out: Float64Array = new Float64Array(this.D)): Float64Array {
+    this.kpiTotals(out);
+    for (let i = 0; i < this.D; i++) out[i] = (out[i] as number) - (this.noMedia[i] as number);
+    return out;
   }
 
-  /** Objective value and, optionally, its gradient per channel (KPI per currency of total spend). */
+  /**
+   * Per-draw KPI of line l at the current plan versus the same plan with the line at zero: its own
+   * term (identity link; synergies are reported apart) or the counterfactual difference (log link).
+   */
+  channelTotals(l: number): Float64Array {
+    const line = this.resp.lines[l] as PlanLine;
+    const D = this.D;
+    const at = (): Float64Array => {
+      if (this.log) return this.kpiTotals();
+      const out = new Float64Array(D);
+      const r = this.r[line.channel] as Float64Array;
+      for (let i = 0; i < D; i++) {
+        let s = 0;
+        for (const g of line.geos) {
+          let sg = 0;
+          for (let h = 0; h < this.H; h++)
+            sg += this.coef(line.channel, i, g, h) * (r[(i * this.G + g) * this.H + h] as number);
+          s += (this.resp.kpiScale[g] as number) * sg;
+        }
+        out[i] = s;
+      }
+      return out;
+    };
+    const now = at();
+    const total = this.spend[l] as number;
+    this.save();
+    this.setChannel(l, 0);
+    const zero = at();
+    this.restore();
+    this.spend[l] = total;
+    for (let i = 0; i < D; i++) now[i] = (now[i] as number) - (zero[i] as number);
+    return now;
+  }
+
+  /** Objective value and, optionally, its gradient per line (KPI per currency of total spend). */
   objective(obj: RiskObjective, grad?: Float64Array): number {
     const t = this.mediaTotals(this.totals);
     const D = this.D;
@@ -275,39 +441,41 @@ export class PlanEvaluator {
     return value;
   }
 
-  /** grad_c = sum_i w_i d total_i / d spend_c. */
+  /** grad_l = sum_i w_i d total_i / d spend_l (mediaTotals() must have run at this state). */
   private gradient(weight: (i: number) => number, grad: Float64Array): void {
-    const { C, H, D, resp } = this;
+    const { D, G, H, resp } = this;
     const P = resp.pairs.length;
     const w = new Float64Array(D);
     for (let i = 0; i < D; i++) w[i] = weight(i);
-    const scale = resp.kpiScale / H; // d weekly / d total = 1/H
-    for (let c = 0; c < C; c++) {
-      const dsat = this.dsat[c] as Float64Array;
-      let g = 0;
+    for (let l = 0; l < this.C; l++) {
+      const line = resp.lines[l] as PlanLine;
+      const c = line.channel;
+      const dr = this.dr[c] as Float64Array;
+      const pairs = this.pairsOf[c] as number[];
+      let gl = 0;
       for (let i = 0; i < D; i++) {
         const wi = w[i] as number;
         if (wi === 0) continue;
         const d = this.drawIdx[i] as number;
-        const beta = resp.beta[d * C + c] as number;
         let s = 0;
-        if ((this.pairsOf[c] as number[]).length === 0) {
-          for (let h = 0; h < H; h++) s += dsat[i * H + h] as number;
-          s *= beta;
-        } else {
+        for (const g of line.geos) {
+          let sg = 0;
           for (let h = 0; h < H; h++) {
-            let m = beta;
-            for (const p of this.pairsOf[c] as number[]) {
+            const o = (i * G + g) * H + h;
+            let m = this.coef(c, i, g, h);
+            for (const p of pairs) {
               const pair = resp.pairs[p] as { a: number; b: number };
-              const other = (pair.a === c ? this.sat[pair.b] : this.sat[pair.a]) as Float64Array;
-              m += (resp.gamma[d * P + p] as number) * (other[i * H + h] as number);
+              const other = (pair.a === c ? this.r[pair.b] : this.r[pair.a]) as Float64Array;
+              m += (resp.gamma[d * P + p] as number) * (other[o] as number);
             }
-            s += (dsat[i * H + h] as number) * m;
+            if (this.log) m *= this.expEta[o] as number;
+            sg += (dr[o] as number) * m;
           }
+          s += (resp.kpiScale[g] as number) * sg;
         }
-        g += wi * s;
+        gl += wi * s;
       }
-      grad[c] = g * scale;
+      grad[l] = gl;
     }
   }
 }
@@ -626,7 +794,8 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   }
   const sol = best as Float64Array;
   // non-concave curves: transfers between every pair on the search draws, big ones first
-  moveCheck(search, sol, b, budget, obj, [0.2, 0.05], "all", 3);
+  // (many lines, e.g. per-geo plans: each line against its best partners instead of every pair)
+  moveCheck(search, sol, b, budget, obj, [0.2, 0.05], C > 12 ? "each" : "all", 3);
   moveCheck(search, sol, b, budget, obj, [0.01, 0.002], "each", 3);
   ascend(search, sol, b, budget, obj, 15);
   // polish on all draws: gradient steps, then transfers from the lowest to the highest marginal ROI
@@ -643,34 +812,29 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
   const grad = new Float64Array(C);
   full.objective({ kind: "mean" }, grad);
   const media = full.mediaTotals();
-  const own = Array.from({ length: C }, (_, c) => full.channelTotals(c));
+  const kpi = full.kpiTotals();
+  const contributions = Array.from({ length: C }, (_, c) => full.channelTotals(c));
   full.setAll(new Float64Array(C));
   const mediaZero = full.mediaTotals();
-  const ownZero = Array.from({ length: C }, (_, c) => full.channelTotals(c));
   full.setAll(cur);
   const mediaCur = full.mediaTotals();
+  const kpiCur = full.kpiTotals();
 
   const D = resp.draws;
   const incr = new Float64Array(D);
   const incrCur = new Float64Array(D);
-  const kpi = new Float64Array(D);
-  const kpiCur = new Float64Array(D);
   const rel = new Float64Array(D);
   for (let i = 0; i < D; i++) {
     incr[i] = (media[i] as number) - (mediaZero[i] as number);
     incrCur[i] = (mediaCur[i] as number) - (mediaZero[i] as number);
-    kpi[i] = (resp.base[i] as number) + (media[i] as number);
-    kpiCur[i] = (resp.base[i] as number) + (mediaCur[i] as number);
     rel[i] = (kpi[i] as number) / (kpiCur[i] as number) - 1;
   }
   const upl = Float64Array.from(kpi, (v, i) => v - (kpiCur[i] as number));
   const eps = 1e-9 * budget;
   const allocation: ChannelAllocation[] = resp.channels.map((name, c) => {
     const total = sol[c] as number;
-    const contrib = Float64Array.from(
-      own[c] as Float64Array,
-      (v, i) => v - ((ownZero[c] as Float64Array)[i] as number),
-    );
+    const contrib = contributions[c] as Float64Array;
+    const line = resp.lines[c] as PlanLine;
     return {
       channel: name,
       total,
@@ -687,6 +851,13 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
       contribution: interval(contrib),
       roi: total > 0 ? interval(contrib.map((v) => v / total)) : { mean: 0, sd: 0, q05: 0, q50: 0, q95: 0 },
       marginalRoi: grad[c] as number,
+      ...(line.geos.length > 1
+        ? {
+            byGeo: Object.fromEntries(
+              line.geos.map((g, j) => [resp.geos[g] as string, total * (line.geoShare[j] as number)]),
+            ),
+          }
+        : {}),
     };
   });
   return {
@@ -695,6 +866,7 @@ export function optimizeBudget(resp: HorizonResponse, opts: OptimizeOptions): Bu
     budget,
     objective: obj,
     weeklyPattern: "flat",
+    measure: resp.measure,
     allocation,
     expectedKpi: interval(kpi),
     incrementalKpi: interval(incr),

@@ -7,7 +7,7 @@
  * draw (P(A beats B) = share of draws where A's KPI is higher).
  */
 import { z } from "zod";
-import type { HorizonResponse } from "./horizon-response.ts";
+import type { HorizonResponse, MediaHorizon } from "./horizon-response.ts";
 import { type Interval, probabilityGreater, summarize } from "./stats.ts";
 
 export const contentTypes = ["video", "image", "carousel", "story", "live"] as const;
@@ -178,61 +178,186 @@ function allDraws(D: number): Int32Array {
   return idx;
 }
 
-const zeroCache = new WeakMap<
-  HorizonResponse,
-  { own: Float64Array[]; media: Float64Array; sat: Float64Array[] }
->();
+interface PlanTerms {
+  /** per media channel: response r per (draw, geo, week) */
+  r: Float64Array[];
+  /** per line: its KPI contribution per draw (see lineContribution) */
+  own: Float64Array[];
+  /** per draw: KPI over the horizon and the KPI caused by all media (vs every response at 0) */
+  kpi: Float64Array;
+  media: Float64Array;
+}
 
-/** Media terms with no spend in the horizon (carryover only), per draw; cached per response. */
-function zeroPlan(resp: HorizonResponse) {
+const zeroCache = new WeakMap<HorizonResponse, PlanTerms>();
+
+/** The plan with no spend in the horizon (carry-over only), per draw; cached per response. */
+function zeroPlan(resp: HorizonResponse): PlanTerms {
   const hit = zeroCache.get(resp);
   if (hit) return hit;
-  const r = mediaTerms(
+  const r = planTerms(
     resp,
-    resp.channels.map(() => new Float64Array(resp.weeks)),
+    resp.lines.map(() => new Float64Array(resp.weeks)),
+    null,
     null,
   );
   zeroCache.set(resp, r);
   return r;
 }
 
-/** Own channel terms (KPI units per draw), total media per draw, and per-draw saturations. */
-function mediaTerms(resp: HorizonResponse, spend: Float64Array[], mult: Float64Array[] | null) {
-  const { weeks: H, draws: D, kpiScale } = resp;
-  const C = resp.channels.length;
+/** Responses of every media channel to a plan (per line, currency per week). */
+function responses(resp: HorizonResponse, spend: Float64Array[]): Float64Array[] {
+  const { weeks: H, draws: D } = resp;
+  const G = resp.geos.length;
+  const idx = allDraws(D);
+  const r = resp.media.map(() => new Float64Array(D * G * H));
+  const covered = resp.media.map(() => new Uint8Array(G));
+  const x = new Float64Array(H);
+  resp.lines.forEach((line, l) => {
+    const sp = spend[l] as Float64Array;
+    const media = resp.media[line.channel] as MediaHorizon;
+    line.geos.forEach((g, j) => {
+      const k = line.inputPerCurrency[j] as number;
+      for (let h = 0; h < H; h++) x[h] = (sp[h] as number) * k;
+      media.respondPlan(idx, g, x, r[line.channel] as Float64Array);
+      (covered[line.channel] as Uint8Array)[g] = 1;
+    });
+  });
+  resp.media.forEach((m, c) => {
+    for (let g = 0; g < G; g++) {
+      if ((covered[c] as Uint8Array)[g]) continue;
+      if (m.fixed) m.respondFlat(idx, g, m.fixed[g] as number, r[c] as Float64Array);
+      else m.respondFlat(idx, g, 0, r[c] as Float64Array);
+    }
+  });
+  return r;
+}
+
+/**
+ * KPI per draw (measure units) for responses r, with per-line, per-week multipliers on the lines'
+ * channel terms (null: none).
+ */
+function kpiOf(resp: HorizonResponse, r: Float64Array[], mult: Float64Array[] | null): Float64Array {
+  const { weeks: H, draws: D } = resp;
+  const G = resp.geos.length;
   const P = resp.pairs.length;
-  const own = Array.from({ length: C }, () => new Float64Array(D));
-  const media = new Float64Array(D);
-  const sat = Array.from({ length: C }, () => new Float64Array(D * H));
-  const xs = spend.map((s, c) =>
-    s.map((v) => v / (resp.curves[c] as { history: { spendMean: number } }).history.spendMean),
-  );
-  for (let c = 0; c < C; c++) {
-    const curve = resp.curves[c];
-    if (!curve) throw new Error(`missing curve ${c}`);
-    const sc = sat[c] as Float64Array;
-    const m = mult?.[c];
-    curve.planMany(allDraws(D), xs[c] as Float64Array, sc, 0);
+  const log = resp.link === "log";
+  // multiplier per (media channel, geo, week)
+  const mm: (Float64Array | null)[] = resp.media.map(() => null);
+  if (mult) {
+    resp.lines.forEach((line, l) => {
+      const m = (mm[line.channel] ??= new Float64Array(G * H).fill(1));
+      for (const g of line.geos) m.set((mult[l] as Float64Array).subarray(0, H), g * H);
+    });
+  }
+  const out = new Float64Array(D);
+  for (let d = 0; d < D; d++) {
+    let s = 0;
+    for (let g = 0; g < G; g++) {
+      const hv = resp.halfVar[d * G + g] as number;
+      let sg = 0;
+      for (let h = 0; h < H; h++) {
+        const o = (d * G + g) * H + h;
+        let eta = resp.base[o] as number;
+        resp.media.forEach((m, c) => {
+          let coef = m.coefficient[d * G + g] as number;
+          if (m.timeVarying) coef *= resp.effectiveness[d * H + h] as number;
+          const k = mm[c];
+          if (k) coef *= k[g * H + h] as number;
+          eta += coef * ((r[c] as Float64Array)[o] as number);
+        });
+        for (let p = 0; p < P; p++) {
+          const pair = resp.pairs[p] as { a: number; b: number };
+          eta +=
+            (resp.gamma[d * P + p] as number) *
+            ((r[pair.a] as Float64Array)[o] as number) *
+            ((r[pair.b] as Float64Array)[o] as number);
+        }
+        sg += log ? Math.exp(eta + hv) : eta;
+      }
+      s += (resp.kpiScale[g] as number) * sg;
+    }
+    out[d] = s;
+  }
+  return out;
+}
+
+/** KPI per draw with every media response at zero (base only). */
+const baseCache = new WeakMap<HorizonResponse, Float64Array>();
+function baseKpi(resp: HorizonResponse): Float64Array {
+  let b = baseCache.get(resp);
+  if (!b) {
+    b = kpiOf(
+      resp,
+      resp.media.map(() => new Float64Array(resp.draws * resp.geos.length * resp.weeks)),
+      null,
+    );
+    baseCache.set(resp, b);
+  }
+  return b;
+}
+
+/**
+ * Per line, per draw: identity link, its own channel term (with multipliers) in its geos; log
+ * link, KPI minus the KPI with the line's geos at `rOff` (the zero plan's responses).
+ */
+function lineTerms(
+  resp: HorizonResponse,
+  r: Float64Array[],
+  mult: Float64Array[] | null,
+  kpi: Float64Array,
+  rOff: Float64Array[] | null,
+): Float64Array[] {
+  const { weeks: H, draws: D } = resp;
+  const G = resp.geos.length;
+  return resp.lines.map((line, l) => {
+    const out = new Float64Array(D);
+    const c = line.channel;
+    const m = resp.media[c] as MediaHorizon;
+    if (resp.link === "log" && rOff) {
+      const swapped = r.slice();
+      const rc = Float64Array.from(r[c] as Float64Array);
+      for (let d = 0; d < D; d++)
+        for (const g of line.geos) {
+          const o = (d * G + g) * H;
+          rc.set((rOff[c] as Float64Array).subarray(o, o + H), o);
+        }
+      swapped[c] = rc;
+      const k0 = kpiOf(resp, swapped, mult);
+      for (let d = 0; d < D; d++) out[d] = (kpi[d] as number) - (k0[d] as number);
+      return out;
+    }
+    const rc = r[c] as Float64Array;
+    const ml = mult?.[l];
     for (let d = 0; d < D; d++) {
       let s = 0;
-      if (m) for (let h = 0; h < H; h++) s += (sc[d * H + h] as number) * (m[h] as number);
-      else for (let h = 0; h < H; h++) s += sc[d * H + h] as number;
-      const v = (resp.beta[d * C + c] as number) * s * kpiScale;
-      (own[c] as Float64Array)[d] = v;
-      media[d] = (media[d] as number) + v;
+      for (const g of line.geos) {
+        let sg = 0;
+        const b = m.coefficient[d * G + g] as number;
+        for (let h = 0; h < H; h++) {
+          let coef = m.timeVarying ? b * (resp.effectiveness[d * H + h] as number) : b;
+          if (ml) coef *= ml[h] as number;
+          sg += coef * (rc[(d * G + g) * H + h] as number);
+        }
+        s += (resp.kpiScale[g] as number) * sg;
+      }
+      out[d] = s;
     }
-  }
-  for (let p = 0; p < P; p++) {
-    const pair = resp.pairs[p] as { a: number; b: number };
-    const sa = sat[pair.a] as Float64Array;
-    const sb = sat[pair.b] as Float64Array;
-    for (let d = 0; d < D; d++) {
-      let s = 0;
-      for (let h = 0; h < H; h++) s += (sa[d * H + h] as number) * (sb[d * H + h] as number);
-      media[d] = (media[d] as number) + (resp.gamma[d * P + p] as number) * s * kpiScale;
-    }
-  }
-  return { own, media, sat };
+    return out;
+  });
+}
+
+function planTerms(
+  resp: HorizonResponse,
+  spend: Float64Array[],
+  mult: Float64Array[] | null,
+  zero: PlanTerms | null,
+): PlanTerms {
+  const r = responses(resp, spend);
+  const kpi = kpiOf(resp, r, mult);
+  const base = baseKpi(resp);
+  const media = Float64Array.from(kpi, (v, d) => v - (base[d] as number));
+  const own = lineTerms(resp, r, mult, kpi, zero ? zero.r : null);
+  return { r, own, kpi, media };
 }
 
 export function evaluateScenario(
@@ -243,15 +368,12 @@ export function evaluateScenario(
   const s = scenarioSchema.parse(input);
   const spend = scenarioSpend(resp, s, opts);
   const { m, applied } = multipliers(resp, s, spend);
-  const terms = mediaTerms(resp, spend, m);
   const zero = zeroPlan(resp);
+  const terms = planTerms(resp, spend, m, zero);
   const D = resp.draws;
-  const kpi = new Float64Array(D);
+  const kpi = terms.kpi;
   const incremental = new Float64Array(D);
-  for (let d = 0; d < D; d++) {
-    kpi[d] = (resp.base[d] as number) + (terms.media[d] as number);
-    incremental[d] = (terms.media[d] as number) - (zero.media[d] as number);
-  }
+  for (let d = 0; d < D; d++) incremental[d] = (kpi[d] as number) - (zero.kpi[d] as number);
   let total = 0;
   const channels: Record<string, ScenarioChannelResult> = {};
   resp.channels.forEach((name, c) => {
@@ -260,7 +382,8 @@ export function evaluateScenario(
     total += sp;
     const contrib = Float64Array.from(
       terms.own[c] as Float64Array,
-      (v, d) => v - ((zero.own[c] as Float64Array)[d] as number),
+      // log link: own is already the counterfactual difference
+      (v, d) => v - (resp.link === "log" ? 0 : ((zero.own[c] as Float64Array)[d] as number)),
     );
     channels[name] = {
       spend: sp,

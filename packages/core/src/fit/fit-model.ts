@@ -9,10 +9,11 @@ import { quantiles, summarizeDraws } from "../diagnostics/convergence.ts";
 import { psisLoo } from "../diagnostics/psis.ts";
 import { findMap, laplace } from "../inference/fast-mode.ts";
 import { Rng } from "../inference/rng.ts";
+import { sampleChain, type SampleChainHooks } from "../inference/nuts.ts";
 import { sampleChains } from "../inference/sample-chains.ts";
-import type { ChainResult, LogDensityFactoryRef } from "../inference/types.ts";
+import type { ChainResult, LogDensityFactoryRef, NutsOptions } from "../inference/types.ts";
 import type { ModelConfig, ModelConfigInput } from "../model/config.ts";
-import { createModel, type MmmModel } from "../model/model.ts";
+import { createCenteredModelFromSpec, createModel, type MmmModel } from "../model/model.ts";
 import { buildModelSpec, type ModelSpec } from "../model/spec.ts";
 import { drawColumn, type Draws } from "./draws-codec.ts";
 import { holdoutMetrics, type HoldoutMetrics } from "./metrics.ts";
@@ -45,6 +46,116 @@ export function modelTarget(
   return { spec, ref };
 }
 
+/** The NUTS options of every chain of a fit, in-process (fitModel) or one chain at a time
+ *  (fitChain): one place, so that both give the same draws for the same seed. */
+function nutsOptionsFor(options: FitOptions, inits?: Float64Array[]): NutsOptions {
+  return {
+    chains: options.chains ?? 4,
+    warmup: options.warmup ?? 1000,
+    draws: options.draws ?? 1000,
+    seed: options.seed ?? 1,
+    ...(inits !== undefined ? { inits } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
+    targetAccept: options.targetAccept ?? DEFAULT_TARGET_ACCEPT,
+    earlyMetricWindow: EARLY_METRIC_WINDOW,
+  };
+}
+
+/**
+ * One NUTS chain of a fit, on the calling thread: chain `chain` of `fitModel(dataset, config,
+ * options)` with the same seed gives the same draws (chain c always uses the random stream
+ * (seed, c)). For fits whose chains run as separate jobs (apps/worker); `fitFromChains` merges
+ * them. MAP inits need every chain's optimum and are not supported here.
+ */
+export function fitChain(
+  dataset: Dataset,
+  config: ModelConfigInput | ModelConfig,
+  chain: number,
+  options: FitOptions,
+  hooks: SampleChainHooks = {},
+): ChainResult {
+  if (options.mode !== "nuts") throw new Error("fitChain runs NUTS chains only");
+  if (options.init === "map") throw new Error("fitChain does not support MAP inits");
+  const opts = nutsOptionsFor(options);
+  if (!Number.isInteger(chain) || chain < 0 || chain >= opts.chains)
+    throw new Error(`chain must be an integer in [0, ${opts.chains - 1}], got ${chain}`);
+  const target = createCenteredModelFromSpec(buildModelSpec(dataset, config));
+  return sampleChain(target, opts, chain, hooks);
+}
+
+/**
+ * The fit from its chains' results (fitChain, in any order of completion; `results[c].chain`
+ * must be c): summaries, R-hat/ESS over all chains, holdout and LOO, exactly as fitModel computes
+ * them after sampling. The results' samples are rewritten in place (canonical theta).
+ */
+export function fitFromChains(
+  dataset: Dataset,
+  config: ModelConfigInput | ModelConfig,
+  results: ChainResult[],
+  options: FitOptions,
+): FitResult {
+  const t0 = performance.now();
+  const opts = nutsOptionsFor(options);
+  if (results.length !== opts.chains)
+    throw new Error(`expected ${opts.chains} chain results, got ${results.length}`);
+  results.forEach((r, c) => {
+    if (r.chain !== c) throw new Error(`chain result ${c} is chain ${r.chain}`);
+    if (r.draws !== opts.draws) throw new Error(`chain ${c} has ${r.draws} draws, expected ${opts.draws}`);
+  });
+  const spec = buildModelSpec(dataset, config);
+  const fit = finishFit(
+    dataset,
+    spec,
+    { ...options, seed: opts.seed },
+    nutsOutcome(spec, results, options),
+    t0,
+  );
+  // The fit's own time is the slowest chain's plus the merge (the chains ran elsewhere).
+  const chainSeconds = Math.max(...results.map((r) => r.warmupMs + r.samplingMs)) / 1000;
+  return { ...fit, timing: { ...fit.timing, totalSeconds: fit.timing.totalSeconds + chainSeconds } };
+}
+
+interface SampledOutcome {
+  thetaByChain: Float64Array[]; // per chain: drawsPerChain x dim, unconstrained canonical
+  /** Fast mode predicts the holdout at the MAP: the mean of a Laplace approximation pushed
+   *  through exp/logit transforms is dominated by its tails and is not a posterior mean. */
+  pointTheta?: Float64Array;
+  diagnostics: FitDiagnostics;
+  warmupSeconds: number;
+  samplingSeconds: number;
+}
+
+/** Canonical draws and convergence diagnostics of NUTS chain results (samples rewritten in place). */
+function nutsOutcome(spec: ModelSpec, results: ChainResult[], options: FitOptions): SampledOutcome {
+  const model = createModel(spec);
+  // NUTS runs on the centered-intercept parameterization (model.ts, CreateModelOptions); its
+  // draws are mapped back to the canonical theta before anything else reads them.
+  const sampled = createModel(spec, { centerIntercept: true });
+  for (const r of results) toCanonical(sampled, r.samples, r.draws);
+  const a = assessConvergence(results, {
+    parameterNames: model.parameters.map((p) => p.label),
+    maxTreeDepth: options.maxTreeDepth ?? 10,
+  });
+  return {
+    thetaByChain: results.map((r) => r.samples),
+    warmupSeconds: Math.max(...results.map((r) => r.warmupMs)) / 1000,
+    samplingSeconds: Math.max(...results.map((r) => r.samplingMs)) / 1000,
+    diagnostics: {
+      rhatMax: a.rhatMax,
+      essBulkMin: a.essBulkMin,
+      essTailMin: a.essTailMin,
+      divergences: a.divergences,
+      treedepthHits: a.treedepthHits,
+      ebfmiMin: a.ebfmiMin,
+      converged: a.converged,
+      reasons: a.reasons,
+      warnings: a.warnings,
+      leapfrogsPerDraw: meanLeapfrogs(results),
+    },
+  };
+}
+
 export async function fitModel(
   dataset: Dataset,
   config: ModelConfigInput | ModelConfig,
@@ -58,18 +169,9 @@ export async function fitModel(
   const report = options.onProgress ?? (() => {});
   report({ phase: "preparing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
   const { spec, ref } = modelTarget(dataset, config);
-  const model = createModel(spec);
-  // NUTS runs on the centered-intercept parameterization (model.ts, CreateModelOptions); its
-  // draws are mapped back to the canonical theta before anything else reads them.
   const sampled = createModel(spec, { centerIntercept: true });
 
-  let thetaByChain: Float64Array[]; // per chain: drawsPerChain x dim, unconstrained
-  // Fast mode predicts the holdout at the MAP: the mean of a Laplace approximation pushed through
-  // exp/logit transforms is dominated by its tails and is not a posterior mean.
-  let pointTheta: Float64Array | undefined;
-  let diagnostics: FitDiagnostics;
-  let warmupSeconds: number;
-  let samplingSeconds = 0;
+  let outcome: SampledOutcome;
   if (options.mode === "nuts") {
     let inits: Float64Array[] | undefined;
     if (options.init === "map") {
@@ -82,44 +184,11 @@ export async function fitModel(
     }
     if (options.signal?.aborted) throw abortError();
     const tracker = new ProgressTracker(chains, warmup + drawsPerChain);
-    const results: ChainResult[] = await sampleChains(
-      ref,
-      {
-        chains,
-        warmup,
-        draws: drawsPerChain,
-        seed,
-        ...(inits !== undefined ? { inits } : {}),
-        ...(options.threads !== undefined ? { threads: options.threads } : {}),
-        ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
-        targetAccept: options.targetAccept ?? DEFAULT_TARGET_ACCEPT,
-        earlyMetricWindow: EARLY_METRIC_WINDOW,
-      },
-      {
-        onProgress: (p) => report(tracker.update(p)),
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
-    );
-    for (const r of results) toCanonical(sampled, r.samples, r.draws);
-    thetaByChain = results.map((r) => r.samples);
-    warmupSeconds = Math.max(...results.map((r) => r.warmupMs)) / 1000;
-    samplingSeconds = Math.max(...results.map((r) => r.samplingMs)) / 1000;
-    const a = assessConvergence(results, {
-      parameterNames: model.parameters.map((p) => p.label),
-      maxTreeDepth: options.maxTreeDepth ?? 10,
+    const results: ChainResult[] = await sampleChains(ref, nutsOptionsFor(options, inits), {
+      onProgress: (p) => report(tracker.update(p)),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    diagnostics = {
-      rhatMax: a.rhatMax,
-      essBulkMin: a.essBulkMin,
-      essTailMin: a.essTailMin,
-      divergences: a.divergences,
-      treedepthHits: a.treedepthHits,
-      ebfmiMin: a.ebfmiMin,
-      converged: a.converged,
-      reasons: a.reasons,
-      warnings: a.warnings,
-      leapfrogsPerDraw: meanLeapfrogs(results),
-    };
+    outcome = nutsOutcome(spec, results, options);
   } else {
     report({ phase: "optimizing", chain: -1, iteration: 0, percent: 5, etaSeconds: null, divergences: 0 });
     const tOpt = performance.now();
@@ -130,10 +199,7 @@ export async function fitModel(
     const map = findMap(sampled, { seed, starts: options.starts ?? 4 });
     if (options.signal?.aborted) throw abortError();
     const lap = laplace(sampled, map.mode, { draws: drawsPerChain, seed });
-    warmupSeconds = (performance.now() - tOpt) / 1000;
     toCanonical(sampled, lap.samples, drawsPerChain);
-    thetaByChain = [lap.samples];
-    pointTheta = sampled.canonicalTheta(map.mode);
     const reasons: string[] = [];
     if (!map.converged)
       reasons.push(
@@ -143,19 +209,45 @@ export async function fitModel(
       reasons.push(
         `the Hessian at the mode was not positive definite (regularized by ${lap.regularization.toExponential(2)}); intervals are unreliable`,
       );
-    diagnostics = {
-      rhatMax: Number.NaN,
-      essBulkMin: Number.NaN,
-      essTailMin: Number.NaN,
-      divergences: 0,
-      treedepthHits: 0,
-      ebfmiMin: Number.NaN,
-      converged: reasons.length === 0,
-      reasons,
-      warnings: ["fast mode: MAP + Laplace approximation, not posterior sampling; intervals are approximate"],
+    outcome = {
+      thetaByChain: [lap.samples],
+      pointTheta: sampled.canonicalTheta(map.mode),
+      warmupSeconds: (performance.now() - tOpt) / 1000,
+      samplingSeconds: 0,
+      diagnostics: {
+        rhatMax: Number.NaN,
+        essBulkMin: Number.NaN,
+        essTailMin: Number.NaN,
+        divergences: 0,
+        treedepthHits: 0,
+        ebfmiMin: Number.NaN,
+        converged: reasons.length === 0,
+        reasons,
+        warnings: [
+          "fast mode: MAP + Laplace approximation, not posterior sampling; intervals are approximate",
+        ],
+      },
     };
   }
   if (options.signal?.aborted) throw abortError();
+  return finishFit(dataset, spec, { ...options, seed, chains, warmup, draws: drawsPerChain }, outcome, t0);
+}
+
+/** Everything after sampling: derived quantities, summaries, holdout, LOO, the result object. */
+function finishFit(
+  dataset: Dataset,
+  spec: ModelSpec,
+  options: FitOptions & { seed: number },
+  outcome: SampledOutcome,
+  t0: number,
+): FitResult {
+  const { seed } = options;
+  const chains = options.mode === "fast" ? 1 : (options.chains ?? 4);
+  const warmup = options.mode === "fast" ? 0 : (options.warmup ?? 1000);
+  const drawsPerChain = options.draws ?? 1000;
+  const report = options.onProgress ?? (() => {});
+  const { diagnostics } = outcome;
+  const model = createModel(spec);
   const tSummary = performance.now();
   report({
     phase: "summarizing",
@@ -166,7 +258,7 @@ export async function fitModel(
     divergences: diagnostics.divergences,
   });
 
-  const derived = deriveQuantities(model, thetaByChain, drawsPerChain, seed, pointTheta);
+  const derived = deriveQuantities(model, outcome.thetaByChain, drawsPerChain, seed, outcome.pointTheta);
   // R-hat and ESS of independent Laplace draws are not convergence diagnostics: fast mode reports
   // them as NaN (null in JSON) and skips their cost.
   const summarize = options.mode === "fast" ? momentSummary : summarizeDraws;
@@ -210,8 +302,8 @@ export async function fitModel(
     loo,
     timing: {
       totalSeconds: (t1 - t0) / 1000,
-      warmupSeconds,
-      samplingSeconds,
+      warmupSeconds: outcome.warmupSeconds,
+      samplingSeconds: outcome.samplingSeconds,
       summarySeconds: (t1 - tSummary) / 1000,
     },
     draws: derived.draws,

@@ -6,7 +6,7 @@
  *  - "dev-console": no mail is sent; the link is written to the server log, labelled, and shown
  *    to the inviter to pass on by hand.
  */
-import { devConsoleMailer, type Mailer } from "../mail/mailer.ts";
+import { devConsoleMailer, type Mailer } from "@mixcast/notify";
 
 export interface InvitationMessage {
   email: string;

@@ -9,7 +9,7 @@ import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
 import { createUser } from "../../../test/fixtures.ts";
 import { createWorkspace } from "../workspace/create-workspace.ts";
-import { devConsoleMailer, smtpMailer } from "../mail/mailer.ts";
+import { devConsoleMailer, smtpMailer } from "@mixcast/notify";
 
 let db: TestDatabase;
 let smtp: SMTPServer;

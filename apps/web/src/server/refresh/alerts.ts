@@ -3,9 +3,10 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
+import { literalHostRefusal, parseAllowedNetworks, type AllowedNetworks } from "@mixcast/notify";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
-import { notFound } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
 
 export const ALERT_KINDS = [
   "refit_failed",
@@ -48,7 +49,16 @@ export async function createAlertChannel(
   db: PrismaClient,
   actor: Actor,
   input: z.infer<typeof createAlertChannelInput>,
+  /** MIXCAST_WEBHOOK_ALLOWED_NETWORKS (the worker checks again after resolving the host). */
+  allowedWebhookNetworks: AllowedNetworks = parseAllowedNetworks(undefined),
 ) {
+  if (input.kind === "webhook") {
+    const refusal = literalHostRefusal(input.target, allowedWebhookNetworks);
+    if (refusal)
+      throw badRequest(
+        `Webhooks cannot call internal addresses: ${refusal}. Use the receiver's public URL, or ask the operator to allow that network (MIXCAST_WEBHOOK_ALLOWED_NETWORKS).`,
+      );
+  }
   const secret = input.kind === "webhook" ? `whsec_${randomBytes(24).toString("base64url")}` : null;
   return db.$transaction(async (tx) => {
     const channel = await tx.alertChannel.create({

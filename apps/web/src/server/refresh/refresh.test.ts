@@ -209,6 +209,18 @@ describe("alert channels", () => {
         kinds: [],
       }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // Internal addresses are refused when the channel is saved (the worker checks again after DNS).
+    for (const target of [
+      "http://169.254.169.254/latest/meta-data",
+      "http://localhost:8080/x",
+      "http://[::1]/x",
+    ])
+      await expect(
+        admin.alert.createChannel({ workspaceId, kind: "webhook", name: "Inside", target, kinds: [] }),
+      ).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringMatching(/Webhooks cannot call internal addresses: .* (link-local|loopback)/),
+      });
     await admin.alert.deleteChannel({ workspaceId, channelId: hook.id });
     expect(await admin.alert.channels({ workspaceId })).toEqual([]);
   });

@@ -7,7 +7,7 @@ import {
 } from "../invitation/accept-invitation.ts";
 import { createInvitation, createInvitationInput } from "../invitation/create-invitation.ts";
 import { invitationTransportFor } from "../invitation/invitation-transport.ts";
-import { devConsoleMailer } from "../mail/mailer.ts";
+import { devConsoleMailer } from "@mixcast/notify";
 import { listInvitations } from "../invitation/list-invitations.ts";
 import { revokeInvitation, revokeInvitationInput } from "../invitation/revoke-invitation.ts";
 import { actorOf, authedProcedure, router, workspaceProcedure } from "../trpc.ts";

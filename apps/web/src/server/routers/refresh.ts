@@ -44,7 +44,9 @@ export const alertRouter = router({
   ),
   createChannel: workspaceProcedure(access["alert.createChannel"])
     .input(createAlertChannelInput)
-    .mutation(({ ctx, input }) => createAlertChannel(ctx.prisma, actorOf(ctx), input)),
+    .mutation(({ ctx, input }) =>
+      createAlertChannel(ctx.prisma, actorOf(ctx), input, ctx.allowedWebhookNetworks),
+    ),
   deleteChannel: workspaceProcedure(access["alert.deleteChannel"])
     .input(channelIdInput)
     .mutation(({ ctx, input }) => deleteAlertChannel(ctx.prisma, actorOf(ctx), input)),

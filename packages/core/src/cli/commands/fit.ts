@@ -20,7 +20,7 @@ import { CliError } from "../args.ts";
 import { ProgressBar } from "../progress-bar.ts";
 import type { CliCommand, CliIo } from "../registry.ts";
 
-async function readText(path: string, what: string): Promise<string> {
+export async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (err) {
@@ -31,7 +31,7 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
-function loadConfig(text: string, path: string): ModelConfigV2 {
+export function loadConfig(text: string, path: string): ModelConfigV2 {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -50,7 +50,7 @@ function loadConfig(text: string, path: string): ModelConfigV2 {
   }
 }
 
-function inferConfig(
+export function inferConfig(
   csv: string,
   io: CliIo,
   dataPath: string,

@@ -1,5 +1,6 @@
 /** Every `mixcast` subcommand, registered in the order `mixcast --help` lists them. */
 import { registerCommand } from "../registry.ts";
+import { checkCommand } from "./check.ts";
 import { compareCommand } from "./compare.ts";
 import { fitCommand } from "./fit.ts";
 import { optimizeCommand } from "./optimize.ts";
@@ -7,6 +8,7 @@ import { pushCommand } from "./push.ts";
 import { simulateCommand } from "./simulate.ts";
 
 registerCommand(simulateCommand);
+registerCommand(checkCommand);
 registerCommand(fitCommand);
 registerCommand(optimizeCommand);
 registerCommand(compareCommand);

@@ -1,0 +1,78 @@
+// The shared mail transport: the labelled development transport prints the link; SMTP sends
+// through a real local server, never logs the link, and redacts secrets from its errors.
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEV_TRANSPORT_LABEL, devConsoleMailerWith, mailerFor, smtpMailer } from "./mailer.ts";
+
+let smtp: SMTPServer;
+let port: number;
+const mails: { to: string; raw: string }[] = [];
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address).join(","),
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((done) => smtp.listen(0, "127.0.0.1", done));
+  port = (smtp.server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await new Promise<void>((done) => smtp.close(() => done()));
+});
+
+const message = {
+  to: "ada@example.test",
+  subject: "Join Acme",
+  text: "Open https://app.test/invite/abc?token=s3cret",
+  link: "https://app.test/invite/abc?token=s3cret",
+};
+
+describe("mail transport", () => {
+  it("development transport: sends nothing, prints the labelled line with the link", async () => {
+    const lines: string[] = [];
+    await devConsoleMailerWith((l) => lines.push(l)).send(message);
+    expect(lines).toEqual([
+      `${DEV_TRANSPORT_LABEL} to ada@example.test: "Join Acme" https://app.test/invite/abc?token=s3cret`,
+    ]);
+    expect(DEV_TRANSPORT_LABEL).toMatch(/NO EMAIL SENT/);
+  });
+
+  it("SMTP: delivers to a real server; the log line names the recipient, never the link", async () => {
+    const lines: string[] = [];
+    await smtpMailer(`smtp://127.0.0.1:${port}`, "Mixcast <no-reply@mixcast.test>", (l) =>
+      lines.push(l),
+    ).send(message);
+    expect(mails.at(-1)?.to).toBe("ada@example.test");
+    expect(mails.at(-1)?.raw).toMatch(/Subject: Join Acme/);
+    expect(mails.at(-1)?.raw).toContain("token=s3cret");
+    expect(lines).toEqual(['[mixcast mail] sent "Join Acme" to ada@example.test']);
+  });
+
+  it("SMTP failure: the error names the recipient, with the server password redacted", async () => {
+    const mailer = smtpMailer("smtp://mailuser:hunter2-secret@127.0.0.1:1", "x@example.test", () => {});
+    const error = await mailer.send(message).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/^sending mail to ada@example\.test failed: /);
+    expect(error?.message).not.toContain("hunter2-secret");
+  });
+
+  it("mailerFor picks SMTP only when SMTP_URL is set, one instance per setting", () => {
+    expect(mailerFor(undefined, "x@example.test").kind).toBe("dev-console");
+    const smtpOne = mailerFor(`smtp://127.0.0.1:${port}`, "x@example.test");
+    expect(smtpOne.kind).toBe("smtp");
+    expect(mailerFor(`smtp://127.0.0.1:${port}`, "x@example.test")).toBe(smtpOne);
+  });
+});
