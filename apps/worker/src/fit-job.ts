@@ -14,6 +14,7 @@ import {
   succeedRun,
   type Claim,
 } from "@mixcast/runs";
+import { approvedPosteriorPriors, withApprovedPriors } from "./approved-priors.ts";
 import type { Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
@@ -95,6 +96,9 @@ export async function processFitRun(
       stage: "config",
     });
   }
+  // Priors from the approved run's posterior, when the model asks for them.
+  const priorsFrom = await approvedPosteriorPriors(prisma, run.modelId, run.id);
+  config = withApprovedPriors(config, priorsFrom);
   const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
     holdoutWeeks: config.holdoutWeeks,
   });
@@ -215,6 +219,7 @@ export async function processFitRun(
     timings,
     refreshComparison,
     sampler: { ...sampler, mode: run.mode },
+    priorsFrom,
   };
   tracker.setPhase("done");
   const finalProgress = tracker.snapshot();

@@ -42,8 +42,16 @@ afterAll(async () => {
 });
 
 // Tables added by the weekly-refresh work (#16): API tokens and their rate limit, approvals, alert
-// channels, alerts and deliveries. Named here so a rename or a dropped grant is noticed.
-const REFRESH_TABLES = ["ApiToken", "ApiRateLimit", "RunApproval", "AlertChannel", "Alert", "AlertDelivery"];
+// channels, alerts and deliveries, backtests. Named here so a rename or a dropped grant is noticed.
+const REFRESH_TABLES = [
+  "ApiToken",
+  "ApiRateLimit",
+  "RunApproval",
+  "AlertChannel",
+  "Alert",
+  "AlertDelivery",
+  "Backtest",
+];
 
 async function publicTables(client: pg.Client): Promise<{ name: string }[]> {
   const { rows } = await client.query<{ name: string }>(

@@ -62,7 +62,12 @@ describe("backtestForecast", () => {
   });
 
   it("the true parameters forecast the unseen weeks well: small MAPE, ~90 % coverage", () => {
-    const score = backtestForecast({ dataset: sim.dataset, config, seenThrough, draws: drawsAt(sim.truth.parameters) });
+    const score = backtestForecast({
+      dataset: sim.dataset,
+      config,
+      seenThrough,
+      draws: drawsAt(sim.truth.parameters),
+    });
     expect(score.weeks).toBe(13);
     expect(score.firstWeek).toBe(sim.dataset.dates[104]);
     expect(score.lastWeek).toBe(sim.dataset.dates[116]);
@@ -73,7 +78,12 @@ describe("backtestForecast", () => {
   });
 
   it("a biased posterior scores worse on every measure, and a horizon cuts the weeks", () => {
-    const truth = backtestForecast({ dataset: sim.dataset, config, seenThrough, draws: drawsAt(sim.truth.parameters) });
+    const truth = backtestForecast({
+      dataset: sim.dataset,
+      config,
+      seenThrough,
+      draws: drawsAt(sim.truth.parameters),
+    });
     const biased = backtestForecast({
       dataset: sim.dataset,
       config,

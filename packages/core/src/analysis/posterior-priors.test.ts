@@ -45,7 +45,10 @@ describe("priorsFromPosterior", () => {
   });
 
   it("widen 1 keeps the posterior sd; a too-wide unit posterior is capped at concentration 2", () => {
-    expect((priorsFromPosterior(parameters, draws, { widen: 1 }).b0 as { sd: number }).sd).toBeCloseTo(0.05, 12);
+    expect((priorsFromPosterior(parameters, draws, { widen: 1 }).b0 as { sd: number }).sd).toBeCloseTo(
+      0.05,
+      12,
+    );
     const wide = priorsFromPosterior([{ label: "a", constraint: "unit" }], {
       names: ["a"],
       values: column(0.5, 0.45),
@@ -62,7 +65,10 @@ describe("config.parameterPriors in buildModelSpec", () => {
     const label = base.parameters.find((p) => p.block === "beta")!.label;
     const spec = buildModelSpec(sim.dataset, {
       ...sim.config,
-      parameterPriors: { [label]: { dist: "gamma", shape: 9, rate: 30 }, "beta[Nope]": { dist: "gamma", shape: 1, rate: 1 } },
+      parameterPriors: {
+        [label]: { dist: "gamma", shape: 9, rate: 30 },
+        "beta[Nope]": { dist: "gamma", shape: 1, rate: 1 },
+      },
     });
     spec.parameters.forEach((p, j) => {
       if (p.label === label) expect(p.prior).toEqual({ dist: "gamma", shape: 9, rate: 30 });
@@ -71,7 +77,10 @@ describe("config.parameterPriors in buildModelSpec", () => {
   });
   it("refuses a prior whose support does not fit the parameter", () => {
     expect(() =>
-      buildModelSpec(sim.dataset, { ...sim.config, parameterPriors: { b0: { dist: "gamma", shape: 1, rate: 1 } } }),
+      buildModelSpec(sim.dataset, {
+        ...sim.config,
+        parameterPriors: { b0: { dist: "gamma", shape: 1, rate: 1 } },
+      }),
     ).toThrow(/parameterPriors\["b0"\].*real parameter/);
   });
 });
