@@ -22,8 +22,16 @@ export async function approvedPosteriorPriors(
     select: { priorsFromApproved: true, approvedRunId: true },
   });
   if (!model?.priorsFromApproved || !model.approvedRunId || model.approvedRunId === runId) return null;
+  return posteriorPriorsOf(prisma, model.approvedRunId);
+}
+
+/** Moment-matched priors from the stored posterior of `sourceRunId`, or null without draws. */
+export async function posteriorPriorsOf(
+  prisma: PrismaClient,
+  sourceRunId: string,
+): Promise<ApprovedPriors | null> {
   const artifacts = await prisma.runArtifact.findMany({
-    where: { runId: model.approvedRunId, kind: { in: ["draws", "spec"] } },
+    where: { runId: sourceRunId, kind: { in: ["draws", "spec"] } },
     select: { kind: true, bytes: true, encoding: true, analysis: true },
   });
   const draws = artifacts.find((a) => a.kind === "draws");
@@ -33,9 +41,7 @@ export async function approvedPosteriorPriors(
   const priors = priorsFromPosterior(decodeModelSpec(spec.analysis).parameters, decoded, {
     widen: POSTERIOR_PRIOR_WIDEN,
   });
-  return Object.keys(priors).length
-    ? { runId: model.approvedRunId, widen: POSTERIOR_PRIOR_WIDEN, priors }
-    : null;
+  return Object.keys(priors).length ? { runId: sourceRunId, widen: POSTERIOR_PRIOR_WIDEN, priors } : null;
 }
 
 /** The config a run is fitted with: the approved priors under any the config states itself. */

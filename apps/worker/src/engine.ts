@@ -2,7 +2,7 @@
 // machinery can pass a stub, production uses `coreEngine()` (the real engine).
 import * as core from "@mixcast/core/node";
 import type { ColumnMapping, Dataset, ModelConfig, RunAnalysis } from "@mixcast/core";
-import { fitInThread } from "./fit-thread.ts";
+import { fitThreadPool } from "./fit-thread.ts";
 
 export interface IntervalSummary {
   mean: number;
@@ -35,6 +35,17 @@ export interface EngineFitOptions {
   signal?: AbortSignal;
 }
 
+/** One chain of a full (NUTS) fit, for runs whose chains run as separate jobs. */
+export interface EngineChainOptions {
+  chain: number;
+  chains: number;
+  warmup: number;
+  draws: number;
+  seed: number;
+  onProgress?: (progress: EngineProgress) => void;
+  signal?: AbortSignal;
+}
+
 /** core's FitResult, plus the analysis when the fit thread already ran it (fit-thread-main.ts). */
 export type EngineFitResult = core.FitResult & { analysis?: RunAnalysis | { error: string } | null };
 
@@ -49,6 +60,15 @@ export interface Engine {
     options?: { holdoutWeeks?: number },
   ): EngineParseResult;
   fitModel(dataset: Dataset, config: ModelConfig, options: EngineFitOptions): Promise<EngineFitResult>;
+  /** Chain `options.chain` of fitModel(..., { mode: "nuts", ...options }): the same draws. */
+  fitChain?(dataset: Dataset, config: ModelConfig, options: EngineChainOptions): Promise<core.ChainResult>;
+  /** The fit from all its chains' results, equal to fitModel's with the same seed. */
+  mergeChains?(
+    dataset: Dataset,
+    config: ModelConfig,
+    results: core.ChainResult[],
+    options: EngineFitOptions,
+  ): Promise<EngineFitResult>;
   /** JSON-safe FitResult without draws. */
   serializeFitResult(result: EngineFitResult): core.SerializedFitResult;
   /** Optional post-fit analysis (contributions, ROI curves, ...) stored as the "analysis" artifact. */
@@ -65,7 +85,19 @@ export function coreEngine(options: { threaded?: boolean } = {}): Engine {
     fitModel:
       options.threaded === false
         ? (dataset, config, opts) => core.fitModel(dataset, config, opts)
-        : fitInThread,
+        : (dataset, config, opts) => fitThreadPool().fit(dataset, config, opts),
+    fitChain:
+      options.threaded === false
+        ? (dataset, config, { chain, onProgress, signal, ...opts }) =>
+            Promise.resolve(
+              core.fitChain(dataset, config, chain, { mode: "nuts", ...opts }, { onProgress, signal }),
+            )
+        : (dataset, config, opts) => fitThreadPool().fitChain(dataset, config, opts),
+    mergeChains:
+      options.threaded === false
+        ? (dataset, config, results, opts) =>
+            Promise.resolve(core.fitFromChains(dataset, config, results, { ...opts, mode: "nuts" }))
+        : (dataset, config, results, opts) => fitThreadPool().mergeChains(dataset, config, results, opts),
     serializeFitResult: (fit) => core.serializeFitResult(fit),
     analyzeRun: ({ dataset, config, fit }) => {
       const model = core.createModel(core.buildModelSpec(dataset, config));

@@ -44,6 +44,14 @@ export const workerEnvSchema = z.object({
   FIT_CHAINS: int("FIT_CHAINS", 1, 64).default(4),
   FIT_WARMUP: int("FIT_WARMUP", 0, 100_000).default(1000),
   FIT_DRAWS: int("FIT_DRAWS", 1, 100_000).default(1000),
+  /** `on`: full runs claimed by this worker run each chain as a separate queue job (any worker). */
+  FIT_CHAIN_JOBS: z.enum(["on", "off"], { error: "FIT_CHAIN_JOBS must be on or off" }).default("off"),
+  /** Chain jobs this process runs at once (one thread each). Default: the machine's cores. */
+  WORKER_CHAIN_CONCURRENCY: int("WORKER_CHAIN_CONCURRENCY", 1, 256).default(
+    Math.max(1, os.availableParallelism()),
+  ),
+  /** `off`: this process takes only chain jobs (a helper machine for other workers' runs). */
+  WORKER_FIT_RUNS: z.enum(["on", "off"], { error: "WORKER_FIT_RUNS must be on or off" }).default("on"),
   WORKER_ID: z.string().min(1).optional(),
   /** Alert email (nodemailer): smtp://user:pass@host:port or smtps://...; unset = no email alerts. */
   SMTP_URL: z

@@ -11,10 +11,13 @@ import {
   handBackRun,
   recordProgress,
   refreshComparisonFor,
+  releaseChainResults,
+  stopChains,
   succeedRun,
   type Claim,
 } from "@mixcast/runs";
-import { approvedPosteriorPriors, withApprovedPriors } from "./approved-priors.ts";
+import { approvedPosteriorPriors, posteriorPriorsOf, withApprovedPriors } from "./approved-priors.ts";
+import { fitWithChainJobs, planRunChains, type ChainJobQueue } from "./chain-jobs.ts";
 import type { Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
@@ -39,6 +42,8 @@ export interface FitJobContext {
   threads: number;
   progressIntervalMs: number;
   sampler?: SamplerSettings;
+  /** Set: full (NUTS) runs claimed here run their chains as separate queue jobs (chain-jobs.ts). */
+  chainJobs?: ChainJobQueue;
   /** Called after every progress write (tests, benchmarks). */
   onProgressWrite?: (info: { runId: string; durationMs: number; progress: RunProgress }) => void;
 }
@@ -83,6 +88,7 @@ export async function processFitRun(
 
   const failRun = async (reason: string, details: Record<string, unknown> = {}): Promise<FitOutcome> => {
     await failClaimedRun(prisma, claim, reason, details);
+    await stopChains(prisma, run.id);
     return { status: "failed", runId: run.id, attempt, reason };
   };
 
@@ -97,7 +103,8 @@ export async function processFitRun(
     });
   }
   // Priors from the approved run's posterior, when the model asks for them.
-  const priorsFrom = await approvedPosteriorPriors(prisma, run.modelId, run.id);
+  let priorsFrom = await approvedPosteriorPriors(prisma, run.modelId, run.id);
+  const configOfVersion = config;
   config = withApprovedPriors(config, priorsFrom);
   const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
     holdoutWeeks: config.holdoutWeeks,
@@ -112,7 +119,22 @@ export async function processFitRun(
   const dataset = parsed.dataset;
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
-  const sampler = samplerSettings(config, ctx.sampler);
+  let sampler = samplerSettings(config, ctx.sampler);
+  const chainJobs = run.mode !== "fast" && ctx.chainJobs ? ctx.chainJobs : null;
+  if (chainJobs) {
+    // The first attempt's plan wins: a run resumed by a worker with other defaults keeps its chains.
+    const plan = await planRunChains(ctx, claim, {
+      ...sampler,
+      seed: run.seed,
+      priorsFromRunId: priorsFrom?.runId ?? null,
+    });
+    sampler = { chains: plan.chains, warmup: plan.warmup, draws: plan.draws };
+    // The chains run with the first plan's priors source (the approved run may have changed since).
+    if ((plan.priorsFromRunId ?? null) !== (priorsFrom?.runId ?? null)) {
+      priorsFrom = plan.priorsFromRunId ? await posteriorPriorsOf(prisma, plan.priorsFromRunId) : null;
+      config = withApprovedPriors(configOfVersion, priorsFrom);
+    }
+  }
   const tracker = new ProgressTracker({
     chains: run.mode === "fast" ? 1 : sampler.chains,
     iterationsPerChain: run.mode === "fast" ? 1 : sampler.warmup + sampler.draws,
@@ -167,7 +189,15 @@ export async function processFitRun(
       onProgress: (p) => tracker.update(p),
       signal: abort.signal,
     };
-    fit = await ctx.engine.fitModel(dataset, config, fitOptions);
+    fit = chainJobs
+      ? await fitWithChainJobs({ ...ctx, chainJobs }, claim, {
+          dataset,
+          config,
+          plan: { ...sampler, seed: run.seed },
+          tracker,
+          signal: abort.signal,
+        })
+      : await ctx.engine.fitModel(dataset, config, fitOptions);
     if (abortReason !== null) throw Object.assign(new Error("aborted"), { name: "AbortError" });
   } catch (error) {
     clearInterval(timer);
@@ -218,7 +248,7 @@ export async function processFitRun(
     ...(serialized as RunSummary),
     timings,
     refreshComparison,
-    sampler: { ...sampler, mode: run.mode },
+    sampler: { ...sampler, mode: run.mode, ...(chainJobs ? { chainJobs: true } : {}) },
     priorsFrom,
   };
   tracker.setPhase("done");
@@ -242,6 +272,8 @@ export async function processFitRun(
       refreshFlagged: refreshComparison?.flaggedChannels ?? null,
     },
   });
+  // The draws artifact holds the draws now: drop the chains' copies (best effort).
+  if (chainJobs) await releaseChainResults(prisma, run.id).catch(() => undefined);
   return { status: "succeeded", runId: run.id, attempt, converged: fit.diagnostics.converged };
 }
 
@@ -256,6 +288,7 @@ async function settleAbort(
   if (reason === "lost") return { status: "lost", runId, attempt };
   if (reason === "cancel") {
     await cancelClaimedRun(ctx.prisma, claim, progress);
+    await stopChains(ctx.prisma, runId);
     return { status: "cancelled", runId, attempt };
   }
   // Shutdown: give the run back to the queue; the caller re-enqueues it.

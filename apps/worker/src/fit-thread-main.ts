@@ -1,19 +1,24 @@
 // Runs inside a fit thread: loads the engine once, then fits one request at a time. Progress and
 // results are posted to the parent, tagged with the request id.
 import { parentPort } from "node:worker_threads";
-import { parseModelConfig, type Dataset } from "@mixcast/core";
-import { coreEngine, type EngineFitOptions, type EngineFitResult } from "./engine.ts";
+import { parseModelConfig, type ChainResult, type Dataset } from "@mixcast/core";
+import {
+  coreEngine,
+  type EngineChainOptions,
+  type EngineFitOptions,
+  type EngineFitResult,
+} from "./engine.ts";
 
 const port = parentPort!;
 const engine = coreEngine({ threaded: false });
 
-interface FitMessage {
-  id: number;
-  dataset: Dataset;
-  /** The worker's parsed config, structured-cloned: parsed again here, once (parseModelConfig). */
-  config: unknown;
-  options: Omit<EngineFitOptions, "onProgress" | "signal">;
-}
+/** A ThreadRequest (fit-thread.ts) with its id; the worker's parsed config, structured-cloned, is
+ *  parsed again here, once (parseModelConfig). */
+type FitMessage = { id: number; dataset: Dataset; config: unknown } & (
+  | { kind: "fit"; options: Omit<EngineFitOptions, "onProgress" | "signal"> }
+  | { kind: "chain"; options: Omit<EngineChainOptions, "onProgress" | "signal"> }
+  | { kind: "merge"; results: ChainResult[]; options: Omit<EngineFitOptions, "onProgress" | "signal"> }
+);
 
 // Every outcome, failures included, is posted back to the parent: the handler never rejects.
 port.on("message", (msg: FitMessage) => void fitAndReply(msg));
@@ -21,10 +26,16 @@ port.on("message", (msg: FitMessage) => void fitAndReply(msg));
 async function fitAndReply(msg: FitMessage): Promise<void> {
   try {
     const config = parseModelConfig(msg.config);
-    const fit = await engine.fitModel(msg.dataset, config, {
-      ...msg.options,
-      onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
-    });
+    const onProgress = (progress: unknown) => port.postMessage({ type: "progress", id: msg.id, progress });
+    if (msg.kind === "chain") {
+      const chain = await engine.fitChain!(msg.dataset, config, { ...msg.options, onProgress });
+      port.postMessage({ type: "result", id: msg.id, fit: chain }, chainBuffers(chain));
+      return;
+    }
+    const fit =
+      msg.kind === "merge"
+        ? await engine.mergeChains!(msg.dataset, config, msg.results, { ...msg.options, onProgress })
+        : await engine.fitModel(msg.dataset, config, { ...msg.options, onProgress });
     // The post-fit analysis is CPU work too (forward passes over hundreds of draws): here, not on
     // the main thread. Its failure must not fail the run.
     let analysis: EngineFitResult["analysis"] = null;
@@ -40,4 +51,11 @@ async function fitAndReply(msg: FitMessage): Promise<void> {
     port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
   }
 }
+/** A chain's typed arrays, transferred instead of copied. */
+function chainBuffers(chain: ChainResult): ArrayBuffer[] {
+  return Object.values(chain)
+    .filter((v): v is Float64Array => ArrayBuffer.isView(v))
+    .map((v) => v.buffer as ArrayBuffer);
+}
+
 port.postMessage({ type: "ready" });

@@ -6,15 +6,37 @@
 // Threads are kept between fits (loading the engine into a fresh thread costs seconds); an
 // aborted fit terminates its thread, which also stops its chain threads.
 import { Worker } from "node:worker_threads";
-import type { Dataset, ModelConfig } from "@mixcast/core";
-import type { EngineFitOptions, EngineFitResult, EngineProgress } from "./engine.ts";
+import type { ChainResult, Dataset, ModelConfig } from "@mixcast/core";
+import type { EngineChainOptions, EngineFitOptions, EngineFitResult, EngineProgress } from "./engine.ts";
+
+/** What a fit thread is asked to do: a whole fit, one chain of a fit, or the merge of its chains. */
+export type ThreadRequest =
+  | {
+      kind: "fit";
+      dataset: Dataset;
+      config: ModelConfig;
+      options: Omit<EngineFitOptions, "onProgress" | "signal">;
+    }
+  | {
+      kind: "chain";
+      dataset: Dataset;
+      config: ModelConfig;
+      options: Omit<EngineChainOptions, "onProgress" | "signal">;
+    }
+  | {
+      kind: "merge";
+      dataset: Dataset;
+      config: ModelConfig;
+      results: ChainResult[];
+      options: Omit<EngineFitOptions, "onProgress" | "signal">;
+    };
 
 const THREAD_URL = new URL("./fit-thread.mjs", import.meta.url);
 
 type ThreadMessage =
   | { type: "ready" }
   | { type: "progress"; id: number; progress: EngineProgress }
-  | { type: "result"; id: number; fit: EngineFitResult }
+  | { type: "result"; id: number; fit: unknown }
   | { type: "error"; id: number; name: string; message: string; stack?: string };
 
 interface FitThread {
@@ -77,12 +99,43 @@ export class FitThreadPool {
 
   async fit(dataset: Dataset, config: ModelConfig, options: EngineFitOptions): Promise<EngineFitResult> {
     const { onProgress, signal, ...plain } = options;
+    return this.request<EngineFitResult>(
+      { kind: "fit", dataset, config, options: plain },
+      onProgress,
+      signal,
+    );
+  }
+
+  async fitChain(dataset: Dataset, config: ModelConfig, options: EngineChainOptions): Promise<ChainResult> {
+    const { onProgress, signal, ...plain } = options;
+    return this.request<ChainResult>({ kind: "chain", dataset, config, options: plain }, onProgress, signal);
+  }
+
+  async mergeChains(
+    dataset: Dataset,
+    config: ModelConfig,
+    results: ChainResult[],
+    options: EngineFitOptions,
+  ): Promise<EngineFitResult> {
+    const { onProgress, signal, ...plain } = options;
+    return this.request<EngineFitResult>(
+      { kind: "merge", dataset, config, results, options: plain },
+      onProgress,
+      signal,
+    );
+  }
+
+  private async request<T>(
+    request: ThreadRequest,
+    onProgress: ((p: EngineProgress) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     if (signal?.aborted) throw abortError();
     const thread = this.acquire();
     thread.worker.ref();
     const { worker } = thread;
     const id = this.nextId++;
-    return new Promise<EngineFitResult>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       let settled = false;
       const cleanup = () => {
         signal?.removeEventListener("abort", onAbort);
@@ -109,7 +162,7 @@ export class FitThreadPool {
           settled = true;
           cleanup();
           this.release(thread);
-          resolve(msg.fit);
+          resolve(msg.fit as T);
         } else fail(Object.assign(new Error(msg.message), { name: msg.name, stack: msg.stack }), false);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -118,7 +171,7 @@ export class FitThreadPool {
       worker.on("exit", onExit);
       thread.ready.then(
         () => {
-          if (!settled) worker.postMessage({ id, dataset, config, options: plain });
+          if (!settled) worker.postMessage({ id, ...request });
         },
         (error: Error) => fail(error, true),
       );

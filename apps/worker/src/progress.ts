@@ -9,6 +9,9 @@ export interface ChainProgress {
   iteration: number;
   total: number;
   divergences: number;
+  /** Chains run as separate jobs: the worker running the chain and the chain job's attempt. */
+  workerId?: string | null;
+  attempt?: number;
 }
 
 export interface RunProgress {
@@ -55,6 +58,17 @@ export class ProgressTracker {
     });
     this.lastChain = chain;
     this.phase = phase === "warmup" || phase === "sampling" ? phase : phase === "done" ? "done" : "fitting";
+  }
+
+  /** A chain's state as a chain job reported it (chains run as separate jobs, chain-jobs.ts). */
+  setChain(c: ChainProgress): void {
+    const before = this.chains.get(c.chain);
+    this.chains.set(c.chain, c);
+    const moved = !before || before.iteration !== c.iteration || before.phase !== c.phase;
+    if (moved && c.phase !== "done" && c.phase !== "queued") this.lastChain = c.chain;
+    this.lastChain ??= c.chain;
+    const phases = [...this.chains.values()].map((x) => x.phase);
+    this.phase = phases.includes("warmup") ? "warmup" : phases.includes("sampling") ? "sampling" : "fitting";
   }
 
   setPhase(phase: RunProgress["phase"]): void {

@@ -5,11 +5,21 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import os from "node:os";
 import { createPrismaClient, type PrismaClient } from "@mixcast/db";
-import { createBoss, enqueueFitRun, QUEUES, type FitRunJob, type PgBoss } from "@mixcast/db/jobs";
+import {
+  createBoss,
+  enqueueFitChain,
+  enqueueFitRun,
+  fitChainKey,
+  QUEUES,
+  type FitChainJob,
+  type FitRunJob,
+  type PgBoss,
+} from "@mixcast/db/jobs";
 import { coreEngine, type Engine } from "./engine.ts";
 import { fitThreadPool, type FitThreadPool } from "./fit-thread.ts";
 import type { WorkerEnv } from "./env.ts";
-import { failLiveRun, LostClaimError } from "@mixcast/runs";
+import { failChain, failLiveRun, LostClaimError } from "@mixcast/runs";
+import { processChainJob, type ChainOutcome } from "./chain-jobs.ts";
 import { isTransientError, messageOf } from "./errors.ts";
 import { processFitRun, type FitJobContext, type FitOutcome } from "./fit-job.ts";
 import { mailerFor, parseAllowedNetworks } from "@mixcast/notify";
@@ -39,6 +49,7 @@ export interface StartWorkerOptions {
   /** Start the periodic scheduler/sweeper timers (default true; tests call tick()/sweep()). */
   timers?: boolean;
   onOutcome?: (outcome: FitOutcome) => void;
+  onChainOutcome?: (outcome: ChainOutcome) => void;
   onProgressWrite?: FitJobContext["onProgressWrite"];
   log?: (message: string) => void;
 }
@@ -82,7 +93,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   let pool: FitThreadPool | null = null;
   if (!options.engine) {
     // Fit threads load the engine once and are reused; start them now, not at the first job.
-    pool = fitThreadPool(env.WORKER_CONCURRENCY);
+    pool = fitThreadPool(env.WORKER_CONCURRENCY + env.WORKER_CHAIN_CONCURRENCY);
     pool.warm();
   }
   const engine = options.engine ?? coreEngine();
@@ -105,9 +116,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     },
   });
   const enqueue = (runId: string) => enqueueFitRun(runId, { boss });
+  const enqueueChain = (runId: string, chain: number) => enqueueFitChain(runId, chain, { boss });
 
   const shutdown = new AbortController();
   const active = new Set<string>();
+  const activeChains = new Set<string>();
   let stopping: Promise<void> | null = null;
   let lastTickAt: Date | null = null;
   let lastSweepAt: Date | null = null;
@@ -120,6 +133,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     progressIntervalMs: env.WORKER_PROGRESS_INTERVAL_MS,
     sampler: { chains: env.FIT_CHAINS, warmup: env.FIT_WARMUP, draws: env.FIT_DRAWS },
     onProgressWrite: options.onProgressWrite,
+    ...(env.FIT_CHAIN_JOBS === "on"
+      ? {
+          chainJobs: {
+            enqueue: enqueueChain,
+            hasLiveJob: async (runId: string, chain: number) =>
+              (await boss.findJobs(QUEUES.fitChain, { key: fitChainKey(runId, chain) })).some((job) =>
+                ["created", "retry", "active"].includes(job.state),
+              ),
+            staleSeconds: env.WORKER_STALE_RUN_SECONDS,
+            maxAttempts: env.WORKER_MAX_ATTEMPTS,
+            pollMs: Math.min(1000, env.WORKER_PROGRESS_INTERVAL_MS),
+          },
+        }
+      : {}),
   };
 
   /** Best effort: the database may be what failed. */
@@ -131,62 +158,123 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     }
   };
 
-  await boss.work<FitRunJob>(
-    QUEUES.fitRun,
+  if (env.WORKER_FIT_RUNS === "on")
+    await boss.work<FitRunJob>(
+      QUEUES.fitRun,
+      {
+        localConcurrency: env.WORKER_CONCURRENCY,
+        pollingIntervalSeconds: env.WORKER_POLL_SECONDS,
+        batchSize: 1,
+      },
+      async (jobs) => {
+        const job = jobs[0];
+        if (!job) return null;
+        const { runId } = job.data;
+        if (shutdown.signal.aborted || stopping) {
+          // Fetched while shutting down: give it straight back.
+          await boss.complete(QUEUES.fitRun, { id: job.id, retryCount: job.retryCount });
+          await enqueue(runId);
+          return { status: "handed-back", runId };
+        }
+        active.add(runId);
+        try {
+          const outcome = await processFitRun(ctx, runId, { jobId: job.id, shutdownSignal: shutdown.signal });
+          log(`run ${runId}: ${outcome.status}${"reason" in outcome ? ` (${outcome.reason})` : ""}`);
+          if (outcome.status === "succeeded" || outcome.status === "failed") {
+            // Stability, auto-approval and alerts: after the outcome is stored, never failing it.
+            try {
+              const review = await reviewFinishedRun(prisma, runId);
+              if (review.alerts.length) await deliverAlerts();
+            } catch (error) {
+              log(`run ${runId}: review failed: ${messageOf(error)}`);
+            }
+          }
+          if (outcome.status === "handed-back") {
+            // Complete this job first: the queue allows one live job per run.
+            await boss.complete(QUEUES.fitRun, { id: job.id, retryCount: job.retryCount });
+            await enqueue(runId);
+          }
+          options.onOutcome?.(outcome);
+          return outcome;
+        } catch (error) {
+          if (error instanceof LostClaimError) {
+            log(`run ${runId}: lost the claim (${error.message})`);
+            return { status: "lost", runId };
+          }
+          const finalAttempt = job.retryCount >= env.WORKER_MAX_ATTEMPTS - 1;
+          if (isTransientError(error)) {
+            log(
+              `run ${runId}: transient error (${messageOf(error)}), ${finalAttempt ? "giving up" : "will retry"}`,
+            );
+            if (finalAttempt)
+              await markFailed(runId, `Gave up after ${job.retryCount + 1} attempts: ${messageOf(error)}`);
+            throw error;
+          }
+          log(`run ${runId}: failed (${messageOf(error)})`);
+          await markFailed(runId, `Worker error: ${messageOf(error)}`);
+          return { status: "failed", runId };
+        } finally {
+          active.delete(runId);
+        }
+      },
+    );
+
+  // Chain jobs: every worker takes them, whether or not it coordinates runs with chain jobs itself.
+  await boss.work<FitChainJob>(
+    QUEUES.fitChain,
     {
-      localConcurrency: env.WORKER_CONCURRENCY,
+      localConcurrency: env.WORKER_CHAIN_CONCURRENCY,
       pollingIntervalSeconds: env.WORKER_POLL_SECONDS,
       batchSize: 1,
     },
     async (jobs) => {
       const job = jobs[0];
       if (!job) return null;
-      const { runId } = job.data;
+      const { runId, chain } = job.data;
+      const key = fitChainKey(runId, chain);
       if (shutdown.signal.aborted || stopping) {
-        // Fetched while shutting down: give it straight back.
-        await boss.complete(QUEUES.fitRun, { id: job.id, retryCount: job.retryCount });
-        await enqueue(runId);
-        return { status: "handed-back", runId };
+        await boss.complete(QUEUES.fitChain, { id: job.id, retryCount: job.retryCount });
+        await enqueueChain(runId, chain);
+        return { status: "handed-back", runId, chain };
       }
-      active.add(runId);
+      activeChains.add(key);
       try {
-        const outcome = await processFitRun(ctx, runId, { jobId: job.id, shutdownSignal: shutdown.signal });
-        log(`run ${runId}: ${outcome.status}${"reason" in outcome ? ` (${outcome.reason})` : ""}`);
-        if (outcome.status === "succeeded" || outcome.status === "failed") {
-          // Stability, auto-approval and alerts: after the outcome is stored, never failing it.
-          try {
-            const review = await reviewFinishedRun(prisma, runId);
-            if (review.alerts.length) await deliverAlerts();
-          } catch (error) {
-            log(`run ${runId}: review failed: ${messageOf(error)}`);
-          }
-        }
+        const outcome = await processChainJob(ctx, runId, chain, {
+          jobId: job.id,
+          shutdownSignal: shutdown.signal,
+        });
+        log(
+          `run ${runId} chain ${chain}: ${outcome.status}${"reason" in outcome ? ` (${outcome.reason})` : ""}`,
+        );
         if (outcome.status === "handed-back") {
-          // Complete this job first: the queue allows one live job per run.
-          await boss.complete(QUEUES.fitRun, { id: job.id, retryCount: job.retryCount });
-          await enqueue(runId);
+          await boss.complete(QUEUES.fitChain, { id: job.id, retryCount: job.retryCount });
+          await enqueueChain(runId, chain);
         }
-        options.onOutcome?.(outcome);
+        options.onChainOutcome?.(outcome);
         return outcome;
       } catch (error) {
         if (error instanceof LostClaimError) {
-          log(`run ${runId}: lost the claim (${error.message})`);
-          return { status: "lost", runId };
+          log(`run ${runId} chain ${chain}: lost the claim (${error.message})`);
+          return { status: "lost", runId, chain };
         }
         const finalAttempt = job.retryCount >= env.WORKER_MAX_ATTEMPTS - 1;
         if (isTransientError(error)) {
           log(
-            `run ${runId}: transient error (${messageOf(error)}), ${finalAttempt ? "giving up" : "will retry"}`,
+            `run ${runId} chain ${chain}: transient error (${messageOf(error)}), ${finalAttempt ? "giving up" : "will retry"}`,
           );
           if (finalAttempt)
-            await markFailed(runId, `Gave up after ${job.retryCount + 1} attempts: ${messageOf(error)}`);
+            await failChain(
+              prisma,
+              { runId, chain },
+              `gave up after ${job.retryCount + 1} attempts: ${messageOf(error)}`,
+            ).catch(() => undefined);
           throw error;
         }
-        log(`run ${runId}: failed (${messageOf(error)})`);
-        await markFailed(runId, `Worker error: ${messageOf(error)}`);
-        return { status: "failed", runId };
+        log(`run ${runId} chain ${chain}: failed (${messageOf(error)})`);
+        await failChain(prisma, { runId, chain }, `worker error: ${messageOf(error)}`).catch(() => undefined);
+        return { status: "failed", runId, chain };
       } finally {
-        active.delete(runId);
+        activeChains.delete(key);
       }
     },
   );
@@ -284,7 +372,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   }
   timers.push(
     setInterval(
-      guarded("worker heartbeat", () => workerHeartbeat(prisma, workerId, [...active])),
+      guarded("worker heartbeat", () => workerHeartbeat(prisma, workerId, [...active, ...activeChains])),
       10_000,
     ),
   );
@@ -336,8 +424,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       log(`stopping (${active.size} active run(s))`);
       for (const t of timers) clearInterval(t);
       await boss.offWork(QUEUES.fitRun, { wait: false });
+      await boss.offWork(QUEUES.fitChain, { wait: false });
       const grace = setTimeout(() => shutdown.abort(), env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000);
-      while (active.size > 0) await new Promise((r) => setTimeout(r, 50));
+      while (active.size + activeChains.size > 0) await new Promise((r) => setTimeout(r, 50));
       clearTimeout(grace);
       await backfilling?.catch(() => undefined);
       await markStopped(prisma, workerId).catch(() => undefined);
@@ -350,7 +439,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     return stopping;
   };
 
-  log(`started ${workerId} (concurrency ${env.WORKER_CONCURRENCY}, ${env.FIT_THREADS} thread(s) per fit)`);
+  log(
+    `started ${workerId} (concurrency ${env.WORKER_CONCURRENCY}, ${env.FIT_THREADS} thread(s) per fit, ${env.WORKER_CHAIN_CONCURRENCY} chain job(s) at once, chain jobs for its runs ${env.FIT_CHAIN_JOBS})`,
+  );
   return {
     workerId,
     boss,

@@ -1,6 +1,7 @@
 // The app role (#11 item 6): as that role, the audit log cannot be changed or its protection
 // switched off, while the app (Prisma) and pg-boss keep working.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provisionAppRole } from "./app-role.ts";
@@ -52,6 +53,8 @@ const REFRESH_TABLES = [
   "AlertDelivery",
   "Backtest",
 ];
+// Tables added for plans and reports (#18): share links and the forecast history of scenarios.
+const PLANS_TABLES = ["ShareLink", "ScenarioForecast"];
 
 async function publicTables(client: pg.Client): Promise<{ name: string }[]> {
   const { rows } = await client.query<{ name: string }>(
@@ -120,6 +123,12 @@ describe("app database role", () => {
       const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "user.rename" } });
       expect(event.actorName).toBe("App 2");
       await prisma.user.delete({ where: { id: user.id } });
+      // Chain jobs (apps/worker) write RunChain rows as the app role too.
+      expect(
+        await app.query(
+          `SELECT has_table_privilege(current_user, '"RunChain"', 'SELECT, INSERT, UPDATE, DELETE') AS ok`,
+        ),
+      ).toMatchObject({ rows: [{ ok: true }] });
     } finally {
       await prisma.$disconnect();
     }
@@ -136,11 +145,41 @@ describe("app database role", () => {
     expect(schemaOwner.rows[0].owner).toBe(role);
   });
 
+  it("the run_chains migration grants the app role what chain jobs do with RunChain rows", async () => {
+    const sql = readFileSync(
+      new URL("../prisma/migrations/20261204133829_run_chains/migration.sql", import.meta.url),
+      "utf8",
+    );
+    const grant = sql.slice(sql.indexOf("DO $$"));
+    expect(grant).toMatch(/mixcast_app/);
+    const bare = `${role}_bare`;
+    const owner = new pg.Client({ connectionString: db.url });
+    await owner.connect();
+    const privileges = async () =>
+      (
+        await owner.query<{ p: string }>(
+          `SELECT p FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE']) AS p
+            WHERE has_table_privilege($1, '"RunChain"', p)`,
+          [bare],
+        )
+      ).rows.map((r) => r.p);
+    try {
+      await owner.query(`CREATE ROLE "${bare}" NOLOGIN`);
+      expect(await privileges()).toEqual([]);
+      await owner.query(grant.replaceAll("mixcast_app", bare));
+      expect(await privileges()).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
+    } finally {
+      await owner.query(`DROP OWNED BY "${bare}"`).catch(() => undefined);
+      await owner.query(`DROP ROLE IF EXISTS "${bare}"`);
+      await owner.end();
+    }
+  });
+
   it("has read/write grants on every app table, including the refresh tables (#16)", async () => {
     expect(await missingGrants(app, role)).toEqual([]);
     // The tables the weekly-refresh work added exist and are among those checked above.
     const tables = (await publicTables(app)).map((t) => t.name);
-    for (const table of REFRESH_TABLES) expect(tables).toContain(table);
+    for (const table of [...REFRESH_TABLES, ...PLANS_TABLES]) expect(tables).toContain(table);
     // ...and the check notices a missing grant (so the assertion above can fail).
     const owner = new pg.Client({ connectionString: db.url });
     await owner.connect();

@@ -15,10 +15,18 @@ export const PGBOSS_SCHEMA = "pgboss";
 export const QUEUES = {
   /** One job per run to fit. Data: FitRunJob. */
   fitRun: "fit-run",
+  /** One job per chain of a run whose chains run as separate jobs. Data: FitChainJob. */
+  fitChain: "fit-chain",
 } as const;
 
 export interface FitRunJob {
   runId: string;
+}
+
+export interface FitChainJob {
+  runId: string;
+  /** 0-based chain index. */
+  chain: number;
 }
 
 export interface FitQueueSettings {
@@ -82,8 +90,10 @@ export async function createBoss(
 
 /** Creates the queues (no-op for a queue that exists; its stored options win). */
 export async function ensureQueues(boss: PgBoss, settings: FitQueueSettings = {}): Promise<void> {
-  const existing = await boss.getQueue(QUEUES.fitRun);
-  if (!existing) await boss.createQueue(QUEUES.fitRun, fitQueueOptions(settings));
+  for (const name of [QUEUES.fitRun, QUEUES.fitChain]) {
+    const existing = await boss.getQueue(name);
+    if (!existing) await boss.createQueue(name, fitQueueOptions(settings));
+  }
 }
 
 const globalForBoss = globalThis as unknown as { __mixcastBoss?: Promise<PgBoss> };
@@ -106,4 +116,21 @@ export async function enqueueFitRun(runId: string, options: { boss?: PgBoss } = 
   const boss = options.boss ?? (await getProducerBoss());
   const data: FitRunJob = { runId };
   return boss.send(QUEUES.fitRun, data, { singletonKey: runId });
+}
+
+/** The pg-boss singleton key of a chain's job: at most one live job per (run, chain). */
+export const fitChainKey = (runId: string, chain: number) => `${runId}:${chain}`;
+
+/**
+ * Puts one chain of a run on the chain queue (the run's coordinator does, docs/operations.md).
+ * Idempotent like enqueueFitRun: null while a job for this chain is queued, retrying or active.
+ */
+export async function enqueueFitChain(
+  runId: string,
+  chain: number,
+  options: { boss?: PgBoss } = {},
+): Promise<string | null> {
+  const boss = options.boss ?? (await getProducerBoss());
+  const data: FitChainJob = { runId, chain };
+  return boss.send(QUEUES.fitChain, data, { singletonKey: fitChainKey(runId, chain) });
 }

@@ -24,3 +24,23 @@ export { recordStability, storeRunViews } from "./derived.ts";
 export { compareRoi, refreshComparisonFor } from "./refresh.ts";
 export { decodeModelSpec, encodeModelSpec, SPEC_ENCODING } from "./spec.ts";
 export { DRAWS_ENCODING, decodeStoredDraws, encodeStoredDraws, type StoredDraws } from "./draws.ts";
+export {
+  claimChain,
+  decodeChainResult,
+  encodeChainResult,
+  failChain,
+  handBackChain,
+  listChains,
+  loadChainResults,
+  planChains,
+  recordChainProgress,
+  releaseChainResults,
+  stopChains,
+  succeedChain,
+  type ChainClaim,
+  type ChainClaimResult,
+  type ChainProgressInfo,
+  type ChainRun,
+  type ChainSettings,
+  type ChainState,
+} from "./chains.ts";

@@ -151,6 +151,9 @@ export const runProgressSchema = obj({
         iteration: z.number(),
         total: z.number(),
         divergences: z.number().optional(),
+        /** Chains run as separate jobs: the worker running this chain, and the chain's attempt. */
+        workerId: z.string().nullable().optional(),
+        attempt: z.number().optional(),
       }),
     )
     .optional(),
