@@ -6,7 +6,7 @@
 import { BacktestError, backtestForecast, parseDatasetCsv, type ModelConfig } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { decodeStoredDraws } from "@mixcast/runs";
-import { modelConfigCodec } from "@mixcast/runs/stored";
+import { decodeStoredModelConfig } from "@mixcast/runs/stored";
 import { raiseAlert } from "./alerts.ts";
 
 export const BACKTEST_HORIZONS = [4, 8, 13] as const;
@@ -54,7 +54,14 @@ export async function backtestRefit(prisma: PrismaClient, runId: string): Promis
     },
   });
   if (!run || run.status !== "succeeded") return out;
-  const refitEnd = lastDate(run.datasetVersion.csv, modelConfigCodec.decode(run.configVersion.config));
+  const refitConfig = decodeStoredModelConfig(run.configVersion.config);
+  if (refitConfig.version === 2) {
+    // v2 models (geo, units, log link) have their own predictive; not backtested yet.
+    for (const horizon of BACKTEST_HORIZONS)
+      out.skipped.push({ horizonWeeks: horizon, reason: "backtests cover v1 models only" });
+    return out;
+  }
+  const refitEnd = lastDate(run.datasetVersion.csv, refitConfig.config);
   if (!refitEnd) return out;
 
   const approvals = await prisma.runApproval.findMany({
@@ -75,7 +82,9 @@ export async function backtestRefit(prisma: PrismaClient, runId: string): Promis
   const candidates: { runId: string; config: ModelConfig; seenThrough: string }[] = [];
   for (const { run: a } of approvals) {
     try {
-      const config = modelConfigCodec.decode(a.configVersion.config);
+      const stored = decodeStoredModelConfig(a.configVersion.config);
+      if (stored.version === 2) continue;
+      const config = stored.config;
       const seenThrough = lastDate(a.datasetVersion.csv, config);
       if (seenThrough) candidates.push({ runId: a.id, config, seenThrough });
     } catch {

@@ -46,6 +46,7 @@ export type {
 export { probabilityGreater, summarize as summarizeInterval, thinIndices } from "./stats.ts";
 export type { Interval } from "./stats.ts";
 export * from "./incrementality-v2.ts";
+export * from "./analyze-v2.ts";
 export {
   channelScore,
   compareStability,
