@@ -22,6 +22,8 @@ export type { ChannelPlan, HorizonResponse, PlanLine } from "./horizon-response.
 export { MediaHorizon } from "./horizon-response.ts";
 export { horizonResponseV2, planningHorizon, planningRatesV2 } from "./model-adapter-v2.ts";
 export type { HorizonOptionsV2, PlanningRatesV2 } from "./model-adapter-v2.ts";
+export { responseCurvesV2 } from "./response-curves-v2.ts";
+export type { ResponseCurveV2, ResponseCurvesV2Options } from "./response-curves-v2.ts";
 export {
   compareScenarios,
   contentTypes,
