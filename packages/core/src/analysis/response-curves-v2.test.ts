@@ -80,7 +80,7 @@ describe("v2 response curves = forward with the input scaled", () => {
           );
           if (curves[c]!.value) {
             const wantV = at(m, true) - zeroV;
-            expect(Math.abs(curves[c]!.value!.mean[k]! - wantV)).toBeLessThanOrEqual(
+            expect(Math.abs(curves[c]!.value.mean[k]! - wantV)).toBeLessThanOrEqual(
               1e-9 * Math.max(1, Math.abs(zeroV)),
             );
           }
