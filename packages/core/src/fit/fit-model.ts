@@ -20,6 +20,7 @@ import { holdoutMetrics, type HoldoutMetrics } from "./metrics.ts";
 import { ProgressTracker } from "./progress.ts";
 import {
   DEFAULT_TARGET_ACCEPT,
+  meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
   type ChannelResult,
@@ -150,6 +151,7 @@ function nutsOutcome(spec: ModelSpec, results: ChainResult[], options: FitOption
       converged: a.converged,
       reasons: a.reasons,
       warnings: a.warnings,
+      leapfrogsPerDraw: meanLeapfrogs(results),
     },
   };
 }

@@ -26,6 +26,7 @@ import type { Draws } from "./draws-codec.ts";
 import { ProgressTracker } from "./progress.ts";
 import {
   DEFAULT_TARGET_ACCEPT,
+  meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
   type FitDiagnostics,
@@ -167,6 +168,7 @@ export async function fitModelV2(
       converged: a.converged,
       reasons: a.reasons,
       warnings: a.warnings,
+      leapfrogsPerDraw: meanLeapfrogs(results),
     };
   } else {
     report({ phase: "optimizing", chain: -1, iteration: 0, percent: 5, etaSeconds: null, divergences: 0 });

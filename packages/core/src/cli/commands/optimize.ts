@@ -1,7 +1,9 @@
 /**
  * `mixcast optimize --result result.json --budget 1000000 --weeks 13 [--bounds bounds.json]
  *  [--risk mean|q10|sd1] [--current-weeks 13] [--seed 1] [--data data.csv] [--config model.json]
- *  [--draws draws.bin] [--out plan.json]` -> BudgetPlan JSON (analysis/optimizer.ts) on stdout or --out.
+ *  [--draws draws.bin] [--geo-plan national|per-geo] [--frequency Meta=3] [--organic Newsletter=5000]
+ *  [--out plan.json]` -> BudgetPlan JSON (analysis/optimizer.ts) on stdout or --out. v1 and v2 fits
+ *  alike (v2: plans in spend per paid channel, or per channel@geo with --geo-plan per-geo).
  * Goals and flighting (analysis/optimizer-goals.ts, analysis/flighting.ts):
  *  `--goal max-kpi --budget B` | `--goal min-spend --target-kpi N [--probability 0.8]` |
  *  `--goal target-mroi --mroi 1.2` | `--goal target-roi --roi 3`, `[--max-budget C]` (search
@@ -15,12 +17,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { horizonResponse, recentWeeklySpend } from "../../analysis/model-adapter.ts";
+import { recentWeeklySpend } from "../../analysis/model-adapter.ts";
 import { InfeasibleBoundsError, optimizeBudget, type RiskObjective } from "../../analysis/optimizer.ts";
 import { optimizeGoal, type GoalResult, type OptimizerGoal } from "../../analysis/optimizer-goals.ts";
 import { optimizeFlighting, type FlightingPlan } from "../../analysis/flighting.ts";
 import type { CliCommand } from "../registry.ts";
-import { CliInputError, loadRunInputs, runInputOptions } from "../run-inputs.ts";
+import {
+  CliInputError,
+  loadRunInputs,
+  planningHorizonOf,
+  planningOptions,
+  runInputOptions,
+} from "../run-inputs.ts";
 
 export const boundsSchema = z.record(
   z.string(),
@@ -51,6 +59,7 @@ export const optimizeCommand: CliCommand = {
   summary: "allocate a budget over a planning horizon from a fit's posterior (JSON out)",
   options: [
     ...runInputOptions,
+    ...planningOptions,
     {
       name: "budget",
       kind: "number",
@@ -235,17 +244,16 @@ export function parseGoal(name: string, opts: Record<string, unknown>): Optimize
 }
 
 function flight(
-  model: Parameters<typeof horizonResponse>[0],
-  draws: Parameters<typeof horizonResponse>[1],
+  model: Parameters<typeof planningHorizonOf>[1],
+  draws: Parameters<typeof planningHorizonOf>[2],
   result: GoalResult,
   weeks: number,
   opts: Record<string, unknown>,
   cwd: string,
   objective: ReturnType<typeof parseRisk>,
 ): FlightingPlan {
-  const spec = "spec" in model ? model.spec : model;
-  const tail = spec.adstockLags;
-  const resp = horizonResponse(model, draws, weeks + tail);
+  const tail = model.spec.adstockLags;
+  const resp = planningHorizonOf(opts, model, draws, weeks + tail);
   const weeklyBounds = readJson(opts["weekly-bounds"], cwd, weeklyBoundsSchema, "weekly bounds");
   try {
     return optimizeFlighting(resp, {
