@@ -155,11 +155,8 @@ export const optimizeCommand: CliCommand = {
       if (!(budget > 0)) throw new CliInputError(`--budget must be positive (got ${budget})`);
     }
     const { model, draws } = loadRunInputs(opts, io.cwd);
-    const resp = horizonResponse(model, draws, weeks);
-    const currentWeekly = recentWeeklySpend(
-      model.spec,
-      (opts["current-weeks"] as number | undefined) ?? weeks,
-    );
+    const resp = planningHorizonOf(opts, model, draws, weeks);
+    const currentWeekly = recentWeeklySpend(resp, (opts["current-weeks"] as number | undefined) ?? weeks);
     const seed = (opts.seed as number | undefined) ?? 1;
     let json: string;
     try {
