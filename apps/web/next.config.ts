@@ -5,7 +5,8 @@ const config: NextConfig = {
   // Workspace packages are TypeScript source; Next compiles them with the app.
   transpilePackages: ["@mixcast/ui", "@mixcast/core", "@mixcast/db", "@mixcast/notify", "@mixcast/runs"],
   // core's sampler starts worker threads through tsx at run time; never bundle tsx itself.
-  serverExternalPackages: ["tsx", "pg-boss"],
+  // pdfkit reads its font metrics (AFM files) from its own folder at run time.
+  serverExternalPackages: ["tsx", "pg-boss", "pdfkit"],
   typedRoutes: false,
   poweredByHeader: false,
   // On every response, API and static files included; pages also get a nonce CSP (src/proxy.ts).

@@ -67,7 +67,7 @@ describe("stored views of a run", () => {
       ),
     );
     for (const [name, change] of Object.entries(cmp.channels)) {
-      expect(change.delta).toBeCloseTo(b!.channels![name]!.roi.mean! - a!.channels![name]!.roi.mean!, 12);
+      expect(change.delta).toBeCloseTo(b!.channels![name]!.roi!.mean! - a!.channels![name]!.roi!.mean!, 12);
     }
   });
 

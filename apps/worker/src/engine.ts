@@ -1,7 +1,17 @@
 // The slice of @mixcast/core the worker calls, as an injectable object: tests of the queue
 // machinery can pass a stub, production uses `coreEngine()` (the real engine).
 import * as core from "@mixcast/core/node";
-import type { ColumnMapping, Dataset, ModelConfig, RunAnalysis } from "@mixcast/core";
+import type {
+  ColumnMapping,
+  DataMappingV2,
+  Dataset,
+  DatasetV2,
+  ModelConfig,
+  ModelConfigV2,
+  ModelDataV2,
+  RunAnalysis,
+  RunAnalysisV2,
+} from "@mixcast/core";
 import { fitThreadPool } from "./fit-thread.ts";
 
 export interface IntervalSummary {
@@ -49,6 +59,17 @@ export interface EngineChainOptions {
 /** core's FitResult, plus the analysis when the fit thread already ran it (fit-thread-main.ts). */
 export type EngineFitResult = core.FitResult & { analysis?: RunAnalysis | { error: string } | null };
 
+/** core's FitResultV2, plus the decomposition / fit per geo when the fit thread ran it. */
+export type EngineFitResultV2 = core.FitResultV2 & { analysis?: RunAnalysisV2 | { error: string } | null };
+
+export type EngineParseResultV2 =
+  | { ok: true; dataset: DatasetV2; warnings: unknown[] }
+  | {
+      ok: false;
+      errors: { row?: number; column?: string; geo?: string; message: string }[];
+      errorCount?: number;
+    };
+
 export type EngineParseResult =
   | { ok: true; dataset: Dataset; warnings: unknown[] }
   | { ok: false; errors: { row?: number; column?: string; message: string }[]; errorCount?: number };
@@ -73,6 +94,17 @@ export interface Engine {
   serializeFitResult(result: EngineFitResult): core.SerializedFitResult;
   /** Optional post-fit analysis (contributions, ROI curves, ...) stored as the "analysis" artifact. */
   analyzeRun?(input: { dataset: Dataset; config: ModelConfig; fit: EngineFitResult }): RunAnalysis | null;
+  /** v2 configs (usesV2Features): long/geo data, roles, units KPI, link, knots. */
+  parseDatasetV2Csv?(
+    text: string,
+    mapping: DataMappingV2,
+    options?: { holdoutWeeks?: number },
+  ): EngineParseResultV2;
+  fitModelV2?(
+    data: ModelDataV2,
+    config: ModelConfigV2,
+    options: EngineFitOptions,
+  ): Promise<EngineFitResultV2>;
 }
 
 /**
@@ -103,7 +135,29 @@ export function coreEngine(options: { threaded?: boolean } = {}): Engine {
       const model = core.createModel(core.buildModelSpec(dataset, config));
       return core.analyzeRun(model, core.posteriorDraws(model, fit.draws));
     },
+    parseDatasetV2Csv: (text, mapping, opts) => core.parseDatasetV2Csv(text, mapping, opts),
+    fitModelV2:
+      options.threaded === false
+        ? async (data, config, opts) => {
+            const fit = await core.fitModelV2(data, config, opts);
+            return { ...fit, analysis: analyzeRunV2(data, config, fit) };
+          }
+        : (data, config, opts) => fitThreadPool().fitV2(data, config, opts),
   };
+}
+
+/** The v2 decomposition and fit per geo; its failure must not fail the run. */
+export function analyzeRunV2(
+  data: ModelDataV2,
+  config: ModelConfigV2,
+  fit: core.FitResultV2,
+): RunAnalysisV2 | { error: string } {
+  try {
+    const model = core.createModelV2(core.buildModelSpecV2(data, config));
+    return core.analyzeRunV2(model, fit.draws);
+  } catch (error) {
+    return { error: `analysis failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** One line for the Run's error column, from the parser's issues. */

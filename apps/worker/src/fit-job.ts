@@ -2,7 +2,16 @@
 // Run row, and store the outcome in one transaction. Every state change goes through
 // @mixcast/runs, which fences each write by the claim's attempt (a worker presumed dead that
 // comes back cannot overwrite the result of the worker that took over: LostClaimError).
-import { buildModelSpec, type ModelConfig } from "@mixcast/core";
+import {
+  buildModelSpec,
+  buildModelSpecV2,
+  scaleDatasetV2,
+  type Dataset,
+  type ModelConfig,
+  type ModelConfigV2,
+  type ModelDataV2,
+  type ModelSpecV2,
+} from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import {
   cancelClaimedRun,
@@ -15,13 +24,19 @@ import {
   stopChains,
   succeedRun,
   type Claim,
+  type SuccessInput,
 } from "@mixcast/runs";
 import { fitWithChainJobs, planRunChains, type ChainJobQueue } from "./chain-jobs.ts";
-import type { Engine, EngineFitOptions, EngineFitResult } from "./engine.ts";
+import type { Engine, EngineFitOptions, EngineFitResult, EngineFitResultV2 } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
 import { ProgressTracker, type RunProgress } from "./progress.ts";
-import { modelConfigCodec, type RunSummary } from "@mixcast/runs/stored";
+import {
+  decodeStoredModelConfig,
+  jsonSafe,
+  type RunSummary,
+  type StoredModelConfig,
+} from "@mixcast/runs/stored";
 import { nonFiniteSummaryReason } from "./finite.ts";
 import { redactSecrets } from "@mixcast/db/redact";
 
@@ -92,30 +107,26 @@ export async function processFitRun(
   };
 
   // 1. Config and data. Both are deterministic: an error here fails the run without retry.
-  // Parsed once here; every later step (fit thread, analysis) takes this value.
-  let config: ModelConfig;
+  // Parsed once here; every later step (fit thread, analysis) takes this value. A config that uses
+  // v2 features (geo, roles, units KPI, link, knots...) goes to the v2 engine; any other config
+  // fits with v1's model exactly as before (core's usesV2Features).
+  let stored: StoredModelConfig;
   try {
-    config = modelConfigCodec.decode(run.configVersion.config);
+    stored = decodeStoredModelConfig(run.configVersion.config);
   } catch (error) {
     return failRun(`Model config v${run.configVersion.version} is invalid: ${messageOf(error)}`, {
       stage: "config",
     });
   }
-  const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
-    holdoutWeeks: config.holdoutWeeks,
-  });
-  if (!parsed.ok) {
-    return failRun(formatParseErrors(parsed.errors, parsed.errorCount), {
-      stage: "dataset",
-      datasetVersion: run.datasetVersion.version,
-      errors: parsed.errors.slice(0, 20),
-    });
-  }
-  const dataset = parsed.dataset;
+  const prepared =
+    stored.version === 2 ? prepareV2(ctx, run, stored.config) : prepareV1(ctx, run, stored.config);
+  if ("failure" in prepared) return failRun(prepared.failure.reason, prepared.failure.details);
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
-  let sampler = samplerSettings(config, ctx.sampler);
-  const chainJobs = run.mode !== "fast" && ctx.chainJobs ? ctx.chainJobs : null;
+  let sampler = prepared.sampler;
+  // Chains as jobs of their own (any worker) are v1's; a v2 fit runs its chains here.
+  const v1 = prepared.v1;
+  const chainJobs = run.mode !== "fast" && ctx.chainJobs && v1 ? ctx.chainJobs : null;
   if (chainJobs) {
     // The first attempt's plan wins: a run resumed by a worker with other defaults keeps its chains.
     const plan = await planRunChains(ctx, claim, { ...sampler, seed: run.seed });
@@ -163,7 +174,7 @@ export async function processFitRun(
   }, ctx.progressIntervalMs);
 
   const fitStarted = Date.now();
-  let fit: EngineFitResult;
+  let fit: PreparedResult;
   try {
     const fitOptions: EngineFitOptions = {
       mode: run.mode === "fast" ? "fast" : "nuts",
@@ -175,15 +186,16 @@ export async function processFitRun(
       onProgress: (p) => tracker.update(p),
       signal: abort.signal,
     };
-    fit = chainJobs
-      ? await fitWithChainJobs({ ...ctx, chainJobs }, claim, {
-          dataset,
-          config,
-          plan: { ...sampler, seed: run.seed },
-          tracker,
-          signal: abort.signal,
-        })
-      : await ctx.engine.fitModel(dataset, config, fitOptions);
+    fit =
+      chainJobs && v1
+        ? await fitWithChainJobs({ ...ctx, chainJobs }, claim, {
+            dataset: v1.dataset,
+            config: v1.config,
+            plan: { ...sampler, seed: run.seed },
+            tracker,
+            signal: abort.signal,
+          })
+        : await prepared.fit(fitOptions);
     if (abortReason !== null) throw Object.assign(new Error("aborted"), { name: "AbortError" });
   } catch (error) {
     clearInterval(timer);
@@ -205,19 +217,9 @@ export async function processFitRun(
 
   // 3. Everything derived from the fit, computed before the transaction so it stays short.
   tracker.setPhase("storing");
-  const { analysis: threadAnalysis, ...fitOnly } = fit;
-  const serialized = ctx.engine.serializeFitResult(fitOnly);
-  let analysis: EngineFitResult["analysis"] = threadAnalysis ?? null;
-  if (threadAnalysis === undefined && ctx.engine.analyzeRun) {
-    try {
-      analysis = ctx.engine.analyzeRun({ dataset, config, fit });
-    } catch (error) {
-      analysis = { error: `analysis failed: ${messageOf(error)}` };
-    }
-  }
+  const { serialized, analysis, spec } = prepared.derive(fit);
   // Stored with the outcome so that the web reads them instead of computing them per view: the
   // model's inputs (no CSV parse for a posterior) and the ROI change against the previous run.
-  const spec = buildModelSpec(dataset, config);
   const refreshComparison = await refreshComparisonFor(
     prisma,
     { id: run.id, modelId: run.modelId, finishedAt: null },
@@ -249,7 +251,7 @@ export async function processFitRun(
     finishedAt,
     draws: fit.draws,
     spec,
-    analysis: analysis ?? null,
+    analysis,
     details: {
       converged: fit.diagnostics.converged,
       reasons: fit.diagnostics.reasons,
@@ -260,6 +262,129 @@ export async function processFitRun(
   // The draws artifact holds the draws now: drop the chains' copies (best effort).
   if (chainJobs) await releaseChainResults(prisma, run.id).catch(() => undefined);
   return { status: "succeeded", runId: run.id, attempt, converged: fit.diagnostics.converged };
+}
+
+type PreparedResult = EngineFitResult | EngineFitResultV2;
+
+interface Derived {
+  serialized: Record<string, unknown> & { channels: RunSummary["channels"] };
+  analysis: SuccessInput["analysis"];
+  spec: SuccessInput["spec"];
+}
+
+/** A run's fit, ready to start: the sampler settings, the fit itself and what is stored from it. */
+type Prepared =
+  | { failure: { reason: string; details: Record<string, unknown> } }
+  | {
+      sampler: SamplerSettings;
+      /** v1 runs: the parsed dataset and config (chain jobs fit them on other workers). */
+      v1?: { dataset: Dataset; config: ModelConfig };
+      fit(options: EngineFitOptions): Promise<PreparedResult>;
+      derive(fit: PreparedResult): Derived;
+    };
+
+type ClaimedRunRow = Extract<Awaited<ReturnType<typeof claimRun>>, { run: unknown }>["run"];
+
+function prepareV1(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfig): Prepared {
+  const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
+    holdoutWeeks: config.holdoutWeeks,
+  });
+  if (!parsed.ok)
+    return {
+      failure: {
+        reason: formatParseErrors(parsed.errors, parsed.errorCount),
+        details: {
+          stage: "dataset",
+          datasetVersion: run.datasetVersion.version,
+          errors: parsed.errors.slice(0, 20),
+        },
+      },
+    };
+  const dataset = parsed.dataset;
+  return {
+    sampler: samplerSettings(config, ctx.sampler),
+    v1: { dataset, config },
+    fit: (options) => ctx.engine.fitModel(dataset, config, options),
+    derive(result) {
+      const fit = result as EngineFitResult;
+      const { analysis: threadAnalysis, ...fitOnly } = fit;
+      const serialized = ctx.engine.serializeFitResult(fitOnly);
+      let analysis: EngineFitResult["analysis"] = threadAnalysis ?? null;
+      if (threadAnalysis === undefined && ctx.engine.analyzeRun) {
+        try {
+          analysis = ctx.engine.analyzeRun({ dataset, config, fit });
+        } catch (error) {
+          analysis = { error: `analysis failed: ${messageOf(error)}` };
+        }
+      }
+      return {
+        serialized: serialized,
+        analysis: analysis ?? null,
+        spec: buildModelSpec(dataset, config),
+      };
+    },
+  };
+}
+
+/**
+ * v2: the long/geo CSV through core's parse-v2 (errors name row, column and geo), scaled per geo
+ * (scale-v2), fitted by fitModelV2; stored are its summary (incrementality, ROI / CPIK, optimal
+ * frequency, per geo), the v2 spec and the decomposition / fit per geo (analyzeRunV2).
+ */
+function prepareV2(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfigV2): Prepared {
+  const engine = ctx.engine;
+  if (!engine.parseDatasetV2Csv || !engine.fitModelV2)
+    return {
+      failure: {
+        reason:
+          "This worker's engine cannot fit v2 models (geo, exposure, reach & frequency, organic, units KPI).",
+        details: { stage: "config" },
+      },
+    };
+  const parsed = engine.parseDatasetV2Csv(run.datasetVersion.csv, config, {
+    holdoutWeeks: config.holdoutWeeks,
+  });
+  if (!parsed.ok)
+    return {
+      failure: {
+        reason: formatParseErrors(parsed.errors, parsed.errorCount),
+        details: {
+          stage: "dataset",
+          datasetVersion: run.datasetVersion.version,
+          errors: parsed.errors.slice(0, 20),
+        },
+      },
+    };
+  let data: ModelDataV2;
+  let spec: ModelSpecV2;
+  try {
+    data = scaleDatasetV2(parsed.dataset, {
+      holdoutWeeks: config.holdoutWeeks,
+      fourierPairs: config.fourierPairs,
+      link: config.link,
+    });
+    spec = buildModelSpecV2(data, config);
+  } catch (error) {
+    return {
+      failure: {
+        reason: `The dataset cannot be modelled: ${messageOf(error)}`,
+        details: { stage: "dataset", datasetVersion: run.datasetVersion.version },
+      },
+    };
+  }
+  const fitModelV2 = engine.fitModelV2.bind(engine);
+  return {
+    sampler: samplerSettings(config, ctx.sampler),
+    fit: (options) => fitModelV2(data, config, options),
+    derive(result) {
+      const { analysis, draws: _draws, ...rest } = result as EngineFitResultV2;
+      return {
+        serialized: jsonSafe(rest) as Derived["serialized"],
+        analysis: analysis ?? null,
+        spec,
+      };
+    },
+  };
 }
 
 async function settleAbort(

@@ -1,7 +1,13 @@
 // Runs inside a fit thread: loads the engine once, then fits one request at a time. Progress and
 // results are posted to the parent, tagged with the request id.
 import { parentPort } from "node:worker_threads";
-import { parseModelConfig, type ChainResult, type Dataset } from "@mixcast/core";
+import {
+  parseModelConfig,
+  parseModelConfigV2,
+  type ChainResult,
+  type Dataset,
+  type ModelDataV2,
+} from "@mixcast/core";
 import {
   coreEngine,
   type EngineChainOptions,
@@ -14,7 +20,10 @@ const engine = coreEngine({ threaded: false });
 
 /** A ThreadRequest (fit-thread.ts) with its id; the worker's parsed config, structured-cloned, is
  *  parsed again here, once (parseModelConfig). */
-type FitMessage = { id: number; dataset: Dataset; config: unknown } & (
+type FitMessage = { id: number; config: unknown } & (
+  { kind: "v2"; data: ModelDataV2; options: Omit<EngineFitOptions, "onProgress" | "signal"> } | FitMessageV1
+);
+type FitMessageV1 = { dataset: Dataset } & (
   | { kind: "fit"; options: Omit<EngineFitOptions, "onProgress" | "signal"> }
   | { kind: "chain"; options: Omit<EngineChainOptions, "onProgress" | "signal"> }
   | { kind: "merge"; results: ChainResult[]; options: Omit<EngineFitOptions, "onProgress" | "signal"> }
@@ -24,6 +33,7 @@ type FitMessage = { id: number; dataset: Dataset; config: unknown } & (
 port.on("message", (msg: FitMessage) => void fitAndReply(msg));
 
 async function fitAndReply(msg: FitMessage): Promise<void> {
+  if (msg.kind === "v2") return fitV2AndReply(msg);
   try {
     const config = parseModelConfig(msg.config);
     const onProgress = (progress: unknown) => port.postMessage({ type: "progress", id: msg.id, progress });
@@ -51,6 +61,21 @@ async function fitAndReply(msg: FitMessage): Promise<void> {
     port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
   }
 }
+async function fitV2AndReply(msg: Extract<FitMessage, { kind: "v2" }>): Promise<void> {
+  try {
+    const config = parseModelConfigV2(msg.config);
+    const fit = await engine.fitModelV2!(msg.data, config, {
+      ...msg.options,
+      onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
+    });
+    // fitModelV2 with threaded: false already ran analyzeRunV2 (here, off the main thread)
+    port.postMessage({ type: "result", id: msg.id, fit }, [fit.draws.values.buffer as ArrayBuffer]);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
+  }
+}
+
 /** A chain's typed arrays, transferred instead of copied. */
 function chainBuffers(chain: ChainResult): ArrayBuffer[] {
   return Object.values(chain)

@@ -6,8 +6,14 @@
 // Threads are kept between fits (loading the engine into a fresh thread costs seconds); an
 // aborted fit terminates its thread, which also stops its chain threads.
 import { Worker } from "node:worker_threads";
-import type { ChainResult, Dataset, ModelConfig } from "@mixcast/core";
-import type { EngineChainOptions, EngineFitOptions, EngineFitResult, EngineProgress } from "./engine.ts";
+import type { ChainResult, Dataset, ModelConfig, ModelConfigV2, ModelDataV2 } from "@mixcast/core";
+import type {
+  EngineChainOptions,
+  EngineFitOptions,
+  EngineFitResult,
+  EngineFitResultV2,
+  EngineProgress,
+} from "./engine.ts";
 
 /** What a fit thread is asked to do: a whole fit, one chain of a fit, or the merge of its chains. */
 export type ThreadRequest =
@@ -28,6 +34,13 @@ export type ThreadRequest =
       dataset: Dataset;
       config: ModelConfig;
       results: ChainResult[];
+      options: Omit<EngineFitOptions, "onProgress" | "signal">;
+    }
+  | {
+      /** A v2 fit (fitModelV2) of scaled data, with its decomposition (analyzeRunV2). */
+      kind: "v2";
+      data: ModelDataV2;
+      config: ModelConfigV2;
       options: Omit<EngineFitOptions, "onProgress" | "signal">;
     };
 
@@ -104,6 +117,15 @@ export class FitThreadPool {
       onProgress,
       signal,
     );
+  }
+
+  async fitV2(
+    data: ModelDataV2,
+    config: ModelConfigV2,
+    options: EngineFitOptions,
+  ): Promise<EngineFitResultV2> {
+    const { onProgress, signal, ...plain } = options;
+    return this.request<EngineFitResultV2>({ kind: "v2", data, config, options: plain }, onProgress, signal);
   }
 
   async fitChain(dataset: Dataset, config: ModelConfig, options: EngineChainOptions): Promise<ChainResult> {

@@ -9,7 +9,7 @@
 // schedule (lastSkippedAt, lastSkipReason) and in the audit log ("schedule.skipped").
 import type { PrismaClient } from "@mixcast/db";
 import { queueScheduledRun, transaction } from "@mixcast/runs";
-import { modelConfigCodec } from "@mixcast/runs/stored";
+import { decodeStoredModelConfig } from "@mixcast/runs/stored";
 import { mostRecentSlot, nextSlot } from "./schedule-time.ts";
 
 export interface TickResult {
@@ -76,7 +76,12 @@ async function noNewDataReason(
 /** The config's `seed`, else one derived from the slot. A config that no longer parses still gets
  *  its run (which then fails with the config's errors), with the slot's seed. */
 function seedFor(storedConfig: unknown, slot: Date): number {
-  const seed = modelConfigCodec.tryDecode(storedConfig)?.seed;
+  let seed: number | undefined;
+  try {
+    seed = decodeStoredModelConfig(storedConfig).config.seed;
+  } catch {
+    seed = undefined;
+  }
   if (seed !== undefined) return seed;
   return Math.floor(slot.getTime() / 1000) % 2_147_483_647;
 }

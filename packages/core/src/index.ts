@@ -20,6 +20,7 @@ export * from "./diagnostics/index.ts";
 export * from "./simulate/spend.ts";
 export * from "./simulate/scenario.ts";
 export * from "./simulate/simulate.ts";
+export * from "./simulate/simulate-v2.ts";
 export * from "./fit/draws-codec.ts";
 export * from "./fit/metrics.ts";
 export * from "./fit/progress.ts";

@@ -45,6 +45,8 @@ afterAll(async () => {
 // Tables added by the weekly-refresh work (#16): API tokens and their rate limit, approvals, alert
 // channels, alerts and deliveries. Named here so a rename or a dropped grant is noticed.
 const REFRESH_TABLES = ["ApiToken", "ApiRateLimit", "RunApproval", "AlertChannel", "Alert", "AlertDelivery"];
+// Tables added for plans and reports (#18): share links and the forecast history of scenarios.
+const PLANS_TABLES = ["ShareLink", "ScenarioForecast"];
 
 async function publicTables(client: pg.Client): Promise<{ name: string }[]> {
   const { rows } = await client.query<{ name: string }>(
@@ -169,7 +171,7 @@ describe("app database role", () => {
     expect(await missingGrants(app, role)).toEqual([]);
     // The tables the weekly-refresh work added exist and are among those checked above.
     const tables = (await publicTables(app)).map((t) => t.name);
-    for (const table of REFRESH_TABLES) expect(tables).toContain(table);
+    for (const table of [...REFRESH_TABLES, ...PLANS_TABLES]) expect(tables).toContain(table);
     // ...and the check notices a missing grant (so the assertion above can fail).
     const owner = new pg.Client({ connectionString: db.url });
     await owner.connect();

@@ -4,7 +4,7 @@
 // token): claiming increments it, and every later write is conditional on it and on
 // status = running. A worker that was presumed dead and comes back cannot overwrite the result of
 // the worker that took over; its write matches no row and it gets a LostClaimError.
-import type { Draws, ModelSpec, RunAnalysis } from "@mixcast/core";
+import type { Draws, ModelSpec, ModelSpecV2, RunAnalysis, RunAnalysisV2 } from "@mixcast/core";
 import type { Prisma, PrismaClient, PrismaTransaction } from "@mixcast/db";
 import { writeRunEvent, type RunOrigin } from "./audit.ts";
 import { LostClaimError } from "./errors.ts";
@@ -12,7 +12,7 @@ import { transaction } from "./transaction.ts";
 import { encodeStoredDraws } from "./draws.ts";
 import { encodeModelSpec, SPEC_ENCODING } from "./spec.ts";
 import { jsonSafe } from "./stored/codec.ts";
-import { analysisErrorSchema, runAnalysisCodec } from "./stored/artifacts.ts";
+import { analysisErrorSchema, runAnalysisCodec, runAnalysisV2Codec } from "./stored/artifacts.ts";
 import {
   runDiagnosticsCodec,
   runProgressCodec,
@@ -139,9 +139,9 @@ export interface SuccessInput {
   /** The posterior draws (stored deflated, draws.ts). */
   draws: Draws;
   /** The ModelSpec the run was fitted on (stored as kind "spec": the web's model of the run). */
-  spec: ModelSpec;
-  /** core's analyzeRun output, or why it failed; null: none. */
-  analysis: RunAnalysis | { error: string } | null;
+  spec: ModelSpec | ModelSpecV2;
+  /** core's analyzeRun (v1) or analyzeRunV2 (v2) output, or why it failed; null: none. */
+  analysis: RunAnalysis | RunAnalysisV2 | { error: string } | null;
   /** Details of the run.succeeded audit event (attempt and workerId are added). */
   details: Record<string, unknown>;
 }
@@ -159,7 +159,9 @@ export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: Su
       ? null
       : "error" in outcome.analysis
         ? (jsonSafe(analysisErrorSchema.parse(outcome.analysis)) as Prisma.InputJsonValue)
-        : runAnalysisCodec.encode(outcome.analysis);
+        : outcome.analysis.version === 2
+          ? runAnalysisV2Codec.encode(outcome.analysis)
+          : runAnalysisCodec.encode(outcome.analysis);
   await prisma.$transaction(
     async (tx) => {
       const updated = await tx.run.updateMany({

@@ -22,7 +22,13 @@ export {
 export { failLiveRun, failStaleRun, requeueStaleRun, type StaleRun } from "./recover.ts";
 export { recordStability, storeRunViews } from "./derived.ts";
 export { compareRoi, refreshComparisonFor } from "./refresh.ts";
-export { decodeModelSpec, encodeModelSpec, SPEC_ENCODING } from "./spec.ts";
+export {
+  decodeModelSpec,
+  decodeModelSpecV2,
+  encodeModelSpec,
+  SPEC_ENCODING,
+  storedSpecVersion,
+} from "./spec.ts";
 export { DRAWS_ENCODING, decodeStoredDraws, encodeStoredDraws, type StoredDraws } from "./draws.ts";
 export {
   claimChain,

@@ -112,6 +112,8 @@ const EXPECTED: Record<string, string> = {
   "model.saveConfig":     "401 403 403  ok  ok  ok",
   "optimizer.context":    "401 403  ok  ok  ok  ok",
   "optimizer.run":        "401 403 403  ok  ok  ok",
+  "report.comparison":    "401 403  ok  ok  ok  ok",
+  "report.run":           "401 403  ok  ok  ok  ok",
   "run.cancel":           "401 403 403  ok  ok  ok",
   "run.exportDraws":      "401 403  ok  ok  ok  ok",
   "run.get":              "401 403  ok  ok  ok  ok",
@@ -126,6 +128,9 @@ const EXPECTED: Record<string, string> = {
   "scenario.get":         "401 403  ok  ok  ok  ok",
   "scenario.list":        "401 403  ok  ok  ok  ok",
   "scenario.update":      "401 403 403  ok  ok  ok",
+  "share.create":         "401 403 403  ok  ok  ok",
+  "share.list":           "401 403  ok  ok  ok  ok",
+  "share.revoke":         "401 403 403  ok  ok  ok",
   "schedule.remove":      "401 403 403 403  ok  ok",
   "schedule.upsert":      "401 403 403 403  ok  ok",
   "workspace.create":     "401  ok  ok  ok  ok  ok",
@@ -134,6 +139,7 @@ const EXPECTED: Record<string, string> = {
   "workspace.list":       "401  ok  ok  ok  ok  ok",
   "workspace.rename":     "401 403 403 403  ok  ok",
   "workspace.setCurrency":"401 403 403 403  ok  ok",
+  "workspace.setLogo":    "401 403 403 403  ok  ok",
 };
 
 function expectedOutcomes(path: string): Record<Caller, Outcome> {

@@ -12,6 +12,7 @@ export const procedureAccess = {
   "workspace.get": "viewer",
   "workspace.rename": "admin",
   "workspace.setCurrency": "admin",
+  "workspace.setLogo": "admin",
   "workspace.delete": "owner",
 
   "member.list": "viewer",
@@ -84,6 +85,14 @@ export const procedureAccess = {
   "scenario.update": "analyst",
   "scenario.duplicate": "analyst",
   "scenario.delete": "analyst",
+
+  // Reports: whoever reads a run or scenarios reads their report. Share links: everyone sees the
+  // workspace's links (and their views); analysts and up share and revoke.
+  "report.run": "viewer",
+  "report.comparison": "viewer",
+  "share.list": "viewer",
+  "share.create": "analyst",
+  "share.revoke": "analyst",
 } as const satisfies Record<string, AccessRule>;
 
 export type ProcedurePath = keyof typeof procedureAccess;

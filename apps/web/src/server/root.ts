@@ -10,7 +10,9 @@ import { memberRouter } from "./routers/member.ts";
 import { modelRouter } from "./routers/model.ts";
 import { optimizerRouter } from "./routers/optimizer.ts";
 import { runRouter } from "./routers/run.ts";
+import { reportRouter } from "./routers/report.ts";
 import { scenarioRouter } from "./routers/scenario.ts";
+import { shareRouter } from "./routers/share.ts";
 import { scheduleRouter } from "./routers/schedule.ts";
 import { workspaceRouter } from "./routers/workspace.ts";
 import { createCallerFactory, router } from "./trpc.ts";
@@ -34,6 +36,9 @@ export const appRouter = router({
   optimizer: optimizerRouter,
   campaign: campaignRouter,
   scenario: scenarioRouter,
+  // reports (PDF/HTML data) and read-only share links
+  report: reportRouter,
+  share: shareRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -20,6 +20,8 @@ export async function seedModel(
     seed?: number;
     channels?: number;
     csv?: string;
+    /** A config (and the dataset mapping) instead of the simulation's, e.g. a v2 one. */
+    config?: Record<string, unknown>;
     sampler?: { chains: number; warmup: number; draws: number };
   } = {},
 ): Promise<ModelFixture> {
@@ -31,7 +33,7 @@ export async function seedModel(
   });
   const csv = options.csv ?? sim.csv;
   const config: Record<string, unknown> = {
-    ...sim.config,
+    ...(options.config ?? sim.config),
     ...(options.sampler ? { sampler: options.sampler } : {}),
   };
   const suffix = randomUUID().slice(0, 8);
@@ -45,7 +47,7 @@ export async function seedModel(
     workspaceId: workspace.id,
     datasetId: dataset.id,
     csv,
-    mapping: sim.mapping,
+    mapping: options.config ?? sim.mapping,
   });
   const model = await prisma.model.create({
     data: { workspaceId: workspace.id, datasetId: dataset.id, name: `model ${suffix}` },

@@ -225,7 +225,7 @@ export function costPerImpression(model: MmmModelV2, c: number, lastWeeks = 13):
  * so the channel's term at frequency f is hillF(f) times its term at hillF = 1: each candidate
  * costs O(G T), not a forward pass.
  */
-function optimalFrequency(
+export function optimalFrequency(
   model: MmmModelV2,
   values: Float64Array,
   full: ForwardV2,

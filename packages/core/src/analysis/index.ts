@@ -8,7 +8,7 @@ export type {
   RunAnalysis,
   WeeklyBand,
 } from "./analyze.ts";
-export { InfeasibleBoundsError, optimizeBudget } from "./optimizer.ts";
+export { InfeasibleBoundsError, optimizeBudget, PlanEvaluator } from "./optimizer.ts";
 export type {
   BudgetPlan,
   ChannelAllocation,
@@ -18,7 +18,10 @@ export type {
 } from "./optimizer.ts";
 export { drawRow, horizonResponse, posteriorDraws, recentWeeklySpend } from "./model-adapter.ts";
 export type { PosteriorDraws } from "./model-adapter.ts";
-export type { HorizonResponse } from "./horizon-response.ts";
+export type { ChannelPlan, HorizonResponse, PlanLine } from "./horizon-response.ts";
+export { MediaHorizon } from "./horizon-response.ts";
+export { horizonResponseV2, planningHorizon, planningRatesV2 } from "./model-adapter-v2.ts";
+export type { HorizonOptionsV2, PlanningRatesV2 } from "./model-adapter-v2.ts";
 export {
   compareScenarios,
   contentTypes,
@@ -43,6 +46,7 @@ export type {
 export { probabilityGreater, summarize as summarizeInterval, thinIndices } from "./stats.ts";
 export type { Interval } from "./stats.ts";
 export * from "./incrementality-v2.ts";
+export * from "./analyze-v2.ts";
 export {
   channelScore,
   compareStability,

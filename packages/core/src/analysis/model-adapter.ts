@@ -19,10 +19,10 @@ export interface PosteriorDraws {
  * label, chain-major rows) into the model's parameter order. Throws naming missing parameters.
  */
 export function posteriorDraws(
-  model: { parameters: { label: string }[] },
+  model: { parameters: { label: string }[] } | { spec: { parameters: { label: string }[] } },
   draws: { names: string[]; chains: number; perChain: number; values: ArrayLike<number> },
 ): PosteriorDraws {
-  const labels = model.parameters.map((p) => p.label);
+  const labels = ("parameters" in model ? model.parameters : model.spec.parameters).map((p) => p.label);
   const col = labels.map((l) => draws.names.indexOf(l));
   const missing = labels.filter((_, j) => (col[j] as number) < 0);
   if (missing.length > 0)

@@ -1,7 +1,7 @@
 // JSON artifacts of a run (RunArtifact.analysis) and cached scenario evaluations
 // (ScenarioResult.result). Their content is core's (RunAnalysis, ScenarioResult): the schemas check
 // the envelope (version, the arrays every reader walks) and type the value with core's types.
-import type { RunAnalysis, ScenarioResult } from "@mixcast/core";
+import type { RunAnalysis, RunAnalysisV2, ScenarioResult } from "@mixcast/core";
 import { z } from "zod";
 import { jsonCodec } from "./codec.ts";
 
@@ -15,6 +15,30 @@ const runAnalysisSchema = z.looseObject({
 
 /** core's analyzeRun output: the worker's "analysis" artifact (and the web's "insights" fallback). */
 export const runAnalysisCodec = jsonCodec("RunArtifact.analysis", runAnalysisSchema);
+
+const bandSchema = z.looseObject({
+  mean: z.array(z.number()),
+  q05: z.array(z.number()),
+  q95: z.array(z.number()),
+});
+const geoAnalysisShape = {
+  actual: z.array(z.number()),
+  expected: bandSchema,
+  decomposition: z.record(z.string(), z.array(z.number())),
+  totals: z.record(z.string(), z.looseObject({ mean: z.number(), share: z.number() })),
+};
+const runAnalysisV2Schema = z.looseObject({
+  version: z.literal(2),
+  rule: z.enum(["additive", "log-share"]),
+  dates: z.array(z.string()),
+  geos: z.array(z.string()),
+  components: z.array(z.looseObject({ name: z.string(), kind: z.enum(["base", "channel", "synergy"]) })),
+  ...geoAnalysisShape,
+  byGeo: z.record(z.string(), z.looseObject(geoAnalysisShape)).optional(),
+}) as unknown as z.ZodType<RunAnalysisV2>;
+
+/** core's analyzeRunV2 output: the "analysis" artifact of a v2 run (decomposition and fit per geo). */
+export const runAnalysisV2Codec = jsonCodec("RunArtifact.analysis", runAnalysisV2Schema);
 
 /** The "analysis" artifact when the analysis itself threw (the run still succeeded). */
 export const analysisErrorSchema = z.object({ error: z.string() });

@@ -3,6 +3,10 @@
 export { jsonCodec, jsonSafe, StoredShapeError, type JsonCodec } from "./codec.ts";
 export {
   channelRoiChangeSchema,
+  channelSummarySchema,
+  geoSummarySchema,
+  type ChannelSummary,
+  type GeoSummary,
   intervalSchema,
   refreshComparisonSchema,
   runDiagnosticsCodec,
@@ -22,8 +26,18 @@ export {
   type SamplerSettings,
   type StoredInterval,
 } from "./run.ts";
-export { analysisErrorSchema, runAnalysisCodec, scenarioResultCodec } from "./artifacts.ts";
-export { modelConfigCodec } from "./model-config.ts";
+export {
+  analysisErrorSchema,
+  runAnalysisCodec,
+  runAnalysisV2Codec,
+  scenarioResultCodec,
+} from "./artifacts.ts";
+export {
+  decodeStoredModelConfig,
+  modelConfigCodec,
+  modelConfigV2Codec,
+  type StoredModelConfig,
+} from "./model-config.ts";
 export {
   MAX_PLAN_WEEKS,
   planOriginSchema,

@@ -73,6 +73,34 @@ export type RunDiagnostics = z.output<typeof runDiagnosticsSchema>;
 export const runDiagnosticsCodec = jsonCodec("Run.diagnostics", runDiagnosticsSchema);
 
 /**
+ * One channel of a summary. v1 channels all have `roi`; a v2 channel (core's ChannelResultV2) has
+ * `role` and `incremental`, `roi` only when paid with a known value, `cpik` for a units KPI and
+ * `optimalFrequency` for reach & frequency.
+ */
+export const channelSummarySchema = obj({
+  type: z.string(),
+  spend: num.optional(),
+  roi: intervalSchema.optional(),
+  contribution: intervalSchema,
+  role: z.enum(["paid", "rf", "organic"]).optional(),
+  incremental: intervalSchema.optional(),
+  share: intervalSchema.optional(),
+  cpik: intervalSchema.optional(),
+  marginalRoi: intervalSchema.optional(),
+  optimalFrequency: intervalSchema.optional(),
+});
+export type ChannelSummary = z.output<typeof channelSummarySchema>;
+
+/** v2: per geo, per channel incremental KPI, ROI (value known) and CPIK (units KPI). */
+export const geoSummarySchema = obj({
+  channels: z.record(
+    z.string(),
+    obj({ incremental: intervalSchema, roi: intervalSchema.optional(), cpik: intervalSchema.optional() }),
+  ),
+});
+export type GeoSummary = z.output<typeof geoSummarySchema>;
+
+/**
  * Run.summary: core's serialized FitResult (no draws) plus what the worker adds: `timings`,
  * `sampler` (the settings it used) and `refreshComparison`. Every field is optional so that rows
  * written before a field existed still read.
@@ -83,16 +111,20 @@ export const runSummarySchema = obj({
   mode: z.enum(["nuts", "fast"]).optional(),
   approximate: z.boolean().optional(),
   kpiName: z.string().optional(),
+  /** 2 for a v2 fit (fitModelV2); absent for v1. */
+  modelVersion: z.literal(2).optional(),
+  kpiType: z.enum(["revenue", "units"]).optional(),
+  link: z.enum(["identity", "log"]).optional(),
+  decompositionRule: z.enum(["additive", "log-share"]).optional(),
+  geoNames: z.array(z.string()).optional(),
+  geos: z.record(z.string(), geoSummarySchema).optional(),
+  /** Time-varying media: f_t per week (the multiplier is exp(f_t)). */
+  mediaEffectiveness: z.array(obj({ date: z.string(), f: intervalSchema })).optional(),
   weeks: z.number().optional(),
   trainingWeeks: z.number().optional(),
   settings: samplerSettingsSchema.optional(),
   parameters: z.record(z.string(), intervalSchema).optional(),
-  channels: z
-    .record(
-      z.string(),
-      obj({ type: z.string(), spend: num.optional(), roi: intervalSchema, contribution: intervalSchema }),
-    )
-    .optional(),
+  channels: z.record(z.string(), channelSummarySchema).optional(),
   diagnostics: runDiagnosticsSchema.optional(),
   holdout: obj({ weeks: z.number(), mape: num, r2: num, nrmse: num.optional(), coverage90: num.optional() })
     .nullable()
@@ -162,7 +194,7 @@ export interface RoiInterval {
 export function roiOfSummary(summary: Pick<RunSummary, "channels"> | null): Record<string, RoiInterval> {
   const out: Record<string, RoiInterval> = {};
   for (const [name, { roi }] of Object.entries(summary?.channels ?? {})) {
-    if (roi.mean !== null && roi.q05 !== null && roi.q95 !== null)
+    if (roi !== undefined && roi.mean !== null && roi.q05 !== null && roi.q95 !== null)
       out[name] = { mean: roi.mean, q05: roi.q05, q95: roi.q95 };
   }
   return out;

@@ -18,6 +18,7 @@ import { listDatasets } from "../dataset/list-datasets.ts";
 import { MAX_CSV_CHARS, uploadDatasetVersion } from "../dataset/upload-dataset-version.ts";
 import { listRuns, runStatuses } from "../run/list-runs.ts";
 import { openApiDocument } from "./openapi.ts";
+import { runReportResponse } from "../report/report-files.ts";
 import { consumeRateLimit } from "./rate-limit.ts";
 import {
   apiErrorSchema,
@@ -354,6 +355,30 @@ const routes: Route[] = [
           : null,
         channels: run.status === "succeeded" ? roiChannels(run.summary) : null,
       });
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/runs/${ID}/report\\.pdf$`),
+    scopes: ["reports:read"],
+    async handle(ctx, [runId]) {
+      const run = ownedOr403(
+        ctx,
+        await ctx.prisma.run.findUnique({
+          where: { id: runId! },
+          select: { id: true, workspaceId: true, status: true },
+        }),
+        "That run",
+      );
+      if (run.status !== "succeeded")
+        throw new ApiError(409, "conflict", `A report needs a succeeded run; this one is ${run.status}.`);
+      // The report is built as a read-only viewer of the token's workspace.
+      const actor = {
+        userId: `token:${ctx.token.id}`,
+        workspaceId: ctx.token.workspaceId,
+        role: "viewer" as const,
+      };
+      return runReportResponse(ctx.prisma, actor, run.id, "pdf");
     },
   },
 ];

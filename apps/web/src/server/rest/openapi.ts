@@ -175,6 +175,24 @@ export function openApiDocument(origin: string): Record<string, unknown> {
           },
         },
       },
+      "/runs/{runId}/report.pdf": {
+        get: {
+          operationId: "getRunReportPdf",
+          summary: "The run's one-page report as PDF",
+          description:
+            "Scope: `reports:read`. Headline ROI and CPIK with 90% intervals, decomposition, response curves, the recommended plan, the health verdict and diagnostics.",
+          parameters: [idParam("runId", "Run id")],
+          responses: {
+            "200": {
+              description: "PDF",
+              content: { "application/pdf": { schema: { type: "string", format: "binary" } } },
+            },
+            ...errors,
+            "404": { description: "No such run", content: jsonContent("Error") },
+            "409": { description: "The run has not succeeded", content: jsonContent("Error") },
+          },
+        },
+      },
     },
   };
   cached = { origin, doc };

@@ -5,6 +5,7 @@ import { deleteWorkspace, deleteWorkspaceInput } from "../workspace/delete-works
 import { listWorkspaces } from "../workspace/list-workspaces.ts";
 import { renameWorkspace, renameWorkspaceInput } from "../workspace/rename-workspace.ts";
 import { setWorkspaceCurrency, setWorkspaceCurrencyInput } from "../workspace/set-workspace-currency.ts";
+import { setWorkspaceLogo, setWorkspaceLogoInput } from "../workspace/set-workspace-logo.ts";
 
 export const workspaceRouter = router({
   list: authedProcedure.query(({ ctx }) => listWorkspaces(ctx.prisma, ctx.user.id)),
@@ -16,6 +17,7 @@ export const workspaceRouter = router({
     name: ctx.workspace.name,
     slug: ctx.workspace.slug,
     currency: ctx.workspace.currency,
+    logo: ctx.workspace.logo,
     role: ctx.role,
   })),
   rename: workspaceProcedure(access["workspace.rename"])
@@ -24,6 +26,9 @@ export const workspaceRouter = router({
   setCurrency: workspaceProcedure(access["workspace.setCurrency"])
     .input(setWorkspaceCurrencyInput)
     .mutation(({ ctx, input }) => setWorkspaceCurrency(ctx.prisma, actorOf(ctx), input)),
+  setLogo: workspaceProcedure(access["workspace.setLogo"])
+    .input(setWorkspaceLogoInput)
+    .mutation(({ ctx, input }) => setWorkspaceLogo(ctx.prisma, actorOf(ctx), input)),
   delete: workspaceProcedure(access["workspace.delete"])
     .input(deleteWorkspaceInput)
     .mutation(({ ctx, input }) => deleteWorkspace(ctx.prisma, actorOf(ctx), input)),

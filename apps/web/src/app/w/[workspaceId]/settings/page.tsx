@@ -16,6 +16,7 @@ import {
 } from "@mixcast/ui";
 import { AlertsCard } from "@/components/alerts-card.tsx";
 import { ApiTokensCard } from "@/components/api-tokens-card.tsx";
+import { ReportsCard } from "@/components/reports-card.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { useHydrated } from "@/lib/use-hydrated.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
@@ -148,6 +149,7 @@ export default function SettingsPage() {
             )}
           </CardBody>
         </Card>
+        <ReportsCard />
         <ApiTokensCard />
         <AlertsCard />
         {ws.can("owner") ? (

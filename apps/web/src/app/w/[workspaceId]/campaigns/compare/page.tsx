@@ -27,6 +27,7 @@ import {
   ScenarioCompareCharts,
   formatPercent,
 } from "@mixcast/ui/charts";
+import { ReportActions } from "@/components/report-actions.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatNumber } from "@/components/format.ts";
 import { scenarioComparisonCsv, winProbabilitiesCsv } from "@/lib/exports.ts";
@@ -91,6 +92,11 @@ function Comparison() {
               >
                 Download win probabilities
               </Button>
+              <ReportActions
+                pdfHref={`/api/w/${ws.id}/comparison/report.pdf?ids=${ids.join(",")}&runId=${d.runId}`}
+                htmlHref={`/api/w/${ws.id}/comparison/report.html?ids=${ids.join(",")}&runId=${d.runId}`}
+                share={{ kind: "scenario_comparison", scenarioIds: ids, runId: d.runId }}
+              />
             </>
           }
         />

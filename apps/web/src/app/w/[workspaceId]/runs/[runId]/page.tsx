@@ -23,6 +23,7 @@ import {
   useToast,
 } from "@mixcast/ui";
 import { RunReview } from "@/components/run-review.tsx";
+import { ReportActions } from "@/components/report-actions.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime, formatDuration, formatNumber } from "@/components/format.ts";
 import { explainDiagnostics } from "@/lib/diagnostics-text.ts";
@@ -167,6 +168,13 @@ export default function RunPage() {
               >
                 Download draws CSV
               </a>
+            ) : null}
+            {r.status === "succeeded" ? (
+              <ReportActions
+                pdfHref={`/api/w/${ws.id}/runs/${r.id}/report.pdf`}
+                htmlHref={`/api/w/${ws.id}/runs/${r.id}/report.html`}
+                share={{ kind: "run_report", runId: r.id }}
+              />
             ) : null}
           </>
         }
