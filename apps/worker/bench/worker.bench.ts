@@ -256,7 +256,7 @@ export default async function bench(ctx: { flags: ReadonlySet<string>; log(messa
       section(
         "worker-distributed",
         "nice pnpm bench --only=worker:distributed",
-        await runDistributedBench(DEFAULT_DISTRIBUTED, ctx.log),
+        await runDistributedBench(DEFAULT_DISTRIBUTED, (m) => ctx.log(m)),
       ),
     );
   return out;
