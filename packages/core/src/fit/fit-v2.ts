@@ -26,6 +26,7 @@ import type { Draws } from "./draws-codec.ts";
 import { ProgressTracker } from "./progress.ts";
 import {
   DEFAULT_TARGET_ACCEPT,
+  meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
   type FitDiagnostics,
@@ -145,6 +146,7 @@ function nutsOutcomeV2(
       converged: a.converged,
       reasons: a.reasons,
       warnings: a.warnings,
+      leapfrogsPerDraw: meanLeapfrogs(results),
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * `mixcast optimize --result result.json --budget 1000000 --weeks 13 [--bounds bounds.json]
  *  [--risk mean|q10|sd1] [--current-weeks 13] [--seed 1] [--data data.csv] [--config model.json]
- *  [--draws draws.bin] [--out plan.json]` -> BudgetPlan JSON (analysis/optimizer.ts) on stdout or --out.
+ *  [--draws draws.bin] [--geo-plan national|per-geo] [--frequency Meta=3] [--organic Newsletter=5000]
+ *  [--out plan.json]` -> BudgetPlan JSON (analysis/optimizer.ts) on stdout or --out. v1 and v2 fits
+ *  alike (v2: plans in spend per paid channel, or per channel@geo with --geo-plan per-geo).
  * Inputs: see cli/run-inputs.ts (result.json from `mixcast fit --out`, draws from `--draws-out`).
  * bounds.json: { "<channel>": { "min"?: number, "max"?: number, "locked"?: true | number } }, totals
  * over the horizon in currency (locked: true keeps the current plan's amount).
@@ -9,10 +11,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { horizonResponse, recentWeeklySpend } from "../../analysis/model-adapter.ts";
+import { recentWeeklySpend } from "../../analysis/model-adapter.ts";
 import { InfeasibleBoundsError, optimizeBudget, type RiskObjective } from "../../analysis/optimizer.ts";
 import type { CliCommand } from "../registry.ts";
-import { CliInputError, loadRunInputs, runInputOptions } from "../run-inputs.ts";
+import {
+  CliInputError,
+  loadRunInputs,
+  planningHorizonOf,
+  planningOptions,
+  runInputOptions,
+} from "../run-inputs.ts";
 
 export const boundsSchema = z.record(
   z.string(),
@@ -43,6 +51,7 @@ export const optimizeCommand: CliCommand = {
   summary: "allocate a budget over a planning horizon from a fit's posterior (JSON out)",
   options: [
     ...runInputOptions,
+    ...planningOptions,
     {
       name: "budget",
       kind: "number",
@@ -106,14 +115,14 @@ export const optimizeCommand: CliCommand = {
     }
     const objective = parseRisk(opts.risk as string | undefined);
     const { model, draws } = loadRunInputs(opts, io.cwd);
-    const resp = horizonResponse(model, draws, weeks);
+    const resp = planningHorizonOf(opts, model, draws, weeks);
     let plan;
     try {
       plan = optimizeBudget(resp, {
         budget,
         bounds,
         objective,
-        currentWeekly: recentWeeklySpend(model.spec, (opts["current-weeks"] as number | undefined) ?? weeks),
+        currentWeekly: recentWeeklySpend(resp, (opts["current-weeks"] as number | undefined) ?? weeks),
         seed: (opts.seed as number | undefined) ?? 1,
       });
     } catch (e) {

@@ -340,9 +340,9 @@ export default function RunPage() {
                     <Tr key={name} data-testid="roi-row">
                       <Td className="font-medium">{name}</Td>
                       <Td>{c.type}</Td>
-                      <Td numeric>{formatNumber(c.roi.mean)}</Td>
+                      <Td numeric>{c.roi ? formatNumber(c.roi.mean) : "—"}</Td>
                       <Td numeric>
-                        {formatNumber(c.roi.q05)} – {formatNumber(c.roi.q95)}
+                        {c.roi ? `${formatNumber(c.roi.q05)} – ${formatNumber(c.roi.q95)}` : "—"}
                       </Td>
                       <Td numeric>{formatNumber(c.contribution.mean, 0)}</Td>
                       <Td numeric>
