@@ -9,6 +9,20 @@ export type {
   WeeklyBand,
 } from "./analyze.ts";
 export { InfeasibleBoundsError, optimizeBudget, PlanEvaluator } from "./optimizer.ts";
+export {
+  optimizeGoal,
+  optimumMarginalRoi,
+  type GoalOptions,
+  type GoalResult,
+  type OptimizerGoal,
+} from "./optimizer-goals.ts";
+export {
+  FlightEvaluator,
+  optimizeFlighting,
+  type FlightingOptions,
+  type FlightingPlan,
+  type WeeklyBound,
+} from "./flighting.ts";
 export type {
   BudgetPlan,
   ChannelAllocation,
@@ -60,3 +74,7 @@ export {
 export type { ChannelStability, RoiSummary, StabilityReport } from "./stability.ts";
 export { diffDatasetCsv, diffJson } from "./data-diff.ts";
 export type { CellChange, DatasetDiff } from "./data-diff.ts";
+export { BacktestError, backtestForecast, sampleCrps } from "./backtest.ts";
+export type { BacktestInput, BacktestScore, BacktestWeek } from "./backtest.ts";
+export { POSTERIOR_PRIOR_WIDEN, priorsFromPosterior } from "./posterior-priors.ts";
+export type { PosteriorPriorOptions } from "./posterior-priors.ts";
