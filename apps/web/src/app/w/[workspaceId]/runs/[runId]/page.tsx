@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import {
   Alert,
+  Badge,
   Button,
   Card,
   CardBody,
@@ -103,6 +104,14 @@ export default function RunPage() {
         title={
           <span className="flex items-center gap-3">
             Run of {r.model.name} <RunStatusBadge status={r.status} converged={r.converged} />
+            {r.summary?.priorsFrom ? (
+              <Link
+                href={`/w/${ws.id}/runs/${r.summary.priorsFrom.runId}`}
+                title={`Fitted with priors moment-matched to that run's posterior (sd ×${r.summary.priorsFrom.widen}); see docs/model.md`}
+              >
+                <Badge tone="info">priors from approved run {r.summary.priorsFrom.runId.slice(0, 8)}</Badge>
+              </Link>
+            ) : null}
           </span>
         }
         description={`${r.trigger === "schedule" ? "Scheduled" : `Started by ${r.createdBy?.name ?? "someone"}`} · ${r.mode} fit · dataset v${r.datasetVersion.version} · config v${r.configVersion.version} · seed ${r.seed}`}
