@@ -1,27 +1,29 @@
 // `pnpm test`: the whole suite.
-//   0. ESLint in every package (turbo) and Prettier's check; a lint or format error fails the run.
-//   1. vitest over every package (database tests on an embedded PostgreSQL, or TEST_DATABASE_URL).
-//   2. When apps/web/playwright.config.ts exists: the web end-to-end tests in headless Chromium
-//      (/usr/bin/chromium; installed with apt-get when missing and running as root) against a
-//      production build (`next start`, started here unless the config has a webServer) on a fresh
-//      migrated database. The Playwright process gets DATABASE_URL, BETTER_AUTH_SECRET,
-//      BETTER_AUTH_URL, PORT, E2E_BASE_URL, PLAYWRIGHT_BASE_URL and CHROMIUM_PATH.
-// Arguments are passed to vitest (e.g. `pnpm test packages/db`); with arguments the e2e step is
-// skipped unless --e2e is given. --no-e2e skips it always; --e2e-only skips vitest.
+//   0. ESLint in every package and the root scripts (turbo) and Prettier's check; a lint or format
+//      error fails the run.
+//   1. vitest in every package through turbo (`turbo run test`, one package at a time): a package
+//      whose files, dependencies' files and TEST_DATABASE_URL are unchanged since a passing run
+//      replays its cached result instead of running again. Database tests run on an embedded
+//      PostgreSQL, or on TEST_DATABASE_URL's server.
+//   2. The web end-to-end tests (Playwright) in headless Chromium (/usr/bin/chromium; installed
+//      with apt-get when missing and running as root). Their global setup starts the stack through
+//      the launcher (apps/stack, `--e2e`). Never cached: they cover every app at once.
+// Arguments are passed to vitest (e.g. `pnpm test packages/db`; no turbo, no cache); with
+// arguments the e2e step is skipped unless --e2e is given. --no-e2e skips it always; --e2e-only
+// skips lint and vitest. --force reruns every package's tests (ignores turbo's cache).
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { register } from "tsx/esm/api";
 import { ensureChromium } from "./ensure-chromium.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const argv = process.argv.slice(2);
+const own = ["--e2e", "--no-e2e", "--e2e-only", "--force"];
 const forceE2e = argv.includes("--e2e");
 const noE2e = argv.includes("--no-e2e");
 const e2eOnly = argv.includes("--e2e-only");
-const vitestArgs = argv.filter((a) => !["--e2e", "--no-e2e", "--e2e-only"].includes(a));
+const force = argv.includes("--force");
+const vitestArgs = argv.filter((a) => !own.includes(a));
 const log = (message) => console.log(`\n[test] ${message}`);
 const loud = (message) => console.log(`\n${"!".repeat(78)}\n[test] ${message}\n${"!".repeat(78)}\n`);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" };
@@ -60,10 +62,18 @@ if (!e2eOnly && vitestArgs.length === 0) {
 // ---------------------------------------------------------------------------------------------
 // 1. vitest
 
-const vitestCode = e2eOnly
-  ? 0
-  : (log(`vitest run ${vitestArgs.join(" ")}`),
-    await run(bin("vitest"), ["run", ...vitestArgs], { cwd: root }));
+let vitestCode = 0;
+if (!e2eOnly && vitestArgs.length > 0) {
+  log(`vitest run ${vitestArgs.join(" ")}`);
+  vitestCode = await run(bin("vitest"), ["run", ...vitestArgs], { cwd: root });
+} else if (!e2eOnly) {
+  log("vitest in every package (turbo run test; unchanged packages come from turbo's cache)");
+  vitestCode = await run(
+    bin("turbo"),
+    ["run", "test", "--concurrency=1", "--continue", ...(force ? ["--force"] : [])],
+    { cwd: root },
+  );
+}
 if (vitestCode !== 0) {
   console.error(`\n[test] vitest failed (exit ${vitestCode})`);
   process.exit(vitestCode);
@@ -72,13 +82,7 @@ if (vitestCode !== 0) {
 // ---------------------------------------------------------------------------------------------
 // 2. End-to-end
 
-const webDir = join(root, "apps", "web");
-const playwrightConfig = join(webDir, "playwright.config.ts");
 if (noE2e || (vitestArgs.length > 0 && !forceE2e && !e2eOnly)) process.exit(0);
-if (!existsSync(playwrightConfig)) {
-  loud("apps/web/playwright.config.ts does not exist: NO END-TO-END TESTS RAN");
-  process.exit(0);
-}
 
 const chromium = ensureChromium(log);
 if (chromium === null) {
@@ -89,68 +93,9 @@ if (chromium === null) {
   process.exit(process.env.MIXCAST_REQUIRE_E2E === "1" ? 1 : 0);
 }
 
-register();
-const { startTestServer, adminQuery, databaseUrl, quoteIdent, uniqueName } =
-  await import("../packages/db/src/testing-server.ts");
-const { findFreePort } = await import("../packages/db/src/embedded.ts");
-
-log("Preparing a fresh migrated database for the end-to-end tests...");
-const server = await startTestServer();
-const database = uniqueName("mixcast_e2e");
-await adminQuery(
-  server.adminUrl,
-  `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.template)}`,
-);
-const url = databaseUrl(server.adminUrl, database);
-
-const port = await findFreePort(3100);
-const baseUrl = `http://127.0.0.1:${port}`;
-Object.assign(env, {
-  DATABASE_URL: url,
-  BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
-  BETTER_AUTH_URL: baseUrl,
-  PORT: String(port),
-  E2E_BASE_URL: baseUrl,
-  PLAYWRIGHT_BASE_URL: baseUrl,
-  CHROMIUM_PATH: chromium,
-});
-
-let code;
-let webServer;
-try {
-  log("next build (apps/web)");
-  code = await run(bin("next", webDir), ["build"], { cwd: webDir });
-  if (code === 0) {
-    // The Playwright config may start the server itself (webServer); otherwise start it here.
-    if (!/webServer\s*:/.test(readFileSync(playwrightConfig, "utf8"))) {
-      webServer = spawn(bin("next", webDir), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-        cwd: webDir,
-        env: { ...env, NODE_ENV: "production" },
-        stdio: "inherit",
-      });
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        const up = await fetch(baseUrl).then(
-          () => true,
-          () => false,
-        );
-        if (up) break;
-        await new Promise((done) => setTimeout(done, 500));
-      }
-    }
-    log(`playwright test (base URL ${baseUrl})`);
-    code = await run(bin("playwright", webDir), ["test"], { cwd: webDir });
-  }
-} finally {
-  if (webServer && webServer.exitCode === null) {
-    const exited = new Promise((done) => webServer.once("exit", done));
-    webServer.kill("SIGTERM");
-    await exited;
-  }
-  await adminQuery(server.adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(
-    () => {},
-  );
-  await server.stop();
-}
+const webDir = join(root, "apps", "web");
+log("playwright test (apps/web; the global setup starts the stack: launcher --e2e)");
+env.CHROMIUM_PATH = chromium;
+const code = await run(bin("playwright", webDir), ["test"], { cwd: webDir });
 if (code !== 0) console.error(`\n[test] end-to-end tests failed (exit ${code})`);
 process.exit(code);

@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
-// The stack (database, `next start`, fit worker) is started by e2e/global-setup.ts; see
-// e2e/start-stack.ts. Debian's Chromium, never a downloaded browser.
+// The stack (database, `next start`, fit worker) is started by e2e/global-setup.ts through the
+// launcher (apps/stack, --e2e). Debian's Chromium, never a downloaded browser.
 export default defineConfig({
   testDir: "./e2e",
   globalSetup: "./e2e/global-setup.ts",

@@ -4,8 +4,8 @@
 //   pnpm bench --only=run-detail          (scripts/bench.ts writes the section into docs/benchmarks.md)
 //   pnpm --filter @mixcast/web bench:run-detail   (prints the section only)
 //
-// Starts the e2e stack (e2e/start-stack.ts: embedded PostgreSQL, `next start` of the existing
-// production build or a fresh `next build`, worker), signs up through the UI, seeds two fitted
+// Starts the e2e stack (the launcher's --e2e preset, e2e/global-setup.ts: a fresh database,
+// `next start` of the e2e build, rebuilt when its sources changed, worker), signs up through the UI, seeds two fitted
 // runs of one model (e2e/seed-fitted-runs.ts), then:
 //  - cold: the first view, which computes the run analysis from the stored draws and stores it;
 //  - warm: N fresh page loads; "interactive" = navigation start until the data is in, the fit
@@ -13,12 +13,13 @@
 //    below the fold mount when scrolled near (ChartBox); and the latency of switching to the ROI
 //    tab (click -> its on-screen charts drawn).
 // Target: interactive < 1.5 s.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "@playwright/test";
 import { ensureChromium } from "../../../scripts/ensure-chromium.mjs";
+import { spawnE2eStack, waitForReady } from "../e2e/global-setup.ts";
 
 interface BenchSection {
   id: string;
@@ -32,22 +33,9 @@ const tsx = join(webDir, "..", "..", "node_modules", ".bin", "tsx");
 const TARGET_MS = 1500;
 const ROI_TAB = ["roi"];
 
-function startStack(): Promise<{ child: ChildProcess; baseUrl: string; databaseUrl: string }> {
-  const child = spawn(tsx, ["e2e/start-stack.ts"], {
-    cwd: webDir,
-    env: process.env,
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  return new Promise((resolve, reject) => {
-    let buffer = "";
-    child.stdout.on("data", (c: Buffer) => {
-      buffer += c.toString();
-      const line = buffer.split("\n").find((l) => l.startsWith("READY "));
-      if (line)
-        resolve({ child, ...(JSON.parse(line.slice(6)) as { baseUrl: string; databaseUrl: string }) });
-    });
-    child.once("exit", (code) => reject(new Error(`stack exited (code ${code})`)));
-  });
+async function startStack(): Promise<{ child: ChildProcess; baseUrl: string; databaseUrl: string }> {
+  const child = spawnE2eStack([], "ignore");
+  return { child, ...(await waitForReady(child)) };
 }
 
 /** ms since navigation start when every chart in `charts` has an SVG and the main thread is idle. */

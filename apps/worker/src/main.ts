@@ -8,8 +8,8 @@ const worker = await startWorker({ env });
 let stopping = false;
 const onSignal = (signal: NodeJS.Signals) => {
   if (stopping) {
-    // A second Ctrl-C means "now". A SIGTERM after SIGINT (what a supervisor such as
-    // scripts/start.mjs sends after its own grace period) keeps the graceful path going.
+    // A second Ctrl-C means "now". A SIGTERM after SIGINT (what a supervisor may send after its
+    // own grace period; the launcher sends one SIGTERM) keeps the graceful path going.
     if (signal === "SIGINT") {
       console.error("[worker] second SIGINT: exiting now");
       process.exit(1);

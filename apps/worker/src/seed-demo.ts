@@ -1,4 +1,4 @@
-// `pnpm start` hook (scripts/start.mjs runs it after the demo seed, with DATABASE_URL and
+// `pnpm start` hook (the launcher, apps/stack/src/stack.ts, runs it after the demo seed, with DATABASE_URL and
 // MIXCAST_SEED): queue the demo model's first fit, with the demo campaign and its two scenarios
 // (demo-seed.ts), so the demo shows results within seconds of the worker starting. Idempotent:
 // does nothing when the demo model already has a run.

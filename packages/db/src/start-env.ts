@@ -1,4 +1,4 @@
-// Environment of `pnpm start` (scripts/start.mjs), validated once with zod. Every message names
+// Environment of `pnpm start` (the launcher, apps/stack), validated once with zod. Every message names
 // its variable. (Lives here because the zero-setup start is this package's job.)
 import { z } from "zod";
 import { appDatabaseUrlSchema, databaseUrlSchema } from "./env.ts";

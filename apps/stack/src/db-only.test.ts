@@ -1,32 +1,34 @@
-// scripts/start.mjs --db-only against a fresh database: migrates and seeds on the first start,
-// finds everything in place on the second, and prints the demo login both times.
+// The launcher with --db-only against a fresh database (DATABASE_URL): migrates and seeds on the
+// first start, finds everything in place on the second, and prints the demo login both times.
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "./client.ts";
-import { DEMO_USER } from "./seed.ts";
-import { createEmptyTestDatabase, type EmptyTestDatabase } from "./testing.ts";
+import { createPrismaClient } from "@mixcast/db/client";
+import { DEMO_USER } from "@mixcast/db/seed";
+import { createEmptyTestDatabase, type EmptyTestDatabase } from "@mixcast/db/testing";
 
 const run = promisify(execFile);
-const startScript = fileURLToPath(new URL("../../../scripts/start.mjs", import.meta.url));
+const stackDir = fileURLToPath(new URL("..", import.meta.url));
+const launcher = ["--import", "tsx", "src/main.ts", "--db-only"];
 let db: EmptyTestDatabase | undefined;
 afterAll(() => db?.drop());
 
 async function start(databaseUrl: string) {
-  const { stdout } = await run(process.execPath, [startScript, "--db-only"], {
+  const { stdout } = await run(process.execPath, launcher, {
+    cwd: stackDir,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "3999" },
     timeout: 120_000,
   });
   return stdout;
 }
 
-describe("pnpm start --db-only", () => {
+describe("launcher --db-only", () => {
   it("migrates and seeds once, then reuses the database; prints the demo login", async () => {
     db = await createEmptyTestDatabase();
     const first = await start(db.url);
-    const migrationCount = readdirSync(new URL("../prisma/migrations", import.meta.url), {
+    const migrationCount = readdirSync(new URL("../../../packages/db/prisma/migrations", import.meta.url), {
       withFileTypes: true,
     }).filter((d) => d.isDirectory()).length;
     expect(migrationCount).toBeGreaterThanOrEqual(3);
@@ -50,7 +52,8 @@ describe("pnpm start --db-only", () => {
 
   it("refuses an invalid environment, naming the variable", async () => {
     await expect(
-      run(process.execPath, [startScript, "--db-only"], {
+      run(process.execPath, launcher, {
+        cwd: stackDir,
         env: { ...process.env, DATABASE_URL: "mysql://nope/x" },
       }),
     ).rejects.toThrow(/DATABASE_URL must be a PostgreSQL URL/);

@@ -1,0 +1,3 @@
+import { mixcastEslint } from "@mixcast/eslint-config";
+
+export default mixcastEslint(import.meta.dirname);
