@@ -83,13 +83,25 @@ describe("v2 dataset versions (long geo file, R&F, organic, units KPI)", () => {
   const mapping = JSON.parse(JSON.stringify(sim.config)) as DataMappingV2;
 
   it("stores the v2 mapping and a per-geo summary", async () => {
-    const r = await uploadDatasetVersion(db.prisma, actor, { name: "Geo conversions", csv: sim.csv, mapping });
+    const r = await uploadDatasetVersion(db.prisma, actor, {
+      name: "Geo conversions",
+      csv: sim.csv,
+      mapping,
+    });
     expect(r).toMatchObject({ ok: true, version: 1 });
     if (!r.ok) return;
     const row = await db.prisma.datasetVersion.findUniqueOrThrow({ where: { id: r.versionId } });
     expect(row.rowCount).toBe(40 * 3);
-    expect(row.mapping).toMatchObject({ geo: "geo", kpiType: "units", valueColumn: "revenue_per_conversion" });
-    const summary = row.summary as { geos: string[]; byGeo: { geo: string; kpi: number[] }[]; channels: { name: string; role: string }[] };
+    expect(row.mapping).toMatchObject({
+      geo: "geo",
+      kpiType: "units",
+      valueColumn: "revenue_per_conversion",
+    });
+    const summary = row.summary as {
+      geos: string[];
+      byGeo: { geo: string; kpi: number[] }[];
+      channels: { name: string; role: string }[];
+    };
     expect(summary.geos).toEqual(sim.dataset.geos);
     expect(summary.byGeo[1]!.kpi[5]).toBeCloseTo(sim.dataset.kpi[1]![5]!, 1);
     expect(summary.channels.map((c) => [c.name, c.role])).toEqual([

@@ -113,7 +113,9 @@ export function summarizeDatasetV2(dataset: DatasetV2) {
     geos: dataset.geos,
     geoColumn: dataset.geoColumn ?? null,
     kpiType: dataset.kpiType,
-    holidays: dataset.holidays ? { country: dataset.holidays.country, region: dataset.holidays.region ?? null } : null,
+    holidays: dataset.holidays
+      ? { country: dataset.holidays.country, region: dataset.holidays.region ?? null }
+      : null,
     channels: dataset.channels.map((c) => ({ name: c.name, type: c.type, role: c.role, columns: c.columns })),
     columns: [
       summarizeColumn(dataset.kpiName, "kpi", national(dataset.kpi)),

@@ -308,10 +308,10 @@ export default function RunPage() {
                 notConverged ? "Return on investment (unreliable: not converged)" : "Return on investment"
               }
               description={
-              unitsKpi
-                ? `ROI: value of the incremental ${unitName}s per unit of spend (when a value per ${unitName} is known). Cost per incremental ${unitName}: spend / incremental ${unitName}s. 90% credible intervals (5th to 95th percentile).`
-                : "KPI per unit of spend, with 90% credible intervals (5th to 95th percentile)."
-            }
+                unitsKpi
+                  ? `ROI: value of the incremental ${unitName}s per unit of spend (when a value per ${unitName} is known). Cost per incremental ${unitName}: spend / incremental ${unitName}s. 90% credible intervals (5th to 95th percentile).`
+                  : "KPI per unit of spend, with 90% credible intervals (5th to 95th percentile)."
+              }
             />
             <CardBody>
               <Table caption="ROI per channel">
@@ -348,7 +348,9 @@ export default function RunPage() {
                         </>
                       ) : (
                         <Td colSpan={2} className="text-right text-xs text-muted">
-                          {c.role === "organic" ? "organic: no spend, no ROI" : "no value per unit: see cost per unit"}
+                          {c.role === "organic"
+                            ? "organic: no spend, no ROI"
+                            : "no value per unit: see cost per unit"}
                         </Td>
                       )}
                       {unitsKpi ? (
