@@ -254,7 +254,7 @@ export async function uploadDatasetVersion(
         rowCount: parsedRows,
         columnCount,
         mapping: mapping as unknown as Prisma.InputJsonValue,
-        summary: summary as unknown as Prisma.InputJsonValue,
+        summary: summary as Prisma.InputJsonValue,
         csv: input.csv,
         createdById: by.createdById,
       },
