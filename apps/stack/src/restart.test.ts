@@ -43,13 +43,18 @@ function postmaster(): { pid: number; port: number } {
   return { pid: Number(lines[0]), port: Number(lines[3]) };
 }
 
-async function queryOne(port: number): Promise<number> {
+const MIGRATIONS = 'SELECT count(*)::int AS n FROM "_prisma_migrations"';
+// Connections of web/worker: they run as the non-owner app role on the embedded database.
+const APP_ROLE_CONNECTIONS =
+  "SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'mixcast_app' AND datname = 'mixcast'";
+
+async function queryOne(port: number, sql: string): Promise<number> {
   const client = new pg.Client({
     connectionString: `postgresql://postgres:postgres@127.0.0.1:${port}/mixcast`,
   });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM "_prisma_migrations"');
+    const { rows } = await client.query<{ n: number }>(sql);
     return rows[0]!.n;
   } finally {
     await client.end();
@@ -115,7 +120,16 @@ describe("launcher restart policy", () => {
 
     // The same PostgreSQL is still running and answering; the launcher is still up.
     expect(postmaster().pid).toBe(pgBefore.pid);
-    expect(await queryOne(pgBefore.port)).toBeGreaterThanOrEqual(3);
+    expect(await queryOne(pgBefore.port, MIGRATIONS)).toBeGreaterThanOrEqual(3);
+    // ... and the new worker is connected to it as mixcast_app.
+    const deadline = Date.now() + 20_000;
+    let appConnections = 0;
+    while (Date.now() < deadline) {
+      appConnections = await queryOne(pgBefore.port, APP_ROLE_CONNECTIONS);
+      if (appConnections > 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(appConnections).toBeGreaterThan(0);
     expect(child.exitCode).toBeNull();
     expect(output).not.toContain("Stopping...");
 

@@ -28,6 +28,7 @@ import {
 import { modelConfigCodec } from "@mixcast/runs/stored";
 import { redactSecrets } from "@mixcast/db/redact";
 import type { EngineFitResult } from "./engine.ts";
+import { posteriorPriorsOf, withApprovedPriors } from "./approved-priors.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
 import type { FitJobContext } from "./fit-job.ts";
@@ -198,6 +199,9 @@ export async function processChainJob(
   } catch (error) {
     return fail(`Model config v${run.configVersion.version} is invalid: ${messageOf(error)}`);
   }
+  // The same priors as every other chain of the run: the source the coordinator planned.
+  if (settings.priorsFromRunId)
+    config = withApprovedPriors(config, await posteriorPriorsOf(prisma, settings.priorsFromRunId));
   const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
     holdoutWeeks: config.holdoutWeeks,
   });

@@ -26,6 +26,7 @@ import {
   type Claim,
   type SuccessInput,
 } from "@mixcast/runs";
+import { approvedPosteriorPriors, posteriorPriorsOf, withApprovedPriors } from "./approved-priors.ts";
 import { fitWithChainJobs, planRunChains, type ChainJobQueue } from "./chain-jobs.ts";
 import type { Engine, EngineFitOptions, EngineFitResult, EngineFitResultV2 } from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
@@ -118,19 +119,35 @@ export async function processFitRun(
       stage: "config",
     });
   }
-  const prepared =
-    stored.version === 2 ? prepareV2(ctx, run, stored.config) : prepareV1(ctx, run, stored.config);
+  // Priors from the approved run's posterior, when the model asks for them (v1 models).
+  let priorsFrom = stored.version === 2 ? null : await approvedPosteriorPriors(prisma, run.modelId, run.id);
+  let prepared =
+    stored.version === 2
+      ? prepareV2(ctx, run, stored.config)
+      : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom));
   if ("failure" in prepared) return failRun(prepared.failure.reason, prepared.failure.details);
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
   let sampler = prepared.sampler;
   // Chains as jobs of their own (any worker) are v1's; a v2 fit runs its chains here.
-  const v1 = prepared.v1;
+  let v1 = prepared.v1;
   const chainJobs = run.mode !== "fast" && ctx.chainJobs && v1 ? ctx.chainJobs : null;
   if (chainJobs) {
     // The first attempt's plan wins: a run resumed by a worker with other defaults keeps its chains.
-    const plan = await planRunChains(ctx, claim, { ...sampler, seed: run.seed });
+    const plan = await planRunChains(ctx, claim, {
+      ...sampler,
+      seed: run.seed,
+      priorsFromRunId: priorsFrom?.runId ?? null,
+    });
     sampler = { chains: plan.chains, warmup: plan.warmup, draws: plan.draws };
+    // ...and its priors source, which every chain job uses (the approved run may have changed).
+    if (stored.version !== 2 && (plan.priorsFromRunId ?? null) !== (priorsFrom?.runId ?? null)) {
+      priorsFrom = plan.priorsFromRunId ? await posteriorPriorsOf(prisma, plan.priorsFromRunId) : null;
+      const again = prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom));
+      if ("failure" in again) return failRun(again.failure.reason, again.failure.details);
+      prepared = again;
+      v1 = again.v1;
+    }
   }
   const tracker = new ProgressTracker({
     chains: run.mode === "fast" ? 1 : sampler.chains,
@@ -237,6 +254,7 @@ export async function processFitRun(
     timings,
     refreshComparison,
     sampler: { ...sampler, mode: run.mode, ...(chainJobs ? { chainJobs: true } : {}) },
+    priorsFrom,
   };
   tracker.setPhase("done");
   const finalProgress = tracker.snapshot();

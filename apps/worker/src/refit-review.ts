@@ -7,11 +7,13 @@ import type { PrismaClient } from "@mixcast/db";
 import { recordApproval } from "@mixcast/db/approvals";
 import { recordStability } from "@mixcast/runs";
 import { raiseAlert } from "./alerts.ts";
+import { backtestRefit, type BacktestOutcome } from "./backtests.ts";
 
 export interface ReviewOutcome {
   stability: (StabilityReport & { approvedRunId: string }) | null;
   autoApproved: boolean;
   alerts: string[];
+  backtests: BacktestOutcome | null;
 }
 
 function holdoutMape(summary: unknown): number | null {
@@ -35,7 +37,7 @@ export function stabilityOf(
 }
 
 export async function reviewFinishedRun(prisma: PrismaClient, runId: string): Promise<ReviewOutcome> {
-  const out: ReviewOutcome = { stability: null, autoApproved: false, alerts: [] };
+  const out: ReviewOutcome = { stability: null, autoApproved: false, alerts: [], backtests: null };
   const run = await prisma.run.findUnique({
     where: { id: runId },
     include: {
@@ -86,6 +88,17 @@ export async function reviewFinishedRun(prisma: PrismaClient, runId: string): Pr
       out.stability = { ...report, approvedRunId: approved.id };
       await recordStability(prisma, run.id, out.stability);
     }
+  }
+  // Backtests of the earlier approved runs on the weeks this refit's data added (any trigger).
+  try {
+    out.backtests = await backtestRefit(prisma, run.id);
+    out.alerts.push(...out.backtests.alerts);
+  } catch (error) {
+    out.backtests = {
+      stored: [],
+      skipped: [{ horizonWeeks: 0, reason: (error as Error).message }],
+      alerts: [],
+    };
   }
   if (scheduled && run.converged !== true)
     await alert({

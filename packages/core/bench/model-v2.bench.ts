@@ -15,6 +15,7 @@ import { createModel } from "../src/model/model.ts";
 import { createModelV2 } from "../src/model/model-v2.ts";
 import { buildModelSpec } from "../src/model/spec.ts";
 import { buildModelSpecV2 } from "../src/model/spec-v2.ts";
+import { fitModel } from "../src/fit/fit-model.ts";
 import { fitModelV2 } from "../src/fit/fit-v2.ts";
 import { simulate } from "../src/simulate/simulate.ts";
 import { simulateV2, type SimulateV2Options } from "../src/simulate/simulate-v2.ts";
@@ -202,11 +203,107 @@ async function coverageSection(ctx: BenchContext): Promise<BenchSection> {
   };
 }
 
+/** Peak resident set size while `run` is pending, sampled every 100 ms (worker threads included). */
+async function withPeakRss<T>(run: () => Promise<T>): Promise<{ value: T; peakRss: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 100);
+  try {
+    const value = await run();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { value, peakRss: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Issue 15 target 2 and 3: a 40-geo NUTS fit with default settings against the national v1 fit
+ * (recovery scenario) in the same run, its memory, and fast mode on the same geo data with its
+ * ROI error against NUTS. Long (tens of minutes on 2 shared cores): opt-in with --geo.
+ */
+async function geoFitSection(ctx: BenchContext): Promise<BenchSection> {
+  const geos = Number([...ctx.flags].find((fl) => fl.startsWith("geos="))?.slice(5) ?? 40);
+  const load0 = loadavg()[0]!;
+  const sim1 = simulate({ weeks: WEEKS, seed: 7, channels: "recovery" });
+  const t1 = performance.now();
+  const national = await fitModel(sim1.dataset, sim1.config, { mode: "nuts", seed: 1 });
+  const nationalWall = (performance.now() - t1) / 1000;
+  ctx.log(`national v1 fit: ${f(nationalWall, 1)} s`);
+  const sim = simulateV2({ geos, weeks: WEEKS, channels: 5, organic: true, seed: 15 });
+  let lastLog = 0;
+  const tg = performance.now();
+  const { value: geo, peakRss } = await withPeakRss(() =>
+    fitModelV2(sim.data, sim.config, {
+      mode: "nuts",
+      seed: 1,
+      onProgress: (p) => {
+        if (performance.now() - lastLog > 30_000) {
+          lastLog = performance.now();
+          ctx.log(`  geo nuts ${p.phase} ${f(p.percent, 0)}% divergences ${p.divergences}`);
+        }
+      },
+    }),
+  );
+  const geoWall = (performance.now() - tg) / 1000;
+  ctx.log(
+    `geo fit: ${f(geoWall, 1)} s, R-hat ${f(geo.diagnostics.rhatMax, 4)}, divergences ${geo.diagnostics.divergences}`,
+  );
+  const tf = performance.now();
+  const fast = await fitModelV2(sim.data, sim.config, { mode: "fast", seed: 1 });
+  const fastWall = (performance.now() - tf) / 1000;
+  const load1 = loadavg()[0]!;
+  const d = geo.diagnostics;
+  const nDraws = geo.settings.chains * geo.settings.draws;
+  const rows: string[] = [];
+  let covered = 0;
+  let paid = 0;
+  let worstMean = 0;
+  let worstSd = 0;
+  for (const [name, truth] of Object.entries(sim.truth.channels)) {
+    if (truth.role === "organic" || truth.roi === undefined) continue;
+    const nuts = geo.channels[name]!.roi!;
+    const lap = fast.channels[name]!.roi!;
+    paid += 1;
+    const hit = truth.roi >= nuts.q05 && truth.roi <= nuts.q95;
+    if (hit) covered += 1;
+    const meanErr = Math.abs(lap.mean - nuts.mean) / nuts.sd;
+    const sdErr = lap.sd / nuts.sd - 1;
+    worstMean = Math.max(worstMean, meanErr);
+    worstSd = Math.max(worstSd, Math.abs(sdErr));
+    rows.push(
+      `| ${name} | ${f(truth.roi)} | ${f(nuts.mean)} (${f(nuts.sd)}) | [${f(nuts.q05)}, ${f(nuts.q95)}] ${hit ? "yes" : "no"} | ${f(lap.mean)} (${f(lap.sd)}) | ${f(meanErr)} | ${f(100 * sdErr, 0)} % |`,
+    );
+  }
+  const ratio = geoWall / nationalWall;
+  return {
+    id: "model-v2-geo-fit",
+    title: `v2 model: ${geos}-geo fit vs the national fit, and fast mode`,
+    command: `pnpm bench --only=model-v2:geo --geo${geos !== 40 ? ` --geos=${geos}` : ""}`,
+    body:
+      `\`simulateV2({ geos: ${geos}, weeks: 156, channels: 5, organic: true, seed: 15 })\` (= \`mixcast simulate --geos ${geos} --channels 5 --organic --seed 15\`: ${geos} geos x 156 weeks (13 holdout), TV, Search with clicks, Instagram with impressions, Influencer, Radio + organic Newsletter, price and promo controls, knots baseline), NUTS with default settings (4 x (1000 + 1000), seed 1), beside the national v1 fit of the recovery scenario (156 x 6, default settings) in the same process. Load average (1 min) ${f(load0, 1)} at the start, ${f(load1, 1)} at the end (shared 2-core machine: compare ratios, not seconds).\n\n| figure | national v1 | ${geos} geos |\n|---|---|---|\n` +
+      `| wall time (fit call, summaries included) | ${f(nationalWall, 1)} s | ${f(geoWall, 1)} s (${f(ratio, 1)}x national; target <= 12x: ${ratio <= 12 ? "met" : "NOT met"}) |\n` +
+      `| parameters | ${national.draws.names.length} | ${geo.draws.names.length} |\n` +
+      `| leapfrog steps per draw | ${f(national.diagnostics.leapfrogsPerDraw ?? NaN, 1)} | ${f(d.leapfrogsPerDraw ?? NaN, 1)} |\n` +
+      `| max R-hat | ${f(national.diagnostics.rhatMax, 4)} | ${f(d.rhatMax, 4)} |\n` +
+      `| divergences | ${national.diagnostics.divergences} | ${d.divergences} (${f((100 * d.divergences) / nDraws)} %) |\n` +
+      `| min bulk ESS | ${f(national.diagnostics.essBulkMin, 0)} | ${f(d.essBulkMin, 0)} |\n` +
+      `| converged (diagnostics verdict) | ${national.diagnostics.converged ? "yes" : "no"} | ${d.converged ? "yes" : `no: ${d.reasons.join("; ")}`} |\n` +
+      `| peak resident memory of the process during the geo fit | | ${f(peakRss / 2 ** 20, 0)} MiB (target < 1024 MiB: ${peakRss < 2 ** 30 ? "met" : "NOT met"}) |\n` +
+      `| fast mode (MAP + Laplace, 1000 draws) | | ${f(fastWall, 1)} s = ${f((100 * fastWall) / geoWall, 1)} % of NUTS (target < 5 %: ${fastWall < 0.05 * geoWall ? "met" : "NOT met"}) |\n\n` +
+      `ROI per paid channel: NUTS posterior mean (sd), 90 % interval and whether it holds the true ROI (${covered} of ${paid}); fast mode mean (sd); fast mode's error: |mean gap| in NUTS sd and relative sd error.\n\n` +
+      `| channel | true ROI | NUTS mean (sd) | NUTS 90 % interval, covers | fast mean (sd) | mean gap (NUTS sd) | sd error |\n|---|---|---|---|---|---|---|\n${rows.join("\n")}\n\n` +
+      `Largest fast-mode ROI mean gap ${f(worstMean)} NUTS sd, largest sd error ${f(100 * worstSd, 0)} %.\n`,
+  };
+}
+
 export default async function modelV2Benchmarks(ctx: BenchContext): Promise<BenchSection[]> {
   const only = [...ctx.flags].filter((fl) => fl.startsWith("only=")).map((fl) => fl.slice(5));
   const want = (id: string): boolean => only.length === 0 || only.includes(id);
   const sections: BenchSection[] = [];
   if (want("gradient")) sections.push(gradientV2Section(ctx));
   if (ctx.flags.has("coverage") && want("coverage")) sections.push(await coverageSection(ctx));
+  if (ctx.flags.has("geo") && want("geo")) sections.push(await geoFitSection(ctx));
   return sections;
 }

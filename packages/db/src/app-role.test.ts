@@ -43,8 +43,16 @@ afterAll(async () => {
 });
 
 // Tables added by the weekly-refresh work (#16): API tokens and their rate limit, approvals, alert
-// channels, alerts and deliveries. Named here so a rename or a dropped grant is noticed.
-const REFRESH_TABLES = ["ApiToken", "ApiRateLimit", "RunApproval", "AlertChannel", "Alert", "AlertDelivery"];
+// channels, alerts and deliveries, backtests. Named here so a rename or a dropped grant is noticed.
+const REFRESH_TABLES = [
+  "ApiToken",
+  "ApiRateLimit",
+  "RunApproval",
+  "AlertChannel",
+  "Alert",
+  "AlertDelivery",
+  "Backtest",
+];
 // Tables added for plans and reports (#18): share links and the forecast history of scenarios.
 const PLANS_TABLES = ["ShareLink", "ScenarioForecast"];
 

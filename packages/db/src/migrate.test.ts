@@ -116,9 +116,11 @@ describe("deploy on databases migrated before the refresh migrations landed (#16
     "20261204092846_invitation_token_audit_actor_name",
     "20261204101000_approvals_stability_alerts",
   ];
+  // Migrations that landed after the three are not on such a database either.
+  const later = checkedIn.filter((name) => name > refresh[2]!);
   function migrationsWithout(names: string[]): string {
     const dir = copyOfMigrations();
-    for (const name of names) rmSync(join(dir, name), { recursive: true });
+    for (const name of [...names, ...later]) rmSync(join(dir, name), { recursive: true });
     return dir;
   }
   const cases: [string, string[]][] = [
@@ -134,7 +136,7 @@ describe("deploy on databases migrated before the refresh migrations landed (#16
   it.each(cases)("completes a database migrated %s", async (_label, missing) => {
     const url = await emptyDatabase();
     const earlier = await migrateDatabase(url, { migrationsDir: migrationsWithout(missing) });
-    expect(earlier.applied).toHaveLength(checkedIn.length - missing.length);
+    expect(earlier.applied).toHaveLength(checkedIn.length - missing.length - later.length);
     // An audit event and an invitation from before (the invitation migration back-fills names).
     await query(
       url,
@@ -142,7 +144,7 @@ describe("deploy on databases migrated before the refresh migrations landed (#16
        INSERT INTO "AuditEvent" (id, "actorId", "actorKind", action) VALUES ('e1', 'u1', 'user', 'test.before')`,
     );
     const result = await migrateDatabase(url);
-    expect(result.applied).toEqual(missing);
+    expect(result.applied).toEqual([...missing, ...later]);
     const diagnosis = await diagnoseMigrations(url);
     expect(diagnosis.failedMigrationNames).toEqual([]);
     expect(diagnosis.editedMigrationNames).toEqual([]);

@@ -17,6 +17,8 @@ export interface ChainSettings {
   warmup: number;
   draws: number;
   seed: number;
+  /** The approved run whose posterior gave the priors (every chain must use the same). */
+  priorsFromRunId?: string | null;
 }
 
 export interface ChainProgressInfo {

@@ -123,6 +123,8 @@ const EXPECTED: Record<string, string> = {
   "scenario.create":      "401 403 403  ok  ok  ok",
   "scenario.delete":      "401 403 403  ok  ok  ok",
   "scenario.duplicate":   "401 403 403  ok  ok  ok",
+  "scenario.follow":      "401 403 403  ok  ok  ok",
+  "scenario.forecasts":   "401 403  ok  ok  ok  ok",
   "scenario.evaluate":    "401 403  ok  ok  ok  ok",
   "scenario.generatePlan":"401 403 403  ok  ok  ok",
   "scenario.get":         "401 403  ok  ok  ok  ok",

@@ -85,6 +85,9 @@ export const procedureAccess = {
   "scenario.update": "analyst",
   "scenario.duplicate": "analyst",
   "scenario.delete": "analyst",
+  // Plans that follow the approved run: everyone reads the forecast history; analysts switch it.
+  "scenario.follow": "analyst",
+  "scenario.forecasts": "viewer",
 
   // Reports: whoever reads a run or scenarios reads their report. Share links: everyone sees the
   // workspace's links (and their views); analysts and up share and revoke.

@@ -9,6 +9,20 @@ export type {
   WeeklyBand,
 } from "./analyze.ts";
 export { InfeasibleBoundsError, optimizeBudget, PlanEvaluator } from "./optimizer.ts";
+export {
+  optimizeGoal,
+  optimumMarginalRoi,
+  type GoalOptions,
+  type GoalResult,
+  type OptimizerGoal,
+} from "./optimizer-goals.ts";
+export {
+  FlightEvaluator,
+  optimizeFlighting,
+  type FlightingOptions,
+  type FlightingPlan,
+  type WeeklyBound,
+} from "./flighting.ts";
 export type {
   BudgetPlan,
   ChannelAllocation,
@@ -22,6 +36,8 @@ export type { ChannelPlan, HorizonResponse, PlanLine } from "./horizon-response.
 export { MediaHorizon } from "./horizon-response.ts";
 export { horizonResponseV2, planningHorizon, planningRatesV2 } from "./model-adapter-v2.ts";
 export type { HorizonOptionsV2, PlanningRatesV2 } from "./model-adapter-v2.ts";
+export { responseCurvesV2 } from "./response-curves-v2.ts";
+export type { ResponseCurveV2, ResponseCurvesV2Options } from "./response-curves-v2.ts";
 export {
   compareScenarios,
   contentTypes,
@@ -58,3 +74,7 @@ export {
 export type { ChannelStability, RoiSummary, StabilityReport } from "./stability.ts";
 export { diffDatasetCsv, diffJson } from "./data-diff.ts";
 export type { CellChange, DatasetDiff } from "./data-diff.ts";
+export { BacktestError, backtestForecast, sampleCrps } from "./backtest.ts";
+export type { BacktestInput, BacktestScore, BacktestWeek } from "./backtest.ts";
+export { POSTERIOR_PRIOR_WIDEN, priorsFromPosterior } from "./posterior-priors.ts";
+export type { PosteriorPriorOptions } from "./posterior-priors.ts";

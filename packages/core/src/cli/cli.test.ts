@@ -407,11 +407,13 @@ describe("mixcast CLI end to end", () => {
     expect(Object.keys(result.geos)).toEqual(truth.geos);
     expect(result.mediaEffectiveness).toHaveLength(60);
     expect(result.drawsPath).toBe("r.bin");
-    const opt = await run(["optimize", "--result", "r.json", "--budget", "1000"]);
-    expect(opt).toMatchObject({
-      status: 2,
-      stderr: `mixcast optimize: ${join(dir, "r.json")} is a v2 model (geo, exposure, reach & frequency, organic, units KPI or log link); budget optimization and scenarios on v2 models are not available yet\n`,
-    });
+    // the result alone locates data and draws; the plan covers the paid channels (organic is held)
+    const opt = await run(["optimize", "--result", "r.json", "--budget", "1000", "--weeks", "4"]);
+    expect(opt.status, opt.stderr).toBe(0);
+    const plan = JSON.parse(opt.stdout) as { channels: string[]; allocation: { total: number }[] };
+    expect(plan.channels).not.toContain("Newsletter");
+    expect(plan.channels).toContain("Meta");
+    expect(plan.allocation.reduce((a, b) => a + b.total, 0)).toBeCloseTo(1000, 9);
 
     // a geo missing a week: one line naming the geo and the week, exit 2
     const lines = readFileSync(join(dir, "geo.csv"), "utf8").split("\n");

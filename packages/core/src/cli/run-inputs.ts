@@ -1,6 +1,7 @@
 /**
  * What `mixcast optimize` and `mixcast compare` need from a finished fit: the model (dataset +
- * config) and the constrained posterior draws. Sources, in order:
+ * config; a v2 config, or a result with modelVersion 2, gives the v2 model) and the constrained
+ * posterior draws. Sources, in order:
  *   --result result.json   the fit's JSON (mixcast fit --out); its `config` is used, and its
  *                          `dataPath` / `drawsPath` (relative to it, written by fit) locate the
  *                          data and the draws (`dataSha256` must still match the data); a result
@@ -19,7 +20,15 @@ import { decodeDraws } from "../fit/draws-codec.ts";
 import { createModel, type MmmModel } from "../model/model.ts";
 import { buildModelSpec } from "../model/spec.ts";
 import { parseModelConfig } from "../model/config.ts";
+import { type ModelConfigV2, parseModelConfigV2, usesV2Features } from "../model/config-v2.ts";
+import { createModelV2, type MmmModelV2 } from "../model/model-v2.ts";
+import { buildModelSpecV2 } from "../model/spec-v2.ts";
+import { parseDatasetV2Csv } from "../data/parse-v2.ts";
+import { scaleDatasetV2 } from "../data/scale-v2.ts";
 import { type PosteriorDraws, posteriorDraws } from "../analysis/model-adapter.ts";
+import type { HorizonResponse } from "../analysis/horizon-response.ts";
+import { planningHorizon } from "../analysis/model-adapter-v2.ts";
+import { thinIndices } from "../analysis/stats.ts";
 import { CliError, type OptionSpec } from "./args.ts";
 
 export interface RunInputPaths {
@@ -72,7 +81,7 @@ export const runInputOptions: OptionSpec[] = [
 export function loadRunInputs(
   opts: RunInputPaths | Record<string, unknown>,
   cwd = ".",
-): { model: MmmModel; draws: PosteriorDraws } {
+): { model: MmmModel | MmmModelV2; draws: PosteriorDraws } {
   const str = (k: string) =>
     typeof (opts as Record<string, unknown>)[k] === "string"
       ? resolve(cwd, (opts as Record<string, string>)[k] as string)
@@ -84,21 +93,20 @@ export function loadRunInputs(
     draws: str("draws"),
   };
   const result = paths.result ? readJson(paths.result, "result file") : {};
-  if (result.modelVersion === 2)
-    throw new CliInputError(
-      `${paths.result} is a v2 model (geo, exposure, reach & frequency, organic, units KPI or log link); budget optimization and scenarios on v2 models are not available yet`,
-    );
   const configRaw = paths.config ? readJson(paths.config, "config file") : result.config;
   if (configRaw === undefined)
     throw new CliInputError(
       "no model config: pass --config model.json or a --result whose JSON has `config`",
     );
-  let config: ReturnType<typeof parseModelConfig>;
+  // a v2 config (geo, exposure, reach & frequency, organic, units KPI, log link, knots, ...) is
+  // fitted by the v2 model; any other config by v1, exactly as `mixcast fit` decides
+  let configV2: ModelConfigV2;
   try {
-    config = parseModelConfig(configRaw);
+    configV2 = parseModelConfigV2(configRaw);
   } catch (e) {
     throw new CliInputError(`model config: ${(e as Error).message}`);
   }
+  const v2 = result.modelVersion === 2 || usesV2Features(configV2);
   let csv: string | undefined;
   let csvPath: string | undefined;
   if (paths.data) {
@@ -132,6 +140,41 @@ export function loadRunInputs(
     throw new CliInputError(
       "no dataset: pass --data data.csv (or a --result that embeds `csv` or `dataPath`, or data.csv beside it)",
     );
+  const model = v2 ? modelV2Of(csv, configV2) : modelV1Of(csv, configRaw);
+  const draws = readDraws(paths, result);
+  try {
+    return { model, draws: posteriorDraws(model, draws) };
+  } catch (e) {
+    throw new CliInputError((e as Error).message);
+  }
+}
+
+const issueText = (e: { row?: number; column?: string; geo?: string; message: string }) =>
+  `${e.row !== undefined ? `row ${e.row}: ` : ""}${e.column ? `${e.column}: ` : ""}${e.geo ? `geo ${e.geo}: ` : ""}${e.message}`;
+
+function modelV2Of(csv: string, config: ModelConfigV2): MmmModelV2 {
+  const parsed = parseDatasetV2Csv(csv, config, { holdoutWeeks: config.holdoutWeeks });
+  if (!parsed.ok)
+    throw new CliInputError(`dataset is invalid: ${parsed.errors.slice(0, 5).map(issueText).join("; ")}`);
+  try {
+    const data = scaleDatasetV2(parsed.dataset, {
+      holdoutWeeks: config.holdoutWeeks,
+      fourierPairs: config.fourierPairs,
+      link: config.link,
+    });
+    return createModelV2(buildModelSpecV2(data, config));
+  } catch (e) {
+    throw new CliInputError(`dataset: ${(e as Error).message}`);
+  }
+}
+
+function modelV1Of(csv: string, configRaw: unknown): MmmModel {
+  let config: ReturnType<typeof parseModelConfig>;
+  try {
+    config = parseModelConfig(configRaw);
+  } catch (e) {
+    throw new CliInputError(`model config: ${(e as Error).message}`);
+  }
   const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
   if (!parsed.ok) {
     throw new CliInputError(
@@ -144,8 +187,10 @@ export function loadRunInputs(
         .join("; ")}`,
     );
   }
-  const model = createModel(buildModelSpec(parsed.dataset, config));
+  return createModel(buildModelSpec(parsed.dataset, config));
+}
 
+function readDraws(paths: RunInputPaths, result: Record<string, unknown>): ReturnType<typeof decodeDraws> {
   let bytes: Uint8Array | undefined;
   let drawsPath = paths.draws;
   if (!drawsPath && paths.result && typeof result.drawsPath === "string") {
@@ -175,14 +220,76 @@ export function loadRunInputs(
     throw new CliInputError(
       "no posterior draws: pass --draws draws.bin (or a --result with `drawsBase64` or a draws.bin beside it)",
     );
-  let d: ReturnType<typeof decodeDraws>;
   try {
-    d = decodeDraws(bytes);
+    return decodeDraws(bytes);
   } catch (e) {
     throw new CliInputError((e as Error).message);
   }
+}
+
+/** Planning options of v2 models (optimize, compare). */
+export const planningOptions: OptionSpec[] = [
+  {
+    name: "geo-plan",
+    kind: "string",
+    placeholder: "national|per-geo",
+    description: "geo models: one national plan split by historical share (default), or one per geo",
+  },
+  {
+    name: "frequency",
+    kind: "string",
+    placeholder: "<Meta=3,...>",
+    description: "R&F channels: planned frequency (default: the optimal frequency)",
+  },
+  {
+    name: "organic",
+    kind: "string",
+    placeholder: "<Newsletter=5000,...>",
+    description: "organic channels: weekly exposure, national total (default: last 13 weeks' mean)",
+  },
+];
+
+/** Draws a v2 plan uses (evenly thinned): the horizon holds every draw's state per geo and week. */
+const V2_PLANNING_DRAWS = 1000;
+
+function namedNumbers(text: unknown, option: string): Record<string, number> | undefined {
+  if (typeof text !== "string") return undefined;
+  const out: Record<string, number> = {};
+  for (const part of text.split(",")) {
+    const m = /^(.+)=([^=]+)$/.exec(part.trim());
+    const v = m ? Number(m[2]) : Number.NaN;
+    if (!m || !Number.isFinite(v))
+      throw new CliInputError(`--${option} takes name=number pairs separated by commas, got "${part}"`);
+    out[(m[1] as string).trim()] = v;
+  }
+  return out;
+}
+
+/** The planning horizon of a loaded fit (v1 as before; v2 with the planning options). */
+export function planningHorizonOf(
+  opts: Record<string, unknown>,
+  model: MmmModel | MmmModelV2,
+  draws: PosteriorDraws,
+  weeks: number,
+): HorizonResponse {
+  const geoPlan = opts["geo-plan"] as string | undefined;
+  if (geoPlan !== undefined && geoPlan !== "national" && geoPlan !== "per-geo")
+    throw new CliInputError(`--geo-plan must be national or per-geo, got "${geoPlan}"`);
+  const v2opts = {
+    geoPlan: geoPlan === "per-geo" ? ("perGeo" as const) : ("national" as const),
+    frequency: namedNumbers(opts.frequency, "frequency"),
+    organic: namedNumbers(opts.organic, "organic"),
+  };
+  if (model.spec.version !== 2) {
+    if (geoPlan !== undefined || v2opts.frequency || v2opts.organic)
+      throw new CliInputError("--geo-plan, --frequency and --organic apply to v2 models only");
+    return planningHorizon(model, draws, weeks);
+  }
   try {
-    return { model, draws: posteriorDraws(model, d) };
+    return planningHorizon(model, draws, weeks, {
+      ...v2opts,
+      drawIdx: thinIndices(draws.draws, V2_PLANNING_DRAWS),
+    });
   } catch (e) {
     throw new CliInputError((e as Error).message);
   }

@@ -9,6 +9,7 @@ import { quantiles, summarizeDraws } from "../diagnostics/convergence.ts";
 import { psisLoo } from "../diagnostics/psis.ts";
 import { findMap, laplace } from "../inference/fast-mode.ts";
 import { Rng } from "../inference/rng.ts";
+import { studentT } from "../inference/student-t.ts";
 import { sampleChain, type SampleChainHooks } from "../inference/nuts.ts";
 import { sampleChains } from "../inference/sample-chains.ts";
 import type { ChainResult, LogDensityFactoryRef, NutsOptions } from "../inference/types.ts";
@@ -20,6 +21,7 @@ import { holdoutMetrics, type HoldoutMetrics } from "./metrics.ts";
 import { ProgressTracker } from "./progress.ts";
 import {
   DEFAULT_TARGET_ACCEPT,
+  meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
   type ChannelResult,
@@ -150,6 +152,7 @@ function nutsOutcome(spec: ModelSpec, results: ChainResult[], options: FitOption
       converged: a.converged,
       reasons: a.reasons,
       warnings: a.warnings,
+      leapfrogsPerDraw: meanLeapfrogs(results),
     },
   };
 }
@@ -447,27 +450,4 @@ function deriveQuantities(
     holdout,
     loo,
   };
-}
-
-/** Student-t draw: Z / sqrt(V / nu), V ~ chi-square(nu) = 2 Gamma(nu / 2). */
-function studentT(rng: Rng, nu: number): number {
-  return rng.normal() / Math.sqrt((2 * gammaDraw(rng, nu / 2)) / nu);
-}
-
-/** Marsaglia-Tsang gamma(shape, 1) draw. */
-function gammaDraw(rng: Rng, shape: number): number {
-  if (shape < 1) return gammaDraw(rng, shape + 1) * rng.uniform() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniform();
-    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
 }

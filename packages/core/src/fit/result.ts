@@ -72,6 +72,19 @@ export interface FitDiagnostics {
   converged: boolean;
   reasons: string[];
   warnings: string[];
+  /** NUTS: mean leapfrog steps (gradient evaluations) per kept draw, all chains. */
+  leapfrogsPerDraw?: number;
+}
+
+/** Mean leapfrog steps per kept draw over chains. */
+export function meanLeapfrogs(results: readonly { nLeapfrog: Uint32Array }[]): number {
+  let steps = 0;
+  let draws = 0;
+  for (const r of results) {
+    for (const n of r.nLeapfrog) steps += n;
+    draws += r.nLeapfrog.length;
+  }
+  return draws > 0 ? steps / draws : Number.NaN;
 }
 
 export interface LooSummary {

@@ -57,6 +57,9 @@ export interface WindowOptions {
   estimator?: "variance" | "gradient";
   /** > 0: inside the initial buffer, re-estimate the metric every earlyWindow draws (default 0). */
   earlyWindow?: number;
+  /** > 0: end warmup early (only the terminal buffer remains) once two consecutive slow windows
+   *  give metrics whose log ratio has a root mean square below this (default 0: never). */
+  settleTolerance?: number;
 }
 
 /** Welford accumulators of one window: draws, and gradients when the estimator needs them. */
@@ -127,6 +130,12 @@ export class WindowedVarianceAdaptation {
   private readonly estimator: "variance" | "gradient";
   private readonly earlyWindow: number;
   private readonly moments: WindowMoments;
+  private readonly settleTolerance: number;
+  /** The last slow window's estimate (empty until one closed). */
+  private readonly previous: Float64Array;
+  private slowWindows = 0;
+  /** Iteration count at which warmup ends (numWarmup unless it settled early). */
+  private end: number;
 
   constructor(
     dim: number,
@@ -150,6 +159,31 @@ export class WindowedVarianceAdaptation {
     this.estimator = options.estimator ?? "variance";
     this.earlyWindow = options.earlyWindow ?? 0;
     this.moments = new WindowMoments(dim, this.estimator === "gradient");
+    this.settleTolerance = options.settleTolerance ?? 0;
+    this.previous = new Float64Array(dim);
+    this.end = numWarmup;
+  }
+
+  /** Warmup iterations this adaptation needs: numWarmup, or fewer once the metric settled. */
+  get warmupEnd(): number {
+    return this.end;
+  }
+
+  /** After a slow window: compares with the previous one and, when settled, moves the end. */
+  private checkSettled(invMetric: Float64Array): void {
+    this.slowWindows += 1;
+    if (this.settleTolerance > 0 && this.slowWindows >= 2) {
+      let ss = 0;
+      for (let i = 0; i < invMetric.length; i++) {
+        const r = Math.log(invMetric[i]! / this.previous[i]!);
+        ss += r * r;
+      }
+      if (Math.sqrt(ss / invMetric.length) < this.settleTolerance) {
+        this.end = Math.min(this.numWarmup, this.counter + 1 + this.termBuffer);
+        this.nextWindow = Number.POSITIVE_INFINITY;
+      }
+    }
+    this.previous.set(invMetric);
   }
 
   private inWindow(): boolean {
@@ -191,10 +225,11 @@ export class WindowedVarianceAdaptation {
       if (this.counter === this.initBuffer) this.moments.reset();
       return false;
     }
-    if (this.inWindow()) this.moments.add(q, grad);
+    if (this.inWindow() && this.nextWindow !== Number.POSITIVE_INFINITY) this.moments.add(q, grad);
     if (this.endOfWindow()) {
       this.computeNextWindow();
       this.moments.estimate(invMetric, this.estimator);
+      this.checkSettled(invMetric);
       this.counter += 1;
       return true;
     }

@@ -83,6 +83,31 @@ describe("NUTS", () => {
     expect(warmupGradients(early)).toBeLessThan(0.6 * warmupGradients(stan));
   });
 
+  it("ends warmup early once the gradient-estimated metric settles, and still samples correctly", () => {
+    const sds = [0.005, 0.02, 0.06, 0.3, 1, 2, 0.01, 0.5];
+    const dim = sds.length;
+    const precision = new Float64Array(dim * dim);
+    sds.forEach((sd, i) => (precision[i * dim + i] = 1 / (sd * sd)));
+    const mean = Float64Array.from(sds, (sd, i) => (i % 2 === 0 ? 1 : -1) * 3 * sd);
+    const target = gaussianTarget({ mean, precision });
+    const opts = { chains: 4, warmup: 1000, draws: 1000, seed: 7, earlyMetricWindow: 10 };
+    const settled = runChains(target, { ...opts, metricEstimator: "gradient", warmupSettleTolerance: 0.3 });
+    expectMoments(
+      settled,
+      mean,
+      sds.map((sd) => sd * sd),
+    );
+    // the first two slow windows (ending at iterations 100 and 150) agree on an exact Gaussian:
+    // warmup stops after the next 50-iteration terminal buffer
+    for (const r of settled) expect(r.warmupIterations).toBe(200);
+    for (const r of settled)
+      r.invMetric.forEach((m, i) => expect(Math.abs(Math.log(m / sds[i]! ** 2))).toBeLessThan(0.3));
+    const full = runChains(target, opts);
+    for (const r of full) expect(r.warmupIterations).toBe(1000);
+    const warmupGradients = (rs: ChainResult[]) => rs.reduce((a, r) => a + r.warmupGradients, 0);
+    expect(warmupGradients(settled)).toBeLessThan(0.4 * warmupGradients(full));
+  });
+
   it("samples a strongly correlated 2-d Gaussian (rho = 0.95, scales 1 and 3)", () => {
     const rho = 0.95;
     const s1 = 1;

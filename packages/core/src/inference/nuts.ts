@@ -469,8 +469,14 @@ export function sampleChain(
   const windows = new WindowedVarianceAdaptation(dim, warmup, undefined, undefined, undefined, {
     estimator: opts.metricEstimator ?? "variance",
     earlyWindow: opts.earlyMetricWindow ?? 0,
+    settleTolerance: opts.warmupSettleTolerance ?? 0,
   });
+  let warmupDone = warmup;
   for (let it = 0; it < warmup; it++) {
+    if (it >= windows.warmupEnd) {
+      warmupDone = it;
+      break;
+    }
     checkAbort();
     const stats = kernel.transition();
     if (stats.divergent) divergences += 1;
@@ -514,6 +520,7 @@ export function sampleChain(
     stepSize: kernel.stepSize,
     invMetric: Float64Array.from(kernel.invMetric),
     warmupGradients,
+    warmupIterations: warmupDone,
     warmupMs: t1 - t0,
     samplingMs: t2 - t1,
   };

@@ -33,6 +33,8 @@ export interface NutsOptions {
   metricEstimator?: "variance" | "gradient";
   /** > 0: also re-estimate the metric every this many draws inside the initial buffer. Default 0 (Stan). */
   earlyMetricWindow?: number;
+  /** > 0: end warmup once two consecutive metric windows agree to this RMS log ratio (adaptation.ts). Default 0. */
+  warmupSettleTolerance?: number;
   /** Maximum number of worker threads at once (default os.availableParallelism()). */
   threads?: number;
 }
@@ -62,6 +64,8 @@ export interface ChainResult {
   invMetric: Float64Array;
   /** Gradient evaluations in warmup (leapfrogs, the init and step-size searches). */
   warmupGradients: number;
+  /** Warmup iterations run (fewer than asked when the adaptation settled early). */
+  warmupIterations?: number;
   warmupMs: number;
   samplingMs: number;
 }

@@ -94,6 +94,12 @@ export const modelConfigSchema = z
     priors: baselinePriorsSchema.default({}),
     liftTests: z.array(liftTestSchema).default([]),
     roiPriors: z.array(roiPriorSchema).default([]),
+    /**
+     * Priors by parameter label (`beta[Search]`, `alpha[TV]`, `b0`, ...), over every other prior
+     * source; labels the model does not have are ignored. Set by refits with priors from the
+     * approved run's posterior (analysis/posterior-priors.ts), not typed by hand.
+     */
+    parameterPriors: z.record(z.string(), priorSchema).optional(),
     /** Seed of scheduled refits (a manual run picks its own); unset: derived from the week. */
     seed: z.number().int().min(0).max(2_147_483_647).optional(),
     /** NUTS size of full fits; each unset field falls back to the worker's FIT_CHAINS/WARMUP/DRAWS. */

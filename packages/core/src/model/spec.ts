@@ -9,7 +9,7 @@ import { synergyParam } from "../transforms/synergy.ts";
 import { getTransform } from "../transforms/registry.ts";
 import type { Stage } from "../transforms/types.ts";
 import { type ModelConfig, type ModelConfigInput, parseModelConfig, resolvePipeline } from "./config.ts";
-import { type Constraint, halfNormalPrior, normalPrior, type Prior } from "../priors/priors.ts";
+import { type Constraint, halfNormalPrior, normalPrior, type Prior, priorSupport } from "../priors/priors.ts";
 
 export interface ParameterInfo {
   /** `beta[2]` (1-based position within the block) */
@@ -91,7 +91,13 @@ export function buildModelSpec(dataset: Dataset, configInput: ModelConfigInput |
   });
 
   const parameters: ParameterSpec[] = [];
-  const add = (block: string, index: number, label: string, constraint: Constraint, prior: Prior): number => {
+  const add = (block: string, index: number, label: string, constraint: Constraint, given: Prior): number => {
+    const override = config.parameterPriors?.[label];
+    if (override !== undefined && priorSupport(override) !== constraint)
+      throw new Error(
+        `parameterPriors["${label}"]: a ${override.dist} prior (support ${priorSupport(override)}) does not fit a ${constraint} parameter`,
+      );
+    const prior = override ?? given;
     parameters.push({
       name: block === label ? block : `${block}[${index}]`,
       label,

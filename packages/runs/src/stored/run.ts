@@ -150,6 +150,17 @@ export const runSummarySchema = obj({
   timings: obj({ queueWaitSeconds: num, fitSeconds: num, totalSeconds: num }).optional(),
   sampler: samplerSettingsSchema.extend({ mode: z.enum(["fast", "full"]) }).optional(),
   refreshComparison: refreshComparisonSchema.nullable().optional(),
+  /**
+   * The run was fitted with priors from an approved run's posterior (docs/model.md): which run,
+   * the sd widening, and the moment-matched prior per parameter label.
+   */
+  priorsFrom: obj({
+    runId: z.string(),
+    widen: z.number(),
+    priors: z.record(z.string(), z.looseObject({ dist: z.string() })),
+  })
+    .nullable()
+    .optional(),
 });
 export type RunSummary = z.output<typeof runSummarySchema>;
 export const runSummaryCodec = jsonCodec("Run.summary", runSummarySchema);

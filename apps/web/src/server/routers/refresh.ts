@@ -19,13 +19,19 @@ import {
   updateRefreshSettings,
 } from "../refresh/approvals.ts";
 import { getWorkspaceHome } from "../refresh/home.ts";
+import { reforecastFollowers } from "../scenario/forecasts.ts";
 import { getRunReview, runReviewInput } from "../refresh/run-review.ts";
 import { actorOf, router, workspaceProcedure } from "../trpc.ts";
 
 export const approvalRouter = router({
   approve: workspaceProcedure(access["approval.approve"])
     .input(approveRunInput)
-    .mutation(({ ctx, input }) => approveRun(ctx.prisma, actorOf(ctx), input)),
+    .mutation(async ({ ctx, input }) => {
+      const approved = await approveRun(ctx.prisma, actorOf(ctx), input);
+      // Plans that follow the model's approved run are re-forecast on it (docs/reports.md).
+      const reforecast = await reforecastFollowers(ctx.prisma, actorOf(ctx), approved.modelId);
+      return { ...approved, reforecast };
+    }),
   list: workspaceProcedure(access["approval.list"])
     .input(modelIdInput)
     .query(({ ctx, input }) => listApprovals(ctx.prisma, actorOf(ctx), input.modelId)),

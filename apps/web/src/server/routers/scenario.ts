@@ -5,6 +5,12 @@ import { createScenario, createScenarioInput } from "../scenario/create-scenario
 import { deleteScenario, deleteScenarioInput } from "../scenario/delete-scenario.ts";
 import { duplicateScenario, duplicateScenarioInput } from "../scenario/duplicate-scenario.ts";
 import { evaluateScenario, evaluateScenarioInput } from "../scenario/evaluate-scenario.ts";
+import {
+  followScenario,
+  followScenarioInput,
+  forecastHistory,
+  forecastHistoryInput,
+} from "../scenario/forecasts.ts";
 import { generateScenarioPlan, generateScenarioPlanInput } from "../scenario/generate-scenario-plan.ts";
 import { getScenario, listScenarios, listScenariosInput } from "../scenario/list-scenarios.ts";
 import { updateScenario, updateScenarioInput } from "../scenario/update-scenario.ts";
@@ -35,6 +41,12 @@ export const scenarioRouter = router({
   duplicate: workspaceProcedure(access["scenario.duplicate"])
     .input(duplicateScenarioInput)
     .mutation(({ ctx, input }) => duplicateScenario(ctx.prisma, actorOf(ctx), input)),
+  follow: workspaceProcedure(access["scenario.follow"])
+    .input(followScenarioInput)
+    .mutation(({ ctx, input }) => followScenario(ctx.prisma, actorOf(ctx), input)),
+  forecasts: workspaceProcedure(access["scenario.forecasts"])
+    .input(forecastHistoryInput)
+    .query(({ ctx, input }) => forecastHistory(ctx.prisma, actorOf(ctx), input)),
   delete: workspaceProcedure(access["scenario.delete"])
     .input(deleteScenarioInput)
     .mutation(({ ctx, input }) => deleteScenario(ctx.prisma, actorOf(ctx), input)),

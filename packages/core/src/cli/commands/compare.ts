@@ -1,22 +1,30 @@
 /**
  * `mixcast compare --result result.json --scenarios scenarios.json [--current-weeks 13] [--data
- *  data.csv] [--config model.json] [--draws draws.bin] [--out comparison.json]` -> ScenarioComparison
+ *  data.csv] [--config model.json] [--draws draws.bin] [--geo-plan ...] [--frequency ...] [--organic
+ *  ...] [--out comparison.json]` -> ScenarioComparison
  * JSON (analysis/scenario.ts). scenarios.json: { "scenarios": [Scenario, ...] } or [Scenario, ...];
  * all are evaluated on the same draws over the longest plan's horizon.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { horizonResponse, recentWeeklySpend } from "../../analysis/model-adapter.ts";
+import { recentWeeklySpend } from "../../analysis/model-adapter.ts";
 import { compareScenarios, scenarioSchema } from "../../analysis/scenario.ts";
 import type { CliCommand } from "../registry.ts";
-import { CliInputError, loadRunInputs, runInputOptions } from "../run-inputs.ts";
+import {
+  CliInputError,
+  loadRunInputs,
+  planningHorizonOf,
+  planningOptions,
+  runInputOptions,
+} from "../run-inputs.ts";
 
 export const compareCommand: CliCommand = {
   name: "compare",
   summary: "evaluate and compare spend scenarios draw by draw, P(A beats B) (JSON out)",
   options: [
     ...runInputOptions,
+    ...planningOptions,
     {
       name: "scenarios",
       kind: "string",
@@ -57,8 +65,8 @@ export const compareCommand: CliCommand = {
     if (scenarios.length === 0) throw new CliInputError(`scenarios file ${path} has no scenarios`);
     const { model, draws } = loadRunInputs(opts, io.cwd);
     const weeks = Math.max(...scenarios.map((s) => s.weeks));
-    const resp = horizonResponse(model, draws, weeks);
-    const current = recentWeeklySpend(model.spec, (opts["current-weeks"] as number | undefined) ?? 13);
+    const resp = planningHorizonOf(opts, model, draws, weeks);
+    const current = recentWeeklySpend(resp, (opts["current-weeks"] as number | undefined) ?? 13);
     let result;
     try {
       result = compareScenarios(resp, scenarios, { currentWeekly: current });

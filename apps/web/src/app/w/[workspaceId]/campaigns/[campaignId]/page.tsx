@@ -39,6 +39,7 @@ import {
   type PlanDraft,
   type PlanValue,
 } from "./scenario-editor.tsx";
+import { ScenarioForecasts } from "./scenario-forecasts.tsx";
 
 type Source = "lastQuarter" | "optimizer" | "empty";
 const ORIGIN: Record<string, string> = {
@@ -484,6 +485,9 @@ export default function CampaignPage() {
                   name={c.scenarios.find((s) => s.id === evaluating)?.name ?? "scenario"}
                   kpi={context.data?.kpiName ?? "KPI"}
                 />
+                <div className="mt-4">
+                  <ScenarioForecasts scenarioId={evaluating} alternatives={c.scenarios} />
+                </div>
               </div>
             ) : null}
           </CardBody>

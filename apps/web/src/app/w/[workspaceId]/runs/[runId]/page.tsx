@@ -220,6 +220,23 @@ export default function RunPage() {
                   </span>
                 }
               />
+              {progress.chains && progress.chains.length > 1 ? (
+                <ul className="mt-3 grid gap-1 text-sm text-muted" data-testid="chain-progress">
+                  {progress.chains.map((c) => (
+                    <li key={c.chain} className="flex flex-wrap gap-x-3">
+                      <span className="font-medium">Chain {c.chain + 1}</span>
+                      <span>
+                        {PHASES[c.phase ?? ""] ?? c.phase ?? "Running"} · {c.iteration} of {c.total}
+                      </span>
+                      {c.divergences ? (
+                        <span className="text-warning">{c.divergences} divergences</span>
+                      ) : null}
+                      {c.workerId ? <span>on {c.workerId}</span> : null}
+                      {c.attempt && c.attempt > 1 ? <span>attempt {c.attempt}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </CardBody>
           </Card>
         ) : null}

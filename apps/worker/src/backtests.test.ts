@@ -1,0 +1,158 @@
+// Backtests on real PostgreSQL with real (fast-mode) posteriors: the approved runs fitted on the
+// first 80 and 92 of 100 weeks are scored by a refit on all 100, each horizon by the newest
+// approved run old enough for it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDatasetCsv, parseModelConfig } from "@mixcast/core";
+import { fitModel } from "@mixcast/core/node";
+import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
+import { encodeStoredDraws } from "@mixcast/runs";
+import { backtestRefit } from "./backtests.ts";
+import { addDatasetVersion, seedModel, type ModelFixture } from "./testing/fixtures.ts";
+
+let db: TestDatabase;
+let fx: ModelFixture;
+let dates: string[];
+let refitId: string;
+const approved: Record<"a80" | "b92", string> = { a80: "", b92: "" };
+
+async function approvedRunOn(rows: number, at: Date): Promise<string> {
+  const lines = fx.csv.trim().split("\n");
+  const csv = `${lines.slice(0, rows + 1).join("\n")}\n`;
+  const version = await addDatasetVersion(db.prisma, {
+    workspaceId: fx.workspaceId,
+    datasetId: fx.datasetId,
+    csv,
+    mapping: {},
+  });
+  const config = parseModelConfig(fx.config);
+  const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
+  if (!parsed.ok) throw new Error("fixture csv does not parse");
+  const fit = await fitModel(parsed.dataset, config, { mode: "fast", seed: 1, draws: 300 });
+  const stored = encodeStoredDraws(fit.draws);
+  const run = await db.prisma.run.create({
+    data: {
+      workspaceId: fx.workspaceId,
+      modelId: fx.modelId,
+      datasetVersionId: version.id,
+      configVersionId: fx.configVersionId,
+      seed: 1,
+      mode: "fast",
+      status: "succeeded",
+      finishedAt: at,
+      artifacts: {
+        create: {
+          workspaceId: fx.workspaceId,
+          kind: "draws",
+          bytes: stored.bytes,
+          encoding: stored.encoding,
+          sizeBytes: stored.sizeBytes,
+        },
+      },
+    },
+  });
+  await db.prisma.runApproval.create({
+    data: { workspaceId: fx.workspaceId, modelId: fx.modelId, runId: run.id, at },
+  });
+  return run.id;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  fx = await seedModel(db.prisma, { weeks: 100, seed: 7, channels: 2 });
+  dates = fx.csv
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",")[0]!);
+  approved.a80 = await approvedRunOn(80, new Date("2027-01-01T00:00:00Z"));
+  approved.b92 = await approvedRunOn(92, new Date("2027-03-01T00:00:00Z"));
+  const refit = await db.prisma.run.create({
+    data: {
+      workspaceId: fx.workspaceId,
+      modelId: fx.modelId,
+      datasetVersionId: fx.datasetVersionId,
+      configVersionId: fx.configVersionId,
+      seed: 5,
+      mode: "fast",
+      status: "succeeded",
+      trigger: "schedule",
+    },
+  });
+  refitId = refit.id;
+}, 120_000);
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe("backtestRefit", () => {
+  it("scores the newest approved run old enough for each horizon on the weeks it had not seen", async () => {
+    await db.prisma.model.update({ where: { id: fx.modelId }, data: { backtestCoverageThreshold: 0 } });
+    const out = await backtestRefit(db.prisma, refitId);
+    expect(out.skipped).toEqual([]);
+    expect(out.alerts).toEqual([]);
+    const rows = await db.prisma.backtest.findMany({
+      where: { runId: refitId },
+      orderBy: { horizonWeeks: "asc" },
+    });
+    // Data ends at week 100: 4 and 8 weeks back (weeks 96, 92) the 92-week run is old enough;
+    // 13 weeks back (week 87) only the 80-week run is.
+    expect(rows.map((r) => [r.horizonWeeks, r.scoredRunId, r.weeks, r.firstWeek, r.lastWeek])).toEqual([
+      [4, approved.b92, 4, dates[92], dates[95]],
+      [8, approved.b92, 8, dates[92], dates[99]],
+      [13, approved.a80, 13, dates[80], dates[92]],
+    ]);
+    for (const r of rows) {
+      expect(r.mape).toBeGreaterThan(0);
+      // A model fitted on the same simulated process forecasts its next weeks within ~15 %.
+      expect(r.mape).toBeLessThan(0.15);
+      expect(r.coverage90).toBeGreaterThanOrEqual(0.5);
+      expect(r.crps).toBeGreaterThan(0);
+      const weekly = r.weekly as { date: string; actual: number; lower: number; upper: number }[];
+      expect(weekly).toHaveLength(r.weeks);
+      expect(weekly[0]!.date).toBe(r.firstWeek);
+      const inside = weekly.filter((w) => w.actual >= w.lower && w.actual <= w.upper).length;
+      expect(r.coverage90).toBeCloseTo(inside / r.weeks, 12);
+    }
+  });
+
+  it("a coverage below the model's threshold raises one backtest_coverage alert per horizon; a rerun updates, not duplicates", async () => {
+    await db.prisma.model.update({ where: { id: fx.modelId }, data: { backtestCoverageThreshold: 1.01 } });
+    const out = await backtestRefit(db.prisma, refitId);
+    expect(out.alerts).toHaveLength(3);
+    const alerts = await db.prisma.alert.findMany({ where: { id: { in: out.alerts } } });
+    expect(alerts.every((a) => a.kind === "backtest_coverage" && a.runId === refitId)).toBe(true);
+    expect(alerts.map((a) => a.title).sort()).toEqual([
+      expect.stringMatching(/13-week backtest coverage/),
+      expect.stringMatching(/4-week backtest coverage/),
+      expect.stringMatching(/8-week backtest coverage/),
+    ]);
+    expect((await backtestRefit(db.prisma, refitId)).alerts).toEqual([]);
+    expect(await db.prisma.backtest.count({ where: { runId: refitId } })).toBe(3);
+  });
+
+  it("without an approved run old enough, the horizon is skipped with the reason", async () => {
+    const early = await db.prisma.run.create({
+      data: {
+        workspaceId: fx.workspaceId,
+        modelId: fx.modelId,
+        datasetVersionId: (
+          await db.prisma.datasetVersion.findFirstOrThrow({ where: { datasetId: fx.datasetId, version: 3 } })
+        ).id,
+        configVersionId: fx.configVersionId,
+        seed: 1,
+        mode: "fast",
+        status: "succeeded",
+      },
+    });
+    // Data through week 92: 4 weeks back is week 88 (the 80-week run), 13 back is week 79 (none).
+    const out = await backtestRefit(db.prisma, early.id);
+    expect(out.stored.map((r) => [r.horizonWeeks, r.scoredRunId])).toEqual([
+      [4, approved.a80],
+      [8, approved.a80],
+    ]);
+    expect(out.skipped).toEqual([
+      { horizonWeeks: 13, reason: `no approved run with data ending by ${dates[78]}` },
+    ]);
+  });
+});
