@@ -23,6 +23,7 @@ import {
   buttonClasses,
   useToast,
 } from "@mixcast/ui";
+import { ModelHealthCard } from "@/components/model-health-card.tsx";
 import { RunReview } from "@/components/run-review.tsx";
 import { ReportActions } from "@/components/report-actions.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
@@ -265,6 +266,8 @@ export default function RunPage() {
             the model.
           </Alert>
         ) : null}
+
+        {r.status === "succeeded" ? <ModelHealthCard health={summary?.health} /> : null}
 
         {r.status === "succeeded" ? <RunReview runId={r.id} kpiName={kpiNameOf(summary)} /> : null}
 
