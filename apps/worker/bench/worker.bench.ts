@@ -1,7 +1,8 @@
 // Worker benchmark: throughput of short fits with 1 vs 2 worker processes, and the cost of
 // progress writes relative to fit time.
 //
-//   pnpm bench --only=worker          (scripts/bench.ts: writes the section into docs/benchmarks.md)
+//   pnpm bench --only=worker          (scripts/bench.ts: writes the sections into docs/benchmarks.md;
+//                                      groups: worker:throughput, worker:distributed)
 //   pnpm --filter @mixcast/worker bench [-- --runs 12 --out <file.md>]   (prints it only)
 //
 // Uses TEST_DATABASE_URL's server when set, otherwise a throwaway embedded PostgreSQL, with one
@@ -15,6 +16,7 @@ import { createRun, seedModel, waitFor } from "../src/testing/fixtures.ts";
 import { spawnWorker, type WorkerProcess } from "../src/testing/processes.ts";
 import { listWorkers } from "../src/worker-state.ts";
 import { startWorker } from "../src/worker.ts";
+import { DEFAULT_DISTRIBUTED, runDistributedBench } from "./distributed.ts";
 
 interface Db {
   url: string;
@@ -228,9 +230,36 @@ export async function runWorkerBench(options: { runs?: number } = {}): Promise<s
   }
 }
 
-/** Entry point for scripts/bench.ts. */
-export function run(): Promise<string> {
-  return runWorkerBench();
+/** The markdown of a section without its "## Title" line, and that title. */
+function section(id: string, command: string, markdown: string) {
+  const heading = /^#+ (.*)$/m.exec(markdown);
+  return {
+    id,
+    title: heading?.[1] ?? id,
+    command,
+    body: heading ? markdown.replace(heading[0], "").trim() + "\n" : markdown,
+  };
+}
+
+/**
+ * Entry point for scripts/bench.ts: `--only=worker` runs both groups, `--only=worker:throughput`
+ * the queue throughput and progress overhead, `--only=worker:distributed` chains as separate jobs.
+ */
+export default async function bench(ctx: { flags: ReadonlySet<string>; log(message: string): void }) {
+  const groups = [...ctx.flags].filter((f) => f.startsWith("only=")).map((f) => f.slice(5));
+  const want = (g: string) => groups.length === 0 || groups.includes(g);
+  const out = [];
+  if (want("throughput"))
+    out.push(section("worker-worker", "pnpm bench --only=worker:throughput", await runWorkerBench()));
+  if (want("distributed"))
+    out.push(
+      section(
+        "worker-distributed",
+        "nice pnpm bench --only=worker:distributed",
+        await runDistributedBench(DEFAULT_DISTRIBUTED, (m) => ctx.log(m)),
+      ),
+    );
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

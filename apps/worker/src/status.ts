@@ -4,10 +4,22 @@
 import { createPrismaClient, type PrismaClient } from "@mixcast/db";
 import { createBoss, QUEUES, type PgBoss } from "@mixcast/db/jobs";
 import { loadWorkerEnv } from "./env.ts";
+import { runProgressCodec, type RunProgress } from "@mixcast/runs/stored";
 import { ensureWorkerStateTable, listWorkers, type WorkerStateRow } from "./worker-state.ts";
 
+interface QueueDepth {
+  name: string;
+  ready: number;
+  deferred: number;
+  active: number;
+  failed: number;
+  total: number;
+}
+
 export interface WorkerStatus {
-  queue: { name: string; ready: number; deferred: number; active: number; failed: number; total: number };
+  queue: QueueDepth;
+  /** Chain jobs (runs whose chains run as separate jobs). */
+  chainQueue: QueueDepth;
   workers: (WorkerStateRow & { live: boolean })[];
   lastTickAt: string | null;
   running: {
@@ -17,6 +29,8 @@ export interface WorkerStatus {
     attempt: number;
     percent: number;
     heartbeatAgeSeconds: number | null;
+    /** Per chain, from the run's progress (chains run in threads or as separate jobs). */
+    chains: RunProgress["chains"];
   }[];
   stale: { id: string; workerId: string | null; attempt: number; heartbeatAt: string | null }[];
   queuedRuns: number;
@@ -29,18 +43,37 @@ export async function collectStatus(
 ): Promise<WorkerStatus> {
   const now = options.now ?? new Date();
   await ensureWorkerStateTable(prisma);
-  const [stats, workers, running, queuedRuns] = await Promise.all([
+  const [stats, chainStats, workers, running, queuedRuns] = await Promise.all([
     boss.getQueueStats(QUEUES.fitRun, { force: true }),
+    boss.getQueueStats(QUEUES.fitChain, { force: true }).catch(() => []),
     listWorkers(prisma),
     prisma.run.findMany({
       where: { status: "running" },
-      select: { id: true, modelId: true, workerId: true, attempt: true, percent: true, heartbeatAt: true },
+      select: {
+        id: true,
+        modelId: true,
+        workerId: true,
+        attempt: true,
+        percent: true,
+        heartbeatAt: true,
+        progress: true,
+      },
       orderBy: { startedAt: "asc" },
       take: 200,
     }),
     prisma.run.count({ where: { status: "queued" } }),
   ]);
-  const s = stats.at(-1);
+  const depth = (name: string, st: typeof stats): QueueDepth => {
+    const s = st.at(-1);
+    return {
+      name,
+      ready: s?.readyCount ?? 0,
+      deferred: s?.deferredCount ?? 0,
+      active: s?.activeCount ?? 0,
+      failed: s?.failedCount ?? 0,
+      total: s?.totalCount ?? 0,
+    };
+  };
   const liveMs = (options.liveSeconds ?? 30) * 1000;
   const age = (d: Date | null) => (d ? (now.getTime() - d.getTime()) / 1000 : null);
   const lastTick = workers.reduce<Date | null>(
@@ -48,14 +81,8 @@ export async function collectStatus(
     null,
   );
   return {
-    queue: {
-      name: QUEUES.fitRun,
-      ready: s?.readyCount ?? 0,
-      deferred: s?.deferredCount ?? 0,
-      active: s?.activeCount ?? 0,
-      failed: s?.failedCount ?? 0,
-      total: s?.totalCount ?? 0,
-    },
+    queue: depth(QUEUES.fitRun, stats),
+    chainQueue: depth(QUEUES.fitChain, chainStats),
     workers: workers.map((w) => ({
       ...w,
       live: !w.stoppedAt && now.getTime() - w.heartbeatAt.getTime() < liveMs,
@@ -68,6 +95,7 @@ export async function collectStatus(
       attempt: r.attempt,
       percent: r.percent,
       heartbeatAgeSeconds: age(r.heartbeatAt),
+      chains: chainsOf(r.progress),
     })),
     stale: running
       .filter((r) => (age(r.heartbeatAt) ?? Infinity) > options.staleSeconds)
@@ -81,11 +109,24 @@ export async function collectStatus(
   };
 }
 
+function chainsOf(progress: unknown): RunProgress["chains"] {
+  if (progress === null || progress === undefined) return [];
+  try {
+    return runProgressCodec.decode(progress).chains ?? [];
+  } catch {
+    return [];
+  }
+}
+
 export function formatStatus(s: WorkerStatus): string {
   const lines: string[] = [];
   const q = s.queue;
   lines.push(
     `queue ${q.name}: ${q.ready} ready, ${q.deferred} deferred/retrying, ${q.active} active, ${q.failed} failed (retained); ${s.queuedRuns} run(s) queued`,
+  );
+  const cq = s.chainQueue;
+  lines.push(
+    `queue ${cq.name}: ${cq.ready} ready, ${cq.deferred} deferred/retrying, ${cq.active} active, ${cq.failed} failed (retained)`,
   );
   lines.push(`last schedule tick: ${s.lastTickAt ?? "never"}`);
   const live = s.workers.filter((w) => w.live);
@@ -100,6 +141,10 @@ export function formatStatus(s: WorkerStatus): string {
     lines.push(
       `  ${r.id} ${r.percent.toFixed(1)}% attempt ${r.attempt} on ${r.workerId ?? "?"} (heartbeat ${r.heartbeatAgeSeconds?.toFixed(0) ?? "-"} s ago)`,
     );
+    for (const c of r.chains ?? [])
+      lines.push(
+        `    chain ${c.chain + 1}: ${c.phase ?? "?"} ${c.iteration}/${c.total}${c.divergences ? `, ${c.divergences} divergences` : ""}${c.workerId ? ` on ${c.workerId}` : ""}${c.attempt && c.attempt > 1 ? ` (attempt ${c.attempt})` : ""}`,
+      );
   }
   lines.push(`stale runs: ${s.stale.length}`);
   for (const r of s.stale)

@@ -6,7 +6,9 @@ export * from "./index.ts";
 export { sampleChains, type SampleChainsHooks } from "./inference/sample-chains.ts";
 export { fitChain, fitFromChains, fitModel, modelTarget } from "./fit/fit-model.ts";
 export {
+  fitChainV2,
   fitModelV2,
+  fitV2FromChains,
   modelTargetV2,
   summarizeV2,
   type FitResultV2,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { simulate } from "../simulate/simulate.ts";
+import { loadCase } from "../../test/conformance-v2-cases.ts";
 import { fitChain, fitFromChains, fitModel } from "./fit-model.ts";
+import { fitChainV2, fitModelV2, fitV2FromChains } from "./fit-v2.ts";
 import type { FitOptions } from "./result.ts";
 
 describe("a fit from chains run one at a time", () => {
@@ -51,4 +53,21 @@ describe("a fit from chains run one at a time", () => {
       /chain must be an integer in \[0, 1\]/,
     );
   });
+});
+
+describe("a v2 (geo) fit from chains run one at a time", () => {
+  it("equals fitModelV2 with the same seed", async () => {
+    const { data, config } = loadCase("geo_rf_log");
+    const options: FitOptions = { mode: "nuts", chains: 2, warmup: 20, draws: 20, seed: 5 };
+    const whole = await fitModelV2(data, config, { ...options, threads: 2 });
+    const chains = [1, 0].map((c) => fitChainV2(data, config, c, options)).reverse();
+    const merged = fitV2FromChains(data, config, chains, options);
+    expect(Array.from(merged.draws.values)).toEqual(Array.from(whole.draws.values));
+    expect(merged.parameters).toEqual(whole.parameters);
+    expect(merged.channels).toEqual(whole.channels);
+    expect(merged.geos).toEqual(whole.geos);
+    expect(merged.diagnostics).toEqual(whole.diagnostics);
+    expect(merged.settings).toEqual(whole.settings);
+    expect(merged.geoNames.length).toBeGreaterThan(1);
+  }, 60_000);
 });

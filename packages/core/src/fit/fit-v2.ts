@@ -15,9 +15,9 @@ import { incrementalityAt } from "../analysis/incrementality-v2.ts";
 import { assessConvergence } from "../diagnostics/assess.ts";
 import { summarizeDraws } from "../diagnostics/convergence.ts";
 import { findMap, laplace } from "../inference/fast-mode.ts";
-import { abortError } from "../inference/nuts.ts";
+import { abortError, sampleChain, type SampleChainHooks } from "../inference/nuts.ts";
 import { sampleChains } from "../inference/sample-chains.ts";
-import type { ChainResult, LogDensityFactoryRef } from "../inference/types.ts";
+import type { ChainResult, LogDensityFactoryRef, NutsOptions } from "../inference/types.ts";
 import { type ModelConfigV2, type ModelConfigV2Input, parseModelConfigV2 } from "../model/config-v2.ts";
 import type { ModelDataV2 } from "../model/data-v2.ts";
 import { createSamplerModelV2, type MmmModelV2, type SamplerModelV2 } from "../model/model-v2.ts";
@@ -102,6 +102,120 @@ export function modelTargetV2(
   };
 }
 
+/** The NUTS options of every chain of a v2 fit, in-process (fitModelV2) or one chain at a time
+ *  (fitChainV2): one place, so that both give the same draws for the same seed. */
+function nutsOptionsForV2(options: FitOptions, inits?: Float64Array[]): NutsOptions {
+  return {
+    chains: options.chains ?? 4,
+    warmup: options.warmup ?? 1000,
+    draws: options.draws ?? 1000,
+    seed: options.seed ?? 1,
+    ...(inits !== undefined ? { inits } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
+    targetAccept: options.targetAccept ?? DEFAULT_TARGET_ACCEPT,
+    earlyMetricWindow: EARLY_METRIC_WINDOW,
+  };
+}
+
+/** Canonical draws and diagnostics of v2 chain results (samples rewritten in place). */
+function nutsOutcomeV2(
+  sampler: SamplerModelV2,
+  labels: string[],
+  results: ChainResult[],
+  options: FitOptions,
+): {
+  thetaByChain: Float64Array[];
+  warmupSeconds: number;
+  samplingSeconds: number;
+  diagnostics: FitDiagnostics;
+} {
+  const thetaByChain = results.map((r) => toCanonical(sampler, r.samples, r.draws));
+  const a = assessConvergence(results, { parameterNames: labels, maxTreeDepth: options.maxTreeDepth ?? 10 });
+  return {
+    thetaByChain,
+    warmupSeconds: Math.max(...results.map((r) => r.warmupMs)) / 1000,
+    samplingSeconds: Math.max(...results.map((r) => r.samplingMs)) / 1000,
+    diagnostics: {
+      rhatMax: a.rhatMax,
+      essBulkMin: a.essBulkMin,
+      essTailMin: a.essTailMin,
+      divergences: a.divergences,
+      treedepthHits: a.treedepthHits,
+      ebfmiMin: a.ebfmiMin,
+      converged: a.converged,
+      reasons: a.reasons,
+      warnings: a.warnings,
+      leapfrogsPerDraw: meanLeapfrogs(results),
+    },
+  };
+}
+
+/**
+ * One NUTS chain of a v2 fit on the calling thread: chain `chain` of `fitModelV2(data, config,
+ * options)` with the same seed gives the same draws. `fitV2FromChains` merges them.
+ */
+export function fitChainV2(
+  data: ModelDataV2,
+  configInput: ModelConfigV2Input | ModelConfigV2,
+  chain: number,
+  options: FitOptions,
+  hooks: SampleChainHooks = {},
+): ChainResult {
+  if (options.mode !== "nuts") throw new Error("fitChainV2 runs NUTS chains only");
+  if (options.init === "map") throw new Error("fitChainV2 does not support MAP inits");
+  const opts = nutsOptionsForV2(options);
+  if (!Number.isInteger(chain) || chain < 0 || chain >= opts.chains)
+    throw new Error(`chain must be an integer in [0, ${opts.chains - 1}], got ${chain}`);
+  const spec = buildModelSpecV2(data, parseModelConfigV2(configInput));
+  return sampleChain(createSamplerModelV2(spec), opts, chain, hooks);
+}
+
+/**
+ * The v2 fit from its chains' results (`results[c].chain === c`), exactly as fitModelV2 computes
+ * it after sampling. The results' samples are rewritten in place (canonical theta).
+ */
+export function fitV2FromChains(
+  data: ModelDataV2,
+  configInput: ModelConfigV2Input | ModelConfigV2,
+  results: ChainResult[],
+  options: FitOptions,
+): FitResultV2 {
+  const t0 = performance.now();
+  const config = parseModelConfigV2(configInput);
+  const opts = nutsOptionsForV2(options);
+  if (results.length !== opts.chains)
+    throw new Error(`expected ${opts.chains} chain results, got ${results.length}`);
+  results.forEach((r, c) => {
+    if (r.chain !== c) throw new Error(`chain result ${c} is chain ${r.chain}`);
+    if (r.draws !== opts.draws) throw new Error(`chain ${c} has ${r.draws} draws, expected ${opts.draws}`);
+  });
+  const spec = buildModelSpecV2(data, config);
+  const sampler = createSamplerModelV2(spec);
+  const outcome = nutsOutcomeV2(
+    sampler,
+    spec.parameters.map((p) => p.label),
+    results,
+    options,
+  );
+  const summary = summarizeV2(sampler.model, outcome.thetaByChain, opts.draws);
+  const t1 = performance.now();
+  const chainSeconds = Math.max(...results.map((r) => r.warmupMs + r.samplingMs)) / 1000;
+  return {
+    ...resultHeaderV2(data, config, spec, { ...options, mode: "nuts" }, opts),
+    ...summary,
+    diagnostics: outcome.diagnostics,
+    holdout: null,
+    loo: null,
+    timing: {
+      totalSeconds: (t1 - t0) / 1000 + chainSeconds,
+      warmupSeconds: outcome.warmupSeconds,
+      samplingSeconds: outcome.samplingSeconds,
+      summarySeconds: (t1 - t0) / 1000,
+    },
+  };
+}
+
 /** Draws whose marginal ROI and optimal frequency are computed (each costs extra forward passes). */
 const MARGINAL_DRAWS = 400;
 
@@ -136,40 +250,16 @@ export async function fitModelV2(
       const map = findMap(sampler, { seed, starts: chains });
       inits = Array.from({ length: chains }, (_, c) => map.runs[c]?.theta ?? map.mode);
     }
-    const results: ChainResult[] = await sampleChains(
-      ref,
-      {
-        chains,
-        warmup,
-        draws: perChain,
-        seed,
-        ...(inits !== undefined ? { inits } : {}),
-        ...(options.threads !== undefined ? { threads: options.threads } : {}),
-        ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
-        targetAccept: options.targetAccept ?? DEFAULT_TARGET_ACCEPT,
-        earlyMetricWindow: EARLY_METRIC_WINDOW,
-      },
-      { onProgress: (p) => report(tracker.update(p)), ...(options.signal ? { signal: options.signal } : {}) },
-    );
-    thetaByChain = results.map((r) => toCanonical(sampler, r.samples, r.draws));
-    warmupSeconds = Math.max(...results.map((r) => r.warmupMs)) / 1000;
-    samplingSeconds = Math.max(...results.map((r) => r.samplingMs)) / 1000;
-    const a = assessConvergence(results, {
-      parameterNames: labels,
-      maxTreeDepth: options.maxTreeDepth ?? 10,
+    const results: ChainResult[] = await sampleChains(ref, nutsOptionsForV2(options, inits), {
+      onProgress: (p) => report(tracker.update(p)),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    diagnostics = {
-      rhatMax: a.rhatMax,
-      essBulkMin: a.essBulkMin,
-      essTailMin: a.essTailMin,
-      divergences: a.divergences,
-      treedepthHits: a.treedepthHits,
-      ebfmiMin: a.ebfmiMin,
-      converged: a.converged,
-      reasons: a.reasons,
-      warnings: a.warnings,
-      leapfrogsPerDraw: meanLeapfrogs(results),
-    };
+    ({ thetaByChain, warmupSeconds, samplingSeconds, diagnostics } = nutsOutcomeV2(
+      sampler,
+      labels,
+      results,
+      options,
+    ));
   } else {
     report({ phase: "optimizing", chain: -1, iteration: 0, percent: 5, etaSeconds: null, divergences: 0 });
     const tOpt = performance.now();
@@ -215,20 +305,7 @@ export async function fitModelV2(
     divergences: diagnostics.divergences,
   });
   return {
-    engineVersion: ENGINE_VERSION,
-    modelVersion: 2,
-    seed,
-    mode: options.mode,
-    approximate: options.mode === "fast",
-    config,
-    kpiName: data.kpiName,
-    kpiType: data.kpiType,
-    link: spec.link,
-    decompositionRule: spec.link === "log" ? "log-share" : "additive",
-    weeks: spec.weeks,
-    trainingWeeks: spec.trainingWeeks,
-    geoNames: [...data.geos],
-    settings: { chains, warmup, draws: perChain },
+    ...resultHeaderV2(data, config, spec, options, { seed, chains, warmup, draws: perChain }),
     ...summary,
     diagnostics,
     holdout: null,
@@ -239,6 +316,32 @@ export async function fitModelV2(
       samplingSeconds,
       summarySeconds: (t1 - tSummary) / 1000,
     },
+  };
+}
+
+/** The fields of a v2 result that describe the fit rather than its posterior. */
+function resultHeaderV2(
+  data: ModelDataV2,
+  config: ModelConfigV2,
+  spec: ModelSpecV2,
+  options: FitOptions,
+  size: { seed: number; chains: number; warmup: number; draws: number },
+) {
+  return {
+    engineVersion: ENGINE_VERSION,
+    modelVersion: 2 as const,
+    seed: size.seed,
+    mode: options.mode,
+    approximate: options.mode === "fast",
+    config,
+    kpiName: data.kpiName,
+    kpiType: data.kpiType,
+    link: spec.link,
+    decompositionRule: spec.link === "log" ? ("log-share" as const) : ("additive" as const),
+    weeks: spec.weeks,
+    trainingWeeks: spec.trainingWeeks,
+    geoNames: [...data.geos],
+    settings: { chains: size.chains, warmup: size.warmup, draws: size.draws },
   };
 }
 
