@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import {
   Alert,
+  Badge,
   Button,
   Card,
   CardBody,
@@ -22,6 +23,7 @@ import {
   buttonClasses,
   useToast,
 } from "@mixcast/ui";
+import { ModelHealthCard } from "@/components/model-health-card.tsx";
 import { RunReview } from "@/components/run-review.tsx";
 import { ReportActions } from "@/components/report-actions.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
@@ -106,6 +108,14 @@ export default function RunPage() {
         title={
           <span className="flex items-center gap-3">
             Run of {r.model.name} <RunStatusBadge status={r.status} converged={r.converged} />
+            {r.summary?.priorsFrom ? (
+              <Link
+                href={`/w/${ws.id}/runs/${r.summary.priorsFrom.runId}`}
+                title={`Fitted with priors moment-matched to that run's posterior (sd ×${r.summary.priorsFrom.widen}); see docs/model.md`}
+              >
+                <Badge tone="info">priors from approved run {r.summary.priorsFrom.runId.slice(0, 8)}</Badge>
+              </Link>
+            ) : null}
           </span>
         }
         description={`${r.trigger === "schedule" ? "Scheduled" : `Started by ${r.createdBy?.name ?? "someone"}`} · ${r.mode} fit · dataset v${r.datasetVersion.version} · config v${r.configVersion.version} · seed ${r.seed}`}
@@ -256,6 +266,8 @@ export default function RunPage() {
             the model.
           </Alert>
         ) : null}
+
+        {r.status === "succeeded" ? <ModelHealthCard health={summary?.health} /> : null}
 
         {r.status === "succeeded" ? <RunReview runId={r.id} kpiName={kpiNameOf(summary)} /> : null}
 
