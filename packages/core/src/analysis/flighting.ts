@@ -58,6 +58,9 @@ export class FlightEvaluator {
   readonly G: number;
   readonly H: number;
   private readonly r: Float64Array[];
+  /** identity link: per media channel its own term in KPI units per draw; base total per draw */
+  private readonly own: Float64Array[];
+  private readonly baseTotal: Float64Array;
   private readonly xPlan: Float64Array;
   evaluations = 0;
 
@@ -70,12 +73,43 @@ export class FlightEvaluator {
     this.H = resp.weeks;
     const n = this.D * this.G * this.H;
     this.r = resp.media.map(() => new Float64Array(n));
+    this.own = resp.media.map(() => new Float64Array(this.D));
+    this.baseTotal = new Float64Array(this.D);
     this.xPlan = new Float64Array(this.H);
+    for (let i = 0; i < this.D; i++) {
+      const d = drawIdx[i]!;
+      let s = 0;
+      for (let g = 0; g < this.G; g++)
+        for (let h = 0; h < this.H; h++) s += resp.kpiScale[g]! * resp.base[(d * this.G + g) * this.H + h]!;
+      this.baseTotal[i] = s;
+    }
     resp.media.forEach((m, c) => {
       for (let g = 0; g < this.G; g++)
         if (m.fixed) m.respondFlat(drawIdx, g, m.fixed[g]!, this.r[c]!);
         else m.respondPlan(drawIdx, g, this.xPlan, this.r[c]!);
+      this.updateOwn(c);
     });
+  }
+
+  /** Channel c's own term per draw (identity link): sum over geos and weeks of coef x response. */
+  private updateOwn(c: number): void {
+    const { D, G, H, resp } = this;
+    const m = resp.media[c]!;
+    const r = this.r[c]!;
+    const own = this.own[c]!;
+    for (let i = 0; i < D; i++) {
+      const d = this.drawIdx[i]!;
+      let s = 0;
+      for (let g = 0; g < G; g++) {
+        const b = m.coefficient[d * G + g]!;
+        let sg = 0;
+        const o = (i * G + g) * H;
+        if (m.timeVarying) for (let h = 0; h < H; h++) sg += resp.effectiveness[d * H + h]! * r[o + h]!;
+        else for (let h = 0; h < H; h++) sg += r[o + h]!;
+        s += resp.kpiScale[g]! * b * sg;
+      }
+      own[i] = s;
+    }
   }
 
   /** Sets line l's spend per horizon week (currency; weeks past the array are zero). */
@@ -87,6 +121,7 @@ export class FlightEvaluator {
       for (let h = 0; h < this.H; h++) this.xPlan[h] = h < weekly.length ? weekly[h]! * k : 0;
       media.respondPlan(this.drawIdx, g, this.xPlan, this.r[line.channel]!);
     });
+    this.updateOwn(line.channel);
     this.evaluations += 1 / this.resp.lines.length;
   }
 
@@ -96,6 +131,15 @@ export class FlightEvaluator {
     const log = resp.link === "log";
     const P = resp.pairs.length;
     const M = resp.media.length;
+    if (!log && P === 0) {
+      // separable: base plus each channel's own term, kept up to date by setLine
+      for (let i = 0; i < D; i++) {
+        let s = this.baseTotal[i]!;
+        if (!noMedia) for (let c = 0; c < M; c++) s += this.own[c]![i]!;
+        out[i] = s;
+      }
+      return out;
+    }
     for (let i = 0; i < D; i++) {
       const d = this.drawIdx[i]!;
       let s = 0;

@@ -79,7 +79,7 @@ describe("optimizeGoal", () => {
   it("target-mroi above what the first unit returns is infeasible, with the value reached", () => {
     const g = optimizeGoal(resp, { kind: "target-mroi", mroi: 1e6 }, opts);
     expect(g.feasible).toBe(false);
-    expect(g.reason).toMatch(/marginal ROI is below 1000000 from the first unit/);
+    expect(g.reason).toMatch(/no budget reaches a marginal ROI of 1000000: the best is/);
     expect(g.closest!.achieved).toBeLessThan(1e6);
   });
 

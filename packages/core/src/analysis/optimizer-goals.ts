@@ -12,8 +12,8 @@
  *
  * Each goal searches the budget between the smallest the bounds allow and a ceiling (the sum of
  * the channels' max bounds, else `maxBudget`, default 10x the current plan over the horizon) by
- * bisection on the monotone quantity (P, marginal ROI), or a scan then bisection (overall ROI,
- * which S-shaped curves make rise before it falls). An infeasible goal says why and how close the
+ * bisection on P (min-spend), or a scan of 9 budgets then bisection (marginal and overall ROI,
+ * which S-shaped curves make rise before they fall). An infeasible goal says why and how close the
  * best budget gets. The result adds P(beats the current plan at its own spend) and the marginal
  * ROI of each channel at the optimum.
  */
@@ -200,40 +200,29 @@ export function optimizeGoal(resp: HorizonResponse, goal: OptimizerGoal, o: Goal
         probabilityOfTarget = pOf(best);
       }
     }
-  } else if (goal.kind === "target-mroi") {
-    const ok = (p: BudgetPlan) => optimumMarginalRoi(p) >= goal.mroi;
-    const bottom = solve(lo);
-    if (!ok(bottom)) {
-      feasible = false;
-      plan = bottom;
-      const m = optimumMarginalRoi(bottom);
-      reason = `the marginal ROI is below ${goal.mroi} from the first unit of spend: at ${round(lo)} it is already ${round(m)}`;
-      closest = { achieved: m, target: goal.mroi, atSpend: lo };
-    } else {
-      const top = solve(hi);
-      plan = ok(top) ? top : largestOk(lo, bottom, hi, ok);
-      if (ok(top)) reason = null;
-    }
   } else {
-    // overall ROI: scan (it can rise before it falls), then bisect after the last budget above target
-    const roiOf = (p: BudgetPlan) => p.incrementalKpi.mean / p.budget;
+    // marginal ROI and overall ROI fall with the budget once past the steep part of S-shaped
+    // curves, but can rise before it: scan budgets, then bisect after the last one on target
+    const mroi = goal.kind === "target-mroi";
+    const target = mroi ? goal.mroi : goal.roi;
+    const valueOf = (p: BudgetPlan) => (mroi ? optimumMarginalRoi(p) : p.incrementalKpi.mean / p.budget);
     const grid = Array.from({ length: 9 }, (_, k) => lo * (hi / lo) ** (k / 8));
     const plans = grid.map((g) => solve(g));
     let last = -1;
     plans.forEach((p, k) => {
-      if (roiOf(p) >= goal.roi) last = k;
+      if (valueOf(p) >= target) last = k;
     });
     if (last < 0) {
       feasible = false;
       let k = 0;
       plans.forEach((p, j) => {
-        if (roiOf(p) > roiOf(plans[k]!)) k = j;
+        if (valueOf(p) > valueOf(plans[k]!)) k = j;
       });
       plan = plans[k]!;
-      reason = `no budget reaches an overall ROI of ${goal.roi}: the best is ${round(roiOf(plan))} at a spend of ${round(plan.budget)}`;
-      closest = { achieved: roiOf(plan), target: goal.roi, atSpend: plan.budget };
+      reason = `no budget reaches ${mroi ? "a marginal" : "an overall"} ROI of ${target}: the best is ${round(valueOf(plan))} at a spend of ${round(plan.budget)}`;
+      closest = { achieved: valueOf(plan), target, atSpend: plan.budget };
     } else if (last === plans.length - 1) plan = plans[last]!;
-    else plan = largestOk(grid[last]!, plans[last]!, grid[last + 1]!, (p) => roiOf(p) >= goal.roi);
+    else plan = largestOk(grid[last]!, plans[last]!, grid[last + 1]!, (p) => valueOf(p) >= target);
   }
 
   // against the current plan at its own spend
