@@ -306,9 +306,17 @@ export async function startStack(options: StackOptions, io: StackIo): Promise<Ru
       );
       supervisors.push(running.web);
       running.web.start();
-      const up = await waitForHttp(`${baseUrl}/sign-in`, options.dev ? 300_000 : 120_000, () => stopping);
+      // Tests (--ready-line) need a web app that answers; an interactive start keeps waiting (a
+      // slow machine, next dev compiling the page) and says so.
+      const signIn = `${baseUrl}/sign-in`;
+      const up = await waitForHttp(signIn, options.readyLine ? 180_000 : 60_000, () => stopping);
+      if (!up && !stopping && options.readyLine)
+        throw new Error(`the web app did not answer at ${signIn} within 180 s`);
+      if (!up && !stopping) {
+        log(`The web app has not answered at ${signIn} yet; still waiting (Ctrl-C stops)`);
+        await waitForHttp(signIn, Number.POSITIVE_INFINITY, () => stopping);
+      }
       if (stopping) return running;
-      if (!up) throw new Error(`the web app did not answer at ${baseUrl}/sign-in`);
       log(`Web app on ${baseUrl} — sign in as ${DEMO_USER.email} / ${DEMO_USER.password}`);
     }
     return running;

@@ -118,6 +118,21 @@ export interface Engine {
     results: core.ChainResult[],
     options: EngineFitOptions,
   ): Promise<EngineFitResultV2>;
+  /** Optional model health (docs/trust.md section 2), stored as Run.summary.health. */
+  assessRun?(input: {
+    /** The run's model: a v1 ModelSpec or a v2 ModelSpecV2. */
+    spec: core.ModelSpec | core.ModelSpecV2;
+    fit: EngineFitResult | EngineFitResultV2;
+    analysis: unknown;
+    approved: ApprovedRoi | null;
+  }): core.ModelHealth | null;
+}
+
+/** The model's approved run's ROI per channel, for the health score's stability check. */
+export interface ApprovedRoi {
+  roi: Record<string, core.RoiSummary>;
+  spendShare: Record<string, number>;
+  threshold: number;
 }
 
 /**
@@ -147,6 +162,31 @@ export function coreEngine(options: { threaded?: boolean } = {}): Engine {
     analyzeRun: ({ dataset, config, fit }) => {
       const model = core.createModel(core.buildModelSpec(dataset, config));
       return core.analyzeRun(model, core.posteriorDraws(model, fit.draws));
+    },
+    assessRun: ({ spec, fit, analysis, approved }) => {
+      if (spec.version === 2) {
+        const model = core.createModelV2(spec);
+        const { figures: _f, ...health } = core.assessFitV2(
+          fit as EngineFitResultV2,
+          model,
+          core.posteriorDraws(spec, fit.draws),
+          { approved },
+        );
+        return health;
+      }
+      const model = core.createModel(spec);
+      const channels = (analysis as { channels?: { name: string; marginalRoi: { q50: number } }[] } | null)
+        ?.channels;
+      const marginalRoi = channels
+        ? Object.fromEntries(channels.map((c) => [c.name, c.marginalRoi.q50]))
+        : undefined;
+      const { figures: _figures, ...health } = core.assessFit(
+        fit as EngineFitResult,
+        model,
+        core.posteriorDraws(model, fit.draws),
+        { approved, ...(marginalRoi ? { marginalRoi } : {}) },
+      );
+      return health;
     },
     parseDatasetV2Csv: (text, mapping, opts) => core.parseDatasetV2Csv(text, mapping, opts),
     fitModelV2:

@@ -5,6 +5,7 @@ import { fitModel } from "@mixcast/core/node";
 import { serializeFitResult } from "@mixcast/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeStoredDraws } from "@mixcast/runs";
+import { runSummaryCodec } from "@mixcast/runs/stored";
 import { coreEngine, type Engine } from "./engine.ts";
 import { createRun, seedModel, waitFor, type ModelFixture } from "./testing/fixtures.ts";
 import { testWorkerEnv } from "./testing/worker-env.ts";
@@ -81,6 +82,13 @@ describe("fit job", () => {
       expect(run.converged).toBe(direct.diagnostics.converged);
       expect(run.engineVersion).toBe(direct.engineVersion);
       expect(summary.timings.fitSeconds).toBeGreaterThan(0);
+      // Model health is stored with every run: a score (0 when not converged), a verdict, the
+      // named checks with their figures, and a verdict per channel.
+      const health = runSummaryCodec.decode(run.summary).health!;
+      expect(health.checks.map((c) => c.name)).toContain("ppc-autocorrelation");
+      expect(health.channels.map((c) => c.name)).toEqual(Object.keys(expected.channels));
+      if (!direct.diagnostics.converged) expect(health.score).toBe(0);
+      else expect(health.score).toBeGreaterThan(0);
 
       const artifact = await db.prisma.runArtifact.findUniqueOrThrow({
         where: { runId_kind: { runId, kind: "draws" } },

@@ -5,6 +5,7 @@
 import {
   buildModelSpec,
   buildModelSpecV2,
+  roiFromRunSummary,
   scaleDatasetV2,
   type ModelConfig,
   type ModelConfigV2,
@@ -34,6 +35,7 @@ import {
 } from "./approved-priors.ts";
 import { fitWithChainJobs, planRunChains, type ChainJobQueue } from "./chain-jobs.ts";
 import type {
+  ApprovedRoi,
   Engine,
   EngineChainOptions,
   EngineFitOptions,
@@ -252,6 +254,7 @@ export async function processFitRun(
     { id: run.id, modelId: run.modelId, finishedAt: null },
     { channels: serialized.channels },
   );
+  const health = await modelHealthFor(ctx, run.modelId, run.id, { spec, fit, analysis });
   const finishedAt = new Date();
   const timings = {
     queueWaitSeconds: run.startedAt ? (run.startedAt.getTime() - run.queuedAt.getTime()) / 1000 : null,
@@ -265,6 +268,7 @@ export async function processFitRun(
     refreshComparison,
     sampler: { ...sampler, mode: run.mode, ...(chainJobs ? { chainJobs: true } : {}) },
     priorsFrom,
+    health,
   };
   tracker.setPhase("done");
   const finalProgress = tracker.snapshot();
@@ -466,6 +470,35 @@ function prepareV2(
       };
     },
   };
+}
+
+/**
+ * The run's model health (docs/trust.md section 2), with the stability check against the model's
+ * approved run when there is one. A failure here never fails the run: the health is then null.
+ */
+async function modelHealthFor(
+  ctx: FitJobContext,
+  modelId: string,
+  runId: string,
+  input: Omit<Parameters<NonNullable<Engine["assessRun"]>>[0], "approved">,
+): Promise<RunSummary["health"]> {
+  if (!ctx.engine.assessRun) return null;
+  try {
+    const model = await ctx.prisma.model.findUnique({
+      where: { id: modelId },
+      select: { stabilityThreshold: true, approvedRun: { select: { id: true, summary: true } } },
+    });
+    const approvedRun = model?.approvedRun && model.approvedRun.id !== runId ? model.approvedRun : null;
+    const roi = approvedRun ? roiFromRunSummary(approvedRun.summary) : null;
+    const approved: ApprovedRoi | null =
+      roi && model ? { roi: roi.roi, spendShare: roi.spendShare, threshold: model.stabilityThreshold } : null;
+    return ctx.engine.assessRun({ ...input, approved });
+  } catch (error) {
+    console.error(
+      `[worker ${ctx.workerId}] model health for run ${runId} failed: ${redactSecrets(messageOf(error))}`,
+    );
+    return null;
+  }
 }
 
 async function settleAbort(

@@ -29,3 +29,5 @@ export * from "./fit/serialize.ts";
 export * from "./analysis/index.ts";
 export * from "./fit/recovery.ts";
 export * from "./checks/check-data.ts";
+export * from "./health/assess-model.ts";
+export * from "./health/health-figures.ts";

@@ -47,3 +47,9 @@ export function currencySymbol(code: string | null | undefined): string {
     return code;
   }
 }
+
+/** One unit of a units KPI in words: "conversions" -> "conversion", "sign_ups" -> "sign up". */
+export function unitLabel(kpiName: string | null | undefined): string {
+  const words = (kpiName ?? "unit").replace(/[_-]+/g, " ").trim().toLowerCase() || "unit";
+  return words.endsWith("ies") ? `${words.slice(0, -3)}y` : words.endsWith("s") ? words.slice(0, -1) : words;
+}

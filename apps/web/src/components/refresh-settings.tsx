@@ -1,6 +1,7 @@
 "use client";
 // Model page -> Approvals: the approved run, the approval history (who, when, note), and the
-// model's refresh settings (auto-approve, stability threshold, the day new data is expected).
+// model's refresh settings (auto-approve, stability threshold, the day new data is expected,
+// priors from the approved run, backtest coverage threshold) and the backtest accuracy chart.
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -24,6 +25,7 @@ import {
   Tr,
   useToast,
 } from "@mixcast/ui";
+import { BacktestAccuracy } from "@/components/backtest-accuracy.tsx";
 import { formatDateTime } from "@/components/format.ts";
 import { WEEKDAYS } from "@/components/schedule-form.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
@@ -33,6 +35,8 @@ export interface RefreshSettingsValue {
   autoApprove: boolean;
   stabilityThreshold: number;
   dataExpectedWeekday: number | null;
+  priorsFromApproved: boolean;
+  backtestCoverageThreshold: number;
 }
 
 export function RefreshSettings({ modelId, current }: { modelId: string; current: RefreshSettingsValue }) {
@@ -43,6 +47,7 @@ export function RefreshSettings({ modelId, current }: { modelId: string; current
   const history = useQuery(trpc.approval.list.queryOptions({ workspaceId: ws.id, modelId }));
   const [value, setValue] = useState(current);
   const [threshold, setThreshold] = useState(String(current.stabilityThreshold));
+  const [coverage, setCoverage] = useState(String(current.backtestCoverageThreshold));
   const save = useMutation(
     trpc.approval.updateSettings.mutationOptions({
       onSuccess: async () => {
@@ -111,7 +116,23 @@ export function RefreshSettings({ modelId, current }: { modelId: string; current
             disabled={!canEdit}
             onChange={(e) => setValue({ ...value, autoApprove: e.target.checked })}
           />
-          <div className="grid gap-3 sm:grid-cols-2">
+          <Checkbox
+            label="Fit runs with priors from the approved run’s posterior (moment-matched per parameter, widened ×2; the run is labelled)"
+            checked={value.priorsFromApproved}
+            disabled={!canEdit}
+            onChange={(e) => setValue({ ...value, priorsFromApproved: e.target.checked })}
+          />
+          <div className="grid gap-3 sm:grid-cols-3">
+            <Input
+              label="Backtest coverage alert below (0–1)"
+              type="number"
+              step="0.05"
+              min={0}
+              max={1}
+              value={coverage}
+              disabled={!canEdit}
+              onChange={(e) => setCoverage(e.target.value)}
+            />
             <Input
               label="Stability threshold (0–1)"
               type="number"
@@ -148,6 +169,8 @@ export function RefreshSettings({ modelId, current }: { modelId: string; current
                     autoApprove: value.autoApprove,
                     stabilityThreshold: Number(threshold),
                     dataExpectedWeekday: value.dataExpectedWeekday,
+                    priorsFromApproved: value.priorsFromApproved,
+                    backtestCoverageThreshold: Number(coverage),
                   })
                 }
               >
@@ -159,6 +182,7 @@ export function RefreshSettings({ modelId, current }: { modelId: string; current
           )}
         </CardBody>
       </Card>
+      <BacktestAccuracy modelId={modelId} />
     </div>
   );
 }

@@ -68,3 +68,53 @@ describe("aggregateDailyToWeekly", () => {
     expect(await aggregateDailyToWeeklyInSlices(text, "date", { price: "mean" }, 37)).toEqual(sync);
   });
 });
+
+describe("daily long (geo) files", () => {
+  /** 3 geos x `days` days from a Monday; geo g sells 10 * (g + 1) a day, spends g + 1. */
+  function geoDaily(days: number, skip?: { geo: string; day: number }): string {
+    const t0 = Date.parse("2024-01-01T00:00:00Z"); // a Monday
+    const lines = ["date,region,sales,tv_spend,population"];
+    for (let d = 0; d < days; d++)
+      ["north", "south", "east"].forEach((geo, g) => {
+        if (skip && skip.geo === geo && skip.day === d) return;
+        const date = new Date(t0 + d * 86_400_000).toISOString().slice(0, 10);
+        lines.push([date, geo, 10 * (g + 1), g + 1, 1000 * (g + 1)].join(","));
+      });
+    return lines.join("\n");
+  }
+
+  it("sums per geo and week, keeps the geo column, averages population", () => {
+    const w = aggregateDailyToWeekly(geoDaily(21), "date", { population: "mean" }, "region");
+    expect(w.weeks).toBe(3);
+    const rows = Papa.parse<Record<string, string>>(w.csv.trim(), { header: true }).data;
+    expect(rows).toHaveLength(9);
+    expect(rows[0]).toEqual({
+      date: "2024-01-01",
+      region: "north",
+      sales: "70",
+      tv_spend: "7",
+      population: "1000",
+    });
+    expect(rows[5]).toEqual({
+      date: "2024-01-08",
+      region: "east",
+      sales: "210",
+      tv_spend: "21",
+      population: "3000",
+    });
+  });
+
+  it("a week incomplete in one geo is dropped for every geo", () => {
+    const w = aggregateDailyToWeekly(geoDaily(21, { geo: "south", day: 9 }), "date", {}, "region");
+    expect(w.weeks).toBe(2);
+    expect(w.droppedPartialWeeks).toBe(1);
+    expect(w.csv).not.toContain("2024-01-08");
+  });
+
+  it("a bad cell names its row, column and geo", () => {
+    const text = geoDaily(7).replace("2024-01-02,south,20", "2024-01-02,south,abc");
+    expect(() => aggregateDailyToWeekly(text, "date", {}, "region")).toThrow(
+      /Row 6, column "sales" \(geo south\)/,
+    );
+  });
+});

@@ -81,6 +81,7 @@ const EXPECTED: Record<string, string> = {
   "apiToken.list":        "401 403 403 403  ok  ok",
   "apiToken.revoke":      "401 403 403 403  ok  ok",
   "approval.approve":     "401 403 403  ok  ok  ok",
+  "approval.backtests":   "401 403  ok  ok  ok  ok",
   "approval.list":        "401 403  ok  ok  ok  ok",
   "approval.review":      "401 403  ok  ok  ok  ok",
   "approval.updateSettings":"401 403 403 403 ok  ok",

@@ -51,6 +51,7 @@ export const procedureAccess = {
   // Weekly refresh: everyone sees approvals, reviews, alerts and the home; analysts approve runs;
   // admins set auto-approve / thresholds and manage alert channels and see the delivery log.
   "approval.list": "viewer",
+  "approval.backtests": "viewer",
   "approval.review": "viewer",
   "approval.approve": "analyst",
   "approval.updateSettings": "admin",

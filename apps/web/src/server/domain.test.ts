@@ -1,6 +1,7 @@
 // Domain functions against a real migrated PostgreSQL: dataset versions, runs, cancel, paging.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
+import { simulateV2, type DataMappingV2 } from "@mixcast/core";
 import type { Actor } from "./actor.ts";
 import { uploadDatasetVersion } from "./dataset/upload-dataset-version.ts";
 import { createModel } from "./model/create-model.ts";
@@ -74,6 +75,53 @@ describe("dataset versions", () => {
       })
     ).map((e) => e.action);
     expect(actions).toEqual(["dataset.create", "dataset_version.create", "dataset_version.create"]);
+  });
+});
+
+describe("v2 dataset versions (long geo file, R&F, organic, units KPI)", () => {
+  const sim = simulateV2({ weeks: 40, geos: 3, seed: 8, units: true, rf: true, organic: true, channels: 2 });
+  const mapping = JSON.parse(JSON.stringify(sim.config)) as DataMappingV2;
+
+  it("stores the v2 mapping and a per-geo summary", async () => {
+    const r = await uploadDatasetVersion(db.prisma, actor, {
+      name: "Geo conversions",
+      csv: sim.csv,
+      mapping,
+    });
+    expect(r).toMatchObject({ ok: true, version: 1 });
+    if (!r.ok) return;
+    const row = await db.prisma.datasetVersion.findUniqueOrThrow({ where: { id: r.versionId } });
+    expect(row.rowCount).toBe(40 * 3);
+    expect(row.mapping).toMatchObject({
+      geo: "geo",
+      kpiType: "units",
+      valueColumn: "revenue_per_conversion",
+    });
+    const summary = row.summary as {
+      geos: string[];
+      byGeo: { geo: string; kpi: number[] }[];
+      channels: { name: string; role: string }[];
+    };
+    expect(summary.geos).toEqual(sim.dataset.geos);
+    expect(summary.byGeo[1]!.kpi[5]).toBeCloseTo(sim.dataset.kpi[1]![5]!, 1);
+    expect(summary.channels.map((c) => [c.name, c.role])).toEqual([
+      ["TV", "paid"],
+      ["Search", "paid"],
+      ["Meta", "rf"],
+      ["Newsletter", "organic"],
+    ]);
+  });
+
+  it("a missing (week, geo) row: the error names the geo; nothing stored", async () => {
+    const lines = sim.csv.trim().split("\n");
+    const broken = [lines[0], ...lines.slice(1).filter((_, i) => i !== 10)].join("\n");
+    const before = await db.prisma.datasetVersion.count();
+    const r = await uploadDatasetVersion(db.prisma, actor, { name: "Broken geo", csv: broken, mapping });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.some((e) => e.geo !== undefined && e.message.includes(e.geo))).toBe(true);
+    expect(await db.prisma.datasetVersion.count()).toBe(before);
+    expect(await db.prisma.dataset.count({ where: { name: "Broken geo" } })).toBe(0);
   });
 });
 

@@ -170,24 +170,36 @@ export class MediaHorizon {
 
   /**
    * Response r per horizon week in geo g under a flat weekly scaled input xw, for draws idx[i]:
-   * writes out[(i * G + g) * H + h] (the layout of every per-draw horizon array).
+   * writes out[(i * G + g) * H + h] (the layout of every per-draw horizon array); with `slope`,
+   * also d r / d xw there (only where slopeInGeo(g)).
    */
-  respondFlat(idx: Int32Array, g: number, xw: number, out: Float64Array): void {
+  respondFlat(idx: Int32Array, g: number, xw: number, out: Float64Array, slope?: Float64Array): void {
     const { weeks: H, historyWeeks: N, geos: G } = this;
     const s = this.series[g]!;
     s.fill(xw, N);
     const pipe = this.pipes[g]!;
     pipe.features(s, N, H, this.feats);
     const lin = this.lin;
+    const sl = this.tmp;
     for (let i = 0; i < idx.length; i++) {
       const d = idx[i]!;
       pipe.setParams(this.values[d]!);
       const c0 = (d * G + g) * H;
-      const k = xw * this.hf[d]!;
+      const hf = this.hf[d]!;
+      const k = xw * hf;
       for (let h = 0; h < H; h++) lin[h] = this.carry[c0 + h]! + k * this.unit[d * H + h]!;
-      pipe.runPointwise(lin, H, this.feats, this.tmp);
-      out.set(this.tmp.subarray(0, H), (i * G + g) * H);
+      const o = (i * G + g) * H;
+      pipe.runPointwise(lin, H, this.feats, out, o);
+      if (slope) {
+        pipe.pointwiseSlope(H, sl);
+        for (let h = 0; h < H; h++) slope[o + h] = sl[h]! * hf * this.unit[d * H + h]!;
+      }
     }
+  }
+
+  /** Whether respondFlat can return d r / d xw exactly (no week-by-week stage reads a data feature). */
+  slopeInGeo(g: number): boolean {
+    return this.pipes[g]!.featureFree;
   }
 
   /** respondFlat for a weekly plan of scaled input xPlan (H weeks). */
@@ -207,8 +219,7 @@ export class MediaHorizon {
       pipe.runLinear(inp, H, lin);
       const c0 = (d * G + g) * H;
       for (let h = 0; h < H; h++) lin[h] = lin[h]! + this.carry[c0 + h]!;
-      pipe.runPointwise(lin, H, this.feats, this.tmp);
-      out.set(this.tmp.subarray(0, H), (i * G + g) * H);
+      pipe.runPointwise(lin, H, this.feats, out, (i * G + g) * H);
     }
   }
 }

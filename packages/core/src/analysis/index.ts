@@ -9,6 +9,20 @@ export type {
   WeeklyBand,
 } from "./analyze.ts";
 export { InfeasibleBoundsError, optimizeBudget, PlanEvaluator } from "./optimizer.ts";
+export {
+  optimizeGoal,
+  optimumMarginalRoi,
+  type GoalOptions,
+  type GoalResult,
+  type OptimizerGoal,
+} from "./optimizer-goals.ts";
+export {
+  FlightEvaluator,
+  optimizeFlighting,
+  type FlightingOptions,
+  type FlightingPlan,
+  type WeeklyBound,
+} from "./flighting.ts";
 export type {
   BudgetPlan,
   ChannelAllocation,

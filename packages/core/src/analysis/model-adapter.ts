@@ -47,9 +47,9 @@ export function drawRow(p: PosteriorDraws, d: number): Float64Array {
 /**
  * HorizonResponse of a v1 model for a planning horizon of `weeks` weeks after the last data row,
  * over the given draws (indices into `draws`). Channel spend before the horizon is the data's
- * spend; every channel runs through the model's own pipeline (model/channel-pipeline.ts) and the
- * non-media mean comes from the model's forward over the horizon (trend and Fourier continue,
- * controls at their training mean, events off).
+ * spend; every channel runs through the model's own pipeline (model/channel-pipeline.ts); the
+ * non-media mean continues the forward's past the data (trend and Fourier continue, controls at
+ * their training mean, events off).
  */
 export function horizonResponse(
   model: MmmModel | ModelSpec,
@@ -75,15 +75,17 @@ export function horizonResponse(
     spec.synergies.forEach((s, k) => {
       gamma[d * P + k] = v[s.gamma] as number;
     });
-    const fw = m.forward(v, { weeks: N + H });
+    // past the data the forward's non-media mean is b0 + trend + Fourier (controls at their
+    // training mean z = 0, events off): model-adapter.test.ts checks it against model.forward
+    const K = spec.fourierPairs;
     for (let h = 0; h < H; h++) {
       const t = N + h;
-      base[d * H + h] =
-        (fw.baseline[t] as number) +
-        (fw.trend[t] as number) +
-        (fw.seasonality[t] as number) +
-        (fw.controls[t] as number) +
-        (fw.events[t] as number);
+      let b = (v[0] as number) + (v[1] as number) * (t / (spec.trainingWeeks - 1));
+      for (let k = 1; k <= K; k++) {
+        const a = (2 * Math.PI * k * (t + 1)) / spec.fourierPeriod;
+        b += (v[1 + k] as number) * Math.sin(a) + (v[1 + K + k] as number) * Math.cos(a);
+      }
+      base[d * H + h] = b;
     }
   });
   const media = spec.channels.map(

@@ -133,6 +133,8 @@ export class PlanEvaluator {
   private readonly bDr: Float64Array[];
   private readonly bOwn: Float64Array[];
   private readonly bSpend: Float64Array;
+  private readonly stale: Uint8Array;
+  private readonly bStale: Uint8Array;
   private readonly totals: Float64Array;
 
   constructor(resp: HorizonResponse, drawIdx: Int32Array) {
@@ -165,6 +167,8 @@ export class PlanEvaluator {
     this.bDr = Array.from({ length: M }, () => new Float64Array(n));
     this.bOwn = Array.from({ length: M }, () => new Float64Array(this.D));
     this.bSpend = new Float64Array(this.C);
+    this.stale = new Uint8Array(this.C).fill(1);
+    this.bStale = new Uint8Array(this.C);
     this.totals = new Float64Array(this.D);
     this.noMedia = new Float64Array(this.D);
     this.baseTotal = new Float64Array(this.D);
@@ -209,19 +213,51 @@ export class PlanEvaluator {
     if (!this.dirtyLine[l]) {
       this.dirtyLine[l] = 1;
       this.bSpend[l] = this.spend[l] as number;
+      this.bStale[l] = this.stale[l] as number;
     }
     this.spend[l] = total;
+    const media = this.resp.media[c] as MediaHorizon;
+    const r = this.r[c] as Float64Array;
+    const dr = this.dr[c] as Float64Array;
+    const { D, G, H } = this;
+    let exact = true;
+    line.geos.forEach((g, j) => {
+      const k = line.inputPerCurrency[j] as number;
+      if (media.slopeInGeo(g)) {
+        // d r / d xw by the stages' own reverse sweeps, then d xw / d total = k / H
+        media.respondFlat(this.drawIdx, g, (total / H) * k, r, dr);
+        const f = k / H;
+        for (let i = 0; i < D; i++) {
+          const o = (i * G + g) * H;
+          for (let h = 0; h < H; h++) dr[o + h] = (dr[o + h] as number) * f;
+        }
+      } else {
+        media.respondFlat(this.drawIdx, g, (total / H) * k, r);
+        exact = false;
+      }
+    });
+    // a channel whose stages read data features: the derivative by central differences, computed
+    // when a gradient asks for it (most trial points never need it)
+    this.stale[l] = exact ? 0 : 1;
+    this.updateOwn(c);
+    for (const p of this.pairsOf[c] as number[]) this.updatePair(p);
+    this.evaluations += 1 / this.C;
+  }
+
+  /** d r / d total spend of line l in its geos, by a central difference (one-sided at the lower end). */
+  private refreshDerivative(l: number): void {
+    const line = this.resp.lines[l] as PlanLine;
+    const c = line.channel;
     const { H, D, G } = this;
     const media = this.resp.media[c] as MediaHorizon;
     const r = this.r[c] as Float64Array;
     const dr = this.dr[c] as Float64Array;
     const P = this.tmpP;
     const Mn = this.tmpM;
+    const total = this.spend[l] as number;
     line.geos.forEach((g, j) => {
       const k = line.inputPerCurrency[j] as number;
       const xw = (total / H) * k;
-      media.respondFlat(this.drawIdx, g, xw, r);
-      // d r / d total by a central difference (one-sided at the lower end)
       const step = 1e-5 * Math.max(xw, 0.01);
       media.respondFlat(this.drawIdx, g, xw + step, P);
       const central = xw > step;
@@ -233,9 +269,7 @@ export class PlanEvaluator {
           dr[o + h] = ((P[o + h] as number) - (central ? (Mn[o + h] as number) : (r[o + h] as number))) * f;
       }
     });
-    this.updateOwn(c);
-    for (const p of this.pairsOf[c] as number[]) this.updatePair(p);
-    this.evaluations += 1 / this.C;
+    this.stale[l] = 0;
   }
 
   /** Coefficient of channel c's response at (draw row i, geo g, week h). */
@@ -251,12 +285,19 @@ export class PlanEvaluator {
     const { D, G, H, resp } = this;
     const r = this.r[c] as Float64Array;
     const own = this.own[c] as Float64Array;
+    const m = resp.media[c] as MediaHorizon;
+    const coef = m.coefficient;
+    const eff = resp.effectiveness;
     for (let i = 0; i < D; i++) {
+      const d = this.drawIdx[i] as number;
       let s = 0;
       for (let g = 0; g < G; g++) {
         let sg = 0;
-        for (let h = 0; h < H; h++) sg += this.coef(c, i, g, h) * (r[(i * G + g) * H + h] as number);
-        s += (resp.kpiScale[g] as number) * sg;
+        const o = (i * G + g) * H;
+        if (m.timeVarying)
+          for (let h = 0; h < H; h++) sg += (eff[d * H + h] as number) * (r[o + h] as number);
+        else for (let h = 0; h < H; h++) sg += r[o + h] as number;
+        s += (resp.kpiScale[g] as number) * (coef[d * G + g] as number) * sg;
       }
       own[i] = s;
     }
@@ -298,7 +339,11 @@ export class PlanEvaluator {
       (this.dr[c] as Float64Array).set(this.bDr[c] as Float64Array);
       (this.own[c] as Float64Array).set(this.bOwn[c] as Float64Array);
     }
-    for (let l = 0; l < this.C; l++) if (this.dirtyLine[l]) this.spend[l] = this.bSpend[l] as number;
+    for (let l = 0; l < this.C; l++)
+      if (this.dirtyLine[l]) {
+        this.spend[l] = this.bSpend[l] as number;
+        this.stale[l] = this.bStale[l] as number;
+      }
     for (let p = 0; p < this.resp.pairs.length; p++) {
       const pair = this.resp.pairs[p] as { a: number; b: number };
       if (this.dirty[pair.a] || this.dirty[pair.b]) this.updatePair(p);
@@ -448,6 +493,7 @@ export class PlanEvaluator {
     const w = new Float64Array(D);
     for (let i = 0; i < D; i++) w[i] = weight(i);
     for (let l = 0; l < this.C; l++) {
+      if (this.stale[l]) this.refreshDerivative(l);
       const line = resp.lines[l] as PlanLine;
       const c = line.channel;
       const dr = this.dr[c] as Float64Array;

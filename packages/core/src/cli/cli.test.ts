@@ -210,7 +210,7 @@ describe("mixcast CLI end to end", () => {
     const unknown = await run(["frobnicate"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(
-      /^mixcast frobnicate: unknown command "frobnicate" \(commands: simulate, fit/,
+      /^mixcast frobnicate: unknown command "frobnicate" \(commands: simulate, check, fit/,
     );
     expect((await run(["--help"])).stdout).toContain("simulate");
   }, 60_000);

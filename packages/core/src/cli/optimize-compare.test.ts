@@ -173,4 +173,80 @@ describe("mixcast optimize / compare", () => {
     expect(parseRisk("sd1.5")).toEqual({ kind: "meanMinusSd", k: 1.5 });
     expect(() => parseRisk("p10")).toThrow(/--risk must be/);
   });
+
+  const base = () => ["optimize", "--result", join(dir, "result.json"), "--data", join(dir, "data.csv")];
+
+  it("optimize --goal: min-spend, target-mroi, target-roi print goal, feasible, totalSpend, weekly allocation and kpi", async () => {
+    const mroi = await cli([
+      ...base(),
+      "--weeks",
+      "8",
+      "--goal",
+      "target-mroi",
+      "--mroi",
+      "0.5",
+      "--max-budget",
+      "2000000",
+    ]);
+    expect(mroi.code).toBe(0);
+    const m = JSON.parse(mroi.stdout);
+    expect(m.goal).toEqual({ kind: "target-mroi", mroi: 0.5 });
+    expect(typeof m.feasible).toBe("boolean");
+    expect(m.allocation).toHaveLength(channels.length);
+    expect(m.allocation[0].weekly).toHaveLength(8);
+    const sum = m.allocation.reduce((s: number, a: { total: number }) => s + a.total, 0);
+    expect(Math.abs(sum - m.totalSpend) / m.totalSpend).toBeLessThan(1e-9);
+    expect(m.kpi.expected.q05).toBeLessThanOrEqual(m.kpi.expected.q95);
+    if (m.feasible) expect(m.marginalRoiAtOptimum).toBeGreaterThanOrEqual(0.5);
+
+    const far = await cli([
+      ...base(),
+      "--goal",
+      "min-spend",
+      "--target-kpi",
+      "1e15",
+      "--probability",
+      "0.8",
+      "--max-budget",
+      "1000000",
+    ]);
+    expect(far.code).toBe(0);
+    const f = JSON.parse(far.stdout);
+    expect(f).toMatchObject({
+      feasible: false,
+      goal: { kind: "min-spend", targetKpi: 1e15, probability: 0.8 },
+    });
+    expect(f.reason).toMatch(/even spending 1000000/);
+    expect(f.closest.achieved).toBe(0);
+
+    const missing = await cli([...base(), "--goal", "target-roi"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--roi is required/);
+    expect((await cli([...base(), "--goal", "cheapest"])).code).toBe(2);
+  });
+
+  it("optimize --flighting plans per week, counts the carry-over tail and states it", async () => {
+    const r = await cli([
+      ...base(),
+      "--weeks",
+      "6",
+      "--goal",
+      "max-kpi",
+      "--budget",
+      "300000",
+      "--flighting",
+    ]);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p.flighting.tailWeeks).toBe(spec.adstockLags);
+    expect(p.kpi.weeks).toBe(6 + spec.adstockLags);
+    for (const a of p.allocation) {
+      expect(a.weekly).toHaveLength(6);
+      expect(Math.abs(a.weekly.reduce((s: number, v: number) => s + v, 0) - a.total)).toBeLessThan(
+        1e-6 * Math.max(1, a.total),
+      );
+    }
+    expect(p.totalSpend).toBe(300000);
+    expect(p.flighting.probabilityBeatsFlat).toBeGreaterThanOrEqual(0);
+  });
 });

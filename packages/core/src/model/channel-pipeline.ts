@@ -45,6 +45,10 @@ export class ChannelPipeline {
   readonly linearCount: number;
   private readonly runs: StageRun[];
   private readonly full: Float64Array[];
+  private lastLin: Float64Array;
+  private readonly gA: Float64Array;
+  private readonly gB: Float64Array;
+  private readonly gp: Float64Array;
 
   constructor(stages: readonly PipelineStage[], lags: number, capacity: number) {
     this.capacity = capacity;
@@ -73,6 +77,36 @@ export class ChannelPipeline {
         throw new Error(`pipeline stage "${this.runs[j]!.stage}" after a week-by-week stage`);
     this.linearCount = k;
     this.full = this.runs.map((r) => new Float64Array(r.t.feature ? capacity : 0));
+    this.lastLin = new Float64Array(0);
+    this.gA = new Float64Array(capacity);
+    this.gB = new Float64Array(capacity);
+    this.gp = new Float64Array(Math.max(0, ...this.runs.map((r) => r.p.length)));
+  }
+
+  /** No week-by-week stage reads a data feature: its slope in the input is its own derivative. */
+  get featureFree(): boolean {
+    for (let k = this.linearCount; k < this.runs.length; k++) if (this.runs[k]!.t.feature) return false;
+    return true;
+  }
+
+  /**
+   * d response_t / d lin_t of the last runPointwise call, by the stages' own reverse sweeps (each
+   * acts week by week, so the Jacobian is diagonal). Only for featureFree pipelines: a feature
+   * moves with the spend too, which the stages' backward does not see.
+   */
+  pointwiseSlope(n: number, slope: Float64Array): void {
+    let g = this.gA;
+    let gIn = this.gB;
+    g.fill(1, 0, n);
+    for (let k = this.runs.length - 1; k >= this.linearCount; k--) {
+      const r = this.runs[k]!;
+      const input = k === this.linearCount ? this.lastLin : this.runs[k - 1]!.out;
+      r.t.backward(input, n, r.p, r.out, g, this.gp, gIn, r.ctx);
+      const tmp = g;
+      g = gIn;
+      gIn = tmp;
+    }
+    for (let t = 0; t < n; t++) slope[t] = g[t]!;
   }
 
   get stageKinds(): Stage[] {
@@ -118,8 +152,7 @@ export class ChannelPipeline {
       r.t.forward(cur, n, r.p, r.out, r.ctx);
       cur = r.out;
     }
-    if (cur === input) out.set(input.subarray(0, n));
-    else out.set(cur.subarray(0, n));
+    for (let t = 0; t < n; t++) out[t] = cur[t]!;
     return out;
   }
 
@@ -146,10 +179,11 @@ export class ChannelPipeline {
 
   /**
    * The week-by-week stages on the linear part's output `lin` (n weeks) with precomputed
-   * features (features()); writes the response to `out`.
+   * features (features()); writes the response to out[offset, offset + n).
    */
-  runPointwise(lin: Float64Array, n: number, features: Float64Array[], out: Float64Array): void {
+  runPointwise(lin: Float64Array, n: number, features: Float64Array[], out: Float64Array, offset = 0): void {
     let cur = lin;
+    this.lastLin = lin;
     for (let k = this.linearCount; k < this.runs.length; k++) {
       const r = this.runs[k]!;
       const ctx = r.ctx;
@@ -159,7 +193,7 @@ export class ChannelPipeline {
       ctx.feature = saved;
       cur = r.out;
     }
-    out.set(cur.subarray(0, n));
+    for (let t = 0; t < n; t++) out[offset + t] = cur[t]!;
   }
 
   private check(n: number): void {

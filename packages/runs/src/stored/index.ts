@@ -8,6 +8,7 @@ export {
   type ChannelSummary,
   type GeoSummary,
   intervalSchema,
+  modelHealthSchema,
   refreshComparisonSchema,
   runDiagnosticsCodec,
   runDiagnosticsSchema,
@@ -25,6 +26,7 @@ export {
   type RunSummary,
   type SamplerSettings,
   type StoredInterval,
+  type StoredModelHealth,
 } from "./run.ts";
 export {
   analysisErrorSchema,

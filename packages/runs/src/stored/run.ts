@@ -72,6 +72,34 @@ export const runDiagnosticsSchema = obj({
 export type RunDiagnostics = z.output<typeof runDiagnosticsSchema>;
 export const runDiagnosticsCodec = jsonCodec("Run.diagnostics", runDiagnosticsSchema);
 
+/** core's ModelHealth (assessModel) as stored in Run.summary.health. */
+export const modelHealthSchema = obj({
+  score: z.number(),
+  verdict: z.enum(["reliable for budget decisions", "use with care", "do not use"]),
+  summary: z.string(),
+  checks: z.array(
+    obj({
+      name: z.string(),
+      label: z.string(),
+      status: z.enum(["pass", "warn", "fail", "skipped"]),
+      figure: num,
+      threshold: z.string(),
+      penalty: z.number(),
+      detail: z.string(),
+    }),
+  ),
+  channels: z.array(
+    obj({
+      name: z.string(),
+      verdict: z.enum(["scale up", "hold", "test", "pull back"]),
+      reason: z.string(),
+      contraction: num,
+      roi: obj({ q05: num, q50: num, q95: num }).nullable(),
+    }),
+  ),
+});
+export type StoredModelHealth = z.output<typeof modelHealthSchema>;
+
 /**
  * One channel of a summary. v1 channels all have `roi`; a v2 channel (core's ChannelResultV2) has
  * `role` and `incremental`, `roi` only when paid with a known value, `cpik` for a units KPI and
@@ -161,6 +189,8 @@ export const runSummarySchema = obj({
   })
     .nullable()
     .optional(),
+  /** Model health (score, verdict, checks, channel verdicts); null when it could not be computed. */
+  health: modelHealthSchema.nullable().optional(),
 });
 export type RunSummary = z.output<typeof runSummarySchema>;
 export const runSummaryCodec = jsonCodec("Run.summary", runSummarySchema);

@@ -81,6 +81,14 @@ export const refreshSettingsInput = z.object({
     .min(0, "Use a threshold from 0 to 1.")
     .max(1, "Use a threshold from 0 to 1."),
   dataExpectedWeekday: z.number().int().min(0).max(6).nullable(),
+  /** Fit runs with priors from the approved run's posterior (docs/model.md). Unset: unchanged. */
+  priorsFromApproved: z.boolean().optional(),
+  /** Backtest coverage below this raises an alert. Unset: unchanged. */
+  backtestCoverageThreshold: z
+    .number()
+    .min(0, "Use a coverage threshold from 0 to 1.")
+    .max(1, "Use a coverage threshold from 0 to 1.")
+    .optional(),
 });
 
 export async function updateRefreshSettings(
@@ -95,6 +103,8 @@ export async function updateRefreshSettings(
       autoApprove: input.autoApprove,
       stabilityThreshold: input.stabilityThreshold,
       dataExpectedWeekday: input.dataExpectedWeekday,
+      priorsFromApproved: input.priorsFromApproved ?? model.priorsFromApproved,
+      backtestCoverageThreshold: input.backtestCoverageThreshold ?? model.backtestCoverageThreshold,
     };
     await tx.model.update({ where: { id: model.id }, data });
     await writeAudit(tx, {
@@ -108,6 +118,8 @@ export async function updateRefreshSettings(
           autoApprove: model.autoApprove,
           stabilityThreshold: model.stabilityThreshold,
           dataExpectedWeekday: model.dataExpectedWeekday,
+          priorsFromApproved: model.priorsFromApproved,
+          backtestCoverageThreshold: model.backtestCoverageThreshold,
         },
         after: data,
       },

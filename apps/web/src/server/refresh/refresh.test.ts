@@ -175,6 +175,85 @@ describe("approved runs", () => {
     await expect(admin.approval.updateSettings({ ...input, stabilityThreshold: 1.5 })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
+    // Priors from the approved run and the backtest coverage threshold: set when given, kept when not.
+    await admin.approval.updateSettings({
+      ...input,
+      priorsFromApproved: true,
+      backtestCoverageThreshold: 0.75,
+    });
+    await admin.approval.updateSettings(input);
+    expect(await db.prisma.model.findUniqueOrThrow({ where: { id: first.modelId } })).toMatchObject({
+      priorsFromApproved: true,
+      backtestCoverageThreshold: 0.75,
+    });
+    await expect(
+      admin.approval.updateSettings({ ...input, backtestCoverageThreshold: -0.1 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "model.refresh_settings", targetId: first.modelId },
+      orderBy: { at: "desc" },
+    });
+    expect(audit.details).toMatchObject({
+      after: { priorsFromApproved: true, backtestCoverageThreshold: 0.75 },
+    });
+  });
+});
+
+describe("backtests", () => {
+  it("the accuracy chart's rows per refit and horizon, the CSV, and the empty state", async () => {
+    expect((await viewer.approval.backtests({ workspaceId, modelId: first.modelId })).points).toEqual([]);
+    const row = (horizonWeeks: number, lastWeek: string, mape: number, coverage90: number) => ({
+      workspaceId,
+      modelId: first.modelId,
+      runId: second.runId,
+      scoredRunId: first.runId,
+      horizonWeeks,
+      firstWeek: "2027-01-04",
+      lastWeek,
+      weeks: horizonWeeks,
+      mape,
+      crps: 1234.5,
+      coverage90,
+      weekly: [],
+    });
+    await db.prisma.backtest.createMany({
+      data: [row(13, "2027-03-29", 0.081, 0.69), row(4, "2027-03-29", 0.042, 0.75)],
+    });
+    const b = await viewer.approval.backtests({ workspaceId, modelId: first.modelId });
+    expect(b.coverageThreshold).toBe(0.75);
+    expect(b.points.map((p) => [p.horizonWeeks, p.mape, p.coverage90])).toEqual([
+      [4, 0.042, 0.75],
+      [13, 0.081, 0.69],
+    ]);
+    expect(b.chart).toEqual([
+      { week: "2027-03-29", mape4: 0.042, coverage4: 0.75, mape13: 0.081, coverage13: 0.69 },
+    ]);
+    expect(b.csv.columns).toEqual([
+      "refit_run_id",
+      "scored_run_id",
+      "horizon_weeks",
+      "first_week",
+      "last_week",
+      "weeks",
+      "mape",
+      "crps",
+      "coverage90",
+    ]);
+    expect(b.csv.rows[1]).toEqual([
+      second.runId,
+      first.runId,
+      13,
+      "2027-01-04",
+      "2027-03-29",
+      13,
+      0.081,
+      1234.5,
+      0.69,
+    ]);
+    // Another workspace's model is not found.
+    await expect(viewer.approval.backtests({ workspaceId, modelId: "nope" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 

@@ -19,6 +19,7 @@ import { addMember, createUser, weeklyCsv, weeklyMapping } from "../../../test/f
 import { createWorkspace } from "../workspace/create-workspace.ts";
 import { apiRoutes, handleApiRequest, type ApiDeps } from "./handle-api-request.ts";
 import {
+  backtestListSchema,
   apiErrorSchema,
   createdVersionSchema,
   datasetListSchema,
@@ -32,6 +33,7 @@ let admin: Actor;
 let other: Actor;
 let datasetId: string;
 let modelId: string;
+let fittedModelId: string;
 let runId: string;
 let foreign: { datasetId: string; runId: string; modelId: string };
 const tokens: Record<string, string> = {};
@@ -94,6 +96,7 @@ beforeAll(async () => {
     seed: 3,
   });
   runId = fitted.runId;
+  fittedModelId = fitted.modelId;
 
   const otherOwner = await createUser(db.prisma, "Other Owner");
   const ows = await createWorkspace(db.prisma, otherOwner.id, { name: "Other Co" });
@@ -387,6 +390,51 @@ describe("runs", () => {
       expect(c.roi.q95).toBeGreaterThanOrEqual(c.roi.mean);
     }
     expect(run.diagnostics?.rhatMax).toBe((stored.diagnostics as { rhatMax: number }).rhatMax);
+  });
+
+  it("GET /models/{id}/backtests (reports:read): the model's backtests; 401 without a token, 403 without the scope or for another workspace", async () => {
+    await db.prisma.backtest.create({
+      data: {
+        workspaceId: admin.workspaceId,
+        modelId: fittedModelId,
+        runId,
+        scoredRunId: runId,
+        horizonWeeks: 4,
+        firstWeek: "2027-01-04",
+        lastWeek: "2027-01-25",
+        weeks: 4,
+        mape: 0.05,
+        crps: 812.5,
+        coverage90: 0.75,
+        weekly: [],
+      },
+    });
+    const path = `/models/${fittedModelId}/backtests`;
+    const ok = await call("GET", path, tokens.all!);
+    expect(ok.status).toBe(200);
+    expect(await body(backtestListSchema, ok)).toEqual({
+      modelId: fittedModelId,
+      coverageThreshold: 0.6,
+      backtests: [
+        {
+          refitRunId: runId,
+          scoredRunId: runId,
+          horizonWeeks: 4,
+          firstWeek: "2027-01-04",
+          lastWeek: "2027-01-25",
+          weeks: 4,
+          mape: 0.05,
+          crps: 812.5,
+          coverage90: 0.75,
+        },
+      ],
+    });
+    expect((await call("GET", path, null)).status).toBe(401);
+    const noScope = await call("GET", path, tokens.reader!);
+    expect(noScope.status).toBe(403);
+    expect((await body(apiErrorSchema, noScope)).error.message).toMatch(/reports:read/);
+    expect((await call("GET", `/models/${foreign.modelId}/backtests`, tokens.all!)).status).toBe(403);
+    expect((await call("GET", "/models/nope/backtests", tokens.all!)).status).toBe(404);
   });
 
   it("unknown endpoints: 404; wrong method: 405 with Allow", async () => {

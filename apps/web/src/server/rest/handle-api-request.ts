@@ -16,12 +16,14 @@ import { writeAudit } from "../audit/write-audit.ts";
 import { toClientError } from "../error-mapping.ts";
 import { listDatasets } from "../dataset/list-datasets.ts";
 import { MAX_CSV_CHARS, uploadDatasetVersion } from "../dataset/upload-dataset-version.ts";
+import { listBacktests } from "../refresh/backtests.ts";
 import { listRuns, runStatuses } from "../run/list-runs.ts";
 import { openApiDocument } from "./openapi.ts";
 import { runReportResponse } from "../report/report-files.ts";
 import { consumeRateLimit } from "./rate-limit.ts";
 import {
   apiErrorSchema,
+  backtestListSchema,
   createdVersionSchema,
   datasetListSchema,
   invalidCsvSchema,
@@ -354,6 +356,37 @@ const routes: Route[] = [
             }
           : null,
         channels: run.status === "succeeded" ? roiChannels(run.summary) : null,
+      });
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/models/${ID}/backtests$`),
+    scopes: ["reports:read"],
+    async handle(ctx, [modelId]) {
+      const model = ownedOr403(
+        ctx,
+        await ctx.prisma.model.findUnique({
+          where: { id: modelId! },
+          select: { id: true, workspaceId: true },
+        }),
+        "That model",
+      );
+      const list = await listBacktests(ctx.prisma, { workspaceId: model.workspaceId }, model.id);
+      return send(200, backtestListSchema, {
+        modelId: list.modelId,
+        coverageThreshold: list.coverageThreshold,
+        backtests: list.points.map((p) => ({
+          refitRunId: p.runId,
+          scoredRunId: p.scoredRunId,
+          horizonWeeks: p.horizonWeeks,
+          firstWeek: p.firstWeek,
+          lastWeek: p.lastWeek,
+          weeks: p.weeks,
+          mape: p.mape,
+          crps: p.crps,
+          coverage90: p.coverage90,
+        })),
       });
     },
   },

@@ -134,6 +134,20 @@ export function openApiDocument(origin: string): Record<string, unknown> {
           responses: { "200": { description: "Models", content: jsonContent("ModelList") }, ...errors },
         },
       },
+      "/models/{modelId}/backtests": {
+        get: {
+          operationId: "listModelBacktests",
+          summary: "A model's backtests: accuracy of its approved runs on the weeks they had not seen",
+          description:
+            "Scope: `reports:read`. One entry per refit and horizon (4, 8, 13 weeks): MAPE, CRPS and 90% interval coverage (docs/analysis.md, Backtests).",
+          parameters: [idParam("modelId", "Model id")],
+          responses: {
+            "200": { description: "Backtests", content: jsonContent("BacktestList") },
+            ...errors,
+            "404": { description: "No such model", content: jsonContent("Error") },
+          },
+        },
+      },
       "/runs": {
         get: {
           operationId: "listRuns",

@@ -117,6 +117,33 @@ export const modelSchema = named(
 
 export const modelListSchema = named("ModelList", z.object({ models: z.array(modelSchema) }));
 
+export const backtestSchema = named(
+  "Backtest",
+  z.object({
+    refitRunId: z.string().describe("The refit whose data scored the approved run"),
+    scoredRunId: z.string().describe("The approved run that was scored"),
+    horizonWeeks: z
+      .number()
+      .int()
+      .describe("4, 8 or 13: weeks between the scored run's data and the refit's"),
+    firstWeek: isoDate,
+    lastWeek: isoDate,
+    weeks: z.number().int(),
+    mape: z.number().nullable().describe("Mean absolute percentage error of the forecast mean (fraction)"),
+    crps: z.number().describe("Mean CRPS per week, KPI units"),
+    coverage90: z.number().describe("Share of the weeks inside the 90 % predictive interval"),
+  }),
+);
+
+export const backtestListSchema = named(
+  "BacktestList",
+  z.object({
+    modelId: z.string(),
+    coverageThreshold: z.number().describe("Coverage below this raises a backtest_coverage alert"),
+    backtests: z.array(backtestSchema).describe("Oldest scored period first"),
+  }),
+);
+
 const runStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]);
 
 export const runListItemSchema = named(

@@ -18,6 +18,7 @@ import {
   refreshSettingsInput,
   updateRefreshSettings,
 } from "../refresh/approvals.ts";
+import { listBacktests } from "../refresh/backtests.ts";
 import { getWorkspaceHome } from "../refresh/home.ts";
 import { reforecastFollowers } from "../scenario/forecasts.ts";
 import { getRunReview, runReviewInput } from "../refresh/run-review.ts";
@@ -38,6 +39,9 @@ export const approvalRouter = router({
   updateSettings: workspaceProcedure(access["approval.updateSettings"])
     .input(refreshSettingsInput)
     .mutation(({ ctx, input }) => updateRefreshSettings(ctx.prisma, actorOf(ctx), input)),
+  backtests: workspaceProcedure(access["approval.backtests"])
+    .input(modelIdInput)
+    .query(({ ctx, input }) => listBacktests(ctx.prisma, actorOf(ctx), input.modelId)),
   review: workspaceProcedure(access["approval.review"])
     .input(runReviewInput)
     .query(({ ctx, input }) => getRunReview(ctx.prisma, actorOf(ctx), input.runId)),

@@ -104,12 +104,14 @@ export default function ModelPage() {
               label: "Approvals",
               content: (
                 <RefreshSettings
-                  key={`${m.autoApprove}-${m.stabilityThreshold}-${m.dataExpectedWeekday}`}
+                  key={`${m.autoApprove}-${m.stabilityThreshold}-${m.dataExpectedWeekday}-${m.priorsFromApproved}-${m.backtestCoverageThreshold}`}
                   modelId={m.id}
                   current={{
                     autoApprove: m.autoApprove,
                     stabilityThreshold: m.stabilityThreshold,
                     dataExpectedWeekday: m.dataExpectedWeekday,
+                    priorsFromApproved: m.priorsFromApproved,
+                    backtestCoverageThreshold: m.backtestCoverageThreshold,
                   }}
                 />
               ),

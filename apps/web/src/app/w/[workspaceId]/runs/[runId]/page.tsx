@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import {
   Alert,
+  Badge,
   Button,
   Card,
   CardBody,
@@ -22,10 +23,11 @@ import {
   buttonClasses,
   useToast,
 } from "@mixcast/ui";
+import { ModelHealthCard } from "@/components/model-health-card.tsx";
 import { RunReview } from "@/components/run-review.tsx";
 import { ReportActions } from "@/components/report-actions.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
-import { formatDateTime, formatDuration, formatNumber } from "@/components/format.ts";
+import { formatDateTime, formatDuration, formatNumber, unitLabel } from "@/components/format.ts";
 import { explainDiagnostics } from "@/lib/diagnostics-text.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
@@ -96,6 +98,9 @@ export default function RunPage() {
   );
   const notConverged = r.status === "succeeded" && r.converged === false;
   const channels = Object.entries(summary?.channels ?? {});
+  // v2 units KPI (conversions, sign-ups): cost per incremental unit beside ROI.
+  const unitsKpi = summary?.kpiType === "units";
+  const unitName = unitLabel(summary?.kpiName);
 
   return (
     <>
@@ -103,6 +108,14 @@ export default function RunPage() {
         title={
           <span className="flex items-center gap-3">
             Run of {r.model.name} <RunStatusBadge status={r.status} converged={r.converged} />
+            {r.summary?.priorsFrom ? (
+              <Link
+                href={`/w/${ws.id}/runs/${r.summary.priorsFrom.runId}`}
+                title={`Fitted with priors moment-matched to that run's posterior (sd ×${r.summary.priorsFrom.widen}); see docs/model.md`}
+              >
+                <Badge tone="info">priors from approved run {r.summary.priorsFrom.runId.slice(0, 8)}</Badge>
+              </Link>
+            ) : null}
           </span>
         }
         description={`${r.trigger === "schedule" ? "Scheduled" : `Started by ${r.createdBy?.name ?? "someone"}`} · ${r.mode} fit · dataset v${r.datasetVersion.version} · config v${r.configVersion.version} · seed ${r.seed}`}
@@ -254,6 +267,8 @@ export default function RunPage() {
           </Alert>
         ) : null}
 
+        {r.status === "succeeded" ? <ModelHealthCard health={summary?.health} /> : null}
+
         {r.status === "succeeded" ? <RunReview runId={r.id} kpiName={kpiNameOf(summary)} /> : null}
 
         {r.status === "succeeded" ? (
@@ -321,7 +336,11 @@ export default function RunPage() {
               title={
                 notConverged ? "Return on investment (unreliable: not converged)" : "Return on investment"
               }
-              description="KPI per unit of spend, with 90% credible intervals (5th to 95th percentile)."
+              description={
+                unitsKpi
+                  ? `ROI: value of the incremental ${unitName}s per unit of spend (when a value per ${unitName} is known). Cost per incremental ${unitName}: spend / incremental ${unitName}s. 90% credible intervals (5th to 95th percentile).`
+                  : "KPI per unit of spend, with 90% credible intervals (5th to 95th percentile)."
+              }
             />
             <CardBody>
               <Table caption="ROI per channel">
@@ -331,6 +350,12 @@ export default function RunPage() {
                     <Th>Type</Th>
                     <Th className="text-right">ROI (mean)</Th>
                     <Th className="text-right">90% interval</Th>
+                    {unitsKpi ? (
+                      <>
+                        <Th className="text-right">Cost per incremental {unitName} (mean)</Th>
+                        <Th className="text-right">90% interval</Th>
+                      </>
+                    ) : null}
                     <Th className="text-right">Contribution (mean)</Th>
                     <Th className="text-right">90% interval</Th>
                   </tr>
@@ -339,11 +364,38 @@ export default function RunPage() {
                   {channels.map(([name, c]) => (
                     <Tr key={name} data-testid="roi-row">
                       <Td className="font-medium">{name}</Td>
-                      <Td>{c.type}</Td>
-                      <Td numeric>{c.roi ? formatNumber(c.roi.mean) : "—"}</Td>
-                      <Td numeric>
-                        {c.roi ? `${formatNumber(c.roi.q05)} – ${formatNumber(c.roi.q95)}` : "—"}
+                      <Td>
+                        {c.type}
+                        {c.role === "organic" ? " (organic)" : c.role === "rf" ? " (reach & frequency)" : ""}
                       </Td>
+                      {c.roi ? (
+                        <>
+                          <Td numeric>{formatNumber(c.roi.mean)}</Td>
+                          <Td numeric>
+                            {formatNumber(c.roi.q05)} – {formatNumber(c.roi.q95)}
+                          </Td>
+                        </>
+                      ) : (
+                        <Td colSpan={2} className="text-right text-xs text-muted">
+                          {c.role === "organic"
+                            ? "organic: no spend, no ROI"
+                            : "no value per unit: see cost per unit"}
+                        </Td>
+                      )}
+                      {unitsKpi ? (
+                        c.cpik ? (
+                          <>
+                            <Td numeric>{formatNumber(c.cpik.mean)}</Td>
+                            <Td numeric>
+                              {formatNumber(c.cpik.q05)} – {formatNumber(c.cpik.q95)}
+                            </Td>
+                          </>
+                        ) : (
+                          <Td colSpan={2} className="text-right text-muted">
+                            —
+                          </Td>
+                        )
+                      ) : null}
                       <Td numeric>{formatNumber(c.contribution.mean, 0)}</Td>
                       <Td numeric>
                         {formatNumber(c.contribution.q05, 0)} – {formatNumber(c.contribution.q95, 0)}
