@@ -102,7 +102,9 @@ samp <- proc.time()[["elapsed"]] - t1
 sp <- get_sampler_params(fit, inc_warmup = FALSE)
 lf <- mean(unlist(lapply(sp, function(x) x[, "n_leapfrog__"])))
 div <- sum(unlist(lapply(sp, function(x) x[, "divergent__"])))
-arr <- as.array(fit, pars = intersect(blocks, fit@model_pars))
+# declared blocks of size 0 (absent in this case) have no draws
+keep <- Filter(function(b) b %in% fit@model_pars && prod(fit@par_dims[[b]]) > 0, blocks)
+arr <- as.array(fit, pars = keep)
 mon <- monitor(arr, warmup = 0, print = FALSE)
 pars <- dimnames(arr)[[3]]
 res <- list(compileSeconds = compile, samplingSeconds = samp, leapfrogPerDraw = lf,

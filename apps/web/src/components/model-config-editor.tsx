@@ -1,6 +1,8 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { channelNameOf } from "@mixcast/core";
+import { ModelV2Options, type V2Fields } from "./model-v2-options.tsx";
 import { channelTypes, type ChannelType } from "@mixcast/core";
 import type { ChannelConfig, ModelConfig } from "@mixcast/core";
 import {
@@ -88,7 +90,7 @@ function ChannelEditor({
   return (
     <Card>
       <CardHeader
-        title={ch.column}
+        title={channelNameOf(ch)}
         description="Transforms and priors of this channel. Empty prior fields use the default shown."
         actions={<Badge tone="info">{ch.type}</Badge>}
       />
@@ -225,7 +227,10 @@ export function ModelConfigEditor({
       },
     }),
   );
-  const channels = config.channels.map((c) => c.column);
+  const channels = config.channels.map((c) => channelNameOf(c));
+  // v2 configs (geo, roles, units KPI, link, knots): the structure card; a v1 config gets it too,
+  // since turning an option on is how a national model becomes a v2 one.
+  const v2 = config as unknown as V2Fields;
 
   return (
     <div className="flex flex-col gap-6">
@@ -344,9 +349,18 @@ export function ModelConfigEditor({
         </CardBody>
       </Card>
 
+      <ModelV2Options
+        config={v2}
+        readOnly={readOnly}
+        onChange={(next) => {
+          setIssues([]);
+          setConfig(next as unknown as ModelConfig);
+        }}
+      />
+
       {config.channels.map((ch, i) => (
         <ChannelEditor
-          key={ch.column}
+          key={channelNameOf(ch)}
           ch={ch}
           readOnly={readOnly}
           onChange={(next) =>

@@ -112,6 +112,42 @@ describe("v2 dataset versions (long geo file, R&F, organic, units KPI)", () => {
     ]);
   });
 
+  it("a model of it starts from the v2 mapping; v2 options save, invalid combinations name the field", async () => {
+    const ds = await db.prisma.dataset.findFirstOrThrow({ where: { name: "Geo conversions" } });
+    const m = await createModel(db.prisma, actor, { name: "Geo model", datasetId: ds.id });
+    const first = await db.prisma.modelConfigVersion.findUniqueOrThrow({ where: { id: m.configVersionId } });
+    const config = first.config as Record<string, unknown>;
+    expect(config).toMatchObject({ geo: "geo", kpiType: "units", valueColumn: "revenue_per_conversion" });
+    const saved = await saveModelConfig(db.prisma, actor, {
+      modelId: m.id,
+      config: { ...config, link: "log", timeVaryingMedia: true, holidays: { country: "DE" } },
+    });
+    expect(saved).toMatchObject({ ok: true, version: 2 });
+    const stored = await db.prisma.modelConfigVersion.findFirstOrThrow({
+      where: { modelId: m.id, version: 2 },
+    });
+    expect(stored.config).toMatchObject({
+      geo: "geo",
+      link: "log",
+      timeVaryingMedia: true,
+      holidays: { country: "DE" },
+    });
+    const channels = config.channels as Record<string, unknown>[];
+    const bad = await saveModelConfig(db.prisma, actor, {
+      modelId: m.id,
+      config: {
+        ...config,
+        channels: channels.map((c) => (c.role === "organic" ? { ...c, column: "TV" } : c)),
+      },
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues).toContainEqual({
+      path: "channels[3].column",
+      message: "an organic channel has no spend column",
+    });
+  });
+
   it("a missing (week, geo) row: the error names the geo; nothing stored", async () => {
     const lines = sim.csv.trim().split("\n");
     const broken = [lines[0], ...lines.slice(1).filter((_, i) => i !== 10)].join("\n");

@@ -856,21 +856,38 @@ export function createSamplerModelV2(spec: ModelSpecV2): SamplerModelV2 {
   const dim = model.dim;
   const G = spec.G;
   const centered = G > 1;
-  // (first index of the block, index of its log-scale, block length): v by log s_tau, u[., c] by log eta_geo_c
-  const blocks: [number, number][] = centered
-    ? [[spec.index.v, spec.index.sTau], ...spec.channels.map((ch): [number, number] => [ch.u, ch.etaGeo])]
+  // One block per hierarchy: first index of the G canonical coordinates (v, or u[., c]), index of
+  // the log-scale (log s_tau, log eta_geo_c), index of the location the geo values are centred on
+  // (the level k1 or b0 for the offsets, log beta_c for the coefficients; -1: none) and whether
+  // the -scale^2 / 2 of betaGeo belongs to the location. Sampler coordinate per geo:
+  //   offsets:      a_g = level + s_tau v_g                       (the geo's own level)
+  //   coefficients: l_g = log beta_c + eta u_g - eta^2 / 2        (= log betaGeo[g, c])
+  // Canonical: u_g = (l_g - off) / scale with off = location (- scale^2 / 2). The map is
+  // triangular; its log-Jacobian is -G log(scale) per block.
+  const level = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
+  const blocks: { first: number; scale: number; loc: number; halfVar: boolean }[] = centered
+    ? [
+        { first: spec.index.v, scale: spec.index.sTau, loc: level, halfVar: false },
+        ...spec.channels
+          .filter((ch) => ch.u >= 0)
+          .map((ch) => ({ first: ch.u, scale: ch.etaGeo, loc: ch.beta, halfVar: true })),
+      ]
     : [];
   const canon = new Float64Array(dim);
+  const offset = (theta: Float64Array, b: (typeof blocks)[number], s: number): number =>
+    (b.loc >= 0 ? theta[b.loc]! : 0) - (b.halfVar ? 0.5 * s * s : 0);
   const toCanonicalInto = (theta: Float64Array, out: Float64Array) => {
     out.set(theta);
-    for (const [b, ls] of blocks) {
-      const inv = Math.exp(-theta[ls]!);
-      for (let g = 0; g < G; g++) out[b + g] = theta[b + g]! * inv;
+    for (const b of blocks) {
+      const s = Math.exp(theta[b.scale]!);
+      const inv = 1 / s;
+      const off = offset(theta, b, s);
+      for (let g = 0; g < G; g++) out[b.first + g] = (theta[b.first + g]! - off) * inv;
     }
   };
   const logJ = (theta: Float64Array) => {
     let s = 0;
-    for (const [, ls] of blocks) s -= G * theta[ls]!;
+    for (const b of blocks) s -= G * theta[b.scale]!;
     return s;
   };
   return {
@@ -879,14 +896,21 @@ export function createSamplerModelV2(spec: ModelSpecV2): SamplerModelV2 {
     logDensityGradient(theta, grad) {
       toCanonicalInto(theta, canon);
       const lp = model.logDensityGradient(canon, grad);
-      for (const [b, ls] of blocks) {
-        const inv = Math.exp(-theta[ls]!);
-        let gls = grad[ls]! - G;
+      for (const b of blocks) {
+        const s = Math.exp(theta[b.scale]!);
+        const inv = 1 / s;
+        // du_g / d log scale = -u_g (+ scale with the -scale^2 / 2 term); du_g / d loc = -1 / scale
+        const ds = b.halfVar ? s : 0;
+        let gScale = grad[b.scale]! - G;
+        let gLoc = 0;
         for (let g = 0; g < G; g++) {
-          gls -= grad[b + g]! * canon[b + g]!;
-          grad[b + g] = grad[b + g]! * inv;
+          const gu = grad[b.first + g]!;
+          gScale += gu * (ds - canon[b.first + g]!);
+          gLoc -= gu * inv;
+          grad[b.first + g] = gu * inv;
         }
-        grad[ls] = gls;
+        grad[b.scale] = gScale;
+        if (b.loc >= 0) grad[b.loc] = grad[b.loc]! + gLoc;
       }
       return lp + logJ(theta);
     },
@@ -901,9 +925,10 @@ export function createSamplerModelV2(spec: ModelSpecV2): SamplerModelV2 {
     },
     toSampler(theta) {
       const out = Float64Array.from(theta);
-      for (const [b, ls] of blocks) {
-        const s = Math.exp(theta[ls]!);
-        for (let g = 0; g < G; g++) out[b + g] = theta[b + g]! * s;
+      for (const b of blocks) {
+        const s = Math.exp(theta[b.scale]!);
+        const off = offset(theta, b, s);
+        for (let g = 0; g < G; g++) out[b.first + g] = theta[b.first + g]! * s + off;
       }
       return out;
     },

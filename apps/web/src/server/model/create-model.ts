@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { modelConfigSchema, type ModelConfig } from "@mixcast/core";
-import type { ColumnMapping } from "@mixcast/core";
+import { modelConfigSchema, v1MappingOf, type ModelConfig } from "@mixcast/core";
+import type { ColumnMapping, DataMappingV2 } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
-import { modelConfigCodec } from "@mixcast/runs/stored";
+import { modelConfigCodec, modelConfigV2Codec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
@@ -18,6 +18,15 @@ export function defaultConfigFor(mapping: ColumnMapping): ModelConfig {
     date: mapping.date,
     kpi: mapping.kpi,
     channels: mapping.channels.map((c) => ({ column: c.column, type: c.type })),
+    controls: mapping.controls ?? [],
+    events: mapping.events ?? [],
+  });
+}
+
+/** A v2 dataset's starting config: its whole mapping (geo, roles, KPI type, holidays) + defaults. */
+export function defaultConfigV2For(mapping: DataMappingV2) {
+  return modelConfigV2Codec.encode({
+    ...mapping,
     controls: mapping.controls ?? [],
     events: mapping.events ?? [],
   });
@@ -43,13 +52,14 @@ export async function createModel(db: PrismaClient, actor: Actor, input: z.infer
         createdById: actor.userId,
       },
     });
-    const config = defaultConfigFor(latest.mapping as unknown as ColumnMapping);
+    const mapping = latest.mapping as unknown as DataMappingV2;
+    const v1 = v1MappingOf(mapping);
     const version = await tx.modelConfigVersion.create({
       data: {
         workspaceId: actor.workspaceId,
         modelId: model.id,
         version: 1,
-        config: modelConfigCodec.encode(config),
+        config: v1.ok ? modelConfigCodec.encode(defaultConfigFor(v1.mapping)) : defaultConfigV2For(mapping),
         note: "Defaults for each channel type",
         createdById: actor.userId,
       },

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { formatPath, modelConfigSchema } from "@mixcast/core";
+import { formatPath, modelConfigSchema, modelConfigV2Schema, usesV2Features } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
-import { modelConfigCodec } from "@mixcast/runs/stored";
+import { modelConfigCodec, modelConfigV2Codec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { canonicalJson } from "../canonical-json.ts";
@@ -25,6 +25,16 @@ export async function saveModelConfig(
   actor: Actor,
   input: z.infer<typeof saveModelConfigInput>,
 ): Promise<SaveModelConfigResult> {
+  // v2 first: v1's schema would silently drop geo, roles, link, knots... (core config-v2 names each
+  // invalid combination's field, e.g. an organic channel with a spend column).
+  const v2 = modelConfigV2Schema.safeParse(input.config);
+  if (!v2.success)
+    return {
+      ok: false,
+      issues: v2.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    };
+  if (usesV2Features(v2.data))
+    return saveVersion(db, actor, input, v2.data, () => modelConfigV2Codec.encode(v2.data));
   const parsed = modelConfigSchema.safeParse(input.config);
   if (!parsed.success)
     return {
@@ -32,6 +42,24 @@ export async function saveModelConfig(
       issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
     };
   const config = parsed.data;
+  return saveVersion(
+    db,
+    actor,
+    input,
+    config,
+    () => modelConfigCodec.encode(config),
+    (datasetVersion) => configIssuesForDataset(config, datasetShapeOf(datasetVersion)),
+  );
+}
+
+async function saveVersion(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof saveModelConfigInput>,
+  config: object,
+  encode: () => ReturnType<typeof modelConfigCodec.encode>,
+  issuesFor?: (datasetVersion: Parameters<typeof datasetShapeOf>[0]) => { path: string; message: string }[],
+): Promise<SaveModelConfigResult> {
   return db.$transaction(async (tx) => {
     const model = await tx.model.findFirst({ where: { id: input.modelId, workspaceId: actor.workspaceId } });
     if (!model) throw notFound("That model");
@@ -48,8 +76,8 @@ export async function saveModelConfig(
       orderBy: { version: "desc" },
     });
     // The config must fit the dataset version a run would use (the newest one).
-    if (datasetVersion) {
-      const issues = configIssuesForDataset(config, datasetShapeOf(datasetVersion));
+    if (datasetVersion && issuesFor) {
+      const issues = issuesFor(datasetVersion);
       if (issues.length > 0) return { ok: false as const, issues };
     }
     const version = (latest?.version ?? 0) + 1;
@@ -58,7 +86,7 @@ export async function saveModelConfig(
         workspaceId: actor.workspaceId,
         modelId: model.id,
         version,
-        config: modelConfigCodec.encode(config),
+        config: encode(),
         note: input.note ?? null,
         createdById: actor.userId,
       },
