@@ -31,3 +31,4 @@ export * from "./fit/recovery.ts";
 export * from "./checks/check-data.ts";
 export * from "./health/assess-model.ts";
 export * from "./health/health-figures.ts";
+export * from "./experiments/design-experiments.ts";

@@ -2,6 +2,7 @@
 import { registerCommand } from "../registry.ts";
 import { checkCommand } from "./check.ts";
 import { compareCommand } from "./compare.ts";
+import { designCommand } from "./design.ts";
 import { fitCommand } from "./fit.ts";
 import { optimizeCommand } from "./optimize.ts";
 import { pushCommand } from "./push.ts";
@@ -12,4 +13,5 @@ registerCommand(checkCommand);
 registerCommand(fitCommand);
 registerCommand(optimizeCommand);
 registerCommand(compareCommand);
+registerCommand(designCommand);
 registerCommand(pushCommand);
