@@ -3,8 +3,16 @@
 // The SIGKILL case (real processes) is in chain-crash.test.ts.
 import { enqueueFitRun } from "@mixcast/db/jobs";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
-import { parseDatasetCsv, parseModelConfig, serializeFitResult } from "@mixcast/core";
-import { fitModel } from "@mixcast/core/node";
+import {
+  parseDatasetCsv,
+  parseDatasetV2Csv,
+  parseModelConfig,
+  parseModelConfigV2,
+  scaleDatasetV2,
+  serializeFitResult,
+  simulateV2,
+} from "@mixcast/core";
+import { fitModel, fitModelV2 } from "@mixcast/core/node";
 import { decodeStoredDraws } from "@mixcast/runs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coreEngine, type Engine } from "./engine.ts";
@@ -112,6 +120,69 @@ describe("a fit whose chains run as separate jobs", () => {
     });
     const stored = decodeStoredDraws(artifact.bytes!, artifact.encoding);
     expect(stored.chains).toBe(2);
+    expect(Array.from(stored.values)).toEqual(Array.from(Float32Array.from(direct.draws.values)));
+  });
+});
+
+describe("a v2 (geo) fit whose chains run as separate jobs", () => {
+  let db: TestDatabase;
+  let worker: WorkerHandle;
+  const sim = simulateV2({ weeks: 40, geos: 3, seed: 4, channels: 2 });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    worker = await startWorker({
+      env: testWorkerEnv(db.url, {
+        FIT_CHAINS: "2",
+        FIT_WARMUP: "30",
+        FIT_DRAWS: "20",
+        FIT_CHAIN_JOBS: "on",
+        WORKER_CHAIN_CONCURRENCY: "2",
+      }),
+      timers: false,
+      log: () => undefined,
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  it("stores the same draws and per-geo summaries as fitModelV2 with the same seed", async () => {
+    const config = JSON.parse(JSON.stringify(sim.config)) as Record<string, unknown>;
+    const fx = await seedModel(db.prisma, { csv: sim.csv, config });
+    const runId = await createRun(db.prisma, fx, { seed: 9, mode: "full" });
+    await enqueueFitRun(runId, { boss: worker.boss });
+    const run = await finished(db, runId);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("succeeded");
+    const chains = await db.prisma.runChain.findMany({ where: { runId }, orderBy: { chain: "asc" } });
+    expect(chains.map((c) => c.status)).toEqual(["succeeded", "succeeded"]);
+
+    const parsedConfig = parseModelConfigV2(config);
+    const parsed = parseDatasetV2Csv(sim.csv, parsedConfig, { holdoutWeeks: parsedConfig.holdoutWeeks });
+    if (!parsed.ok) throw new Error("fixture does not parse");
+    const data = scaleDatasetV2(parsed.dataset, {
+      holdoutWeeks: parsedConfig.holdoutWeeks,
+      fourierPairs: parsedConfig.fourierPairs,
+      link: parsedConfig.link,
+    });
+    const direct = await fitModelV2(data, parsedConfig, {
+      mode: "nuts",
+      chains: 2,
+      warmup: 30,
+      draws: 20,
+      seed: 9,
+    });
+    const summary = run.summary as { modelVersion: number; geos: unknown; parameters: unknown };
+    expect(summary.modelVersion).toBe(2);
+    expect(summary.parameters).toEqual(JSON.parse(JSON.stringify(direct.parameters)));
+    expect(summary.geos).toEqual(JSON.parse(JSON.stringify(direct.geos)));
+    const artifact = await db.prisma.runArtifact.findUniqueOrThrow({
+      where: { runId_kind: { runId, kind: "draws" } },
+    });
+    const stored = decodeStoredDraws(artifact.bytes!, artifact.encoding);
     expect(Array.from(stored.values)).toEqual(Array.from(Float32Array.from(direct.draws.values)));
   });
 });

@@ -1,4 +1,5 @@
-// Chains as separate queue jobs (docs/operations.md, "Chains as separate jobs"; issue 15 target 4).
+// Chains as separate queue jobs (docs/operations.md, "Chains as separate jobs"; issue 15 target 4),
+// for v1 and v2 (geo) fits alike.
 //
 // The worker that claims a full run (the coordinator, fit-job.ts) plans one RunChain row per chain,
 // puts one `fit-chain` job per unfinished chain on the queue, and waits: it folds the chains'
@@ -9,7 +10,7 @@
 // Any worker process, on any machine, takes chain jobs (processChainJob). A chain's draws depend
 // only on (run seed, chain index) and the planned settings, so a chain retried on another worker
 // after its worker died gives the same draws; the finished chains are kept.
-import type { ChainResult, Dataset, ModelConfig } from "@mixcast/core";
+import type { ChainResult } from "@mixcast/core";
 import {
   claimChain,
   failChain,
@@ -25,13 +26,11 @@ import {
   type ChainState,
   type Claim,
 } from "@mixcast/runs";
-import { modelConfigCodec } from "@mixcast/runs/stored";
 import { redactSecrets } from "@mixcast/db/redact";
-import type { EngineFitResult } from "./engine.ts";
-import { posteriorPriorsOf, withApprovedPriors } from "./approved-priors.ts";
-import { formatParseErrors } from "./engine.ts";
+import type { EngineFitOptions } from "./engine.ts";
+import { posteriorPriorsOf } from "./approved-priors.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
-import type { FitJobContext } from "./fit-job.ts";
+import { prepareRunFit, type FitJobContext } from "./fit-job.ts";
 import type { ProgressTracker } from "./progress.ts";
 
 /** How the coordinator reaches the chain queue (worker.ts wires it to pg-boss). */
@@ -103,17 +102,17 @@ function chainView(c: ChainState, total: number) {
  * (progress into `tracker`), then merges them. Throws ChainFailedError when a chain failed, an
  * AbortError when `signal` aborts (cancel, shutdown, lost claim: the caller settles the run).
  */
-export async function fitWithChainJobs(
+export async function fitWithChainJobs<T>(
   ctx: FitJobContext & { chainJobs: ChainJobQueue },
   claim: Claim,
   input: {
-    dataset: Dataset;
-    config: ModelConfig;
+    /** The fit from every chain's result (v1's or v2's merge, in the fit thread). */
+    merge(results: ChainResult[], options: EngineFitOptions): Promise<T>;
     plan: ChainSettings;
     tracker: ProgressTracker;
     signal: AbortSignal;
   },
-): Promise<EngineFitResult> {
+): Promise<T> {
   const { prisma, chainJobs: jobs } = ctx;
   const { plan, tracker, signal } = input;
   const runId = claim.run.id;
@@ -154,8 +153,7 @@ export async function fitWithChainJobs(
   }
   tracker.setPhase("fitting");
   const results: ChainResult[] = await loadChainResults(prisma, runId);
-  if (!ctx.engine.mergeChains) throw new Error("this engine cannot merge chains");
-  return ctx.engine.mergeChains(input.dataset, input.config, results, {
+  return input.merge(results, {
     mode: "nuts",
     chains: plan.chains,
     warmup: plan.warmup,
@@ -191,21 +189,12 @@ export async function processChainJob(
     await failChain(prisma, { runId, chain, attempt }, reason);
     return { status: "failed", runId, chain, attempt, reason };
   };
-  if (!ctx.engine.fitChain) return fail("this worker's engine cannot run single chains");
-
-  let config: ModelConfig;
-  try {
-    config = modelConfigCodec.decode(run.configVersion.config);
-  } catch (error) {
-    return fail(`Model config v${run.configVersion.version} is invalid: ${messageOf(error)}`);
-  }
-  // The same priors as every other chain of the run: the source the coordinator planned.
-  if (settings.priorsFromRunId)
-    config = withApprovedPriors(config, await posteriorPriorsOf(prisma, settings.priorsFromRunId));
-  const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
-    holdoutWeeks: config.holdoutWeeks,
-  });
-  if (!parsed.ok) return fail(formatParseErrors(parsed.errors, parsed.errorCount));
+  // The coordinator's preparation (v1 or v2 config, parsed data), with the same priors as every
+  // other chain of the run: the source the coordinator planned.
+  const priors = settings.priorsFromRunId ? await posteriorPriorsOf(prisma, settings.priorsFromRunId) : null;
+  const prepared = prepareRunFit(ctx, run, priors);
+  if ("failure" in prepared) return fail(prepared.failure.reason);
+  if (!prepared.fitChain) return fail("this worker's engine cannot run single chains");
 
   const total = settings.warmup + settings.draws;
   let latest: ChainProgressInfo = { phase: "starting", iteration: 0, total, divergences: 0 };
@@ -243,7 +232,7 @@ export async function processChainJob(
 
   let result: ChainResult;
   try {
-    result = await ctx.engine.fitChain(parsed.dataset, config, {
+    result = await prepared.fitChain({
       chain,
       ...settings,
       onProgress: (p) => {

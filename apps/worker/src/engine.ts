@@ -105,6 +105,19 @@ export interface Engine {
     config: ModelConfigV2,
     options: EngineFitOptions,
   ): Promise<EngineFitResultV2>;
+  /** Chain `options.chain` of fitModelV2(..., { mode: "nuts", ...options }): the same draws. */
+  fitChainV2?(
+    data: ModelDataV2,
+    config: ModelConfigV2,
+    options: EngineChainOptions,
+  ): Promise<core.ChainResult>;
+  /** The v2 fit (with its analysis) from all its chains, equal to fitModelV2's with the same seed. */
+  mergeChainsV2?(
+    data: ModelDataV2,
+    config: ModelConfigV2,
+    results: core.ChainResult[],
+    options: EngineFitOptions,
+  ): Promise<EngineFitResultV2>;
   /** Optional model health (docs/trust.md section 2), stored as Run.summary.health. */
   assessRun?(input: {
     /** The run's model: a v1 ModelSpec or a v2 ModelSpecV2. */
@@ -183,6 +196,20 @@ export function coreEngine(options: { threaded?: boolean } = {}): Engine {
             return { ...fit, analysis: analyzeRunV2(data, config, fit) };
           }
         : (data, config, opts) => fitThreadPool().fitV2(data, config, opts),
+    fitChainV2:
+      options.threaded === false
+        ? (data, config, { chain, onProgress, signal, ...opts }) =>
+            Promise.resolve(
+              core.fitChainV2(data, config, chain, { mode: "nuts", ...opts }, { onProgress, signal }),
+            )
+        : (data, config, opts) => fitThreadPool().fitChainV2(data, config, opts),
+    mergeChainsV2:
+      options.threaded === false
+        ? (data, config, results, opts) => {
+            const fit = core.fitV2FromChains(data, config, results, { ...opts, mode: "nuts" });
+            return Promise.resolve({ ...fit, analysis: analyzeRunV2(data, config, fit) });
+          }
+        : (data, config, results, opts) => fitThreadPool().mergeChainsV2(data, config, results, opts),
   };
 }
 

@@ -7,11 +7,11 @@ import {
   buildModelSpecV2,
   roiFromRunSummary,
   scaleDatasetV2,
-  type Dataset,
   type ModelConfig,
   type ModelConfigV2,
   type ModelDataV2,
   type ModelSpecV2,
+  type ChainResult,
 } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import {
@@ -27,9 +27,21 @@ import {
   type Claim,
   type SuccessInput,
 } from "@mixcast/runs";
-import { approvedPosteriorPriors, posteriorPriorsOf, withApprovedPriors } from "./approved-priors.ts";
+import {
+  approvedPosteriorPriors,
+  posteriorPriorsOf,
+  withApprovedPriors,
+  type ApprovedPriors,
+} from "./approved-priors.ts";
 import { fitWithChainJobs, planRunChains, type ChainJobQueue } from "./chain-jobs.ts";
-import type { ApprovedRoi, Engine, EngineFitOptions, EngineFitResult, EngineFitResultV2 } from "./engine.ts";
+import type {
+  ApprovedRoi,
+  Engine,
+  EngineChainOptions,
+  EngineFitOptions,
+  EngineFitResult,
+  EngineFitResultV2,
+} from "./engine.ts";
 import { formatParseErrors } from "./engine.ts";
 import { isAbortError, isTransientError, messageOf } from "./errors.ts";
 import { ProgressTracker, type RunProgress } from "./progress.ts";
@@ -130,9 +142,9 @@ export async function processFitRun(
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
   let sampler = prepared.sampler;
-  // Chains as jobs of their own (any worker) are v1's; a v2 fit runs its chains here.
-  let v1 = prepared.v1;
-  const chainJobs = run.mode !== "fast" && ctx.chainJobs && v1 ? ctx.chainJobs : null;
+  // Chains as jobs of their own, on any worker (chain-jobs.ts), when this worker is set to.
+  let mergeChains = prepared.mergeChains;
+  const chainJobs = run.mode !== "fast" && ctx.chainJobs && mergeChains ? ctx.chainJobs : null;
   if (chainJobs) {
     // The first attempt's plan wins: a run resumed by a worker with other defaults keeps its chains.
     const plan = await planRunChains(ctx, claim, {
@@ -147,7 +159,7 @@ export async function processFitRun(
       const again = prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom));
       if ("failure" in again) return failRun(again.failure.reason, again.failure.details);
       prepared = again;
-      v1 = again.v1;
+      mergeChains = again.mergeChains;
     }
   }
   const tracker = new ProgressTracker({
@@ -205,10 +217,9 @@ export async function processFitRun(
       signal: abort.signal,
     };
     fit =
-      chainJobs && v1
+      chainJobs && mergeChains
         ? await fitWithChainJobs({ ...ctx, chainJobs }, claim, {
-            dataset: v1.dataset,
-            config: v1.config,
+            merge: mergeChains,
             plan: { ...sampler, seed: run.seed },
             tracker,
             signal: abort.signal,
@@ -298,15 +309,53 @@ type Prepared =
   | { failure: { reason: string; details: Record<string, unknown> } }
   | {
       sampler: SamplerSettings;
-      /** v1 runs: the parsed dataset and config (chain jobs fit them on other workers). */
-      v1?: { dataset: Dataset; config: ModelConfig };
       fit(options: EngineFitOptions): Promise<PreparedResult>;
+      /** One chain of the fit (a chain job), when the engine can run single chains. */
+      fitChain?: (options: EngineChainOptions) => Promise<ChainResult>;
+      /** The fit from all its chains' results (the coordinator of chain jobs). */
+      mergeChains?: (results: ChainResult[], options: EngineFitOptions) => Promise<PreparedResult>;
       derive(fit: PreparedResult): Derived;
     };
 
 type ClaimedRunRow = Extract<Awaited<ReturnType<typeof claimRun>>, { run: unknown }>["run"];
 
-function prepareV1(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfig): Prepared {
+/** What preparing a fit reads of a run: its pinned dataset version and config version. */
+interface RunInputs {
+  datasetVersion: Pick<ClaimedRunRow["datasetVersion"], "version" | "csv">;
+  configVersion: Pick<ClaimedRunRow["configVersion"], "version" | "config">;
+}
+
+/**
+ * A chain job's preparation of its run, the coordinator's in one call: the config (v1 with the
+ * priors source the coordinator planned, or v2) and data, parsed, and the fit ready to start; or
+ * why it cannot be fitted (deterministic: no retry).
+ */
+export function prepareRunFit(
+  ctx: Pick<FitJobContext, "engine" | "sampler">,
+  run: RunInputs,
+  priorsFrom: ApprovedPriors | null,
+): Prepared {
+  let stored: StoredModelConfig;
+  try {
+    stored = decodeStoredModelConfig(run.configVersion.config);
+  } catch (error) {
+    return {
+      failure: {
+        reason: `Model config v${run.configVersion.version} is invalid: ${messageOf(error)}`,
+        details: { stage: "config" },
+      },
+    };
+  }
+  return stored.version === 2
+    ? prepareV2(ctx, run, stored.config)
+    : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom));
+}
+
+function prepareV1(
+  ctx: Pick<FitJobContext, "engine" | "sampler">,
+  run: RunInputs,
+  config: ModelConfig,
+): Prepared {
   const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
     holdoutWeeks: config.holdoutWeeks,
   });
@@ -324,8 +373,13 @@ function prepareV1(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfig):
   const dataset = parsed.dataset;
   return {
     sampler: samplerSettings(config, ctx.sampler),
-    v1: { dataset, config },
     fit: (options) => ctx.engine.fitModel(dataset, config, options),
+    ...(ctx.engine.fitChain && ctx.engine.mergeChains
+      ? {
+          fitChain: ctx.engine.fitChain.bind(ctx.engine, dataset, config),
+          mergeChains: ctx.engine.mergeChains.bind(ctx.engine, dataset, config),
+        }
+      : {}),
     derive(result) {
       const fit = result as EngineFitResult;
       const { analysis: threadAnalysis, ...fitOnly } = fit;
@@ -352,7 +406,11 @@ function prepareV1(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfig):
  * (scale-v2), fitted by fitModelV2; stored are its summary (incrementality, ROI / CPIK, optimal
  * frequency, per geo), the v2 spec and the decomposition / fit per geo (analyzeRunV2).
  */
-function prepareV2(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfigV2): Prepared {
+function prepareV2(
+  ctx: Pick<FitJobContext, "engine" | "sampler">,
+  run: RunInputs,
+  config: ModelConfigV2,
+): Prepared {
   const engine = ctx.engine;
   if (!engine.parseDatasetV2Csv || !engine.fitModelV2)
     return {
@@ -397,6 +455,12 @@ function prepareV2(ctx: FitJobContext, run: ClaimedRunRow, config: ModelConfigV2
   return {
     sampler: samplerSettings(config, ctx.sampler),
     fit: (options) => fitModelV2(data, config, options),
+    ...(engine.fitChainV2 && engine.mergeChainsV2
+      ? {
+          fitChain: engine.fitChainV2.bind(engine, data, config),
+          mergeChains: engine.mergeChainsV2.bind(engine, data, config),
+        }
+      : {}),
     derive(result) {
       const { analysis, draws: _draws, ...rest } = result as EngineFitResultV2;
       return {

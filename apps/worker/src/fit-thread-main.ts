@@ -21,7 +21,15 @@ const engine = coreEngine({ threaded: false });
 /** A ThreadRequest (fit-thread.ts) with its id; the worker's parsed config, structured-cloned, is
  *  parsed again here, once (parseModelConfig). */
 type FitMessage = { id: number; config: unknown } & (
-  { kind: "v2"; data: ModelDataV2; options: Omit<EngineFitOptions, "onProgress" | "signal"> } | FitMessageV1
+  | { kind: "v2"; data: ModelDataV2; options: Omit<EngineFitOptions, "onProgress" | "signal"> }
+  | { kind: "chain-v2"; data: ModelDataV2; options: Omit<EngineChainOptions, "onProgress" | "signal"> }
+  | {
+      kind: "merge-v2";
+      data: ModelDataV2;
+      results: ChainResult[];
+      options: Omit<EngineFitOptions, "onProgress" | "signal">;
+    }
+  | FitMessageV1
 );
 type FitMessageV1 = { dataset: Dataset } & (
   | { kind: "fit"; options: Omit<EngineFitOptions, "onProgress" | "signal"> }
@@ -34,6 +42,7 @@ port.on("message", (msg: FitMessage) => void fitAndReply(msg));
 
 async function fitAndReply(msg: FitMessage): Promise<void> {
   if (msg.kind === "v2") return fitV2AndReply(msg);
+  if (msg.kind === "chain-v2" || msg.kind === "merge-v2") return chainsV2AndReply(msg);
   try {
     const config = parseModelConfig(msg.config);
     const onProgress = (progress: unknown) => port.postMessage({ type: "progress", id: msg.id, progress });
@@ -69,6 +78,24 @@ async function fitV2AndReply(msg: Extract<FitMessage, { kind: "v2" }>): Promise<
       onProgress: (progress) => port.postMessage({ type: "progress", id: msg.id, progress }),
     });
     // fitModelV2 with threaded: false already ran analyzeRunV2 (here, off the main thread)
+    port.postMessage({ type: "result", id: msg.id, fit }, [fit.draws.values.buffer as ArrayBuffer]);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    port.postMessage({ type: "error", id: msg.id, name: e.name, message: e.message, stack: e.stack });
+  }
+}
+
+async function chainsV2AndReply(msg: Extract<FitMessage, { kind: "chain-v2" | "merge-v2" }>): Promise<void> {
+  try {
+    const config = parseModelConfigV2(msg.config);
+    const onProgress = (progress: unknown) => port.postMessage({ type: "progress", id: msg.id, progress });
+    if (msg.kind === "chain-v2") {
+      const chain = await engine.fitChainV2!(msg.data, config, { ...msg.options, onProgress });
+      port.postMessage({ type: "result", id: msg.id, fit: chain }, chainBuffers(chain));
+      return;
+    }
+    // with threaded: false the merge already ran analyzeRunV2 (here, off the main thread)
+    const fit = await engine.mergeChainsV2!(msg.data, config, msg.results, { ...msg.options, onProgress });
     port.postMessage({ type: "result", id: msg.id, fit }, [fit.draws.values.buffer as ArrayBuffer]);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

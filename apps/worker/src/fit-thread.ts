@@ -42,6 +42,19 @@ export type ThreadRequest =
       data: ModelDataV2;
       config: ModelConfigV2;
       options: Omit<EngineFitOptions, "onProgress" | "signal">;
+    }
+  | {
+      kind: "chain-v2";
+      data: ModelDataV2;
+      config: ModelConfigV2;
+      options: Omit<EngineChainOptions, "onProgress" | "signal">;
+    }
+  | {
+      kind: "merge-v2";
+      data: ModelDataV2;
+      config: ModelConfigV2;
+      results: ChainResult[];
+      options: Omit<EngineFitOptions, "onProgress" | "signal">;
     };
 
 const THREAD_URL = new URL("./fit-thread.mjs", import.meta.url);
@@ -126,6 +139,29 @@ export class FitThreadPool {
   ): Promise<EngineFitResultV2> {
     const { onProgress, signal, ...plain } = options;
     return this.request<EngineFitResultV2>({ kind: "v2", data, config, options: plain }, onProgress, signal);
+  }
+
+  async fitChainV2(
+    data: ModelDataV2,
+    config: ModelConfigV2,
+    options: EngineChainOptions,
+  ): Promise<ChainResult> {
+    const { onProgress, signal, ...plain } = options;
+    return this.request<ChainResult>({ kind: "chain-v2", data, config, options: plain }, onProgress, signal);
+  }
+
+  async mergeChainsV2(
+    data: ModelDataV2,
+    config: ModelConfigV2,
+    results: ChainResult[],
+    options: EngineFitOptions,
+  ): Promise<EngineFitResultV2> {
+    const { onProgress, signal, ...plain } = options;
+    return this.request<EngineFitResultV2>(
+      { kind: "merge-v2", data, config, results, options: plain },
+      onProgress,
+      signal,
+    );
   }
 
   async fitChain(dataset: Dataset, config: ModelConfig, options: EngineChainOptions): Promise<ChainResult> {
