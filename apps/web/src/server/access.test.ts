@@ -108,6 +108,7 @@ const EXPECTED: Record<string, string> = {
   "member.list":          "401 403  ok  ok  ok  ok",
   "member.remove":        "401 403 403 403  ok  ok",
   "member.updateRole":    "401 403 403 403  ok  ok",
+  "model.checkData":      "401 403  ok  ok  ok  ok",
   "model.create":         "401 403 403  ok  ok  ok",
   "model.get":            "401 403  ok  ok  ok  ok",
   "model.list":           "401 403  ok  ok  ok  ok",

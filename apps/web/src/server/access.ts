@@ -31,6 +31,7 @@ export const procedureAccess = {
 
   "model.list": "viewer",
   "model.get": "viewer",
+  "model.checkData": "viewer",
   "model.create": "analyst",
   "model.saveConfig": "analyst",
 

@@ -19,6 +19,7 @@ import {
 import { ModelConfigEditor } from "@/components/model-config-editor.tsx";
 import { RefreshSettings } from "@/components/refresh-settings.tsx";
 import { ScheduleForm } from "@/components/schedule-form.tsx";
+import { DataChecksCard } from "@/components/data-checks-card.tsx";
 import { StartRun } from "@/components/start-run.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime } from "@/components/format.ts";
@@ -46,6 +47,7 @@ export default function ModelPage() {
         }
       />
       <div className="flex flex-col gap-6">
+        {latest ? <DataChecksCard workspaceId={ws.id} modelId={m.id} /> : null}
         {latest ? (
           <StartRun
             modelId={m.id}
