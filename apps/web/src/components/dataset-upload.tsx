@@ -2,8 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, type ChangeEvent } from "react";
-import { channelTypes, type ChannelType, type ColumnMapping } from "@mixcast/core";
-import { inferMapping, type ColumnRole } from "@mixcast/core";
+import { channelTypes, holidayCountries, type ChannelType, type ColumnMapping } from "@mixcast/core";
 import type { DataIssue } from "@mixcast/core";
 import {
   Alert,
@@ -28,20 +27,32 @@ import Papa from "papaparse";
 import { previewCsv, PREVIEW_ROWS, type CsvPreview } from "@/lib/csv-preview.ts";
 import { aggregateDailyToWeeklyInSlices, rowSpacingDays, type WeeklyRule } from "@/lib/weekly-aggregate.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+import {
+  buildMappingV2,
+  CHANNEL_COLUMN_ROLES,
+  suggestChoices,
+  weeklyRuleOf,
+  type ColumnChoiceV2,
+  type MappingRole,
+  type MappingSettings,
+} from "@/lib/mapping-v2.ts";
 import { useWorkspace } from "./workspace-context.tsx";
 
-interface ColumnChoice {
-  column: string;
-  role: ColumnRole;
-  type: ChannelType;
-  reason: string;
-}
+type ColumnRole = MappingRole;
+type ColumnChoice = ColumnChoiceV2;
 
 const roleOptions: { value: ColumnRole; label: string }[] = [
   { value: "date", label: "Date (week)" },
+  { value: "geo", label: "Geo (region, market)" },
+  { value: "population", label: "Population of the geo" },
   { value: "kpi", label: "KPI (what you sell)" },
+  { value: "value", label: "Value per unit (e.g. revenue per conversion)" },
   { value: "channel", label: "Channel spend" },
-  { value: "control", label: "Control (price, weather...)" },
+  { value: "exposure", label: "Channel exposure (impressions, clicks)" },
+  { value: "reach", label: "Channel reach" },
+  { value: "frequency", label: "Channel frequency" },
+  { value: "organic", label: "Organic channel (exposure, no spend)" },
+  { value: "control", label: "Control (price, weather...; text = categories)" },
   { value: "event", label: "Event (0/1 holiday, promo)" },
   { value: "ignore", label: "Ignore" },
 ];
@@ -54,37 +65,10 @@ const typeLabels: Record<ChannelType, string> = {
   other: "Other",
 };
 
+/** The v1 mapping of plain choices (kept for callers of the v1 upload form). */
 export function buildMapping(choices: ColumnChoice[]): { mapping: ColumnMapping | null; problems: string[] } {
-  const problems: string[] = [];
-  const dates = choices.filter((c) => c.role === "date");
-  const kpis = choices.filter((c) => c.role === "kpi");
-  const channels = choices.filter((c) => c.role === "channel");
-  if (dates.length !== 1)
-    problems.push(
-      dates.length === 0
-        ? "Choose which column holds the week's date."
-        : `Only one column can be the date (now: ${dates.map((d) => d.column).join(", ")}).`,
-    );
-  if (kpis.length !== 1)
-    problems.push(
-      kpis.length === 0
-        ? "Choose which column is the KPI (e.g. sales)."
-        : `Only one column can be the KPI (now: ${kpis.map((d) => d.column).join(", ")}).`,
-    );
-  if (channels.length === 0) problems.push("Mark at least one column as channel spend.");
-  if (problems.length > 0) return { mapping: null, problems };
-  const controls = choices.filter((c) => c.role === "control").map((c) => c.column);
-  const events = choices.filter((c) => c.role === "event").map((c) => c.column);
-  return {
-    mapping: {
-      date: dates[0]!.column,
-      kpi: kpis[0]!.column,
-      channels: channels.map((c) => ({ column: c.column, type: c.type })),
-      ...(controls.length ? { controls } : {}),
-      ...(events.length ? { events } : {}),
-    },
-    problems,
-  };
+  const built = buildMappingV2(choices, { kpiType: "revenue", valuePerUnit: null, holidayCountry: "" });
+  return { mapping: built.v1, problems: built.problems };
 }
 
 export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; datasetName?: string }) {
@@ -98,6 +82,11 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
   const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
   const [choices, setChoices] = useState<ColumnChoice[]>([]);
+  const [settings, setSettings] = useState<MappingSettings>({
+    kpiType: "revenue",
+    valuePerUnit: null,
+    holidayCountry: "",
+  });
   const [name, setName] = useState("");
   const [errors, setErrors] = useState<{ list: DataIssue[]; count: number } | null>(null);
 
@@ -136,15 +125,9 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
     try {
       const p = await previewCsv(f, setProgress);
       setPreview(p);
-      const inferred = inferMapping(p.headers, p.rows);
-      setChoices(
-        inferred.columns.map((c) => ({
-          column: c.column,
-          role: c.role,
-          type: c.type ?? "other",
-          reason: c.reason,
-        })),
-      );
+      const suggested = suggestChoices(p.headers, p.rows);
+      setChoices(suggested.choices);
+      setSettings(suggested.settings);
     } catch (err) {
       setReadError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -152,7 +135,15 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
     }
   }
 
-  const built = useMemo(() => buildMapping(choices), [choices]);
+  const built = useMemo(() => buildMappingV2(choices, settings), [choices, settings]);
+  const countries = useMemo(
+    () =>
+      Object.entries(holidayCountries())
+        .sort(([, a], [, b]) => a.localeCompare(b))
+        .map(([code, label]) => ({ value: code, label: `${label} (${code})` })),
+    [],
+  );
+  const geoColumn = choices.find((c) => c.role === "geo")?.column;
   const dateColumn = choices.find((c) => c.role === "date")?.column;
   const spacing = useMemo(
     () => (preview && dateColumn ? rowSpacingDays(preview.rows, dateColumn) : null),
@@ -167,10 +158,9 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
     setReadError(null);
     try {
       const rules: Record<string, WeeklyRule> = {};
-      for (const c of choices)
-        rules[c.column] = c.role === "control" ? "mean" : c.role === "event" ? "max" : "sum";
+      for (const c of choices) rules[c.column] = weeklyRuleOf(c.role);
       const started = performance.now();
-      const weekly = await aggregateDailyToWeeklyInSlices(preview.text, dateColumn, rules);
+      const weekly = await aggregateDailyToWeeklyInSlices(preview.text, dateColumn, rules, 150, geoColumn);
       const parsed = Papa.parse<Record<string, string>>(weekly.csv.trim(), { header: true });
       setPreview({
         headers: parsed.meta.fields ?? preview.headers,
@@ -180,7 +170,7 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
         parseMs: preview.parseMs + performance.now() - started,
       });
       setConverted(
-        `Converted ${preview.rowCount.toLocaleString()} daily rows into ${weekly.weeks} full weeks (Monday to Sunday)${weekly.droppedPartialWeeks ? `; ${weekly.droppedPartialWeeks} incomplete week${weekly.droppedPartialWeeks === 1 ? "" : "s"} at the edges left out` : ""}. Spend and KPI are summed, controls averaged, events set if any day had one.`,
+        `Converted ${preview.rowCount.toLocaleString()} daily rows into ${weekly.weeks} full weeks (Monday to Sunday)${weekly.droppedPartialWeeks ? `; ${weekly.droppedPartialWeeks} incomplete week${weekly.droppedPartialWeeks === 1 ? "" : "s"} at the edges left out` : ""}. ${geoColumn ? ` Each geo (${geoColumn}) is aggregated on its own.` : ""} Spend, KPI, exposure and reach are summed (reach summed over days overstates unique reach), controls, population, value per unit and frequency averaged, events set if any day had one.`,
       );
     } catch (err) {
       setReadError(err instanceof Error ? err.message : String(err));
@@ -202,7 +192,8 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
       ...(datasetId ? { datasetId } : { name }),
       fileName: file?.name,
       csv: preview.text,
-      mapping: built.mapping,
+      // a mapping without v2 features goes as v1's ColumnMapping, exactly as before
+      mapping: built.v1 ?? built.mapping,
     });
   }
 
@@ -211,7 +202,7 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
       <Card>
         <CardHeader
           title={datasetId ? `New version of ${datasetName ?? "dataset"}` : "1. Choose a CSV file"}
-          description="One row per week: a date column, your KPI (e.g. sales), spend per channel, and optional controls or 0/1 events."
+          description="One row per week (wide), or one row per week and geo (long: a region or market column). A date column, your KPI (sales or conversions), spend per channel (with impressions, clicks or reach and frequency if you have them), organic activity, and optional controls or 0/1 events. Daily files are summed into weeks here."
         />
         <CardBody className="flex flex-col gap-4">
           {!datasetId ? (
@@ -291,6 +282,7 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
                   <Th>Column</Th>
                   <Th>Role</Th>
                   <Th>Channel type</Th>
+                  <Th>Channel</Th>
                   <Th>Why suggested</Th>
                 </tr>
               </THead>
@@ -308,7 +300,7 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
                       />
                     </Td>
                     <Td>
-                      {c.role === "channel" ? (
+                      {c.role === "channel" || c.role === "organic" ? (
                         <Select
                           label={<span className="sr-only">Channel type of {c.column}</span>}
                           aria-label={`Channel type of ${c.column}`}
@@ -320,11 +312,101 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
                         <span className="text-muted">—</span>
                       )}
                     </Td>
+                    <Td>
+                      {CHANNEL_COLUMN_ROLES.includes(c.role) ? (
+                        <Input
+                          label={<span className="sr-only">Channel of {c.column}</span>}
+                          aria-label={`Channel of ${c.column}`}
+                          value={c.channel}
+                          onChange={(e) => setChoice(i, { channel: e.target.value })}
+                        />
+                      ) : (
+                        <span className="text-muted">—</span>
+                      )}
+                    </Td>
                     <Td className="text-xs text-muted">{c.reason}</Td>
                   </Tr>
                 ))}
               </TBody>
             </Table>
+            <div className="grid gap-4 sm:grid-cols-3">
+              <Select
+                label="KPI type"
+                value={settings.kpiType}
+                options={[
+                  { value: "revenue", label: "Revenue (money)" },
+                  { value: "units", label: "Units (conversions, sign-ups, installs)" },
+                ]}
+                hint="Units: results include cost per incremental unit; ROI needs a value per unit."
+                onChange={(e) =>
+                  setSettings({ ...settings, kpiType: e.target.value as MappingSettings["kpiType"] })
+                }
+              />
+              {settings.kpiType === "units" ? (
+                <Input
+                  label="Value per unit (optional)"
+                  type="number"
+                  min={0}
+                  step="any"
+                  value={settings.valuePerUnit ?? ""}
+                  disabled={choices.some((c) => c.role === "value")}
+                  hint={
+                    choices.some((c) => c.role === "value")
+                      ? "Taken from the value-per-unit column."
+                      : "Revenue of one unit, for ROI in money. Or map a value-per-unit column."
+                  }
+                  onChange={(e) =>
+                    setSettings({
+                      ...settings,
+                      valuePerUnit: e.target.value === "" ? null : Number(e.target.value),
+                    })
+                  }
+                />
+              ) : (
+                <div />
+              )}
+              <Select
+                label="Holiday country"
+                value={settings.holidayCountry}
+                options={[{ value: "", label: "No holidays" }, ...countries]}
+                hint="Adds the weekly number of public holidays as a control."
+                onChange={(e) => setSettings({ ...settings, holidayCountry: e.target.value })}
+              />
+            </div>
+            {built.channels.length > 0 ? (
+              <Table caption="Channels: one row per channel, its columns side by side">
+                <THead>
+                  <tr>
+                    <Th>Channel</Th>
+                    <Th>Kind</Th>
+                    <Th>Spend</Th>
+                    <Th>Exposure</Th>
+                    <Th>Reach</Th>
+                    <Th>Frequency</Th>
+                  </tr>
+                </THead>
+                <TBody>
+                  {built.channels.map((ch) => (
+                    <Tr key={ch.name} data-testid="mapped-channel">
+                      <Td className="font-medium">{ch.name}</Td>
+                      <Td>
+                        {ch.role === "organic"
+                          ? "Organic (no ROI)"
+                          : ch.role === "rf"
+                            ? "Paid, reach & frequency"
+                            : ch.exposure
+                              ? "Paid, exposure drives the effect"
+                              : "Paid"}
+                      </Td>
+                      <Td>{ch.spend ?? "—"}</Td>
+                      <Td>{ch.exposure ?? "—"}</Td>
+                      <Td>{ch.reach ?? "—"}</Td>
+                      <Td>{ch.frequency ?? "—"}</Td>
+                    </Tr>
+                  ))}
+                </TBody>
+              </Table>
+            ) : null}
             {spacing === 1 && !converted ? (
               <Alert tone="warning" title="This file has one row per day">
                 <p>Mixcast models weekly data. It can sum your days into weeks for you before validation.</p>
@@ -387,6 +469,7 @@ export function ValidationErrors({ errors, count }: { errors: DataIssue[]; count
             <tr>
               <Th>Row</Th>
               <Th>Column</Th>
+              <Th>Geo</Th>
               <Th>Problem</Th>
             </tr>
           </THead>
@@ -395,6 +478,7 @@ export function ValidationErrors({ errors, count }: { errors: DataIssue[]; count
               <Tr key={i} data-testid="validation-error">
                 <Td className="tabular-nums">{e.row ?? <Badge>file</Badge>}</Td>
                 <Td>{e.column ?? "—"}</Td>
+                <Td>{e.geo ?? "—"}</Td>
                 <Td>{e.message}</Td>
               </Tr>
             ))}

@@ -15,6 +15,7 @@ import {
   THead,
   Tr,
 } from "@mixcast/ui";
+import Link from "next/link";
 import { formatNumber } from "@/components/format.ts";
 
 const verdictTone: Record<StoredModelHealth["verdict"], BadgeTone> = {
@@ -37,7 +38,13 @@ const channelTone: Record<StoredModelHealth["channels"][number]["verdict"], Badg
   "pull back": "warning",
 };
 
-export function ModelHealthCard({ health }: { health: StoredModelHealth | null | undefined }) {
+export function ModelHealthCard({
+  health,
+  nextTestHref,
+}: {
+  health: StoredModelHealth | null | undefined;
+  nextTestHref?: string;
+}) {
   if (!health)
     return (
       <Card>
@@ -61,6 +68,11 @@ export function ModelHealthCard({ health }: { health: StoredModelHealth | null |
           <span className="text-sm text-muted">/ 100</span>
           <Badge tone={verdictTone[health.verdict]}>{health.verdict}</Badge>
           <span className="text-sm">{health.summary}</span>
+          {nextTestHref ? (
+            <Link className="text-sm underline" href={nextTestHref}>
+              Which test next?
+            </Link>
+          ) : null}
         </div>
         <Table>
           <THead>

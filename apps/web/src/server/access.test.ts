@@ -97,6 +97,7 @@ const EXPECTED: Record<string, string> = {
   "dataset.get":          "401 403  ok  ok  ok  ok",
   "dataset.list":         "401 403  ok  ok  ok  ok",
   "dataset.upload":       "401 403 403  ok  ok  ok",
+  "experiment.design":    "401 403  ok  ok  ok  ok",
   "home.get":             "401 403  ok  ok  ok  ok",
   "insight.get":          "401 403  ok  ok  ok  ok",
   "invitation.accept":    "401  ok  ok  ok  ok  ok",

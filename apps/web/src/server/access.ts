@@ -69,6 +69,8 @@ export const procedureAccess = {
   // Run insights, run comparison, optimizer, campaigns and scenarios: viewers read,
   // analysts and up create and edit.
   "insight.get": "viewer",
+  // The next test per channel (docs/trust.md section 3): read-only, from the run's posterior.
+  "experiment.design": "viewer",
   "comparison.runs": "viewer",
   "optimizer.context": "viewer",
   "optimizer.run": "analyst",

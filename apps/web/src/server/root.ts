@@ -4,6 +4,7 @@ import { auditRouter } from "./routers/audit.ts";
 import { campaignRouter } from "./routers/campaign.ts";
 import { comparisonRouter } from "./routers/comparison.ts";
 import { datasetRouter } from "./routers/dataset.ts";
+import { experimentRouter } from "./routers/experiment.ts";
 import { insightRouter } from "./routers/insight.ts";
 import { invitationRouter } from "./routers/invitation.ts";
 import { memberRouter } from "./routers/member.ts";
@@ -32,6 +33,7 @@ export const appRouter = router({
   home: homeRouter,
   // run insights, optimizer, campaigns and scenarios (web part 2)
   insight: insightRouter,
+  experiment: experimentRouter,
   comparison: comparisonRouter,
   optimizer: optimizerRouter,
   campaign: campaignRouter,

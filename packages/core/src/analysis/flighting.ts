@@ -31,7 +31,7 @@ export interface FlightingOptions {
   /** Gradient iterations per channel and sweep (default 25) and sweeps over the channels (default 2). */
   iterations?: number;
   sweeps?: number;
-  /** Draws used by the search (default all); reported numbers use all draws. */
+  /** Draws used by the search (default 250, evenly thinned); reported numbers use all draws. */
   searchDraws?: number;
 }
 
@@ -197,9 +197,7 @@ export function optimizeFlighting(resp: HorizonResponse, o: FlightingOptions): F
     throw new Error(`the plan window must be 1..${H} weeks (the horizon), got ${W}`);
   const C = resp.lines.length;
   const obj = o.objective ?? { kind: "mean" };
-  const idx = o.searchDraws
-    ? thinIndices(resp.draws, Math.min(resp.draws, o.searchDraws))
-    : allDrawIndices(resp.draws);
+  const idx = thinIndices(resp.draws, Math.min(resp.draws, o.searchDraws ?? 250));
   const ev = new FlightEvaluator(resp, idx);
   const lo: Float64Array[] = [];
   const hi: Float64Array[] = [];

@@ -267,7 +267,9 @@ export default function RunPage() {
           </Alert>
         ) : null}
 
-        {r.status === "succeeded" ? <ModelHealthCard health={summary?.health} /> : null}
+        {r.status === "succeeded" ? (
+          <ModelHealthCard health={summary?.health} nextTestHref={`/w/${ws.id}/runs/${r.id}/next-test`} />
+        ) : null}
 
         {r.status === "succeeded" ? <RunReview runId={r.id} kpiName={kpiNameOf(summary)} /> : null}
 
