@@ -5,7 +5,7 @@
 // run and artifacts.
 import { createModel, type MmmModel, type ModelConfig, type PosteriorDraws } from "@mixcast/core";
 import type { PrismaExecutor } from "@mixcast/db";
-import { decodeModelSpec, decodeStoredDraws } from "@mixcast/runs";
+import { decodeModelSpec, decodeStoredDraws, storedSpecVersion } from "@mixcast/runs";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
 
@@ -89,6 +89,7 @@ async function build(
     db.runArtifact.findUniqueOrThrow({ where: { id: specId }, select: { analysis: true } }),
   ]);
   if (!artifact.bytes) throw badRequest("The stored draws of this run are empty.");
+  if (storedSpecVersion(stored.analysis) === 2) throw v2NotYetAvailable();
   const model = createModel(decodeModelSpec(stored.analysis));
   const config = model.spec.config;
   const { draws, names, chains } = posteriorOfStoredDraws(artifact.bytes, artifact.encoding);
@@ -103,4 +104,14 @@ async function build(
 /** For tests: forget cached posteriors. */
 export function clearPosteriorCache(): void {
   cache.clear();
+}
+
+/**
+ * Views built on v1's posterior model (budget optimizer, scenarios, response curves from draws)
+ * are not yet wired to v2 runs; they say so instead of failing on the stored v2 spec.
+ */
+export function v2NotYetAvailable() {
+  return badRequest(
+    "Budget optimization and scenarios are not yet available for geo, reach & frequency, organic, units-KPI or multiplicative (v2) models. This run's ROI, cost per incremental unit and per-geo results are on its run page.",
+  );
 }
