@@ -74,6 +74,8 @@ describe("crash recovery", () => {
   }, 150_000);
 
   it("sweeper: a running run whose job is gone is re-queued, then failed after the attempt limit", async () => {
+    // The rescuer of the test above runs its own sweeper: stop it, or it may sweep this run first.
+    await killAll(procs.splice(0));
     const runId = await createRun(db.prisma, fx, { seed: 4, mode: "fast" });
     const old = new Date(Date.now() - 10 * 60_000);
     await db.prisma.run.update({
