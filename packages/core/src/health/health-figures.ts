@@ -208,6 +208,17 @@ export function healthFiguresV2(
   return { ...out, contraction };
 }
 
+/** What assessFit and assessFitV2 take besides the fit: the approved run to compare with, etc. */
+export interface AssessFitOptions {
+  approved?: {
+    roi: Record<string, RoiSummary>;
+    spendShare?: Record<string, number>;
+    threshold: number;
+  } | null;
+  thresholds?: Partial<HealthThresholds>;
+  maxDraws?: number;
+}
+
 /**
  * Model health of a v1 fit: the fit's diagnostics and holdout, the figures above, and the approved
  * run's ROI when there is one. `marginalRoi`: per channel the median marginal ROI (the analysis).
@@ -216,16 +227,7 @@ export function assessFit(
   fit: Pick<FitResult, "diagnostics" | "approximate" | "holdout" | "channels">,
   model: MmmModel,
   draws: PosteriorDraws,
-  opts: {
-    approved?: {
-      roi: Record<string, RoiSummary>;
-      spendShare?: Record<string, number>;
-      threshold: number;
-    } | null;
-    marginalRoi?: Record<string, number>;
-    thresholds?: Partial<HealthThresholds>;
-    maxDraws?: number;
-  } = {},
+  opts: AssessFitOptions & { marginalRoi?: Record<string, number> } = {},
 ): ModelHealth & { figures: HealthFigures } {
   const fig = healthFigures(model, draws, {
     ...(opts.maxDraws !== undefined ? { maxDraws: opts.maxDraws } : {}),
@@ -258,15 +260,7 @@ export function assessFitV2(
   fit: Pick<FitResultV2, "diagnostics" | "approximate" | "channels">,
   model: MmmModelV2,
   draws: PosteriorDraws,
-  opts: {
-    approved?: {
-      roi: Record<string, RoiSummary>;
-      spendShare?: Record<string, number>;
-      threshold: number;
-    } | null;
-    thresholds?: Partial<HealthThresholds>;
-    maxDraws?: number;
-  } = {},
+  opts: AssessFitOptions = {},
 ): ModelHealth & { figures: HealthFigures } {
   const fig = healthFiguresV2(model, draws, {
     ...(opts.maxDraws !== undefined ? { maxDraws: opts.maxDraws } : {}),
