@@ -24,6 +24,7 @@ import {
   meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
+  checkChainResults,
   type ChannelResult,
   type FitOptions,
   type FitDiagnostics,
@@ -98,12 +99,7 @@ export function fitFromChains(
 ): FitResult {
   const t0 = performance.now();
   const opts = nutsOptionsFor(options);
-  if (results.length !== opts.chains)
-    throw new Error(`expected ${opts.chains} chain results, got ${results.length}`);
-  results.forEach((r, c) => {
-    if (r.chain !== c) throw new Error(`chain result ${c} is chain ${r.chain}`);
-    if (r.draws !== opts.draws) throw new Error(`chain ${c} has ${r.draws} draws, expected ${opts.draws}`);
-  });
+  checkChainResults(results, opts);
   const spec = buildModelSpec(dataset, config);
   const fit = finishFit(
     dataset,

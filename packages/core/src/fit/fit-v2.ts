@@ -29,6 +29,7 @@ import {
   meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
+  checkChainResults,
   type FitDiagnostics,
   type FitOptions,
   type Summary,
@@ -184,12 +185,7 @@ export function fitV2FromChains(
   const t0 = performance.now();
   const config = parseModelConfigV2(configInput);
   const opts = nutsOptionsForV2(options);
-  if (results.length !== opts.chains)
-    throw new Error(`expected ${opts.chains} chain results, got ${results.length}`);
-  results.forEach((r, c) => {
-    if (r.chain !== c) throw new Error(`chain result ${c} is chain ${r.chain}`);
-    if (r.draws !== opts.draws) throw new Error(`chain ${c} has ${r.draws} draws, expected ${opts.draws}`);
-  });
+  checkChainResults(results, opts);
   const spec = buildModelSpecV2(data, config);
   const sampler = createSamplerModelV2(spec);
   const outcome = nutsOutcomeV2(

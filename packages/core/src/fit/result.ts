@@ -77,6 +77,19 @@ export interface FitDiagnostics {
 }
 
 /** Mean leapfrog steps per kept draw over chains. */
+/** Chain results to merge must be one per chain, in chain order, each with the fit's draws. */
+export function checkChainResults(
+  results: readonly { chain: number; draws: number }[],
+  opts: { chains: number; draws: number },
+): void {
+  if (results.length !== opts.chains)
+    throw new Error(`expected ${opts.chains} chain results, got ${results.length}`);
+  results.forEach((r, c) => {
+    if (r.chain !== c) throw new Error(`chain result ${c} is chain ${r.chain}`);
+    if (r.draws !== opts.draws) throw new Error(`chain ${c} has ${r.draws} draws, expected ${opts.draws}`);
+  });
+}
+
 export function meanLeapfrogs(results: readonly { nLeapfrog: Uint32Array }[]): number {
   let steps = 0;
   let draws = 0;
