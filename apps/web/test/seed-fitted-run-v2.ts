@@ -10,10 +10,9 @@ import {
   parseModelConfigV2,
   scaleDatasetV2,
   simulateV2,
-  type FitResultV2,
   type SimulateV2Options,
 } from "@mixcast/core";
-import { fitModelV2 } from "@mixcast/core/node";
+import { fitModelV2, type FitResultV2 } from "@mixcast/core/node";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { encodeModelSpec, encodeStoredDraws, SPEC_ENCODING } from "@mixcast/runs";
 import {
