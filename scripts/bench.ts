@@ -79,10 +79,14 @@ function shield(): string {
   const root = process.platform === "linux" && process.getuid?.() === 0;
   if (!root) return "not shielded (needs root on Linux)";
   if (process.env.MIXCAST_BENCH_SHIELDED !== "1" && existsSync("/usr/bin/setsid")) {
-    const r = spawnSync("/usr/bin/setsid", ["-w", process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-      stdio: "inherit",
-      env: { ...process.env, MIXCAST_BENCH_SHIELDED: "1" },
-    });
+    const r = spawnSync(
+      "/usr/bin/setsid",
+      ["-w", process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+      {
+        stdio: "inherit",
+        env: { ...process.env, MIXCAST_BENCH_SHIELDED: "1" },
+      },
+    );
     process.exit(r.status ?? 1);
   }
   const done: string[] = [];
