@@ -70,7 +70,9 @@ describe("scheduled refits and blocking data checks", () => {
     const r = await tick("2027-02-01T06:00:10Z");
     expect(r.created).toEqual([]);
     const reason = r.skipped.find((s) => s.modelId === fx.modelId)?.reason;
-    expect(reason).toContain(`blocked by the data checks: dataset v2 has 1 blocking data check: mostly-zero (${channelColumn})`);
+    expect(reason).toContain(
+      `blocked by the data checks: dataset v2 has 1 blocking data check: mostly-zero (${channelColumn})`,
+    );
     const schedule = await db.prisma.schedule.findUniqueOrThrow({ where: { id: scheduleId } });
     expect(schedule.lastSkipReason).toBe(reason);
     expect(schedule.lastSkippedAt?.toISOString()).toBe("2027-02-01T06:00:00.000Z");

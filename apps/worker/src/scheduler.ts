@@ -157,7 +157,7 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
       else if (blocking.length > 0)
         reason =
           `blocked by the data checks: dataset v${datasetVersion.version} has ${describeBlocking(blocking)}. ` +
-          "Fix the data, start a run with \"Fit anyway\", or let scheduled refits fit despite blocking checks in the model's refresh settings";
+          'Fix the data, start a run with "Fit anyway", or let scheduled refits fit despite blocking checks in the model\'s refresh settings';
     }
     if (!datasetVersion || !configVersion || reason !== null) {
       await transaction(prisma, async (tx) => {

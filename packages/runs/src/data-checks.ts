@@ -1,7 +1,13 @@
 // The data checks of what a run fits (docs/trust.md section 1), read the way the worker reads a
 // run's inputs (decodeStoredModelConfig, then the v1 or v2 parser), so the model page, the web's
 // run start and the scheduler judge exactly the data the fit would see.
-import { checkData, parseDatasetCsv, parseDatasetV2Csv, type DataCheckReport, type DataFinding } from "@mixcast/core";
+import {
+  checkData,
+  parseDatasetCsv,
+  parseDatasetV2Csv,
+  type DataCheckReport,
+  type DataFinding,
+} from "@mixcast/core";
 import { decodeStoredModelConfig } from "./stored/model-config.ts";
 import { findingLabel, type OverriddenFinding } from "./stored/overridden-checks.ts";
 

@@ -39,7 +39,9 @@ export async function queueRun(
       seed: input.seed,
       createdById: input.createdById,
       progress: { phase: "queued", percent: 0 },
-      ...(input.overriddenChecks ? { overriddenChecks: overriddenChecksCodec.encode(input.overriddenChecks) } : {}),
+      ...(input.overriddenChecks
+        ? { overriddenChecks: overriddenChecksCodec.encode(input.overriddenChecks) }
+        : {}),
     },
   });
   await writeRunEvent(tx, run, audit.action, audit.details, audit.by);

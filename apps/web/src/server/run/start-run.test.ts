@@ -94,7 +94,12 @@ describe("blocking data checks gate run.start", () => {
     });
     // overrideBlockingChecks: false is the same as leaving it out
     await expect(
-      analyst.run.start({ workspaceId, modelId: blockedModelId, mode: "fast", overrideBlockingChecks: false }),
+      analyst.run.start({
+        workspaceId,
+        modelId: blockedModelId,
+        mode: "fast",
+        overrideBlockingChecks: false,
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await runsOf(blockedModelId)).toHaveLength(0);
     expect(enqueued).toHaveLength(0);
@@ -123,9 +128,7 @@ describe("blocking data checks gate run.start", () => {
     expect(run.overriddenChecks).toEqual({
       by: "user",
       userId: analystId,
-      findings: [
-        expect.objectContaining({ code: "mostly-zero", columns: ["influencer_spend"] }),
-      ],
+      findings: [expect.objectContaining({ code: "mostly-zero", columns: ["influencer_spend"] })],
     });
     const events = await db.prisma.auditEvent.findMany({
       where: { workspaceId, targetId: id },
@@ -172,13 +175,13 @@ describe("blocking data checks gate run.start", () => {
     };
     await expect(analyst.approval.updateSettings(settings)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(viewer.approval.updateSettings(settings)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect((await db.prisma.model.findUniqueOrThrow({ where: { id: blockedModelId } })).fitDespiteBlockingChecks).toBe(
-      false,
-    );
+    expect(
+      (await db.prisma.model.findUniqueOrThrow({ where: { id: blockedModelId } })).fitDespiteBlockingChecks,
+    ).toBe(false);
     await owner.approval.updateSettings(settings);
-    expect((await db.prisma.model.findUniqueOrThrow({ where: { id: blockedModelId } })).fitDespiteBlockingChecks).toBe(
-      true,
-    );
+    expect(
+      (await db.prisma.model.findUniqueOrThrow({ where: { id: blockedModelId } })).fitDespiteBlockingChecks,
+    ).toBe(true);
     const audit = await db.prisma.auditEvent.findFirstOrThrow({
       where: { action: "model.refresh_settings", targetId: blockedModelId },
     });
@@ -186,9 +189,9 @@ describe("blocking data checks gate run.start", () => {
       before: { fitDespiteBlockingChecks: false },
       after: { fitDespiteBlockingChecks: true },
     });
-    expect((await viewer.model.checkData({ workspaceId, modelId: blockedModelId }))?.fitDespiteBlockingChecks).toBe(
-      true,
-    );
+    expect(
+      (await viewer.model.checkData({ workspaceId, modelId: blockedModelId }))?.fitDespiteBlockingChecks,
+    ).toBe(true);
     // ... and it does not waive the check for a person starting a run by hand
     await expect(
       analyst.run.start({ workspaceId, modelId: blockedModelId, mode: "fast" }),

@@ -39,7 +39,7 @@ export type EnqueueFitRun = (runId: string) => Promise<string | null>;
 export function blockingRefusal(findings: readonly OverriddenFinding[]) {
   return badRequest(
     `The data has ${describeBlocking(findings)}. ` +
-      "Fix the data or the model configuration, or tick \"Fit anyway\" to start despite them (recorded in the audit log).",
+      'Fix the data or the model configuration, or tick "Fit anyway" to start despite them (recorded in the audit log).',
   );
 }
 
