@@ -78,3 +78,10 @@ export { BacktestError, backtestForecast, sampleCrps } from "./backtest.ts";
 export type { BacktestInput, BacktestScore, BacktestWeek } from "./backtest.ts";
 export { POSTERIOR_PRIOR_WIDEN, priorsFromPosterior } from "./posterior-priors.ts";
 export type { PosteriorPriorOptions } from "./posterior-priors.ts";
+export { calibrationReport, liftTestImpliedDrawsV1, liftTestImpliedDrawsV2 } from "./calibration-score.ts";
+export type {
+  CalibrationChannelScore,
+  CalibrationReport,
+  CalibrationTestInput,
+  CalibrationTestResult,
+} from "./calibration-score.ts";
