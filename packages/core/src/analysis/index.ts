@@ -78,5 +78,12 @@ export { BacktestError, backtestForecast, sampleCrps, scoreForecast } from "./ba
 export type { BacktestInput, BacktestScore, BacktestWeek } from "./backtest.ts";
 export { POSTERIOR_PRIOR_WIDEN, priorsFromPosterior } from "./posterior-priors.ts";
 export type { PosteriorPriorOptions } from "./posterior-priors.ts";
+export { calibrationReport, liftTestImpliedDrawsV1, liftTestImpliedDrawsV2 } from "./calibration-score.ts";
+export type {
+  CalibrationChannelScore,
+  CalibrationReport,
+  CalibrationTestInput,
+  CalibrationTestResult,
+} from "./calibration-score.ts";
 export { backtestForecastV2, sliceDatasetV2 } from "./backtest-v2.ts";
 export type { BacktestInputV2 } from "./backtest-v2.ts";
