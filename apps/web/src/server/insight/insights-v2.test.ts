@@ -216,6 +216,80 @@ describe("insight.getV2 on a national multiplicative model with time-varying med
   });
 });
 
+describe("run.exportDraws of v2 runs", () => {
+  const parse = (csv: string) => {
+    // geo parameter labels hold commas (quoted cells): split outside quotes
+    const cells = (line: string) => {
+      const out: string[] = [];
+      let cur = "";
+      let quoted = false;
+      for (let i = 0; i < line.length; i++) {
+        const ch = line[i]!;
+        if (quoted) {
+          if (ch === '"' && line[i + 1] === '"') {
+            cur += '"';
+            i++;
+          } else if (ch === '"') quoted = false;
+          else cur += ch;
+        } else if (ch === '"') quoted = true;
+        else if (ch === ",") {
+          out.push(cur);
+          cur = "";
+        } else cur += ch;
+      }
+      out.push(cur);
+      return out;
+    };
+    const [header, ...rows] = csv.trim().split("\n").map(cells);
+    const col = (name: string) => {
+      const i = header!.indexOf(name);
+      expect(i, name).toBeGreaterThanOrEqual(0);
+      return rows.map((r) => Number(r[i]));
+    };
+    return { header: header!, rows, col };
+  };
+
+  it("has the v2 quantities per draw: incremental, share, ROI, CPIK, optimal frequency, per geo; they average to the run's figures", async () => {
+    const res = await createCaller(viewer).run.exportDraws({ workspaceId, runId: geoRun.runId });
+    const { header, rows, col } = parse(res.csv);
+    expect(res.rows).toBe(60);
+    expect(rows).toHaveLength(60);
+    expect(rows.every((r) => r.length === header.length)).toBe(true);
+    expect(header.slice(0, 2)).toEqual(["chain", "draw"]);
+    expect(header).toContain("optimal_frequency[Meta]");
+    expect(header).not.toContain("roi[Newsletter]"); // organic: no ROI
+    expect(header).not.toContain("cpik[Newsletter]");
+    const view = await createCaller(viewer).insight.getV2({ workspaceId, runId: geoRun.runId });
+    for (const c of view.channels) {
+      relClose(mean(col(`incremental[${c.name}]`)), c.incremental!.mean, 1e-3);
+      if (c.role !== "organic") {
+        relClose(mean(col(`cpik[${c.name}]`)), c.cpik!.mean, 1e-3);
+        relClose(mean(col(`roi[${c.name}]`)), c.roi!.mean, 1e-3);
+      }
+    }
+    for (const row of view.geoTable.filter((r) => r.role !== "organic"))
+      relClose(mean(col(`roi[${row.channel}@${row.geo}]`)), row.roi!.mean, 1e-3);
+    // the optimal frequency draws: the same grid as the summary's
+    relClose(
+      mean(col("optimal_frequency[Meta]")),
+      view.channels.find((c) => c.name === "Meta")!.optimalFrequency!.mean,
+      0.05,
+    );
+  });
+
+  it("a national time-varying model exports media effectiveness per week and no geo columns", async () => {
+    const res = await createCaller(viewer).run.exportDraws({ workspaceId, runId: logRun.runId });
+    const { header, col } = parse(res.csv);
+    const me = header.filter((h) => h.startsWith("media_effectiveness["));
+    expect(me).toHaveLength(logRun.spec.weeks);
+    expect(header.some((h) => h.includes("@"))).toBe(false);
+    expect(header).not.toContain("cpik[Meta]"); // revenue KPI
+    const w = logRun.fit.mediaEffectiveness![10]!;
+    // f_t is near 0: an absolute tolerance (Float32 draws)
+    expect(Math.abs(mean(col(`media_effectiveness[${w.date}]`)) - w.f.mean)).toBeLessThan(1e-4);
+  });
+});
+
 describe("v1 and v2 views stay apart", () => {
   it("insight.getV2 refuses a v1 run with a plain answer", async () => {
     await expect(createCaller(viewer).insight.getV2({ workspaceId, runId: v1Run })).rejects.toMatchObject({
