@@ -1,7 +1,7 @@
 // Priors from the approved posterior: with the model's option on, a run is fitted with
 // moment-matched priors from the approved run's stored draws, and its summary and stored spec say so.
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
-import { priorsFromPosterior, simulateV2 } from "@mixcast/core";
+import { priorsFromPosterior, simulateV2, type Prior } from "@mixcast/core";
 import { decodeModelSpec, decodeModelSpecV2, decodeStoredDraws } from "@mixcast/runs";
 import { runSummaryCodec } from "@mixcast/runs/stored";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -136,11 +136,13 @@ describe("priors from the approved posterior of a v2 (geo) model", () => {
     const fromV1 = (await posteriorPriorsOf(db.prisma, approvedId))!;
     const fromV2 = (await posteriorPriorsOf(db.prisma, approved2))!;
     expect([fromV1.modelVersion, fromV2.modelVersion]).toEqual([1, 2]);
-    const config = { parameterPriors: { sigma: { dist: "halfNormal", sd: 3 } as const } };
+    const config: { parameterPriors: Record<string, Prior> } = {
+      parameterPriors: { sigma: { dist: "halfNormal", scale: 3 } },
+    };
     expect(withApprovedPriors(config, fromV1, 2)).toBe(config);
     expect(withApprovedPriors(config, fromV2, 1)).toBe(config);
     const merged = withApprovedPriors(config, fromV2, 2);
     // the config's own priors win over the approved ones
-    expect(merged.parameterPriors).toEqual({ ...fromV2.priors, sigma: { dist: "halfNormal", sd: 3 } });
+    expect(merged.parameterPriors).toEqual({ ...fromV2.priors, sigma: { dist: "halfNormal", scale: 3 } });
   });
 });
