@@ -24,8 +24,7 @@ describe("v2 pointwise log-likelihood and PSIS-LOO", () => {
     expect(fit.loo).not.toBeNull();
     expect(fit.loo).toEqual(looV2(createModelV2(sim.spec), fit.draws));
     expect(fit.loo!.paretoKMax).toBeLessThan(0.7);
-    const channels = (sim.config.channels as { column?: string }[]).slice(1);
-    const dropped = { ...sim.config, channels };
+    const dropped = { ...sim.config, channels: sim.config.channels.slice(1) };
     const worse = await fitModelV2(sim.data, dropped, { mode: "fast", seed: 1, draws: 400 });
     expect(worse.loo!.elpd).toBeLessThan(fit.loo!.elpd - 2 * fit.loo!.se);
     const few = await fitModelV2(sim.data, sim.config, { mode: "fast", seed: 1, draws: 50 });
