@@ -45,8 +45,10 @@ export {
   planOriginSchema,
   scenarioPlanCodec,
   scenarioPlanSchema,
+  scenarioPlanningSchema,
   toCoreScenario,
   totalSpend,
   type ScenarioPlan,
   type ScenarioPlanInput,
+  type ScenarioPlanning,
 } from "./scenario-plan.ts";
