@@ -16,7 +16,7 @@ import {
   type PosteriorDraws,
 } from "@mixcast/core";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
-import { toCoreScenario, type ScenarioPlan } from "@mixcast/runs/stored";
+import { toCoreScenario } from "@mixcast/runs/stored";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
 import { addMember, createUser } from "../../../test/fixtures.ts";
@@ -190,7 +190,7 @@ describe("scenarios on a v2 run", () => {
     const s = await createCaller(analyst).scenario.create({ workspaceId, runId, name: "Geo national", plan });
     const res = await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: s.id });
     const resp = horizon(8 + model.spec.adstockLags, planning);
-    const expected = evaluateScenario(resp, toCoreScenario("Geo national", plan as ScenarioPlan)).result;
+    const expected = evaluateScenario(resp, toCoreScenario("Geo national", plan)).result;
     expect(res.result.kpi).toEqual(expected.kpi);
     expect(res.result.incrementalKpi).toEqual(expected.incrementalKpi);
     expect(res.result.totalSpend).toBeCloseTo(expected.totalSpend, 6);
@@ -211,7 +211,7 @@ describe("scenarios on a v2 run", () => {
     const a = await createCaller(analyst).scenario.create({ workspaceId, runId, name: "Per geo", plan });
     const res = await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: a.id });
     const resp = horizon(6 + model.spec.adstockLags, { geoPlan: "perGeo" });
-    const expected = evaluateScenario(resp, toCoreScenario("Per geo", plan as ScenarioPlan)).result;
+    const expected = evaluateScenario(resp, toCoreScenario("Per geo", plan)).result;
     expect(res.result.kpi).toEqual(expected.kpi);
     // double one geo's spend: a second plan, compared draw by draw
     const boosted = {

@@ -80,7 +80,7 @@ export async function getOptimizerContext(
     version: p.version,
     channels: resp.lines.map((l, i) => ({
       name: l.name,
-      type: p.model.spec.channels[l.channel]!.type as string,
+      type: p.model.spec.channels[l.channel]!.type,
       currentWeekly: current[i] ?? 0,
     })),
     suggestedBudget: Math.round(current.reduce((a, b) => a + b, 0) * CURRENT_PLAN_WEEKS),
