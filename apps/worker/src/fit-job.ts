@@ -132,12 +132,10 @@ export async function processFitRun(
       stage: "config",
     });
   }
-  // Priors from the approved run's posterior, when the model asks for them (v1 models).
-  let priorsFrom = stored.version === 2 ? null : await approvedPosteriorPriors(prisma, run.modelId, run.id);
-  let prepared =
-    stored.version === 2
-      ? prepareV2(ctx, run, stored.config)
-      : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom));
+  // Priors from the approved run's posterior, when the model asks for them (same model version).
+  let priorsFrom = await approvedPosteriorPriors(prisma, run.modelId, run.id);
+  if (priorsFrom && priorsFrom.modelVersion !== stored.version) priorsFrom = null;
+  let prepared = prepareStored(ctx, run, stored, priorsFrom);
   if ("failure" in prepared) return failRun(prepared.failure.reason, prepared.failure.details);
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
@@ -154,9 +152,10 @@ export async function processFitRun(
     });
     sampler = { chains: plan.chains, warmup: plan.warmup, draws: plan.draws };
     // ...and its priors source, which every chain job uses (the approved run may have changed).
-    if (stored.version !== 2 && (plan.priorsFromRunId ?? null) !== (priorsFrom?.runId ?? null)) {
+    if ((plan.priorsFromRunId ?? null) !== (priorsFrom?.runId ?? null)) {
       priorsFrom = plan.priorsFromRunId ? await posteriorPriorsOf(prisma, plan.priorsFromRunId) : null;
-      const again = prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom));
+      if (priorsFrom && priorsFrom.modelVersion !== stored.version) priorsFrom = null;
+      const again = prepareStored(ctx, run, stored, priorsFrom);
       if ("failure" in again) return failRun(again.failure.reason, again.failure.details);
       prepared = again;
       mergeChains = again.mergeChains;
@@ -346,9 +345,19 @@ export function prepareRunFit(
       },
     };
   }
+  return prepareStored(ctx, run, stored, priorsFrom);
+}
+
+/** The v1 or v2 preparation of a decoded config, with the approved priors of the same version. */
+function prepareStored(
+  ctx: Pick<FitJobContext, "engine" | "sampler">,
+  run: RunInputs,
+  stored: StoredModelConfig,
+  priorsFrom: ApprovedPriors | null,
+): Prepared {
   return stored.version === 2
-    ? prepareV2(ctx, run, stored.config)
-    : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom));
+    ? prepareV2(ctx, run, withApprovedPriors(stored.config, priorsFrom, 2))
+    : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom, 1));
 }
 
 function prepareV1(

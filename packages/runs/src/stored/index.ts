@@ -52,3 +52,11 @@ export {
   type ScenarioPlanInput,
   type ScenarioPlanning,
 } from "./scenario-plan.ts";
+export {
+  findingLabel,
+  overriddenChecksCodec,
+  overriddenChecksSchema,
+  overriddenFindingSchema,
+  type OverriddenChecks,
+  type OverriddenFinding,
+} from "./overridden-checks.ts";
