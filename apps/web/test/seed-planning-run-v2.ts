@@ -52,7 +52,12 @@ export async function seedPlanningRunV2(
     },
   });
   const model = await prisma.model.create({
-    data: { workspaceId: o.workspaceId, datasetId: dataset.id, name: `Geo brand ${suffix}`, createdById: o.userId },
+    data: {
+      workspaceId: o.workspaceId,
+      datasetId: dataset.id,
+      name: `Geo brand ${suffix}`,
+      createdById: o.userId,
+    },
   });
   const cv = await prisma.modelConfigVersion.create({
     data: {
@@ -86,7 +91,13 @@ export async function seedPlanningRunV2(
   const artifact = { workspaceId: o.workspaceId, runId: run.id };
   await prisma.runArtifact.create({ data: { ...artifact, kind: "draws", ...encodeStoredDraws(fit.draws) } });
   await prisma.runArtifact.create({
-    data: { ...artifact, kind: "spec", analysis: encodeModelSpec(spec), encoding: SPEC_ENCODING, sizeBytes: 0 },
+    data: {
+      ...artifact,
+      kind: "spec",
+      analysis: encodeModelSpec(spec),
+      encoding: SPEC_ENCODING,
+      sizeBytes: 0,
+    },
   });
   return { runId: run.id, modelId: model.id, sim, spec, config };
 }

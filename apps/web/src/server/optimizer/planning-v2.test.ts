@@ -195,7 +195,9 @@ describe("scenarios on a v2 run", () => {
     expect(res.result.incrementalKpi).toEqual(expected.incrementalKpi);
     expect(res.result.totalSpend).toBeCloseTo(expected.totalSpend, 6);
     // cached the second time
-    expect((await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: s.id })).cached).toBe(true);
+    expect((await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: s.id })).cached).toBe(
+      true,
+    );
   }, 180_000);
 
   it("a per-geo plan: one line per channel and geo, forecast equal to core's, compared with another per-geo plan", async () => {
@@ -220,7 +222,12 @@ describe("scenarios on a v2 run", () => {
         Object.entries(plan.spend).map(([k, v]) => [k, k.endsWith(`@${geos[0]}`) ? v.map((x) => x * 2) : v]),
       ),
     };
-    const b = await createCaller(analyst).scenario.create({ workspaceId, runId, name: "Boosted", plan: boosted });
+    const b = await createCaller(analyst).scenario.create({
+      workspaceId,
+      runId,
+      name: "Boosted",
+      plan: boosted,
+    });
     const cmp = await createCaller(viewer).scenario.compare({ workspaceId, scenarioIds: [a.id, b.id] });
     expect(cmp.scenarios).toHaveLength(2);
     expect(cmp.matrix[1]![0]).toBeGreaterThan(0.5);
@@ -229,7 +236,12 @@ describe("scenarios on a v2 run", () => {
       workspaceId,
       runId,
       name: "National",
-      plan: { weeks: 6, spend: { [paid[0]!]: [1, 1, 1, 1, 1, 1] }, assumptions: [], planning: { geoPlan: "national" } },
+      plan: {
+        weeks: 6,
+        spend: { [paid[0]!]: [1, 1, 1, 1, 1, 1] },
+        assumptions: [],
+        planning: { geoPlan: "national" },
+      },
     });
     await expect(
       createCaller(viewer).scenario.compare({ workspaceId, scenarioIds: [a.id, n.id] }),
