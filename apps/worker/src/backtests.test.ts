@@ -2,10 +2,18 @@
 // first 80 and 92 of 100 weeks are scored by a refit on all 100, each horizon by the newest
 // approved run old enough for it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseDatasetCsv, parseModelConfig } from "@mixcast/core";
-import { fitModel } from "@mixcast/core/node";
+import {
+  backtestForecastV2,
+  parseDatasetCsv,
+  parseDatasetV2Csv,
+  parseModelConfig,
+  parseModelConfigV2,
+  scaleDatasetV2,
+  simulateV2,
+} from "@mixcast/core";
+import { fitModel, fitModelV2 } from "@mixcast/core/node";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
-import { encodeStoredDraws } from "@mixcast/runs";
+import { decodeStoredDraws, encodeStoredDraws } from "@mixcast/runs";
 import { backtestRefit } from "./backtests.ts";
 import { addDatasetVersion, seedModel, type ModelFixture } from "./testing/fixtures.ts";
 
@@ -154,5 +162,113 @@ describe("backtestRefit", () => {
     expect(out.skipped).toEqual([
       { horizonWeeks: 13, reason: `no approved run with data ending by ${dates[78]}` },
     ]);
+  });
+});
+
+describe("backtestRefit of a v2 model (2 geos, a categorical control)", () => {
+  // 100 weeks of a geo model; the approved run saw the first 80 weeks (both geos), the refit all.
+  const sim = simulateV2({ weeks: 100, seed: 4, geos: 2, channels: 2, holdoutWeeks: 0 });
+  const config = JSON.parse(JSON.stringify(sim.config)) as Record<string, unknown>;
+  const v2Dates = sim.dataset.dates;
+  let fx2: ModelFixture;
+  let approvedId = "";
+  let refit2 = "";
+
+  beforeAll(async () => {
+    fx2 = await seedModel(db.prisma, { csv: sim.csv, config });
+    const lines = sim.csv.trim().split("\n");
+    const csv = `${[lines[0], ...lines.slice(1).filter((l) => l.slice(0, 10) <= v2Dates[79]!)].join("\n")}\n`;
+    const version = await addDatasetVersion(db.prisma, {
+      workspaceId: fx2.workspaceId,
+      datasetId: fx2.datasetId,
+      csv,
+      mapping: {},
+    });
+    const parsedConfig = parseModelConfigV2(config);
+    const parsed = parseDatasetV2Csv(csv, parsedConfig, { holdoutWeeks: 0 });
+    if (!parsed.ok) throw new Error("v2 fixture does not parse");
+    const data = scaleDatasetV2(parsed.dataset, {
+      holdoutWeeks: 0,
+      fourierPairs: parsedConfig.fourierPairs,
+      link: parsedConfig.link,
+    });
+    const fit = await fitModelV2(data, parsedConfig, { mode: "fast", seed: 1, draws: 300 });
+    const stored = encodeStoredDraws(fit.draws);
+    const at = new Date("2027-01-01T00:00:00Z");
+    const run = await db.prisma.run.create({
+      data: {
+        workspaceId: fx2.workspaceId,
+        modelId: fx2.modelId,
+        datasetVersionId: version.id,
+        configVersionId: fx2.configVersionId,
+        seed: 1,
+        mode: "fast",
+        status: "succeeded",
+        finishedAt: at,
+        artifacts: {
+          create: {
+            workspaceId: fx2.workspaceId,
+            kind: "draws",
+            bytes: stored.bytes,
+            encoding: stored.encoding,
+            sizeBytes: stored.sizeBytes,
+          },
+        },
+      },
+    });
+    await db.prisma.runApproval.create({
+      data: { workspaceId: fx2.workspaceId, modelId: fx2.modelId, runId: run.id, at },
+    });
+    approvedId = run.id;
+    refit2 = (
+      await db.prisma.run.create({
+        data: {
+          workspaceId: fx2.workspaceId,
+          modelId: fx2.modelId,
+          datasetVersionId: fx2.datasetVersionId,
+          configVersionId: fx2.configVersionId,
+          seed: 5,
+          mode: "fast",
+          status: "succeeded",
+          trigger: "schedule",
+        },
+      })
+    ).id;
+  }, 120_000);
+
+  it("scores the approved run on the national KPI of the weeks it had not seen, as core does", async () => {
+    await db.prisma.model.update({ where: { id: fx2.modelId }, data: { backtestCoverageThreshold: 0 } });
+    const out = await backtestRefit(db.prisma, refit2);
+    expect(out.skipped).toEqual([]);
+    const rows = await db.prisma.backtest.findMany({
+      where: { runId: refit2 },
+      orderBy: { horizonWeeks: "asc" },
+    });
+    expect(rows.map((r) => [r.horizonWeeks, r.scoredRunId, r.weeks, r.firstWeek, r.lastWeek])).toEqual([
+      [4, approvedId, 4, v2Dates[80], v2Dates[83]],
+      [8, approvedId, 8, v2Dates[80], v2Dates[87]],
+      [13, approvedId, 13, v2Dates[80], v2Dates[92]],
+    ]);
+    const artifact = await db.prisma.runArtifact.findFirstOrThrow({
+      where: { runId: approvedId, kind: "draws" },
+    });
+    const draws = decodeStoredDraws(artifact.bytes!, artifact.encoding);
+    for (const r of rows) {
+      const direct = backtestForecastV2({
+        csv: sim.csv,
+        config: parseModelConfigV2(config),
+        seenThrough: v2Dates[79]!,
+        draws,
+        horizonWeeks: r.horizonWeeks,
+        seed: 5,
+      });
+      expect(r.crps).toBeCloseTo(direct.crps, 9);
+      expect(r.coverage90).toBe(direct.coverage90);
+      // national KPI: both geos summed
+      const weekly = r.weekly as { date: string; actual: number }[];
+      const national = sim.dataset.kpi[0]![80]! + sim.dataset.kpi[1]![80]!;
+      expect(weekly[0]!.actual).toBeCloseTo(national, 6);
+      expect(r.mape).toBeLessThan(0.15);
+    }
   });
 });

@@ -3,10 +3,17 @@
 // 13 weeks, which they had not seen, with the data as the refit has it (core backtestForecast:
 // MAPE, CRPS, 90 % interval coverage). One Backtest row per refit and horizon; a coverage below
 // the model's threshold raises a `backtest_coverage` alert.
-import { BacktestError, backtestForecast, parseDatasetCsv, type ModelConfig } from "@mixcast/core";
+import {
+  BacktestError,
+  backtestForecast,
+  backtestForecastV2,
+  parseDatasetCsv,
+  parseDatasetV2Csv,
+  type BacktestScore,
+} from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { decodeStoredDraws } from "@mixcast/runs";
-import { decodeStoredModelConfig } from "@mixcast/runs/stored";
+import { decodeStoredModelConfig, type StoredModelConfig } from "@mixcast/runs/stored";
 import { raiseAlert } from "./alerts.ts";
 
 export const BACKTEST_HORIZONS = [4, 8, 13] as const;
@@ -30,9 +37,49 @@ export interface BacktestOutcome {
   alerts: string[];
 }
 
-function lastDate(csv: string, config: ModelConfig): string | null {
-  const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: 0 });
+/** The last week of `csv` read with a run's config (v1 or v2 mapping); null when it does not parse. */
+function lastDate(csv: string, stored: StoredModelConfig): string | null {
+  const parsed =
+    stored.version === 2
+      ? parseDatasetV2Csv(csv, stored.config, { holdoutWeeks: 0 })
+      : parseDatasetCsv(csv, stored.config, { holdoutWeeks: 0 });
   return parsed.ok ? (parsed.dataset.dates.at(-1) ?? null) : null;
+}
+
+type Draws = ReturnType<typeof decodeStoredDraws>;
+
+/** Scores one approved run on the refit's data (v2 models: the national KPI, summed over geos). */
+function score(
+  csv: string,
+  stored: StoredModelConfig,
+  seenThrough: string,
+  draws: Draws,
+  horizon: number,
+  seed: number,
+): BacktestScore {
+  if (stored.version === 2)
+    return backtestForecastV2({
+      csv,
+      config: stored.config,
+      seenThrough,
+      draws,
+      horizonWeeks: horizon,
+      seed,
+    });
+  const config = stored.config;
+  const parsed = parseDatasetCsv(csv, config, { holdoutWeeks: config.holdoutWeeks });
+  if (!parsed.ok)
+    throw new BacktestError(
+      `the refit's data does not fit the approved run's columns: ${parsed.errors[0]?.message ?? "?"}`,
+    );
+  return backtestForecast({
+    dataset: parsed.dataset,
+    config,
+    seenThrough,
+    draws,
+    horizonWeeks: horizon,
+    seed,
+  });
 }
 
 const minusWeeks = (iso: string, weeks: number) =>
@@ -54,14 +101,7 @@ export async function backtestRefit(prisma: PrismaClient, runId: string): Promis
     },
   });
   if (!run || run.status !== "succeeded") return out;
-  const refitConfig = decodeStoredModelConfig(run.configVersion.config);
-  if (refitConfig.version === 2) {
-    // v2 models (geo, units, log link) have their own predictive; not backtested yet.
-    for (const horizon of BACKTEST_HORIZONS)
-      out.skipped.push({ horizonWeeks: horizon, reason: "backtests cover v1 models only" });
-    return out;
-  }
-  const refitEnd = lastDate(run.datasetVersion.csv, refitConfig.config);
+  const refitEnd = lastDate(run.datasetVersion.csv, decodeStoredModelConfig(run.configVersion.config));
   if (!refitEnd) return out;
 
   const approvals = await prisma.runApproval.findMany({
@@ -79,14 +119,12 @@ export async function backtestRefit(prisma: PrismaClient, runId: string): Promis
       },
     },
   });
-  const candidates: { runId: string; config: ModelConfig; seenThrough: string }[] = [];
+  const candidates: { runId: string; stored: StoredModelConfig; seenThrough: string }[] = [];
   for (const { run: a } of approvals) {
     try {
       const stored = decodeStoredModelConfig(a.configVersion.config);
-      if (stored.version === 2) continue;
-      const config = stored.config;
-      const seenThrough = lastDate(a.datasetVersion.csv, config);
-      if (seenThrough) candidates.push({ runId: a.id, config, seenThrough });
+      const seenThrough = lastDate(a.datasetVersion.csv, stored);
+      if (seenThrough) candidates.push({ runId: a.id, stored, seenThrough });
     } catch {
       // An approved run whose config no longer decodes cannot be scored; the others still can.
     }
@@ -105,42 +143,35 @@ export async function backtestRefit(prisma: PrismaClient, runId: string): Promis
       continue;
     }
     try {
-      const parsed = parseDatasetCsv(run.datasetVersion.csv, scored.config, {
-        holdoutWeeks: scored.config.holdoutWeeks,
-      });
-      if (!parsed.ok)
-        throw new BacktestError(
-          `the refit's data does not fit the approved run's columns: ${parsed.errors[0]?.message ?? "?"}`,
-        );
       const artifact = await prisma.runArtifact.findFirst({
         where: { runId: scored.runId, kind: "draws" },
         select: { bytes: true, encoding: true },
       });
       if (!artifact?.bytes) throw new BacktestError("the approved run has no stored draws");
       const draws = decodeStoredDraws(artifact.bytes, artifact.encoding);
-      const score = backtestForecast({
-        dataset: parsed.dataset,
-        config: scored.config,
-        seenThrough: scored.seenThrough,
+      const result = score(
+        run.datasetVersion.csv,
+        scored.stored,
+        scored.seenThrough,
         draws,
-        horizonWeeks: horizon,
-        seed: run.seed,
-      });
+        horizon,
+        run.seed,
+      );
       const row: BacktestRow = {
         horizonWeeks: horizon,
         scoredRunId: scored.runId,
-        weeks: score.weeks,
-        firstWeek: score.firstWeek,
-        lastWeek: score.lastWeek,
-        mape: Number.isFinite(score.mape) ? score.mape : null,
-        crps: score.crps,
-        coverage90: score.coverage90,
+        weeks: result.weeks,
+        firstWeek: result.firstWeek,
+        lastWeek: result.lastWeek,
+        mape: Number.isFinite(result.mape) ? result.mape : null,
+        crps: result.crps,
+        coverage90: result.coverage90,
       };
       const data = {
         ...row,
         workspaceId: run.workspaceId,
         modelId: run.model.id,
-        weekly: JSON.parse(JSON.stringify(score.weekly)) as Prisma.InputJsonValue,
+        weekly: JSON.parse(JSON.stringify(result.weekly)) as Prisma.InputJsonValue,
       };
       await prisma.backtest.upsert({
         where: { runId_horizonWeeks: { runId: run.id, horizonWeeks: horizon } },

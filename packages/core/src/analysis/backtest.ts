@@ -121,22 +121,36 @@ export function backtestForecast(input: BacktestInput): BacktestScore {
       predictive[h]![k] = kpiMean * (m + sigma * eps);
     }
   }
+  return scoreForecast(cut.dates.slice(seen, N), cut.kpi.slice(seen, N), predictive, mean);
+}
+
+/**
+ * The backtest score of a predictive sample per unseen week: `predictive[h]` holds the draws of
+ * week h (sorted in place), `mean[h]` their mean, `actual[h]` the KPI that happened.
+ */
+export function scoreForecast(
+  dates: readonly string[],
+  actual: ArrayLike<number>,
+  predictive: Float64Array[],
+  mean: ArrayLike<number>,
+): BacktestScore {
+  const H = predictive.length;
   const weekly: BacktestWeek[] = [];
   let ape = 0;
   let apeN = 0;
   let crps = 0;
   let covered = 0;
   for (let h = 0; h < H; h++) {
-    const actual = cut.kpi[seen + h]!;
+    const y = actual[h]!;
     const [lower, upper] = quantiles(predictive[h]!, [0.05, 0.95]) as [number, number];
-    const c = sampleCrps(predictive[h]!, actual);
-    if (actual !== 0) {
-      ape += Math.abs((actual - mean[h]!) / actual);
+    const c = sampleCrps(predictive[h]!, y);
+    if (y !== 0) {
+      ape += Math.abs((y - mean[h]!) / y);
       apeN += 1;
     }
     crps += c / H;
-    if (actual >= lower && actual <= upper) covered += 1;
-    weekly.push({ date: cut.dates[seen + h]!, actual, mean: mean[h]!, lower, upper, crps: c });
+    if (y >= lower && y <= upper) covered += 1;
+    weekly.push({ date: dates[h]!, actual: y, mean: mean[h]!, lower, upper, crps: c });
   }
   return {
     weeks: H,

@@ -74,7 +74,16 @@ export {
 export type { ChannelStability, RoiSummary, StabilityReport } from "./stability.ts";
 export { diffDatasetCsv, diffJson } from "./data-diff.ts";
 export type { CellChange, DatasetDiff } from "./data-diff.ts";
-export { BacktestError, backtestForecast, sampleCrps } from "./backtest.ts";
+export { BacktestError, backtestForecast, sampleCrps, scoreForecast } from "./backtest.ts";
 export type { BacktestInput, BacktestScore, BacktestWeek } from "./backtest.ts";
 export { POSTERIOR_PRIOR_WIDEN, priorsFromPosterior } from "./posterior-priors.ts";
 export type { PosteriorPriorOptions } from "./posterior-priors.ts";
+export { calibrationReport, liftTestImpliedDrawsV1, liftTestImpliedDrawsV2 } from "./calibration-score.ts";
+export type {
+  CalibrationChannelScore,
+  CalibrationReport,
+  CalibrationTestInput,
+  CalibrationTestResult,
+} from "./calibration-score.ts";
+export { backtestForecastV2, sliceDatasetV2 } from "./backtest-v2.ts";
+export type { BacktestInputV2 } from "./backtest-v2.ts";

@@ -47,9 +47,13 @@ export function liftTestWeeks(spec: ModelSpec, channel: string, start: string, e
 
 export function liftTestTerm(
   spec: ModelSpec,
-  test: { channel: string; start: string; end: string; lift: number; se: number },
+  test: { channel: string; start: string; end: string; lift: number; se: number; geos?: string[] },
 ): LogDensityTerm {
   const c = channelIndex(spec, test.channel, "lift test");
+  if (test.geos !== undefined && test.geos.length > 0)
+    throw new Error(
+      `lift test of "${test.channel}" names geos (${test.geos.join(", ")}) but the data have no geo column`,
+    );
   const weeks = liftTestWeeks(spec, test.channel, test.start, test.end);
   if (!(test.se > 0)) throw new Error(`lift test of "${test.channel}": se must be > 0`);
   const betaIdx = (spec.channels[c] as { beta: number }).beta;

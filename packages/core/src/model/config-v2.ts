@@ -131,13 +131,6 @@ export const modelConfigV2Schema = z
         message: 'a value per unit needs kpiType "units" (revenue is its own value)',
       });
     if (usesV2Features(cfg)) {
-      if (cfg.liftTests.length > 0)
-        ctx.addIssue({
-          code: "custom",
-          path: ["liftTests"],
-          message:
-            "lift tests are not supported on v2 models yet (geo, roles, link, knots or time-varying media)",
-        });
       if (cfg.roiPriors.length > 0)
         ctx.addIssue({
           code: "custom",

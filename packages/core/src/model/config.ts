@@ -48,6 +48,8 @@ export const liftTestSchema = z.object({
   /** Measured incremental KPI in original units and its standard error. */
   lift: z.number(),
   se: z.number().positive(),
+  /** Geos the test ran in (v2 geo models); absent or empty: national. */
+  geos: z.array(z.string().min(1)).optional(),
 });
 export type LiftTest = z.infer<typeof liftTestSchema>;
 

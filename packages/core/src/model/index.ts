@@ -7,3 +7,4 @@ export * from "./data-v2.ts";
 export * from "./config-v2.ts";
 export * from "./spec-v2.ts";
 export * from "./model-v2.ts";
+export * from "./calibration-weights.ts";

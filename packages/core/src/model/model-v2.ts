@@ -53,6 +53,8 @@ export interface LogDensityPartsV2 {
   logPrior: number;
   logLikelihood: number;
   logJacobian: number;
+  /** the lift tests' terms (0 without lift tests) */
+  logTerms?: number;
 }
 
 export interface ForwardOptionsV2 {
@@ -128,6 +130,11 @@ export interface MmmModelV2 extends LogDensity {
     out: Float64Array,
     frequency?: Float64Array | "unit",
   ): void;
+  /**
+   * Each spec lift test's model-implied lift at constrained values (KPI units; docs/model.md
+   * section 11.3): the channel's counterfactual lift over the test's weeks and geos.
+   */
+  liftTestImplied(values: Float64Array): Float64Array;
 }
 
 export interface ModelOptionsV2 {
@@ -230,6 +237,14 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   /** centerGeoLevels: the sampler's m_g, and d log p / d m_g */
   const levelM = new Float64Array(centerLevels ? G : 0);
   const gLevelM = new Float64Array(centerLevels ? G : 0);
+  // Lift tests (docs/model.md section 11.3): per tested channel, d logp / d D[g][t], D = the part of
+  // mu that vanishes when the channel's input is 0 (its term and the synergy terms it is in).
+  const lifts = spec.liftTests ?? [];
+  const liftImplied = new Float64Array(lifts.length).fill(Number.NaN);
+  const gD: (Float64Array[] | null)[] = spec.channels.map((_, c) =>
+    lifts.some((l) => l.channel === c) ? Array.from({ length: G }, () => new Float64Array(T)) : null,
+  );
+  const popMy = data.scaling.population.map((p) => p * data.scaling.kpiPerCapitaMean);
 
   /** Pass 1 of the pipeline: the shared pieces that depend only on values. */
   function prepare(len: number): void {
@@ -410,6 +425,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       }
     }
 
+    const logTerms = lifts.length > 0 ? liftTerms(grad !== null) : 0;
     if (centerLevels && (logPrior === -Infinity || Number.isNaN(logPrior))) {
       if (grad) grad.fill(0);
       return -Infinity;
@@ -440,8 +456,70 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       parts.logPrior = logPrior;
       parts.logLikelihood = logLik;
       parts.logJacobian = logJ;
+      parts.logTerms = logTerms;
     }
-    return logPrior + logLik + (jacobian ? logJ : 0);
+    return logPrior + logLik + logTerms + (jacobian ? logJ : 0);
+  }
+
+  /** D[t] of channel c in geo g at week t (its term plus the synergy terms it is in). */
+  function removedByOff(c: number, g: number, t: number): number {
+    const r = cells[c]![g]!.resp[t]!;
+    let d = betaGeo[c]![g]! * (spec.channels[c]!.timeVarying ? mEff[t]! : 1) * r;
+    for (const s of spec.synergies)
+      if (s.a === c || s.b === c) d += values[s.gamma]! * cells[s.a]![g]!.resp[t]! * cells[s.b]![g]!.resp[t]!;
+    return d;
+  }
+
+  /**
+   * log Normal(lift | L, se) per lift test, L = sum over its geos and weeks of
+   * pop_g m_y (E[y] - E[y | channel off]); with grad, d/d D into gD and (log link) d/d mu into gMu
+   * and d/d sigma_g into gSigmaG.
+   */
+  function liftTerms(withGrad: boolean): number {
+    if (withGrad) for (const rows of gD) if (rows) for (const r of rows) r.fill(0);
+    let total = 0;
+    for (let k = 0; k < lifts.length; k++) {
+      const test = lifts[k]!;
+      const c = test.channel;
+      let L = 0;
+      for (const g of test.geos) {
+        const pm = popMy[g]!;
+        const half = isLog ? 0.5 * sigmaG[g]! * sigmaG[g]! : 0;
+        for (const t of test.weeks) {
+          const d = removedByOff(c, g, t);
+          L += isLog ? pm * (Math.exp(half + mu[g]![t]!) - Math.exp(half + mu[g]![t]! - d)) : pm * d;
+        }
+      }
+      liftImplied[k] = L;
+      const se = test.se;
+      const r = test.lift - L;
+      total += -HALF_LOG_2PI - Math.log(se) - (0.5 * r * r) / (se * se);
+      if (!withGrad) continue;
+      const gL = r / (se * se);
+      const gc = gD[c]!;
+      for (const g of test.geos) {
+        const pm = popMy[g]!;
+        const gdg = gc[g]!;
+        if (!isLog) {
+          for (const t of test.weeks) gdg[t] = gdg[t]! + gL * pm;
+          continue;
+        }
+        const sg = sigmaG[g]!;
+        const half = 0.5 * sg * sg;
+        const gm = gMu[g]!;
+        let gs = 0;
+        for (const t of test.weeks) {
+          const e1 = Math.exp(half + mu[g]![t]!);
+          const e0 = Math.exp(half + mu[g]![t]! - removedByOff(c, g, t));
+          const delta = pm * (e1 - e0);
+          gm[t] = gm[t]! + gL * delta;
+          gdg[t] = gdg[t]! + gL * pm * e0;
+          gs += gL * sg * delta;
+        }
+        gSigmaG[g] = gSigmaG[g]! + gs;
+      }
+    }
+    return total;
   }
 
   function backward(grad: Float64Array, jacobian: boolean): void {
@@ -473,19 +551,23 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         const r = cell.resp;
         const gr = cell.gResp;
         const bg = betaGeo[c]![g]!;
+        // a lift test on c adds d logp / d D to what mu passes to c's term
+        const gl = gD[c]?.[g];
         let sb = 0;
         if (spec.channels[c]!.timeVarying) {
           for (let t = 0; t < T; t++) {
             const me = mEff[t]!;
-            const a = gm[t]! * r[t]!;
+            const gt = gl === undefined ? gm[t]! : gm[t]! + gl[t]!;
+            const a = gt * r[t]!;
             sb += a * me;
             gM[t] = gM[t]! + a * bg;
-            gr[t] = gm[t]! * bg * me;
+            gr[t] = gt * bg * me;
           }
         } else {
           for (let t = 0; t < T; t++) {
-            sb += gm[t]! * r[t]!;
-            gr[t] = gm[t]! * bg;
+            const gt = gl === undefined ? gm[t]! : gm[t]! + gl[t]!;
+            sb += gt * r[t]!;
+            gr[t] = gt * bg;
           }
         }
         gBetaGeo[c]![g] = sb;
@@ -494,13 +576,16 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         const gam = values[s.gamma]!;
         const ca = cells[s.a]![g]!;
         const cb = cells[s.b]![g]!;
+        const la = gD[s.a]?.[g];
+        const lb = gD[s.b]?.[g];
         let sg = 0;
         for (let t = 0; t < T; t++) {
           const a = ca.resp[t]!;
           const b = cb.resp[t]!;
-          sg += gm[t]! * a * b;
-          ca.gResp[t] = ca.gResp[t]! + gm[t]! * gam * b;
-          cb.gResp[t] = cb.gResp[t]! + gm[t]! * gam * a;
+          const gt = gm[t]! + (la === undefined ? 0 : la[t]!) + (lb === undefined ? 0 : lb[t]!);
+          sg += gt * a * b;
+          ca.gResp[t] = ca.gResp[t]! + gt * gam * b;
+          cb.gResp[t] = cb.gResp[t]! + gt * gam * a;
         }
         gValues[s.gamma] = gValues[s.gamma]! + sg;
       }
@@ -697,6 +782,12 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     },
     channelTerm(vals, c, g, input, n, out, frequency) {
       channelTermAt(vals, c, g, input, n, out, frequency);
+    },
+    liftTestImplied(vals) {
+      liftImplied.fill(Number.NaN);
+      gValues.fill(0);
+      evaluate(model.unconstrain(vals), null, false);
+      return Float64Array.from(liftImplied);
     },
   };
 

@@ -74,6 +74,8 @@ export interface ModelSpecV2 {
   channels: ChannelSpecV2[];
   synergies: { a: number; b: number; gamma: number }[];
   likelihood: { kind: "normal" } | { kind: "studentT"; nu: number };
+  /** The config's lift tests, resolved to training weeks and geos (docs/model.md section 11.3). */
+  liftTests: LiftTestSpecV2[];
   parameters: ParameterSpec[];
   /** Block positions (-1 when absent). */
   index: {
@@ -94,6 +96,62 @@ export interface ModelSpecV2 {
     sigma: number;
     sigmaCount: number;
   };
+}
+
+/** A lift test on a v2 model: channel c's counterfactual lift over `weeks` x `geos`. */
+export interface LiftTestSpecV2 {
+  name: string;
+  channel: number;
+  /** training-row indices of the test's weeks */
+  weeks: number[];
+  /** geo indices (every geo for a national test) */
+  geos: number[];
+  lift: number;
+  se: number;
+}
+
+/** Resolves the config's lift tests against the data (errors name the test and what is wrong). */
+export function resolveLiftTestsV2(
+  data: ModelDataV2,
+  tests: ModelConfigV2["liftTests"],
+  channelNames: readonly string[],
+  roles: readonly ChannelRoleV2[],
+): LiftTestSpecV2[] {
+  const T = data.trainingWeeks;
+  return tests.map((test) => {
+    const what = `lift test of "${test.channel}" (${test.start} to ${test.end})`;
+    const c = channelNames.indexOf(test.channel);
+    if (c < 0) throw new Error(`${what}: unknown channel`);
+    if (roles[c] === "organic") throw new Error(`${what}: an organic channel has no spend to test`);
+    if (test.end < test.start) throw new Error(`${what}: end is before start`);
+    const weeks: number[] = [];
+    data.dates.forEach((d, t) => {
+      if (d >= test.start && d <= test.end) weeks.push(t);
+    });
+    if (weeks.length === 0) throw new Error(`${what}: no data week falls in that range`);
+    if (weeks[weeks.length - 1]! >= T)
+      throw new Error(
+        `${what}: covers holdout weeks (training ends ${data.dates[T - 1]}); lift tests must lie in the training weeks`,
+      );
+    const named = test.geos ?? [];
+    const geos =
+      named.length === 0
+        ? data.geos.map((_, g) => g)
+        : named.map((g) => {
+            const i = data.geos.indexOf(g);
+            if (i < 0) throw new Error(`${what}: geo "${g}" is not in the data (${data.geos.join(", ")})`);
+            return i;
+          });
+    const geoLabel = named.length === 0 ? "" : `@${named.join("+")}`;
+    return {
+      name: `lift[${test.channel}:${test.start}..${test.end}${geoLabel}]`,
+      channel: c,
+      weeks,
+      geos,
+      lift: test.lift,
+      se: test.se,
+    };
+  });
 }
 
 /** Order of the per-channel blocks after beta (v1's), gamma next, other transform blocks after. */
@@ -362,6 +420,7 @@ export function buildModelSpecV2(
     channels,
     synergies,
     likelihood: config.likelihood === "studentT" ? { kind: "studentT", nu: config.nu } : { kind: "normal" },
+    liftTests: resolveLiftTestsV2(data, config.liftTests, names, roles),
     parameters,
     index,
   };

@@ -6,6 +6,7 @@ import {
   AllocationChart,
   DecompositionChart,
   FitChart,
+  FlightingChart,
   ForestPlot,
   ProbabilityMatrix,
   ResponseCurvesChart,
@@ -20,6 +21,8 @@ import {
   curveRows,
   decompositionRows,
   fitRows,
+  flightingCsv,
+  flightingRows,
   forestRows,
   holdoutRange,
   intervalBarRows,
@@ -349,6 +352,31 @@ describe("social, posterior, refresh, planning", () => {
     cleanup();
     expect(render(<RoiMoveChart moves={[]} units={units} />).getByText(/first succeeded run/)).toBeTruthy();
     void getByText;
+  });
+  it("flighting: one stacked bar per channel per week, rows and CSV per week", () => {
+    const plan = {
+      weeks: 3,
+      channels: [
+        { channel: "TV", weekly: [10, 0, 20] },
+        { channel: "Search", weekly: [5, 5, 5] },
+      ],
+    };
+    expect(flightingRows(plan)).toEqual([
+      { week: "W1", TV: 10, Search: 5 },
+      { week: "W2", TV: 0, Search: 5 },
+      { week: "W3", TV: 20, Search: 5 },
+    ]);
+    expect(flightingCsv(plan)).toEqual({
+      columns: ["channel", "total", "week 1", "week 2", "week 3"],
+      rows: [
+        ["TV", 30, 10, 0, 20],
+        ["Search", 15, 5, 5, 5],
+      ],
+    });
+    const f = render(<FlightingChart plan={plan} units={units} tailWeeks={4} />);
+    expect(f.container.querySelectorAll(".recharts-bar")).toHaveLength(2);
+    expect(f.getByText(/4 weeks after them/)).toBeTruthy();
+    cleanup();
   });
   it("allocation and P(A beats B) matrix", () => {
     expect(allocationRows([{ channel: "TV", currentTotal: 100, total: 80, atBound: null }])).toEqual([
