@@ -7,8 +7,20 @@
 // A slot whose newest data and config are identical to those of the model's last fitted run (or
 // the run already queued or running for them) is skipped: no run, the reason recorded on the
 // schedule (lastSkippedAt, lastSkipReason) and in the audit log ("schedule.skipped").
+//
+// So is a slot whose newest data has a blocking data-check finding (docs/trust.md section 1),
+// unless the model is set to fit despite them (Model.fitDespiteBlockingChecks): then the run is
+// queued with the findings recorded on it (Run.overriddenChecks) and in the audit log.
 import type { PrismaClient } from "@mixcast/db";
-import { queueScheduledRun, transaction } from "@mixcast/runs";
+import {
+  blockingFindings,
+  checkRunData,
+  describeBlocking,
+  queueScheduledRun,
+  transaction,
+  writeRunEvent,
+} from "@mixcast/runs";
+import type { OverriddenChecks } from "@mixcast/runs/stored";
 import { decodeStoredModelConfig } from "@mixcast/runs/stored";
 import { mostRecentSlot, nextSlot } from "./schedule-time.ts";
 
@@ -90,7 +102,9 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
   const result: TickResult = { checked: 0, created: [], skipped: [] };
   const schedules = await prisma.schedule.findMany({
     where: { enabled: true, model: { archivedAt: null } },
-    include: { model: { select: { id: true, datasetId: true, workspaceId: true } } },
+    include: {
+      model: { select: { id: true, datasetId: true, workspaceId: true, fitDespiteBlockingChecks: true } },
+    },
   });
   for (const schedule of schedules) {
     result.checked += 1;
@@ -126,11 +140,25 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
         select: { id: true, version: true, config: true },
       }),
     ]);
-    const reason = !datasetVersion
+    let reason = !datasetVersion
       ? "the model's dataset has no version"
       : !configVersion
         ? "the model has no config version"
         : await noNewDataReason(prisma, schedule.modelId, { dataset: datasetVersion, config: configVersion });
+    let overriddenChecks: OverriddenChecks | null = null;
+    if (datasetVersion && configVersion && reason === null) {
+      const { csv } = await prisma.datasetVersion.findUniqueOrThrow({
+        where: { id: datasetVersion.id },
+        select: { csv: true },
+      });
+      const blocking = blockingFindings(checkRunData(csv, configVersion.config));
+      if (blocking.length > 0 && schedule.model.fitDespiteBlockingChecks)
+        overriddenChecks = { by: "model-setting", userId: null, findings: blocking };
+      else if (blocking.length > 0)
+        reason =
+          `blocked by the data checks: dataset v${datasetVersion.version} has ${describeBlocking(blocking)}. ` +
+          'Fix the data, start a run with "Fit anyway", or let scheduled refits fit despite blocking checks in the model\'s refresh settings';
+    }
     if (!datasetVersion || !configVersion || reason !== null) {
       await transaction(prisma, async (tx) => {
         const marked = await tx.schedule.updateMany({
@@ -169,6 +197,7 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
           mode: schedule.mode,
           seed: seedFor(configVersion.config, slot),
           scheduleSlot: slot,
+          overriddenChecks,
         },
         {
           scheduleId: schedule.id,
@@ -179,8 +208,22 @@ export async function runSchedulerTick({ prisma, enqueue, now }: TickDeps): Prom
           missedSlotsCollapsed: schedule.lastSlotAt
             ? Math.max(0, Math.round((slotMs - schedule.lastSlotAt.getTime()) / (7 * 86_400_000)) - 1)
             : 0,
+          ...(overriddenChecks ? { overriddenChecks: overriddenChecks.findings } : {}),
         },
       );
+      if (run && overriddenChecks)
+        await writeRunEvent(
+          tx,
+          { id: run.id, workspaceId: schedule.workspaceId, trigger: "schedule", createdById: null },
+          "run.data_checks_overridden",
+          {
+            modelId: schedule.modelId,
+            datasetVersion: datasetVersion.version,
+            configVersion: configVersion.version,
+            setting: "fitDespiteBlockingChecks",
+            findings: overriddenChecks.findings,
+          },
+        );
       await tx.schedule.updateMany({
         where: { id: schedule.id, OR: [{ lastSlotAt: null }, { lastSlotAt: { lt: slot } }] },
         data: { lastSlotAt: slot, nextRunAt, lastSkippedAt: null, lastSkipReason: null },

@@ -69,6 +69,23 @@ describe("mail transport", () => {
     expect(error?.message).not.toContain("hunter2-secret");
   });
 
+  it("SMTP failure whose message quotes the server URL: the password is redacted from the error", async () => {
+    // nodemailer's connection errors do not quote the URL, so the real-server case above cannot
+    // show the redaction; a transport that fails the way an auth or proxy error can does.
+    const url = "smtp://mailuser:hunter2-secret@mail.example.test:587";
+    const failing = { sendMail: () => Promise.reject(new Error(`Invalid login at ${url}: 535 auth failed`)) };
+    const error = await smtpMailer(url, "x@example.test", () => {}, failing)
+      .send(message)
+      .then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+    expect(error?.message).toMatch(/^sending mail to ada@example\.test failed: Invalid login at /);
+    expect(error?.message).toContain("535 auth failed");
+    expect(error?.message).not.toContain("hunter2-secret");
+    expect(error?.cause).toBeUndefined();
+  });
+
   it("mailerFor picks SMTP only when SMTP_URL is set, one instance per setting", () => {
     expect(mailerFor(undefined, "x@example.test").kind).toBe("dev-console");
     const smtpOne = mailerFor(`smtp://127.0.0.1:${port}`, "x@example.test");

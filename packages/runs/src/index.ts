@@ -21,6 +21,7 @@ export {
 } from "./claim.ts";
 export { failLiveRun, failStaleRun, requeueStaleRun, type StaleRun } from "./recover.ts";
 export { recordStability, storeRunViews } from "./derived.ts";
+export { blockingFindings, checkRunData, describeBlocking } from "./data-checks.ts";
 export { compareRoi, refreshComparisonFor } from "./refresh.ts";
 export {
   decodeModelSpec,

@@ -3,6 +3,7 @@
 // after commit, by the caller; recordJob / failEnqueue record how that went.
 import type { Prisma, PrismaClient, PrismaTransaction, Run } from "@mixcast/db";
 import { writeRunEvent, type RunEventBy } from "./audit.ts";
+import { overriddenChecksCodec, type OverriddenChecks } from "./stored/overridden-checks.ts";
 import { transaction } from "./transaction.ts";
 
 export interface QueueRunInput {
@@ -13,6 +14,8 @@ export interface QueueRunInput {
   mode: "fast" | "full";
   seed: number;
   createdById: string | null;
+  /** The blocking data-check findings this run is started despite, and on whose word. */
+  overriddenChecks?: OverriddenChecks | null;
 }
 
 /**
@@ -36,6 +39,9 @@ export async function queueRun(
       seed: input.seed,
       createdById: input.createdById,
       progress: { phase: "queued", percent: 0 },
+      ...(input.overriddenChecks
+        ? { overriddenChecks: overriddenChecksCodec.encode(input.overriddenChecks) }
+        : {}),
     },
   });
   await writeRunEvent(tx, run, audit.action, audit.details, audit.by);
@@ -63,6 +69,9 @@ export async function queueScheduledRun(
         mode: input.mode,
         seed: input.seed,
         scheduleSlot: input.scheduleSlot,
+        ...(input.overriddenChecks
+          ? { overriddenChecks: overriddenChecksCodec.encode(input.overriddenChecks) }
+          : {}),
       } satisfies Prisma.RunCreateManyInput,
     ],
     skipDuplicates: true,

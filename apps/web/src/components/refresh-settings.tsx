@@ -1,7 +1,8 @@
 "use client";
 // Model page -> Approvals: the approved run, the approval history (who, when, note), and the
 // model's refresh settings (auto-approve, stability threshold, the day new data is expected,
-// priors from the approved run, backtest coverage threshold) and the backtest accuracy chart.
+// priors from the approved run, backtest coverage threshold, fitting scheduled refits despite
+// blocking data checks) and the backtest accuracy chart.
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -37,6 +38,7 @@ export interface RefreshSettingsValue {
   dataExpectedWeekday: number | null;
   priorsFromApproved: boolean;
   backtestCoverageThreshold: number;
+  fitDespiteBlockingChecks: boolean;
 }
 
 export function RefreshSettings({ modelId, current }: { modelId: string; current: RefreshSettingsValue }) {
@@ -122,6 +124,12 @@ export function RefreshSettings({ modelId, current }: { modelId: string; current
             disabled={!canEdit}
             onChange={(e) => setValue({ ...value, priorsFromApproved: e.target.checked })}
           />
+          <Checkbox
+            label="Scheduled refits fit despite blocking data checks (each such run names the findings it overrode; otherwise the week is skipped with the findings as its reason)"
+            checked={value.fitDespiteBlockingChecks}
+            disabled={!canEdit}
+            onChange={(e) => setValue({ ...value, fitDespiteBlockingChecks: e.target.checked })}
+          />
           <div className="grid gap-3 sm:grid-cols-3">
             <Input
               label="Backtest coverage alert below (0–1)"
@@ -171,6 +179,7 @@ export function RefreshSettings({ modelId, current }: { modelId: string; current
                     dataExpectedWeekday: value.dataExpectedWeekday,
                     priorsFromApproved: value.priorsFromApproved,
                     backtestCoverageThreshold: Number(coverage),
+                    fitDespiteBlockingChecks: value.fitDespiteBlockingChecks,
                   })
                 }
               >

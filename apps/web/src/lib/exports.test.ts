@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toCsv, type CsvTable } from "@mixcast/ui/charts";
 import {
   configChangesCsv,
+  goalPlanCsv,
   optimalPlanCsv,
   runAccuracyCsv,
   runAccuracyRows,
@@ -260,5 +261,62 @@ describe("campaign scenarios", () => {
     expect(csvOf(t).split("\n")[2]).toMatch(
       /^"Meta, Reels",13000,1600,1300,1900,,,,13,21,26000,3100.123,2500,3700,0.119235,0.0961,0.1423,"Video lift \(x1.2 on Meta, Reels\)"$/,
     );
+  });
+});
+
+describe("goalPlanCsv", () => {
+  it("one row per channel with every plan week, and the plan's figures on every row", () => {
+    const t = goalPlanCsv({
+      goal: { kind: "min-spend" },
+      feasible: true,
+      totalSpend: 300,
+      weeks: 2,
+      channels: [
+        {
+          channel: "TV",
+          total: 200,
+          currentTotal: 150,
+          weekly: [150, 50],
+          share: 2 / 3,
+          atBound: null,
+          contribution: i(40, 30, 50),
+          roi: i(0.2, 0.15, 0.25),
+          marginalRoi: 0.11,
+        },
+        {
+          channel: "Search",
+          total: 100,
+          currentTotal: 100,
+          weekly: [50, 50],
+          share: 1 / 3,
+          atBound: "locked",
+          contribution: i(30, 20, 40),
+          roi: i(0.3, 0.2, 0.4),
+          marginalRoi: 0.1,
+        },
+      ],
+      kpi: {
+        weeks: 6,
+        expected: i(1000, 900, 1100),
+        incremental: i(70, 50, 90),
+        roi: i(0.7 / 3, 0.5 / 3, 0.3),
+      },
+      probabilityBeatsCurrent: 0.83,
+      probabilityOfTarget: 0.81,
+      flighting: { tailWeeks: 4, probabilityBeatsFlat: 0.66 },
+    });
+    expect(t.rows).toHaveLength(2);
+    expect(t.rows[0]![col(t, "week 1")]).toBe(150);
+    expect(t.rows[0]![col(t, "week 2")]).toBe(50);
+    expect(t.columns).not.toContain("week 3");
+    expect(t.rows[1]![col(t, "constraint")]).toBe("locked");
+    expect(t.rows[1]![col(t, "marginal roi at optimum")]).toBe(0.1);
+    for (const row of t.rows) {
+      expect(row[col(t, "plan kpi weeks")]).toBe(6);
+      expect(row[col(t, "plan probability beats current")]).toBe(0.83);
+      expect(row[col(t, "plan probability beats flat")]).toBe(0.66);
+      expect(row[col(t, "plan kpi q95")]).toBe(1100);
+    }
+    expect(csvOf(t).trim().split("\n")).toHaveLength(3);
   });
 });

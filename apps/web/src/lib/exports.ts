@@ -78,6 +78,85 @@ export function optimalPlanCsv(plan: OptimalPlanLike): CsvTable {
   };
 }
 
+/** A goal's result as the optimizer page shows it (trpc optimizer.goal). */
+export interface GoalPlanLike {
+  goal: { kind: string };
+  feasible: boolean;
+  totalSpend: number;
+  weeks: number;
+  channels: {
+    channel: string;
+    total: number;
+    currentTotal: number;
+    weekly: number[];
+    share: number;
+    atBound: string | null;
+    contribution: Interval;
+    roi: Interval;
+    marginalRoi: number;
+  }[];
+  kpi: { weeks: number; expected: Interval; incremental: Interval; roi: Interval };
+  probabilityBeatsCurrent: number | null;
+  probabilityOfTarget: number | null;
+  flighting: { tailWeeks: number; probabilityBeatsFlat: number } | null;
+}
+
+/**
+ * One row per channel of a goal's plan: totals, the spend of every plan week (flighted or flat),
+ * contribution, ROI and marginal ROI at the optimum; the plan-level figures (goal, feasibility,
+ * KPI and ROI with 90% intervals, the weeks they count, P(beats the current plan)) repeat on every
+ * row as "plan ..." columns.
+ */
+export function goalPlanCsv(r: GoalPlanLike): CsvTable {
+  const plain: CsvCell[] = [
+    r.goal.kind,
+    r.feasible,
+    r.totalSpend,
+    r.kpi.weeks,
+    ...iv(r.kpi.expected),
+    ...iv(r.kpi.incremental),
+    ...iv(r.kpi.roi),
+    r.probabilityBeatsCurrent,
+    r.probabilityOfTarget,
+    r.flighting?.probabilityBeatsFlat ?? null,
+  ];
+  return {
+    columns: [
+      "channel",
+      "current total spend",
+      "plan total spend",
+      "share",
+      ...weekColumns(r.weeks),
+      ...ivColumns("contribution"),
+      ...ivColumns("roi"),
+      "marginal roi at optimum",
+      "constraint",
+      "plan goal",
+      "plan feasible",
+      "plan total spend (all channels)",
+      "plan kpi weeks",
+      ...ivColumns("plan kpi"),
+      ...ivColumns("plan incremental kpi"),
+      ...ivColumns("plan roi"),
+      "plan probability beats current",
+      "plan probability of target",
+      "plan probability beats flat",
+    ],
+    rows: r.channels.map((a) => [
+      a.channel,
+      a.currentTotal,
+      a.total,
+      a.share,
+      ...Array.from({ length: r.weeks }, (_, w) => a.weekly[w] ?? null),
+      ...iv(a.contribution),
+      ...iv(a.roi),
+      a.marginalRoi,
+      a.atBound ?? "",
+      ...plain,
+    ]),
+  };
+}
+
 /** The scenario comparison (trpc scenario.compare). */
 export interface ScenarioComparisonLike {
   scenarios: {

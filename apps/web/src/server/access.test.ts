@@ -115,6 +115,7 @@ const EXPECTED: Record<string, string> = {
   "model.saveConfig":     "401 403 403  ok  ok  ok",
   "optimizer.context":    "401 403  ok  ok  ok  ok",
   "optimizer.run":        "401 403 403  ok  ok  ok",
+  "optimizer.goal":       "401 403 403  ok  ok  ok",
   "report.comparison":    "401 403  ok  ok  ok  ok",
   "report.run":           "401 403  ok  ok  ok  ok",
   "run.cancel":           "401 403 403  ok  ok  ok",

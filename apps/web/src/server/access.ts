@@ -75,6 +75,7 @@ export const procedureAccess = {
   "comparison.runs": "viewer",
   "optimizer.context": "viewer",
   "optimizer.run": "analyst",
+  "optimizer.goal": "analyst",
   "campaign.list": "viewer",
   "campaign.get": "viewer",
   "campaign.create": "analyst",

@@ -18,7 +18,7 @@ import type { DatasetV2 } from "../data/types.ts";
 import { Rng } from "../inference/rng.ts";
 import { studentT } from "../inference/student-t.ts";
 import type { ModelConfigV2 } from "../model/config-v2.ts";
-import { createModelV2 } from "../model/model-v2.ts";
+import { createModelV2, type MmmModelV2 } from "../model/model-v2.ts";
 import { buildModelSpecV2 } from "../model/spec-v2.ts";
 import { BacktestError, type BacktestScore, scoreForecast } from "./backtest.ts";
 import { posteriorDraws } from "./model-adapter.ts";
@@ -76,6 +76,52 @@ export function sliceDatasetV2(d: DatasetV2, n: number): DatasetV2 {
 const issueText = (e: { row?: number; column?: string; geo?: string; message: string }) =>
   `${e.row !== undefined ? `row ${e.row}: ` : ""}${e.column ? `${e.column}: ` : ""}${e.geo ? `geo ${e.geo}: ` : ""}${e.message}`;
 
+/**
+ * The posterior predictive of the national KPI (the sum over geos, KPI units) in weeks
+ * from..from+H-1, over the draws `idx` of `values` (constrained, the model's parameter order, one
+ * row per draw): per draw and geo mu + sigma_g eps (identity link) or exp(mu + sigma_g eps) (log
+ * link), times the geo's population and the KPI's per-capita mean, summed over geos; `mean` is
+ * the sum of the geos' E[y] averaged over the draws. Student-t eps for a Student-t likelihood.
+ */
+export function nationalPredictiveV2(
+  model: MmmModelV2,
+  values: Float64Array,
+  idx: ArrayLike<number>,
+  from: number,
+  H: number,
+  seed: number,
+): { predictive: Float64Array[]; mean: Float64Array } {
+  const spec = model.spec;
+  const dim = model.dim;
+  const D = idx.length;
+  const G = spec.G;
+  const perCapita = spec.data.scaling.kpiPerCapitaMean;
+  const unit = Float64Array.from(spec.data.scaling.population, (p) => p * perCapita);
+  const isLog = spec.link === "log";
+  const nu = spec.likelihood.kind === "studentT" ? spec.likelihood.nu : 0;
+  const rng = new Rng(seed, 0, 4051);
+  const predictive = Array.from({ length: H }, () => new Float64Array(D));
+  const mean = new Float64Array(H);
+  for (let k = 0; k < D; k++) {
+    const d = idx[k]!;
+    const f = model.forward(values.subarray(d * dim, (d + 1) * dim));
+    for (let h = 0; h < H; h++) {
+      const t = from + h;
+      let y = 0;
+      let e = 0;
+      for (let g = 0; g < G; g++) {
+        const eps = nu > 0 ? studentT(rng, nu) : rng.normal();
+        const z = f.mu[g]![t]! + f.sigmaGeo[g]! * eps;
+        y += unit[g]! * (isLog ? Math.exp(z) : z);
+        e += unit[g]! * f.expectedY[g]![t]!;
+      }
+      predictive[h]![k] = y;
+      mean[h] = mean[h]! + e / D;
+    }
+  }
+  return { predictive, mean };
+}
+
 export function backtestForecastV2(input: BacktestInputV2): BacktestScore {
   const { config } = input;
   const first = parseDatasetV2Csv(input.csv, config, { holdoutWeeks: 0 });
@@ -111,33 +157,8 @@ export function backtestForecastV2(input: BacktestInputV2): BacktestScore {
   const model = createModelV2(spec);
   const posterior = posteriorDraws(model, input.draws);
   const idx = thinIndices(posterior.draws, input.maxDraws ?? 1000);
-  const D = idx.length;
+  const { predictive, mean } = nationalPredictiveV2(model, posterior.values, idx, seen, H, input.seed ?? 1);
   const G = data.geos.length;
-  const perCapita = data.scaling.kpiPerCapitaMean;
-  const unit = Float64Array.from(data.scaling.population, (p) => p * perCapita);
-  const isLog = spec.link === "log";
-  const nu = spec.likelihood.kind === "studentT" ? spec.likelihood.nu : 0;
-  const rng = new Rng(input.seed ?? 1, 0, 4051);
-  const predictive = Array.from({ length: H }, () => new Float64Array(D));
-  const mean = new Float64Array(H);
-  for (let k = 0; k < D; k++) {
-    const d = idx[k]!;
-    const f = model.forward(posterior.values.subarray(d * posterior.dim, (d + 1) * posterior.dim));
-    for (let h = 0; h < H; h++) {
-      const t = seen + h;
-      let y = 0;
-      let e = 0;
-      for (let g = 0; g < G; g++) {
-        const m = f.mu[g]![t]!;
-        const eps = nu > 0 ? studentT(rng, nu) : rng.normal();
-        const z = m + f.sigmaGeo[g]! * eps;
-        y += unit[g]! * (isLog ? Math.exp(z) : z);
-        e += unit[g]! * f.expectedY[g]![t]!;
-      }
-      predictive[h]![k] = y;
-      mean[h] = mean[h]! + e / D;
-    }
-  }
   const actual = Float64Array.from({ length: H }, (_, h) => {
     let s = 0;
     for (let g = 0; g < G; g++) s += cut.kpi[g]![seen + h]!;

@@ -11,9 +11,11 @@
  * sampler parameterization, same seed stream). fitModelV2 accepts such a config too (the v2 model
  * with G = 1 and every option off has v1's density), but samples it without the centered intercept.
  */
+import { nationalPredictiveV2 } from "../analysis/backtest-v2.ts";
 import { incrementalityAt } from "../analysis/incrementality-v2.ts";
+import { thinIndices } from "../analysis/stats.ts";
 import { assessConvergence } from "../diagnostics/assess.ts";
-import { summarizeDraws } from "../diagnostics/convergence.ts";
+import { quantiles, summarizeDraws } from "../diagnostics/convergence.ts";
 import { findMap, laplace } from "../inference/fast-mode.ts";
 import { abortError, sampleChain, type SampleChainHooks } from "../inference/nuts.ts";
 import { sampleChains } from "../inference/sample-chains.ts";
@@ -23,6 +25,7 @@ import type { ModelDataV2 } from "../model/data-v2.ts";
 import { createSamplerModelV2, type MmmModelV2, type SamplerModelV2 } from "../model/model-v2.ts";
 import { buildModelSpecV2, type ModelSpecV2 } from "../model/spec-v2.ts";
 import type { Draws } from "./draws-codec.ts";
+import { type HoldoutMetrics, holdoutMetrics } from "./metrics.ts";
 import { ProgressTracker } from "./progress.ts";
 import {
   DEFAULT_TARGET_ACCEPT,
@@ -82,7 +85,8 @@ export interface FitResultV2 {
   /** Time-varying media: f_t per week (the multiplier is exp(f_t)). */
   mediaEffectiveness?: { date: string; f: Summary }[];
   diagnostics: FitDiagnostics;
-  holdout: null;
+  /** Holdout weeks (config holdoutWeeks > 0): the national KPI's predictive against what happened. */
+  holdout: HoldoutMetrics | null;
   loo: null;
   timing: { totalSeconds: number; warmupSeconds: number; samplingSeconds: number; summarySeconds: number };
   draws: Draws;
@@ -201,7 +205,7 @@ export function fitV2FromChains(
     ...resultHeaderV2(data, config, spec, { ...options, mode: "nuts" }, opts),
     ...summary,
     diagnostics: outcome.diagnostics,
-    holdout: null,
+    holdout: holdoutV2(sampler.model, summary.draws, opts.seed),
     loo: null,
     timing: {
       totalSeconds: (t1 - t0) / 1000 + chainSeconds,
@@ -304,7 +308,7 @@ export async function fitModelV2(
     ...resultHeaderV2(data, config, spec, options, { seed, chains, warmup, draws: perChain }),
     ...summary,
     diagnostics,
-    holdout: null,
+    holdout: holdoutV2(model, summary.draws, seed),
     loo: null,
     timing: {
       totalSeconds: (t1 - t0) / 1000,
@@ -468,4 +472,36 @@ export function summarizeV2(
     ...(mediaEffectiveness ? { mediaEffectiveness } : {}),
     draws: { names: spec.parameters.map((p) => p.label), chains: nChains, perChain, values },
   };
+}
+
+/**
+ * Holdout metrics of a v2 fit: the posterior predictive of the national KPI (the sum over geos) in
+ * the held-out weeks (backtest-v2.ts nationalPredictiveV2, at most 1000 evenly thinned draws)
+ * against the actual KPI: MAPE and R² of the predictive mean, share of weeks inside the 90 %
+ * interval. Null without holdout weeks.
+ */
+export function holdoutV2(model: MmmModelV2, draws: Draws, seed: number): HoldoutMetrics | null {
+  const spec = model.spec;
+  const T = spec.trainingWeeks;
+  const H = spec.weeks - T;
+  if (H <= 0) return null;
+  const total = draws.chains * draws.perChain;
+  const values = Float64Array.from(draws.values);
+  const idx = thinIndices(total, 1000);
+  const { predictive, mean } = nationalPredictiveV2(model, values, idx, T, H, seed);
+  const perCapita = spec.data.scaling.kpiPerCapitaMean;
+  const actual = Array.from({ length: H }, (_, h) => {
+    let s = 0;
+    for (let g = 0; g < spec.G; g++)
+      s += spec.data.y[g]![T + h]! * spec.data.scaling.population[g]! * perCapita;
+    return s;
+  });
+  const lower = new Float64Array(H);
+  const upper = new Float64Array(H);
+  for (let h = 0; h < H; h++) {
+    const [lo, hi] = quantiles(predictive[h]!, [0.05, 0.95]) as [number, number];
+    lower[h] = lo;
+    upper[h] = hi;
+  }
+  return holdoutMetrics(actual, mean, lower, upper);
 }

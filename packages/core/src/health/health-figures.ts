@@ -255,9 +255,9 @@ export function assessFit(
   return { ...health, figures: fig };
 }
 
-/** Model health of a v2 fit (no holdout metrics yet in v2 results: those checks are skipped). */
+/** Model health of a v2 fit (holdout checks on the national KPI when the fit held weeks out). */
 export function assessFitV2(
-  fit: Pick<FitResultV2, "diagnostics" | "approximate" | "channels">,
+  fit: Pick<FitResultV2, "diagnostics" | "approximate" | "channels"> & Partial<Pick<FitResultV2, "holdout">>,
   model: MmmModelV2,
   draws: PosteriorDraws,
   opts: AssessFitOptions = {},
@@ -272,7 +272,7 @@ export function assessFitV2(
       convergenceReasons: fit.diagnostics.reasons,
       divergences: fit.diagnostics.divergences,
       ppc: fig.ppc,
-      holdout: null,
+      holdout: fit.holdout ?? null,
       negativeBaselineProbability: fig.negativeBaselineProbability,
       channels: Object.entries(fit.channels).map(([name, ch]) => ({
         name,

@@ -52,3 +52,11 @@ export {
   type ScenarioPlan,
   type ScenarioPlanInput,
 } from "./scenario-plan.ts";
+export {
+  findingLabel,
+  overriddenChecksCodec,
+  overriddenChecksSchema,
+  overriddenFindingSchema,
+  type OverriddenChecks,
+  type OverriddenFinding,
+} from "./overridden-checks.ts";

@@ -6,7 +6,9 @@ import {
   AllocationChart,
   DecompositionChart,
   FitChart,
+  FlightingChart,
   ForestPlot,
+  GeoSmallMultiples,
   ProbabilityMatrix,
   ResponseCurvesChart,
   RoiChart,
@@ -20,7 +22,11 @@ import {
   curveRows,
   decompositionRows,
   fitRows,
+  flightingCsv,
+  flightingRows,
   forestRows,
+  formatMoney,
+  geoPanelRows,
   holdoutRange,
   intervalBarRows,
   parameterFlag,
@@ -293,6 +299,30 @@ describe("response curves and adstock", () => {
     );
     expect(container.querySelectorAll(".recharts-area")).toHaveLength(2);
   });
+  it("geo small multiples: one panel per geo with its KPI line and spend area and its totals", () => {
+    const geo = (name: string, k: number) => ({
+      geo: name,
+      dates,
+      kpi: dates.map((_, t) => k * 100 + t),
+      spend: dates.map(() => k * 10),
+      totalKpi: dates.reduce((s, _, t) => s + k * 100 + t, 0),
+      totalSpend: dates.length * k * 10,
+    });
+    const g = geo("North", 2);
+    expect(geoPanelRows(g)[3]).toEqual({ date: dates[3], kpi: 203, spend: 20 });
+    const { getAllByTestId, container } = render(
+      <GeoSmallMultiples geos={[g, geo("South", 1), geo("East", 3)]} units={units} />,
+    );
+    const panels = getAllByTestId("geo-panel");
+    expect(panels.map((p) => p.querySelector("figcaption span")?.textContent)).toEqual([
+      "North",
+      "South",
+      "East",
+    ]);
+    expect(panels[1]!.textContent).toContain(`spend ${formatMoney(dates.length * 10, units.currency)}`);
+    expect(container.querySelectorAll(".recharts-line")).toHaveLength(3);
+    expect(container.querySelectorAll(".recharts-area")).toHaveLength(3);
+  });
 });
 
 describe("social, posterior, refresh, planning", () => {
@@ -349,6 +379,31 @@ describe("social, posterior, refresh, planning", () => {
     cleanup();
     expect(render(<RoiMoveChart moves={[]} units={units} />).getByText(/first succeeded run/)).toBeTruthy();
     void getByText;
+  });
+  it("flighting: one stacked bar per channel per week, rows and CSV per week", () => {
+    const plan = {
+      weeks: 3,
+      channels: [
+        { channel: "TV", weekly: [10, 0, 20] },
+        { channel: "Search", weekly: [5, 5, 5] },
+      ],
+    };
+    expect(flightingRows(plan)).toEqual([
+      { week: "W1", TV: 10, Search: 5 },
+      { week: "W2", TV: 0, Search: 5 },
+      { week: "W3", TV: 20, Search: 5 },
+    ]);
+    expect(flightingCsv(plan)).toEqual({
+      columns: ["channel", "total", "week 1", "week 2", "week 3"],
+      rows: [
+        ["TV", 30, 10, 0, 20],
+        ["Search", 15, 5, 5, 5],
+      ],
+    });
+    const f = render(<FlightingChart plan={plan} units={units} tailWeeks={4} />);
+    expect(f.container.querySelectorAll(".recharts-bar")).toHaveLength(2);
+    expect(f.getByText(/4 weeks after them/)).toBeTruthy();
+    cleanup();
   });
   it("allocation and P(A beats B) matrix", () => {
     expect(allocationRows([{ channel: "TV", currentTotal: 100, total: 80, atBound: null }])).toEqual([

@@ -275,3 +275,107 @@ export function upliftSentence(
 ): string {
   return `Expected uplift: ${u.kpi.mean >= 0 ? "+" : ""}${formatCompact(u.kpi.mean)} ${kpi} (${formatPercent(u.relative.mean, 1)}), 90% interval ${formatCompact(u.kpi.q05)} to ${formatCompact(u.kpi.q95)}; the optimal plan beats the current one in ${formatPercent(u.probabilityBetter)} of posterior draws.`;
 }
+
+export interface FlightingView {
+  /** Plan weeks (1-based labels W1..Wn). */
+  weeks: number;
+  channels: { channel: string; weekly: number[] }[];
+}
+
+/** One row per plan week: week label and each channel's spend that week. */
+export function flightingRows(f: FlightingView): Record<string, number | string>[] {
+  return Array.from({ length: f.weeks }, (_, w) => {
+    const row: Record<string, number | string> = { week: `W${w + 1}` };
+    for (const c of f.channels) row[c.channel] = c.weekly[w] ?? 0;
+    return row;
+  });
+}
+
+/** The flighting plan as a table: one row per channel, its total, then one column per week. */
+export function flightingCsv(f: FlightingView): { columns: string[]; rows: (string | number)[][] } {
+  return {
+    columns: ["channel", "total", ...Array.from({ length: f.weeks }, (_, w) => `week ${w + 1}`)],
+    rows: f.channels.map((c) => [c.channel, c.weekly.reduce((a, b) => a + b, 0), ...c.weekly]),
+  };
+}
+
+/** Per-channel per-week plan (flighting), stacked bars per week. */
+export function FlightingChart({
+  plan,
+  units,
+  tailWeeks,
+  status,
+}: {
+  plan: FlightingView | null;
+  units: ChartUnits;
+  /** Weeks after the plan whose carry-over counts in its KPI (stated under the chart). */
+  tailWeeks?: number;
+  status?: ChartStatus;
+}) {
+  const rows = plan ? flightingRows(plan) : [];
+  const channels = plan?.channels ?? [];
+  return (
+    <ChartCard
+      title="Weekly plan per channel"
+      description={`Spend per channel in each plan week, stacked (${units.currency || "dataset currency"}).${
+        tailWeeks !== undefined
+          ? ` The KPI counts the plan weeks and the ${tailWeeks} week${tailWeeks === 1 ? "" : "s"} after them, where this spend still works (carry-over).`
+          : ""
+      }`}
+      csv={() => (plan ? flightingCsv(plan) : { columns: [], rows: [] })}
+      status={
+        status ??
+        (rows.length === 0 ? { state: "empty", message: "No weekly plan yet." } : { state: "ready" })
+      }
+      testId="flighting"
+    >
+      <ChartBox height={300}>
+        <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <CartesianGrid {...gridProps} />
+          <XAxis dataKey="week" {...axisProps} />
+          <YAxis
+            {...axisProps}
+            tickFormatter={(v: number) => formatMoney(v, units.currency)}
+            width={64}
+            label={{
+              value: moneyLabel("weekly spend", units.currency),
+              angle: -90,
+              position: "insideLeft",
+              fill: tokens.muted,
+              fontSize: 12,
+              dy: 60,
+            }}
+          />
+          {channels.map((c, i) => (
+            <Bar
+              key={c.channel}
+              dataKey={c.channel}
+              stackId="plan"
+              fill={seriesColor(i)}
+              isAnimationActive={false}
+              maxBarSize={48}
+            />
+          ))}
+          <Tooltip
+            cursor={{ fill: tokens.holdout, fillOpacity: 0.5 }}
+            content={(p: TooltipProps<Record<string, number | string>>) => {
+              const r = rowOf(p);
+              if (!r) return null;
+              return (
+                <TooltipBox
+                  title={String(r.week)}
+                  lines={channels.map((c, i) => ({
+                    name: c.channel,
+                    value: formatMoney(r[c.channel] as number, units.currency),
+                    color: seriesColor(i),
+                  }))}
+                />
+              );
+            }}
+          />
+          <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />
+        </BarChart>
+      </ChartBox>
+    </ChartCard>
+  );
+}

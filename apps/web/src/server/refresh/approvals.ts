@@ -89,6 +89,11 @@ export const refreshSettingsInput = z.object({
     .min(0, "Use a coverage threshold from 0 to 1.")
     .max(1, "Use a coverage threshold from 0 to 1.")
     .optional(),
+  /**
+   * Scheduled refits fit even when the data has blocking data-check findings (recorded on each
+   * such run) instead of skipping the slot. Unset: unchanged.
+   */
+  fitDespiteBlockingChecks: z.boolean().optional(),
 });
 
 export async function updateRefreshSettings(
@@ -105,6 +110,7 @@ export async function updateRefreshSettings(
       dataExpectedWeekday: input.dataExpectedWeekday,
       priorsFromApproved: input.priorsFromApproved ?? model.priorsFromApproved,
       backtestCoverageThreshold: input.backtestCoverageThreshold ?? model.backtestCoverageThreshold,
+      fitDespiteBlockingChecks: input.fitDespiteBlockingChecks ?? model.fitDespiteBlockingChecks,
     };
     await tx.model.update({ where: { id: model.id }, data });
     await writeAudit(tx, {
@@ -120,6 +126,7 @@ export async function updateRefreshSettings(
           dataExpectedWeekday: model.dataExpectedWeekday,
           priorsFromApproved: model.priorsFromApproved,
           backtestCoverageThreshold: model.backtestCoverageThreshold,
+          fitDespiteBlockingChecks: model.fitDespiteBlockingChecks,
         },
         after: data,
       },

@@ -1,5 +1,10 @@
 import type { PrismaExecutor } from "@mixcast/db";
-import { runDiagnosticsCodec, runProgressCodec, runSummaryCodec } from "@mixcast/runs/stored";
+import {
+  overriddenChecksCodec,
+  runDiagnosticsCodec,
+  runProgressCodec,
+  runSummaryCodec,
+} from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
 
@@ -20,5 +25,6 @@ export async function getRun(db: PrismaExecutor, actor: Pick<Actor, "workspaceId
     summary: runSummaryCodec.decodeNullable(run.summary),
     diagnostics: runDiagnosticsCodec.decodeNullable(run.diagnostics),
     progress: runProgressCodec.decodeNullable(run.progress),
+    overriddenChecks: overriddenChecksCodec.tryDecode(run.overriddenChecks),
   };
 }

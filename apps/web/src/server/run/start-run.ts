@@ -1,7 +1,16 @@
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@mixcast/db";
-import { failEnqueue, queueRun, recordJob } from "@mixcast/runs";
+import {
+  blockingFindings,
+  checkRunData,
+  describeBlocking,
+  failEnqueue,
+  queueRun,
+  recordJob,
+  writeRunEvent,
+} from "@mixcast/runs";
+import type { OverriddenFinding } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound, unavailable } from "../errors.ts";
 
@@ -13,9 +22,26 @@ export const startRunInput = z.object({
   /** Default: the newest version of the model's dataset. */
   datasetVersionId: z.string().min(1).optional(),
   seed: z.number().int().min(1).max(2_147_483_647).optional(),
+  /**
+   * "Fit anyway: I understand the blocking data checks". Without it a run whose data has a
+   * blocking finding (docs/trust.md section 1) is refused; with it the run starts, and the
+   * findings are recorded on the run and in the audit log.
+   */
+  overrideBlockingChecks: z.boolean().optional(),
 });
 
 export type EnqueueFitRun = (runId: string) => Promise<string | null>;
+
+/**
+ * Refuses a start whose data has blocking findings unless the caller overrides them; checked on
+ * the server, so no client (or a stale page) can skip it.
+ */
+export function blockingRefusal(findings: readonly OverriddenFinding[]) {
+  return badRequest(
+    `The data has ${describeBlocking(findings)}. ` +
+      'Fix the data or the model configuration, or tick "Fit anyway" to start despite them (recorded in the audit log).',
+  );
+}
 
 /**
  * Creates a queued Run pinned to one dataset version and one config version, then puts it on the
@@ -51,6 +77,11 @@ export async function startRun(
       throw input.datasetVersionId
         ? badRequest("That dataset version is not a version of this model's dataset.")
         : badRequest("The model's dataset has no valid version. Upload a CSV first.");
+    // Versions are immutable, so checking inside the transaction sees exactly what the run pins.
+    const blocking = blockingFindings(checkRunData(dataVersion.csv, config.config));
+    if (blocking.length > 0 && input.overrideBlockingChecks !== true) throw blockingRefusal(blocking);
+    const overriddenChecks =
+      blocking.length > 0 ? { by: "user" as const, userId: actor.userId, findings: blocking } : null;
     const seed = input.seed ?? randomInt(1, 2_147_483_647);
     const created = await queueRun(
       tx,
@@ -62,6 +93,7 @@ export async function startRun(
         mode: input.mode,
         seed,
         createdById: actor.userId,
+        overriddenChecks,
       },
       {
         action: "run.start",
@@ -72,9 +104,23 @@ export async function startRun(
           configVersion: config.version,
           datasetVersion: dataVersion.version,
           seed,
+          ...(overriddenChecks ? { overriddenChecks: overriddenChecks.findings } : {}),
         },
       },
     );
+    if (overriddenChecks)
+      await writeRunEvent(
+        tx,
+        created,
+        "run.data_checks_overridden",
+        {
+          modelId: model.id,
+          datasetVersion: dataVersion.version,
+          configVersion: config.version,
+          findings: overriddenChecks.findings,
+        },
+        { userId: actor.userId },
+      );
     return created;
   });
   try {

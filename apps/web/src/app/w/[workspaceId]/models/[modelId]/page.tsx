@@ -106,7 +106,7 @@ export default function ModelPage() {
               label: "Approvals",
               content: (
                 <RefreshSettings
-                  key={`${m.autoApprove}-${m.stabilityThreshold}-${m.dataExpectedWeekday}-${m.priorsFromApproved}-${m.backtestCoverageThreshold}`}
+                  key={`${m.autoApprove}-${m.stabilityThreshold}-${m.dataExpectedWeekday}-${m.priorsFromApproved}-${m.backtestCoverageThreshold}-${m.fitDespiteBlockingChecks}`}
                   modelId={m.id}
                   current={{
                     autoApprove: m.autoApprove,
@@ -114,6 +114,7 @@ export default function ModelPage() {
                     dataExpectedWeekday: m.dataExpectedWeekday,
                     priorsFromApproved: m.priorsFromApproved,
                     backtestCoverageThreshold: m.backtestCoverageThreshold,
+                    fitDespiteBlockingChecks: m.fitDespiteBlockingChecks,
                   }}
                 />
               ),

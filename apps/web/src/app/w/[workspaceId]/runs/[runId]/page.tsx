@@ -260,6 +260,19 @@ export default function RunPage() {
           </Alert>
         ) : null}
 
+        {r.overriddenChecks ? (
+          <Alert tone="warning" title="Started with overridden blocking data checks">
+            <span data-testid="overridden-checks">
+              Started with overridden blocking data checks:{" "}
+              {r.overriddenChecks.findings.map((f) => `${f.code} (${f.columns.join(", ")})`).join("; ")}
+              {r.overriddenChecks.by === "model-setting"
+                ? " (the model is set to fit scheduled refits despite blocking checks)."
+                : ` (“Fit anyway” ticked by ${r.createdBy?.name ?? "a former member"}).`}{" "}
+              Read its numbers with that in mind.
+            </span>
+          </Alert>
+        ) : null}
+
         {notConverged ? (
           <Alert tone="danger" title="Not converged: do not use these numbers for decisions">
             The sampler did not reach a reliable answer. The estimates below are shown only to help diagnose

@@ -36,6 +36,14 @@ import {
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatNumber } from "@/components/format.ts";
 import { optimalPlanCsv } from "@/lib/exports.ts";
+import {
+  GOAL_CHOICES,
+  parseBoundDrafts,
+  parseGoalDraft,
+  type GoalErrors,
+  type GoalKind,
+} from "@/lib/optimizer-goal-form.ts";
+import { GoalResult, type GoalResultView } from "./goal-result.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 type ObjectiveChoice = "mean" | "q10" | "q25" | "msd1";
@@ -56,6 +64,7 @@ interface BoundDraft {
   min: string;
   max: string;
   locked: boolean;
+  weeklyMax?: string;
 }
 
 export default function OptimizerPage() {
@@ -74,6 +83,17 @@ export default function OptimizerPage() {
   const [saving, setSaving] = useState(false);
   const [scenarioName, setScenarioName] = useState("Optimized plan");
   const [campaignId, setCampaignId] = useState("");
+  const [goalKind, setGoalKind] = useState<GoalKind>("max-kpi");
+  const [targetKpi, setTargetKpi] = useState("");
+  const [probability, setProbability] = useState("80");
+  const [mroi, setMroi] = useState("1");
+  const [roiTarget, setRoiTarget] = useState("");
+  const [maxBudget, setMaxBudget] = useState("");
+  const [flighting, setFlighting] = useState(false);
+  const [errors, setErrors] = useState<GoalErrors>({});
+  const [boundErrors, setBoundErrors] = useState<Record<string, string>>({});
+  /** Which result is on screen: the flat optimizer's (max KPI, flat weeks) or a goal's. */
+  const [shown, setShown] = useState<"run" | "goal" | null>(null);
 
   // Until the user types them: the run's suggested budget and horizon.
   const budget = typedBudget === "" && context.data ? String(context.data.suggestedBudget) : typedBudget;
@@ -81,6 +101,12 @@ export default function OptimizerPage() {
 
   const run = useMutation(
     trpc.optimizer.run.mutationOptions({
+      onError: (e) =>
+        toast.show({ tone: "danger", title: "The optimizer could not run", message: errorMessage(e) }),
+    }),
+  );
+  const goal = useMutation(
+    trpc.optimizer.goal.mutationOptions({
       onError: (e) =>
         toast.show({ tone: "danger", title: "The optimizer could not run", message: errorMessage(e) }),
     }),
@@ -105,30 +131,55 @@ export default function OptimizerPage() {
   const canRun = ws.can("analyst");
 
   function submit() {
-    const b: Record<string, { min?: number; max?: number; locked?: boolean }> = {};
-    for (const [name, d] of Object.entries(bounds)) {
-      const entry: { min?: number; max?: number; locked?: boolean } = {};
-      if (d.locked) entry.locked = true;
-      if (d.min.trim() !== "") entry.min = Number(d.min);
-      if (d.max.trim() !== "") entry.max = Number(d.max);
-      if (Object.keys(entry).length > 0) b[name] = entry;
+    const parsed = parseGoalDraft({
+      kind: goalKind,
+      weeks,
+      budget,
+      targetKpi,
+      probability,
+      mroi,
+      roi: roiTarget,
+      maxBudget,
+    });
+    const b = parseBoundDrafts(bounds);
+    setErrors(parsed.ok ? {} : parsed.errors);
+    setBoundErrors(b.errors);
+    if (!parsed.ok || Object.keys(b.errors).length > 0) return;
+    if (parsed.goal.kind === "max-kpi" && !flighting) {
+      setShown("run");
+      run.mutate({
+        workspaceId: ws.id,
+        runId,
+        weeks: parsed.weeks,
+        budget: parsed.goal.budget,
+        bounds: b.bounds,
+        objective: objectiveOf(objective),
+      });
+      return;
     }
-    run.mutate({
+    setShown("goal");
+    goal.mutate({
       workspaceId: ws.id,
       runId,
-      weeks: Number(weeks),
-      budget: Number(budget),
-      bounds: b,
+      weeks: parsed.weeks,
+      goal: parsed.goal,
+      bounds: b.bounds,
       objective: objectiveOf(objective),
+      flighting,
+      weeklyBounds: flighting ? b.weeklyBounds : {},
+      ...(parsed.maxBudget !== undefined ? { maxBudget: parsed.maxBudget } : {}),
     });
   }
-  const res = run.data;
+  const res = shown === "run" ? run.data : undefined;
+  const goalRes = shown === "goal" ? (goal.data as GoalResultView | undefined) : undefined;
+  const busy = run.isPending || goal.isPending;
+  const kpiWords = { kpi: ctx.kpiName, roiUnit: `${ctx.kpiName} per ${units.currency || "currency unit"}` };
 
   return (
     <>
       <PageHeader
         title="Budget optimizer"
-        description="Finds the split of a budget across channels that maximizes the KPI over a planning horizon, using every posterior draw of this run (carryover from past spend included)."
+        description="Finds the budget and its split across channels for a goal (the most KPI for a budget, the least spend to reach a target, a marginal or overall ROI), flat or week by week, using this run's posterior draws (carry-over from past spend included)."
         actions={
           <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs/${runId}/insights`}>
             Back to insights
@@ -141,106 +192,237 @@ export default function OptimizerPage() {
             title="Plan settings"
             description={`The current plan is the last 13 weeks' weekly spend per channel, scaled to your budget. Amounts in ${ws.currency ?? "the dataset's currency"}.`}
           />
-          <CardBody className="flex flex-col gap-4">
-            <div className="grid gap-4 sm:grid-cols-3">
-              <Input
-                label="Horizon (weeks)"
-                type="number"
-                min={1}
-                max={52}
-                value={weeks}
-                onChange={(e) => setWeeks(e.target.value)}
-                name="weeks"
+          <CardBody>
+            <form
+              className="flex flex-col gap-4"
+              noValidate
+              onSubmit={(e) => {
+                e.preventDefault();
+                submit();
+              }}
+            >
+              <fieldset className="flex flex-col gap-2">
+                <legend className="mb-1 text-sm font-medium text-fg">Goal</legend>
+                <div className="grid gap-2 sm:grid-cols-2">
+                  {GOAL_CHOICES.map((g) => (
+                    <label
+                      key={g.value}
+                      className="flex cursor-pointer items-start gap-2 rounded-lg border border-line p-3 text-sm has-[:checked]:border-primary"
+                    >
+                      <input
+                        type="radio"
+                        name="goal"
+                        value={g.value}
+                        checked={goalKind === g.value}
+                        onChange={() => {
+                          setGoalKind(g.value);
+                          setErrors({});
+                        }}
+                        className="mt-0.5 accent-primary"
+                      />
+                      <span className="flex flex-col">
+                        <span className="font-medium text-fg">{g.label}</span>
+                        <span className="text-xs text-muted">{g.hint}</span>
+                      </span>
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              <div className="grid gap-4 sm:grid-cols-3">
+                <Input
+                  label="Horizon (weeks)"
+                  type="number"
+                  min={1}
+                  max={52}
+                  value={weeks}
+                  onChange={(e) => setWeeks(e.target.value)}
+                  name="weeks"
+                  error={errors.weeks}
+                />
+                {goalKind === "max-kpi" ? (
+                  <Input
+                    label="Total budget"
+                    type="number"
+                    min={0}
+                    value={budget}
+                    onChange={(e) => setBudget(e.target.value)}
+                    name="budget"
+                    error={errors.budget}
+                    hint={`Current pace: ${formatMoney(ctx.suggestedBudget / ctx.suggestedWeeks, units.currency)} per week`}
+                  />
+                ) : null}
+                {goalKind === "min-spend" ? (
+                  <>
+                    <Input
+                      label={`Target KPI (${ctx.kpiName} over the horizon)`}
+                      type="number"
+                      min={0}
+                      value={targetKpi}
+                      onChange={(e) => setTargetKpi(e.target.value)}
+                      name="targetKpi"
+                      error={errors.targetKpi}
+                    />
+                    <Input
+                      label="Probability of reaching it (%)"
+                      type="number"
+                      min={1}
+                      max={99}
+                      value={probability}
+                      onChange={(e) => setProbability(e.target.value)}
+                      name="probability"
+                      error={errors.probability}
+                      hint="Share of posterior draws whose KPI reaches the target."
+                    />
+                  </>
+                ) : null}
+                {goalKind === "target-mroi" ? (
+                  <Input
+                    label="Marginal ROI to spend down to"
+                    type="number"
+                    min={0}
+                    step="any"
+                    value={mroi}
+                    onChange={(e) => setMroi(e.target.value)}
+                    name="mroi"
+                    error={errors.mroi}
+                    hint={`${ctx.kpiName} returned by the next unit of spend.`}
+                  />
+                ) : null}
+                {goalKind === "target-roi" ? (
+                  <Input
+                    label="Overall ROI"
+                    type="number"
+                    min={0}
+                    step="any"
+                    value={roiTarget}
+                    onChange={(e) => setRoiTarget(e.target.value)}
+                    name="roi"
+                    error={errors.roi}
+                    hint={`${ctx.kpiName} caused by the plan per unit of spend.`}
+                  />
+                ) : null}
+                {goalKind !== "min-spend" ? (
+                  <Select
+                    label="Objective"
+                    value={objective}
+                    onChange={(e) => setObjective(e.target.value as ObjectiveChoice)}
+                    options={OBJECTIVES}
+                    name="objective"
+                  />
+                ) : null}
+                {goalKind !== "max-kpi" ? (
+                  <Input
+                    label="Search ceiling (optional)"
+                    type="number"
+                    min={0}
+                    value={maxBudget}
+                    onChange={(e) => setMaxBudget(e.target.value)}
+                    name="maxBudget"
+                    error={errors.maxBudget}
+                    hint={`Largest budget tried; default 10x the current pace (${formatMoney(ctx.suggestedBudget * 10, units.currency)} over 13 weeks).`}
+                  />
+                ) : null}
+              </div>
+              <Checkbox
+                label="Plan week by week (flighting): different amounts in different weeks, counting the carry-over into the weeks after the plan"
+                checked={flighting}
+                onChange={(e) => setFlighting(e.target.checked)}
+                name="flighting"
               />
-              <Input
-                label="Total budget"
-                type="number"
-                min={0}
-                value={budget}
-                onChange={(e) => setBudget(e.target.value)}
-                name="budget"
-                hint={`Current pace: ${formatMoney(ctx.suggestedBudget / ctx.suggestedWeeks, units.currency)} per week`}
-              />
-              <Select
-                label="Objective"
-                value={objective}
-                onChange={(e) => setObjective(e.target.value as ObjectiveChoice)}
-                options={OBJECTIVES}
-                name="objective"
-              />
-            </div>
-            <Table caption="Per-channel bounds">
-              <THead>
-                <tr>
-                  <Th>Channel</Th>
-                  <Th className="text-right">Current weekly</Th>
-                  <Th>Min total</Th>
-                  <Th>Max total</Th>
-                  <Th>Lock at current</Th>
-                </tr>
-              </THead>
-              <TBody>
-                {ctx.channels.map((c) => {
-                  const d = bounds[c.name] ?? { min: "", max: "", locked: false };
-                  const set = (patch: Partial<BoundDraft>) =>
-                    setBounds((all) => ({ ...all, [c.name]: { ...d, ...patch } }));
-                  return (
-                    <Tr key={c.name}>
-                      <Td className="font-medium">
-                        {c.name} <span className="text-xs text-muted">({c.type})</span>
-                      </Td>
-                      <Td numeric>{formatMoney(c.currentWeekly, units.currency)}</Td>
-                      <Td>
-                        <Input
-                          label={`Minimum for ${c.name}`}
-                          className="[&_label]:sr-only"
-                          type="number"
-                          min={0}
-                          value={d.min}
-                          disabled={d.locked}
-                          onChange={(e) => set({ min: e.target.value })}
-                        />
-                      </Td>
-                      <Td>
-                        <Input
-                          label={`Maximum for ${c.name}`}
-                          className="[&_label]:sr-only"
-                          type="number"
-                          min={0}
-                          value={d.max}
-                          disabled={d.locked}
-                          onChange={(e) => set({ max: e.target.value })}
-                        />
-                      </Td>
-                      <Td>
-                        <Checkbox
-                          label={`Lock ${c.name}`}
-                          checked={d.locked}
-                          onChange={(e) => set({ locked: e.target.checked })}
-                        />
-                      </Td>
-                    </Tr>
-                  );
-                })}
-              </TBody>
-            </Table>
-            <div className="flex items-center gap-3">
-              <Button
-                onClick={submit}
-                loading={run.isPending}
-                disabled={!canRun || !(Number(budget) > 0) || !(Number(weeks) >= 1)}
-              >
-                Run optimizer
-              </Button>
-              {!canRun ? (
-                <span className="text-sm text-muted">
-                  Viewers can look but not run the optimizer; ask an analyst.
-                </span>
-              ) : null}
-            </div>
+              <Table caption="Per-channel bounds">
+                <THead>
+                  <tr>
+                    <Th>Channel</Th>
+                    <Th className="text-right">Current weekly</Th>
+                    <Th>Min total</Th>
+                    <Th>Max total</Th>
+                    <Th>Lock at current</Th>
+                    {flighting ? <Th>Max per week</Th> : null}
+                  </tr>
+                </THead>
+                <TBody>
+                  {ctx.channels.map((c) => {
+                    const d = bounds[c.name] ?? { min: "", max: "", locked: false, weeklyMax: "" };
+                    const set = (patch: Partial<BoundDraft>) =>
+                      setBounds((all) => ({ ...all, [c.name]: { ...d, ...patch } }));
+                    return (
+                      <Tr key={c.name}>
+                        <Td className="font-medium">
+                          {c.name} <span className="text-xs text-muted">({c.type})</span>
+                        </Td>
+                        <Td numeric>{formatMoney(c.currentWeekly, units.currency)}</Td>
+                        <Td>
+                          <Input
+                            label={`Minimum for ${c.name}`}
+                            className="[&_label]:sr-only"
+                            type="number"
+                            min={0}
+                            value={d.min}
+                            disabled={d.locked}
+                            onChange={(e) => set({ min: e.target.value })}
+                            error={boundErrors[`${c.name}.min`]}
+                          />
+                        </Td>
+                        <Td>
+                          <Input
+                            label={`Maximum for ${c.name}`}
+                            className="[&_label]:sr-only"
+                            type="number"
+                            min={0}
+                            value={d.max}
+                            disabled={d.locked}
+                            onChange={(e) => set({ max: e.target.value })}
+                            error={boundErrors[`${c.name}.max`]}
+                          />
+                        </Td>
+                        <Td>
+                          <Checkbox
+                            label={`Lock ${c.name}`}
+                            checked={d.locked}
+                            onChange={(e) => set({ locked: e.target.checked })}
+                          />
+                        </Td>
+                        {flighting ? (
+                          <Td>
+                            <Input
+                              label={`Weekly maximum for ${c.name}`}
+                              className="[&_label]:sr-only"
+                              type="number"
+                              min={0}
+                              value={d.weeklyMax ?? ""}
+                              onChange={(e) => set({ weeklyMax: e.target.value })}
+                              error={boundErrors[`${c.name}.weeklyMax`]}
+                            />
+                          </Td>
+                        ) : null}
+                      </Tr>
+                    );
+                  })}
+                </TBody>
+              </Table>
+              <div className="flex items-center gap-3">
+                <Button type="submit" loading={busy} disabled={!canRun}>
+                  Run optimizer
+                </Button>
+                {!canRun ? (
+                  <span className="text-sm text-muted">
+                    Viewers can look but not run the optimizer; ask an analyst.
+                  </span>
+                ) : null}
+              </div>
+            </form>
           </CardBody>
         </Card>
 
+        {goalRes ? (
+          <GoalResult
+            result={goalRes}
+            units={units}
+            words={kpiWords}
+            runId={runId}
+            onSave={canRun ? () => setSaving(true) : null}
+          />
+        ) : null}
         {res ? (
           <>
             <Alert tone={res.uplift.probabilityBetter >= 0.9 ? "success" : "info"} title="Result">
@@ -323,9 +505,12 @@ export default function OptimizerPage() {
             <Button
               loading={createScenario.isPending}
               onClick={() => {
-                if (!res) return;
+                const rows = goalRes
+                  ? goalRes.channels.map((a) => ({ channel: a.channel, weekly: a.weekly }))
+                  : res?.allocation;
+                if (!rows) return;
                 const spend = Object.fromEntries(
-                  res.allocation.map((a) => [a.channel, a.weekly.map((v) => Math.round(v * 100) / 100)]),
+                  rows.map((a) => [a.channel, a.weekly.map((v) => Math.round(v * 100) / 100)]),
                 );
                 createScenario.mutate({
                   workspaceId: ws.id,
@@ -333,10 +518,12 @@ export default function OptimizerPage() {
                   name: scenarioName,
                   ...(campaignId ? { campaignId } : {}),
                   plan: {
-                    weeks: res.weeks,
+                    weeks: goalRes ? goalRes.weeks : res!.weeks,
                     spend,
                     assumptions: [],
-                    origin: { kind: "optimizer", budget: res.budget, objective: res.objective.kind },
+                    origin: goalRes
+                      ? { kind: "optimizer", budget: goalRes.totalSpend, objective: goalRes.goal.kind }
+                      : { kind: "optimizer", budget: res!.budget, objective: res!.objective.kind },
                   },
                 });
               }}
