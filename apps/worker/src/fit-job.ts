@@ -144,15 +144,13 @@ export async function processFitRun(
       stage: "config",
     });
   }
-  // Priors from the approved run's posterior, when the model asks for them (v1 models).
-  let priorsFrom = stored.version === 2 ? null : await approvedPosteriorPriors(prisma, run.modelId, run.id);
+  // Priors from the approved run's posterior, when the model asks for them (same model version).
+  let priorsFrom = await approvedPosteriorPriors(prisma, run.modelId, run.id);
+  if (priorsFrom && priorsFrom.modelVersion !== stored.version) priorsFrom = null;
   // The workspace's lift tests of the model's channels (or this run's pins when it has them),
   // weighed against the data in prepare and pinned on the run (docs/model.md section 11).
   const liftTests = (await liftTestsForRun(prisma, run, modelChannelNames(stored))).tests;
-  let prepared =
-    stored.version === 2
-      ? prepareV2(ctx, run, stored.config, liftTests)
-      : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom), liftTests);
+  let prepared = prepareStored(ctx, run, stored, priorsFrom, liftTests);
   if ("failure" in prepared) return failRun(prepared.failure.reason, prepared.failure.details);
   await pinRunLiftTests(prisma, run, prepared.pinnedLiftTests, LIFT_TEST_WEIGHTS);
 
@@ -170,9 +168,10 @@ export async function processFitRun(
     });
     sampler = { chains: plan.chains, warmup: plan.warmup, draws: plan.draws };
     // ...and its priors source, which every chain job uses (the approved run may have changed).
-    if (stored.version !== 2 && (plan.priorsFromRunId ?? null) !== (priorsFrom?.runId ?? null)) {
+    if ((plan.priorsFromRunId ?? null) !== (priorsFrom?.runId ?? null)) {
       priorsFrom = plan.priorsFromRunId ? await posteriorPriorsOf(prisma, plan.priorsFromRunId) : null;
-      const again = prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom), liftTests);
+      if (priorsFrom && priorsFrom.modelVersion !== stored.version) priorsFrom = null;
+      const again = prepareStored(ctx, run, stored, priorsFrom, liftTests);
       if ("failure" in again) return failRun(again.failure.reason, again.failure.details);
       prepared = again;
       mergeChains = again.mergeChains;
@@ -407,9 +406,20 @@ export function prepareRunFit(
       },
     };
   }
+  return prepareStored(ctx, run, stored, priorsFrom, liftTests);
+}
+
+/** The v1 or v2 preparation of a decoded config, with the approved priors of the same version. */
+function prepareStored(
+  ctx: Pick<FitJobContext, "engine" | "sampler">,
+  run: RunInputs,
+  stored: StoredModelConfig,
+  priorsFrom: ApprovedPriors | null,
+  liftTests: readonly RegistryLiftTest[],
+): Prepared {
   return stored.version === 2
-    ? prepareV2(ctx, run, stored.config, liftTests)
-    : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom), liftTests);
+    ? prepareV2(ctx, run, withApprovedPriors(stored.config, priorsFrom, 2), liftTests)
+    : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom, 1), liftTests);
 }
 
 function prepareV1(
