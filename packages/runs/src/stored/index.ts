@@ -34,7 +34,9 @@ export {
   analysisErrorSchema,
   runAnalysisCodec,
   runAnalysisV2Codec,
+  runInsightsV2Codec,
   scenarioResultCodec,
+  type RunInsightsV2,
 } from "./artifacts.ts";
 export {
   decodeStoredModelConfig,
