@@ -36,6 +36,8 @@ import {
   type MappingRole,
   type MappingSettings,
 } from "@/lib/mapping-v2.ts";
+import { checkUpload } from "@/lib/upload-checks.ts";
+import { UploadChecks } from "./upload-checks.tsx";
 import { useWorkspace } from "./workspace-context.tsx";
 
 type ColumnRole = MappingRole;
@@ -178,6 +180,14 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
       setConverting(false);
     }
   }
+
+  // Daily rows are checked once they are weeks; a file the mapping cannot parse says so instead.
+  const awaitingWeeks = spacing === 1 && !converted;
+  const check = useMemo(
+    () =>
+      preview && built.mapping && !awaitingWeeks ? checkUpload(preview.text, built.mapping, built.v1) : null,
+    [preview, built, awaitingWeeks],
+  );
 
   function setChoice(i: number, patch: Partial<ColumnChoice>) {
     setChoices((cs) => cs.map((c, j) => (j === i ? { ...c, ...patch } : c)));
@@ -429,18 +439,25 @@ export function DatasetUpload({ datasetId, datasetName }: { datasetId?: string; 
                 </ul>
               </Alert>
             ) : null}
-            {upload.error ? <FormError>{errorMessage(upload.error)}</FormError> : null}
-            <div>
-              <Button
-                onClick={submit}
-                disabled={!built.mapping || (!datasetId && name.trim().length < 2)}
-                loading={upload.isPending}
-              >
-                Validate and save version
-              </Button>
-            </div>
           </CardBody>
         </Card>
+      ) : null}
+
+      {check && built.mapping ? <UploadChecks check={check} kpiName={built.mapping.kpi} /> : null}
+
+      {preview ? (
+        <div className="flex flex-col gap-2">
+          {upload.error ? <FormError>{errorMessage(upload.error)}</FormError> : null}
+          <div>
+            <Button
+              onClick={submit}
+              disabled={!built.mapping || (!datasetId && name.trim().length < 2)}
+              loading={upload.isPending}
+            >
+              Validate and save version
+            </Button>
+          </div>
+        </div>
       ) : null}
 
       {errors ? <ValidationErrors errors={errors.list} count={errors.count} /> : null}

@@ -8,6 +8,7 @@ import {
   FitChart,
   FlightingChart,
   ForestPlot,
+  GeoSmallMultiples,
   ProbabilityMatrix,
   ResponseCurvesChart,
   RoiChart,
@@ -24,6 +25,8 @@ import {
   flightingCsv,
   flightingRows,
   forestRows,
+  formatMoney,
+  geoPanelRows,
   holdoutRange,
   intervalBarRows,
   parameterFlag,
@@ -295,6 +298,30 @@ describe("response curves and adstock", () => {
       />,
     );
     expect(container.querySelectorAll(".recharts-area")).toHaveLength(2);
+  });
+  it("geo small multiples: one panel per geo with its KPI line and spend area and its totals", () => {
+    const geo = (name: string, k: number) => ({
+      geo: name,
+      dates,
+      kpi: dates.map((_, t) => k * 100 + t),
+      spend: dates.map(() => k * 10),
+      totalKpi: dates.reduce((s, _, t) => s + k * 100 + t, 0),
+      totalSpend: dates.length * k * 10,
+    });
+    const g = geo("North", 2);
+    expect(geoPanelRows(g)[3]).toEqual({ date: dates[3], kpi: 203, spend: 20 });
+    const { getAllByTestId, container } = render(
+      <GeoSmallMultiples geos={[g, geo("South", 1), geo("East", 3)]} units={units} />,
+    );
+    const panels = getAllByTestId("geo-panel");
+    expect(panels.map((p) => p.querySelector("figcaption span")?.textContent)).toEqual([
+      "North",
+      "South",
+      "East",
+    ]);
+    expect(panels[1]!.textContent).toContain(`spend ${formatMoney(dates.length * 10, units.currency)}`);
+    expect(container.querySelectorAll(".recharts-line")).toHaveLength(3);
+    expect(container.querySelectorAll(".recharts-area")).toHaveLength(3);
   });
 });
 
