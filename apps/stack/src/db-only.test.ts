@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "@mixcast/db/client";
-import { DEMO_USER } from "@mixcast/db/seed";
+import { DEMO_GEO, DEMO_USER } from "@mixcast/db/seed";
 import { createEmptyTestDatabase, type EmptyTestDatabase } from "@mixcast/db/testing";
 
 const run = promisify(execFile);
@@ -19,7 +19,7 @@ async function start(databaseUrl: string) {
   const { stdout } = await run(process.execPath, launcher, {
     cwd: stackDir,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "3999" },
-    timeout: 120_000,
+    timeout: 180_000,
   });
   return stdout;
 }
@@ -34,6 +34,8 @@ describe("launcher --db-only", () => {
     expect(migrationCount).toBeGreaterThanOrEqual(3);
     expect(first).toContain(`Applied ${migrationCount} migration(s)`);
     expect(first).toMatch(/Seeded the demo workspace "Demo Brand"/);
+    expect(first).toMatch(/queued the demo model's first fit/);
+    expect(first).toMatch(/queued the geo demo model's first fit/);
     expect(first).toContain(`${DEMO_USER.email}  /  ${DEMO_USER.password}`);
     expect(first).toContain("http://localhost:3999");
 
@@ -44,11 +46,27 @@ describe("launcher --db-only", () => {
     const prisma = createPrismaClient(db.url, { maxConnections: 1 });
     try {
       expect(await prisma.workspace.count()).toBe(1);
-      expect(await prisma.datasetVersion.count()).toBe(1);
+      // the national demo and the geo demo, each with its first fit queued once
+      expect(await prisma.datasetVersion.count()).toBe(2);
+      expect(await prisma.model.count()).toBe(2);
+      const runs = await prisma.run.findMany({ select: { modelId: true, status: true, mode: true } });
+      expect(runs).toHaveLength(2);
+      expect(runs.filter((r) => r.modelId === DEMO_GEO.modelId)).toEqual([
+        { modelId: DEMO_GEO.modelId, status: "queued", mode: "full" },
+      ]);
+      expect(runs.every((r) => r.status === "queued" && r.mode === "full")).toBe(true);
+      const campaigns = await prisma.campaign.findMany({
+        include: { _count: { select: { scenarios: true } } },
+        orderBy: { name: "asc" },
+      });
+      expect(campaigns.map((c) => [c.name, c._count.scenarios])).toEqual([
+        ["Next quarter", 2],
+        ["Next quarter by state", 2],
+      ]);
     } finally {
       await prisma.$disconnect();
     }
-  }, 180_000);
+  }, 360_000);
 
   it("refuses an invalid environment, naming the variable", async () => {
     await expect(

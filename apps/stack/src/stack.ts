@@ -4,9 +4,10 @@
 //      a throwaway server instead (tests, benchmarks).
 //   2. Migrations, the demo seed and its first queued fit (apps/worker/src/seed-demo.ts), and the
 //      database role web and worker connect as (mixcast_app, packages/db/src/app-role.ts).
-//   3. `next build` when the build is missing or older than its sources (or --rebuild), then web
-//      (`next start`, or `next dev` with --dev) and worker, each supervised: a crashed one is
-//      restarted with back-off while everything else keeps running (supervisor.ts).
+//   3. The worker (so the demo fits run during the build), `next build` when the build is missing
+//      or older than its sources (or --rebuild), then web (`next start`, or `next dev` with --dev);
+//      web and worker are each supervised: a crashed one is restarted with back-off while
+//      everything else keeps running (supervisor.ts).
 // stop(): web and worker (SIGTERM, SIGKILL after 15 s), then PostgreSQL last.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -244,25 +245,6 @@ export async function startStack(options: StackOptions, io: StackIo): Promise<Ru
       if (!stopping) io.onFatal(message);
     };
 
-    if (options.web && !options.dev) {
-      const distDir = options.distDir ?? ".next";
-      if (options.rebuild || !webBuildIsFresh(distDir)) {
-        log(
-          `Building the web app into apps/web/${distDir} (next build, about a minute on a small machine)...`,
-        );
-        const code = await runToEnd(
-          nextBin,
-          ["build"],
-          { cwd: webDir, env: { ...childEnv, NODE_ENV: "production" }, stdout },
-          track,
-        );
-        if (stopping) return running;
-        if (code !== 0) throw new Error(`next build failed (exit ${code}); see above`);
-      } else {
-        log(`The web build in apps/web/${distDir} is up to date`);
-      }
-    }
-
     if (options.worker) {
       const quick = options.quickWorker
         ? {
@@ -288,6 +270,27 @@ export async function startStack(options: StackOptions, io: StackIo): Promise<Ru
       );
       supervisors.push(running.worker);
       running.worker.start();
+    }
+
+    // The worker starts first: the demo's queued fits run while `next build` does (a first start
+    // shows fitted demo runs as soon as the web app answers).
+    if (options.web && !options.dev) {
+      const distDir = options.distDir ?? ".next";
+      if (options.rebuild || !webBuildIsFresh(distDir)) {
+        log(
+          `Building the web app into apps/web/${distDir} (next build, about a minute on a small machine)...`,
+        );
+        const code = await runToEnd(
+          nextBin,
+          ["build"],
+          { cwd: webDir, env: { ...childEnv, NODE_ENV: "production" }, stdout },
+          track,
+        );
+        if (stopping) return running;
+        if (code !== 0) throw new Error(`next build failed (exit ${code}); see above`);
+      } else {
+        log(`The web build in apps/web/${distDir} is up to date`);
+      }
     }
 
     if (options.web) {
@@ -404,7 +407,13 @@ async function seed(
   } finally {
     await prisma.$disconnect();
   }
-  log(seeded.created ? 'Seeded the demo workspace "Demo Brand"' : "Demo workspace already present");
+  log(
+    seeded.created
+      ? 'Seeded the demo workspace "Demo Brand" (a national and a geo model)'
+      : seeded.geo.created
+        ? 'Demo workspace already present; added its geo model ("Geo social mix")'
+        : "Demo workspace already present",
+  );
   const code = await runToEnd(
     process.execPath,
     ["--import", "tsx", join(workerDir, "src", "seed-demo.ts")],

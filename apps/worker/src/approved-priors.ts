@@ -1,12 +1,14 @@
 // Priors from the approved posterior (docs/model.md): for a model with priorsFromApproved on, each
 // run (manual or scheduled) is fitted with per-parameter priors moment-matched to the model's
 // approved run's draws (core priorsFromPosterior). The run's summary records where they came from.
-import { POSTERIOR_PRIOR_WIDEN, priorsFromPosterior, type ModelConfig, type Prior } from "@mixcast/core";
+import { POSTERIOR_PRIOR_WIDEN, priorsFromPosterior, type Prior } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
-import { decodeModelSpec, decodeStoredDraws } from "@mixcast/runs";
+import { decodeModelSpec, decodeModelSpecV2, decodeStoredDraws, storedSpecVersion } from "@mixcast/runs";
 
 export interface ApprovedPriors {
   runId: string;
+  /** The model version (1 or 2) of the run the priors come from: they fit only that version's parameters. */
+  modelVersion: 1 | 2;
   widen: number;
   priors: Record<string, Prior>;
 }
@@ -38,14 +40,27 @@ export async function posteriorPriorsOf(
   const spec = artifacts.find((a) => a.kind === "spec");
   if (!draws?.bytes || !spec?.analysis) return null;
   const decoded = decodeStoredDraws(draws.bytes, draws.encoding);
-  const priors = priorsFromPosterior(decodeModelSpec(spec.analysis).parameters, decoded, {
-    widen: POSTERIOR_PRIOR_WIDEN,
-  });
-  return Object.keys(priors).length ? { runId: sourceRunId, widen: POSTERIOR_PRIOR_WIDEN, priors } : null;
+  const modelVersion = storedSpecVersion(spec.analysis) === 2 ? 2 : 1;
+  const parameters =
+    modelVersion === 2
+      ? decodeModelSpecV2(spec.analysis).parameters
+      : decodeModelSpec(spec.analysis).parameters;
+  const priors = priorsFromPosterior(parameters, decoded, { widen: POSTERIOR_PRIOR_WIDEN });
+  return Object.keys(priors).length
+    ? { runId: sourceRunId, modelVersion, widen: POSTERIOR_PRIOR_WIDEN, priors }
+    : null;
 }
 
-/** The config a run is fitted with: the approved priors under any the config states itself. */
-export function withApprovedPriors(config: ModelConfig, from: ApprovedPriors | null): ModelConfig {
-  if (!from) return config;
+/**
+ * The config a run is fitted with: the approved priors under any the config states itself. Priors
+ * of a run of the other model version are not used (v1 and v2 scale the data differently, so a
+ * label such as beta[TV] does not mean the same there).
+ */
+export function withApprovedPriors<C extends { parameterPriors?: Record<string, Prior> | undefined }>(
+  config: C,
+  from: ApprovedPriors | null,
+  modelVersion: 1 | 2,
+): C {
+  if (!from || from.modelVersion !== modelVersion) return config;
   return { ...config, parameterPriors: { ...from.priors, ...config.parameterPriors } };
 }

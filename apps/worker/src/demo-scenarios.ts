@@ -1,8 +1,9 @@
-// The demo workspace's campaign and its two scenarios, seeded by `pnpm start` next to the demo's
-// first fit, so a first-time user finds a scenario comparison ready on the Campaigns page instead
-// of an empty list. Plans are Scenario.plan's one shape (weekly spend per channel in the dataset's
+// The demo workspace's campaigns and their two scenarios each, seeded by `pnpm start` next to the
+// demo models' first fits, so a first-time user finds a scenario comparison ready on the Campaigns
+// page instead of an empty list: "Next quarter" on the national model, "Next quarter by state" on
+// the geo model. Plans are Scenario.plan's one shape (weekly spend per plan line in the dataset's
 // currency, labelled assumptions, origin), encoded by its codec when stored.
-import type { Dataset } from "@mixcast/core";
+import type { Dataset, DatasetV2 } from "@mixcast/core";
 import { repeatRecentWeeks } from "@mixcast/core";
 import type { ScenarioPlan } from "@mixcast/runs/stored";
 
@@ -95,6 +96,82 @@ export function demoCampaign(dataset: Dataset): DemoCampaign {
   return {
     name: "Next quarter",
     description: "Demo campaign: two ways to spend next quarter's budget, compared on the demo model's fit.",
+    budget: cents(budget),
+    scenarios,
+  };
+}
+
+/** The Sun Belt states of the geo demo (the ones the shift scenario moves budget in). */
+export const SUN_BELT = [
+  "California",
+  "Texas",
+  "Florida",
+  "Georgia",
+  "North Carolina",
+  "Arizona",
+  "Tennessee",
+];
+
+/** A per-geo plan line's name: core's perGeo plans call the line of channel c in geo g `c@g`. */
+export const geoLine = (channel: string, geo: string) => `${channel}@${geo}`;
+
+/** The last `weeks` data weeks' spend of every paid (and R&F) channel in every geo, as `channel@geo` lines. */
+export function lastQuarterSpendByGeo(dataset: DatasetV2, weeks = DEMO_PLAN_WEEKS): Record<string, number[]> {
+  const lines: Record<string, number[]> = {};
+  for (const ch of dataset.channels) {
+    if (ch.spend === undefined) continue; // organic channels are held, not planned
+    dataset.geos.forEach((geo, g) => {
+      lines[geoLine(ch.name, geo)] = repeatRecentWeeks(ch.spend![g]!, weeks, weeks);
+    });
+  }
+  return lines;
+}
+
+/**
+ * The geo demo's campaign: "Repeat last quarter, state by state" and "Move 20 % of Search to TikTok
+ * in the Sun Belt" (each Sun Belt state's weekly Search spend cut by a fifth and added to its
+ * TikTok spend in the same week: every state's weekly total is unchanged). Plans are per geo, one
+ * `channel@geo` line per paid channel and state (core's perGeo plan lines) in Scenario.plan's one
+ * shape; organic Instagram is not planned (held at its recent level). Without Search or TikTok
+ * the shift scenario is left out.
+ */
+export function demoGeoCampaign(dataset: DatasetV2): DemoCampaign {
+  const base = lastQuarterSpendByGeo(dataset);
+  let budget = 0;
+  for (const weekly of Object.values(base)) for (const v of weekly) budget += v;
+  const scenarios: DemoScenario[] = [
+    {
+      name: "Repeat last quarter, state by state",
+      description:
+        "Every paid channel spends in every state what it spent there in the last 13 weeks of data, week by week; organic Instagram posts continue at their recent level.",
+      plan: { weeks: DEMO_PLAN_WEEKS, spend: base, assumptions: [], origin: { kind: "lastQuarter", k: 1 } },
+    },
+  ];
+  const names = new Set(dataset.channels.map((c) => c.name));
+  const states = SUN_BELT.filter((s) => dataset.geos.includes(s));
+  if (names.has("Search") && names.has("TikTok") && states.length > 0) {
+    const spend: Record<string, number[]> = Object.fromEntries(
+      Object.entries(base).map(([k, v]) => [k, [...v]]),
+    );
+    for (const state of states) {
+      const search = spend[geoLine("Search", state)]!;
+      const tiktok = spend[geoLine("TikTok", state)]!;
+      for (let w = 0; w < DEMO_PLAN_WEEKS; w++) {
+        const moved = cents(0.2 * search[w]!);
+        search[w] = cents(search[w]! - moved);
+        tiktok[w] = cents(tiktok[w]! + moved);
+      }
+    }
+    scenarios.push({
+      name: "Move 20 % of Search to TikTok in the Sun Belt",
+      description: `Same budget in every state and week; in ${states.join(", ")} a fifth of Search's weekly spend goes to TikTok.`,
+      plan: { weeks: DEMO_PLAN_WEEKS, spend, assumptions: [], origin: { kind: "manual" } },
+    });
+  }
+  return {
+    name: "Next quarter by state",
+    description:
+      "Demo campaign on the geo model: two per-state plans for next quarter's budget, compared on the geo model's fit.",
     budget: cents(budget),
     scenarios,
   };

@@ -100,6 +100,7 @@ const EXPECTED: Record<string, string> = {
   "experiment.design":    "401 403  ok  ok  ok  ok",
   "home.get":             "401 403  ok  ok  ok  ok",
   "insight.get":          "401 403  ok  ok  ok  ok",
+  "insight.getV2":        "401 403  ok  ok  ok  ok",
   "invitation.accept":    "401  ok  ok  ok  ok  ok",
   "invitation.create":    "401 403 403 403  ok  ok",
   "invitation.get":       "401  ok  ok  ok  ok  ok",

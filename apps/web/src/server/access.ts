@@ -70,6 +70,7 @@ export const procedureAccess = {
   // Run insights, run comparison, optimizer, campaigns and scenarios: viewers read,
   // analysts and up create and edit.
   "insight.get": "viewer",
+  "insight.getV2": "viewer",
   // The next test per channel (docs/trust.md section 3): read-only, from the run's posterior.
   "experiment.design": "viewer",
   "comparison.runs": "viewer",

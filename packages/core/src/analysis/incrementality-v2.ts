@@ -221,9 +221,7 @@ export function costPerImpression(model: MmmModelV2, c: number, lastWeeks = 13):
 /**
  * Optimal frequency of R&F channel c at one draw: the f in [1, max observed frequency] that
  * maximizes incremental value (units without a value) per spend when the channel's frequency is
- * f in every cell with reach. The R&F pipeline is linear in its input (adstock of reach x hillF),
- * so the channel's term at frequency f is hillF(f) times its term at hillF = 1: each candidate
- * costs O(G T), not a forward pass.
+ * f in every cell with reach (the argmax of valuePerSpendByFrequency on its grid).
  */
 export function optimalFrequency(
   model: MmmModelV2,
@@ -232,6 +230,32 @@ export function optimalFrequency(
   c: number,
   grid: number,
 ): number {
+  const { frequencies, ratio } = valuePerSpendByFrequency(model, values, full, c, grid);
+  let best = 1;
+  let bestRatio = -Infinity;
+  for (let k = 0; k < frequencies.length; k++) {
+    if (ratio[k]! > bestRatio) {
+      bestRatio = ratio[k]!;
+      best = frequencies[k]!;
+    }
+  }
+  return best;
+}
+
+/**
+ * Incremental value (units without a value) per spend of R&F channel c at one draw when its
+ * frequency is f in every cell with reach, at the current reach, for f on `grid + 1` evenly spaced
+ * points of [1, max observed frequency] (ROI versus frequency; model-v2 section 3). The R&F
+ * pipeline is linear in its input (adstock of reach x hillF), so the channel's term at frequency f
+ * is hillF(f) times its term at hillF = 1: each point costs O(G T), not a forward pass.
+ */
+export function valuePerSpendByFrequency(
+  model: MmmModelV2,
+  values: Float64Array,
+  full: ForwardV2,
+  c: number,
+  grid: number,
+): { frequencies: Float64Array; ratio: Float64Array } {
   const spec = model.spec;
   const { data, G, trainingWeeks: T } = spec;
   const ch = spec.channels[c]!;
@@ -251,11 +275,10 @@ export function optimalFrequency(
       reachImps += d.x[g]![t]! * mc * data.scaling.population[g]!;
     }
   const cpi = costPerImpression(model, c);
-  // unit term A = term / hillF-weighted input: recompute with frequency fixed at f via linearity.
   // term_c(f) = hillF(f) * U, U = betaGeo m adstock(x): the forward with x alone (hillF = 1).
   const unit = unitTerm(model, values, c);
-  let best = 1;
-  let bestRatio = -Infinity;
+  const frequencies = new Float64Array(grid + 1);
+  const ratio = new Float64Array(grid + 1);
   for (let k = 0; k <= grid; k++) {
     const f = 1 + ((fMax - 1) * k) / grid;
     const h = hillF(f);
@@ -273,13 +296,10 @@ export function optimalFrequency(
         gain += pop * my * dE * (value ? value[g]![t]! : 1);
       }
     }
-    const ratio = gain / (reachImps * f * cpi);
-    if (ratio > bestRatio) {
-      bestRatio = ratio;
-      best = f;
-    }
+    frequencies[k] = f;
+    ratio[k] = gain / (reachImps * f * cpi);
   }
-  return best;
+  return { frequencies, ratio };
 }
 
 /** betaGeo m adstock(x) of an R&F channel (its term with hillF = 1), [geo][week]. */

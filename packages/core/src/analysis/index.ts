@@ -37,7 +37,9 @@ export { MediaHorizon } from "./horizon-response.ts";
 export { horizonResponseV2, planningHorizon, planningRatesV2 } from "./model-adapter-v2.ts";
 export type { HorizonOptionsV2, PlanningRatesV2 } from "./model-adapter-v2.ts";
 export { responseCurvesV2 } from "./response-curves-v2.ts";
-export type { ResponseCurveV2, ResponseCurvesV2Options } from "./response-curves-v2.ts";
+export type { ResponseCurveGeoV2, ResponseCurveV2, ResponseCurvesV2Options } from "./response-curves-v2.ts";
+export { frequencyCurvesV2 } from "./frequency-curves-v2.ts";
+export type { FrequencyCurveV2, FrequencyCurvesV2Options } from "./frequency-curves-v2.ts";
 export {
   compareScenarios,
   contentTypes,

@@ -93,3 +93,48 @@ describe("v2 response curves = forward with the input scaled", () => {
     });
   }
 });
+
+describe("v2 response curves per geo", () => {
+  it("each geo's curve is the forward's difference in that geo, and the geos add up to the national curve", () => {
+    const { model } = loadCase("geo");
+    const spec = model.spec;
+    expect(spec.G).toBeGreaterThan(1);
+    const rng = new Rng(3);
+    const th = new Float64Array(model.dim);
+    for (let i = 0; i < model.dim; i++) th[i] = 0.5 * rng.normal();
+    const v = model.constrain(th);
+    const mults = [0, 1, 2];
+    const curves = responseCurvesV2(
+      model,
+      { values: v, draws: 1, dim: v.length },
+      { multipliers: mults, byGeo: true },
+    );
+    spec.channels.forEach((ch, c) => {
+      const byGeo = curves[c]!.byGeo!;
+      expect(byGeo.map((b) => b.geo)).toEqual(spec.data.geos);
+      const kpiIn = (m: number, g: number) => {
+        const f = model.forward(v, { scale: spec.channels.map((_, j) => (j === c ? m : 1)) });
+        let s = 0;
+        for (let t = 0; t < spec.trainingWeeks; t++) s += f.expectedY[g]![t]!;
+        return spec.data.scaling.population[g]! * spec.data.scaling.kpiPerCapitaMean * s;
+      };
+      mults.forEach((m, k) => {
+        let sum = 0;
+        byGeo.forEach((b, g) => {
+          const want = kpiIn(m, g) - kpiIn(0, g);
+          expect(Math.abs(b.incremental.mean[k]! - want), `${ch.name}@${b.geo} x${m}`).toBeLessThanOrEqual(
+            1e-9 * Math.max(1, Math.abs(kpiIn(0, g))),
+          );
+          sum += b.incremental.mean[k]!;
+          if (ch.role !== "organic")
+            expect(b.spend![k]).toBeCloseTo(m * spec.data.scaling.spendByGeo[ch.data]![g]!, 8);
+        });
+        expect(sum).toBeCloseTo(curves[c]!.incremental.mean[k]!, 6);
+      });
+    });
+    // without the option there is no per-geo breakdown
+    expect(
+      responseCurvesV2(model, { values: v, draws: 1, dim: v.length }, { multipliers: mults })[0]!.byGeo,
+    ).toBeUndefined();
+  });
+});

@@ -22,6 +22,15 @@ export interface ResponseCurveV2 {
   incremental: { mean: number[]; lo: number[]; hi: number[] };
   /** Incremental value (money) when a value is known (revenue KPI, or units with a value). */
   value: { mean: number[]; lo: number[]; hi: number[] } | null;
+  /** With `byGeo`: the same curve in each geo (its spend, its incremental KPI and value). */
+  byGeo?: ResponseCurveGeoV2[];
+}
+
+export interface ResponseCurveGeoV2 {
+  geo: string;
+  spend: number[] | null;
+  incremental: { mean: number[]; lo: number[]; hi: number[] };
+  value: { mean: number[]; lo: number[]; hi: number[] } | null;
 }
 
 export interface ResponseCurvesV2Options {
@@ -29,6 +38,8 @@ export interface ResponseCurvesV2Options {
   maxDraws?: number;
   /** Input multipliers, default 0, 0.25, ..., 3. */
   multipliers?: number[];
+  /** Also each geo's own curve (geo models; the national curve is their sum). */
+  byGeo?: boolean;
 }
 
 export function responseCurvesV2(
@@ -65,6 +76,14 @@ export function responseCurvesV2(
   );
   const kpi = Array.from({ length: C }, () => new Float64Array(D * M));
   const val = Array.from({ length: C }, () => new Float64Array(D * M));
+  const perGeo = opts.byGeo === true && G > 1;
+  // [channel][geo] draws x multipliers, when asked for
+  const kpiGeo = perGeo
+    ? Array.from({ length: C }, () => Array.from({ length: G }, () => new Float64Array(D * M)))
+    : null;
+  const valGeo = perGeo
+    ? Array.from({ length: C }, () => Array.from({ length: G }, () => new Float64Array(D * M)))
+    : null;
   const xm = new Float64Array(N);
   const mu = new Float64Array(N);
   idx.forEach((di, i) => {
@@ -123,6 +142,21 @@ export function responseCurvesV2(
           }
           totK[k] = totK[k]! + pop * my * sk;
           totV[k] = totV[k]! + pop * my * sv;
+          if (kpiGeo && valGeo) {
+            kpiGeo[c]![g]![i * M + k] = pop * my * sk;
+            valGeo[c]![g]![i * M + k] = pop * my * sv;
+          }
+        }
+        if (kpiGeo && valGeo) {
+          const z = mults.indexOf(0);
+          const kg = kpiGeo[c]![g]!;
+          const vg = valGeo[c]![g]!;
+          const k0 = z >= 0 ? kg[i * M + z]! : 0;
+          const v0 = z >= 0 ? vg[i * M + z]! : 0;
+          for (let k = 0; k < M; k++) {
+            kg[i * M + k] = kg[i * M + k]! - k0;
+            vg[i * M + k] = vg[i * M + k]! - v0;
+          }
         }
       }
       const z = mults.indexOf(0);
@@ -141,6 +175,19 @@ export function responseCurvesV2(
       spend: ch.role === "organic" ? null : mults.map((m) => m * spendTotal),
       incremental: columnBands(kpi[c]!, D, M),
       value: hasValue ? columnBands(val[c]!, D, M) : null,
+      ...(kpiGeo && valGeo
+        ? {
+            byGeo: data.geos.map((geo, g) => {
+              const geoSpend = data.scaling.spendByGeo[ch.data]![g]!;
+              return {
+                geo,
+                spend: ch.role === "organic" ? null : mults.map((m) => m * geoSpend),
+                incremental: columnBands(kpiGeo[c]![g]!, D, M),
+                value: hasValue ? columnBands(valGeo[c]![g]!, D, M) : null,
+              };
+            }),
+          }
+        : {}),
     };
   });
 }

@@ -16,6 +16,8 @@ import { incrementalityAt } from "../analysis/incrementality-v2.ts";
 import { thinIndices } from "../analysis/stats.ts";
 import { assessConvergence } from "../diagnostics/assess.ts";
 import { quantiles, summarizeDraws } from "../diagnostics/convergence.ts";
+import { psisLoo } from "../diagnostics/psis.ts";
+import { logGamma } from "../priors/priors.ts";
 import { findMap, laplace } from "../inference/fast-mode.ts";
 import { abortError, sampleChain, type SampleChainHooks } from "../inference/nuts.ts";
 import { sampleChains } from "../inference/sample-chains.ts";
@@ -35,6 +37,7 @@ import {
   checkChainResults,
   type FitDiagnostics,
   type FitOptions,
+  type LooSummary,
   type Summary,
 } from "./result.ts";
 
@@ -87,7 +90,8 @@ export interface FitResultV2 {
   diagnostics: FitDiagnostics;
   /** Holdout weeks (config holdoutWeeks > 0): the national KPI's predictive against what happened. */
   holdout: HoldoutMetrics | null;
-  loo: null;
+  /** PSIS-LOO over the training geo-weeks (at most 1000 evenly thinned draws); null under 100 draws. */
+  loo: LooSummary | null;
   timing: { totalSeconds: number; warmupSeconds: number; samplingSeconds: number; summarySeconds: number };
   draws: Draws;
 }
@@ -206,7 +210,7 @@ export function fitV2FromChains(
     ...summary,
     diagnostics: outcome.diagnostics,
     holdout: holdoutV2(sampler.model, summary.draws, opts.seed),
-    loo: null,
+    loo: looV2(sampler.model, summary.draws),
     timing: {
       totalSeconds: (t1 - t0) / 1000 + chainSeconds,
       warmupSeconds: outcome.warmupSeconds,
@@ -309,7 +313,7 @@ export async function fitModelV2(
     ...summary,
     diagnostics,
     holdout: holdoutV2(model, summary.draws, seed),
-    loo: null,
+    loo: looV2(model, summary.draws),
     timing: {
       totalSeconds: (t1 - t0) / 1000,
       warmupSeconds,
@@ -504,4 +508,59 @@ export function holdoutV2(model: MmmModelV2, draws: Draws, seed: number): Holdou
     upper[h] = hi;
   }
   return holdoutMetrics(actual, mean, lower, upper);
+}
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * Pointwise log-likelihood of the training geo-weeks at constrained `values`, geo-major
+ * (cell g * T + t), on the scale of the scaled KPI y: the model's likelihood of y (identity link)
+ * or of log y plus the log-Jacobian -log y (log link), so that LOO figures compare across links.
+ * Without the Jacobian the sum equals the model's own logLikelihood.
+ */
+export function pointwiseLogLikV2(model: MmmModelV2, values: Float64Array, out?: Float64Array): Float64Array {
+  const spec = model.spec;
+  const T = spec.trainingWeeks;
+  const G = spec.G;
+  const res = out ?? new Float64Array(G * T);
+  const isLog = spec.link === "log";
+  const obs = isLog ? spec.data.logY! : spec.data.y;
+  const nu = spec.likelihood.kind === "studentT" ? spec.likelihood.nu : 0;
+  const tConst = nu > 0 ? logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) : 0;
+  const f = model.forward(values);
+  for (let g = 0; g < G; g++) {
+    const sg = f.sigmaGeo[g]!;
+    const o = obs[g]!;
+    const m = f.mu[g]!;
+    for (let t = 0; t < T; t++) {
+      const r = o[t]! - m[t]!;
+      const ll =
+        nu > 0
+          ? tConst - Math.log(sg) - 0.5 * (nu + 1) * Math.log1p((r * r) / (nu * sg * sg))
+          : -HALF_LOG_2PI - Math.log(sg) - (0.5 * r * r) / (sg * sg);
+      res[g * T + t] = isLog ? ll - o[t]! : ll;
+    }
+  }
+  return res;
+}
+
+/** PSIS-LOO of a v2 fit over its training geo-weeks (at most 1000 evenly thinned draws). */
+export function looV2(model: MmmModelV2, draws: Draws): LooSummary | null {
+  const total = draws.chains * draws.perChain;
+  if (total < 100) return null;
+  const spec = model.spec;
+  const n = spec.G * spec.trainingWeeks;
+  const idx = thinIndices(total, 1000);
+  const D = idx.length;
+  const dim = model.dim;
+  const values = Float64Array.from(draws.values);
+  const logLik = new Float64Array(D * n);
+  for (let k = 0; k < D; k++) {
+    const d = idx[k]!;
+    pointwiseLogLikV2(model, values.subarray(d * dim, (d + 1) * dim), logLik.subarray(k * n, (k + 1) * n));
+  }
+  const r = psisLoo(logLik, D, n);
+  let kMax = Number.NEGATIVE_INFINITY;
+  for (const k of r.paretoK) kMax = Math.max(kMax, k);
+  return { elpd: r.elpd, se: r.se, pLoo: r.pLoo, looic: r.looic, paretoKMax: kMax, warnings: r.warnings };
 }

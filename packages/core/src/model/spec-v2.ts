@@ -6,7 +6,14 @@
  */
 import { knotWeights as denseKnotWeights, defaultKnotCount } from "../data/scale-v2.ts";
 import { FOURIER_PERIOD } from "../data/scale.ts";
-import { type Constraint, gammaPrior, halfNormalPrior, normalPrior, type Prior } from "../priors/priors.ts";
+import {
+  type Constraint,
+  gammaPrior,
+  halfNormalPrior,
+  normalPrior,
+  type Prior,
+  priorSupport,
+} from "../priors/priors.ts";
 import { getTransform } from "../transforms/registry.ts";
 import { synergyParam } from "../transforms/synergy.ts";
 import type { Stage } from "../transforms/types.ts";
@@ -189,7 +196,21 @@ export function buildModelSpecV2(
     prior: Prior,
     name?: string,
   ) => {
-    parameters.push({ name: name ?? `${block}[${index}]`, label, block, index, constraint, prior });
+    // config.parameterPriors (by label) override the defaults, as in v1 (e.g. priors from the
+    // approved run's posterior); a prior whose support does not fit the parameter is refused.
+    const override = config.parameterPriors?.[label];
+    if (override !== undefined && priorSupport(override) !== constraint)
+      throw new Error(
+        `parameterPriors["${label}"]: a ${override.dist} prior (support ${priorSupport(override)}) does not fit a ${constraint} parameter`,
+      );
+    parameters.push({
+      name: name ?? `${block}[${index}]`,
+      label,
+      block,
+      index,
+      constraint,
+      prior: override ?? prior,
+    });
     return parameters.length - 1;
   };
   const single = (block: string, constraint: Constraint, prior: Prior) =>

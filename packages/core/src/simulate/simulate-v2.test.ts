@@ -146,4 +146,79 @@ describe("simulateV2", () => {
     expect(Math.abs(f.slice(0, T).reduce((a, b) => a + b, 0) / T)).toBeLessThan(1e-12);
     expect(Math.max(...f) - Math.min(...f)).toBeGreaterThan(0.01);
   });
+
+  it("lineup: channels by name (Search paid, Meta and TikTok R&F, organic Instagram posts), named geos with given populations, a small R&F audience", () => {
+    const names = ["Ohio", "Texas", "Utah"];
+    const populations = [11_800_000, 29_100_000, 3_300_000];
+    const sim = simulateV2({
+      weeks: 60,
+      seed: 3,
+      geos: 3,
+      geoNames: names,
+      populations,
+      lineup: { paid: ["Search"], rf: ["Meta", "TikTok"], organic: ["Instagram"] },
+      units: true,
+      rfAudience: 0.01,
+    });
+    expect(sim.config.channels).toEqual([
+      { column: "Search", type: "digital", exposure: "Search_clicks" },
+      {
+        name: "Meta",
+        column: "Meta_spend",
+        reach: "Meta_reach",
+        frequency: "Meta_frequency",
+        type: "social",
+      },
+      {
+        name: "TikTok",
+        column: "TikTok_spend",
+        reach: "TikTok_reach",
+        frequency: "TikTok_frequency",
+        type: "social",
+      },
+      { name: "Instagram", exposure: "Instagram_posts", role: "organic", type: "social" },
+    ]);
+    const d = sim.dataset;
+    expect(d.geos).toEqual(names);
+    expect(Array.from(d.population)).toEqual(populations);
+    expect(d.channels.map((c) => [c.name, c.role])).toEqual([
+      ["Search", "paid"],
+      ["Meta", "rf"],
+      ["TikTok", "rf"],
+      ["Instagram", "organic"],
+    ]);
+    // a 1 % audience: weekly frequency well above the 1.4 floor, reach at most 70 % of the audience
+    for (const name of ["Meta", "TikTok"]) {
+      const ch = d.channels.find((c) => c.name === name)!;
+      const live = ch.frequency!.flatMap((f) => Array.from(f).filter((v) => v > 0));
+      expect(live.reduce((a, b) => a + b, 0) / live.length).toBeGreaterThan(2);
+      ch.reach!.forEach((r, g) =>
+        r.forEach((v) => expect(v).toBeLessThanOrEqual(0.7 * 0.01 * populations[g]! + 0.5)),
+      );
+      expect(sim.truth.channels[name]!.optimalFrequency).toBeGreaterThanOrEqual(1);
+    }
+    // organic posts: whole posts per state and week, with skipped weeks, about 60 a week in all
+    const byGeo = d.channels.find((c) => c.name === "Instagram")!.exposure!;
+    const posts = byGeo.flatMap((s) => Array.from(s));
+    expect(posts.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
+    expect(posts.some((v) => v === 0)).toBe(true);
+    const weeklyTotal = posts.reduce((a, b) => a + b, 0) / 60;
+    expect(weeklyTotal).toBeGreaterThan(45);
+    expect(weeklyTotal).toBeLessThan(65);
+    expect(sim.truth.channels.Instagram!.roi).toBeUndefined();
+    expect(sim.truth.channels.TikTok!.roi).toBeGreaterThan(0.3);
+  });
+
+  it("lineup: refuses unknown and repeated channels, and geo names or populations of the wrong length", () => {
+    expect(() => simulateV2({ weeks: 40, lineup: { rf: ["Snapchat"] } })).toThrow(
+      /no reach & frequency channel "Snapchat"/,
+    );
+    expect(() => simulateV2({ weeks: 40, lineup: { paid: ["Instagram"], organic: ["Instagram"] } })).toThrow(
+      /"Instagram" is in the lineup twice/,
+    );
+    expect(() => simulateV2({ weeks: 40, lineup: {} })).toThrow(/no channel/);
+    expect(() => simulateV2({ weeks: 40, geos: 2, geoNames: ["a"] })).toThrow(/1 names for 2 geos/);
+    expect(() => simulateV2({ weeks: 40, geos: 2, populations: [1, -1] })).toThrow(/2 positive numbers/);
+    expect(() => simulateV2({ weeks: 40, rfAudience: 0 })).toThrow(/rfAudience/);
+  });
 });

@@ -49,6 +49,23 @@ export interface SimulateV2Options {
   holdoutWeeks?: number;
   /** ISO date of the first week (default 2023-01-02, a Monday). */
   start?: string;
+  /**
+   * Channels by name in place of `channels`, `rf` and `organic`: paid from TV, Search, Instagram,
+   * Influencer, Radio; reach & frequency from Meta, TikTok; organic from Newsletter (sends),
+   * Instagram (posts). E.g. the demo's geo social brand: Search paid, Meta and TikTok R&F,
+   * Instagram organic.
+   */
+  lineup?: { paid?: string[]; rf?: string[]; organic?: string[] };
+  /**
+   * Share of each geo's population the R&F campaigns target (default 1). Frequency rises as a
+   * channel's impressions approach its audience; a small audience gives the 2-4 weekly exposures
+   * social platforms report at modest budgets.
+   */
+  rfAudience?: number;
+  /** Geo names (one per geo; default north, south, ...). */
+  geoNames?: string[];
+  /** Population per geo (one per geo; default drawn around 2 million). */
+  populations?: number[];
 }
 
 export interface ChannelTruthV2 {
@@ -104,11 +121,15 @@ interface ChannelPlan {
   name: string;
   type: ChannelType;
   role: "paid" | "rf" | "organic";
-  /** National weekly spend while live (paid / R&F); organic: weekly sends. */
+  /** National weekly spend while live (paid / R&F); organic: weekly sends or posts. */
   level: number;
   pattern: "flights" | "always-on" | "pulsing" | "sporadic" | "rf" | "newsletter";
   /** Exposure column and its cost per unit (paid with exposure). */
   exposure?: { column: string; costPerUnit: number };
+  /** R&F: cost per impression. */
+  cpm?: number;
+  /** Organic: the exposure column. */
+  column?: string;
 }
 
 const PAID: ChannelPlan[] = [
@@ -132,14 +153,51 @@ const PAID: ChannelPlan[] = [
   { name: "Influencer", type: "influencer", role: "paid", level: 30_000, pattern: "sporadic" },
   { name: "Radio", type: "traditional", role: "paid", level: 10_000, pattern: "flights" },
 ];
-const RF: ChannelPlan = { name: "Meta", type: "social", role: "rf", level: 20_000, pattern: "rf" };
-const ORGANIC: ChannelPlan = {
-  name: "Newsletter",
-  type: "other",
-  role: "organic",
-  level: 80_000,
-  pattern: "newsletter",
-};
+const RF_CHANNELS: ChannelPlan[] = [
+  { name: "Meta", type: "social", role: "rf", level: 20_000, pattern: "rf", cpm: 0.009 },
+  { name: "TikTok", type: "social", role: "rf", level: 12_000, pattern: "rf", cpm: 0.006 },
+];
+const ORGANIC_CHANNELS: ChannelPlan[] = [
+  {
+    name: "Newsletter",
+    type: "other",
+    role: "organic",
+    level: 80_000,
+    pattern: "newsletter",
+    column: "Newsletter_sends",
+  },
+  {
+    name: "Instagram",
+    type: "social",
+    role: "organic",
+    level: 60,
+    pattern: "newsletter",
+    column: "Instagram_posts",
+  },
+];
+const RF = RF_CHANNELS[0]!;
+const ORGANIC = ORGANIC_CHANNELS[0]!;
+
+/** The channel plans of `options.lineup` (names from the catalogs above, each name once). */
+function lineupPlans(lineup: NonNullable<SimulateV2Options["lineup"]>): ChannelPlan[] {
+  const pick = (catalog: ChannelPlan[], names: string[] | undefined, what: string) =>
+    (names ?? []).map((name) => {
+      const plan = catalog.find((p) => p.name === name);
+      if (!plan)
+        throw new Error(`no ${what} channel "${name}" (one of ${catalog.map((p) => p.name).join(", ")})`);
+      return plan;
+    });
+  const plans = [
+    ...pick(PAID, lineup.paid, "paid"),
+    ...pick(RF_CHANNELS, lineup.rf, "reach & frequency"),
+    ...pick(ORGANIC_CHANNELS, lineup.organic, "organic"),
+  ];
+  if (plans.length === 0) throw new Error("the lineup has no channel");
+  const names = plans.map((p) => p.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new Error(`channel "${twice}" is in the lineup twice`);
+  return plans;
+}
 
 /** Target ROI (money per money) ranges by channel type, as MMM studies report them. */
 const ROI_RANGE: Record<ChannelType, [number, number]> = {
@@ -243,7 +301,7 @@ function geoSpend(plan: ChannelPlan, share: number[], N: number, rng: Rng): Floa
         return series;
       });
     }
-    case "newsletter":
+    case "newsletter": // weekly counts with skipped weeks (newsletter sends, organic posts)
       return share.map((s) =>
         Float64Array.from({ length: N }, () =>
           rng.uniform() < 0.08 ? 0 : Math.round(plan.level * s * lognormal(rng, 0.15)),
@@ -376,20 +434,33 @@ export function simulateV2(options: SimulateV2Options = {}): SimulationV2 {
   if (!Number.isInteger(nPaid) || nPaid < 1 || nPaid > PAID.length)
     throw new Error(`channels must be 1..${PAID.length} (got ${nPaid})`);
   if (N - H < 26) throw new Error(`${N} weeks leave fewer than 26 training weeks after a ${H}-week holdout`);
+  if (options.rfAudience !== undefined && !(options.rfAudience > 0 && options.rfAudience <= 1))
+    throw new Error(`rfAudience must be in (0, 1] (got ${options.rfAudience})`);
+  if (options.geoNames && options.geoNames.length !== G)
+    throw new Error(`geoNames has ${options.geoNames.length} names for ${G} geos`);
+  if (options.geoNames && new Set(options.geoNames).size !== G) throw new Error("geoNames repeat a name");
+  if (options.populations && (options.populations.length !== G || options.populations.some((p) => !(p > 0))))
+    throw new Error(`populations needs ${G} positive numbers`);
   const rng = new Rng(seed);
-  const plans: ChannelPlan[] = [...PAID.slice(0, nPaid)];
-  if (options.rf) plans.push(RF);
-  if (options.organic) plans.push(ORGANIC);
-  const geos = geoNames(G);
+  let plans: ChannelPlan[];
+  if (options.lineup) plans = lineupPlans(options.lineup);
+  else {
+    plans = [...PAID.slice(0, nPaid)];
+    if (options.rf) plans.push(RF);
+    if (options.organic) plans.push(ORGANIC);
+  }
+  const geos = options.geoNames ? [...options.geoNames] : geoNames(G);
 
   // ---- population and spend ------------------------------------------------------------------
   const population =
     G === 1
       ? [1]
-      : geos.map(() => {
-          const z = Math.max(-2.2, Math.min(2.2, rng.normal()));
-          return Math.max(50_000, Math.round(Math.exp(Math.log(2e6) + 0.8 * z) / 1e4) * 1e4);
-        });
+      : options.populations
+        ? [...options.populations]
+        : geos.map(() => {
+            const z = Math.max(-2.2, Math.min(2.2, rng.normal()));
+            return Math.max(50_000, Math.round(Math.exp(Math.log(2e6) + 0.8 * z) / 1e4) * 1e4);
+          });
   const totalPop = population.reduce((a, b) => a + b, 0); // 1 for national data
   const share = population.map((p) => (G === 1 ? 1 : (p / totalPop) * lognormal(rng, 0.25)));
   const shareSum = share.reduce((a, b) => a + b, 0);
@@ -406,17 +477,18 @@ export function simulateV2(options: SimulateV2Options = {}): SimulationV2 {
   for (const plan of plans) {
     const spend = geoSpend(plan, share, N, rng);
     if (plan.role === "organic") {
-      const col = `${plan.name}_sends`;
+      const col = plan.column ?? `${plan.name}_sends`;
       put(col, spend);
       configChannels.push({ name: plan.name, exposure: col, role: "organic", type: plan.type });
     } else if (plan.role === "rf") {
       // reach grows with spend and saturates at 70 % of the geo; frequency rises when reach saturates
-      const cpm = 0.009;
+      const cpm = plan.cpm ?? 0.009;
       const reach: Float64Array[] = [];
       const frequency: Float64Array[] = [];
       const realSpend: Float64Array[] = [];
       for (let g = 0; g < G; g++) {
-        const pop = G === 1 ? 20e6 : population[g]!;
+        // the people the campaign targets: frequency rises as its impressions approach them
+        const pop = (G === 1 ? 20e6 : population[g]!) * (options.rfAudience ?? 1);
         const r = new Float64Array(N);
         const f = new Float64Array(N);
         const s = new Float64Array(N);

@@ -6,6 +6,7 @@ import {
   decodeStoredModelConfig,
   modelConfigCodec,
   modelConfigV2Codec,
+  runInsightsV2Codec,
   roiOfSummary,
   runDiagnosticsCodec,
   runSummaryCodec,
@@ -103,6 +104,36 @@ describe("v2 shapes", () => {
     expect(back.geos?.north?.channels.Meta?.cpik?.mean).toBe(6);
     expect(roiOfSummary(back)).toEqual({ Meta: { mean: 2, q05: 1.8, q95: 2.2 } });
     expect(() => runSummaryCodec.decode({ ...summary, modelVersion: 3 })).toThrow(/modelVersion/);
+  });
+
+  it("the web's v2 insights artifact reads back, and a v1 analysis is not taken for one", () => {
+    const band = { mean: [0, 1], lo: [0, 0.5], hi: [0, 1.5] };
+    const insights = {
+      version: 2,
+      responseCurves: [
+        { channel: "Meta", role: "rf", multipliers: [0, 1], spend: [0, 10], incremental: band, value: null },
+      ],
+      frequencyCurves: [
+        {
+          channel: "Meta",
+          frequencies: [1, 2],
+          roi: band,
+          per: "value",
+          optimal: { mean: 2, sd: 0, q05: 2, q50: 2, q95: 2 },
+          observed: Number.NaN,
+          drawsUsed: 2,
+        },
+      ],
+      analysis: null,
+      drawsUsed: 2,
+    };
+    const back = runInsightsV2Codec.decode(
+      JSON.parse(JSON.stringify(runInsightsV2Codec.encode(insights as never))),
+    );
+    expect(back.frequencyCurves[0]!.optimal.mean).toBe(2);
+    expect(back.frequencyCurves[0]!.observed).toBeNull(); // NaN is stored as null
+    expect(runInsightsV2Codec.tryDecode({ version: 1, dates: [], channels: [] })).toBeNull();
+    expect(runInsightsV2Codec.tryDecode({ ...insights, responseCurves: [{ channel: "Meta" }] })).toBeNull();
   });
 
   it("configs are routed by usesV2Features: v1 stays v1, a geo config is v2", () => {

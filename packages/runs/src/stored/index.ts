@@ -2,6 +2,8 @@
 // the worker that writes them and the web that reads them. Browser-safe: zod and core only.
 export { jsonCodec, jsonSafe, StoredShapeError, type JsonCodec } from "./codec.ts";
 export {
+  calibrationSummarySchema,
+  type StoredCalibration,
   channelRoiChangeSchema,
   channelSummarySchema,
   geoSummarySchema,
@@ -32,7 +34,9 @@ export {
   analysisErrorSchema,
   runAnalysisCodec,
   runAnalysisV2Codec,
+  runInsightsV2Codec,
   scenarioResultCodec,
+  type RunInsightsV2,
 } from "./artifacts.ts";
 export {
   decodeStoredModelConfig,
@@ -45,10 +49,12 @@ export {
   planOriginSchema,
   scenarioPlanCodec,
   scenarioPlanSchema,
+  scenarioPlanningSchema,
   toCoreScenario,
   totalSpend,
   type ScenarioPlan,
   type ScenarioPlanInput,
+  type ScenarioPlanning,
 } from "./scenario-plan.ts";
 export {
   findingLabel,

@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
@@ -20,8 +21,15 @@ export type ComponentKindView =
 
 export interface DecompositionData {
   dates: string[];
-  weekly: { name: string; kind: ComponentKindView; mean: number[] }[];
-  totals: { name: string; kind: ComponentKindView; total: IntervalValue; share: IntervalValue }[];
+  /** `label`: shown instead of the default name (e.g. "Baseline (knots)"). */
+  weekly: { name: string; kind: ComponentKindView; mean: number[]; label?: string }[];
+  totals: {
+    name: string;
+    kind: ComponentKindView;
+    total: IntervalValue;
+    share: IntervalValue;
+    label?: string;
+  }[];
 }
 
 const LABELS: Record<string, string> = {
@@ -32,7 +40,8 @@ const LABELS: Record<string, string> = {
   events: "Events",
 };
 
-export function componentLabel(c: { name: string; kind: ComponentKindView }): string {
+export function componentLabel(c: { name: string; kind: ComponentKindView; label?: string }): string {
+  if (c.label) return c.label;
   if (c.kind === "synergy") return `Synergy ${c.name.replace(":", " × ")}`;
   return c.kind === "channel" ? c.name : (LABELS[c.name] ?? c.name);
 }
@@ -70,10 +79,18 @@ export function DecompositionChart({
   data,
   units,
   status,
+  description,
+  actions,
+  footer,
 }: {
   data: DecompositionData | null;
   units: ChartUnits;
   status?: ChartStatus;
+  /** Replaces the default description (e.g. to say how a multiplicative model is split). */
+  description?: ReactNode;
+  /** Controls in the header (e.g. a geo filter). */
+  actions?: ReactNode;
+  footer?: ReactNode;
 }) {
   const comps = data ? visibleComponents(data) : [];
   const rows = data ? decompositionRows(data) : [];
@@ -81,7 +98,12 @@ export function DecompositionChart({
   return (
     <ChartCard
       title="What drove the KPI each week"
-      description={`Weekly ${units.kpi} split into baseline, trend, seasonality, controls, each channel and synergies (posterior means, stacked).`}
+      description={
+        description ??
+        `Weekly ${units.kpi} split into baseline, trend, seasonality, controls, each channel and synergies (posterior means, stacked).`
+      }
+      actions={actions}
+      footer={footer}
       csv={() => (data ? decompositionCsv(data) : { columns: [], rows: [] })}
       status={
         status ??

@@ -27,7 +27,8 @@ export interface FitData {
   dates: string[];
   actual: number[];
   fitted: { mean: number[]; lo: number[]; hi: number[] };
-  predictive: { lo: number[]; hi: number[] };
+  /** Posterior predictive band; absent when the run stores only the credible band (v2 runs). */
+  predictive?: { lo: number[]; hi: number[] };
   holdout: boolean[];
 }
 
@@ -48,7 +49,7 @@ export interface FitRow {
   actual: number;
   fitted: number;
   band: [number, number];
-  predictive: [number, number];
+  predictive: [number, number] | null;
   holdout: boolean;
 }
 
@@ -58,7 +59,7 @@ export function fitRows(d: FitData): FitRow[] {
     actual: d.actual[t] as number,
     fitted: d.fitted.mean[t] as number,
     band: [d.fitted.lo[t] as number, d.fitted.hi[t] as number],
-    predictive: [d.predictive.lo[t] as number, d.predictive.hi[t] as number],
+    predictive: d.predictive ? [d.predictive.lo[t] as number, d.predictive.hi[t] as number] : null,
     holdout: d.holdout[t] === true,
   }));
 }
@@ -81,8 +82,8 @@ export function fitCsv(rows: FitRow[]): CsvTable {
       r.fitted,
       r.band[0],
       r.band[1],
-      r.predictive[0],
-      r.predictive[1],
+      r.predictive?.[0] ?? null,
+      r.predictive?.[1] ?? null,
       r.holdout,
     ]),
   };
@@ -174,15 +175,17 @@ export function FitChart({
               label={{ value: "Holdout", position: "insideTop", fill: tokens.muted, fontSize: 12 }}
             />
           ) : null}
-          <Area
-            type="monotone"
-            dataKey="predictive"
-            name="90% predictive interval"
-            stroke="none"
-            fill={seriesColor(0)}
-            fillOpacity={0.12}
-            isAnimationActive={false}
-          />
+          {data?.predictive ? (
+            <Area
+              type="monotone"
+              dataKey="predictive"
+              name="90% predictive interval"
+              stroke="none"
+              fill={seriesColor(0)}
+              fillOpacity={0.12}
+              isAnimationActive={false}
+            />
+          ) : null}
           <Area
             type="monotone"
             dataKey="band"

@@ -15,4 +15,5 @@ export * from "./social-insights.tsx";
 export * from "./forest-plot.tsx";
 export * from "./comparison-charts.tsx";
 export * from "./planning-charts.tsx";
+export * from "./v2-charts.tsx";
 export * from "./geo-small-multiples.tsx";

@@ -24,14 +24,26 @@ import {
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatDateTime } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+import { RunInsightsV2 } from "./insights-v2.tsx";
 
+/** v2 runs (geo, R&F, organic, units KPI, log link, ...) have their own view (insight.getV2). */
 export default function RunInsightsPage() {
   const ws = useWorkspace();
   const { runId } = useParams<{ runId: string }>();
   const trpc = useTRPC();
+  const run = useQuery({ ...trpc.run.get.queryOptions({ workspaceId: ws.id, runId }), staleTime: 60_000 });
+  if (run.data?.summary?.modelVersion === 2) return <RunInsightsV2 runId={runId} />;
+  return <RunInsightsV1 runId={runId} ready={run.isSuccess || run.isError} />;
+}
+
+function RunInsightsV1({ runId, ready }: { runId: string; ready: boolean }) {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
   const q = useQuery({
     ...trpc.insight.get.queryOptions({ workspaceId: ws.id, runId }),
     staleTime: 5 * 60_000,
+    // wait for the run's model version: a v2 run is served by insight.getV2
+    enabled: ready,
   });
   const d = q.data;
   const a = d?.analysis ?? null;
