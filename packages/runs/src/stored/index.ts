@@ -49,10 +49,12 @@ export {
   planOriginSchema,
   scenarioPlanCodec,
   scenarioPlanSchema,
+  scenarioPlanningSchema,
   toCoreScenario,
   totalSpend,
   type ScenarioPlan,
   type ScenarioPlanInput,
+  type ScenarioPlanning,
 } from "./scenario-plan.ts";
 export {
   findingLabel,
