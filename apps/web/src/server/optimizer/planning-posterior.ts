@@ -14,7 +14,7 @@ import { scenarioPlanningSchema } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";
 import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
-import { loadPlanningPosteriorV2, storedRunSpecVersion } from "./planning-posterior-v2.ts";
+import { loadRunPosteriorV2, runSpecVersion } from "../insight/run-posterior-v2.ts";
 
 /** v2 planning choices (national or per-geo plan, R&F frequency, organic levels): the scenario plan's own. */
 export const planningOptionsSchema = scenarioPlanningSchema;
@@ -42,13 +42,13 @@ export async function loadPlanningPosterior(
   actor: Actor,
   runId: string,
 ): Promise<PlanningPosterior> {
-  if ((await storedRunSpecVersion(db, actor, runId)) === 2) {
-    const v2 = await loadPlanningPosteriorV2(db, actor, runId);
+  if ((await runSpecVersion(db, actor, runId)) === 2) {
+    const v2 = await loadRunPosteriorV2(db, actor, runId);
     const spec = v2.model.spec;
     return {
       runId: v2.runId,
       modelId: v2.modelId,
-      cacheKey: `v2:${v2.key}`,
+      cacheKey: `v2:${v2.runId}`,
       version: 2,
       model: v2.model,
       draws: v2.draws,

@@ -20,7 +20,7 @@ import { toCoreScenario } from "@mixcast/runs/stored";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
 import { addMember, createUser } from "../../../test/fixtures.ts";
-import { seedPlanningRunV2 } from "../../../test/seed-planning-run-v2.ts";
+import { seedFittedRunV2 } from "../../../test/seed-fitted-run-v2.ts";
 import { posteriorOfStoredDraws } from "../insight/run-posterior.ts";
 import { CURRENT_PLAN_WEEKS, PLANNING_DRAWS } from "./run-optimizer.ts";
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
   const ws = await createCaller(analyst).workspace.create({ name: "Geo Co" });
   workspaceId = ws.id;
   await addMember(db.prisma, workspaceId, v.id, "viewer");
-  const seeded = await seedPlanningRunV2(db.prisma, {
+  const seeded = await seedFittedRunV2(db.prisma, {
     workspaceId,
     userId: owner.id,
     sim: { weeks: 60, seed: 4, geos: 3, channels: 2, rf: true, organic: true, units: true, holdoutWeeks: 4 },
