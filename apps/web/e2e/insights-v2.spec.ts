@@ -56,9 +56,7 @@ test("v2 insights: national figures with CPIK, geo table, fit per geo, decomposi
 }) => {
   const errors = watchConsole(page);
   await signIn(page, analyst);
-  await page.goto(`${base()}${ws}/runs/${runId}`);
-  await page.getByRole("link", { name: "Insights" }).click();
-  await page.waitForURL(/\/insights$/);
+  await page.goto(`${base()}${ws}/runs/${runId}/insights`, { timeout: 180_000 });
   await expect(page.getByTestId("insights")).toHaveAttribute("data-ready", "true", { timeout: 180_000 });
   await expect(page.getByTestId("insights")).toHaveAttribute("data-model-version", "2");
 
