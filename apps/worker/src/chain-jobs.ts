@@ -25,6 +25,7 @@ import {
   type ChainSettings,
   type ChainState,
   type Claim,
+  pinnedLiftTestsOf,
 } from "@mixcast/runs";
 import { redactSecrets } from "@mixcast/db/redact";
 import type { EngineFitOptions } from "./engine.ts";
@@ -192,7 +193,9 @@ export async function processChainJob(
   // The coordinator's preparation (v1 or v2 config, parsed data), with the same priors as every
   // other chain of the run: the source the coordinator planned.
   const priors = settings.priorsFromRunId ? await posteriorPriorsOf(prisma, settings.priorsFromRunId) : null;
-  const prepared = prepareRunFit(ctx, run, priors);
+  // ...and the lift tests the coordinator pinned on the run (none pinned: none).
+  const liftTests = await pinnedLiftTestsOf(prisma, runId);
+  const prepared = prepareRunFit(ctx, run, priors, liftTests);
   if ("failure" in prepared) return fail(prepared.failure.reason);
   if (!prepared.fitChain) return fail("this worker's engine cannot run single chains");
 

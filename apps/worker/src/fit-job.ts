@@ -5,7 +5,17 @@
 import {
   buildModelSpec,
   buildModelSpecV2,
+  calibrationReport,
+  createModel,
+  createModelV2,
+  LIFT_TEST_WEIGHT_DEFAULTS,
+  liftTestImpliedDrawsV1,
+  liftTestImpliedDrawsV2,
+  posteriorDraws,
   roiFromRunSummary,
+  weighRegistryLiftTests,
+  type PinnedLiftTest,
+  type RegistryLiftTest,
   scaleDatasetV2,
   type ModelConfig,
   type ModelConfigV2,
@@ -19,6 +29,8 @@ import {
   claimRun,
   failRun as failClaimedRun,
   handBackRun,
+  liftTestsForRun,
+  pinRunLiftTests,
   recordProgress,
   refreshComparisonFor,
   releaseChainResults,
@@ -135,8 +147,12 @@ export async function processFitRun(
   // Priors from the approved run's posterior, when the model asks for them (same model version).
   let priorsFrom = await approvedPosteriorPriors(prisma, run.modelId, run.id);
   if (priorsFrom && priorsFrom.modelVersion !== stored.version) priorsFrom = null;
-  let prepared = prepareStored(ctx, run, stored, priorsFrom);
+  // The workspace's lift tests of the model's channels (or this run's pins when it has them),
+  // weighed against the data in prepare and pinned on the run (docs/model.md section 11).
+  const liftTests = (await liftTestsForRun(prisma, run, modelChannelNames(stored))).tests;
+  let prepared = prepareStored(ctx, run, stored, priorsFrom, liftTests);
   if ("failure" in prepared) return failRun(prepared.failure.reason, prepared.failure.details);
+  await pinRunLiftTests(prisma, run, prepared.pinnedLiftTests, LIFT_TEST_WEIGHTS);
 
   // 2. Fit, with progress + heartbeat writes at most once per interval.
   let sampler = prepared.sampler;
@@ -155,7 +171,7 @@ export async function processFitRun(
     if ((plan.priorsFromRunId ?? null) !== (priorsFrom?.runId ?? null)) {
       priorsFrom = plan.priorsFromRunId ? await posteriorPriorsOf(prisma, plan.priorsFromRunId) : null;
       if (priorsFrom && priorsFrom.modelVersion !== stored.version) priorsFrom = null;
-      const again = prepareStored(ctx, run, stored, priorsFrom);
+      const again = prepareStored(ctx, run, stored, priorsFrom, liftTests);
       if ("failure" in again) return failRun(again.failure.reason, again.failure.details);
       prepared = again;
       mergeChains = again.mergeChains;
@@ -245,7 +261,7 @@ export async function processFitRun(
 
   // 3. Everything derived from the fit, computed before the transaction so it stays short.
   tracker.setPhase("storing");
-  const { serialized, analysis, spec } = prepared.derive(fit);
+  const { serialized, analysis, spec, calibration } = prepared.derive(fit);
   // Stored with the outcome so that the web reads them instead of computing them per view: the
   // model's inputs (no CSV parse for a posterior) and the ROI change against the previous run.
   const refreshComparison = await refreshComparisonFor(
@@ -268,6 +284,7 @@ export async function processFitRun(
     sampler: { ...sampler, mode: run.mode, ...(chainJobs ? { chainJobs: true } : {}) },
     priorsFrom,
     health,
+    calibration,
   };
   tracker.setPhase("done");
   const finalProgress = tracker.snapshot();
@@ -301,6 +318,47 @@ interface Derived {
   serialized: Record<string, unknown> & { channels: RunSummary["channels"] };
   analysis: SuccessInput["analysis"];
   spec: SuccessInput["spec"];
+  calibration: RunSummary["calibration"];
+}
+
+/** The weight settings every run uses (core's defaults; docs/model.md section 11.2). */
+const LIFT_TEST_WEIGHTS = {
+  halfLifeWeeks: LIFT_TEST_WEIGHT_DEFAULTS.halfLifeWeeks,
+  spendScale: LIFT_TEST_WEIGHT_DEFAULTS.spendScale,
+};
+
+/** Channel names as the models call them (v2: `name`, else the spend or exposure column). */
+function modelChannelNames(stored: StoredModelConfig): string[] {
+  return (stored.config.channels as { name?: string; column?: string; exposure?: string }[]).map(
+    (c) => c.name ?? c.column ?? c.exposure ?? "",
+  );
+}
+
+/**
+ * The calibration report of a fit's used registry tests (implied lift vs measured, per channel
+ * score); null without tests, or when it cannot be computed (never fails the run).
+ */
+function calibrationOf(
+  used: readonly PinnedLiftTest[],
+  implied: () => Float64Array[],
+): RunSummary["calibration"] {
+  if (used.length === 0) return null;
+  try {
+    const draws = implied();
+    const report = calibrationReport(
+      used.map((t, k) => ({
+        id: t.id,
+        channel: t.channel,
+        lift: t.lift,
+        se: t.effectiveSe,
+        implied: draws[k]!,
+      })),
+    );
+    return jsonSafe({ ...LIFT_TEST_WEIGHTS, ...report }) as RunSummary["calibration"];
+  } catch (error) {
+    console.error(`calibration report failed: ${redactSecrets(messageOf(error))}`);
+    return null;
+  }
 }
 
 /** A run's fit, ready to start: the sampler settings, the fit itself and what is stored from it. */
@@ -314,6 +372,8 @@ type Prepared =
       /** The fit from all its chains' results (the coordinator of chain jobs). */
       mergeChains?: (results: ChainResult[], options: EngineFitOptions) => Promise<PreparedResult>;
       derive(fit: PreparedResult): Derived;
+      /** The run's registry lift tests, weighed (used or why not), to pin on the run. */
+      pinnedLiftTests: PinnedLiftTest[];
     };
 
 type ClaimedRunRow = Extract<Awaited<ReturnType<typeof claimRun>>, { run: unknown }>["run"];
@@ -333,6 +393,7 @@ export function prepareRunFit(
   ctx: Pick<FitJobContext, "engine" | "sampler">,
   run: RunInputs,
   priorsFrom: ApprovedPriors | null,
+  liftTests: readonly RegistryLiftTest[] = [],
 ): Prepared {
   let stored: StoredModelConfig;
   try {
@@ -345,7 +406,7 @@ export function prepareRunFit(
       },
     };
   }
-  return prepareStored(ctx, run, stored, priorsFrom);
+  return prepareStored(ctx, run, stored, priorsFrom, liftTests);
 }
 
 /** The v1 or v2 preparation of a decoded config, with the approved priors of the same version. */
@@ -354,17 +415,20 @@ function prepareStored(
   run: RunInputs,
   stored: StoredModelConfig,
   priorsFrom: ApprovedPriors | null,
+  liftTests: readonly RegistryLiftTest[],
 ): Prepared {
   return stored.version === 2
-    ? prepareV2(ctx, run, withApprovedPriors(stored.config, priorsFrom, 2))
-    : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom, 1));
+    ? prepareV2(ctx, run, withApprovedPriors(stored.config, priorsFrom, 2), liftTests)
+    : prepareV1(ctx, run, withApprovedPriors(stored.config, priorsFrom, 1), liftTests);
 }
 
 function prepareV1(
   ctx: Pick<FitJobContext, "engine" | "sampler">,
   run: RunInputs,
-  config: ModelConfig,
+  configIn: ModelConfig,
+  registry: readonly RegistryLiftTest[],
 ): Prepared {
+  let config = configIn;
   const parsed = ctx.engine.parseDatasetCsv(run.datasetVersion.csv, config, {
     holdoutWeeks: config.holdoutWeeks,
   });
@@ -380,7 +444,20 @@ function prepareV1(
       },
     };
   const dataset = parsed.dataset;
+  const weighed = weighRegistryLiftTests(registry, {
+    dates: dataset.dates,
+    trainingWeeks: dataset.dates.length - config.holdoutWeeks,
+    geos: ["national"],
+    spend: (name) => {
+      const ch = dataset.channels.find((c) => c.name === name);
+      return ch ? [ch.spend] : null;
+    },
+  });
+  if (weighed.liftTests.length > 0)
+    config = { ...config, liftTests: [...config.liftTests, ...weighed.liftTests] };
+  const used = weighed.pinned.filter((p) => p.used);
   return {
+    pinnedLiftTests: weighed.pinned,
     sampler: samplerSettings(config, ctx.sampler),
     fit: (options) => ctx.engine.fitModel(dataset, config, options),
     ...(ctx.engine.fitChain && ctx.engine.mergeChains
@@ -401,10 +478,15 @@ function prepareV1(
           analysis = { error: `analysis failed: ${messageOf(error)}` };
         }
       }
+      const spec = buildModelSpec(dataset, config);
       return {
         serialized: serialized,
         analysis: analysis ?? null,
-        spec: buildModelSpec(dataset, config),
+        spec,
+        calibration: calibrationOf(used, () => {
+          const model = createModel(spec);
+          return liftTestImpliedDrawsV1(spec, model, posteriorDraws(model, fit.draws), used);
+        }),
       };
     },
   };
@@ -418,8 +500,11 @@ function prepareV1(
 function prepareV2(
   ctx: Pick<FitJobContext, "engine" | "sampler">,
   run: RunInputs,
-  config: ModelConfigV2,
+  configIn: ModelConfigV2,
+  registry: readonly RegistryLiftTest[],
 ): Prepared {
+  let config = configIn;
+  let pinned: PinnedLiftTest[];
   const engine = ctx.engine;
   if (!engine.parseDatasetV2Csv || !engine.fitModelV2)
     return {
@@ -451,6 +536,16 @@ function prepareV2(
       fourierPairs: config.fourierPairs,
       link: config.link,
     });
+    const scaled = data;
+    const weighed = weighRegistryLiftTests(registry, {
+      dates: scaled.dates,
+      trainingWeeks: scaled.trainingWeeks,
+      geos: scaled.geos,
+      spend: (name) => scaled.channels.find((c) => c.name === name && c.role !== "organic")?.spend ?? null,
+    });
+    pinned = weighed.pinned;
+    if (weighed.liftTests.length > 0)
+      config = { ...config, liftTests: [...config.liftTests, ...weighed.liftTests] };
     spec = buildModelSpecV2(data, config);
   } catch (error) {
     return {
@@ -461,7 +556,9 @@ function prepareV2(
     };
   }
   const fitModelV2 = engine.fitModelV2.bind(engine);
+  const used = pinned.filter((p) => p.used);
   return {
+    pinnedLiftTests: pinned,
     sampler: samplerSettings(config, ctx.sampler),
     fit: (options) => fitModelV2(data, config, options),
     ...(engine.fitChainV2 && engine.mergeChainsV2
@@ -471,11 +568,16 @@ function prepareV2(
         }
       : {}),
     derive(result) {
-      const { analysis, draws: _draws, ...rest } = result as EngineFitResultV2;
+      const { analysis, draws, ...rest } = result as EngineFitResultV2;
       return {
         serialized: jsonSafe(rest) as Derived["serialized"],
         analysis: analysis ?? null,
         spec,
+        // the registry's used tests are the spec's last ones (after the config's own)
+        calibration: calibrationOf(used, () => {
+          const model = createModelV2(spec);
+          return liftTestImpliedDrawsV2(model, posteriorDraws(model, draws)).slice(-used.length);
+        }),
       };
     },
   };

@@ -51,3 +51,4 @@ export {
   type ChainSettings,
   type ChainState,
 } from "./chains.ts";
+export { liftTestsForRun, pinnedLiftTestsOf, pinRunLiftTests } from "./lift-tests.ts";

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseBoundDrafts, parseGoalDraft, type GoalDraft } from "./optimizer-goal-form.ts";
+import {
+  parseBoundDrafts,
+  parseGoalDraft,
+  parsePlanningDraft,
+  type GoalDraft,
+} from "./optimizer-goal-form.ts";
 
 const draft = (patch: Partial<GoalDraft>): GoalDraft => ({
   kind: "max-kpi",
@@ -75,6 +80,20 @@ describe("parseBoundDrafts", () => {
     expect(r.errors).toEqual({
       "TV.max": "Maximum for TV: it is below the minimum.",
       "Social.weeklyMax": "Weekly maximum for Social: enter an amount of 0 or more.",
+    });
+  });
+});
+
+describe("parsePlanningDraft", () => {
+  it("keeps typed frequencies and organic levels, leaves empty ones to the defaults, names bad ones", () => {
+    expect(parsePlanningDraft("perGeo", { Meta: "2.5", TikTok: "" }, { Posts: "0" })).toEqual({
+      planning: { geoPlan: "perGeo", frequency: { Meta: 2.5 }, organic: { Posts: 0 } },
+      errors: {},
+    });
+    const r = parsePlanningDraft("national", { Meta: "0" }, { Posts: "-1" });
+    expect(r.errors).toEqual({
+      "frequency.Meta": expect.stringMatching(/^Frequency of Meta:/),
+      "organic.Posts": expect.stringMatching(/^Weekly level of Posts:/),
     });
   });
 });

@@ -122,3 +122,40 @@ export function parseBoundDrafts(
   }
   return { bounds, weeklyBounds, errors };
 }
+
+/** v2 planning choices as typed: empty frequency = the optimal one, empty level = the recent mean. */
+export function parsePlanningDraft(
+  geoPlan: "national" | "perGeo",
+  frequency: Record<string, string>,
+  organic: Record<string, string>,
+): {
+  planning: {
+    geoPlan: "national" | "perGeo";
+    frequency: Record<string, number>;
+    organic: Record<string, number>;
+  };
+  errors: Record<string, string>;
+} {
+  const planning = {
+    geoPlan,
+    frequency: {} as Record<string, number>,
+    organic: {} as Record<string, number>,
+  };
+  const errors: Record<string, string> = {};
+  for (const [name, s] of Object.entries(frequency)) {
+    if (s.trim() === "") continue;
+    const v = num(s);
+    if (!(v > 0))
+      errors[`frequency.${name}`] =
+        `Frequency of ${name}: enter a number above zero, or leave it empty for the optimal one.`;
+    else planning.frequency[name] = v;
+  }
+  for (const [name, s] of Object.entries(organic)) {
+    if (s.trim() === "") continue;
+    const v = num(s);
+    if (!(v >= 0))
+      errors[`organic.${name}`] = `Weekly level of ${name}: enter an amount of 0 or more, or leave it empty.`;
+    else planning.organic[name] = v;
+  }
+  return { planning, errors };
+}

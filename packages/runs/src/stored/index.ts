@@ -2,6 +2,8 @@
 // the worker that writes them and the web that reads them. Browser-safe: zod and core only.
 export { jsonCodec, jsonSafe, StoredShapeError, type JsonCodec } from "./codec.ts";
 export {
+  calibrationSummarySchema,
+  type StoredCalibration,
   channelRoiChangeSchema,
   channelSummarySchema,
   geoSummarySchema,
@@ -47,10 +49,12 @@ export {
   planOriginSchema,
   scenarioPlanCodec,
   scenarioPlanSchema,
+  scenarioPlanningSchema,
   toCoreScenario,
   totalSpend,
   type ScenarioPlan,
   type ScenarioPlanInput,
+  type ScenarioPlanning,
 } from "./scenario-plan.ts";
 export {
   findingLabel,

@@ -128,6 +128,31 @@ export const geoSummarySchema = obj({
 });
 export type GeoSummary = z.output<typeof geoSummarySchema>;
 
+export const calibrationSummarySchema = obj({
+  halfLifeWeeks: z.number(),
+  spendScale: z.number(),
+  tests: z.array(
+    obj({
+      id: z.string(),
+      channel: z.string(),
+      lift: z.number(),
+      se: num,
+      implied: intervalSchema,
+      z: num,
+    }),
+  ),
+  channels: z.array(
+    obj({
+      channel: z.string(),
+      tests: z.number(),
+      share: num,
+      shift: num,
+      widthRatio: num,
+    }),
+  ),
+});
+export type StoredCalibration = z.output<typeof calibrationSummarySchema>;
+
 /**
  * Run.summary: core's serialized FitResult (no draws) plus what the worker adds: `timings`,
  * `sampler` (the settings it used) and `refreshComparison`. Every field is optional so that rows
@@ -191,6 +216,11 @@ export const runSummarySchema = obj({
     .optional(),
   /** Model health (score, verdict, checks, channel verdicts); null when it could not be computed. */
   health: modelHealthSchema.nullable().optional(),
+  /**
+   * Calibration (docs/model.md section 11.4): per used registry lift test (id = LiftTest id) the
+   * model's implied lift beside the measured one, and per channel the calibration score.
+   */
+  calibration: calibrationSummarySchema.nullable().optional(),
 });
 export type RunSummary = z.output<typeof runSummarySchema>;
 export const runSummaryCodec = jsonCodec("Run.summary", runSummarySchema);

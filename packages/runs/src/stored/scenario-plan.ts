@@ -15,6 +15,19 @@ export const planOriginSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("duplicate"), of: z.string() }),
 ]);
 
+/**
+ * v2 models (shared/docs/model-v2.md section 5): one national plan split to geos by each geo's
+ * recent share of the channel's spend, or one plan per geo (spend keys `channel@geo`); the
+ * frequency R&F channels are planned at (absent: the optimal one) and the weekly level organic
+ * channels are held at (national total in the column's units; absent: the last 13 weeks' mean).
+ */
+export const scenarioPlanningSchema = z.object({
+  geoPlan: z.enum(["national", "perGeo"]).default("national"),
+  frequency: z.record(z.string(), z.number().positive("Frequency: enter a number above zero.")).default({}),
+  organic: z.record(z.string(), z.number().min(0, "Organic level cannot be negative.")).default({}),
+});
+export type ScenarioPlanning = z.output<typeof scenarioPlanningSchema>;
+
 export const scenarioPlanSchema = z
   .object({
     weeks: z
@@ -25,6 +38,8 @@ export const scenarioPlanSchema = z
     spend: z.record(z.string().min(1), z.array(z.number().min(0, "Spend cannot be negative.").finite())),
     assumptions: z.array(effectivenessAssumptionSchema).default([]),
     origin: planOriginSchema.default({ kind: "manual" }),
+    /** v2 models only; absent on v1 plans. */
+    planning: scenarioPlanningSchema.optional(),
   })
   .superRefine((p, ctx) => {
     for (const [channel, weekly] of Object.entries(p.spend)) {

@@ -107,11 +107,12 @@ export function clearPosteriorCache(): void {
 }
 
 /**
- * Views built on v1's posterior model (budget optimizer, scenarios, response curves from draws)
- * are not yet wired to v2 runs; they say so instead of failing on the stored v2 spec.
+ * Views built on v1's posterior model (insights, run comparison, reports) are not yet wired to v2
+ * runs; they say so instead of failing on the stored v2 spec. The optimizer and scenarios load v2
+ * runs themselves (optimizer/planning-posterior.ts).
  */
 export function v2NotYetAvailable() {
   return badRequest(
-    "Budget optimization and scenarios are not yet available for geo, reach & frequency, organic, units-KPI or multiplicative (v2) models. This run's ROI, cost per incremental unit and per-geo results are on its run page.",
+    "This view is not yet available for geo, reach & frequency, organic, units-KPI or multiplicative (v2) models. This run's ROI, cost per incremental unit and per-geo results are on its run page; its budget optimizer and scenarios work.",
   );
 }

@@ -192,5 +192,15 @@ describe("optimizer.goal", () => {
         weeklyBounds: { Nope: { max: 1 } },
       }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown channel in bounds: Nope." });
+    // geo plans, frequency and organic levels are v2 choices
+    await expect(
+      createCaller(analyst).optimizer.goal({
+        workspaceId,
+        runId,
+        weeks: 4,
+        goal: { kind: "max-kpi", budget: 1000 },
+        planning: { geoPlan: "perGeo" },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("(v2) models only") });
   }, 60_000);
 });

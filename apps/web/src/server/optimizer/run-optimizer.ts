@@ -3,14 +3,21 @@
 // risk-aware objective. Uplift is against the current plan: the last 13 weeks' weekly spend per
 // channel, scaled to the budget.
 import { z } from "zod";
-import { horizonResponse, recentWeeklySpend } from "@mixcast/core";
+import { recentWeeklySpend } from "@mixcast/core";
 import { InfeasibleBoundsError, optimizeBudget, type BudgetPlan } from "@mixcast/core";
 import { thinIndices } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest } from "../errors.ts";
-import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
+import {
+  loadPlanningPosterior,
+  planningChoicesV2,
+  planningHorizonOf,
+  planningOptionsSchema,
+  type PlanningChoicesV2,
+  type PlanningPosterior,
+} from "./planning-posterior.ts";
 
 /** Weeks of history that define the "current plan" (a quarter). */
 export const CURRENT_PLAN_WEEKS = 13;
@@ -39,16 +46,25 @@ export const runOptimizerInput = z.object({
   budget: z.number().positive("Enter a budget above zero."),
   bounds: z.record(z.string(), channelBoundSchema).default({}),
   objective: objectiveSchema.default({ kind: "mean" }),
+  /** v2 models: national or per-geo plan, R&F frequency, organic levels. */
+  planning: planningOptionsSchema.optional(),
 });
 export type RunOptimizerInput = z.input<typeof runOptimizerInput>;
 
 export interface OptimizerContext {
   runId: string;
+  /** 1: spend plans per channel; 2: geo / R&F / organic / units-KPI model (see `v2`). */
+  version: 1 | 2;
+  /** Plan lines of a national plan: paid channels (organic channels are held inputs, in `v2`). */
   channels: { name: string; type: string; currentWeekly: number }[];
   /** Current weekly total x 13 weeks: a sensible default budget. */
   suggestedBudget: number;
   suggestedWeeks: number;
   kpiName: string;
+  kpiType: "revenue" | "units";
+  /** What KPI figures are: the KPI, units x value per unit (money), or units (ROI = units per money). */
+  measure: "kpi" | "value" | "units";
+  v2: PlanningChoicesV2 | null;
 }
 
 export async function getOptimizerContext(
@@ -56,34 +72,38 @@ export async function getOptimizerContext(
   actor: Actor,
   runId: string,
 ): Promise<OptimizerContext> {
-  const p = await loadRunPosterior(db, actor, runId);
-  const current = recentWeeklySpend(p.model.spec, CURRENT_PLAN_WEEKS);
+  const p = await loadPlanningPosterior(db, actor, runId);
+  const resp = planningHorizonOf(p, 1, thinIndices(p.draws.draws, PLANNING_DRAWS));
+  const current = recentWeeklySpend(resp, CURRENT_PLAN_WEEKS);
   return {
     runId,
-    channels: p.model.spec.channels.map((c, i) => ({
-      name: c.name,
-      type: c.type,
+    version: p.version,
+    channels: resp.lines.map((l, i) => ({
+      name: l.name,
+      type: p.model.spec.channels[l.channel]!.type,
       currentWeekly: current[i] ?? 0,
     })),
     suggestedBudget: Math.round(current.reduce((a, b) => a + b, 0) * CURRENT_PLAN_WEEKS),
     suggestedWeeks: CURRENT_PLAN_WEEKS,
-    kpiName: p.config.kpi,
+    kpiName: p.kpiName,
+    kpiType: p.kpiType,
+    measure: resp.measure,
+    v2: p.version === 2 ? planningChoicesV2(p, resp, CURRENT_PLAN_WEEKS) : null,
   };
 }
 
-/** The optimal plan for a loaded posterior (no audit): shared by the optimizer page and by
- *  scenarios generated from the optimizer. */
+/** The optimal plan for a loaded posterior (no audit): shared by the optimizer page, the run
+ *  report and scenarios generated from the optimizer. */
 export function computeOptimalPlan(
-  p: RunPosterior,
+  p: PlanningPosterior,
   input: z.output<typeof runOptimizerInput>,
 ): BudgetPlan & { currentWeekly: Record<string, number> } {
-  const spec = p.model.spec;
-  const names = spec.channels.map((c) => c.name);
+  const resp = planningHorizonOf(p, input.weeks, thinIndices(p.draws.draws, PLANNING_DRAWS), input.planning);
+  const names = resp.channels;
   const unknown = Object.keys(input.bounds).filter((n) => !names.includes(n));
   if (unknown.length > 0)
     throw badRequest(`Unknown channel${unknown.length > 1 ? "s" : ""} in bounds: ${unknown.join(", ")}.`);
-  const currentWeekly = recentWeeklySpend(spec, CURRENT_PLAN_WEEKS);
-  const resp = horizonResponse(p.model, p.draws, input.weeks, thinIndices(p.draws.draws, PLANNING_DRAWS));
+  const currentWeekly = recentWeeklySpend(resp, CURRENT_PLAN_WEEKS);
   let plan: BudgetPlan;
   try {
     plan = optimizeBudget(resp, {
@@ -106,7 +126,7 @@ export async function runOptimizer(
   raw: RunOptimizerInput,
 ): Promise<BudgetPlan & { currentWeekly: Record<string, number> }> {
   const input = runOptimizerInput.parse(raw);
-  const p = await loadRunPosterior(db, actor, input.runId);
+  const p = await loadPlanningPosterior(db, actor, input.runId);
   const result = computeOptimalPlan(p, input);
   await db.$transaction((tx) =>
     writeAudit(tx, {

@@ -11,6 +11,7 @@ import { badRequest, notFound } from "../errors.ts";
 import { runAnalysisFor } from "../insight/get-run-insights.ts";
 import { loadRunPosterior } from "../insight/run-posterior.ts";
 import { computeOptimalPlan, CURRENT_PLAN_WEEKS } from "../optimizer/run-optimizer.ts";
+import { planningPosteriorOfV1 } from "../optimizer/planning-posterior.ts";
 
 export interface ReportInterval {
   mean: number;
@@ -244,7 +245,7 @@ export async function buildRunReport(
     const budget =
       recentWeeklySpend(posterior.model.spec, CURRENT_PLAN_WEEKS).reduce((a, b) => a + b, 0) * weeks;
     if (!(budget > 0)) throw badRequest("there was no spend in the last 13 weeks to re-plan.");
-    const result = computeOptimalPlan(posterior, {
+    const result = computeOptimalPlan(planningPosteriorOfV1(posterior), {
       runId,
       weeks,
       budget,

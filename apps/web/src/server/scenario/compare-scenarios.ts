@@ -2,13 +2,13 @@
 // one run's posterior (packages/core compareScenarios): KPI, ROI and contribution by channel with
 // intervals, and the P(A beats B) matrix.
 import { z } from "zod";
-import { horizonResponse } from "@mixcast/core";
 import { compareScenarios as coreCompare, type ScenarioComparison } from "@mixcast/core";
 import { thinIndices } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { loadRunPosterior } from "../insight/run-posterior.ts";
+import { canonicalJson } from "../canonical-json.ts";
+import { loadPlanningPosterior, planningHorizonOf } from "../optimizer/planning-posterior.ts";
 import { PLANNING_DRAWS } from "../optimizer/run-optimizer.ts";
 import { asPlanError, horizonWeeks } from "./evaluate-scenario.ts";
 import { scenarioPlanCodec, toCoreScenario } from "@mixcast/runs/stored";
@@ -58,7 +58,7 @@ export async function compareScenarios(
     input.runId ??
     [...scenarios].sort((a, b) => (b.run.finishedAt?.getTime() ?? 0) - (a.run.finishedAt?.getTime() ?? 0))[0]!
       .runId;
-  const posterior = await loadRunPosterior(db, actor, runId);
+  const posterior = await loadPlanningPosterior(db, actor, runId);
   if (posterior.modelId !== scenarios[0]!.modelId)
     throw badRequest("That run belongs to another model than the scenarios.");
 
@@ -79,15 +79,22 @@ export async function compareScenarios(
       assumptions: plan.assumptions.map((a) => `${a.label} (x${a.multiplier})`),
     };
   });
+  // v2 plans are compared on one horizon: national and per-geo plans, or plans holding different
+  // frequencies / organic levels, do not share one
+  const planning = items.map((i) => canonicalJson(i.plan.planning ?? null));
+  if (new Set(planning).size > 1)
+    throw badRequest(
+      "These scenarios plan differently (national vs per-geo, or another R&F frequency or organic level); compare scenarios that share those choices.",
+    );
   const H = horizonWeeks(posterior, Math.max(...items.map((i) => i.weeks)));
-  const resp = horizonResponse(
-    posterior.model,
-    posterior.draws,
-    H,
-    thinIndices(posterior.draws.draws, PLANNING_DRAWS),
-  );
   let comparison: ScenarioComparison;
   try {
+    const resp = planningHorizonOf(
+      posterior,
+      H,
+      thinIndices(posterior.draws.draws, PLANNING_DRAWS),
+      items[0]!.plan.planning,
+    );
     comparison = coreCompare(
       resp,
       items.map((i) => toCoreScenario(i.label, i.plan)),

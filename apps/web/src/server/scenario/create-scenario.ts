@@ -3,7 +3,8 @@ import type { Prisma, PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { modelConfigCodec, scenarioPlanCodec, scenarioPlanSchema, totalSpend } from "@mixcast/runs/stored";
+import { channelNameOf, channelRoleOf } from "@mixcast/core";
+import { modelConfigV2Codec, scenarioPlanCodec, scenarioPlanSchema, totalSpend } from "@mixcast/runs/stored";
 
 export const scenarioNameSchema = z.string().trim().min(1, "Name the scenario.").max(80);
 
@@ -15,7 +16,8 @@ export const createScenarioInput = z.object({
   plan: scenarioPlanSchema,
 });
 
-/** Checks the plan's channels against the run's model config (stored channels by column name). */
+/** Checks the plan's channels against the run's model config: paid channels by name (v1: the spend
+ *  column), or `channel@geo` in a per-geo plan of a v2 model; organic channels are held inputs. */
 export async function checkPlanChannels(
   tx: Prisma.TransactionClient,
   runId: string,
@@ -25,9 +27,12 @@ export async function checkPlanChannels(
     where: { id: runId },
     select: { configVersion: { select: { config: true } } },
   });
-  const config = modelConfigCodec.decode(run.configVersion.config);
-  const names = new Set(config.channels.map((c) => c.column));
-  const unknown = Object.keys(plan.spend).filter((n) => !names.has(n));
+  const config = modelConfigV2Codec.decode(run.configVersion.config);
+  const names = new Set(config.channels.filter((c) => channelRoleOf(c) !== "organic").map(channelNameOf));
+  const perGeo = plan.planning?.geoPlan === "perGeo";
+  const unknown = Object.keys(plan.spend).filter(
+    (n) => !names.has(n) && !(perGeo && n.includes("@") && names.has(n.slice(0, n.lastIndexOf("@")))),
+  );
   if (unknown.length > 0)
     throw badRequest(
       `The plan names channel${unknown.length > 1 ? "s" : ""} the model does not have: ${unknown.join(", ")}.`,

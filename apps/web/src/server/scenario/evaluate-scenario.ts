@@ -1,13 +1,16 @@
 // Evaluates a scenario on a run's posterior draws (packages/core evaluateScenario) and caches the
 // result in ScenarioResult, keyed by scenario, run and a checksum of the plan + settings.
 import { z } from "zod";
-import { horizonResponse } from "@mixcast/core";
 import { evaluateScenario as coreEvaluate, type ScenarioResult as CoreScenarioResult } from "@mixcast/core";
 import { thinIndices } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";
-import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
+import {
+  loadPlanningPosterior,
+  planningHorizonOf,
+  type PlanningPosterior,
+} from "../optimizer/planning-posterior.ts";
 import { PLANNING_DRAWS } from "../optimizer/run-optimizer.ts";
 import { getScenario } from "./list-scenarios.ts";
 import { scenarioResultCodec, toCoreScenario, type ScenarioPlan } from "@mixcast/runs/stored";
@@ -19,25 +22,29 @@ export const evaluateScenarioInput = z.object({
 });
 
 /** Horizon of an evaluation: the plan plus the carryover tail (adstock lags) after it. */
-export function horizonWeeks(posterior: RunPosterior, planWeeks: number): number {
-  return planWeeks + posterior.model.spec.adstockLags;
+export function horizonWeeks(posterior: PlanningPosterior, planWeeks: number): number {
+  return planWeeks + posterior.adstockLags;
 }
 
 /** Core errors about the plan (unknown channel, wrong length) are the user's to fix. */
 export function asPlanError(error: unknown): never {
-  if (error instanceof Error && /scenario|channel|weeks|horizon/i.test(error.message))
+  if (error instanceof Error && /scenario|channel|weeks|horizon|frequency|organic/i.test(error.message))
     throw badRequest(error.message);
   throw error;
 }
 
-export function evaluatePlan(posterior: RunPosterior, name: string, plan: ScenarioPlan): CoreScenarioResult {
-  const resp = horizonResponse(
-    posterior.model,
-    posterior.draws,
-    horizonWeeks(posterior, plan.weeks),
-    thinIndices(posterior.draws.draws, PLANNING_DRAWS),
-  );
+export function evaluatePlan(
+  posterior: PlanningPosterior,
+  name: string,
+  plan: ScenarioPlan,
+): CoreScenarioResult {
   try {
+    const resp = planningHorizonOf(
+      posterior,
+      horizonWeeks(posterior, plan.weeks),
+      thinIndices(posterior.draws.draws, PLANNING_DRAWS),
+      plan.planning,
+    );
     return coreEvaluate(resp, toCoreScenario(name, plan)).result;
   } catch (error) {
     return asPlanError(error);
@@ -62,7 +69,7 @@ export async function evaluateScenario(
       cached: true,
       result: scenarioResultCodec.decode(cached.result),
     };
-  const posterior = await loadRunPosterior(db, actor, runId);
+  const posterior = await loadPlanningPosterior(db, actor, runId);
   const result = evaluatePlan(posterior, scenario.name, scenario.plan);
   await db.scenarioResult.upsert({
     where: { scenarioId_runId_planChecksum: { scenarioId: scenario.id, runId, planChecksum: checksum } },

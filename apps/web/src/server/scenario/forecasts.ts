@@ -9,16 +9,16 @@
 import { z } from "zod";
 import {
   compareScenarios as coreCompare,
-  horizonResponse,
   repeatRecentWeeks,
   thinIndices,
+  type MmmModel,
 } from "@mixcast/core";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { scenarioPlanCodec, toCoreScenario, type ScenarioPlan } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { loadRunPosterior } from "../insight/run-posterior.ts";
+import { loadPlanningPosterior, planningHorizonOf } from "../optimizer/planning-posterior.ts";
 import { CURRENT_PLAN_WEEKS, PLANNING_DRAWS } from "../optimizer/run-optimizer.ts";
 import { asPlanError, horizonWeeks } from "./evaluate-scenario.ts";
 import { planChecksum } from "./plan-checksum.ts";
@@ -104,15 +104,20 @@ async function alternativeOf(
 async function forecastOn(db: PrismaClient, actor: Actor, s: ScenarioRow, runId: string) {
   const plan = scenarioPlanCodec.decode(s.plan);
   const alt = await alternativeOf(db, actor, s);
-  const posterior = await loadRunPosterior(db, actor, runId);
-  const spec = posterior.model.spec;
+  const posterior = await loadPlanningPosterior(db, actor, runId);
+  // the current plan: each plan line's last 13 weeks repeated (v2: the lines of the plan's geo choice)
+  const current =
+    posterior.version === 1
+      ? (posterior.model as MmmModel).spec.channels.map((c) => ({ name: c.name, history: c.spend }))
+      : planningHorizonOf(posterior, 1, Int32Array.of(0), plan.planning).lines;
   const altPlan: ScenarioPlan = alt.plan ?? {
     weeks: plan.weeks,
     spend: Object.fromEntries(
-      spec.channels.map((c) => [c.name, repeatRecentWeeks(c.spend, CURRENT_PLAN_WEEKS, plan.weeks)]),
+      current.map((c) => [c.name, repeatRecentWeeks(c.history, CURRENT_PLAN_WEEKS, plan.weeks)]),
     ),
     assumptions: [],
     origin: { kind: "lastQuarter", k: 1 },
+    ...(plan.planning ? { planning: plan.planning } : {}),
   };
   const checksum = planChecksum(plan, {
     draws: PLANNING_DRAWS,
@@ -125,14 +130,14 @@ async function forecastOn(db: PrismaClient, actor: Actor, s: ScenarioRow, runId:
   if (existing) return existing;
 
   const H = horizonWeeks(posterior, Math.max(plan.weeks, altPlan.weeks));
-  const resp = horizonResponse(
-    posterior.model,
-    posterior.draws,
-    H,
-    thinIndices(posterior.draws.draws, PLANNING_DRAWS),
-  );
   let cmp;
   try {
+    const resp = planningHorizonOf(
+      posterior,
+      H,
+      thinIndices(posterior.draws.draws, PLANNING_DRAWS),
+      plan.planning,
+    );
     cmp = coreCompare(resp, [toCoreScenario("plan", plan), toCoreScenario("alternative", altPlan)]);
   } catch (error) {
     return asPlanError(error);

@@ -29,7 +29,7 @@ import {
 } from "@mixcast/ui";
 import { downloadCsv, formatMoney, slug } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
-import { currencySymbol, formatDateTime, formatNumber } from "@/components/format.ts";
+import { currencySymbol, formatDateTime, formatNumber, unitLabel } from "@/components/format.ts";
 import { scenarioPlanCsv, scenarioResultCsv } from "@/lib/exports.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 import {
@@ -54,11 +54,14 @@ function EvaluationCard({
   scenarioId,
   name,
   kpi,
+  measure = "kpi",
 }: {
   workspaceId: string;
   scenarioId: string;
   name: string;
   kpi: string;
+  /** units: KPI in units (CPIK shown); value: units x value per unit (money). */
+  measure?: "kpi" | "value" | "units";
 }) {
   const trpc = useTRPC();
   const cur = currencySymbol(useWorkspace().currency);
@@ -77,6 +80,12 @@ function EvaluationCard({
           <>
             ; ROI <strong>{formatNumber(r.roi.mean)}</strong> ({formatNumber(r.roi.q05)}–
             {formatNumber(r.roi.q95)})
+          </>
+        ) : null}
+        {measure === "units" && r.incrementalKpi.mean > 0 ? (
+          <>
+            ; cost per incremental {unitLabel(kpi)} (CPIK){" "}
+            <strong>{formatMoney(r.totalSpend / r.incrementalKpi.mean, cur)}</strong>
           </>
         ) : null}
         . {q.data.cached ? <Badge>cached</Badge> : null}
@@ -150,6 +159,7 @@ export default function CampaignPage() {
   const [k, setK] = useState("1");
   const [weeks, setWeeks] = useState("13");
   const [typedBudget, setBudget] = useState("");
+  const [geoPlan, setGeoPlan] = useState<"national" | "perGeo">("national");
   const [draft, setDraft] = useState<PlanDraft | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
@@ -181,6 +191,14 @@ export default function CampaignPage() {
   const channels =
     campaignChannels.length > 0 ? runChannels.filter((c) => campaignChannels.includes(c)) : runChannels;
   const [choosingChannels, setChoosingChannels] = useState<string[] | null>(null);
+  // v2 models: the plan's geo choice, R&F frequencies and organic levels (held inputs)
+  const v2 = context.data?.v2 ?? null;
+  const perGeo = v2 !== null && geoPlan === "perGeo";
+  const planLines = perGeo
+    ? v2.geoLines
+        .filter((l) => campaignChannels.length === 0 || campaignChannels.includes(l.channel))
+        .map((l) => l.name)
+    : channels;
 
   const invalidate = () =>
     queryClient
@@ -269,13 +287,17 @@ export default function CampaignPage() {
 
   async function startDraft() {
     const w = Math.max(1, Math.min(104, Number(weeks) || 13));
+    const planningDraft = v2
+      ? { geoPlan: perGeo ? ("perGeo" as const) : ("national" as const), frequency: {}, organic: {} }
+      : null;
     if (source === "empty") {
       setDraft({
         name: "New scenario",
         weeks: w,
-        spend: Object.fromEntries(channels.map((ch) => [ch, Array.from({ length: w }, () => "0")])),
+        spend: Object.fromEntries(planLines.map((ch) => [ch, Array.from({ length: w }, () => "0")])),
         assumptions: [],
         origin: { kind: "manual" },
+        ...(planningDraft ? { planning: planningDraft } : {}),
       });
       return;
     }
@@ -283,6 +305,7 @@ export default function CampaignPage() {
       workspaceId: ws.id,
       runId,
       weeks: w,
+      ...(planningDraft ? { planning: planningDraft } : {}),
       ...(campaignChannels.length > 0 ? { channels: campaignChannels } : {}),
       source:
         source === "lastQuarter"
@@ -290,7 +313,13 @@ export default function CampaignPage() {
           : { kind: "optimizer", budget: Number(budget) },
     });
     setEditing(null);
-    setDraft(draftFromPlan(source === "lastQuarter" ? `Last quarter × ${k}` : "Optimized", plan, channels));
+    setDraft(
+      draftFromPlan(
+        source === "lastQuarter" ? `Last quarter × ${k}` : "Optimized",
+        plan,
+        perGeo ? Object.keys(plan.spend) : channels,
+      ),
+    );
   }
 
   async function openForEdit(id: string) {
@@ -483,7 +512,12 @@ export default function CampaignPage() {
                   workspaceId={ws.id}
                   scenarioId={evaluating}
                   name={c.scenarios.find((s) => s.id === evaluating)?.name ?? "scenario"}
-                  kpi={context.data?.kpiName ?? "KPI"}
+                  kpi={
+                    context.data?.measure === "value"
+                      ? `value of ${context.data.kpiName}`
+                      : (context.data?.kpiName ?? "KPI")
+                  }
+                  measure={context.data?.measure ?? "kpi"}
                 />
                 <div className="mt-4">
                   <ScenarioForecasts scenarioId={evaluating} alternatives={c.scenarios} />
@@ -507,7 +541,7 @@ export default function CampaignPage() {
                     next="Scenarios need a succeeded run of the campaign's model. Start a fit from the model page."
                   />
                 ) : (
-                  <div className="grid items-end gap-4 sm:grid-cols-5">
+                  <div className="grid items-end gap-4 sm:grid-cols-3 lg:grid-cols-6">
                     <Select
                       label="Fitted run"
                       value={runId}
@@ -538,6 +572,18 @@ export default function CampaignPage() {
                       onChange={(e) => setWeeks(e.target.value)}
                       name="planWeeks"
                     />
+                    {v2 && v2.geos.length > 1 ? (
+                      <Select
+                        label="Geo plan"
+                        value={geoPlan}
+                        onChange={(e) => setGeoPlan(e.target.value as "national" | "perGeo")}
+                        name="geoPlan"
+                        options={[
+                          { value: "national", label: "National (split by each geo's recent share)" },
+                          { value: "perGeo", label: `Per geo (${v2.geos.length} geos)` },
+                        ]}
+                      />
+                    ) : null}
                     {source === "lastQuarter" ? (
                       <Input
                         label="k (multiplier)"
@@ -563,7 +609,7 @@ export default function CampaignPage() {
                     <Button
                       onClick={() => void startDraft()}
                       loading={generate.isPending}
-                      disabled={!runId || channels.length === 0}
+                      disabled={!runId || planLines.length === 0}
                     >
                       Build plan
                     </Button>
@@ -576,6 +622,7 @@ export default function CampaignPage() {
                     onChange={setDraft}
                     channels={Object.keys(draft.spend)}
                     currency={currencySymbol(ws.currency)}
+                    choices={v2}
                   />
                   {problems.length > 0 ? (
                     <Alert tone="danger" title="Fix these first">

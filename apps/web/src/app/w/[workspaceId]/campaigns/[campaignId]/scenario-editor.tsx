@@ -1,5 +1,7 @@
 "use client";
-// Weekly spend grid (weeks x channels) plus labelled content-type / audience assumptions.
+// Weekly spend grid (weeks x channels) plus labelled content-type / audience assumptions. v2 models:
+// a per-geo plan has one grid per geo (collapsed, each with its totals); R&F channels are planned
+// in spend at a chosen frequency and organic channels are held inputs whose level the plan states.
 import { useState } from "react";
 import { Button, Input, Select } from "@mixcast/ui";
 import { formatMoney } from "@mixcast/ui/charts";
@@ -14,11 +16,32 @@ export interface AssumptionDraft {
   channels: string[];
 }
 
+export interface PlanningDraft {
+  geoPlan: "national" | "perGeo";
+  /** R&F channel -> frequency as typed ("" = the optimal frequency). */
+  frequency: Record<string, string>;
+  /** Organic channel -> weekly level as typed ("" = the last 13 weeks' mean). */
+  organic: Record<string, string>;
+}
+
+export interface PlanningValue {
+  geoPlan: "national" | "perGeo";
+  frequency: Record<string, number>;
+  organic: Record<string, number>;
+}
+
+/** What the editor offers for a v2 model's held inputs (from optimizer.context). */
+export interface PlanningChoices {
+  rf: { name: string; optimalFrequency: number; maxFrequency: number }[];
+  organic: { name: string; defaultLevel: number }[];
+}
+
 export interface PlanDraft {
   name: string;
   weeks: number;
   spend: Record<string, string[]>;
   assumptions: AssumptionDraft[];
+  planning?: PlanningDraft;
   origin:
     | { kind: "manual" }
     | { kind: "optimizer"; budget: number; objective: string }
@@ -37,6 +60,7 @@ export interface PlanValue {
     channels?: string[];
   }[];
   origin: PlanDraft["origin"];
+  planning?: PlanningValue;
 }
 
 export function draftFromPlan(name: string, plan: PlanValue, channels: string[]): PlanDraft {
@@ -54,7 +78,41 @@ export function draftFromPlan(name: string, plan: PlanValue, channels: string[])
       channels: a.channels ?? [],
     })),
     origin: plan.origin,
+    ...(plan.planning
+      ? {
+          planning: {
+            geoPlan: plan.planning.geoPlan,
+            frequency: Object.fromEntries(
+              Object.entries(plan.planning.frequency).map(([k, v]) => [k, String(v)]),
+            ),
+            organic: Object.fromEntries(
+              Object.entries(plan.planning.organic).map(([k, v]) => [k, String(v)]),
+            ),
+          },
+        }
+      : {}),
   };
+}
+
+/** `channel@geo` -> [channel, geo]; a plain channel name -> [name, null]. */
+export function splitLine(line: string): [string, string | null] {
+  const i = line.lastIndexOf("@");
+  return i > 0 ? [line.slice(0, i), line.slice(i + 1)] : [line, null];
+}
+
+/** Plan lines grouped by geo (per-geo plans), in first-seen order, with each geo's total spend. */
+export function geoGroups(
+  spend: Record<string, string[]>,
+): { geo: string; lines: string[]; total: number }[] {
+  const groups = new Map<string, { geo: string; lines: string[]; total: number }>();
+  for (const [line, weekly] of Object.entries(spend)) {
+    const geo = splitLine(line)[1] ?? "";
+    const g = groups.get(geo) ?? { geo, lines: [], total: 0 };
+    g.lines.push(line);
+    g.total += weekly.reduce((s, v) => s + (Number(v) || 0), 0);
+    groups.set(geo, g);
+  }
+  return [...groups.values()];
 }
 
 /** Problems in plain words, or the plan ready for the server. */
@@ -84,10 +142,30 @@ export function planFromDraft(
       ...(a.channels.length > 0 ? { channels: a.channels } : {}),
     };
   });
+  let planning: PlanningValue | undefined;
+  if (d.planning) {
+    planning = { geoPlan: d.planning.geoPlan, frequency: {}, organic: {} };
+    for (const [c, s] of Object.entries(d.planning.frequency)) {
+      if (s.trim() === "") continue;
+      const v = Number(s);
+      if (!(v > 0)) problems.push(`Frequency of ${c}: "${s}" is not a number above zero.`);
+      else planning.frequency[c] = v;
+    }
+    for (const [c, s] of Object.entries(d.planning.organic)) {
+      if (s.trim() === "") continue;
+      const v = Number(s);
+      if (!(v >= 0) || !Number.isFinite(v))
+        problems.push(`Weekly level of ${c}: "${s}" is not an amount of zero or more.`);
+      else planning.organic[c] = v;
+    }
+  }
   if (!d.name.trim()) problems.push("Name the scenario.");
   return problems.length > 0
     ? { ok: false, problems }
-    : { ok: true, plan: { weeks: d.weeks, spend, assumptions, origin: d.origin } };
+    : {
+        ok: true,
+        plan: { weeks: d.weeks, spend, assumptions, origin: d.origin, ...(planning ? { planning } : {}) },
+      };
 }
 
 export function ScenarioEditor({
@@ -95,11 +173,14 @@ export function ScenarioEditor({
   onChange,
   channels,
   currency = "",
+  choices = null,
 }: {
   draft: PlanDraft;
   onChange: (d: PlanDraft) => void;
   channels: string[];
   /** symbol for money, "" = unnamed */ currency?: string;
+  /** v2 models: R&F frequencies and organic levels the plan holds. */
+  choices?: PlanningChoices | null;
 }) {
   const [fill, setFill] = useState<Record<string, string>>({});
   const setCell = (c: string, w: number, v: string) =>
@@ -152,68 +233,47 @@ export function ScenarioEditor({
           </p>
         </div>
       </div>
-      <div className="max-h-[28rem] overflow-auto rounded-lg border border-line">
-        <table className="w-full border-collapse text-sm" aria-label="Weekly spend per channel">
-          <thead className="sticky top-0 bg-surface-2">
-            <tr>
-              <th className="px-2 py-1 text-left text-xs text-muted">Week</th>
-              {channels.map((c) => (
-                <th key={c} className="px-2 py-1 text-left text-xs font-medium text-fg">
-                  {c}
-                </th>
-              ))}
-            </tr>
-            <tr>
-              <th className="px-2 py-1 text-left text-xs text-muted">Set all</th>
-              {channels.map((c) => (
-                <th key={c} className="px-1 py-1">
-                  <div className="flex gap-1">
-                    <input
-                      aria-label={`Set every week of ${c}`}
-                      className="h-8 w-20 rounded border border-line bg-surface px-1 text-right text-xs text-fg"
-                      value={fill[c] ?? ""}
-                      onChange={(e) => setFill({ ...fill, [c]: e.target.value })}
-                    />
-                    <button
-                      type="button"
-                      className="text-xs text-primary hover:underline"
-                      onClick={() =>
-                        onChange({
-                          ...draft,
-                          spend: {
-                            ...draft.spend,
-                            [c]: Array.from({ length: draft.weeks }, () => fill[c] ?? "0"),
-                          },
-                        })
-                      }
-                    >
-                      apply
-                    </button>
-                  </div>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {Array.from({ length: draft.weeks }, (_, w) => (
-              <tr key={w} className="border-t border-line">
-                <td className="px-2 py-1 text-xs text-muted">{w + 1}</td>
-                {channels.map((c) => (
-                  <td key={c} className="px-1 py-0.5">
-                    <input
-                      aria-label={`${c} week ${w + 1}`}
-                      inputMode="decimal"
-                      className="h-8 w-full min-w-20 rounded border border-line bg-surface px-1 text-right tabular-nums text-fg focus:outline-none focus:ring-2 focus:ring-ring"
-                      value={draft.spend[c]?.[w] ?? "0"}
-                      onChange={(e) => setCell(c, w, e.target.value)}
-                    />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {draft.planning && choices && (choices.rf.length > 0 || choices.organic.length > 0) ? (
+        <HeldInputs draft={draft} onChange={onChange} choices={choices} />
+      ) : null}
+      {draft.planning?.geoPlan === "perGeo" ? (
+        <div className="flex flex-col gap-2" data-testid="geo-grids">
+          <p className="text-xs text-muted">
+            One plan per geo: open a geo to edit its weekly spend. Totals are over the plan&apos;s weeks.
+          </p>
+          {geoGroups(draft.spend).map((g) => (
+            <details key={g.geo} className="rounded-lg border border-line" data-testid="geo-grid">
+              <summary className="cursor-pointer px-3 py-2 text-sm">
+                <span className="font-medium text-fg">{g.geo}</span>{" "}
+                <span className="tabular-nums text-muted">· total {formatMoney(g.total, currency)}</span>
+              </summary>
+              <div className="p-2">
+                <SpendGrid
+                  draft={draft}
+                  lines={g.lines}
+                  setCell={setCell}
+                  fill={fill}
+                  setFill={setFill}
+                  onChange={onChange}
+                  currency={currency}
+                  caption={`Weekly spend per channel in ${g.geo}`}
+                />
+              </div>
+            </details>
+          ))}
+        </div>
+      ) : (
+        <SpendGrid
+          draft={draft}
+          lines={channels}
+          setCell={setCell}
+          fill={fill}
+          setFill={setFill}
+          onChange={onChange}
+          currency={currency}
+          caption="Weekly spend per channel"
+        />
+      )}
       <div>
         <p className="text-sm font-medium text-fg">Assumptions (your estimates, not the model's)</p>
         <p className="mb-2 text-xs text-muted">
@@ -307,6 +367,156 @@ export function ScenarioEditor({
           </div>
         </div>
       </div>
+    </div>
+  );
+}
+
+function SpendGrid({
+  draft,
+  lines,
+  setCell,
+  fill,
+  setFill,
+  onChange,
+  currency,
+  caption,
+}: {
+  draft: PlanDraft;
+  lines: string[];
+  setCell: (c: string, w: number, v: string) => void;
+  fill: Record<string, string>;
+  setFill: (f: Record<string, string>) => void;
+  onChange: (d: PlanDraft) => void;
+  currency: string;
+  caption: string;
+}) {
+  return (
+    <div className="max-h-[28rem] overflow-auto rounded-lg border border-line">
+      <table className="w-full border-collapse text-sm" aria-label={caption}>
+        <thead className="sticky top-0 bg-surface-2">
+          <tr>
+            <th className="px-2 py-1 text-left text-xs text-muted">Week</th>
+            {lines.map((c) => (
+              <th key={c} className="px-2 py-1 text-left text-xs font-medium text-fg">
+                {splitLine(c)[0]}
+              </th>
+            ))}
+          </tr>
+          <tr>
+            <th className="px-2 py-1 text-left text-xs text-muted">Set all</th>
+            {lines.map((c) => (
+              <th key={c} className="px-1 py-1">
+                <div className="flex gap-1">
+                  <input
+                    aria-label={`Set every week of ${c}`}
+                    className="h-8 w-20 rounded border border-line bg-surface px-1 text-right text-xs text-fg"
+                    value={fill[c] ?? ""}
+                    onChange={(e) => setFill({ ...fill, [c]: e.target.value })}
+                  />
+                  <button
+                    type="button"
+                    className="text-xs text-primary hover:underline"
+                    onClick={() =>
+                      onChange({
+                        ...draft,
+                        spend: {
+                          ...draft.spend,
+                          [c]: Array.from({ length: draft.weeks }, () => fill[c] ?? "0"),
+                        },
+                      })
+                    }
+                  >
+                    apply
+                  </button>
+                </div>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: draft.weeks }, (_, w) => (
+            <tr key={w} className="border-t border-line">
+              <td className="px-2 py-1 text-xs text-muted">{w + 1}</td>
+              {lines.map((c) => (
+                <td key={c} className="px-1 py-0.5">
+                  <input
+                    aria-label={`${c} week ${w + 1}`}
+                    inputMode="decimal"
+                    className="h-8 w-full min-w-20 rounded border border-line bg-surface px-1 text-right tabular-nums text-fg focus:outline-none focus:ring-2 focus:ring-ring"
+                    value={draft.spend[c]?.[w] ?? "0"}
+                    onChange={(e) => setCell(c, w, e.target.value)}
+                  />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr className="border-t border-line bg-surface-2">
+            <td className="px-2 py-1 text-xs font-medium text-muted">Total</td>
+            {lines.map((c) => (
+              <td
+                key={c}
+                className="px-2 py-1 text-right text-xs font-medium tabular-nums text-fg"
+                data-testid="channel-total"
+              >
+                {formatMoney(
+                  (draft.spend[c] ?? []).reduce((s, v) => s + (Number(v) || 0), 0),
+                  currency,
+                )}
+              </td>
+            ))}
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+/** R&F frequencies and organic levels: inputs the plan holds, not spend the optimizer moves. */
+function HeldInputs({
+  draft,
+  onChange,
+  choices,
+}: {
+  draft: PlanDraft;
+  onChange: (d: PlanDraft) => void;
+  choices: PlanningChoices;
+}) {
+  const planning = draft.planning!;
+  const set = (patch: Partial<PlanningDraft>) => onChange({ ...draft, planning: { ...planning, ...patch } });
+  return (
+    <div className="grid gap-4 rounded-lg border border-line p-3 sm:grid-cols-3" data-testid="held-inputs">
+      <p className="text-xs text-muted sm:col-span-3">
+        Held inputs: reach &amp; frequency channels are planned in spend at the frequency below (empty: the
+        optimal frequency); organic channels have no spend and stay at the weekly level below (empty: the last
+        13 weeks&apos; mean).
+      </p>
+      {choices.rf.map((r) => (
+        <Input
+          key={r.name}
+          label={`Frequency of ${r.name} (exposures per reached person)`}
+          type="number"
+          min={0}
+          step="any"
+          value={planning.frequency[r.name] ?? ""}
+          placeholder={r.optimalFrequency.toFixed(2)}
+          hint={`Optimal: ${r.optimalFrequency.toFixed(2)}; highest observed ${r.maxFrequency.toFixed(1)}.`}
+          onChange={(e) => set({ frequency: { ...planning.frequency, [r.name]: e.target.value } })}
+        />
+      ))}
+      {choices.organic.map((o) => (
+        <Input
+          key={o.name}
+          label={`Weekly level of ${o.name} (organic, held)`}
+          type="number"
+          min={0}
+          value={planning.organic[o.name] ?? ""}
+          placeholder={String(Math.round(o.defaultLevel))}
+          hint={`Last 13 weeks' mean: ${Math.round(o.defaultLevel).toLocaleString()} a week, all geos.`}
+          onChange={(e) => set({ organic: { ...planning.organic, [o.name]: e.target.value } })}
+        />
+      ))}
     </div>
   );
 }

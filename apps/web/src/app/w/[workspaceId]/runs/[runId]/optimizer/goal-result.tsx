@@ -37,6 +37,15 @@ export interface KpiWords {
   kpi: string;
   /** ROI is in money per money (revenue, or units with a value), or units per money (CPIK's inverse). */
   roiUnit: string;
+  /** Units KPI without a value: one unit in words ("conversion"), for the cost per incremental unit. */
+  units: string | null;
+}
+
+/** Cost per incremental unit (CPIK) from the KPI caused by the plan: spend / units, interval flipped. */
+export function cpikOf(spend: number, incremental: Interval): Interval | null {
+  if (!(incremental.q05 > 0))
+    return incremental.mean > 0 ? { mean: spend / incremental.mean, q05: Number.NaN, q95: Number.NaN } : null;
+  return { mean: spend / incremental.mean, q05: spend / incremental.q95, q95: spend / incremental.q05 };
 }
 
 const ivText = (i: Interval, fmt: (v: number) => string) =>
@@ -134,6 +143,13 @@ export function GoalResult({
               }
               testId="goal-p-current"
             />
+            {words.units !== null && cpikOf(r.totalSpend, r.kpi.incremental) ? (
+              <Stat
+                label={`Cost per incremental ${words.units} (CPIK)`}
+                value={ivText(cpikOf(r.totalSpend, r.kpi.incremental)!, money)}
+                testId="goal-cpik"
+              />
+            ) : null}
             <Stat label="Marginal ROI at the optimum" value={formatNumber(r.marginalRoiAtOptimum)} />
             {r.probabilityOfTarget !== null ? (
               <Stat label="P(reaching the target)" value={formatPercent(r.probabilityOfTarget, 0)} />

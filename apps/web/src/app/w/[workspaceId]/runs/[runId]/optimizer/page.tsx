@@ -34,12 +34,13 @@ import {
   type ChartUnits,
 } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
-import { currencySymbol, formatNumber } from "@/components/format.ts";
+import { currencySymbol, formatNumber, unitLabel } from "@/components/format.ts";
 import { optimalPlanCsv } from "@/lib/exports.ts";
 import {
   GOAL_CHOICES,
   parseBoundDrafts,
   parseGoalDraft,
+  parsePlanningDraft,
   type GoalErrors,
   type GoalKind,
 } from "@/lib/optimizer-goal-form.ts";
@@ -91,6 +92,11 @@ export default function OptimizerPage() {
   const [maxBudget, setMaxBudget] = useState("");
   const [flighting, setFlighting] = useState(false);
   const [errors, setErrors] = useState<GoalErrors>({});
+  // v2 models: national or per-geo plan, R&F frequency ("" = optimal), organic levels ("" = recent mean)
+  const [geoPlan, setGeoPlan] = useState<"national" | "perGeo">("national");
+  const [frequency, setFrequency] = useState<Record<string, string>>({});
+  const [organic, setOrganic] = useState<Record<string, string>>({});
+  const [planningErrors, setPlanningErrors] = useState<Record<string, string>>({});
   const [boundErrors, setBoundErrors] = useState<Record<string, string>>({});
   /** Which result is on screen: the flat optimizer's (max KPI, flat weeks) or a goal's. */
   const [shown, setShown] = useState<"run" | "goal" | null>(null);
@@ -127,7 +133,14 @@ export default function OptimizerPage() {
   if (context.isPending) return <Spinner />;
   if (context.error) return <ErrorState message={errorMessage(context.error)} />;
   const ctx = context.data;
-  const units: ChartUnits = { currency: currencySymbol(ws.currency), kpi: ctx.kpiName };
+  // units KPIs are labelled as what they count; with a value per unit the figures are money
+  const kpiLabel = ctx.measure === "value" ? `value of ${ctx.kpiName}` : ctx.kpiName;
+  const units: ChartUnits = { currency: currencySymbol(ws.currency), kpi: kpiLabel };
+  const v2 = ctx.v2;
+  const perGeo = v2 !== null && geoPlan === "perGeo";
+  const lines = perGeo
+    ? v2.geoLines.map((l) => ({ name: l.name, type: l.geo, currentWeekly: l.currentWeekly }))
+    : ctx.channels;
   const canRun = ws.can("analyst");
 
   function submit() {
@@ -141,10 +154,15 @@ export default function OptimizerPage() {
       roi: roiTarget,
       maxBudget,
     });
-    const b = parseBoundDrafts(bounds);
+    const b = parseBoundDrafts(
+      Object.fromEntries(Object.entries(bounds).filter(([name]) => lines.some((l) => l.name === name))),
+    );
+    const pl = parsePlanningDraft(geoPlan, frequency, organic);
     setErrors(parsed.ok ? {} : parsed.errors);
     setBoundErrors(b.errors);
-    if (!parsed.ok || Object.keys(b.errors).length > 0) return;
+    setPlanningErrors(pl.errors);
+    if (!parsed.ok || Object.keys(b.errors).length > 0 || Object.keys(pl.errors).length > 0) return;
+    const planning = v2 ? { planning: pl.planning } : {};
     if (parsed.goal.kind === "max-kpi" && !flighting) {
       setShown("run");
       run.mutate({
@@ -154,6 +172,7 @@ export default function OptimizerPage() {
         budget: parsed.goal.budget,
         bounds: b.bounds,
         objective: objectiveOf(objective),
+        ...planning,
       });
       return;
     }
@@ -167,13 +186,21 @@ export default function OptimizerPage() {
       objective: objectiveOf(objective),
       flighting,
       weeklyBounds: flighting ? b.weeklyBounds : {},
+      ...planning,
       ...(parsed.maxBudget !== undefined ? { maxBudget: parsed.maxBudget } : {}),
     });
   }
   const res = shown === "run" ? run.data : undefined;
   const goalRes = shown === "goal" ? (goal.data as GoalResultView | undefined) : undefined;
   const busy = run.isPending || goal.isPending;
-  const kpiWords = { kpi: ctx.kpiName, roiUnit: `${ctx.kpiName} per ${units.currency || "currency unit"}` };
+  const kpiWords = {
+    kpi: kpiLabel,
+    roiUnit:
+      ctx.measure === "units"
+        ? `${ctx.kpiName} per ${units.currency || "currency unit"}`
+        : `return per ${units.currency || "currency unit"} spent`,
+    units: ctx.measure === "units" ? unitLabel(ctx.kpiName) : null,
+  };
 
   return (
     <>
@@ -329,7 +356,70 @@ export default function OptimizerPage() {
                 onChange={(e) => setFlighting(e.target.checked)}
                 name="flighting"
               />
-              <Table caption="Per-channel bounds">
+              {v2 ? (
+                <div
+                  className="grid gap-4 rounded-lg border border-line p-3 sm:grid-cols-3"
+                  data-testid="v2-planning"
+                >
+                  <p className="text-xs text-muted sm:col-span-3">
+                    This model has {v2.geos.length > 1 ? `${v2.geos.length} geos` : "one geo"}
+                    {v2.rf.length > 0 ? ", reach & frequency channels (planned in spend at a frequency)" : ""}
+                    {v2.organic.length > 0
+                      ? ", organic channels (held at a level you state, not optimized)"
+                      : ""}
+                    .
+                    {ctx.kpiType === "units"
+                      ? ` The KPI counts ${ctx.kpiName}${ctx.measure === "value" ? ", valued at its value per unit, so ROI is money per money" : ": ROI is " + ctx.kpiName + " per unit of spend, and its inverse is the cost per incremental " + unitLabel(ctx.kpiName) + " (CPIK)"}.`
+                      : ""}
+                  </p>
+                  {v2.geos.length > 1 ? (
+                    <Select
+                      label="Geo plan"
+                      value={geoPlan}
+                      onChange={(e) => setGeoPlan(e.target.value as "national" | "perGeo")}
+                      name="geoPlan"
+                      options={[
+                        {
+                          value: "national",
+                          label: "National: one amount per channel, split by each geo's recent share",
+                        },
+                        {
+                          value: "perGeo",
+                          label: `Per geo: one amount per channel in each of the ${v2.geos.length} geos`,
+                        },
+                      ]}
+                    />
+                  ) : null}
+                  {v2.rf.map((r) => (
+                    <Input
+                      key={r.name}
+                      label={`Frequency of ${r.name} (exposures per reached person)`}
+                      type="number"
+                      min={0}
+                      step="any"
+                      value={frequency[r.name] ?? ""}
+                      placeholder={r.optimalFrequency.toFixed(2)}
+                      onChange={(e) => setFrequency({ ...frequency, [r.name]: e.target.value })}
+                      error={planningErrors[`frequency.${r.name}`]}
+                      hint={`Empty: the optimal frequency, ${r.optimalFrequency.toFixed(2)} (highest observed ${r.maxFrequency.toFixed(1)}).`}
+                    />
+                  ))}
+                  {v2.organic.map((o) => (
+                    <Input
+                      key={o.name}
+                      label={`Weekly level of ${o.name} (organic, held)`}
+                      type="number"
+                      min={0}
+                      value={organic[o.name] ?? ""}
+                      placeholder={String(Math.round(o.defaultLevel))}
+                      onChange={(e) => setOrganic({ ...organic, [o.name]: e.target.value })}
+                      error={planningErrors[`organic.${o.name}`]}
+                      hint={`Empty: the last 13 weeks' mean, ${Math.round(o.defaultLevel).toLocaleString()} a week over all geos.`}
+                    />
+                  ))}
+                </div>
+              ) : null}
+              <Table caption={perGeo ? "Per-channel bounds in each geo" : "Per-channel bounds"}>
                 <THead>
                   <tr>
                     <Th>Channel</Th>
@@ -348,7 +438,11 @@ export default function OptimizerPage() {
                     return (
                       <Tr key={c.name}>
                         <Td className="font-medium">
-                          {c.name} <span className="text-xs text-muted">({c.type})</span>
+                          {c.name}{" "}
+                          <span className="text-xs text-muted">
+                            ({perGeo ? "geo " : ""}
+                            {c.type})
+                          </span>
                         </Td>
                         <Td numeric>{formatMoney(c.currentWeekly, units.currency)}</Td>
                         <Td>
@@ -426,8 +520,14 @@ export default function OptimizerPage() {
         {res ? (
           <>
             <Alert tone={res.uplift.probabilityBetter >= 0.9 ? "success" : "info"} title="Result">
-              <span data-testid="uplift">{upliftSentence(res.uplift, ctx.kpiName)}</span> Optimal plan: ROI{" "}
-              {formatNumber(res.roi.mean)} (90%: {formatNumber(res.roi.q05)}–{formatNumber(res.roi.q95)}).
+              <span data-testid="uplift">{upliftSentence(res.uplift, kpiLabel)}</span> Optimal plan: expected{" "}
+              {kpiLabel} {formatNumber(res.expectedKpi.mean, 0)} (90%: {formatNumber(res.expectedKpi.q05, 0)}–
+              {formatNumber(res.expectedKpi.q95, 0)}), ROI {formatNumber(res.roi.mean)} (90%:{" "}
+              {formatNumber(res.roi.q05)}–{formatNumber(res.roi.q95)})
+              {kpiWords.units !== null && res.incrementalKpi.mean > 0
+                ? `, cost per incremental ${kpiWords.units} ${formatMoney(res.budget / res.incrementalKpi.mean, units.currency)}`
+                : ""}
+              .
             </Alert>
             <AllocationChart allocation={res.allocation} units={units} />
             <Card>
@@ -524,6 +624,7 @@ export default function OptimizerPage() {
                     origin: goalRes
                       ? { kind: "optimizer", budget: goalRes.totalSpend, objective: goalRes.goal.kind }
                       : { kind: "optimizer", budget: res!.budget, objective: res!.objective.kind },
+                    ...(v2 ? { planning: parsePlanningDraft(geoPlan, frequency, organic).planning } : {}),
                   },
                 });
               }}

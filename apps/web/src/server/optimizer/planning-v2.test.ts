@@ -1,0 +1,269 @@
+// The optimizer and scenarios on a v2 run (geo, reach & frequency, organic, units KPI with a value)
+// through the real tRPC caller on real PostgreSQL. Numbers are checked against packages/core called
+// directly (horizonResponseV2, evaluateScenario, optimizeBudget, optimizeGoal) on the run's stored
+// draws and spec: the platform must plan exactly as the engine does.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createModelV2,
+  evaluateScenario,
+  horizonResponseV2,
+  optimizeBudget,
+  optimizeGoal,
+  recentWeeklySpend,
+  thinIndices,
+  type HorizonOptionsV2,
+  type MmmModelV2,
+  type PosteriorDraws,
+} from "@mixcast/core";
+import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
+import { toCoreScenario } from "@mixcast/runs/stored";
+import { createCaller } from "../root.ts";
+import type { Context } from "../trpc.ts";
+import { addMember, createUser } from "../../../test/fixtures.ts";
+import { seedFittedRunV2 } from "../../../test/seed-fitted-run-v2.ts";
+import { posteriorOfStoredDraws } from "../insight/run-posterior.ts";
+import { CURRENT_PLAN_WEEKS, PLANNING_DRAWS } from "./run-optimizer.ts";
+
+let db: TestDatabase;
+let workspaceId: string;
+let analyst: Context;
+let viewer: Context;
+let runId: string;
+let model: MmmModelV2;
+let draws: PosteriorDraws;
+let rf: string;
+let organic: string;
+let paid: string[];
+let geos: string[];
+
+const ctx = (user: { id: string; email: string; name: string }): Context => ({
+  prisma: db.prisma,
+  user,
+  enqueueFitRun: async () => null,
+  baseUrl: "http://mixcast.test",
+});
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const owner = await createUser(db.prisma, "Olivia Owner");
+  const v = await createUser(db.prisma, "Victor Viewer");
+  analyst = ctx(owner);
+  viewer = ctx(v);
+  const ws = await createCaller(analyst).workspace.create({ name: "Geo Co" });
+  workspaceId = ws.id;
+  await addMember(db.prisma, workspaceId, v.id, "viewer");
+  const seeded = await seedFittedRunV2(db.prisma, {
+    workspaceId,
+    userId: owner.id,
+    sim: { weeks: 60, seed: 4, geos: 3, channels: 2, rf: true, organic: true, units: true, holdoutWeeks: 4 },
+    draws: 60,
+  });
+  runId = seeded.runId;
+  // the engine's own model of the stored spec, and the draws exactly as stored (Float32)
+  model = createModelV2(seeded.spec);
+  const art = await db.prisma.runArtifact.findFirstOrThrow({ where: { runId, kind: "draws" } });
+  draws = posteriorOfStoredDraws(art.bytes!, art.encoding).draws;
+  rf = seeded.spec.channels.find((c) => c.role === "rf")!.name;
+  organic = seeded.spec.channels.find((c) => c.role === "organic")!.name;
+  paid = seeded.spec.channels.filter((c) => c.role !== "organic").map((c) => c.name);
+  geos = [...seeded.spec.data.geos];
+}, 180_000);
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+const idx = () => thinIndices(draws.draws, PLANNING_DRAWS);
+const horizon = (weeks: number, o: HorizonOptionsV2 = {}) =>
+  horizonResponseV2(model, draws, weeks, { drawIdx: idx(), ...o });
+
+describe("optimizer on a v2 run", () => {
+  it("context: paid channels as plan lines, R&F with its optimal frequency, organic held at its recent level, per-geo lines", async () => {
+    const c = await createCaller(viewer).optimizer.context({ workspaceId, runId });
+    expect(c.version).toBe(2);
+    expect(c.kpiType).toBe("units");
+    expect(c.measure).toBe("value");
+    expect(c.channels.map((x) => x.name)).toEqual(paid);
+    const resp = horizon(1);
+    const current = recentWeeklySpend(resp, CURRENT_PLAN_WEEKS);
+    expect(c.channels.map((x) => x.currentWeekly)).toEqual(current);
+    const rfIndex = model.spec.channels.findIndex((x) => x.name === rf);
+    expect(c.v2!.rf).toEqual([
+      { name: rf, optimalFrequency: resp.media[rfIndex]!.rf!.planned, maxFrequency: expect.any(Number) },
+    ]);
+    expect(c.v2!.rf[0]!.optimalFrequency).toBeGreaterThan(0);
+    expect(c.v2!.organic.map((o) => o.name)).toEqual([organic]);
+    expect(c.v2!.organic[0]!.defaultLevel).toBeGreaterThan(0);
+    expect(c.v2!.geoLines).toHaveLength(paid.length * geos.length);
+    expect(c.v2!.geoLines[0]!.name).toBe(`${paid[0]}@${geos[0]}`);
+    // per-geo current spend adds up to the national line's
+    const perGeo = horizon(1, { geoPlan: "perGeo" });
+    expect(c.v2!.geoLines.map((l) => l.currentWeekly)).toEqual(
+      recentWeeklySpend(perGeo, CURRENT_PLAN_WEEKS).map((v) => expect.closeTo(v, 9)),
+    );
+  }, 120_000);
+
+  it("optimizer.run: the plan equals core's on the same draws, at a chosen frequency and organic level", async () => {
+    const planning = { geoPlan: "national" as const, frequency: { [rf]: 2.5 }, organic: { [organic]: 5000 } };
+    const c = await createCaller(viewer).optimizer.context({ workspaceId, runId });
+    const budget = c.suggestedBudget / 2;
+    const res = await createCaller(analyst).optimizer.run({
+      workspaceId,
+      runId,
+      weeks: 6,
+      budget,
+      planning,
+    });
+    const resp = horizon(6, planning);
+    const expected = optimizeBudget(resp, {
+      budget,
+      bounds: {},
+      objective: { kind: "mean" },
+      currentWeekly: recentWeeklySpend(resp, CURRENT_PLAN_WEEKS),
+      seed: 1,
+    });
+    expect(res.measure).toBe("value");
+    expect(res.allocation.map((a) => a.total)).toEqual(expected.allocation.map((a) => a.total));
+    expect(res.expectedKpi).toEqual(expected.expectedKpi);
+    const total = res.allocation.reduce((s, a) => s + a.total, 0);
+    expect(Math.abs(total - budget) / budget).toBeLessThan(1e-9);
+    // the organic level is an input: holding it higher raises the expected KPI of the same plan
+    const low = await createCaller(analyst).optimizer.run({
+      workspaceId,
+      runId,
+      weeks: 6,
+      budget,
+      planning: { ...planning, organic: { [organic]: 0 } },
+    });
+    expect(res.expectedKpi.mean).toBeGreaterThan(low.expectedKpi.mean);
+  }, 180_000);
+
+  it("optimizer.goal per geo: total spend and feasibility equal core's", async () => {
+    const planning = { geoPlan: "perGeo" as const, frequency: {}, organic: {} };
+    const resp = horizon(6, { geoPlan: "perGeo" });
+    const currentWeekly = recentWeeklySpend(resp, CURRENT_PLAN_WEEKS);
+    const target = optimizeBudget(resp, {
+      budget: currentWeekly.reduce((a, b) => a + b, 0) * 6,
+      currentWeekly,
+      seed: 1,
+    }).current.expectedKpi.mean;
+    const goal = { kind: "min-spend" as const, targetKpi: target, probability: 0.6 };
+    const res = await createCaller(analyst).optimizer.goal({ workspaceId, runId, weeks: 6, goal, planning });
+    const expected = optimizeGoal(resp, goal, {
+      bounds: {},
+      objective: { kind: "mean" },
+      currentWeekly,
+      seed: 1,
+    });
+    expect(res.feasible).toBe(expected.feasible);
+    expect(res.totalSpend).toBe(expected.totalSpend);
+    expect(res.channels.map((x) => x.channel)).toEqual(resp.channels);
+    expect(res.channels[0]!.channel).toBe(`${paid[0]}@${geos[0]}`);
+    expect(res.measure).toBe("value");
+  }, 240_000);
+
+  it("a frequency for a channel that is not R&F is refused with the channel named", async () => {
+    await expect(
+      createCaller(analyst).optimizer.run({
+        workspaceId,
+        runId,
+        weeks: 4,
+        budget: 1000,
+        planning: { frequency: { NotRf: 2 } },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("NotRf") });
+  }, 60_000);
+});
+
+describe("scenarios on a v2 run", () => {
+  it("a national plan's forecast equals horizonResponseV2 + evaluateScenario at the plan's frequency and organic level", async () => {
+    const planning = { geoPlan: "national" as const, frequency: { [rf]: 3 }, organic: { [organic]: 2000 } };
+    const plan = await createCaller(analyst).scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 8,
+      planning,
+      source: { kind: "lastQuarter", k: 1.1 },
+    });
+    expect(Object.keys(plan.spend).sort()).toEqual([...paid].sort());
+    expect(plan.planning).toEqual(planning);
+    const s = await createCaller(analyst).scenario.create({ workspaceId, runId, name: "Geo national", plan });
+    const res = await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: s.id });
+    const resp = horizon(8 + model.spec.adstockLags, planning);
+    const expected = evaluateScenario(resp, toCoreScenario("Geo national", plan)).result;
+    expect(res.result.kpi).toEqual(expected.kpi);
+    expect(res.result.incrementalKpi).toEqual(expected.incrementalKpi);
+    expect(res.result.totalSpend).toBeCloseTo(expected.totalSpend, 6);
+    // cached the second time
+    expect((await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: s.id })).cached).toBe(
+      true,
+    );
+  }, 180_000);
+
+  it("a per-geo plan: one line per channel and geo, forecast equal to core's, compared with another per-geo plan", async () => {
+    const planning = { geoPlan: "perGeo" as const, frequency: {}, organic: {} };
+    const plan = await createCaller(analyst).scenario.generatePlan({
+      workspaceId,
+      runId,
+      weeks: 6,
+      planning,
+      source: { kind: "lastQuarter", k: 1 },
+    });
+    expect(Object.keys(plan.spend)).toHaveLength(paid.length * geos.length);
+    const a = await createCaller(analyst).scenario.create({ workspaceId, runId, name: "Per geo", plan });
+    const res = await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: a.id });
+    const resp = horizon(6 + model.spec.adstockLags, { geoPlan: "perGeo" });
+    const expected = evaluateScenario(resp, toCoreScenario("Per geo", plan)).result;
+    expect(res.result.kpi).toEqual(expected.kpi);
+    // double one geo's spend: a second plan, compared draw by draw
+    const boosted = {
+      ...plan,
+      spend: Object.fromEntries(
+        Object.entries(plan.spend).map(([k, v]) => [k, k.endsWith(`@${geos[0]}`) ? v.map((x) => x * 2) : v]),
+      ),
+    };
+    const b = await createCaller(analyst).scenario.create({
+      workspaceId,
+      runId,
+      name: "Boosted",
+      plan: boosted,
+    });
+    const cmp = await createCaller(viewer).scenario.compare({ workspaceId, scenarioIds: [a.id, b.id] });
+    expect(cmp.scenarios).toHaveLength(2);
+    expect(cmp.matrix[1]![0]).toBeGreaterThan(0.5);
+    // a national plan cannot be compared with a per-geo one on one horizon
+    const n = await createCaller(analyst).scenario.create({
+      workspaceId,
+      runId,
+      name: "National",
+      plan: {
+        weeks: 6,
+        spend: { [paid[0]!]: [1, 1, 1, 1, 1, 1] },
+        assumptions: [],
+        planning: { geoPlan: "national" },
+      },
+    });
+    await expect(
+      createCaller(viewer).scenario.compare({ workspaceId, scenarioIds: [a.id, n.id] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("per-geo") });
+  }, 240_000);
+
+  it("plans name only the model's paid channels (organic is a held input)", async () => {
+    await expect(
+      createCaller(analyst).scenario.create({
+        workspaceId,
+        runId,
+        name: "Organic spend",
+        plan: { weeks: 2, spend: { [organic]: [1, 1] }, assumptions: [] },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining(organic) });
+    await expect(
+      createCaller(viewer).scenario.generatePlan({
+        workspaceId,
+        runId,
+        weeks: 2,
+        source: { kind: "lastQuarter", k: 1 },
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+  }, 60_000);
+});
