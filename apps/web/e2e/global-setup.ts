@@ -32,6 +32,9 @@ export function waitForReady(
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // The refresh spec's alert webhook is a receiver on this machine: let web and worker reach loopback
+  // (refused by default, packages/notify webhook-address.ts).
+  process.env.MIXCAST_WEBHOOK_ALLOWED_NETWORKS ??= "127.0.0.1/32";
   const child = spawnE2eStack(process.env.E2E_REBUILD === "1" ? ["--rebuild"] : []);
   const ready = await waitForReady(child);
   process.env.E2E_BASE_URL = ready.baseUrl;

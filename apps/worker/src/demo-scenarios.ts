@@ -112,6 +112,9 @@ export const SUN_BELT = [
   "Tennessee",
 ];
 
+/** Per-geo plans; R&F channels at their optimal frequency, organic Instagram at its recent level. */
+const PER_GEO: NonNullable<ScenarioPlan["planning"]> = { geoPlan: "perGeo", frequency: {}, organic: {} };
+
 /** A per-geo plan line's name: core's perGeo plans call the line of channel c in geo g `c@g`. */
 export const geoLine = (channel: string, geo: string) => `${channel}@${geo}`;
 
@@ -131,8 +134,9 @@ export function lastQuarterSpendByGeo(dataset: DatasetV2, weeks = DEMO_PLAN_WEEK
  * The geo demo's campaign: "Repeat last quarter, state by state" and "Move 20 % of Search to TikTok
  * in the Sun Belt" (each Sun Belt state's weekly Search spend cut by a fifth and added to its
  * TikTok spend in the same week: every state's weekly total is unchanged). Plans are per geo, one
- * `channel@geo` line per paid channel and state (core's perGeo plan lines) in Scenario.plan's one
- * shape; organic Instagram is not planned (held at its recent level). Without Search or TikTok
+ * `channel@geo` line per paid channel and state (core's perGeo plan lines, `planning.geoPlan`
+ * "perGeo") in Scenario.plan's one shape; R&F channels are planned at their optimal frequency and
+ * organic Instagram is held at its recent level (the planning defaults). Without Search or TikTok
  * the shift scenario is left out.
  */
 export function demoGeoCampaign(dataset: DatasetV2): DemoCampaign {
@@ -144,7 +148,13 @@ export function demoGeoCampaign(dataset: DatasetV2): DemoCampaign {
       name: "Repeat last quarter, state by state",
       description:
         "Every paid channel spends in every state what it spent there in the last 13 weeks of data, week by week; organic Instagram posts continue at their recent level.",
-      plan: { weeks: DEMO_PLAN_WEEKS, spend: base, assumptions: [], origin: { kind: "lastQuarter", k: 1 } },
+      plan: {
+        weeks: DEMO_PLAN_WEEKS,
+        spend: base,
+        assumptions: [],
+        origin: { kind: "lastQuarter", k: 1 },
+        planning: PER_GEO,
+      },
     },
   ];
   const names = new Set(dataset.channels.map((c) => c.name));
@@ -165,7 +175,7 @@ export function demoGeoCampaign(dataset: DatasetV2): DemoCampaign {
     scenarios.push({
       name: "Move 20 % of Search to TikTok in the Sun Belt",
       description: `Same budget in every state and week; in ${states.join(", ")} a fifth of Search's weekly spend goes to TikTok.`,
-      plan: { weeks: DEMO_PLAN_WEEKS, spend, assumptions: [], origin: { kind: "manual" } },
+      plan: { weeks: DEMO_PLAN_WEEKS, spend, assumptions: [], origin: { kind: "manual" }, planning: PER_GEO },
     });
   }
   return {

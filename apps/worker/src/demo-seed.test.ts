@@ -197,6 +197,9 @@ describe("geo demo campaign", () => {
       }
     }
     expect(moved).toBeGreaterThan(0);
+    // per-geo plans as the scenario editor and the evaluation read them (Scenario.plan's planning)
+    for (const s of campaign.scenarios)
+      expect(s.plan.planning).toEqual({ geoPlan: "perGeo", frequency: {}, organic: {} });
     for (const s of campaign.scenarios)
       expect(scenarioPlanCodec.decode(scenarioPlanCodec.encode(s.plan))).toEqual(s.plan);
   });

@@ -57,6 +57,7 @@ export function WorkspaceShell({
     { href: `${base}/runs`, label: "Runs" },
     { href: `${base}/models`, label: "Models" },
     { href: `${base}/campaigns`, label: "Campaigns" },
+    { href: `${base}/lift-tests`, label: "Lift tests" },
     { href: `${base}/datasets`, label: "Datasets" },
     { href: `${base}/members`, label: "Members" },
     { href: `${base}/audit`, label: "Audit log" },

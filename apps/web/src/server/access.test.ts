@@ -92,6 +92,11 @@ const EXPECTED: Record<string, string> = {
   "campaign.delete":      "401 403 403  ok  ok  ok",
   "campaign.get":         "401 403  ok  ok  ok  ok",
   "campaign.list":        "401 403  ok  ok  ok  ok",
+  "liftTest.archive":     "401 403 403  ok  ok  ok",
+  "liftTest.create":      "401 403 403  ok  ok  ok",
+  "liftTest.forRun":      "401 403  ok  ok  ok  ok",
+  "liftTest.list":        "401 403  ok  ok  ok  ok",
+  "liftTest.update":      "401 403 403  ok  ok  ok",
   "campaign.update":      "401 403 403  ok  ok  ok",
   "comparison.runs":      "401 403  ok  ok  ok  ok",
   "dataset.get":          "401 403  ok  ok  ok  ok",
@@ -173,6 +178,7 @@ async function snapshot() {
     tokens,
     alertChannels,
     approvals,
+    liftTests,
   ] = await Promise.all([
     p.workspace.findMany({ orderBy: { id: "asc" } }),
     p.membership.findMany({ orderBy: { id: "asc" } }),
@@ -187,6 +193,7 @@ async function snapshot() {
     p.apiToken.findMany({ orderBy: { id: "asc" } }),
     p.alertChannel.findMany({ orderBy: { id: "asc" } }),
     p.runApproval.findMany({ orderBy: { id: "asc" } }),
+    p.liftTest.findMany({ orderBy: { id: "asc" } }),
   ]);
   return JSON.stringify({
     workspaces,
@@ -202,6 +209,7 @@ async function snapshot() {
     tokens,
     alertChannels,
     approvals,
+    liftTests,
   });
 }
 
@@ -255,6 +263,18 @@ beforeAll(async () => {
     data: { workspaceId, kind: "email", name: "Matrix mail", target: "matrix@example.test" },
   });
 
+  const liftTest = await db.prisma.liftTest.create({
+    data: {
+      workspaceId,
+      channel: "tv",
+      startDate: "2024-03-04",
+      endDate: "2024-03-25",
+      lift: 100,
+      se: 20,
+      spend: 5000,
+    },
+  });
+
   // A second workspace, owned by the non-member, with its own objects.
   const other = await createCaller(ctxFor("non-member")).workspace.create({ name: "Other Co" });
   otherWorkspaceId = other.id;
@@ -287,6 +307,7 @@ beforeAll(async () => {
     target: "https://hooks.example.test/mixcast",
     kinds: ["unstable"],
     channelId: alertChannel.id,
+    liftTestId: liftTest.id,
     scopes: ["datasets:write"],
     expiresInDays: 30,
   };

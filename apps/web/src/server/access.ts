@@ -77,6 +77,12 @@ export const procedureAccess = {
   "optimizer.context": "viewer",
   "optimizer.run": "analyst",
   "optimizer.goal": "analyst",
+  // The workspace's lift-test registry (docs/model.md section 11): viewers read, analysts edit.
+  "liftTest.list": "viewer",
+  "liftTest.forRun": "viewer",
+  "liftTest.create": "analyst",
+  "liftTest.update": "analyst",
+  "liftTest.archive": "analyst",
   "campaign.list": "viewer",
   "campaign.get": "viewer",
   "campaign.create": "analyst",

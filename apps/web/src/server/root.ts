@@ -7,6 +7,7 @@ import { datasetRouter } from "./routers/dataset.ts";
 import { experimentRouter } from "./routers/experiment.ts";
 import { insightRouter } from "./routers/insight.ts";
 import { invitationRouter } from "./routers/invitation.ts";
+import { liftTestRouter } from "./routers/lift-test.ts";
 import { memberRouter } from "./routers/member.ts";
 import { modelRouter } from "./routers/model.ts";
 import { optimizerRouter } from "./routers/optimizer.ts";
@@ -37,6 +38,7 @@ export const appRouter = router({
   comparison: comparisonRouter,
   optimizer: optimizerRouter,
   campaign: campaignRouter,
+  liftTest: liftTestRouter,
   scenario: scenarioRouter,
   // reports (PDF/HTML data) and read-only share links
   report: reportRouter,

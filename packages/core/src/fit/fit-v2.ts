@@ -237,7 +237,7 @@ export async function fitModelV2(
   const report = options.onProgress ?? (() => {});
   report({ phase: "preparing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
   const { spec, ref } = modelTargetV2(data, config);
-  // NUTS and fast mode run on the sampler's parameterization (centered geo offsets); draws are
+  // NUTS and fast mode run on the sampler's parameterization (mean geo levels, docs/model.md 10.7); draws are
   // mapped back to the canonical theta before anything reads them.
   const sampler = createSamplerModelV2(spec);
   const model = sampler.model;

@@ -24,6 +24,7 @@ import {
   runSummaryCodec,
   type RunDiagnostics,
   type RunInsightsV2,
+  type RunSummary,
   type StoredInterval,
 } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
@@ -101,6 +102,8 @@ export interface RunInsightsV2View {
   parameters: ParameterRow[];
   diagnostics: RunDiagnostics | null;
   chains: number | null;
+  /** Holdout metrics of the national KPI (config holdoutWeeks > 0). */
+  holdout: NonNullable<RunSummary["holdout"]> | null;
   drawsUsed: number;
   source: "worker" | "web";
 }
@@ -320,6 +323,7 @@ export async function getRunInsightsV2(
     parameters,
     diagnostics: runDiagnosticsCodec.decodeNullable(run.diagnostics),
     chains: summary.settings?.chains ?? null,
+    holdout: summary.holdout ?? null,
     drawsUsed: insights.drawsUsed,
     source: workerAnalysis ? "worker" : "web",
   };

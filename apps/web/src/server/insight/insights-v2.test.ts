@@ -165,6 +165,9 @@ describe("insight.getV2 on a geo model (units KPI with a value, R&F, organic)", 
     expect(f.optimal.mean).toBeCloseTo(geoRun.fit.channels.Meta!.optimalFrequency!.mean, 9);
     expect(f.optimal.q05).toBeCloseTo(geoRun.fit.channels.Meta!.optimalFrequency!.q05, 9);
     expect(res.mediaEffectiveness).toBeNull();
+    // the national holdout check of the summary (13 weeks held out by default)
+    expect(res.holdout?.weeks).toBe(geoRun.fit.holdout?.weeks);
+    expect(res.holdout?.weeks).toBeGreaterThan(0);
   });
 
   it("computes the curves once and keeps them as the run's insights artifact", async () => {

@@ -23,6 +23,7 @@ import {
   buttonClasses,
   useToast,
 } from "@mixcast/ui";
+import { LiftTestsPanel } from "@/components/lift-tests-panel.tsx";
 import { ModelHealthCard } from "@/components/model-health-card.tsx";
 import { RunReview } from "@/components/run-review.tsx";
 import { ReportActions } from "@/components/report-actions.tsx";
@@ -283,6 +284,8 @@ export default function RunPage() {
         {r.status === "succeeded" ? (
           <ModelHealthCard health={summary?.health} nextTestHref={`/w/${ws.id}/runs/${r.id}/next-test`} />
         ) : null}
+
+        {r.status === "succeeded" ? <LiftTestsPanel workspaceId={ws.id} runId={r.id} /> : null}
 
         {r.status === "succeeded" ? <RunReview runId={r.id} kpiName={kpiNameOf(summary)} /> : null}
 

@@ -200,6 +200,7 @@ export function RunInsightsV2({ runId }: { runId: string }) {
                 : null
             }
             units={chartUnits}
+            metrics={d?.holdout ?? null}
             status={status}
           />
           <DecompositionChart
