@@ -7,8 +7,8 @@ import { createModelV2, type MmmModelV2, type PosteriorDraws } from "@mixcast/co
 import type { PrismaExecutor } from "@mixcast/db";
 import { decodeModelSpecV2, storedSpecVersion } from "@mixcast/runs";
 import type { Actor } from "../actor.ts";
-import { badRequest, notFound } from "../errors.ts";
-import { posteriorOfStoredDraws } from "./run-posterior.ts";
+import { badRequest } from "../errors.ts";
+import { loadStoredPosterior, posteriorOfStoredDraws, type StoredPosteriorRef } from "./run-posterior.ts";
 
 export interface RunPosteriorV2 {
   runId: string;
@@ -36,48 +36,12 @@ export async function loadRunPosteriorV2(
   actor: Actor,
   runId: string,
 ): Promise<RunPosteriorV2> {
-  const run = await db.run.findFirst({
-    where: { id: runId, workspaceId: actor.workspaceId },
-    select: {
-      id: true,
-      status: true,
-      modelId: true,
-      artifacts: { where: { kind: { in: ["draws", "spec"] } }, select: { id: true, kind: true } },
-    },
-  });
-  if (!run) throw notFound("That run");
-  if (run.status !== "succeeded")
-    throw badRequest(
-      `This run has not finished successfully (status: ${run.status}); insights need a fitted run.`,
-    );
-  const artifact = run.artifacts.find((a) => a.kind === "draws");
-  if (!artifact)
-    throw badRequest("This run has no stored posterior draws, so nothing can be computed from it.");
-  const spec = run.artifacts.find((a) => a.kind === "spec");
-  if (!spec)
-    throw badRequest(
-      "This run was fitted before its model inputs were stored with it; a running worker stores them within a minute. Try again shortly.",
-    );
-  const key = `${run.id}:${artifact.id}:${spec.id}`;
-  const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const pending = build(db, run.id, run.modelId, artifact.id, spec.id);
-  cache.set(key, pending);
-  pending.catch(() => cache.delete(key));
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  return pending;
+  return loadStoredPosterior(db, actor, runId, cache, CACHE_SIZE, (ref) => build(db, ref));
 }
 
 async function build(
   db: PrismaExecutor,
-  runId: string,
-  modelId: string,
-  artifactId: string,
-  specId: string,
+  { runId, modelId, drawsId: artifactId, specId }: StoredPosteriorRef,
 ): Promise<RunPosteriorV2> {
   const [artifact, stored] = await Promise.all([
     db.runArtifact.findUniqueOrThrow({ where: { id: artifactId }, select: { bytes: true, encoding: true } }),

@@ -36,11 +36,27 @@ export function posteriorOfStoredDraws(
   };
 }
 
-export async function loadRunPosterior(
+/** What a loader's build step gets: the run and the ids of its draws and spec artifacts. */
+export interface StoredPosteriorRef {
+  runId: string;
+  modelId: string;
+  drawsId: string;
+  specId: string;
+}
+
+/**
+ * The shared half of the v1 and v2 posterior loaders: finds the actor's succeeded run with its
+ * draws and spec artifacts (refusing, in plain words, what cannot be computed from) and keeps the
+ * last `size` built posteriors in `cache`, keyed by run and artifacts.
+ */
+export async function loadStoredPosterior<T>(
   db: PrismaExecutor,
   actor: Actor,
   runId: string,
-): Promise<RunPosterior> {
+  cache: Map<string, Promise<T>>,
+  size: number,
+  build: (ref: StoredPosteriorRef) => Promise<T>,
+): Promise<T> {
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId: actor.workspaceId },
     select: {
@@ -70,19 +86,24 @@ export async function loadRunPosterior(
     cache.set(key, hit);
     return hit;
   }
-  const pending = build(db, run.id, run.modelId, artifact.id, spec.id);
+  const pending = build({ runId: run.id, modelId: run.modelId, drawsId: artifact.id, specId: spec.id });
   cache.set(key, pending);
   pending.catch(() => cache.delete(key));
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  while (cache.size > size) cache.delete(cache.keys().next().value as string);
   return pending;
+}
+
+export async function loadRunPosterior(
+  db: PrismaExecutor,
+  actor: Actor,
+  runId: string,
+): Promise<RunPosterior> {
+  return loadStoredPosterior(db, actor, runId, cache, CACHE_SIZE, (ref) => build(db, ref));
 }
 
 async function build(
   db: PrismaExecutor,
-  runId: string,
-  modelId: string,
-  artifactId: string,
-  specId: string,
+  { runId, modelId, drawsId: artifactId, specId }: StoredPosteriorRef,
 ): Promise<RunPosterior> {
   const [artifact, stored] = await Promise.all([
     db.runArtifact.findUniqueOrThrow({ where: { id: artifactId }, select: { bytes: true, encoding: true } }),
