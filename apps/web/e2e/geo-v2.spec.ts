@@ -1,11 +1,11 @@
 // The v2 path of issue 14 in a real browser against `next start`, PostgreSQL and the fit worker: a
 // long geo CSV (e2e/fixtures/geo-conversions.csv from core's v2 simulator, make-fixtures.ts: 4
 // regions x 60 weeks, conversions with revenue per conversion, Search with clicks, Meta as reach &
-// frequency, organic Instagram posts, price and a categorical promo) is uploaded and mapped, and its
-// data checks show before anything is saved. The later steps of issue 14 (save, fast fit, CPIK and optimal frequency, a geo
-// scenario) were written but not yet run green on the shared machine before the deadline, so they
-// are not in this file yet.
-import { expect, test } from "@playwright/test";
+// frequency, organic Instagram posts, price and a categorical promo) is uploaded and mapped, its data checks
+// show, it is saved, modelled and fitted in fast mode; the run shows CPIK beside ROI and organic
+// Instagram without ROI; the insights page shows national CPIK, Meta's optimal frequency with its
+// interval and the geo table; a per-geo scenario is built, edited in one region, saved and evaluated.
+import { expect, test, type ConsoleMessage, type Page } from "@playwright/test";
 import { fileURLToPath } from "node:url";
 import { base, shot, signIn } from "./helpers.ts";
 
@@ -24,6 +24,16 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 const stamp = Date.now().toString(36);
 const analyst = { name: "Gina Geo", email: `gina.${stamp}@example.test`, password: "geo-v2-e2e-2026" };
 let workspaceUrl = "";
+let runUrl = "";
+
+function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m: ConsoleMessage) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return errors;
+}
 
 test("set up: sign up and create a workspace", async ({ page }) => {
   await page.goto(`${base()}/sign-up`);
@@ -81,5 +91,131 @@ test("upload a long geo CSV with reach & frequency, organic posts and a units KP
 
   // The data checks of this mapping, before anything is saved.
   await expect(page.getByTestId("upload-data-checks")).toBeVisible();
+  await expect(page.getByText(/in 4 geos/)).toBeVisible();
+  await expect(page.getByTestId("geo-panel")).toHaveCount(4);
   await shot(page, "geo-01-upload-mapping");
+
+  await page.getByRole("button", { name: "Validate and save version" }).click();
+  await page.waitForURL(/\/datasets\/[^/]+$/);
+  await expect(page.getByRole("cell", { name: "v1", exact: true })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "geo-conversions.csv" })).toContainText("240");
+  await shot(page, "geo-02-dataset");
+});
+
+test("a geo model fits in fast mode; the run shows CPIK beside ROI, organic without ROI", async ({
+  page,
+}) => {
+  await signIn(page, analyst);
+  await page.goto(`${workspaceUrl}/models`);
+  await page.getByLabel("Model name").fill("Geo conversions");
+  await page.getByRole("button", { name: "Create model" }).click();
+  await page.waitForURL(/\/models\/[^/]+$/);
+
+  await page.getByLabel("Fit mode").selectOption("fast");
+  await page.getByRole("button", { name: "Start fit" }).click();
+  await page.waitForURL(/\/runs\/[^/]+$/);
+  runUrl = page.url();
+  await expect(page.getByText(/Succeeded|Not converged|Failed/).first()).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByText("Failed")).toHaveCount(0);
+
+  const rows = page.getByTestId("roi-row");
+  await expect(rows).toHaveCount(3);
+  await expect(
+    page.getByRole("columnheader", { name: "Cost per incremental conversion (mean)" }),
+  ).toBeVisible();
+  const number = /\d/;
+  const meta = rows.filter({ hasText: "Meta" });
+  await expect(meta).toContainText("(reach & frequency)");
+  await expect(meta.getByRole("cell")).toHaveCount(8);
+  for (const i of [2, 3, 4, 5]) await expect(meta.getByRole("cell").nth(i)).toHaveText(number);
+  const search = rows.filter({ hasText: "Search" });
+  for (const i of [2, 3, 4, 5]) await expect(search.getByRole("cell").nth(i)).toHaveText(number);
+  const instagram = rows.filter({ hasText: "Instagram" });
+  await expect(instagram).toContainText("(organic)");
+  await expect(instagram).toContainText("organic: no spend, no ROI");
+  await shot(page, "geo-03-run-cpik");
+});
+
+test("insights: national CPIK, Meta's optimal frequency with its interval, the geo table, ROI versus frequency", async ({
+  page,
+}) => {
+  const errors = watchConsole(page);
+  await signIn(page, analyst);
+  await page.goto(runUrl);
+  await page.getByRole("link", { name: "Insights" }).click();
+  await page.waitForURL(/\/insights$/);
+  const insights = page.getByTestId("insights");
+  await expect(insights).toHaveAttribute("data-ready", "true", { timeout: 180_000 });
+  await expect(insights).toHaveAttribute("data-model-version", "2");
+  const national = page.locator('[data-chart="national-figures"]');
+  await expect(national.getByRole("columnheader", { name: /per incremental conversion/ })).toBeVisible();
+  await expect(national.getByRole("columnheader", { name: "Optimal frequency" })).toBeVisible();
+  const row = (name: string) => page.getByTestId("v2-channel-row").filter({ hasText: name });
+  await expect(page.getByTestId("v2-channel-row")).toHaveCount(3);
+  const frequencyCell = row("Meta").getByRole("cell").last();
+  await expect(frequencyCell).toHaveText(/^\d+\.\d/);
+  const optimal = Number.parseFloat((await frequencyCell.textContent())!);
+  expect(optimal).toBeGreaterThanOrEqual(1);
+  expect(optimal).toBeLessThan(10);
+  await expect(row("Search").getByRole("cell").last()).toHaveText("—");
+  await expect(row("Instagram")).toContainText("no spend, no ROI");
+  const geoTable = page.locator('[data-chart="geo-table"]');
+  await geoTable.getByLabel("Channel shown in the geo table").selectOption("Meta");
+  await expect(page.getByTestId("geo-row")).toHaveCount(4);
+  await shot(page, "geo-04-insights-returns");
+  await page.getByRole("tab", { name: "Response & frequency" }).click();
+  const meta = page.locator('figure[data-frequency="Meta"]');
+  await meta.scrollIntoViewIfNeeded();
+  await expect(meta.locator("svg.recharts-surface").first()).toBeVisible();
+  const sentence = meta.getByTestId("frequency-sentence");
+  await expect(sentence).toContainText("exposures per reached person (90%:");
+  const [mean, lo, hi] = ((await sentence.textContent())!.match(/\d+\.\d/g) ?? []).map(Number);
+  expect(lo!).toBeLessThanOrEqual(mean!);
+  expect(mean!).toBeLessThanOrEqual(hi!);
+  expect(Math.abs(mean! - optimal)).toBeLessThan(0.5);
+  await shot(page, "geo-05-insights-frequency");
+  expect(errors).toEqual([]);
+});
+
+test("a per-geo scenario: last quarter region by region, Meta raised in one region, saved and evaluated", async ({
+  page,
+}) => {
+  const errors = watchConsole(page);
+  await signIn(page, analyst);
+  await page.goto(`${workspaceUrl}/campaigns`);
+  await page.getByRole("button", { name: "New campaign" }).click();
+  await page.getByLabel("Name", { exact: true }).fill("Next quarter by region");
+  await page.getByLabel("Model").selectOption({ label: "Geo conversions" });
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await page.waitForURL(/\/campaigns\/[^/]+$/);
+  await page.getByLabel("Geo plan").selectOption("perGeo");
+  await page.getByRole("button", { name: "Build plan" }).click();
+  const grids = page.getByTestId("geo-grid");
+  await expect(grids).toHaveCount(4);
+  const held = page.getByTestId("held-inputs");
+  await expect(held.getByLabel("Frequency of Meta (exposures per reached person)")).toBeVisible();
+  await expect(held).toContainText("Optimal:");
+  await expect(held.getByLabel("Weekly level of Instagram (organic, held)")).toBeVisible();
+  const north = grids.filter({ hasText: "north" });
+  await expect(north.getByLabel("Meta@north week 1", { exact: true })).toBeHidden();
+  await north.locator("summary").click();
+  const cell = north.getByLabel("Meta@north week 1", { exact: true });
+  await expect(cell).toBeVisible();
+  const totalBefore = await page.getByTestId("plan-total").textContent();
+  await cell.fill(String(Number(await cell.inputValue()) + 5000));
+  await expect(page.getByTestId("plan-total")).not.toHaveText(totalBefore!);
+  await page.getByLabel("Scenario name").fill("North: more Meta");
+  await shot(page, "geo-06-scenario-per-geo");
+  await page.getByRole("button", { name: "Save scenario" }).click();
+  const row = page.getByTestId("scenario-row").filter({ hasText: "North: more Meta" });
+  await expect(row).toHaveCount(1);
+  await row.getByRole("button", { name: "Evaluate" }).click();
+  const evaluation = page.getByTestId("evaluation");
+  await expect(evaluation).toBeVisible({ timeout: 180_000 });
+  // revenue per conversion is known, so the plan is measured in money: value of conversions, ROI
+  await expect(evaluation).toContainText("incremental value of conversions");
+  await expect(evaluation).toContainText("; ROI ");
+  await expect(evaluation).toContainText("Meta@north");
+  await shot(page, "geo-07-scenario-evaluated");
+  expect(errors).toEqual([]);
 });
