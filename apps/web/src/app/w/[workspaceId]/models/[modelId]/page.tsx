@@ -39,7 +39,7 @@ export default function ModelPage() {
     <>
       <PageHeader
         title={m.name}
-        description={`On dataset "${m.dataset.name}" (v${dataVersion?.version ?? "?"}, ${dataVersion?.rowCount ?? 0} weeks).`}
+        description={`On dataset "${m.dataset.name}" (v${dataVersion?.version ?? "?"}, ${dataShape(dataVersion)}).`}
         actions={
           <Link className={buttonClasses("secondary")} href={`/w/${ws.id}/runs?modelId=${m.id}`}>
             Run history
@@ -150,4 +150,13 @@ export default function ModelPage() {
       </div>
     </>
   );
+}
+
+/** "156 weeks", or "156 weeks x 20 geos" for a geo file (its row count is weeks x geos). */
+function dataShape(version: { rowCount: number; summary: unknown } | undefined): string {
+  if (!version) return "no data";
+  const summary = (version.summary ?? {}) as { weeks?: unknown; geos?: unknown };
+  const weeks = typeof summary.weeks === "number" ? summary.weeks : version.rowCount;
+  const geos = Array.isArray(summary.geos) ? summary.geos.length : 1;
+  return geos > 1 ? `${weeks} weeks x ${geos} geos` : `${weeks} weeks`;
 }
