@@ -39,6 +39,9 @@ describe("demo dataset", () => {
     const { rowCount, columnCount, summary } = summariseCsv(csv);
     expect(rowCount).toBe(156);
     expect(columnCount).toBe(11);
+    // the dataset page reads firstDate / lastDate / weeks (it showed "undefined to undefined")
+    expect(summary).toMatchObject({ firstDate: csv.split("\n")[1]!.slice(0, 10), weeks: 156 });
+    expect(summary.lastDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const names = ["TV", "Search", "Instagram", "Facebook", "TikTok", "X (Twitter)", "Influencer"];
     expect(summary.columns.map((c) => c.name)).toEqual(["revenue", ...names, "price", "holiday"]);
     const info = readDemoDatasetInfo();

@@ -137,9 +137,10 @@ export interface SeedResult {
 export interface CsvSummary {
   rowCount: number;
   columnCount: number;
+  /** The shape the web's dataset page reads (as apps/web's upload stores it). */
   summary: {
-    from: string;
-    to: string;
+    firstDate: string | null;
+    lastDate: string | null;
     weeks: number;
     columns: { name: string; role: string; min: number; max: number; mean: number; missing: number }[];
   };
@@ -166,7 +167,12 @@ export function summariseCsv(csv: string, roles: Record<string, string> = {}): C
   return {
     rowCount: rows.length,
     columnCount: header.length,
-    summary: { from: dates[0] ?? "", to: dates[dates.length - 1] ?? "", weeks: rows.length, columns },
+    summary: {
+      firstDate: dates[0] ?? null,
+      lastDate: dates[dates.length - 1] ?? null,
+      weeks: rows.length,
+      columns,
+    },
   };
 }
 
