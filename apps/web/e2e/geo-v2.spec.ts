@@ -7,7 +7,7 @@
 // interval and the geo table; a per-geo scenario is built, edited in one region, saved and evaluated.
 import { expect, test, type ConsoleMessage, type Page } from "@playwright/test";
 import { fileURLToPath } from "node:url";
-import { base, shot, signIn } from "./helpers.ts";
+import { shot, signIn, signUpThroughForm } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 // better-auth limits sign-ins per client address; this file has its own (documentation-range)
@@ -36,11 +36,7 @@ function watchConsole(page: Page): string[] {
 }
 
 test("set up: sign up and create a workspace", async ({ page }) => {
-  await page.goto(`${base()}/sign-up`);
-  await page.getByLabel("Name").fill(analyst.name);
-  await page.getByLabel("Work email").fill(analyst.email);
-  await page.getByLabel("Password").fill(analyst.password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpThroughForm(page, analyst);
   await page.waitForURL(/\/onboarding$/);
   await page.getByLabel("Workspace name").fill("Geo Sneakers Inc");
   await page.getByRole("button", { name: "Create workspace" }).click();

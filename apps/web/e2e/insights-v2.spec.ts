@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { base, shot, signIn } from "./helpers.ts";
+import { base, shot, signIn, signUpThroughForm } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 test.use({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.52" } });
@@ -29,11 +29,7 @@ function watchConsole(page: Page): string[] {
 }
 
 test("set up: sign up, workspace, a fitted v2 geo run", async ({ page }) => {
-  await page.goto(`${base()}/sign-up`);
-  await page.getByLabel("Name").fill(analyst.name);
-  await page.getByLabel("Work email").fill(analyst.email);
-  await page.getByLabel("Password").fill(analyst.password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpThroughForm(page, analyst);
   await page.waitForURL(/\/onboarding$/);
   await page.getByLabel("Workspace name").fill("Geo Conversions Co");
   await page.getByRole("button", { name: "Create workspace" }).click();

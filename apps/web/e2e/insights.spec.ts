@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { base, shot, signIn } from "./helpers.ts";
+import { base, shot, signIn, signUpThroughForm } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 // better-auth limits sign-ins to 5 per minute per client address (x-forwarded-for). This file
@@ -33,11 +33,7 @@ function watchConsole(page: Page): string[] {
 }
 
 test("set up: sign up, workspace, two fitted runs of one model", async ({ page }) => {
-  await page.goto(`${base()}/sign-up`);
-  await page.getByLabel("Name").fill(analyst.name);
-  await page.getByLabel("Work email").fill(analyst.email);
-  await page.getByLabel("Password").fill(analyst.password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpThroughForm(page, analyst);
   await page.waitForURL(/\/onboarding$/);
   await page.getByLabel("Workspace name").fill("Insights Coffee Co");
   await page.getByRole("button", { name: "Create workspace" }).click();

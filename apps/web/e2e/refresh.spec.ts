@@ -12,7 +12,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { base, shot } from "./helpers.ts";
+import { base, shot, signUpThroughForm } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -69,11 +69,7 @@ test("token, alerts, a weekly refit from data pushed through the API, approved, 
   page,
 }) => {
   // --- an admin's workspace, a dataset, a model and its first approved run
-  await page.goto(`${base()}/sign-up`);
-  await page.getByLabel("Name").fill(admin.name);
-  await page.getByLabel("Work email").fill(admin.email);
-  await page.getByLabel("Password").fill(admin.password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpThroughForm(page, admin);
   await page.waitForURL(/\/onboarding$/);
   await page.getByLabel("Workspace name").fill("Refresh Coffee Co");
   await page.getByRole("button", { name: "Create workspace" }).click();
