@@ -143,6 +143,21 @@ test("optimizer: run with a lock, see allocation and uplift; two scenarios compa
   await expect(page.locator('[data-chart="allocation"] svg.recharts-surface').first()).toBeVisible();
   await shot(page, "optimizer");
 
+  // goal-seeking (issue 18): spend until the marginal ROI falls to 1, planned week by week
+  await page.getByLabel(`Lock ${channels[0]}`).uncheck();
+  await page.getByRole("radio", { name: /Spend until the marginal ROI falls to a target/ }).check();
+  await page.getByLabel("Marginal ROI to spend down to").fill("1");
+  await page.getByLabel(/Plan week by week \(flighting\)/).check();
+  await page.getByRole("button", { name: "Run optimizer" }).click();
+  await expect(page.getByTestId("goal-headline")).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId("goal-spend")).toContainText(/\d/);
+  await expect(page.getByTestId("goal-row")).toHaveCount(channels.length);
+  await expect(page.getByTestId("weekly-row")).toHaveCount(channels.length);
+  const weeklyChart = page.locator("[data-chart]", { hasText: "Weekly plan per channel" });
+  await weeklyChart.scrollIntoViewIfNeeded();
+  await expect(weeklyChart.locator("svg.recharts-surface").first()).toBeVisible();
+  await shot(page, "optimizer-goal-flighting");
+
   // a campaign with two scenarios: last quarter x 1.1, and the optimizer's plan
   await page.goto(`${base()}${ws}/campaigns`);
   await page.getByRole("button", { name: "New campaign" }).first().click();
