@@ -9,11 +9,13 @@ export const WORKER_SCHEMA = "mixcast_worker";
 
 export async function ensureWorkerStateTable(prisma: PrismaClient): Promise<void> {
   // Workers starting at the same moment would race in CREATE ... IF NOT EXISTS (PostgreSQL then
-  // reports a duplicate pg_type row); a transaction-scoped advisory lock serializes them.
-  await prisma.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('${WORKER_SCHEMA}.worker_state'))`);
-    await tx.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS ${WORKER_SCHEMA}`);
-    await tx.$executeRawUnsafe(`
+  // reports a duplicate pg_type row); a transaction-scoped advisory lock serializes them. Prisma's
+  // default 2 s wait for a pooled connection was too short for two workers starting at once (P2028).
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('${WORKER_SCHEMA}.worker_state'))`);
+      await tx.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS ${WORKER_SCHEMA}`);
+      await tx.$executeRawUnsafe(`
       CREATE TABLE IF NOT EXISTS ${WORKER_SCHEMA}.worker_state (
         worker_id     text PRIMARY KEY,
         host          text NOT NULL,
@@ -26,7 +28,9 @@ export async function ensureWorkerStateTable(prisma: PrismaClient): Promise<void
         running       text[] NOT NULL DEFAULT '{}',
         stopped_at    timestamptz
       )`);
-  });
+    },
+    { maxWait: 20_000, timeout: 30_000 },
+  );
 }
 
 export async function registerWorker(prisma: PrismaClient, workerId: string): Promise<void> {
