@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ColumnMapping } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
 import type { Role } from "@/lib/roles.ts";
+import type { Context } from "../src/server/trpc.ts";
 
 /** A valid weekly CSV: date, sales (KPI), three channels and a price control. */
 export function weeklyCsv(weeks = 60, start = "2023-01-02"): string {
@@ -53,4 +54,41 @@ export async function createUser(prisma: PrismaClient, name: string) {
 
 export async function addMember(prisma: PrismaClient, workspaceId: string, userId: string, role: Role) {
   return prisma.membership.create({ data: { id: randomUUID(), workspaceId, userId, role } });
+}
+
+type TestUser = Awaited<ReturnType<typeof createUser>>;
+
+/** The request context the server tests call the tRPC caller with, for `user`. */
+export function testContext(prisma: PrismaClient, user: TestUser): Context {
+  return { prisma, user, enqueueFitRun: async () => null, baseUrl: "http://mixcast.test" };
+}
+
+export interface WorkspaceFixture {
+  workspaceId: string;
+  /** The workspace's creator (its owner), and a context acting as them. */
+  owner: TestUser;
+  analyst: Context;
+  /** A member with the viewer role, and a context acting as them. */
+  viewerUser: TestUser;
+  viewer: Context;
+}
+
+/**
+ * A workspace created by `owner` through workspace.create (so its membership and audit are the
+ * app's own), with a second user added as a viewer: the setup of the server's domain tests.
+ */
+export async function workspaceWithViewer(
+  prisma: PrismaClient,
+  names: { workspace: string; owner?: string; viewer?: string },
+): Promise<WorkspaceFixture> {
+  // Imported here, not at the top: e2e/make-fixtures.ts imports this module for weeklyCsv and must
+  // not load the server.
+  const { createCaller } = await import("../src/server/root.ts");
+  const owner = await createUser(prisma, names.owner ?? "Olivia Owner");
+  const viewerUser = await createUser(prisma, names.viewer ?? "Victor Viewer");
+  const analyst = testContext(prisma, owner);
+  const viewer = testContext(prisma, viewerUser);
+  const workspaceId = (await createCaller(analyst).workspace.create({ name: names.workspace })).id;
+  await addMember(prisma, workspaceId, viewerUser.id, "viewer");
+  return { workspaceId, owner, analyst, viewerUser, viewer };
 }

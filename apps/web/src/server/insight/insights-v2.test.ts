@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { decodeModelSpecV2, decodeStoredDraws } from "@mixcast/runs";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
-import { addMember, createUser } from "../../../test/fixtures.ts";
+import { workspaceWithViewer } from "../../../test/fixtures.ts";
 import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
 import { seedFittedRunV2 } from "../../../test/seed-fitted-run-v2.ts";
 
@@ -18,21 +18,11 @@ let geoRun: Awaited<ReturnType<typeof seedFittedRunV2>>;
 let logRun: Awaited<ReturnType<typeof seedFittedRunV2>>;
 let v1Run: string;
 
-const ctx = (user: { id: string; email: string; name: string }): Context => ({
-  prisma: db.prisma,
-  user,
-  enqueueFitRun: async () => null,
-  baseUrl: "http://mixcast.test",
-});
-
 beforeAll(async () => {
   db = await createTestDatabase();
-  const owner = await createUser(db.prisma, "Olivia Owner");
-  const v = await createUser(db.prisma, "Victor Viewer");
-  viewer = ctx(v);
-  const ws = await createCaller(ctx(owner)).workspace.create({ name: "Geo Co" });
-  workspaceId = ws.id;
-  await addMember(db.prisma, workspaceId, v.id, "viewer");
+  const w = await workspaceWithViewer(db.prisma, { workspace: "Geo Co" });
+  ({ workspaceId, viewer } = w);
+  const owner = w.owner;
   geoRun = await seedFittedRunV2(db.prisma, {
     workspaceId,
     userId: owner.id,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
-import { addMember, createUser } from "../../../test/fixtures.ts";
+import { createUser, testContext, workspaceWithViewer } from "../../../test/fixtures.ts";
 import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
 import { clearPosteriorCache } from "./run-posterior.ts";
 
@@ -16,36 +16,20 @@ let runA: string;
 let runB: string;
 let channels: string[];
 
-const ctx = (user: { id: string; email: string; name: string }): Context => ({
-  prisma: db.prisma,
-  user,
-  enqueueFitRun: async () => null,
-  baseUrl: "http://mixcast.test",
-});
-
 beforeAll(async () => {
   db = await createTestDatabase();
-  const owner = await createUser(db.prisma, "Olivia Owner");
-  const v = await createUser(db.prisma, "Victor Viewer");
-  analyst = ctx(owner);
-  viewer = ctx(v);
-  const ws = await createCaller(analyst).workspace.create({ name: "Insights Co" });
-  workspaceId = ws.id;
-  await addMember(db.prisma, workspaceId, v.id, "viewer");
+  const w = await workspaceWithViewer(db.prisma, { workspace: "Insights Co" });
+  ({ workspaceId, analyst, viewer } = w);
   const first = await seedFittedRun(db.prisma, {
     workspaceId,
-    userId: owner.id,
-    weeks: 60,
-    channels: 3,
+    userId: w.owner.id,
     seed: 5,
     finishedAt: new Date(Date.now() - 86_400_000),
   });
   // second run of the same model with a "traditional" config: Hill everywhere, no social stages
   const second = await seedFittedRun(db.prisma, {
     workspaceId,
-    userId: owner.id,
-    weeks: 60,
-    channels: 3,
+    userId: w.owner.id,
     seed: 5,
     modelId: first.modelId,
     configPatch: {
@@ -255,7 +239,7 @@ describe("run.exportDraws and its CSV route", () => {
   it("is refused to a non-member", async () => {
     const outsider = await createUser(db.prisma, "Oscar Outsider");
     await expect(
-      createCaller(ctx(outsider)).run.exportDraws({ workspaceId, runId: runA }),
+      createCaller(testContext(db.prisma, outsider)).run.exportDraws({ workspaceId, runId: runA }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

@@ -13,7 +13,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
-import { addMember, createUser } from "../../../test/fixtures.ts";
+import { workspaceWithViewer } from "../../../test/fixtures.ts";
 import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
 import { loadRunPosterior, type RunPosterior } from "../insight/run-posterior.ts";
 import { CURRENT_PLAN_WEEKS, PLANNING_DRAWS } from "./run-optimizer.ts";
@@ -26,31 +26,13 @@ let runId: string;
 let p: RunPosterior;
 
 const WEEKS = 8;
-const ctx = (user: { id: string; email: string; name: string }): Context => ({
-  prisma: db.prisma,
-  user,
-  enqueueFitRun: async () => null,
-  baseUrl: "http://mixcast.test",
-});
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const owner = await createUser(db.prisma, "Olivia Owner");
-  const v = await createUser(db.prisma, "Victor Viewer");
-  analyst = ctx(owner);
-  viewer = ctx(v);
-  const ws = await createCaller(analyst).workspace.create({ name: "Goals Co" });
-  workspaceId = ws.id;
-  await addMember(db.prisma, workspaceId, v.id, "viewer");
-  const seeded = await seedFittedRun(db.prisma, {
-    workspaceId,
-    userId: owner.id,
-    weeks: 60,
-    channels: 3,
-    seed: 5,
-  });
-  runId = seeded.runId;
-  p = await loadRunPosterior(db.prisma, { userId: owner.id, workspaceId, role: "owner" }, runId);
+  const w = await workspaceWithViewer(db.prisma, { workspace: "Goals Co" });
+  ({ workspaceId, analyst, viewer } = w);
+  runId = (await seedFittedRun(db.prisma, { workspaceId, userId: w.owner.id, seed: 5 })).runId;
+  p = await loadRunPosterior(db.prisma, { userId: w.owner.id, workspaceId, role: "owner" }, runId);
 }, 120_000);
 
 afterAll(async () => {

@@ -19,7 +19,7 @@ import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { toCoreScenario } from "@mixcast/runs/stored";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
-import { addMember, createUser } from "../../../test/fixtures.ts";
+import { workspaceWithViewer } from "../../../test/fixtures.ts";
 import { seedFittedRunV2 } from "../../../test/seed-fitted-run-v2.ts";
 import { posteriorOfStoredDraws } from "../insight/run-posterior.ts";
 import { CURRENT_PLAN_WEEKS, PLANNING_DRAWS } from "./run-optimizer.ts";
@@ -36,25 +36,13 @@ let organic: string;
 let paid: string[];
 let geos: string[];
 
-const ctx = (user: { id: string; email: string; name: string }): Context => ({
-  prisma: db.prisma,
-  user,
-  enqueueFitRun: async () => null,
-  baseUrl: "http://mixcast.test",
-});
-
 beforeAll(async () => {
   db = await createTestDatabase();
-  const owner = await createUser(db.prisma, "Olivia Owner");
-  const v = await createUser(db.prisma, "Victor Viewer");
-  analyst = ctx(owner);
-  viewer = ctx(v);
-  const ws = await createCaller(analyst).workspace.create({ name: "Geo Co" });
-  workspaceId = ws.id;
-  await addMember(db.prisma, workspaceId, v.id, "viewer");
+  const w = await workspaceWithViewer(db.prisma, { workspace: "Geo Co" });
+  ({ workspaceId, analyst, viewer } = w);
   const seeded = await seedFittedRunV2(db.prisma, {
     workspaceId,
-    userId: owner.id,
+    userId: w.owner.id,
     sim: { weeks: 60, seed: 4, geos: 3, channels: 2, rf: true, organic: true, units: true, holdoutWeeks: 4 },
     draws: 60,
   });

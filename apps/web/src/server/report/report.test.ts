@@ -10,7 +10,7 @@ import { handleApiRequest } from "../rest/handle-api-request.ts";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
 import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
-import { addMember, createUser } from "../../../test/fixtures.ts";
+import { addMember, createUser, testContext, workspaceWithViewer } from "../../../test/fixtures.ts";
 import { renderReportHtml } from "./render-html.ts";
 import { renderReportPdf } from "./render-pdf.ts";
 import { interval, runReportDocument } from "./report-sections.ts";
@@ -33,13 +33,6 @@ let runA: { runId: string; modelId: string; channels: string[] };
 let runB: { runId: string; modelId: string };
 let report: RunReport;
 
-const ctx = (user: { id: string; email: string; name: string }): Context => ({
-  prisma: db.prisma,
-  user,
-  enqueueFitRun: async () => null,
-  baseUrl: "http://mixcast.test",
-});
-
 async function pdfText(bytes: Uint8Array): Promise<{ pages: number; text: string[] }> {
   const pdf = await getDocumentProxy(new Uint8Array(bytes));
   const { totalPages, text } = await extractText(pdf, { mergePages: false });
@@ -50,16 +43,17 @@ const squash = (s: string) => s.replace(/\s+/g, " ");
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const a = await createUser(db.prisma, "Ana Analyst");
-  const v = await createUser(db.prisma, "Vera Viewer");
+  const w = await workspaceWithViewer(db.prisma, {
+    workspace: "Report Co",
+    owner: "Ana Analyst",
+    viewer: "Vera Viewer",
+  });
+  ({ workspaceId, analyst, viewer } = w);
+  const a = w.owner;
   const d = await createUser(db.prisma, "Adam Admin");
   const o = await createUser(db.prisma, "Otto Outsider");
-  analyst = ctx(a);
-  viewer = ctx(v);
-  admin = ctx(d);
-  outsider = ctx(o);
-  workspaceId = (await createCaller(analyst).workspace.create({ name: "Report Co" })).id;
-  await addMember(db.prisma, workspaceId, v.id, "viewer");
+  admin = testContext(db.prisma, d);
+  outsider = testContext(db.prisma, o);
   await addMember(db.prisma, workspaceId, d.id, "admin");
   otherWorkspaceId = (await createCaller(outsider).workspace.create({ name: "Other Co" })).id;
   const seeded = await seedFittedRun(db.prisma, {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordApproval } from "@mixcast/db/approvals";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
-import { addMember, createUser } from "../../../test/fixtures.ts";
+import { workspaceWithViewer } from "../../../test/fixtures.ts";
 import { createCaller } from "../root.ts";
 import type { Context } from "../trpc.ts";
 import { explainForecastChange, probabilityFlipped, type ForecastSummary } from "./forecasts.ts";
@@ -20,37 +20,22 @@ let run1: string;
 let run2: string;
 let channels: string[];
 
-const ctx = (user: { id: string; email: string; name: string }): Context => ({
-  prisma: db.prisma,
-  user,
-  enqueueFitRun: async () => null,
-  baseUrl: "http://mixcast.test",
-});
-
 beforeAll(async () => {
   db = await createTestDatabase();
-  const a = await createUser(db.prisma, "Ana Analyst");
-  const v = await createUser(db.prisma, "Vera Viewer");
-  analyst = ctx(a);
-  viewer = ctx(v);
-  workspaceId = (await createCaller(analyst).workspace.create({ name: "Plans Co" })).id;
-  await addMember(db.prisma, workspaceId, v.id, "viewer");
-  const first = await seedFittedRun(db.prisma, {
-    workspaceId,
-    userId: a.id,
-    weeks: 60,
-    channels: 3,
-    seed: 8,
+  const w = await workspaceWithViewer(db.prisma, {
+    workspace: "Plans Co",
+    owner: "Ana Analyst",
+    viewer: "Vera Viewer",
   });
+  ({ workspaceId, analyst, viewer } = w);
+  const first = await seedFittedRun(db.prisma, { workspaceId, userId: w.owner.id, seed: 8 });
   modelId = first.modelId;
   run1 = first.runId;
   channels = first.channels;
   const second = await seedFittedRun(db.prisma, {
     workspaceId,
-    userId: a.id,
+    userId: w.owner.id,
     modelId,
-    weeks: 60,
-    channels: 3,
     seed: 21,
     finishedAt: new Date(Date.now() + 60_000),
   });

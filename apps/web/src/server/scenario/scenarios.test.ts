@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
 import { createCaller } from "../root.ts";
-import { addMember, createUser } from "../../../test/fixtures.ts";
+import { workspaceWithViewer } from "../../../test/fixtures.ts";
 import type { Context } from "../trpc.ts";
 
 let db: TestDatabase;
@@ -15,28 +15,15 @@ let viewer: Context;
 let runId: string;
 let channels: string[];
 
-const ctx = (user: { id: string; email: string; name: string }): Context => ({
-  prisma: db.prisma,
-  user,
-  enqueueFitRun: async () => null,
-  baseUrl: "http://mixcast.test",
-});
-
 beforeAll(async () => {
   db = await createTestDatabase();
-  const a = await createUser(db.prisma, "Ana Analyst");
-  const v = await createUser(db.prisma, "Vera Viewer");
-  analyst = ctx(a);
-  viewer = ctx(v);
-  workspaceId = (await createCaller(analyst).workspace.create({ name: "Scenario Co" })).id;
-  await addMember(db.prisma, workspaceId, v.id, "viewer");
-  const seeded = await seedFittedRun(db.prisma, {
-    workspaceId,
-    userId: a.id,
-    weeks: 60,
-    channels: 3,
-    seed: 8,
+  const w = await workspaceWithViewer(db.prisma, {
+    workspace: "Scenario Co",
+    owner: "Ana Analyst",
+    viewer: "Vera Viewer",
   });
+  ({ workspaceId, analyst, viewer } = w);
+  const seeded = await seedFittedRun(db.prisma, { workspaceId, userId: w.owner.id, seed: 8 });
   runId = seeded.runId;
   channels = seeded.channels;
 }, 120_000);
