@@ -172,7 +172,8 @@ const ROLE_WORDS = { paid: "paid", rf: "reach & frequency", organic: "organic" }
 export function runReportV2Document(r: RunReportV2): ReportDocument {
   const { labels, money } = r.kpi;
   const units = r.kpi.type === "units";
-  const tone = r.health.verdict === "reliable" ? "good" : r.health.verdict === "use with care" ? "warning" : "danger";
+  const tone =
+    r.health.verdict === "reliable" ? "good" : r.health.verdict === "use with care" ? "warning" : "danger";
   const paid = r.channels.filter((c) => c.role !== "organic");
   const organic = r.channels.filter((c) => c.role === "organic");
   const rf = r.channels.filter((c) => c.optimalFrequency);
@@ -272,9 +273,21 @@ export function runReportV2Document(r: RunReportV2): ReportDocument {
         {
           kind: "table",
           table: {
-            columns: ["Geo", "Channel", `Spend (${money})`, ...returnColumns, `Contribution (${labels.incremental})`],
+            columns: [
+              "Geo",
+              "Channel",
+              `Spend (${money})`,
+              ...returnColumns,
+              `Contribution (${labels.incremental})`,
+            ],
             numeric: Array.from({ length: 2 + returnColumns.length }, (_, i) => i + 2),
-            rows: r.geoTable.map((g) => [g.geo, g.channel, plain(g.spend), ...returnCells(g), interval(g.incremental)]),
+            rows: r.geoTable.map((g) => [
+              g.geo,
+              g.channel,
+              plain(g.spend),
+              ...returnCells(g),
+              interval(g.incremental),
+            ]),
           },
         },
       ],

@@ -11,7 +11,14 @@ import { decompositionRuleText } from "@/lib/decomposition-rule.ts";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { getRunInsightsV2, type ChannelFiguresV2 } from "../insight/get-run-insights-v2.ts";
-import { plain, pct, reportHealth, reportWorkspace, type ReportInterval, type RunReport } from "./run-report.ts";
+import {
+  plain,
+  pct,
+  reportHealth,
+  reportWorkspace,
+  type ReportInterval,
+  type RunReport,
+} from "./run-report.ts";
 
 /** Geos in the report's per-geo table (the largest by spend); the app's geo table has them all. */
 export const REPORT_TOP_GEOS = 5;
@@ -78,10 +85,17 @@ export interface RunReportV2 {
 const perSpend = (i: ReportInterval | null, spend: number): ReportInterval | null =>
   i && spend > 0 ? { mean: i.mean / spend, q05: i.q05 / spend, q95: i.q95 / spend } : null;
 
-export function v2ReportLabels(o: { kpiName: string; type: "revenue" | "units"; unit: string; money: string }) {
+export function v2ReportLabels(o: {
+  kpiName: string;
+  type: "revenue" | "units";
+  unit: string;
+  money: string;
+}) {
   return {
     roi:
-      o.type === "units" ? `ROI (value of ${o.unit}s per ${o.money} spent)` : `ROI (${o.kpiName} per ${o.money})`,
+      o.type === "units"
+        ? `ROI (value of ${o.unit}s per ${o.money} spent)`
+        : `ROI (${o.kpiName} per ${o.money})`,
     unitsPerMoney: `${o.unit}s per ${o.money}`,
     cpik: `${o.money} per incremental ${o.unit}`,
     incremental: o.type === "units" ? `incremental ${o.unit}s` : `incremental ${o.kpiName}`,
