@@ -30,6 +30,7 @@ import {
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
 import type { IntervalLike, ParameterRow } from "./get-run-insights.ts";
+import { insightsArtifactCache } from "./insights-artifact.ts";
 import { loadRunPosteriorV2, type RunPosteriorV2 } from "./run-posterior-v2.ts";
 
 /** Draws behind the curves computed here (evenly thinned; the summary's figures use all draws). */
@@ -114,7 +115,7 @@ export function intervalOf(s: StoredInterval | undefined): IntervalLike | null {
   return { mean: s.mean, q05: s.q05, q95: s.q95 };
 }
 
-const inflight = new Map<string, Promise<RunInsightsV2>>();
+const keepInsights = insightsArtifactCache<RunInsightsV2>((insights) => runInsightsV2Codec.encode(insights));
 
 /** The curves (and, when the worker stored none, the analysis) of a v2 run, computed once and kept. */
 export async function insightsArtifactV2(
@@ -130,29 +131,9 @@ export async function insightsArtifactV2(
   const mine =
     stored?.workspaceId === actor.workspaceId ? runInsightsV2Codec.tryDecode(stored.analysis) : null;
   if (mine && (!needAnalysis || mine.analysis)) return mine;
-  let pending = inflight.get(runId);
-  if (!pending) {
-    pending = (async () => {
-      const posterior = await loadRunPosteriorV2(db, actor, runId);
-      const insights = computeInsightsV2(posterior, needAnalysis);
-      const json = runInsightsV2Codec.encode(insights);
-      await db.runArtifact.upsert({
-        where: { runId_kind: { runId, kind: "insights" } },
-        create: {
-          workspaceId: actor.workspaceId,
-          runId,
-          kind: "insights",
-          analysis: json,
-          encoding: "json",
-          sizeBytes: 0,
-        },
-        update: { analysis: json },
-      });
-      return insights;
-    })().finally(() => inflight.delete(runId));
-    inflight.set(runId, pending);
-  }
-  return pending;
+  return keepInsights(db, actor, runId, async () =>
+    computeInsightsV2(await loadRunPosteriorV2(db, actor, runId), needAnalysis),
+  );
 }
 
 /** The heavy part, from the posterior: response curves (per geo too), ROI versus frequency. */

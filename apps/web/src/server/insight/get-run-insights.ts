@@ -18,6 +18,7 @@ import {
 } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
+import { insightsArtifactCache } from "./insights-artifact.ts";
 import { loadRunPosterior } from "./run-posterior.ts";
 
 /** Per-draw work of the analysis uses this many evenly thinned draws (parameter summaries use all). */
@@ -76,7 +77,9 @@ export interface RunInsights {
   source: "worker" | "web";
 }
 
-const inflight = new Map<string, Promise<RunAnalysis>>();
+const keepAnalysis = insightsArtifactCache<RunAnalysis>(
+  (analysis) => analysis as unknown as Prisma.InputJsonValue,
+);
 
 function isRunAnalysis(v: unknown): v is RunAnalysis {
   return (
@@ -112,28 +115,11 @@ export async function runAnalysisFor(
   if (isRunAnalysis(worker)) return { analysis: worker, source: "worker" };
   const mine = stored.find((a) => a.kind === "insights")?.analysis;
   if (isRunAnalysis(mine)) return { analysis: mine, source: "web" };
-  let pending = inflight.get(runId);
-  if (!pending) {
-    pending = (async () => {
-      const posterior = await loadRunPosterior(db, actor, runId);
-      const analysis = analyzeRun(posterior.model, posterior.draws, { maxDraws: INSIGHT_DRAWS, seed: 1 });
-      await db.runArtifact.upsert({
-        where: { runId_kind: { runId, kind: "insights" } },
-        create: {
-          workspaceId: actor.workspaceId,
-          runId,
-          kind: "insights",
-          analysis: analysis as unknown as Prisma.InputJsonValue,
-          encoding: "json",
-          sizeBytes: 0,
-        },
-        update: { analysis: analysis as unknown as Prisma.InputJsonValue },
-      });
-      return analysis;
-    })().finally(() => inflight.delete(runId));
-    inflight.set(runId, pending);
-  }
-  return { analysis: await pending, source: "web" };
+  const analysis = await keepAnalysis(db, actor, runId, async () => {
+    const posterior = await loadRunPosterior(db, actor, runId);
+    return analyzeRun(posterior.model, posterior.draws, { maxDraws: INSIGHT_DRAWS, seed: 1 });
+  });
+  return { analysis, source: "web" };
 }
 
 export async function getRunInsights(db: PrismaClient, actor: Actor, runId: string): Promise<RunInsights> {
