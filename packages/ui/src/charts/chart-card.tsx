@@ -120,3 +120,8 @@ export function ChartBox({
     </div>
   );
 }
+
+/** The status a caller passed, else empty (with `message`) when there is nothing to draw, else ready. */
+export function statusOrEmpty(status: ChartStatus | undefined, count: number, message: string): ChartStatus {
+  return status ?? (count === 0 ? { state: "empty", message } : { state: "ready" });
+}

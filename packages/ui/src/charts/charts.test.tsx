@@ -28,9 +28,11 @@ import {
   formatMoney,
   geoPanelRows,
   holdoutRange,
+  intervalText,
   intervalBarRows,
   parameterFlag,
   roiMoveSentence,
+  rowTooltip,
   saturationNote,
   socialInsightSentences,
   toCsv,
@@ -431,5 +433,21 @@ describe("social, posterior, refresh, planning", () => {
     );
     const cells = [...m.getByTestId("p-matrix").querySelectorAll("td")].map((td) => td.textContent);
     expect(cells).toEqual(["—", "93%", "7%", "—"]);
+  });
+});
+
+describe("interval tooltips", () => {
+  it("intervalText quotes mean (lo–hi); rowTooltip shows the hovered row, nothing off a row", () => {
+    expect(intervalText(1400, [1200, 1600])).toBe("1.4K (1.2K–1.6K)");
+    expect(intervalText(2, [1, 3], (x) => x.toFixed(1))).toBe("2.0 (1.0–3.0)");
+    const Content = rowTooltip((r: { date: string; v: number }) => ({
+      title: r.date,
+      lines: [{ name: "Value", value: r.v }],
+    }));
+    expect(Content({ active: false, payload: [{ payload: { date: "d", v: 1 } }] })).toBeNull();
+    const { getByRole } = render(
+      <>{Content({ active: true, payload: [{ payload: { date: "2024-01-01", v: 7 } }] })}</>,
+    );
+    expect(getByRole("tooltip").textContent).toBe("2024-01-01Value7");
   });
 });

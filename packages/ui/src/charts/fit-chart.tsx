@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
+import { ChartBox, ChartCard, statusOrEmpty, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
 import {
   axisProps,
@@ -21,7 +21,8 @@ import {
   tokens,
   type ChartUnits,
 } from "./theme.ts";
-import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
+import { bandArea, intervalText, seriesLine } from "./interval-series.tsx";
+import { rowTooltip } from "./tooltip.tsx";
 
 export interface FitData {
   dates: string[];
@@ -109,9 +110,7 @@ export function FitChart({
 }) {
   const rows = data ? fitRows(data) : [];
   const range = holdoutRange(rows);
-  const st: ChartStatus =
-    status ??
-    (rows.length === 0 ? { state: "empty", message: "This run has no fitted weeks." } : { state: "ready" });
+  const st: ChartStatus = statusOrEmpty(status, rows.length, "This run has no fitted weeks.");
   const footer = metrics ? (
     <dl className="flex flex-wrap gap-x-6 gap-y-1" data-testid="holdout-metrics">
       <div>
@@ -175,62 +174,25 @@ export function FitChart({
               label={{ value: "Holdout", position: "insideTop", fill: tokens.muted, fontSize: 12 }}
             />
           ) : null}
-          {data?.predictive ? (
-            <Area
-              type="monotone"
-              dataKey="predictive"
-              name="90% predictive interval"
-              stroke="none"
-              fill={seriesColor(0)}
-              fillOpacity={0.12}
-              isAnimationActive={false}
-            />
-          ) : null}
-          <Area
-            type="monotone"
-            dataKey="band"
-            name="90% credible band"
-            stroke="none"
-            fill={seriesColor(0)}
-            fillOpacity={0.3}
-            isAnimationActive={false}
-          />
-          <Line
-            type="monotone"
-            dataKey="fitted"
-            name="Fitted"
-            stroke={seriesColor(0)}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-          />
-          <Line
-            type="monotone"
-            dataKey="actual"
-            name="Actual"
-            stroke={tokens.fg}
-            strokeWidth={1.5}
-            dot={false}
-            isAnimationActive={false}
-          />
+          {data?.predictive
+            ? bandArea({
+                dataKey: "predictive",
+                name: "90% predictive interval",
+                color: seriesColor(0),
+                opacity: 0.12,
+              })
+            : null}
+          {bandArea({ name: "90% credible band", color: seriesColor(0), opacity: 0.3 })}
+          {seriesLine({ dataKey: "fitted", name: "Fitted", color: seriesColor(0), width: 2 })}
+          {seriesLine({ dataKey: "actual", name: "Actual", color: tokens.fg, width: 1.5 })}
           <Tooltip
-            content={(p: TooltipProps<FitRow>) => {
-              const r = rowOf(p);
-              if (!r) return null;
-              return (
-                <TooltipBox
-                  title={`${r.date}${r.holdout ? " (holdout)" : ""}`}
-                  lines={[
-                    { name: "Actual", value: formatCompact(r.actual), color: tokens.fg },
-                    {
-                      name: "Fitted",
-                      value: `${formatCompact(r.fitted)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`,
-                      color: seriesColor(0),
-                    },
-                  ]}
-                />
-              );
-            }}
+            content={rowTooltip((r: FitRow) => ({
+              title: `${r.date}${r.holdout ? " (holdout)" : ""}`,
+              lines: [
+                { name: "Actual", value: formatCompact(r.actual), color: tokens.fg },
+                { name: "Fitted", value: intervalText(r.fitted, r.band), color: seriesColor(0) },
+              ],
+            }))}
           />
           <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />
         </ComposedChart>

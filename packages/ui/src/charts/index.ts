@@ -4,6 +4,7 @@ export * from "./theme.ts";
 export * from "./csv.ts";
 export * from "./chart-card.tsx";
 export * from "./tooltip.tsx";
+export * from "./interval-series.tsx";
 export * from "./interval-bar-chart.tsx";
 export * from "./fit-chart.tsx";
 export * from "./decomposition-chart.tsx";

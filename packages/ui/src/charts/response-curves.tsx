@@ -1,27 +1,9 @@
 "use client";
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  ReferenceDot,
-  ReferenceLine,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
-import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
+import { ReferenceLine } from "recharts";
+import { ChartCard, statusOrEmpty, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
-import {
-  axisProps,
-  formatCompact,
-  formatMoney,
-  gridProps,
-  seriesColor,
-  tokens,
-  type ChartUnits,
-} from "./theme.ts";
-import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
+import { CurveFigure, intervalText } from "./interval-series.tsx";
+import { formatMoney, seriesColor, tokens, type ChartUnits } from "./theme.ts";
 
 export interface ResponseCurveView {
   channel: string;
@@ -87,78 +69,35 @@ export function saturationNote(c: ResponseCurveView, currency: string): string {
 }
 
 function Curve({ curve, color, units }: { curve: ResponseCurveView; color: string; units: ChartUnits }) {
-  const rows = curveRows(curve);
   return (
-    <figure className="min-w-0" data-curve={curve.channel}>
-      <figcaption className="mb-1 text-sm font-medium text-fg">{curve.channel}</figcaption>
-      <ChartBox height={200} initialWidth={320}>
-        <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-          <CartesianGrid {...gridProps} />
-          <XAxis
-            dataKey="spend"
-            type="number"
-            domain={[0, "dataMax"]}
-            {...axisProps}
-            tickFormatter={(v: number) => formatMoney(v, units.currency)}
+    <CurveFigure
+      channel={curve.channel}
+      caption={curve.channel}
+      rows={curveRows(curve)}
+      xKey="spend"
+      xTick={(v) => formatMoney(v, units.currency)}
+      color={color}
+      today={{ x: curve.current.spend, y: curve.current.kpi }}
+      names={{ band: "90% band", line: `incremental ${units.kpi}` }}
+      marker={
+        curve.saturation && curve.saturation.multiplier > 0 ? (
+          <ReferenceLine
+            x={curve.saturation.spend}
+            stroke={tokens.warning}
+            strokeDasharray="4 4"
+            label={{ value: "saturation", position: "insideTopRight", fill: tokens.warning, fontSize: 11 }}
           />
-          <YAxis {...axisProps} tickFormatter={formatCompact} width={52} />
-          <Area
-            type="monotone"
-            dataKey="band"
-            stroke="none"
-            fill={color}
-            fillOpacity={0.25}
-            isAnimationActive={false}
-            name="90% band"
-          />
-          <Line
-            type="monotone"
-            dataKey="kpi"
-            stroke={color}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-            name={`incremental ${units.kpi}`}
-          />
-          {curve.saturation && curve.saturation.multiplier > 0 ? (
-            <ReferenceLine
-              x={curve.saturation.spend}
-              stroke={tokens.warning}
-              strokeDasharray="4 4"
-              label={{ value: "saturation", position: "insideTopRight", fill: tokens.warning, fontSize: 11 }}
-            />
-          ) : null}
-          <ReferenceDot
-            x={curve.current.spend}
-            y={curve.current.kpi}
-            r={5}
-            fill={tokens.fg}
-            stroke={tokens.surface}
-            label={{ value: "today", position: "top", fill: tokens.fg, fontSize: 11 }}
-          />
-          <Tooltip
-            content={(p: TooltipProps<CurveRow>) => {
-              const r = rowOf(p);
-              if (!r) return null;
-              return (
-                <TooltipBox
-                  title={`${curve.channel} at ${r.multiplier.toFixed(1)}x today's spend`}
-                  lines={[
-                    { name: "Spend", value: formatMoney(r.spend, units.currency) },
-                    {
-                      name: `Incremental ${units.kpi}`,
-                      value: `${formatCompact(r.kpi)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`,
-                      color,
-                    },
-                  ]}
-                />
-              );
-            }}
-          />
-        </ComposedChart>
-      </ChartBox>
-      <p className="mt-1 text-xs text-muted">{saturationNote(curve, units.currency)}</p>
-    </figure>
+        ) : null
+      }
+      tooltip={(r) => ({
+        title: `${curve.channel} at ${r.multiplier.toFixed(1)}x today's spend`,
+        lines: [
+          { name: "Spend", value: formatMoney(r.spend, units.currency) },
+          { name: `Incremental ${units.kpi}`, value: intervalText(r.kpi, r.band), color },
+        ],
+      })}
+      note={saturationNote(curve, units.currency)}
+    />
   );
 }
 
@@ -177,12 +116,7 @@ export function ResponseCurvesChart({
       title="Response curves"
       description={`Incremental ${units.kpi} over the training weeks if a channel's spend were scaled from 0 to 3x (x-axis: total spend in ${units.currency || "the dataset currency"}). Dot: today's spend; dashed line: where the next unit returns less than 1 (saturation). Bands: 90%.`}
       csv={() => curvesCsv(list)}
-      status={
-        status ??
-        (list.length === 0
-          ? { state: "empty", message: "No response curves for this run." }
-          : { state: "ready" })
-      }
+      status={statusOrEmpty(status, list.length, "No response curves for this run.")}
       testId="response-curves"
     >
       <div className="grid gap-6 sm:grid-cols-2 xl:grid-cols-3">

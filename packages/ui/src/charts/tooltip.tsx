@@ -45,3 +45,11 @@ export function rowOf<Row>(p: TooltipProps<Row>): Row | null {
   if (!p.active || !p.payload || p.payload.length === 0) return null;
   return p.payload[0]?.payload ?? null;
 }
+
+/** A recharts tooltip `content` showing the hovered row as `describe` words it (nothing off a row). */
+export function rowTooltip<Row>(describe: (r: Row) => { title?: ReactNode; lines: TooltipLine[] }) {
+  return (p: TooltipProps<Row>) => {
+    const r = rowOf(p);
+    return r ? <TooltipBox {...describe(r)} /> : null;
+  };
+}

@@ -18,7 +18,7 @@ import {
   YAxis,
 } from "recharts";
 import { Table, TBody, Td, Th, THead, Tr } from "../table.tsx";
-import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
+import { ChartBox, ChartCard, statusOrEmpty, type ChartStatus } from "./chart-card.tsx";
 import type { CsvCell, CsvTable } from "./csv.ts";
 import { IntervalBarChart, type IntervalBarInput, type IntervalValue } from "./interval-bar-chart.tsx";
 import {
@@ -30,7 +30,8 @@ import {
   seriesColor,
   tokens,
 } from "./theme.ts";
-import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
+import { bandArea, CurveFigure, intervalText, seriesLine } from "./interval-series.tsx";
+import { rowTooltip } from "./tooltip.tsx";
 
 export type ChannelRoleView = "paid" | "rf" | "organic";
 
@@ -171,9 +172,7 @@ export function NationalFiguresV2({
   const cpikBars: IntervalBarInput[] = list
     .filter((c) => c.role !== "organic")
     .map((c) => ({ label: c.name, values: { v: c.cpik } }));
-  const st: ChartStatus =
-    status ??
-    (list.length === 0 ? { state: "empty", message: "This run has no channels." } : { state: "ready" });
+  const st: ChartStatus = statusOrEmpty(status, list.length, "This run has no channels.");
   return (
     <ChartCard
       title="Channel returns, national"
@@ -388,12 +387,7 @@ export function GeoTableV2({
       title="Returns by geo"
       description={`Each channel's ${L.incremental}${units.valueKnown ? ", ROI" : ""}${isUnits ? ` and ${L.cpik}` : ""} in each geo, with 90% credible intervals. Click a column to sort. Geos with little spend have wide intervals: read them as ranges, not rankings.`}
       csv={() => geoTableCsv(shown)}
-      status={
-        status ??
-        (all.length === 0
-          ? { state: "empty", message: "This is a national model: there are no geos to compare." }
-          : { state: "ready" })
-      }
+      status={statusOrEmpty(status, all.length, "This is a national model: there are no geos to compare.")}
       actions={
         <label className="flex items-center gap-2 text-sm text-muted">
           Channel
@@ -515,12 +509,7 @@ export function GeoFitSmallMultiples({
       title="Fit by geo"
       description={`Actual ${kpi} per week (dark line) against the model's fitted mean with its 90% credible band, one chart per geo. Weeks after the dashed line were held out of fitting.`}
       csv={() => geoFitCsv(dates, list, trainingWeeks)}
-      status={
-        status ??
-        (list.length === 0
-          ? { state: "empty", message: "This is a national model: the fit is in the chart above." }
-          : { state: "ready" })
-      }
+      status={statusOrEmpty(status, list.length, "This is a national model: the fit is in the chart above.")}
       testId="geo-fit"
     >
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
@@ -534,48 +523,17 @@ export function GeoFitSmallMultiples({
                 {trainingWeeks < dates.length ? (
                   <ReferenceLine x={dates[trainingWeeks]} stroke={tokens.muted} strokeDasharray="3 3" />
                 ) : null}
-                <Area
-                  type="monotone"
-                  dataKey="band"
-                  stroke="none"
-                  fill={seriesColor(0)}
-                  fillOpacity={0.3}
-                  isAnimationActive={false}
-                />
-                <Line
-                  type="monotone"
-                  dataKey="fitted"
-                  stroke={seriesColor(0)}
-                  strokeWidth={1.5}
-                  dot={false}
-                  isAnimationActive={false}
-                />
-                <Line
-                  type="monotone"
-                  dataKey="actual"
-                  stroke={tokens.fg}
-                  strokeWidth={1}
-                  dot={false}
-                  isAnimationActive={false}
-                />
+                {bandArea({ color: seriesColor(0), opacity: 0.3 })}
+                {seriesLine({ dataKey: "fitted", color: seriesColor(0), width: 1.5 })}
+                {seriesLine({ dataKey: "actual", color: tokens.fg, width: 1 })}
                 <Tooltip
-                  content={(p: TooltipProps<GeoFitRow>) => {
-                    const r = rowOf(p);
-                    if (!r) return null;
-                    return (
-                      <TooltipBox
-                        title={`${g.geo} · ${r.date}`}
-                        lines={[
-                          { name: "Actual", value: formatCompact(r.actual), color: tokens.fg },
-                          {
-                            name: "Fitted",
-                            value: `${formatCompact(r.fitted)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`,
-                            color: seriesColor(0),
-                          },
-                        ]}
-                      />
-                    );
-                  }}
+                  content={rowTooltip((r: GeoFitRow) => ({
+                    title: `${g.geo} · ${r.date}`,
+                    lines: [
+                      { name: "Actual", value: formatCompact(r.actual), color: tokens.fg },
+                      { name: "Fitted", value: intervalText(r.fitted, r.band), color: seriesColor(0) },
+                    ],
+                  }))}
                 />
               </ComposedChart>
             </ChartBox>
@@ -670,12 +628,7 @@ export function ResponseCurvesV2Chart({
       description={`${L.incremental} over the training weeks (${geoLabel}) if a channel's input were scaled from 0 to 3x today's: x-axis is spend for paid channels; for reach & frequency channels the reach grows at today's frequency (spend grows with it); organic channels are scaled by their volume (1 = today). Dot: today. Bands: 90%.`}
       csv={() => curvesV2Csv(list, geoLabel)}
       actions={actions}
-      status={
-        status ??
-        (list.length === 0
-          ? { state: "empty", message: "No response curves for this run." }
-          : { state: "ready" })
-      }
+      status={statusOrEmpty(status, list.length, "No response curves for this run.")}
       testId="response-curves-v2"
     >
       <div className="grid gap-6 sm:grid-cols-2 xl:grid-cols-3">
@@ -684,67 +637,23 @@ export function ResponseCurvesV2Chart({
           const today = rows.find((r) => r.multiplier === 1);
           const color = seriesColor(i);
           return (
-            <figure key={c.channel} className="min-w-0" data-curve={c.channel}>
-              <figcaption className="mb-1 text-sm font-medium text-fg">{curveV2Caption(c)}</figcaption>
-              <ChartBox height={200} initialWidth={320}>
-                <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-                  <CartesianGrid {...gridProps} />
-                  <XAxis
-                    dataKey="x"
-                    type="number"
-                    domain={[0, "dataMax"]}
-                    {...axisProps}
-                    tickFormatter={(v: number) => (c.spend ? formatMoney(v, units.currency) : `${v}x`)}
-                  />
-                  <YAxis {...axisProps} tickFormatter={formatCompact} width={52} />
-                  <Area
-                    type="monotone"
-                    dataKey="band"
-                    stroke="none"
-                    fill={color}
-                    fillOpacity={0.25}
-                    isAnimationActive={false}
-                  />
-                  <Line
-                    type="monotone"
-                    dataKey="kpi"
-                    stroke={color}
-                    strokeWidth={2}
-                    dot={false}
-                    isAnimationActive={false}
-                  />
-                  {today ? (
-                    <ReferenceDot
-                      x={today.x}
-                      y={today.kpi}
-                      r={5}
-                      fill={tokens.fg}
-                      stroke={tokens.surface}
-                      label={{ value: "today", position: "top", fill: tokens.fg, fontSize: 11 }}
-                    />
-                  ) : null}
-                  <Tooltip
-                    content={(p: TooltipProps<CurveV2Row>) => {
-                      const r = rowOf(p);
-                      if (!r) return null;
-                      return (
-                        <TooltipBox
-                          title={`${c.channel} at ${r.multiplier.toFixed(2)}x today`}
-                          lines={[
-                            ...(c.spend ? [{ name: "Spend", value: formatMoney(r.x, units.currency) }] : []),
-                            {
-                              name: L.incremental,
-                              value: `${formatCompact(r.kpi)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`,
-                              color,
-                            },
-                          ]}
-                        />
-                      );
-                    }}
-                  />
-                </ComposedChart>
-              </ChartBox>
-            </figure>
+            <CurveFigure
+              key={c.channel}
+              channel={c.channel}
+              caption={curveV2Caption(c)}
+              rows={rows}
+              xKey="x"
+              xTick={(v) => (c.spend ? formatMoney(v, units.currency) : `${v}x`)}
+              color={color}
+              today={today ? { x: today.x, y: today.kpi } : null}
+              tooltip={(r) => ({
+                title: `${c.channel} at ${r.multiplier.toFixed(2)}x today`,
+                lines: [
+                  ...(c.spend ? [{ name: "Spend", value: formatMoney(r.x, units.currency) }] : []),
+                  { name: L.incremental, value: intervalText(r.kpi, r.band), color },
+                ],
+              })}
+            />
           );
         })}
       </div>
@@ -836,12 +745,7 @@ export function FrequencyRoiChart({
       title="ROI versus frequency"
       description={`For each reach & frequency channel: ${units.valueKnown ? `ROI (${money(units)} of value per ${money(units)})` : L.unitsPerMoney} if every reached person saw the ads f times, at today's reach and cost per impression. Shaded: the 90% interval of the optimal frequency; dashed: the frequency it ran at. Band: 90%.`}
       csv={() => frequencyCsv(list)}
-      status={
-        status ??
-        (list.length === 0
-          ? { state: "empty", message: "This model has no reach & frequency channels." }
-          : { state: "ready" })
-      }
+      status={statusOrEmpty(status, list.length, "This model has no reach & frequency channels.")}
       testId="frequency"
     >
       <div className="grid gap-6 lg:grid-cols-2">
@@ -869,22 +773,8 @@ export function FrequencyRoiChart({
                     stroke="none"
                     ifOverflow="extendDomain"
                   />
-                  <Area
-                    type="monotone"
-                    dataKey="band"
-                    stroke="none"
-                    fill={color}
-                    fillOpacity={0.25}
-                    isAnimationActive={false}
-                  />
-                  <Line
-                    type="monotone"
-                    dataKey="roi"
-                    stroke={color}
-                    strokeWidth={2}
-                    dot={false}
-                    isAnimationActive={false}
-                  />
+                  {bandArea({ color, opacity: 0.25 })}
+                  {seriesLine({ dataKey: "roi", color, width: 2 })}
                   <ReferenceLine
                     x={c.optimal.mean}
                     stroke={tokens.success}
@@ -909,22 +799,16 @@ export function FrequencyRoiChart({
                     />
                   ) : null}
                   <Tooltip
-                    content={(p: TooltipProps<FrequencyRow>) => {
-                      const r = rowOf(p);
-                      if (!r) return null;
-                      return (
-                        <TooltipBox
-                          title={`${c.channel} at frequency ${r.frequency.toFixed(2)}`}
-                          lines={[
-                            {
-                              name: c.per === "value" ? "ROI" : L.unitsPerMoney,
-                              value: `${formatCompact(r.roi)} (${formatCompact(r.band[0])}–${formatCompact(r.band[1])})`,
-                              color,
-                            },
-                          ]}
-                        />
-                      );
-                    }}
+                    content={rowTooltip((r: FrequencyRow) => ({
+                      title: `${c.channel} at frequency ${r.frequency.toFixed(2)}`,
+                      lines: [
+                        {
+                          name: c.per === "value" ? "ROI" : L.unitsPerMoney,
+                          value: intervalText(r.roi, r.band),
+                          color,
+                        },
+                      ],
+                    }))}
                   />
                 </ComposedChart>
               </ChartBox>
@@ -970,12 +854,7 @@ export function OrganicChannelsChart({
         ],
         rows: organic.map((c) => [c.name, ...ivCells(c.incremental), ...ivCells(c.share)]),
       })}
-      status={
-        status ??
-        (organic.length === 0
-          ? { state: "empty", message: "This model has no organic channels." }
-          : { state: "ready" })
-      }
+      status={statusOrEmpty(status, organic.length, "This model has no organic channels.")}
       testId="organic"
     >
       <IntervalBarChart
@@ -1027,15 +906,11 @@ export function MediaEffectivenessChart({
       title="Media effectiveness over time"
       description="How strongly paid media worked each week relative to its average (1 = average; 1.2 = every paid channel's effect 20% larger that week). Line: posterior median; band: 90%."
       csv={() => mediaEffectivenessCsv(rows ?? [])}
-      status={
-        status ??
-        (list.length === 0
-          ? {
-              state: "empty",
-              message: "This model keeps media effectiveness constant over time (time-varying media is off).",
-            }
-          : { state: "ready" })
-      }
+      status={statusOrEmpty(
+        status,
+        list.length,
+        "This model keeps media effectiveness constant over time (time-varying media is off).",
+      )}
       testId="media-effectiveness"
     >
       <ChartBox height={260}>
@@ -1049,39 +924,19 @@ export function MediaEffectivenessChart({
             domain={["auto", "auto"]}
           />
           <ReferenceLine y={1} stroke={tokens.muted} strokeDasharray="4 4" />
-          <Area
-            type="monotone"
-            dataKey="band"
-            stroke="none"
-            fill={seriesColor(5)}
-            fillOpacity={0.3}
-            isAnimationActive={false}
-          />
-          <Line
-            type="monotone"
-            dataKey="q50"
-            stroke={seriesColor(5)}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-          />
+          {bandArea({ color: seriesColor(5), opacity: 0.3 })}
+          {seriesLine({ dataKey: "q50", color: seriesColor(5), width: 2 })}
           <Tooltip
-            content={(p: TooltipProps<MediaEffectivenessRow>) => {
-              const r = rowOf(p);
-              if (!r) return null;
-              return (
-                <TooltipBox
-                  title={r.date}
-                  lines={[
-                    {
-                      name: "Effectiveness",
-                      value: `${r.q50.toFixed(2)}x (${r.q05.toFixed(2)}–${r.q95.toFixed(2)})`,
-                      color: seriesColor(5),
-                    },
-                  ]}
-                />
-              );
-            }}
+            content={rowTooltip((r: MediaEffectivenessRow) => ({
+              title: r.date,
+              lines: [
+                {
+                  name: "Effectiveness",
+                  value: `${r.q50.toFixed(2)}x (${r.q05.toFixed(2)}–${r.q95.toFixed(2)})`,
+                  color: seriesColor(5),
+                },
+              ],
+            }))}
           />
         </ComposedChart>
       </ChartBox>
