@@ -11,6 +11,9 @@
 // A `.mjs` reference with a `.ts` sibling of the same name (inference/chain-worker.mjs, which
 // registers tsx for un-bundled runs) is bundled from the `.ts` file: the bundled worker needs no
 // loader.
+//
+// Lazy packages: `date-holidays` takes about 0.3 s to load and only configs with holidays use it;
+// in the bundle its default export is a constructor that requires the package on first use.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -19,6 +22,7 @@ import { fileURLToPath } from "node:url";
 const coreDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const srcDir = join(coreDir, "src");
 const outRoot = join(coreDir, "dist", "cli");
+const LAZY_CONSTRUCTORS = ["date-holidays"];
 const URL_PATTERN = /new URL\(\s*"(\.{1,2}\/[^"]+\.(?:ts|mjs))"\s*,\s*import\.meta\.url\s*\)/g;
 
 function sourceFiles(dir, out = []) {
@@ -86,6 +90,28 @@ async function build(files, outDir) {
     ignoreAnnotations: true,
     logLevel: "error",
     plugins: [
+      {
+        name: "lazy-constructors",
+        setup(b) {
+          const filter = new RegExp(`^(${LAZY_CONSTRUCTORS.join("|")})$`);
+          b.onResolve({ filter }, (args) =>
+            args.namespace === "lazy" ? undefined : { path: args.path, namespace: "lazy" },
+          );
+          b.onLoad({ filter: /.*/, namespace: "lazy" }, (args) => ({
+            contents: [
+              `import { createRequire } from "node:module";`,
+              `const require = createRequire(${JSON.stringify(join(coreDir, "package.json"))});`,
+              `let loaded;`,
+              `export default function Lazy(...args) {`,
+              `  loaded ??= require(${JSON.stringify(args.path)});`,
+              `  return new loaded(...args);`,
+              `}`,
+            ].join("\n"),
+            loader: "js",
+            resolveDir: coreDir,
+          }));
+        },
+      },
       {
         name: "rewrite-module-urls",
         setup(b) {

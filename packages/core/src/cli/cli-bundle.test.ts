@@ -50,5 +50,26 @@ describe("prebuilt CLI (bin/mixcast.mjs, issue 15)", () => {
     expect(Object.fromEntries(Object.entries(written.parameters).map(([k, s]) => [k, s.mean]))).toEqual(
       means,
     );
-  });
+
+    // date-holidays is loaded lazily in the bundle: a config with holidays still gets its term
+    writeFileSync(
+      join(dir, "holidays.json"),
+      JSON.stringify({ ...config, holidays: { country: "US", region: "CA" } }),
+    );
+    const h = spawnSync(
+      process.execPath,
+      [
+        join(coreDir, "bin/mixcast.mjs"),
+        "fit",
+        "--fast",
+        ...["--data", "data.csv", "--config", "holidays.json", "--out", "h.json"],
+      ],
+      { cwd: dir, encoding: "utf8", env: { ...process.env, INIT_CWD: dir } },
+    );
+    expect(h.status, h.stderr).toBe(0);
+    const hw = JSON.parse(readFileSync(join(dir, "h.json"), "utf8")) as {
+      parameters: Record<string, unknown>;
+    };
+    expect(Object.keys(hw.parameters)).toContain("zeta[Holidays]");
+  }, 240_000); // two fit processes: slow when the shared machine is busy
 });
