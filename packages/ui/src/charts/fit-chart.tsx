@@ -1,15 +1,5 @@
 "use client";
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ReferenceArea,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { CartesianGrid, ComposedChart, Legend, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartBox, ChartCard, statusOrEmpty, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
 import {

@@ -5,18 +5,7 @@
 // contribution and media effectiveness over time. Each is a pure rows/CSV function plus a
 // component inside a ChartCard (units, CSV, states), as the v1 charts.
 import { useState, type ReactNode } from "react";
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  ReferenceArea,
-  ReferenceDot,
-  ReferenceLine,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { Table, TBody, Td, Th, THead, Tr } from "../table.tsx";
 import { ChartBox, ChartCard, statusOrEmpty, type ChartStatus } from "./chart-card.tsx";
 import type { CsvCell, CsvTable } from "./csv.ts";
