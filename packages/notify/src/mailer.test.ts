@@ -1,5 +1,6 @@
 // The shared mail transport: the labelled development transport prints the link; SMTP sends
 // through a real local server, never logs the link, and redacts secrets from its errors.
+import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_TRANSPORT_LABEL, devConsoleMailerWith, mailerFor, smtpMailer } from "./mailer.ts";
@@ -59,19 +60,50 @@ describe("mail transport", () => {
     expect(lines).toEqual(['[mixcast mail] sent "Join Acme" to ada@example.test']);
   });
 
-  it("SMTP failure: the error names the recipient, with the server password redacted", async () => {
-    const mailer = smtpMailer("smtp://mailuser:hunter2-secret@127.0.0.1:1", "x@example.test", () => {});
-    const error = await mailer.send(message).then(
-      () => null,
-      (e: unknown) => e as Error,
-    );
-    expect(error?.message).toMatch(/^sending mail to ada@example\.test failed: /);
-    expect(error?.message).not.toContain("hunter2-secret");
+  it("SMTP failure: a real server that echoes the credentials in its refusal; the password is redacted", async () => {
+    // A server that quotes the login it refused (as some relays do) puts the password into
+    // nodemailer's error message, so only the redaction keeps it out of ours.
+    const refusing = new SMTPServer({
+      disabledCommands: ["STARTTLS"],
+      allowInsecureAuth: true,
+      onAuth(auth, _session, callback) {
+        const url = `smtp://${auth.username ?? ""}:${auth.password ?? ""}@127.0.0.1`;
+        callback(new Error(`login refused for ${url} (password=${auth.password ?? ""})`));
+      },
+    });
+    await new Promise<void>((done) => refusing.listen(0, "127.0.0.1", done));
+    try {
+      const refusingPort = (refusing.server.address() as { port: number }).port;
+      const url = `smtp://mailuser:hunter2-secret@127.0.0.1:${refusingPort}`;
+      // The unredacted error does carry the password: without redaction the check below fails.
+      const raw = await nodemailer
+        .createTransport(url)
+        .sendMail({ from: "x@example.test", to: message.to, subject: "s", text: "t" })
+        .then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+      expect(raw?.message).toContain("hunter2-secret");
+
+      const error = await smtpMailer(url, "x@example.test", () => {})
+        .send(message)
+        .then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+      expect(error?.message).toMatch(
+        /^sending mail to ada@example\.test failed: .*login refused for smtp:\/\/mailuser:/,
+      );
+      expect(error?.message).toContain("535");
+      expect(error?.message).not.toContain("hunter2-secret");
+      expect(error?.cause).toBeUndefined();
+    } finally {
+      await new Promise<void>((done) => refusing.close(() => done()));
+    }
   });
 
   it("SMTP failure whose message quotes the server URL: the password is redacted from the error", async () => {
-    // nodemailer's connection errors do not quote the URL, so the real-server case above cannot
-    // show the redaction; a transport that fails the way an auth or proxy error can does.
+    // An error raised by the transport itself (not the server's reply) that quotes the URL.
     const url = "smtp://mailuser:hunter2-secret@mail.example.test:587";
     const failing = { sendMail: () => Promise.reject(new Error(`Invalid login at ${url}: 535 auth failed`)) };
     const error = await smtpMailer(url, "x@example.test", () => {}, failing)

@@ -176,6 +176,8 @@ export async function getRunInsightsV2(
   db: PrismaClient,
   actor: Actor,
   runId: string,
+  /** curves: false skips the response and frequency curves (the run report needs none; returned empty). */
+  opts: { curves?: boolean } = {},
 ): Promise<RunInsightsV2View> {
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId: actor.workspaceId },
@@ -203,8 +205,17 @@ export async function getRunInsightsV2(
   if (summary.modelVersion !== 2)
     throw badRequest("This run is a v1 model; its insights are on the v1 insights view (insight.get).");
   const workerAnalysis = runAnalysisV2Codec.tryDecode(run.artifacts[0]?.analysis);
+  const skipCurves = opts.curves === false && workerAnalysis !== null;
   const [insights, posterior] = await Promise.all([
-    insightsArtifactV2(db, actor, runId, workerAnalysis === null),
+    skipCurves
+      ? Promise.resolve<RunInsightsV2>({
+          version: 2,
+          responseCurves: [],
+          frequencyCurves: [],
+          analysis: null,
+          drawsUsed: 0,
+        })
+      : insightsArtifactV2(db, actor, runId, workerAnalysis === null),
     loadRunPosteriorV2(db, actor, runId),
   ]);
   const analysis = workerAnalysis ?? insights.analysis;

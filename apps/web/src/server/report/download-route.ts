@@ -4,15 +4,13 @@ import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { createRequestContext } from "../context.ts";
 import { createCaller } from "../root.ts";
-import type { ComparisonReport } from "./comparison-report.ts";
-import { reportResponse, type ReportFormat } from "./report-files.ts";
-import type { RunReport } from "./run-report.ts";
+import { reportResponse, type AnyReport, type ReportFormat } from "./report-files.ts";
 
 export async function reportDownload(
   request: Request,
   format: ReportFormat,
   fileName: string,
-  load: (caller: ReturnType<typeof createCaller>) => Promise<RunReport | ComparisonReport>,
+  load: (caller: ReturnType<typeof createCaller>) => Promise<AnyReport>,
 ): Promise<Response> {
   try {
     const caller = createCaller(await createRequestContext(request.headers));

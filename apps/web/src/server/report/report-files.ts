@@ -8,8 +8,14 @@ import { openShareLink, shareActor } from "../share/share-links.ts";
 import { buildComparisonReport, type ComparisonReport } from "./comparison-report.ts";
 import { renderReportHtml } from "./render-html.ts";
 import { renderReportPdf } from "./render-pdf.ts";
-import { comparisonReportDocument, runReportDocument, type ReportDocument } from "./report-sections.ts";
+import {
+  comparisonReportDocument,
+  runReportDocument,
+  runReportV2Document,
+  type ReportDocument,
+} from "./report-sections.ts";
 import { buildRunReport, type RunReport } from "./run-report.ts";
+import type { RunReportV2 } from "./run-report-v2.ts";
 
 export type ReportFormat = "pdf" | "html";
 
@@ -19,12 +25,16 @@ export const REPORT_HEADERS = {
   "referrer-policy": "no-referrer",
 } as const;
 
-export function documentOf(report: RunReport | ComparisonReport): ReportDocument {
-  return report.kind === "run" ? runReportDocument(report) : comparisonReportDocument(report);
+export type AnyReport = RunReport | RunReportV2 | ComparisonReport;
+
+export function documentOf(report: AnyReport): ReportDocument {
+  if (report.kind === "run") return runReportDocument(report);
+  if (report.kind === "run_v2") return runReportV2Document(report);
+  return comparisonReportDocument(report);
 }
 
 export async function reportResponse(
-  report: RunReport | ComparisonReport,
+  report: AnyReport,
   format: ReportFormat,
   opts: { fileName: string; pdfHref?: string; inline?: boolean },
 ): Promise<Response> {
@@ -83,7 +93,7 @@ export async function sharedReportResponse(
   const link = await openShareLink(db, token, { format, now });
   if (!link) return unavailable();
   const actor = shareActor(link);
-  let report: RunReport | ComparisonReport;
+  let report: AnyReport;
   try {
     report =
       link.kind === "run_report"

@@ -4,6 +4,7 @@
 import type { ComparisonReport } from "./comparison-report.ts";
 import { curvesFigure, intervalFigure, planFigure, shareBarFigure, type Figure } from "./figures.ts";
 import { plain, pct, type ReportInterval, type RunReport } from "./run-report.ts";
+import type { RunReportV2 } from "./run-report-v2.ts";
 
 export interface ReportTable {
   columns: string[];
@@ -126,34 +127,193 @@ export function runReportDocument(r: RunReport): ReportDocument {
               },
             ],
     },
-    {
-      title: `Health: ${r.health.verdict}`,
-      blocks: [
-        {
-          kind: "paragraph",
-          tone: verdictTone,
-          text: [
-            `Converged: ${r.health.converged === null ? "unknown" : r.health.converged ? "yes" : "no"}`,
-            `R-hat max ${r.health.diagnostics.rhatMax === null ? "–" : r.health.diagnostics.rhatMax.toFixed(3)}`,
-            `ESS min ${r.health.diagnostics.essMin === null ? "–" : Math.round(r.health.diagnostics.essMin)}`,
-            `divergences ${r.health.diagnostics.divergences ?? "–"}`,
-            `E-BFMI min ${r.health.diagnostics.ebfmiMin === null ? "–" : r.health.diagnostics.ebfmiMin.toFixed(2)}`,
-            r.health.holdout
-              ? `holdout ${r.health.holdout.weeks} weeks: MAPE ${r.health.holdout.mape === null ? "–" : pct(r.health.holdout.mape)}, 90% coverage ${r.health.holdout.coverage90 === null ? "–" : pct(r.health.holdout.coverage90)}`
-              : "no holdout",
-          ].join(" · "),
-        },
-        ...(r.health.messages.length
-          ? [{ kind: "bullets" as const, items: r.health.messages.map((m) => `${m.title}. ${m.detail}`) }]
-          : []),
-      ],
-    },
+    healthSection(r.health),
   ];
   return {
     title: `${r.run.modelName}: run report`,
     subtitle: `Run ${r.run.id} · finished ${day(r.run.finishedAt)} · ${r.run.mode} fit · config v${r.run.configVersion}, data v${r.run.datasetVersion}${r.run.approved ? " · approved run" : ""}`,
     workspace: { name: r.workspace.name, logo: r.workspace.logo },
     badge: { text: r.health.verdict, tone: verdictTone },
+    sections,
+    footer: `Generated ${r.generatedAt.slice(0, 16).replace("T", " ")} UTC by Mixcast. Intervals are 90% posterior intervals.`,
+  };
+}
+
+/** The health section, the same for v1 and v2 runs. */
+function healthSection(h: RunReport["health"]): ReportSection {
+  const tone = h.verdict === "reliable" ? "good" : h.verdict === "use with care" ? "warning" : "danger";
+  return {
+    title: `Health: ${h.verdict}`,
+    blocks: [
+      {
+        kind: "paragraph",
+        tone,
+        text: [
+          `Converged: ${h.converged === null ? "unknown" : h.converged ? "yes" : "no"}`,
+          `R-hat max ${h.diagnostics.rhatMax === null ? "–" : h.diagnostics.rhatMax.toFixed(3)}`,
+          `ESS min ${h.diagnostics.essMin === null ? "–" : Math.round(h.diagnostics.essMin)}`,
+          `divergences ${h.diagnostics.divergences ?? "–"}`,
+          `E-BFMI min ${h.diagnostics.ebfmiMin === null ? "–" : h.diagnostics.ebfmiMin.toFixed(2)}`,
+          h.holdout
+            ? `holdout ${h.holdout.weeks} weeks: MAPE ${h.holdout.mape === null ? "–" : pct(h.holdout.mape)}, 90% coverage ${h.holdout.coverage90 === null ? "–" : pct(h.holdout.coverage90)}`
+            : "no holdout",
+        ].join(" · "),
+      },
+      ...(h.messages.length
+        ? [{ kind: "bullets" as const, items: h.messages.map((m) => `${m.title}. ${m.detail}`) }]
+        : []),
+    ],
+  };
+}
+
+const ROLE_WORDS = { paid: "paid", rf: "reach & frequency", organic: "organic" } as const;
+
+/** The report of a v2 run (geo, R&F, organic, units KPI, log link): units named in every column. */
+export function runReportV2Document(r: RunReportV2): ReportDocument {
+  const { labels, money } = r.kpi;
+  const units = r.kpi.type === "units";
+  const tone =
+    r.health.verdict === "reliable" ? "good" : r.health.verdict === "use with care" ? "warning" : "danger";
+  const paid = r.channels.filter((c) => c.role !== "organic");
+  const organic = r.channels.filter((c) => c.role === "organic");
+  const rf = r.channels.filter((c) => c.optimalFrequency);
+  const showRoi = !units || r.kpi.valueKnown;
+  const returnColumns = [
+    ...(showRoi ? [labels.roi] : []),
+    ...(units ? [labels.unitsPerMoney, `CPIK (${labels.cpik})`] : []),
+  ];
+  const returnCells = (c: {
+    roi: ReportInterval | null;
+    unitsPerMoney: ReportInterval | null;
+    cpik: ReportInterval | null;
+  }) => [
+    ...(showRoi ? [interval(c.roi)] : []),
+    ...(units ? [interval(c.unitsPerMoney), c.cpik ? interval(c.cpik) : "unbounded"] : []),
+  ];
+  const headline = (c: RunReportV2["channels"][number]) => (showRoi ? c.roi : c.unitsPerMoney);
+  const figureRows = paid.flatMap((c) => {
+    const h = headline(c);
+    return h ? [{ label: c.name, ...h }] : [];
+  });
+  const sections: ReportSection[] = [
+    { title: "In plain words", blocks: [{ kind: "bullets", items: r.explanations }] },
+    {
+      title: `National return by channel${r.model.geos > 1 ? ` (all ${r.model.geos} geos)` : ""} (90% intervals; ${r.period.weeks} weeks, ${day(r.period.from)} to ${day(r.period.to)})`,
+      blocks: [
+        {
+          kind: "table",
+          table: {
+            columns: [
+              "Channel",
+              "Role",
+              `Spend (${money})`,
+              ...returnColumns,
+              "Marginal ROI",
+              `Contribution (${labels.incremental})`,
+            ],
+            numeric: Array.from({ length: 3 + returnColumns.length }, (_, i) => i + 2),
+            rows: paid.map((c) => [
+              c.name,
+              ROLE_WORDS[c.role],
+              plain(c.spend),
+              ...returnCells(c),
+              interval(c.marginalRoi),
+              interval(c.incremental),
+            ]),
+          },
+        },
+        ...(figureRows.length
+          ? [
+              {
+                kind: "figure" as const,
+                title: `${showRoi ? "ROI" : labels.unitsPerMoney} by channel with 90% intervals${showRoi ? " (dashed: break-even 1)" : ""}`,
+                figure: intervalFigure(figureRows, { width: WIDTH, ...(showRoi ? { reference: 1 } : {}) }),
+              },
+            ]
+          : []),
+      ],
+    },
+  ];
+  if (rf.length)
+    sections.push({
+      title: "Reach & frequency: optimal frequency (exposures per person per week, 90% interval)",
+      blocks: [
+        {
+          kind: "table",
+          table: {
+            columns: ["Channel", "Optimal frequency", showRoi ? labels.roi : labels.unitsPerMoney],
+            numeric: [1, 2],
+            rows: rf.map((c) => [c.name, interval(c.optimalFrequency), interval(headline(c))]),
+          },
+        },
+      ],
+    });
+  if (organic.length)
+    sections.push({
+      title: "Organic channels (no spend, so no ROI)",
+      blocks: [
+        {
+          kind: "table",
+          table: {
+            columns: ["Channel", `Contribution (${labels.incremental})`, `Share of ${r.kpiName}`],
+            numeric: [1, 2],
+            rows: organic.map((c) => [
+              c.name,
+              interval(c.incremental),
+              c.share ? `${pct(c.share.mean)} (${pct(c.share.q05)}–${pct(c.share.q95)})` : "–",
+            ]),
+          },
+        },
+      ],
+    });
+  if (r.geoTable.length)
+    sections.push({
+      title: `By geo: the ${r.geosShown} largest of ${r.model.geos} geos by spend (90% intervals)`,
+      blocks: [
+        {
+          kind: "table",
+          table: {
+            columns: [
+              "Geo",
+              "Channel",
+              `Spend (${money})`,
+              ...returnColumns,
+              `Contribution (${labels.incremental})`,
+            ],
+            numeric: Array.from({ length: 2 + returnColumns.length }, (_, i) => i + 2),
+            rows: r.geoTable.map((g) => [
+              g.geo,
+              g.channel,
+              plain(g.spend),
+              ...returnCells(g),
+              interval(g.incremental),
+            ]),
+          },
+        },
+      ],
+    });
+  sections.push(
+    {
+      title: `What drove ${r.kpiName} (decomposition, share of the total)`,
+      blocks: [
+        { kind: "paragraph", text: r.model.ruleText, tone: "muted" },
+        {
+          kind: "figure",
+          title: "Decomposition",
+          figure: shareBarFigure(
+            r.decomposition.map((d) => ({ label: d.name, share: d.share })),
+            { width: WIDTH },
+          ),
+        },
+      ],
+    },
+    healthSection(r.health),
+  );
+  return {
+    title: `${r.run.modelName}: run report`,
+    subtitle: `Run ${r.run.id} · finished ${day(r.run.finishedAt)} · ${r.run.mode} fit · ${r.model.geos > 1 ? `${r.model.geos} geos · ` : ""}${r.model.link === "log" ? "multiplicative (log link)" : "additive"} · config v${r.run.configVersion}, data v${r.run.datasetVersion}${r.run.approved ? " · approved run" : ""}`,
+    workspace: { name: r.workspace.name, logo: r.workspace.logo },
+    badge: { text: r.health.verdict, tone },
     sections,
     footer: `Generated ${r.generatedAt.slice(0, 16).replace("T", " ")} UTC by Mixcast. Intervals are 90% posterior intervals.`,
   };

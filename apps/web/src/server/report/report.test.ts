@@ -17,6 +17,7 @@ import { interval, runReportDocument } from "./report-sections.ts";
 import { sharedReportResponse } from "./report-files.ts";
 import { runAnalysisFor } from "../insight/get-run-insights.ts";
 import type { RunReport } from "./run-report.ts";
+import type { RunReportV2 } from "./run-report-v2.ts";
 
 // 1x1 PNG
 const PNG =
@@ -79,8 +80,13 @@ beforeAll(async () => {
   });
   runB = { runId: second.runId, modelId: second.modelId };
   await db.prisma.model.update({ where: { id: second.modelId }, data: { name: "Secret second model" } });
-  report = await createCaller(viewer).report.run({ workspaceId, runId: runA.runId });
+  report = v1(await createCaller(viewer).report.run({ workspaceId, runId: runA.runId }));
 }, 180_000);
+
+function v1(r: RunReport | RunReportV2): RunReport {
+  if (r.kind !== "run") throw new Error(`expected a v1 run report, got ${r.kind}`);
+  return r;
+}
 
 afterAll(async () => {
   await db?.drop();
@@ -153,7 +159,7 @@ describe("run report", () => {
       }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await createCaller(admin).workspace.setLogo({ workspaceId, logo: PNG });
-    const withLogo = await createCaller(viewer).report.run({ workspaceId, runId: runA.runId });
+    const withLogo = v1(await createCaller(viewer).report.run({ workspaceId, runId: runA.runId }));
     expect(withLogo.workspace.logo).toBe(PNG);
     const pdf = Buffer.from(await renderReportPdf(runReportDocument(withLogo)));
     expect(pdf.toString("latin1")).toMatch(/\/Subtype \/Image/);

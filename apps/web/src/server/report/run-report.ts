@@ -4,12 +4,19 @@
 // render-html.ts and render-pdf.ts draw it; the share page and the REST API use the same data.
 import { recentWeeklySpend } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
-import { runSummaryCodec, runDiagnosticsCodec } from "@mixcast/runs/stored";
+import {
+  runSummaryCodec,
+  runDiagnosticsCodec,
+  type RunDiagnostics,
+  type RunSummary,
+} from "@mixcast/runs/stored";
 import { explainDiagnostics, type DiagnosticMessage } from "@/lib/diagnostics-text.ts";
 import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { runAnalysisFor } from "../insight/get-run-insights.ts";
 import { loadRunPosterior } from "../insight/run-posterior.ts";
+import { runSpecVersion } from "../insight/run-posterior-v2.ts";
+import { buildRunReportV2, type RunReportV2 } from "./run-report-v2.ts";
 import { computeOptimalPlan, CURRENT_PLAN_WEEKS } from "../optimizer/run-optimizer.ts";
 import { planningPosteriorOfV1 } from "../optimizer/planning-posterior.ts";
 
@@ -174,12 +181,56 @@ export function explainRunReport(r: Omit<RunReport, "explanations">): string[] {
   return out;
 }
 
+/** The health verdict, diagnostics and their plain-words messages of a stored run (v1 or v2). */
+export function reportHealth(o: {
+  mode: string;
+  converged: boolean | null;
+  summary: RunSummary;
+  diagnostics: RunDiagnostics | null;
+  /** Post-warmup draws stored. */
+  draws: number;
+}): RunReport["health"] {
+  const { summary, diagnostics } = o;
+  const messages = explainDiagnostics(
+    diagnostics ? { ...diagnostics, chains: summary.settings?.chains ?? null, draws: o.draws } : null,
+    { approximate: o.mode === "fast" || summary.approximate === true },
+  );
+  const converged = o.converged ?? diagnostics?.converged ?? null;
+  const verdict: RunReport["health"]["verdict"] =
+    converged === false || messages.some((m) => m.severity === "danger")
+      ? "not reliable"
+      : messages.some((m) => m.severity === "warning" || m.severity === "info")
+        ? "use with care"
+        : "reliable";
+  const essMin = Math.min(diagnostics?.essBulkMin ?? Infinity, diagnostics?.essTailMin ?? Infinity);
+  return {
+    verdict,
+    converged,
+    diagnostics: {
+      rhatMax: diagnostics?.rhatMax ?? null,
+      essMin: Number.isFinite(essMin) ? essMin : null,
+      divergences: diagnostics?.divergences ?? null,
+      ebfmiMin: diagnostics?.ebfmiMin ?? null,
+    },
+    holdout: summary.holdout
+      ? {
+          weeks: summary.holdout.weeks,
+          mape: summary.holdout.mape ?? null,
+          coverage90: summary.holdout.coverage90 ?? null,
+        }
+      : null,
+    messages,
+  };
+}
+
 export async function buildRunReport(
   db: PrismaClient,
   actor: Actor,
   runId: string,
   opts: { now?: Date } = {},
-): Promise<RunReport> {
+): Promise<RunReport | RunReportV2> {
+  // geo / R&F / organic / units / log-link runs have their own report (run-report-v2.ts)
+  if ((await runSpecVersion(db, actor, runId)) === 2) return buildRunReportV2(db, actor, runId, opts);
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId: actor.workspaceId },
     select: {
@@ -271,20 +322,13 @@ export async function buildRunReport(
     plan = { error: error instanceof Error ? error.message : "the optimizer failed." };
   }
 
-  const messages = explainDiagnostics(
-    diagnostics
-      ? { ...diagnostics, chains: summary.settings?.chains ?? null, draws: posterior.draws.draws }
-      : null,
-    { approximate: run.mode === "fast" || summary.approximate === true },
-  );
-  const converged = run.converged ?? diagnostics?.converged ?? null;
-  const verdict: RunReport["health"]["verdict"] =
-    converged === false || messages.some((m) => m.severity === "danger")
-      ? "not reliable"
-      : messages.some((m) => m.severity === "warning" || m.severity === "info")
-        ? "use with care"
-        : "reliable";
-  const essMin = Math.min(diagnostics?.essBulkMin ?? Infinity, diagnostics?.essTailMin ?? Infinity);
+  const health = reportHealth({
+    mode: run.mode,
+    converged: run.converged,
+    summary,
+    diagnostics,
+    draws: posterior.draws.draws,
+  });
   const dates = analysis.dates.slice(0, analysis.scoredWeeks);
   const base: Omit<RunReport, "explanations"> = {
     kind: "run",
@@ -306,24 +350,7 @@ export async function buildRunReport(
     decomposition,
     curves,
     plan,
-    health: {
-      verdict,
-      converged,
-      diagnostics: {
-        rhatMax: diagnostics?.rhatMax ?? null,
-        essMin: Number.isFinite(essMin) ? essMin : null,
-        divergences: diagnostics?.divergences ?? null,
-        ebfmiMin: diagnostics?.ebfmiMin ?? null,
-      },
-      holdout: summary.holdout
-        ? {
-            weeks: summary.holdout.weeks,
-            mape: summary.holdout.mape ?? null,
-            coverage90: summary.holdout.coverage90 ?? null,
-          }
-        : null,
-      messages,
-    },
+    health,
   };
   return { ...base, explanations: explainRunReport(base) };
 }

@@ -30,22 +30,12 @@ import type { AppRouter } from "@/server/root.ts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatDateTime, unitLabel } from "@/components/format.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
+import { decompositionRuleText } from "@/lib/decomposition-rule.ts";
 
 type InsightsV2 = inferRouterOutputs<AppRouter>["insight"]["getV2"];
 type AnalysisPart = Pick<InsightsV2["analysis"], "decomposition" | "totals">;
 
 const NATIONAL = "";
-
-/** The sentence under the decomposition: which rule splits the KPI, and what the baseline is. */
-export function decompositionRuleText(d: Pick<InsightsV2, "model">): string {
-  const base =
-    d.model.baseline === "knots"
-      ? ` The baseline follows ${d.model.knots} knots (a slowly moving level the data set, not a straight trend).`
-      : "";
-  if (d.model.rule === "log-share")
-    return `Multiplicative model (log link): channels multiply the base, so their joint effect is not a sum of separate effects. Rule used here (log-share): the total media effect each week (fitted KPI minus the KPI with all media off) is split among channels in proportion to each channel's term on the log scale; "Base" is the KPI with all media off.${base}`;
-  return `Additive model: each component is its own term, and the components add up to the fitted KPI each week.${base}`;
-}
 
 function kindOf(c: InsightsV2["analysis"]["components"][number]): ComponentKindView {
   if (c.kind === "channel") return "channel";
