@@ -19,3 +19,15 @@ if (existsSync(`${dbDir}prisma/schema.prisma`) && existsSync(prisma)) {
     },
   });
 }
+
+// Prebuilds the `mixcast` command line (packages/core/bin/cli-bundle.mjs; it rebuilds itself
+// whenever packages/core/src changes, so this only saves the first command's build).
+const bundle = new URL("../packages/core/bin/cli-bundle.mjs", import.meta.url);
+if (existsSync(bundle)) {
+  try {
+    const { ensureCliBundle } = await import(bundle.href);
+    await ensureCliBundle();
+  } catch (err) {
+    console.warn(`postinstall: prebuilding the mixcast CLI failed (it builds on first use): ${err}`);
+  }
+}

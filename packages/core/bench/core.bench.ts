@@ -11,8 +11,10 @@ import type { ColumnMapping, Dataset } from "../src/data/types.ts";
 import { sampleChain } from "../src/inference/nuts.ts";
 import type { ChainResult, LogDensity } from "../src/inference/types.ts";
 import type { ModelConfigInput } from "../src/model/config.ts";
-import { fitModel } from "../src/fit/fit-model.ts";
-import { DEFAULT_TARGET_ACCEPT, type FitResult } from "../src/fit/result.ts";
+import { fitFromChains, fitModel, modelTarget } from "../src/fit/fit-model.ts";
+import { sampleChains } from "../src/inference/sample-chains.ts";
+import type { NutsOptions } from "../src/inference/types.ts";
+import { DEFAULT_TARGET_ACCEPT, EARLY_METRIC_WINDOW, type FitResult } from "../src/fit/result.ts";
 import { recoveryVerdict, roiCoverage } from "../src/fit/recovery.ts";
 import { createModel } from "../src/model/model.ts";
 import { buildModelSpec } from "../src/model/spec.ts";
@@ -254,6 +256,9 @@ export default async function coreBenchmarks(ctx: BenchContext): Promise<BenchSe
     sections.push(await coverageSection(ctx));
   if (ctx.flags.has("sampler") && (only.length === 0 || only.includes("sampler")))
     sections.push(await samplerSection(ctx));
+  // opt-in (about 4 x the core:nuts fit): named with --only=core:levers, or --levers in a full run
+  if (only.includes("levers") || (ctx.flags.has("levers") && only.length === 0))
+    sections.push(await leversSection(ctx));
   return sections;
 }
 
@@ -334,5 +339,62 @@ async function samplerSection(ctx: BenchContext): Promise<BenchSection> {
       `Intercept parameterization (500 warmup + 500 draws, early metric windows):\n\n${head}\n${chainLine("canonical (b0)", canonical)}\n${chainLine("centered (mean of mu)", centered)}\n\n` +
       `Metric adaptation in the initial buffer (centered, 1000 warmup + 1000 draws):\n\n${head}\n${chainLine("Stan's schedule (unit metric for 75 iterations)", stanWindows)}\n${chainLine("early windows (every 10 draws)", earlyWindows)}\n\n` +
       `Target acceptance: divergent transitions in 4000 draws and total fit time (4 chains x 1000 + 1000, default settings otherwise):\n\n| data | ${targets.map((t) => `target ${t}`).join(" | ")} |\n|---|${targets.map(() => "---").join("|")}|\n${rows.join("\n")}\n`,
+  };
+}
+
+/**
+ * The speed-lever table of docs/model.md section 8 (issue 15): gradient evaluations per chain and
+ * bulk ESS per 1000 gradients of the recovery scenario (4 x (1000 + 1000), seed 1, the fit's
+ * NUTS options plus each lever), for data seeds 7 and 1. Gradient counts do not depend on machine
+ * load; the diagnostics are fitFromChains' (canonical draws, as fitModel reports them).
+ */
+async function leversSection(ctx: BenchContext): Promise<BenchSection> {
+  const runs: { seed: number; name: string; lever: Partial<NutsOptions> }[] = [
+    { seed: 7, name: "defaults", lever: {} },
+    { seed: 7, name: '`metricEstimator: "gradient"`', lever: { metricEstimator: "gradient" } },
+    { seed: 7, name: "`warmupSettleTolerance: 0.3`", lever: { warmupSettleTolerance: 0.3 } },
+    { seed: 7, name: "both", lever: { metricEstimator: "gradient", warmupSettleTolerance: 0.3 } },
+    { seed: 1, name: "defaults", lever: {} },
+    { seed: 1, name: "both", lever: { metricEstimator: "gradient", warmupSettleTolerance: 0.3 } },
+  ];
+  const base = { mode: "nuts" as const, chains: 4, warmup: 1000, draws: 1000, seed: 1 };
+  const lines: string[] = [];
+  const load0 = loadavg()[0]!;
+  for (const run of runs) {
+    const sim = recoveryData(run.seed);
+    const { ref } = modelTarget(sim.dataset, sim.config);
+    const opts: NutsOptions = {
+      chains: base.chains,
+      warmup: base.warmup,
+      draws: base.draws,
+      seed: base.seed,
+      targetAccept: DEFAULT_TARGET_ACCEPT,
+      earlyMetricWindow: EARLY_METRIC_WINDOW,
+      ...run.lever,
+    };
+    const results = await sampleChains(ref, opts);
+    const fit = fitFromChains(sim.dataset, sim.config, results, base);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const warmupIterations = mean(results.map((r) => r.warmupIterations ?? base.warmup));
+    const warmupGradients = mean(results.map((r) => r.warmupGradients));
+    const gradients = mean(results.map((r) => r.warmupGradients + r.nLeapfrog.reduce((a, b) => a + b, 0)));
+    const d = fit.diagnostics;
+    const essPerK = (1000 * d.essBulkMin) / (gradients * base.chains);
+    ctx.log(
+      `levers: data seed ${run.seed}, ${run.name}: ${f(gradients, 0)} gradients per chain, ESS ${f(d.essBulkMin, 0)}`,
+    );
+    lines.push(
+      `| ${run.seed} | ${run.name} | ${f(warmupIterations, 0)} | ${f(warmupGradients, 0)} | ${f(d.leapfrogsPerDraw ?? Number.NaN, 1)} | ${f(gradients, 0)} | ${f(d.essBulkMin, 0)} | ${f(essPerK, 2)} | ${d.divergences} | ${f(d.rhatMax, 4)} |`,
+    );
+  }
+  return {
+    id: "core-levers",
+    title: "Sampler speed levers (docs/model.md section 8)",
+    command: "pnpm bench --only=core:levers",
+    body:
+      `Recovery scenario (156 weeks x 6 channels), data seeds 7 and 1, 4 chains x (1000 warmup + 1000 draws), seed 1, the fit's NUTS options (target acceptance ${DEFAULT_TARGET_ACCEPT}, early metric windows, centered intercept) plus the lever; means over the 4 chains; min bulk ESS and R-hat of the canonical draws (as fitModel reports them). Gradient counts do not depend on machine load (1-min load average ${f(load0, 1)} at the start).\n\n` +
+      "| data seed | run | warmup iterations | warmup gradients per chain | leapfrogs per draw | gradients per chain | min bulk ESS | bulk ESS per 1000 gradients | divergences | max R-hat |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n" +
+      lines.join("\n") +
+      "\n",
   };
 }

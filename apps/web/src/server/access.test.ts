@@ -95,6 +95,7 @@ const EXPECTED: Record<string, string> = {
   "liftTest.archive":     "401 403 403  ok  ok  ok",
   "liftTest.create":      "401 403 403  ok  ok  ok",
   "liftTest.forRun":      "401 403  ok  ok  ok  ok",
+  "liftTest.importCsv":   "401 403 403  ok  ok  ok",
   "liftTest.list":        "401 403  ok  ok  ok  ok",
   "liftTest.update":      "401 403 403  ok  ok  ok",
   "campaign.update":      "401 403 403  ok  ok  ok",

@@ -83,6 +83,7 @@ export const procedureAccess = {
   "liftTest.create": "analyst",
   "liftTest.update": "analyst",
   "liftTest.archive": "analyst",
+  "liftTest.importCsv": "analyst",
   "campaign.list": "viewer",
   "campaign.get": "viewer",
   "campaign.create": "analyst",

@@ -49,9 +49,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const isEntry =
-  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry) {
+/** Runs the command of this process's arguments and sets its exit code (also called by the
+ *  prebuilt launcher, bin/mixcast.mjs). */
+export async function runProcess(): Promise<void> {
   // pnpm passes a literal "--" through when called as `pnpm mixcast -- fit ...`.
   const argv = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
   const code = await runCli(argv, {
@@ -61,3 +61,7 @@ if (isEntry) {
   });
   process.exitCode = code;
 }
+
+const isEntry =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) await runProcess();

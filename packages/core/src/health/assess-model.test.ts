@@ -6,11 +6,16 @@ import { createModel } from "../model/model.ts";
 import { buildModelSpec } from "../model/spec.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { assessModel, channelVerdict, type ModelHealthInput } from "./assess-model.ts";
-import { assessFit, priorVariance } from "./health-figures.ts";
+import { assessFit, assessFitV2, priorVariance } from "./health-figures.ts";
+import { scaleDatasetV2 } from "../data/scale-v2.ts";
+import { fitModelV2 } from "../fit/fit-v2.ts";
+import { createModelV2 } from "../model/model-v2.ts";
+import { buildModelSpecV2 } from "../model/spec-v2.ts";
+import { simulateV2 } from "../simulate/simulate-v2.ts";
 
 const good: ModelHealthInput = {
   converged: true,
-  ppc: { mean: 0.5, sd: 0.4, autocorrelation: 0.6 },
+  ppc: { mean: 0.5, sd: 0.4, autocorrelation: 0.6, spreadVsLevel: 0.45, curvature: 0.55 },
   holdout: { weeks: 13, mape: 0.06, coverage90: 0.92 },
   negativeBaselineProbability: 0,
   channels: [
@@ -29,6 +34,8 @@ describe("assessModel", () => {
       ["ppc-mean", "pass"],
       ["ppc-sd", "pass"],
       ["ppc-autocorrelation", "pass"],
+      ["ppc-level-spread", "pass"],
+      ["ppc-level-curvature", "pass"],
       ["holdout-accuracy", "pass"],
       ["holdout-coverage", "pass"],
       ["prior-posterior-shift", "pass"],
@@ -61,6 +68,29 @@ describe("assessModel", () => {
     expect(byName["ppc-autocorrelation"]).toMatchObject({ status: "fail", figure: 0.004, penalty: 10 });
     expect(byName["holdout-accuracy"]).toMatchObject({ status: "warn", figure: 0.2, penalty: 8 });
     expect(byName["negative-baseline"]).toMatchObject({ status: "fail", figure: 0.3, penalty: 15 });
+    // the link checks: spread growing with the level (p = 0.003) fails for 10, a curvature the
+    // model overshoots (p = 0.97) warns for 5; without them (older inputs) they are skipped
+    const link = assessModel({
+      ...good,
+      ppc: { mean: 0.5, sd: 0.5, autocorrelation: 0.5, spreadVsLevel: 0.003, curvature: 0.97 },
+    });
+    expect(link.score).toBe(100 - 10 - 5);
+    const linkBy = Object.fromEntries(link.checks.map((c) => [c.name, c]));
+    expect(linkBy["ppc-level-spread"]).toMatchObject({ status: "fail", figure: 0.003, penalty: 10 });
+    expect(linkBy["ppc-level-spread"]!.detail).toContain("try the log link");
+    expect(linkBy["ppc-level-curvature"]).toMatchObject({ status: "warn", figure: 0.97, penalty: 5 });
+    expect(linkBy["ppc-level-curvature"]!.detail).toContain("try the identity link");
+    expect(
+      assessModel({
+        ...good,
+        ppc: { mean: 0.5, sd: 0.5, autocorrelation: 0.5, curvature: 0.002 },
+      }).checks.find((c) => c.name === "ppc-level-curvature"),
+    ).toMatchObject({ status: "fail", penalty: 15 });
+    expect(
+      assessModel({ ...good, ppc: { mean: 0.5, sd: 0.5, autocorrelation: 0.5 } }).checks.find(
+        (c) => c.name === "ppc-level-spread",
+      )!.status,
+    ).toBe("skipped");
     // a p-value near 1 is as bad as one near 0 (two-sided)
     expect(
       assessModel({ ...good, ppc: { mean: 0.995, sd: 0.5, autocorrelation: 0.5 } }).checks[1]!.status,
@@ -136,5 +166,53 @@ describe("assessFit on real fits (fast mode)", () => {
     expect(withDriver.score - without.score).toBeGreaterThanOrEqual(10);
     // fast mode is approximate: never 100
     expect(withDriver.score).toBeLessThanOrEqual(95);
+  }, 60_000);
+});
+
+describe("the link checks on real v2 fits (fast mode)", () => {
+  // A growing brand with a strong season: b_trend 0.6 (the KPI grows x1.8 over the training weeks)
+  // and 4x the drawn seasonality (about +-25 %). Under the simulator's defaults (level within
+  // about +-10 %) both links fit the same and no residual statistic can tell them apart.
+  const healthOf = async (gen: "log" | "identity", fitLink: "log" | "identity", seed: number) => {
+    const sim = simulateV2({
+      weeks: 104,
+      seed,
+      channels: 3,
+      link: gen,
+      holdoutWeeks: 8,
+      trend: 0.6,
+      seasonalityScale: 4,
+    });
+    const data = scaleDatasetV2(sim.dataset, { holdoutWeeks: 8, fourierPairs: 2, link: fitLink });
+    const config = { ...sim.config, link: fitLink };
+    const fit = await fitModelV2(data, config, { mode: "fast", seed: 2, draws: 300 });
+    const spec = buildModelSpecV2(data, config);
+    return assessFitV2(fit, createModelV2(spec), posteriorDraws(spec, fit.draws));
+  };
+  const byName = (h: Awaited<ReturnType<typeof healthOf>>) =>
+    Object.fromEntries(h.checks.map((c) => [c.name, c]));
+
+  it("an identity-link fit of log-link data fails the curvature check and scores clearly lower", async () => {
+    for (const seed of [1, 2]) {
+      const right = await healthOf("log", "log", seed);
+      const wrong = await healthOf("log", "identity", seed);
+      // the right link is not flagged
+      expect(byName(right)["ppc-level-curvature"]!.status).toBe("pass");
+      expect(byName(right)["ppc-level-spread"]!.status).toBe("pass");
+      // the wrong one: residuals bend up at both ends of the fitted level (p < 0.01)
+      expect(wrong.figures.ppc.curvature).toBeLessThan(0.01);
+      expect(wrong.figures.residualShape.curvature).toBeGreaterThan(0.25);
+      expect(byName(wrong)["ppc-level-curvature"]).toMatchObject({ status: "fail", penalty: 15 });
+      expect(right.score - wrong.score).toBeGreaterThanOrEqual(10);
+    }
+  }, 60_000);
+
+  it("a log-link fit of identity-link data fails it the other way; the identity fit passes", async () => {
+    const right = await healthOf("identity", "identity", 1);
+    const wrong = await healthOf("identity", "log", 1);
+    expect(byName(right)["ppc-level-curvature"]!.status).toBe("pass");
+    expect(wrong.figures.ppc.curvature).toBeGreaterThan(0.99);
+    expect(byName(wrong)["ppc-level-curvature"]!.status).toBe("fail");
+    expect(byName(wrong)["ppc-level-curvature"]!.detail).toContain("try the identity link");
   }, 60_000);
 });

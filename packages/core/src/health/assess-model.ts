@@ -15,6 +15,8 @@ export const healthCheckNames = [
   "ppc-mean",
   "ppc-sd",
   "ppc-autocorrelation",
+  "ppc-level-spread",
+  "ppc-level-curvature",
   "holdout-accuracy",
   "holdout-coverage",
   "prior-posterior-shift",
@@ -72,8 +74,18 @@ export interface ModelHealthInput {
   approximate?: boolean;
   convergenceReasons?: string[];
   divergences?: number | null;
-  /** Bayesian p-values P(T(rep) >= T(obs)) of the residuals' mean, sd and lag-1 autocorrelation. */
-  ppc: { mean: number; sd: number; autocorrelation: number } | null;
+  /**
+   * Bayesian p-values P(T(rep) >= T(obs)) of the residuals' mean, sd and lag-1 autocorrelation,
+   * and of their dependence on the fitted level (the link checks, docs/trust.md section 2):
+   * spreadVsLevel T = corr(|r_t|, mu_t), curvature T = corr(r_t, (mu_t - mean mu)^2).
+   */
+  ppc: {
+    mean: number;
+    sd: number;
+    autocorrelation: number;
+    spreadVsLevel?: number;
+    curvature?: number;
+  } | null;
   holdout: { weeks: number; mape: number | null; coverage90?: number | null } | null;
   channels: HealthChannelInput[];
   /** Mean over training weeks of P(baseline_t < 0); null when it does not apply (log link). */
@@ -128,6 +140,10 @@ export const healthPenalties: Record<HealthCheckName, [number, number]> = {
   "ppc-mean": [5, 10],
   "ppc-sd": [5, 10],
   "ppc-autocorrelation": [5, 10],
+  "ppc-level-spread": [5, 10],
+  // a residual that bends with the level means the mean structure is wrong over the range the
+  // decisions move in (a wrong link): as costly as a failed holdout
+  "ppc-level-curvature": [5, 15],
   "holdout-accuracy": [8, 15],
   "holdout-coverage": [5, 10],
   "prior-posterior-shift": [5, 10],
@@ -179,7 +195,15 @@ function ppcCheck(
             ? "weeks' errors follow each other, a sign of a missing driver (a control, an event, seasonality)"
             : name === "ppc-sd"
               ? "the noise is not what the likelihood assumes (a wrong link or outliers)"
-              : "the model is biased over the training weeks"
+              : name === "ppc-level-spread"
+                ? p < 0.5
+                  ? "the errors grow with the fitted level, as when the KPI moves in percentages but the model adds (try the log link)"
+                  : "the errors shrink as the fitted level grows, as when the KPI moves in units but the model multiplies (try the identity link)"
+                : name === "ppc-level-curvature"
+                  ? p < 0.5
+                    ? "the model falls short where the fitted level is highest or lowest, as when effects multiply but the model adds them (try the log link, or look for a missing driver that grows with the KPI)"
+                    : "the model overshoots where the fitted level is highest or lowest, as when effects add up but the model multiplies them (try the identity link)"
+                  : "the model is biased over the training weeks"
         }`;
   return check(name, label, status, f3(p), threshold, detail);
 }
@@ -237,6 +261,24 @@ export function assessModel(
       input.ppc?.autocorrelation,
       th,
       "lag-1 autocorrelation",
+    ),
+  );
+  checks.push(
+    ppcCheck(
+      "ppc-level-spread",
+      "Residual spread vs fitted level (link)",
+      input.ppc?.spreadVsLevel,
+      th,
+      "correlation of size with the fitted level",
+    ),
+  );
+  checks.push(
+    ppcCheck(
+      "ppc-level-curvature",
+      "Residual curvature vs fitted level (link)",
+      input.ppc?.curvature,
+      th,
+      "correlation with the squared distance from the mean fitted level",
     ),
   );
 

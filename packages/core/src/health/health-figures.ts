@@ -15,7 +15,9 @@ import type { RoiSummary } from "../analysis/stability.ts";
 import { assessModel, type HealthThresholds, type ModelHealth } from "./assess-model.ts";
 
 export interface HealthFigures {
-  ppc: { mean: number; sd: number; autocorrelation: number };
+  ppc: { mean: number; sd: number; autocorrelation: number; spreadVsLevel: number; curvature: number };
+  /** Posterior means over the thinned draws of the observed level-dependence statistics. */
+  residualShape: { spreadVsLevel: number; curvature: number };
   negativeBaselineProbability: number | null;
   /** Per channel name. */
   contraction: Record<string, number | null>;
@@ -70,6 +72,45 @@ function stats(r: ArrayLike<number>, n: number): [number, number, number] {
   return [m, Math.sqrt(ss / Math.max(1, n - 1)), ss > 0 ? lag / ss : 0];
 }
 
+/** Pearson correlation of x and z over the first n entries (0 when either is constant). */
+function correlation(x: ArrayLike<number>, z: ArrayLike<number>, n: number): number {
+  let mx = 0;
+  let mz = 0;
+  for (let t = 0; t < n; t++) {
+    mx += x[t]!;
+    mz += z[t]!;
+  }
+  mx /= n;
+  mz /= n;
+  let sxz = 0;
+  let sxx = 0;
+  let szz = 0;
+  for (let t = 0; t < n; t++) {
+    const a = x[t]! - mx;
+    const b = z[t]! - mz;
+    sxz += a * b;
+    sxx += a * a;
+    szz += b * b;
+  }
+  return sxx > 0 && szz > 0 ? sxz / Math.sqrt(sxx * szz) : 0;
+}
+
+/**
+ * The level-dependence statistics of residuals r against the fitted level mu (docs/trust.md
+ * section 2): spread vs level = corr(|r_t|, mu_t); curvature = corr(r_t, (mu_t - mean mu)^2).
+ */
+function levelStats(r: ArrayLike<number>, mu: ArrayLike<number>, n: number): [number, number] {
+  const abs = new Float64Array(n);
+  const sq = new Float64Array(n);
+  let m = 0;
+  for (let t = 0; t < n; t++) m += mu[t]! / n;
+  for (let t = 0; t < n; t++) {
+    abs[t] = Math.abs(r[t]!);
+    sq[t] = (mu[t]! - m) ** 2;
+  }
+  return [correlation(abs, mu, n), correlation(r, sq, n)];
+}
+
 function gauss(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-300))) * Math.cos(2 * Math.PI * rng());
 }
@@ -105,24 +146,25 @@ function figures(
 ): Omit<HealthFigures, "contraction"> {
   const idx = thinIndices(draws.draws, opts.maxDraws ?? 400);
   const rng = seededRandom(opts.seed ?? 1);
-  const exceed = [0, 0, 0];
+  const exceed = [0, 0, 0, 0, 0];
+  const shape = [0, 0];
   let neg = 0;
   let negN = 0;
   let baseApplies = true;
   const rep = new Float64Array(T);
   for (const d of idx) {
     const w = view(drawRow(draws, d));
-    const obs = [0, 0, 0];
-    const sim = [0, 0, 0];
+    const obs = [0, 0, 0, 0, 0];
+    const sim = [0, 0, 0, 0, 0];
     const G = w.mu.length;
     for (let g = 0; g < G; g++) {
       const y = w.y[g]!;
       const mu = w.mu[g]!;
       const res = Float64Array.from({ length: T }, (_, t) => y[t]! - mu[t]!);
       for (let t = 0; t < T; t++) rep[t] = w.sigma[g]! * noise(rng, nu);
-      const so = stats(res, T);
-      const ss = stats(rep, T);
-      for (let k = 0; k < 3; k++) {
+      const so = [...stats(res, T), ...levelStats(res, mu, T)];
+      const ss = [...stats(rep, T), ...levelStats(rep, mu, T)];
+      for (let k = 0; k < 5; k++) {
         obs[k]! += so[k]! / G;
         sim[k]! += ss[k]! / G;
       }
@@ -132,11 +174,20 @@ function figures(
         negN += T;
       } else baseApplies = false;
     }
-    for (let k = 0; k < 3; k++) if (sim[k]! >= obs[k]!) exceed[k]! += 1;
+    for (let k = 0; k < 5; k++) if (sim[k]! >= obs[k]!) exceed[k]! += 1;
+    shape[0]! += obs[3]!;
+    shape[1]! += obs[4]!;
   }
   const n = idx.length;
   return {
-    ppc: { mean: exceed[0]! / n, sd: exceed[1]! / n, autocorrelation: exceed[2]! / n },
+    ppc: {
+      mean: exceed[0]! / n,
+      sd: exceed[1]! / n,
+      autocorrelation: exceed[2]! / n,
+      spreadVsLevel: exceed[3]! / n,
+      curvature: exceed[4]! / n,
+    },
+    residualShape: { spreadVsLevel: shape[0]! / n, curvature: shape[1]! / n },
     negativeBaselineProbability: baseApplies && negN > 0 ? neg / negN : null,
     draws: n,
   };

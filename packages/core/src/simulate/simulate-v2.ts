@@ -62,6 +62,14 @@ export interface SimulateV2Options {
    * social platforms report at modest budgets.
    */
   rfAudience?: number;
+  /**
+   * The trend coefficient b_trend on the provisional scale (level 1 per capita), in place of a draw
+   * from [-0.04, 0.1]: log link, the log of the KPI's growth over the training weeks (0.6: x1.8);
+   * identity link, the growth as a share of the level. For data whose level moves a lot.
+   */
+  trend?: number;
+  /** Multiplies the drawn seasonality coefficients (default 1: about +-6 % of the level). */
+  seasonalityScale?: number;
   /** Geo names (one per geo; default north, south, ...). */
   geoNames?: string[];
   /** Population per geo (one per geo; default drawn around 2 million). */
@@ -436,6 +444,10 @@ export function simulateV2(options: SimulateV2Options = {}): SimulationV2 {
   if (N - H < 26) throw new Error(`${N} weeks leave fewer than 26 training weeks after a ${H}-week holdout`);
   if (options.rfAudience !== undefined && !(options.rfAudience > 0 && options.rfAudience <= 1))
     throw new Error(`rfAudience must be in (0, 1] (got ${options.rfAudience})`);
+  if (options.trend !== undefined && !Number.isFinite(options.trend))
+    throw new Error(`trend must be a finite number (got ${options.trend})`);
+  if (options.seasonalityScale !== undefined && !(options.seasonalityScale >= 0))
+    throw new Error(`seasonalityScale must be >= 0 (got ${options.seasonalityScale})`);
   if (options.geoNames && options.geoNames.length !== G)
     throw new Error(`geoNames has ${options.geoNames.length} names for ${G} geos`);
   if (options.geoNames && new Set(options.geoNames).size !== G) throw new Error("geoNames repeat a name");
@@ -608,6 +620,10 @@ export function simulateV2(options: SimulateV2Options = {}): SimulationV2 {
     spec0.channels.find((c) => label.endsWith(`[${c.name}]`) || label.includes(`,${c.name}]`));
   spec0.parameters.forEach((p, i) => {
     values[i] = drawValue(p.block, p.label, channelOf(p.label)?.type, link, rng);
+    // overrides after the draw, so that the other parameters' draws do not change
+    if (p.block === "b_trend" && options.trend !== undefined) values[i] = options.trend;
+    if ((p.block === "s_season" || p.block === "c_season") && options.seasonalityScale !== undefined)
+      values[i] = values[i] * options.seasonalityScale;
   });
   // Betas: paid channels hit a target ROI, organic channels a target share of the KPI.
   // Typical weekly KPI of the whole market (500 000 revenue or 6 000 conversions), per person in

@@ -172,3 +172,94 @@ describe("liftTest procedures", () => {
     );
   });
 });
+
+describe("liftTest.importCsv", () => {
+  const header = "channel,start,end,geos,lift,se,spend,source";
+  const good = [
+    header,
+    "search,2025-01-06,2025-02-02,,800,200,12000,on/off",
+    'radio,2025-02-03,2025-03-02,"north;south",450,150,9000,geo holdout',
+    "search,2025-04-07,2025-05-04,west,500,120,11000,",
+  ].join("\n");
+  const countOf = (channel: string) => db.prisma.liftTest.count({ where: { workspaceId, channel } });
+
+  it("a dry run previews every row and stores nothing; the import stores all of them, audited once", async () => {
+    const preview = await api("analyst").liftTest.importCsv({ workspaceId, csv: good, dryRun: true });
+    expect(preview.errors).toEqual([]);
+    expect(preview.imported).toBe(0);
+    expect(preview.rows.map((r) => [r.row, r.channel, r.geos, r.ok])).toEqual([
+      [2, "search", [], true],
+      [3, "radio", ["north", "south"], true],
+      [4, "search", ["west"], true],
+    ]);
+    expect(await countOf("search")).toBe(0);
+
+    const done = await api("analyst").liftTest.importCsv({ workspaceId, csv: good });
+    expect(done.imported).toBe(3);
+    const list = await api("viewer").liftTest.list({ workspaceId });
+    const radio = list.find((t) => t.channel === "radio")!;
+    expect(radio).toMatchObject({
+      startDate: "2025-02-03",
+      endDate: "2025-03-02",
+      geos: ["north", "south"],
+      lift: 450,
+      se: 150,
+      spend: 9000,
+      source: "geo holdout",
+      createdBy: "analyst user",
+    });
+    expect(list.filter((t) => t.channel === "search").map((t) => t.source)).toEqual([null, "on/off"]);
+    const audit = await db.prisma.auditEvent.findMany({ where: { workspaceId, action: "liftTest.import" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details).toMatchObject({ count: 3, channels: ["search", "radio"] });
+    expect(new Set((audit[0]!.details as { ids: string[] }).ids)).toEqual(new Set(done.ids));
+
+    // the same file again: every row is already there, nothing is added
+    const again = await api("analyst").liftTest.importCsv({ workspaceId, csv: good, dryRun: true });
+    expect(again.errors.map((e) => e.row)).toEqual([2, 3, 4]);
+    expect(again.errors[0]!.message).toContain("already in the registry");
+    const refused = await failure(api("analyst").liftTest.importCsv({ workspaceId, csv: good }));
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(refused.message).toMatch(/^Nothing was imported: the file has 3 problems\. Row 2: the same test/);
+    expect(await countOf("search")).toBe(2);
+  });
+
+  it("one bad row: every problem named by row and column, and nothing stored", async () => {
+    const csv = [
+      header,
+      "tiktok,2025-06-02,2025-06-29,,300,90,5000,",
+      "tiktok,2025-07-07,2025-06-29,,abc,0,5000,",
+    ].join("\n");
+    const dry = await api("analyst").liftTest.importCsv({ workspaceId, csv, dryRun: true });
+    expect(dry.errors.map((e) => [e.row, e.column])).toEqual([
+      [3, "end"],
+      [3, "lift"],
+      [3, "se"],
+    ]);
+    expect(dry.rows.map((r) => [r.row, r.ok])).toEqual([[2, true]]);
+    const refused = await failure(api("analyst").liftTest.importCsv({ workspaceId, csv }));
+    expect(refused).toMatchObject({ code: "BAD_REQUEST" });
+    expect(refused.message).toContain("Row 3, column end: 2025-06-29 is before the start date 2025-07-07");
+    expect(refused.message).toContain('Row 3, column lift: "abc" is not a number');
+    expect(await countOf("tiktok")).toBe(0);
+  });
+
+  it("all or nothing when the database refuses a row part-way: the rows before it are rolled back", async () => {
+    // PostgreSQL refuses a NUL byte in text; the parser lets it through, the insert of row 3 fails
+    const csv = [
+      header,
+      "podcast,2025-08-04,2025-08-31,,100,30,2000,",
+      "podcast,2025-09-01,2025-09-28,,100,30,2000,a\u0000b",
+    ].join("\n");
+    await expect(api("analyst").liftTest.importCsv({ workspaceId, csv })).rejects.toBeDefined();
+    expect(await countOf("podcast")).toBe(0);
+    expect(await db.prisma.auditEvent.count({ where: { workspaceId, action: "liftTest.import" } })).toBe(1);
+  });
+
+  it("viewers and non-members cannot import", async () => {
+    const csv = [header, "cinema,2025-10-06,2025-11-02,,100,30,2000,"].join("\n");
+    expect((await failure(api("viewer").liftTest.importCsv({ workspaceId, csv }))).code).toBe("FORBIDDEN");
+    expect((await failure(api("stranger").liftTest.importCsv({ workspaceId, csv }))).code).toBe("FORBIDDEN");
+    expect(await countOf("cinema")).toBe(0);
+  });
+});

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Actor } from "../actor.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { badRequest, notFound } from "../errors.ts";
+import { describeCsvError, parseLiftTestCsv } from "@/lib/lift-test-csv.ts";
 
 const isoDate = (label: string) =>
   z
@@ -197,4 +198,89 @@ export async function runLiftTests(db: PrismaClient, actor: Actor, runId: string
       ? { halfLifeWeeks: calibration.halfLifeWeeks, spendScale: calibration.spendScale }
       : null,
   };
+}
+
+export const importLiftTestsInput = z.object({
+  csv: z.string().max(2_000_000, "The file is larger than 2 MB: split it."),
+  /** Check and preview only: nothing is stored. */
+  dryRun: z.boolean().default(false),
+});
+
+/**
+ * Imports lift tests from a CSV (lib/lift-test-csv.ts): every row is checked, and a test already
+ * in the registry (same channel, dates, geos, lift and se, not archived) is a problem too, so that
+ * importing a file twice does not count its evidence twice. With any problem nothing is stored: a
+ * dry run returns the problems (row and column each), an import refuses with them. Otherwise all
+ * rows are stored in one transaction with one audit event.
+ */
+export async function importLiftTests(
+  db: PrismaClient,
+  actor: Actor,
+  input: z.infer<typeof importLiftTestsInput>,
+) {
+  const { rows, errors } = parseLiftTestCsv(input.csv);
+  if (rows.length > 0) {
+    const existing = await db.liftTest.findMany({
+      where: {
+        workspaceId: actor.workspaceId,
+        archivedAt: null,
+        channel: { in: [...new Set(rows.map((r) => r.channel))] },
+      },
+      select: { channel: true, startDate: true, endDate: true, geos: true, lift: true, se: true },
+    });
+    const key = (t: {
+      channel: string;
+      start: string;
+      end: string;
+      geos: string[];
+      lift: number;
+      se: number;
+    }) => [t.channel, t.start, t.end, [...t.geos].sort().join("|"), t.lift, t.se].join("\u0000");
+    const have = new Set(existing.map((e) => key({ ...e, start: e.startDate, end: e.endDate })));
+    for (const r of rows)
+      if (have.has(key(r)))
+        errors.push({
+          row: r.row,
+          column: null,
+          message: `the same test (${r.channel}, ${r.start} to ${r.end}, lift ${r.lift}) is already in the registry`,
+        });
+    errors.sort((a, b) => a.row - b.row);
+  }
+  const bad = new Set(errors.map((e) => e.row));
+  const preview = rows.map((r) => ({ ...r, ok: !bad.has(r.row) }));
+  if (input.dryRun || errors.length > 0) {
+    if (!input.dryRun) {
+      const shown = errors.slice(0, 5).map(describeCsvError).join("; ");
+      throw badRequest(
+        `Nothing was imported: the file has ${errors.length} problem${errors.length === 1 ? "" : "s"}. ${shown}${
+          errors.length > 5 ? `; and ${errors.length - 5} more.` : "."
+        }`,
+      );
+    }
+    return { rows: preview, errors, imported: 0, ids: [] as string[] };
+  }
+  const ids = await db.$transaction(async (tx) => {
+    const created: string[] = [];
+    for (const r of rows) {
+      const { row: _row, ...fields } = r;
+      const t = await tx.liftTest.create({
+        data: { workspaceId: actor.workspaceId, createdById: actor.userId, ...dataOf({ ...fields }) },
+        select: { id: true },
+      });
+      created.push(t.id);
+    }
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: "liftTest.import",
+      targetType: "liftTest",
+      details: {
+        count: created.length,
+        ids: created,
+        channels: [...new Set(rows.map((r) => r.channel))],
+      },
+    });
+    return created;
+  });
+  return { rows: preview, errors, imported: ids.length, ids };
 }

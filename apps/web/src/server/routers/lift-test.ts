@@ -5,6 +5,8 @@ import {
   archiveLiftTestInput,
   createLiftTest,
   createLiftTestInput,
+  importLiftTests,
+  importLiftTestsInput,
   listLiftTests,
   runLiftTests,
   updateLiftTest,
@@ -25,6 +27,9 @@ export const liftTestRouter = router({
   archive: workspaceProcedure(access["liftTest.archive"])
     .input(archiveLiftTestInput)
     .mutation(({ ctx, input }) => archiveLiftTest(ctx.prisma, actorOf(ctx), input)),
+  importCsv: workspaceProcedure(access["liftTest.importCsv"])
+    .input(importLiftTestsInput)
+    .mutation(({ ctx, input }) => importLiftTests(ctx.prisma, actorOf(ctx), input)),
   forRun: workspaceProcedure(access["liftTest.forRun"])
     .input(z.object({ runId: z.string().min(1) }))
     .query(({ ctx, input }) => runLiftTests(ctx.prisma, actorOf(ctx), input.runId)),
