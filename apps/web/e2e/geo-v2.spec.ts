@@ -25,6 +25,7 @@ const stamp = Date.now().toString(36);
 const analyst = { name: "Gina Geo", email: `gina.${stamp}@example.test`, password: "geo-v2-e2e-2026" };
 let workspaceUrl = "";
 let runUrl = "";
+let campaignUrl = "";
 
 function watchConsole(page: Page): string[] {
   const errors: string[] = [];
@@ -184,6 +185,7 @@ test("a per-geo scenario: last quarter region by region, Meta raised in one regi
   await page.getByLabel("Model").selectOption({ label: "Geo conversions" });
   await page.getByRole("button", { name: "Create campaign" }).click();
   await page.waitForURL(/\/campaigns\/[^/]+$/);
+  campaignUrl = page.url();
   await page.getByLabel("Geo plan").selectOption("perGeo");
   await page.getByRole("button", { name: "Build plan" }).click();
   const grids = page.getByTestId("geo-grid");
@@ -213,5 +215,30 @@ test("a per-geo scenario: last quarter region by region, Meta raised in one regi
   await expect(evaluation).toContainText("; ROI ");
   await expect(evaluation).toContainText("Meta@north");
   await shot(page, "geo-07-scenario-evaluated");
+  expect(errors).toEqual([]);
+});
+
+test("a national plan compared with the per-geo one: each with its own geo plan, differences paired by draw", async ({
+  page,
+}) => {
+  const errors = watchConsole(page);
+  await signIn(page, analyst);
+  await page.goto(campaignUrl);
+  await page.getByLabel("Geo plan").selectOption("national");
+  await page.getByRole("button", { name: "Build plan" }).click();
+  await expect(page.getByTestId("scenario-editor")).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel("Scenario name").fill("National: last quarter");
+  await page.getByRole("button", { name: "Save scenario" }).click();
+  await expect(page.getByTestId("scenario-row")).toHaveCount(2, { timeout: 30_000 });
+  for (const row of await page.getByTestId("scenario-row").all()) await row.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Compare selected (2)" }).click();
+  await page.waitForURL(/\/campaigns\/compare\?ids=/);
+  await expect(page.getByTestId("scenario-comparison")).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId("compare-differing-choices")).toContainText("They differ in Geo plan");
+  const choices = await page.getByTestId("compare-choice").allTextContents();
+  expect(choices.sort()).toEqual(["national", "per geo"]);
+  await expect(page.getByTestId("compare-pair")).toHaveCount(1);
+  await expect(page.getByTestId("compare-pair")).toContainText("%");
+  await shot(page, "geo-08-compare-national-vs-per-geo");
   expect(errors).toEqual([]);
 });

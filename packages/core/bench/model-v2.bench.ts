@@ -5,7 +5,17 @@
  * geo-week-channel cell (the sweep is O(G T C), so that figure should stay flat); beside it the
  * v1 gradient of the recovery scenario in the same run (issue #13: v1 must not get slower).
  */
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { join } from "node:path";
+import { parseDatasetV2Csv } from "../src/data/parse-v2.ts";
+import { scaleDatasetV2 } from "../src/data/scale-v2.ts";
+import { assessConvergence } from "../src/diagnostics/assess.ts";
+import { sampleChains } from "../src/inference/sample-chains.ts";
+import type { NutsOptions } from "../src/inference/types.ts";
+import { DEFAULT_TARGET_ACCEPT, EARLY_METRIC_WINDOW } from "../src/fit/result.ts";
+import { geoParameterizationV2 } from "../src/fit/fit-v2.ts";
+import { createSamplerModelV2, type SamplerParameterizationV2 } from "../src/model/model-v2.ts";
 import { FOURIER_PERIOD } from "../src/data/scale.ts";
 import type { ChannelType } from "../src/data/types.ts";
 import { Rng } from "../src/inference/rng.ts";
@@ -298,6 +308,143 @@ async function geoFitSection(ctx: BenchContext): Promise<BenchSection> {
   };
 }
 
+/** The 6 x 78 geo conformance case (test/fixtures/conformance-v2/data_geo.csv, its README's config). */
+export function conformanceGeoCase(): { data: ModelDataV2; config: ModelConfigV2Input } {
+  const config = {
+    date: "date",
+    kpi: "revenue",
+    geo: "geo",
+    population: "population",
+    holdoutWeeks: 0,
+    channels: [
+      { column: "TV", type: "traditional" as const },
+      { column: "Search", exposure: "Search_clicks", type: "digital" as const },
+      { column: "Instagram", exposure: "Instagram_impressions", type: "social" as const },
+      { column: "Influencer", type: "influencer" as const },
+    ],
+    controls: ["price"],
+    link: "identity" as const,
+    baseline: "knots" as const,
+  };
+  const csv = readFileSync(join(import.meta.dirname, "../test/fixtures/conformance-v2/data_geo.csv"), "utf8");
+  const parsed = parseDatasetV2Csv(csv, config);
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join("; "));
+  return {
+    data: scaleDatasetV2(parsed.dataset, { holdoutWeeks: 0, fourierPairs: 2, link: "identity" }),
+    config,
+  };
+}
+
+/** One convergence probe: 4 x (1000 + 1000), seed 1, the fit's NUTS settings plus `extra`. */
+async function convergenceProbe(
+  data: ModelDataV2,
+  config: ModelConfigV2Input,
+  param: SamplerParameterizationV2 | "default",
+  extra: Partial<NutsOptions> = {},
+): Promise<{
+  divergences: number;
+  rhat: number;
+  ess: number;
+  leapfrogs: number;
+  wall: number;
+  param: SamplerParameterizationV2;
+}> {
+  const spec = buildModelSpecV2(data, config);
+  const t0 = performance.now();
+  const p = param === "default" ? geoParameterizationV2(spec, 1).param : param;
+  const opts: NutsOptions = {
+    chains: 4,
+    warmup: 1000,
+    draws: 1000,
+    seed: 1,
+    targetAccept: DEFAULT_TARGET_ACCEPT,
+    earlyMetricWindow: EARLY_METRIC_WINDOW,
+    ...extra,
+  };
+  const results = await sampleChains(
+    {
+      module: new URL("../src/model/model-v2.ts", import.meta.url).href,
+      exportName: "createSamplerModelV2FromArgs",
+      args: { spec, param: p },
+    },
+    opts,
+  );
+  const wall = (performance.now() - t0) / 1000;
+  const sampler = createSamplerModelV2(spec, p);
+  const dim = spec.parameters.length;
+  let steps = 0;
+  for (const r of results) {
+    for (let i = 0; i < r.draws; i++) {
+      r.samples.set(sampler.toCanonical(r.samples.subarray(i * dim, (i + 1) * dim)), i * dim);
+      steps += r.nLeapfrog[i]!;
+    }
+  }
+  const a = assessConvergence(results, { parameterNames: spec.parameters.map((q) => q.label) });
+  return {
+    divergences: a.divergences,
+    rhat: a.rhatMax,
+    ess: a.essBulkMin,
+    leapfrogs: steps / 4000,
+    wall,
+    param: p,
+  };
+}
+
+/**
+ * Issue 13: does a geo fit converge with default settings, and what each sampler lever does
+ * (docs/model.md section 10.7). The 6 x 78 conformance case under every variant; with
+ * --geos=10,40 also the simulated geo benchmark data (simulateV2 seed 15) under the default and
+ * the previous default (every channel non-centered).
+ */
+async function convergenceSection(ctx: BenchContext): Promise<BenchSection> {
+  const load0 = loadavg()[0]!;
+  const rows: string[] = [];
+  const centeredTv = [true, false, false, false];
+  const variants: {
+    name: string;
+    param: SamplerParameterizationV2 | "default";
+    extra?: Partial<NutsOptions>;
+  }[] = [
+    { name: "default (pilot decides per channel)", param: "default" },
+    { name: "every channel non-centered (previous default)", param: {} },
+    { name: "centered TV", param: { channels: centeredTv } },
+    { name: "non-centered offsets v_g", param: { offsets: "noncentered" } },
+    { name: "centered knots", param: { knots: "centered" } },
+    { name: "dense metric", param: {}, extra: { metric: "dense" } },
+    { name: "dense metric + centered knots", param: { knots: "centered" }, extra: { metric: "dense" } },
+  ];
+  const row = (label: string, name: string, r: Awaited<ReturnType<typeof convergenceProbe>>) => {
+    const line = `| ${label} | ${name} | ${JSON.stringify(r.param)} | ${r.divergences} (${f((100 * r.divergences) / 4000)} %) | ${f(r.rhat, 4)} | ${f(r.ess, 0)} | ${f(r.leapfrogs, 1)} | ${f(r.wall, 0)} s |`;
+    ctx.log(line);
+    rows.push(line);
+  };
+  const conf = conformanceGeoCase();
+  for (const v of variants)
+    row("conformance 6 x 78", v.name, await convergenceProbe(conf.data, conf.config, v.param, v.extra));
+  const geos = [...ctx.flags].find((fl) => fl.startsWith("geos="))?.slice(5);
+  for (const G of geos ? geos.split(",").map(Number) : []) {
+    const sim = simulateV2({ geos: G, weeks: WEEKS, channels: 5, organic: true, seed: 15 });
+    row(
+      `simulated ${G} x 156`,
+      "default (pilot decides per channel)",
+      await convergenceProbe(sim.data, sim.config, "default"),
+    );
+    row(
+      `simulated ${G} x 156`,
+      "every channel non-centered (previous default)",
+      await convergenceProbe(sim.data, sim.config, {}),
+    );
+  }
+  return {
+    id: "model-v2-convergence",
+    title: "v2 model: geo convergence with default settings, sampler levers",
+    command: `pnpm bench --only=model-v2:convergence --convergence${geos ? ` --geos=${geos}` : ""}`,
+    body:
+      `4 chains x (1000 + 1000), seed 1, random inits, target acceptance ${DEFAULT_TARGET_ACCEPT}, every setting the fit's default except the sampler coordinates / metric named. "default" runs the pilot chain of \`geoParameterizationV2\` (fit/fit-v2.ts) first; its wall time includes the pilot. Divergences, R-hat and ESS as the fit's diagnostics (canonical draws; converged needs R-hat <= 1.01 and divergences < 20). Load average (1 min) ${f(load0, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end.\n\n` +
+      `| data | sampler | parameterization | divergences | max R-hat | min bulk ESS | leapfrogs per draw | wall |\n|---|---|---|---:|---:|---:|---:|---:|\n${rows.join("\n")}\n`,
+  };
+}
+
 export default async function modelV2Benchmarks(ctx: BenchContext): Promise<BenchSection[]> {
   const only = [...ctx.flags].filter((fl) => fl.startsWith("only=")).map((fl) => fl.slice(5));
   const want = (id: string): boolean => only.length === 0 || only.includes(id);
@@ -305,5 +452,6 @@ export default async function modelV2Benchmarks(ctx: BenchContext): Promise<Benc
   if (want("gradient")) sections.push(gradientV2Section(ctx));
   if (ctx.flags.has("coverage") && want("coverage")) sections.push(await coverageSection(ctx));
   if (ctx.flags.has("geo") && want("geo")) sections.push(await geoFitSection(ctx));
+  if (ctx.flags.has("convergence") && want("convergence")) sections.push(await convergenceSection(ctx));
   return sections;
 }

@@ -42,6 +42,7 @@ export { frequencyCurvesV2 } from "./frequency-curves-v2.ts";
 export type { FrequencyCurveV2, FrequencyCurvesV2Options } from "./frequency-curves-v2.ts";
 export {
   compareScenarios,
+  compareEvaluations,
   contentTypes,
   effectivenessAssumptionSchema,
   evaluateScenario,

@@ -440,7 +440,24 @@ export function compareScenarios(
     if (names.has(s.name)) throw new Error(`two scenarios are named "${s.name}"`);
     names.add(s.name);
   }
-  const evals = inputs.map((s) => evaluateScenario(resp, s, opts));
+  return compareEvaluations(
+    inputs.map((s) => evaluateScenario(resp, s, opts)),
+    resp.weeks,
+  );
+}
+
+/**
+ * Compares scenarios already evaluated on the same posterior draws (same draw order), each
+ * possibly on its own horizon response: v2 plans that differ in geo plan mode, R&F frequency or
+ * organic levels are evaluated on their own responses, and their differences are still paired
+ * draw by draw.
+ */
+export function compareEvaluations(evals: ScenarioEvaluation[], horizonWeeks: number): ScenarioComparison {
+  if (evals.length === 0) throw new Error("no scenarios to compare");
+  const D = evals[0]!.kpi.length;
+  for (const e of evals)
+    if (e.kpi.length !== D)
+      throw new Error(`scenario "${e.result.name}" was evaluated on ${e.kpi.length} draws, not ${D}`);
   const pairs: ScenarioPairComparison[] = [];
   for (let i = 0; i < evals.length; i++) {
     for (let j = i + 1; j < evals.length; j++) {
@@ -466,15 +483,15 @@ export function compareScenarios(
   let best = evals[0] as ScenarioEvaluation;
   for (const e of evals) if (e.result.kpi.mean > best.result.kpi.mean) best = e;
   let wins = 0;
-  for (let d = 0; d < resp.draws; d++) {
+  for (let d = 0; d < D; d++) {
     const v = best.kpi[d] as number;
     if (evals.every((e) => e === best || v > (e.kpi[d] as number))) wins++;
   }
   return {
-    horizonWeeks: resp.weeks,
-    draws: resp.draws,
+    horizonWeeks,
+    draws: D,
     scenarios: evals.map((e) => e.result),
     pairs,
-    best: { name: best.result.name, probabilityBeatsAll: wins / resp.draws },
+    best: { name: best.result.name, probabilityBeatsAll: wins / D },
   };
 }

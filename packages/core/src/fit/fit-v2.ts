@@ -24,7 +24,12 @@ import { sampleChains } from "../inference/sample-chains.ts";
 import type { ChainResult, LogDensityFactoryRef, NutsOptions } from "../inference/types.ts";
 import { type ModelConfigV2, type ModelConfigV2Input, parseModelConfigV2 } from "../model/config-v2.ts";
 import type { ModelDataV2 } from "../model/data-v2.ts";
-import { createSamplerModelV2, type MmmModelV2, type SamplerModelV2 } from "../model/model-v2.ts";
+import {
+  createSamplerModelV2,
+  type MmmModelV2,
+  type SamplerModelV2,
+  type SamplerParameterizationV2,
+} from "../model/model-v2.ts";
 import { buildModelSpecV2, type ModelSpecV2 } from "../model/spec-v2.ts";
 import type { Draws } from "./draws-codec.ts";
 import { type HoldoutMetrics, holdoutMetrics } from "./metrics.ts";
@@ -96,17 +101,81 @@ export interface FitResultV2 {
   draws: Draws;
 }
 
+/** Pilot of the geo parameterization: warmup iterations, then draws whose variances decide. */
+export const GEO_PILOT_WARMUP = 100;
+export const GEO_PILOT_DRAWS = 60;
+/** A channel's geo deviations are sampled centered when the pilot's mean over geos of var(u[g, c])
+ *  is below this: the data's precision for log betaGeo is then above 9 times the prior's (1 / eta^2). */
+export const GEO_CENTER_BELOW = 0.1;
+/** The pilot's random stream: (seed, this chain index), apart from the fit's chains 0, 1, ... */
+const PILOT_CHAIN = 0x70696c;
+
+/**
+ * The sampler parameterization of a geo model (docs/model.md section 10.7): mean geo levels, and
+ * per channel centered (log betaGeo) or non-centered (u) geo deviations, chosen from how strongly
+ * the data identify them. A short pilot chain in the default (non-centered) coordinates
+ * (GEO_PILOT_WARMUP + GEO_PILOT_DRAWS, random stream (seed, PILOT_CHAIN)) estimates the posterior
+ * variance of every u[g, c]: weak data leave it near the prior's 1, strong data shrink it to
+ * about 1 / (1 + eta^2 I) with I the likelihood's curvature in log betaGeo; below GEO_CENTER_BELOW
+ * the non-centered coordinates form a curved ridge (u ~ 1 / eta) and the channel is centered.
+ * Deterministic in (spec, seed), so fitChainV2 and fitV2FromChains find the same choice. G = 1:
+ * no pilot, {}.
+ */
+export function geoParameterizationV2(
+  spec: ModelSpecV2,
+  seed: number,
+): { param: SamplerParameterizationV2; pilotVariance: number[]; pilotGradients: number } {
+  if (spec.G <= 1 || !spec.channels.some((ch) => ch.u >= 0))
+    return { param: {}, pilotVariance: [], pilotGradients: 0 };
+  const r = sampleChain(
+    createSamplerModelV2(spec),
+    {
+      chains: 1,
+      warmup: GEO_PILOT_WARMUP,
+      draws: GEO_PILOT_DRAWS,
+      seed,
+      targetAccept: DEFAULT_TARGET_ACCEPT,
+      earlyMetricWindow: EARLY_METRIC_WINDOW,
+    },
+    PILOT_CHAIN,
+  );
+  const dim = r.dim;
+  const n = r.draws;
+  const pilotVariance = spec.channels.map((ch) => {
+    if (ch.u < 0) return Number.NaN;
+    let sum = 0;
+    for (let g = 0; g < spec.G; g++) {
+      let m = 0;
+      for (let i = 0; i < n; i++) m += r.samples[i * dim + ch.u + g]!;
+      m /= n;
+      let v = 0;
+      for (let i = 0; i < n; i++) v += (r.samples[i * dim + ch.u + g]! - m) ** 2;
+      sum += v / (n - 1);
+    }
+    return sum / spec.G;
+  });
+  let gradients = r.warmupGradients;
+  for (let i = 0; i < n; i++) gradients += r.nLeapfrog[i]!;
+  const centered = pilotVariance.map((v) => v < GEO_CENTER_BELOW);
+  return {
+    param: centered.some(Boolean) ? { channels: centered } : {},
+    pilotVariance,
+    pilotGradients: gradients,
+  };
+}
+
 export function modelTargetV2(
   data: ModelDataV2,
   config: ModelConfigV2Input | ModelConfigV2,
+  param: SamplerParameterizationV2 = {},
 ): { spec: ModelSpecV2; ref: LogDensityFactoryRef } {
   const spec = buildModelSpecV2(data, config);
   return {
     spec,
     ref: {
       module: new URL("../model/model-v2.ts", import.meta.url).href,
-      exportName: "createSamplerModelV2FromSpec",
-      args: spec,
+      exportName: "createSamplerModelV2FromArgs",
+      args: { spec, param },
     },
   };
 }
@@ -177,7 +246,8 @@ export function fitChainV2(
   if (!Number.isInteger(chain) || chain < 0 || chain >= opts.chains)
     throw new Error(`chain must be an integer in [0, ${opts.chains - 1}], got ${chain}`);
   const spec = buildModelSpecV2(data, parseModelConfigV2(configInput));
-  return sampleChain(createSamplerModelV2(spec), opts, chain, hooks);
+  const { param } = geoParameterizationV2(spec, opts.seed);
+  return sampleChain(createSamplerModelV2(spec, param), opts, chain, hooks);
 }
 
 /**
@@ -195,7 +265,7 @@ export function fitV2FromChains(
   const opts = nutsOptionsForV2(options);
   checkChainResults(results, opts);
   const spec = buildModelSpecV2(data, config);
-  const sampler = createSamplerModelV2(spec);
+  const sampler = createSamplerModelV2(spec, geoParameterizationV2(spec, opts.seed).param);
   const outcome = nutsOutcomeV2(
     sampler,
     spec.parameters.map((p) => p.label),
@@ -236,10 +306,13 @@ export async function fitModelV2(
   const perChain = options.draws ?? 1000;
   const report = options.onProgress ?? (() => {});
   report({ phase: "preparing", chain: -1, iteration: 0, percent: 0, etaSeconds: null, divergences: 0 });
-  const { spec, ref } = modelTargetV2(data, config);
-  // NUTS and fast mode run on the sampler's parameterization (mean geo levels, docs/model.md 10.7); draws are
-  // mapped back to the canonical theta before anything reads them.
-  const sampler = createSamplerModelV2(spec);
+  // NUTS and fast mode run on the sampler's parameterization (mean geo levels; NUTS: each channel's
+  // geo deviations centered or not as a pilot chain decides, docs/model.md 10.7); draws are mapped
+  // back to the canonical theta before anything reads them.
+  const pilotSpec = buildModelSpecV2(data, config);
+  const param = options.mode === "nuts" ? geoParameterizationV2(pilotSpec, seed).param : {};
+  const { spec, ref } = modelTargetV2(data, config, param);
+  const sampler = createSamplerModelV2(spec, param);
   const model = sampler.model;
   const labels = spec.parameters.map((p) => p.label);
 

@@ -60,6 +60,12 @@ export interface WindowOptions {
   /** > 0: end warmup early (only the terminal buffer remains) once two consecutive slow windows
    *  give metrics whose log ratio has a root mean square below this (default 0: never). */
   settleTolerance?: number;
+  /**
+   * true: the slow windows also estimate a dense inverse metric (the window's covariance, its
+   * correlations shrunk towards 0 by n / (n + dim), its diagonal Stan's regularized variance),
+   * read from `denseMetric` after learn() returned true. Default false (diagonal only).
+   */
+  dense?: boolean;
 }
 
 /** Welford accumulators of one window: draws, and gradients when the estimator needs them. */
@@ -69,7 +75,12 @@ class WindowMoments {
   readonly m2: Float64Array;
   readonly gMean: Float64Array;
   readonly gM2: Float64Array;
-  constructor(dim: number, withGradient: boolean) {
+  /** Dense co-moments (dim x dim, row-major; empty unless dense). */
+  readonly cov: Float64Array;
+  private readonly dOld: Float64Array;
+  constructor(dim: number, withGradient: boolean, dense = false) {
+    this.cov = new Float64Array(dense ? dim * dim : 0);
+    this.dOld = new Float64Array(dense ? dim : 0);
     this.mean = new Float64Array(dim);
     this.m2 = new Float64Array(dim);
     this.gMean = new Float64Array(withGradient ? dim : 0);
@@ -78,6 +89,15 @@ class WindowMoments {
   add(q: Float64Array, grad: Float64Array | undefined): void {
     this.n += 1;
     const n = this.n;
+    if (this.cov.length > 0) {
+      const dim = q.length;
+      for (let i = 0; i < dim; i++) this.dOld[i] = q[i]! - this.mean[i]!;
+      for (let i = 0; i < dim; i++) {
+        const a = this.dOld[i]! * ((n - 1) / n);
+        const row = i * dim;
+        for (let j = 0; j <= i; j++) this.cov[row + j] = this.cov[row + j]! + a * this.dOld[j]!;
+      }
+    }
     for (let i = 0; i < q.length; i++) {
       const d = q[i]! - this.mean[i]!;
       this.mean[i] = this.mean[i]! + d / n;
@@ -93,9 +113,29 @@ class WindowMoments {
       }
     }
   }
-  /** Writes the estimate into invMetric and resets. */
-  estimate(invMetric: Float64Array, estimator: "variance" | "gradient"): void {
+  /** Writes the estimate into invMetric (and the dense one into sigma, when given) and resets. */
+  estimate(invMetric: Float64Array, estimator: "variance" | "gradient", sigma?: Float64Array): void {
     const n = this.n;
+    if (sigma !== undefined && this.cov.length > 0 && n > 1) {
+      const dim = invMetric.length;
+      const w = n / (n + dim);
+      for (let i = 0; i < dim; i++) {
+        const vi = this.m2[i]! / (n - 1);
+        const di = (n / (n + 5)) * vi + 1e-3 * (5 / (n + 5));
+        for (let j = 0; j <= i; j++) {
+          let v: number;
+          if (i === j) v = di;
+          else {
+            const vj = this.m2[j]! / (n - 1);
+            const dj = (n / (n + 5)) * vj + 1e-3 * (5 / (n + 5));
+            const r = vi > 0 && vj > 0 ? this.cov[i * dim + j]! / (n - 1) / Math.sqrt(vi * vj) : 0;
+            v = w * r * Math.sqrt(di * dj);
+          }
+          sigma[i * dim + j] = v;
+          sigma[j * dim + i] = v;
+        }
+      }
+    }
     for (let i = 0; i < invMetric.length; i++) {
       const variance = n > 1 ? this.m2[i]! / (n - 1) : 0;
       if (estimator === "variance") {
@@ -116,6 +156,7 @@ class WindowMoments {
     this.m2.fill(0);
     this.gMean.fill(0);
     this.gM2.fill(0);
+    this.cov.fill(0);
   }
 }
 
@@ -136,6 +177,9 @@ export class WindowedVarianceAdaptation {
   private slowWindows = 0;
   /** Iteration count at which warmup ends (numWarmup unless it settled early). */
   private end: number;
+  /** dense: the last slow window's dense inverse metric (null before the first one closed). */
+  denseMetric: Float64Array | null = null;
+  private readonly sigma: Float64Array;
 
   constructor(
     dim: number,
@@ -158,7 +202,8 @@ export class WindowedVarianceAdaptation {
     this.nextWindow = initBuffer + baseWindow - 1;
     this.estimator = options.estimator ?? "variance";
     this.earlyWindow = options.earlyWindow ?? 0;
-    this.moments = new WindowMoments(dim, this.estimator === "gradient");
+    this.moments = new WindowMoments(dim, this.estimator === "gradient", options.dense === true);
+    this.sigma = new Float64Array(options.dense === true ? dim * dim : 0);
     this.settleTolerance = options.settleTolerance ?? 0;
     this.previous = new Float64Array(dim);
     this.end = numWarmup;
@@ -228,7 +273,10 @@ export class WindowedVarianceAdaptation {
     if (this.inWindow() && this.nextWindow !== Number.POSITIVE_INFINITY) this.moments.add(q, grad);
     if (this.endOfWindow()) {
       this.computeNextWindow();
-      this.moments.estimate(invMetric, this.estimator);
+      if (this.sigma.length > 0) {
+        this.moments.estimate(invMetric, this.estimator, this.sigma);
+        this.denseMetric = this.sigma;
+      } else this.moments.estimate(invMetric, this.estimator);
       this.checkSettled(invMetric);
       this.counter += 1;
       return true;

@@ -139,6 +139,32 @@ describe("NUTS", () => {
     expect(inv[1]! / inv[0]!).toBeLessThan(14);
   });
 
+  it("with metric 'dense' samples a strongly correlated 8-d Gaussian correctly in shorter trees", () => {
+    // equicorrelated (rho = 0.97) with scales 0.1 .. 3: a diagonal metric needs tiny steps along
+    // the thin directions; the dense metric (opt-in, issue 13) whitens them after the first slow window
+    const dim = 8;
+    const sds = [0.1, 0.3, 1, 3, 0.2, 2, 0.5, 1.5];
+    const cov = new Float64Array(dim * dim);
+    for (let i = 0; i < dim; i++)
+      for (let j = 0; j < dim; j++) cov[i * dim + j] = (i === j ? 1 : 0.97) * sds[i]! * sds[j]!;
+    const precision = inverseFromCholesky(cholesky(cov, dim)!, dim);
+    const mean = Float64Array.from(sds, (sd, i) => (i % 2 === 0 ? 1 : -1) * sd);
+    const target = gaussianTarget({ mean, precision });
+    const opts = { chains: 4, warmup: 1000, draws: 1000, seed: 5 };
+    const dense = runChains(target, { ...opts, metric: "dense" });
+    expectMoments(
+      dense,
+      mean,
+      sds.map((sd) => sd * sd),
+    );
+    expect(countDivergences(dense)).toBe(0);
+    const diag = runChains(target, opts);
+    const steps = (rs: ChainResult[]) => rs.reduce((a, r) => a + r.nLeapfrog.reduce((x, y) => x + y, 0), 0);
+    expect(steps(dense)).toBeLessThan(0.6 * steps(diag)); // measured 25 452 vs 48 908
+    // the diagonal of the dense metric is still each coordinate's variance
+    for (let i = 0; i < dim; i++) expect(dense[0]!.invMetric[i]! / sds[i]! ** 2).toBeGreaterThan(0.6);
+  });
+
   it("recovers the closed-form posterior of a normal-normal hierarchical model", () => {
     // y_j ~ N(theta_j, sigma_j^2), theta_j ~ N(mu, tau^2), mu ~ N(0, 10^2); tau known.
     const y = [28, 8, -3, 7, -1, 1, 18, 12];

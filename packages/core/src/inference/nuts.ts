@@ -6,6 +6,7 @@
  * depth, so a transition allocates nothing.
  */
 import { DualAveraging, WindowedVarianceAdaptation } from "./adaptation.ts";
+import { cholesky, solveUpperFromLower } from "./linalg.ts";
 import { Rng } from "./rng.ts";
 import type { ChainResult, LogDensity, NutsOptions, SamplerProgress } from "./types.ts";
 
@@ -78,6 +79,13 @@ export class NutsKernel {
   readonly dim: number;
   stepSize = 1;
   readonly invMetric: Float64Array;
+  /**
+   * Dense metric (opt-in, NutsOptions.metric "dense"): the Cholesky factor L (lower, row-major) of
+   * the inverse metric Sigma = L L^T, or null while the diagonal invMetric is in use.
+   */
+  private chol: Float64Array | null = null;
+  private readonly lt: Float64Array;
+  private readonly vel: Float64Array;
   /** Number of gradient evaluations so far (leapfrogs, inits, step-size search). */
   gradientEvals = 0;
   readonly current: PhasePoint;
@@ -120,6 +128,8 @@ export class NutsKernel {
     const dim = target.dim;
     this.dim = dim;
     this.invMetric = new Float64Array(dim).fill(1);
+    this.lt = new Float64Array(dim);
+    this.vel = new Float64Array(dim);
     this.current = new PhasePoint(dim);
     this.z = new PhasePoint(dim);
     this.zFwd = new PhasePoint(dim);
@@ -171,7 +181,54 @@ export class NutsKernel {
     return true;
   }
 
+  /**
+   * Uses the dense inverse metric Sigma (row-major dim x dim, symmetric positive definite) from
+   * now on; its diagonal goes to invMetric. Returns false (and keeps the metric) when Sigma has no
+   * Cholesky factor.
+   */
+  setDenseMetric(sigma: Float64Array): boolean {
+    const l = cholesky(sigma, this.dim);
+    if (l === null) return false;
+    this.chol = l;
+    for (let i = 0; i < this.dim; i++) this.invMetric[i] = sigma[i * this.dim + i]!;
+    return true;
+  }
+
+  /** out = Sigma p = L (L^T p) (dense metric). */
+  private denseVelocity(p: Float64Array, out: Float64Array): void {
+    const l = this.chol!;
+    const n = this.dim;
+    const w = this.lt;
+    w.fill(0);
+    for (let i = 0; i < n; i++) {
+      const pi = p[i]!;
+      const row = i * n;
+      for (let j = 0; j <= i; j++) w[j] = w[j]! + l[row + j]! * pi;
+    }
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const row = i * n;
+      for (let j = 0; j <= i; j++) s += l[row + j]! * w[j]!;
+      out[i] = s;
+    }
+  }
+
   private hamiltonian(z: PhasePoint): number {
+    if (this.chol !== null) {
+      // p^T Sigma p = |L^T p|^2
+      const l = this.chol;
+      const n = this.dim;
+      const w = this.lt;
+      w.fill(0);
+      for (let i = 0; i < n; i++) {
+        const pi = z.p[i]!;
+        const row = i * n;
+        for (let j = 0; j <= i; j++) w[j] = w[j]! + l[row + j]! * pi;
+      }
+      let k = 0;
+      for (let j = 0; j < n; j++) k += w[j]! * w[j]!;
+      return -z.logp + 0.5 * k;
+    }
     let kinetic = 0;
     const inv = this.invMetric;
     for (let i = 0; i < this.dim; i++) kinetic += z.p[i]! * z.p[i]! * inv[i]!;
@@ -179,6 +236,12 @@ export class NutsKernel {
   }
 
   private sampleMomentum(z: PhasePoint): void {
+    if (this.chol !== null) {
+      // p ~ N(0, Sigma^-1): p = L^-T x, x standard normal
+      for (let i = 0; i < this.dim; i++) z.p[i] = this.rng.normal();
+      solveUpperFromLower(this.chol, this.dim, z.p);
+      return;
+    }
     for (let i = 0; i < this.dim; i++) z.p[i] = this.rng.normal() / Math.sqrt(this.invMetric[i]!);
   }
 
@@ -186,6 +249,15 @@ export class NutsKernel {
     const { q, p, grad } = z;
     const inv = this.invMetric;
     const half = 0.5 * eps;
+    if (this.chol !== null) {
+      for (let i = 0; i < this.dim; i++) p[i] = p[i]! + half * grad[i]!;
+      this.denseVelocity(p, this.vel);
+      for (let i = 0; i < this.dim; i++) q[i] = q[i]! + eps * this.vel[i]!;
+      z.logp = this.target.logDensityGradient(q, grad);
+      this.gradientEvals += 1;
+      for (let i = 0; i < this.dim; i++) p[i] = p[i]! + half * grad[i]!;
+      return;
+    }
     for (let i = 0; i < this.dim; i++) {
       p[i] = p[i]! + half * grad[i]!;
       q[i] = q[i]! + eps * inv[i]! * p[i]!;
@@ -196,6 +268,10 @@ export class NutsKernel {
   }
 
   private pSharp(p: Float64Array, out: Float64Array): void {
+    if (this.chol !== null) {
+      this.denseVelocity(p, out);
+      return;
+    }
     for (let i = 0; i < this.dim; i++) out[i] = this.invMetric[i]! * p[i]!;
   }
 
@@ -470,6 +546,7 @@ export function sampleChain(
     estimator: opts.metricEstimator ?? "variance",
     earlyWindow: opts.earlyMetricWindow ?? 0,
     settleTolerance: opts.warmupSettleTolerance ?? 0,
+    ...(opts.metric === "dense" ? { dense: true } : {}),
   });
   let warmupDone = warmup;
   for (let it = 0; it < warmup; it++) {
@@ -482,6 +559,7 @@ export function sampleChain(
     if (stats.divergent) divergences += 1;
     kernel.stepSize = dual.learn(stats.acceptStat);
     if (windows.learn(kernel.current.q, kernel.invMetric, kernel.current.grad)) {
+      if (windows.denseMetric !== null) kernel.setDenseMetric(windows.denseMetric);
       kernel.initStepSize();
       dual.setMu(Math.log(10 * kernel.stepSize));
       dual.restart();

@@ -31,6 +31,8 @@ export interface NutsOptions {
   inits?: Float64Array[];
   /** Diagonal metric estimator per adaptation window (see adaptation.ts). Default "variance" (Stan). */
   metricEstimator?: "variance" | "gradient";
+  /** "dense": the slow warmup windows estimate a dense inverse metric (adaptation.ts). Default "diag". */
+  metric?: "diag" | "dense";
   /** > 0: also re-estimate the metric every this many draws inside the initial buffer. Default 0 (Stan). */
   earlyMetricWindow?: number;
   /** > 0: end warmup once two consecutive metric windows agree to this RMS log ratio (adaptation.ts). Default 0. */

@@ -170,6 +170,11 @@ describe("the sampler's parameterization of geo models", () => {
       centeredChannels: true,
     },
     { name: "canonical offsets", param: { offsets: "noncentered" }, centeredChannels: false },
+    {
+      name: "centered knots, centered TV",
+      param: { knots: "centered", channels: [true, false, false, false] },
+      centeredChannels: false,
+    },
   ];
   for (const { name, param, centeredChannels } of variants) {
     it(`${name}: same posterior (density plus the log-Jacobian), round trip, gradient vs finite differences`, () => {
@@ -183,6 +188,10 @@ describe("the sampler's parameterization of geo models", () => {
         for (let i = 0; i < model.dim; i++) expect(Math.abs(back[i]! - canon[i]!)).toBeLessThan(1e-10);
         let logJ = param.offsets === "noncentered" ? 0 : -G * canon[model.spec.index.sTau]!;
         if (centeredChannels) for (const ch of model.spec.channels) logJ -= G * canon[ch.etaGeo]!;
+        model.spec.channels.forEach((ch, c) => {
+          if (!centeredChannels && param.channels?.[c] === true) logJ -= G * canon[ch.etaGeo]!;
+        });
+        if (param.knots === "centered") logJ -= (model.spec.knotCount - 1) * canon[model.spec.index.sRw]!;
         expect(Math.abs(sampler.logDensity(th) - (model.logDensity(canon) + logJ))).toBeLessThan(1e-9);
         const grad = new Float64Array(model.dim);
         sampler.logDensityGradient(th, grad);

@@ -1026,6 +1026,12 @@ export interface SamplerParameterizationV2 {
   offsets?: "mean" | "level" | "noncentered";
   /** Per channel (spec order): sample log betaGeo (true) or the canonical u (false, default). */
   channels?: readonly boolean[];
+  /**
+   * Knots baseline: "noncentered" (default) samples the canonical innovations z_k; "centered"
+   * samples each knot's offset from the first, d_i = k_i - k_1 (i = 2..K), so that
+   * z_k[i-1] = (d_i - d_{i-1}) / s_rw (log-Jacobian -(K-1) log s_rw).
+   */
+  knots?: "noncentered" | "centered";
 }
 
 export function createSamplerModelV2(
@@ -1060,6 +1066,10 @@ export function createSamplerModelV2(
             .map((ch) => ({ first: ch.u, scale: ch.etaGeo, loc: ch.beta, halfVar: true })),
         ]
       : [];
+  // centered knots: sampler coordinates zK .. zK+K-2 hold d_2 .. d_K (d_1 = 0)
+  const knotN = spec.index.zK >= 0 && param.knots === "centered" ? spec.knotCount - 1 : 0;
+  const zK = spec.index.zK;
+  const sRw = spec.index.sRw;
   const canon = new Float64Array(dim);
   const offset = (theta: Float64Array, b: (typeof blocks)[number], s: number): number =>
     (b.loc >= 0 ? theta[b.loc]! : 0) - (b.halfVar ? 0.5 * s * s : 0);
@@ -1072,10 +1082,20 @@ export function createSamplerModelV2(
       const off = offset(theta, b, s);
       for (let g = 0; g < G; g++) out[b.first + g] = (theta[b.first + g]! - off) * inv;
     }
+    if (knotN > 0) {
+      const inv = Math.exp(-theta[sRw]!);
+      let prev = 0;
+      for (let j = 0; j < knotN; j++) {
+        const d = theta[zK + j]!;
+        out[zK + j] = (d - prev) * inv;
+        prev = d;
+      }
+    }
   };
   const logJ = (theta: Float64Array) => {
     let s = 0;
     for (const b of blocks) s -= G * theta[b.scale]!;
+    if (knotN > 0) s -= knotN * theta[sRw]!;
     return s;
   };
   return {
@@ -1100,6 +1120,17 @@ export function createSamplerModelV2(
         grad[b.scale] = gScale;
         if (b.loc >= 0) grad[b.loc] = grad[b.loc]! + gLoc;
       }
+      if (knotN > 0) {
+        // z_j = (d_{j+1} - d_j) / s: d/dd_i = (g_z[i-1] - g_z[i]) / s; d/dlog s = -sum g_z z - (K-1)
+        const inv = Math.exp(-theta[sRw]!);
+        let gScale = grad[sRw]! - knotN;
+        for (let j = 0; j < knotN; j++) gScale -= grad[zK + j]! * canon[zK + j]!;
+        for (let j = 0; j < knotN; j++) {
+          const next = j + 1 < knotN ? grad[zK + j + 1]! : 0;
+          grad[zK + j] = (grad[zK + j]! - next) * inv;
+        }
+        grad[sRw] = gScale;
+      }
       return lp + logJ(theta);
     },
     logDensity(theta) {
@@ -1120,6 +1151,14 @@ export function createSamplerModelV2(
         const off = offset(theta, b, s);
         for (let g = 0; g < G; g++) out[b.first + g] = theta[b.first + g]! * s + off;
       }
+      if (knotN > 0) {
+        const s = Math.exp(theta[sRw]!);
+        let d = 0;
+        for (let j = 0; j < knotN; j++) {
+          d += s * theta[zK + j]!;
+          out[zK + j] = d;
+        }
+      }
       return out;
     },
   };
@@ -1128,4 +1167,12 @@ export function createSamplerModelV2(
 /** LogDensityFactoryRef target of the sampler threads. */
 export function createSamplerModelV2FromSpec(spec: ModelSpecV2): SamplerModelV2 {
   return createSamplerModelV2(spec);
+}
+
+/** LogDensityFactoryRef target of the sampler threads, with a parameterization (fit/fit-v2.ts). */
+export function createSamplerModelV2FromArgs(args: {
+  spec: ModelSpecV2;
+  param: SamplerParameterizationV2;
+}): SamplerModelV2 {
+  return createSamplerModelV2(args.spec, args.param);
 }

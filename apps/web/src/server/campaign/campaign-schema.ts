@@ -1,6 +1,6 @@
 import type { PrismaExecutor } from "@mixcast/db";
-import { modelConfigCodec } from "@mixcast/runs/stored";
 import { badRequest } from "../errors.ts";
+import { modelChannelsOf } from "../model/model-channels.ts";
 import { z } from "zod";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-02.");
@@ -26,8 +26,9 @@ export function checkFlight(f: {
 
 export const toDate = (d: string | undefined | null) => (d ? new Date(`${d}T00:00:00Z`) : null);
 
-/** Checks a campaign's channel list against its model's latest config; returns the list to store
- *  (deduplicated, in the model's channel order). */
+/** Checks a campaign's channel list against its model's latest config (v1 or v2: paid and R&F
+ *  channels; organic ones are refused); returns the list to store (deduplicated, in the model's
+ *  channel order). */
 export async function campaignChannels(
   tx: PrismaExecutor,
   modelId: string | null,
@@ -40,7 +41,14 @@ export async function campaignChannels(
     orderBy: { version: "desc" },
     select: { config: true },
   });
-  const modelChannels = (modelConfigCodec.tryDecode(latest?.config)?.channels ?? []).map((c) => c.column);
+  const all = modelChannelsOf(latest?.config);
+  // organic channels are held inputs of a plan (a level, no spend): a campaign does not plan them
+  const organic = all.filter((c) => c.role === "organic" && channels.includes(c.column)).map((c) => c.column);
+  if (organic.length > 0)
+    throw badRequest(
+      `${organic.map((c) => `"${c}"`).join(", ")} ${organic.length > 1 ? "are organic channels" : "is an organic channel"}: plans hold ${organic.length > 1 ? "them" : "it"} at a weekly level and spend nothing on ${organic.length > 1 ? "them" : "it"}, so a campaign does not plan ${organic.length > 1 ? "them" : "it"}.`,
+    );
+  const modelChannels = all.filter((c) => c.role !== "organic").map((c) => c.column);
   const unknown = channels.filter((c) => !modelChannels.includes(c));
   if (unknown.length > 0)
     throw badRequest(

@@ -262,6 +262,10 @@ describe("run.exportDraws of v2 runs", () => {
     }
     for (const row of view.geoTable.filter((r) => r.role !== "organic"))
       relClose(mean(col(`roi[${row.channel}@${row.geo}]`)), row.roi!.mean, 1e-3);
+    // marginal ROI per paid channel (value known: money per money), averaging to the run's figure
+    expect(header).not.toContain("marginal_roi[Newsletter]");
+    for (const c of view.channels.filter((x) => x.role !== "organic"))
+      relClose(mean(col(`marginal_roi[${c.name}]`)), c.marginalRoi!.mean, 1e-3);
     // the optimal frequency draws: the same grid as the summary's
     relClose(
       mean(col("optimal_frequency[Meta]")),
@@ -277,6 +281,10 @@ describe("run.exportDraws of v2 runs", () => {
     expect(me).toHaveLength(logRun.spec.weeks);
     expect(header.some((h) => h.includes("@"))).toBe(false);
     expect(header).not.toContain("cpik[Meta]"); // revenue KPI
+    expect(header).toContain("marginal_roi[Meta]");
+    const view = await createCaller(viewer).insight.getV2({ workspaceId, runId: logRun.runId });
+    for (const c of view.channels.filter((x) => x.role !== "organic"))
+      relClose(mean(col(`marginal_roi[${c.name}]`)), c.marginalRoi!.mean, 1e-3);
     const w = logRun.fit.mediaEffectiveness![10]!;
     // f_t is near 0: an absolute tolerance (Float32 draws)
     expect(Math.abs(mean(col(`media_effectiveness[${w.date}]`)) - w.f.mean)).toBeLessThan(1e-4);

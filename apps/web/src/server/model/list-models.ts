@@ -1,7 +1,7 @@
 import type { PrismaExecutor } from "@mixcast/db";
-import { modelConfigCodec } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { notFound } from "../errors.ts";
+import { modelChannelsOf } from "./model-channels.ts";
 
 export async function listModels(db: PrismaExecutor, actor: Actor) {
   const rows = await db.model.findMany({
@@ -19,7 +19,6 @@ export async function listModels(db: PrismaExecutor, actor: Actor) {
     },
   });
   return rows.map((m) => {
-    const config = modelConfigCodec.tryDecode(m.configVersions[0]?.config);
     return {
       id: m.id,
       name: m.name,
@@ -28,8 +27,8 @@ export async function listModels(db: PrismaExecutor, actor: Actor) {
       configVersion: m.configVersions[0]?.version ?? null,
       lastRun: m.runs[0] ?? null,
       updatedAt: m.updatedAt,
-      /** The latest config's channels (column and type), for pickers. */
-      channels: (config?.channels ?? []).map((c) => ({ column: c.column, type: c.type })),
+      /** The latest config's channels (plan key, type and role: paid, R&F or organic), for pickers. */
+      channels: modelChannelsOf(m.configVersions[0]?.config),
     };
   });
 }

@@ -29,6 +29,7 @@ let workspaceId: string;
 let analyst: Context;
 let viewer: Context;
 let runId: string;
+let modelId: string;
 let model: MmmModelV2;
 let draws: PosteriorDraws;
 let rf: string;
@@ -47,6 +48,7 @@ beforeAll(async () => {
     draws: 60,
   });
   runId = seeded.runId;
+  modelId = seeded.modelId;
   // the engine's own model of the stored spec, and the draws exactly as stored (Float32)
   model = createModelV2(seeded.spec);
   const art = await db.prisma.runArtifact.findFirstOrThrow({ where: { runId, kind: "draws" } });
@@ -219,21 +221,87 @@ describe("scenarios on a v2 run", () => {
     const cmp = await createCaller(viewer).scenario.compare({ workspaceId, scenarioIds: [a.id, b.id] });
     expect(cmp.scenarios).toHaveLength(2);
     expect(cmp.matrix[1]![0]).toBeGreaterThan(0.5);
-    // a national plan cannot be compared with a per-geo one on one horizon
+    // a national plan beside a per-geo one: each evaluated with its own geo plan on the same draws
     const n = await createCaller(analyst).scenario.create({
       workspaceId,
       runId,
       name: "National",
       plan: {
         weeks: 6,
-        spend: { [paid[0]!]: [1, 1, 1, 1, 1, 1] },
+        spend: { [paid[0]!]: [1000, 1000, 1000, 1000, 1000, 1000] },
         assumptions: [],
         planning: { geoPlan: "national" },
       },
     });
-    await expect(
-      createCaller(viewer).scenario.compare({ workspaceId, scenarioIds: [a.id, n.id] }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("per-geo") });
+    const mixed = await createCaller(viewer).scenario.compare({ workspaceId, scenarioIds: [a.id, n.id] });
+    const nPlan = (await db.prisma.scenario.findUniqueOrThrow({ where: { id: n.id } })).plan as never;
+    const evA = evaluateScenario(resp, toCoreScenario("Per geo", plan));
+    const evN = evaluateScenario(
+      horizon(6 + model.spec.adstockLags, { geoPlan: "national" }),
+      toCoreScenario("National", nPlan),
+    );
+    expect(mixed.scenarios[0]!.kpi).toEqual(evA.result.kpi);
+    expect(mixed.scenarios[1]!.kpi).toEqual(evN.result.kpi);
+    // the difference is paired draw by draw: its mean and P(A beats B) are the per-draw ones
+    const diffs = Array.from(evA.kpi, (v, d) => v - evN.kpi[d]!);
+    expect(mixed.pairs[0]!.kpiDifference.mean).toBeCloseTo(
+      diffs.reduce((x, y) => x + y, 0) / diffs.length,
+      6,
+    );
+    expect(mixed.matrix[0]![1]).toBeCloseTo(diffs.filter((x) => x > 0).length / diffs.length, 2);
+    expect(mixed.differingChoices).toEqual(["geoPlan"]);
+    expect(mixed.items[0]!.choices.find((c) => c.key === "geoPlan")!.value).toBe("per geo");
+    expect(mixed.items[1]!.choices.find((c) => c.key === "geoPlan")!.value).toBe("national");
+    const report = await createCaller(viewer).report.comparison({ workspaceId, scenarioIds: [a.id, n.id] });
+    expect(report.explanations).toContain(
+      "The plans differ in Geo plan (Per geo: per geo; National: national); each is evaluated with its own.",
+    );
+  }, 240_000);
+
+  it("scenarios differing in R&F frequency and organic level compare, each with its own choices, paired", async () => {
+    const spend = Object.fromEntries(paid.map((c) => [c, [800, 800, 800, 800]]));
+    const mk = (
+      name: string,
+      planning: { geoPlan: "national"; frequency?: Record<string, number>; organic?: Record<string, number> },
+    ) =>
+      createCaller(analyst).scenario.create({
+        workspaceId,
+        runId,
+        name,
+        plan: { weeks: 4, spend, assumptions: [], planning },
+      });
+    const base = await mk("Default choices", { geoPlan: "national" });
+    const lowFreq = await mk("Low frequency", { geoPlan: "national", frequency: { [rf]: 1 } });
+    const noOrganic = await mk("Organic paused", { geoPlan: "national", organic: { [organic]: 0 } });
+    const cmp = await createCaller(viewer).scenario.compare({
+      workspaceId,
+      scenarioIds: [base.id, lowFreq.id, noOrganic.id],
+    });
+    expect(cmp.differingChoices.sort()).toEqual([`frequency:${rf}`, `organic:${organic}`].sort());
+    const freq = cmp.items.map((i) => i.choices.find((c) => c.key === `frequency:${rf}`)!.value);
+    expect(freq[0]).toMatch(/\(optimal\)$/);
+    expect(freq[1]).toBe("1");
+    const org = cmp.items.map((i) => i.choices.find((c) => c.key === `organic:${organic}`)!.value);
+    expect(org[0]).toMatch(/\(recent level\)$/);
+    expect(org[2]).toBe("0");
+    // each equals core's evaluation on its own horizon; pausing organic loses KPI in every draw
+    const H = 4 + model.spec.adstockLags;
+    const plans = await db.prisma.scenario.findMany({ where: { id: { in: [base.id, noOrganic.id] } } });
+    const planOf = (id: string) => plans.find((p) => p.id === id)!.plan as never;
+    const evBase = evaluateScenario(horizon(H), toCoreScenario("a", planOf(base.id)));
+    const evOff = evaluateScenario(
+      horizon(H, { organic: { [organic]: 0 } }),
+      toCoreScenario("b", planOf(noOrganic.id)),
+    );
+    expect(cmp.scenarios[0]!.kpi).toEqual(evBase.result.kpi);
+    expect(cmp.scenarios[2]!.kpi).toEqual(evOff.result.kpi);
+    const pair = cmp.pairs.find((p) => p.b === "Organic paused" && p.a === "Default choices")!;
+    const diffs = Array.from(evBase.kpi, (v, d) => v - evOff.kpi[d]!);
+    expect(pair.kpiDifference.mean).toBeCloseTo(diffs.reduce((x, y) => x + y, 0) / diffs.length, 6);
+    expect(Math.min(...diffs)).toBeGreaterThan(0);
+    expect(pair.probabilityABeatsB).toBe(1);
+    // the same spend: the organic pause changes nothing the plan caused
+    expect(cmp.scenarios[2]!.totalSpend).toBeCloseTo(cmp.scenarios[0]!.totalSpend, 6);
   }, 240_000);
 
   it("plans name only the model's paid channels (organic is a held input)", async () => {
@@ -254,4 +322,34 @@ describe("scenarios on a v2 run", () => {
       }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
   }, 60_000);
+});
+
+describe("campaigns on a v2 model", () => {
+  it("model.list lists paid, R&F and organic channels with their roles; a campaign plans paid and R&F ones, not organic", async () => {
+    const models = await createCaller(viewer).model.list({ workspaceId });
+    const m = models.find((x) => x.id === modelId)!;
+    expect(m.channels.map((c) => [c.column, c.role])).toEqual(
+      model.spec.channels.map((c) => [c.name, c.role]),
+    );
+    expect(m.channels.find((c) => c.column === rf)!.role).toBe("rf");
+    expect(m.channels.find((c) => c.column === organic)!.role).toBe("organic");
+    // stored in the model's order, whatever order they were ticked in
+    const created = await createCaller(analyst).campaign.create({
+      workspaceId,
+      name: "R&F push",
+      modelId,
+      channels: [rf, paid[0]!],
+    });
+    const got = await createCaller(viewer).campaign.get({ workspaceId, campaignId: created.id });
+    expect(got.channels).toEqual(paid.filter((c) => c === rf || c === paid[0]));
+    await expect(
+      createCaller(analyst).campaign.create({ workspaceId, name: "Organic", modelId, channels: [organic] }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining(`"${organic}" is an organic channel`),
+    });
+    await expect(
+      createCaller(analyst).campaign.create({ workspaceId, name: "Typo", modelId, channels: ["Nope"] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining(rf) });
+  });
 });

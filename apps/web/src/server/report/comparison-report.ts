@@ -73,6 +73,13 @@ export async function buildComparisonReport(
       (s) =>
         `${s.label}: spend ${plain(s.totalSpend)} over ${s.weeks} weeks for about ${plain(s.incrementalKpi.mean)} ${kpi} caused by the plan (90% interval ${plain(s.incrementalKpi.q05)} to ${plain(s.incrementalKpi.q95)}).`,
     ),
+    ...view.differingChoices.map((key) => {
+      const label = view.items.flatMap((i) => i.choices).find((c) => c.key === key)?.label ?? key;
+      const values = view.items.map(
+        (i) => `${i.label}: ${i.choices.find((c) => c.key === key)?.value ?? "–"}`,
+      );
+      return `The plans differ in ${label} (${values.join("; ")}); each is evaluated with its own.`;
+    }),
     "Each probability compares the plans on the same posterior draws, so a shared uncertainty (e.g. the baseline) cancels out.",
   ];
   return {

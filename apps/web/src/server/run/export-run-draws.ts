@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { PrismaExecutor } from "@mixcast/db";
 import type { Actor } from "../actor.ts";
 import { toCsv, type CsvCell } from "@mixcast/ui/csv";
-import { incrementalityAt, optimalFrequency } from "@mixcast/core";
+import { incrementalityAt } from "@mixcast/core";
 import { loadRunPosterior } from "../insight/run-posterior.ts";
 import { loadRunPosteriorV2, runSpecVersion } from "../insight/run-posterior-v2.ts";
 
@@ -50,9 +50,10 @@ export async function exportRunDrawsCsv(
  * A v2 run's draws: the constrained parameters and, per draw, the counterfactual quantities of
  * shared/docs/model-v2.md section 4 from core's incrementalityAt (training weeks, original units):
  * per channel incremental KPI, share, ROI (paid, value known), CPIK (paid, units KPI), optimal
- * frequency (R&F, the run summary's grid of 200); per geo incremental, ROI and CPIK (geo models);
- * media effectiveness f_t per week (time-varying media). Marginal ROI is left out: it costs a
- * forward pass per channel and draw.
+ * frequency (R&F, the run summary's grid of 200), marginal ROI (paid: the return of a 1 % larger
+ * input, as the run summary's; units KPI without a value: the marginal cost per incremental unit,
+ * marginal_cpik); per geo incremental, ROI and CPIK (geo models); media effectiveness f_t per week
+ * (time-varying media).
  */
 export async function exportRunDrawsCsvV2(
   db: PrismaExecutor,
@@ -79,6 +80,7 @@ export async function exportRunDrawsCsvV2(
     ...(hasValue ? paid.map((c) => `roi[${c.name}]`) : []),
     ...(units ? paid.map((c) => `cpik[${c.name}]`) : []),
     ...rf.map((i) => `optimal_frequency[${channels[i]!.name}]`),
+    ...paid.map((c) => `${hasValue ? "marginal_roi" : "marginal_cpik"}[${c.name}]`),
     ...(geoCols
       ? data.geos.flatMap((geo) => [
           ...channels.map((c) => `incremental[${c.name}@${geo}]`),
@@ -92,17 +94,16 @@ export async function exportRunDrawsCsvV2(
   const rows: CsvCell[][] = [];
   for (let s = 0; s < draws.draws; s++) {
     const values = draws.values.subarray(s * draws.dim, (s + 1) * draws.dim);
-    const r = incrementalityAt(model, values, { incrementalOnly: true });
+    // full: marginal ROI and the optimal frequency (grid of 200) per paid / R&F channel
+    const r = incrementalityAt(model, values, { frequencyGrid: 200 });
     const cells: CsvCell[] = [Math.floor(s / perChain) + 1, (s % perChain) + 1];
     for (let j = 0; j < draws.dim; j++) cells.push(values[j]);
     channels.forEach((_, c) => cells.push(r.incremental[c]));
     channels.forEach((_, c) => cells.push(r.incrementalShare[c]));
     if (hasValue) for (const c of paidIdx) cells.push(r.roi[c]);
     if (units) for (const c of paidIdx) cells.push(r.cpik[c]);
-    if (rf.length > 0) {
-      const full = model.forward(values);
-      for (const c of rf) cells.push(optimalFrequency(model, values, full, c, 200));
-    }
+    for (const c of rf) cells.push(r.optimalFrequency[c]);
+    for (const c of paidIdx) cells.push(r.marginalRoi[c]);
     if (geoCols)
       for (let g = 0; g < G; g++) {
         channels.forEach((_, c) => cells.push(r.incrementalByGeo[c]![g]));

@@ -233,23 +233,34 @@ export default function CampaignsPage() {
                 None ticked: all of the model&apos;s channels. Scenarios of this campaign only plan spend on
                 the ticked ones.
               </p>
-              <div className="grid grid-cols-2 gap-1">
-                {modelChannels.map((ch) => (
-                  <Checkbox
-                    key={ch.column}
-                    label={`${ch.column} (${ch.type})`}
-                    checked={form.channels.includes(ch.column)}
-                    onChange={(e) =>
-                      setForm({
-                        ...form,
-                        channels: e.target.checked
-                          ? [...form.channels, ch.column]
-                          : form.channels.filter((x) => x !== ch.column),
-                      })
-                    }
-                  />
-                ))}
+              <div className="grid grid-cols-2 gap-1" data-testid="campaign-channel-picker">
+                {modelChannels
+                  .filter((ch) => ch.role !== "organic")
+                  .map((ch) => (
+                    <Checkbox
+                      key={ch.column}
+                      label={`${ch.column} (${ch.type}${ch.role === "rf" ? ", reach & frequency" : ", paid"})`}
+                      checked={form.channels.includes(ch.column)}
+                      onChange={(e) =>
+                        setForm({
+                          ...form,
+                          channels: e.target.checked
+                            ? [...form.channels, ch.column]
+                            : form.channels.filter((x) => x !== ch.column),
+                        })
+                      }
+                    />
+                  ))}
               </div>
+              {modelChannels.some((ch) => ch.role === "organic") ? (
+                <p className="mt-1 text-xs text-muted" data-testid="campaign-organic-channels">
+                  Organic (no spend; plans hold them at a weekly level):{" "}
+                  {modelChannels
+                    .filter((ch) => ch.role === "organic")
+                    .map((ch) => `${ch.column} (${ch.type})`)
+                    .join(", ")}
+                </p>
+              ) : null}
             </fieldset>
           ) : null}
         </div>

@@ -25,6 +25,7 @@ import {
   Tr,
   useToast,
 } from "@mixcast/ui";
+import { LiftTestImport } from "@/components/lift-test-import.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
@@ -128,6 +129,7 @@ export default function LiftTestsPage() {
   const toast = useToast();
   const queryClient = useQueryClient();
   const [showArchived, setShowArchived] = useState(false);
+  const [importing, setImporting] = useState(false);
   const tests = useQuery(
     trpc.liftTest.list.queryOptions({ workspaceId: ws.id, includeArchived: showArchived }),
   );
@@ -196,7 +198,27 @@ export default function LiftTestsPage() {
       {...extra}
     />
   );
-  const addButton = canEdit ? <Button onClick={() => open("new", EMPTY)}>Add lift test</Button> : null;
+  const addButton = canEdit ? (
+    <div className="flex gap-2">
+      <Button
+        variant="secondary"
+        onClick={() => {
+          setEditing(null);
+          setImporting(true);
+        }}
+      >
+        Import CSV
+      </Button>
+      <Button
+        onClick={() => {
+          setImporting(false);
+          open("new", EMPTY);
+        }}
+      >
+        Add lift test
+      </Button>
+    </div>
+  ) : null;
 
   return (
     <>
@@ -205,6 +227,16 @@ export default function LiftTestsPage() {
         description="Experiments that measured a channel's incremental KPI. Runs use the active tests of their model's channels, weighted down by age (half-life 52 weeks) and by how far the test's spend level is from today's; each run pins the tests it used."
         actions={addButton}
       />
+      {importing && canEdit ? (
+        <LiftTestImport
+          workspaceId={ws.id}
+          onCancel={() => setImporting(false)}
+          onDone={async () => {
+            await refresh();
+            setImporting(false);
+          }}
+        />
+      ) : null}
       {editing !== null ? (
         <Card className="mb-6">
           <CardHeader

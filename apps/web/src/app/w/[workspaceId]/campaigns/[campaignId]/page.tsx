@@ -714,11 +714,11 @@ export default function CampaignPage() {
             Pick a fitted run of the campaign&apos;s model first; its channels are listed here.
           </p>
         ) : (
-          <div className="grid grid-cols-2 gap-1">
+          <div className="grid grid-cols-2 gap-1" data-testid="campaign-channel-choices">
             {runChannels.map((ch) => (
               <Checkbox
                 key={ch}
-                label={ch}
+                label={v2?.rf.some((r) => r.name === ch) ? `${ch} (reach & frequency)` : ch}
                 checked={choosingChannels?.includes(ch) ?? false}
                 onChange={(e) =>
                   choosingChannels &&
@@ -728,6 +728,12 @@ export default function CampaignPage() {
                 }
               />
             ))}
+            {v2 && v2.organic.length > 0 ? (
+              <p className="col-span-2 mt-1 text-xs text-muted">
+                Organic (no spend; plans hold them at a weekly level):{" "}
+                {v2.organic.map((o) => o.name).join(", ")}
+              </p>
+            ) : null}
           </div>
         )}
       </Dialog>

@@ -60,8 +60,24 @@ function Comparison() {
   const d = q.data;
   const labels = d.items.map((i) => i.label);
   const scenarios = d.scenarios.map((s) => ({ ...s, label: s.name }));
+  // v2 planning choices that differ between the scenarios (each is evaluated with its own)
+  const differing = d.differingChoices.map((key) => ({
+    key,
+    label: d.items.flatMap((i) => i.choices).find((c) => c.key === key)?.label ?? key,
+  }));
+  const choiceOf = (i: number, key: string) => d.items[i]?.choices.find((c) => c.key === key)?.value ?? "—";
+  const fmtDiff = (x: { mean: number; q05: number; q95: number }) =>
+    `${formatMoney(x.mean, "")} (${formatMoney(x.q05, "")}–${formatMoney(x.q95, "")})`;
   return (
     <div className="flex flex-col gap-6" data-testid="scenario-comparison">
+      {differing.length > 0 ? (
+        <div data-testid="compare-differing-choices">
+          <Alert tone="info" title="These scenarios plan differently">
+            They differ in {differing.map((c) => c.label).join(", ")}. Each scenario is evaluated with its own
+            choices on the same posterior draws, so the differences below are still paired draw by draw.
+          </Alert>
+        </div>
+      ) : null}
       <Alert
         tone={d.best.probabilityBeatsAll >= 0.9 ? "success" : "info"}
         title={`Best expected: ${d.best.name}`}
@@ -109,6 +125,9 @@ function Comparison() {
                 <Th className="text-right">KPI (90%)</Th>
                 <Th className="text-right">Incremental (90%)</Th>
                 <Th className="text-right">ROI (90%)</Th>
+                {differing.map((c) => (
+                  <Th key={c.key}>{c.label}</Th>
+                ))}
                 <Th>Assumptions</Th>
               </tr>
             </THead>
@@ -129,7 +148,40 @@ function Comparison() {
                       ? `${formatNumber(s.roi.mean)} (${formatNumber(s.roi.q05)}–${formatNumber(s.roi.q95)})`
                       : "—"}
                   </Td>
+                  {differing.map((c) => (
+                    <Td key={c.key} className="text-xs" data-testid="compare-choice">
+                      {choiceOf(i, c.key)}
+                    </Td>
+                  ))}
                   <Td className="text-xs">{d.items[i]?.assumptions.join("; ") || "none"}</Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader
+          title="Differences, paired by draw"
+          description="KPI of the first scenario minus the second over the horizon, computed draw by draw (90% interval), and the chance the first does better."
+        />
+        <CardBody>
+          <Table caption="Pairwise differences">
+            <THead>
+              <tr>
+                <Th>Scenario A</Th>
+                <Th>Scenario B</Th>
+                <Th className="text-right">KPI A − B (90%)</Th>
+                <Th className="text-right">P(A beats B)</Th>
+              </tr>
+            </THead>
+            <TBody>
+              {d.pairs.map((p) => (
+                <Tr key={`${p.a}|${p.b}`} data-testid="compare-pair">
+                  <Td>{p.a}</Td>
+                  <Td>{p.b}</Td>
+                  <Td numeric>{fmtDiff(p.kpiDifference)}</Td>
+                  <Td numeric>{formatPercent(p.probabilityABeatsB)}</Td>
                 </Tr>
               ))}
             </TBody>
