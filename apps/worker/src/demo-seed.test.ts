@@ -224,7 +224,7 @@ describe("geo demo campaign", () => {
     // config as the worker prepares it (parse-v2, scale-v2, spec)
     const config = parseModelConfigV2(run.configVersion.config);
     expect(usesV2Features(config)).toBe(true);
-    expect(config.sampler).toEqual({ chains: 4, warmup: 400, draws: 300 });
+    expect(config.sampler).toEqual({ chains: 4, warmup: 1000, draws: 1000 });
     const version = await db.prisma.datasetVersion.findUniqueOrThrow({ where: { id: run.datasetVersionId } });
     const parsed = parseDatasetV2Csv(version.csv, config, { holdoutWeeks: config.holdoutWeeks });
     if (!parsed.ok) throw new Error(parsed.errors[0]!.message);
