@@ -33,8 +33,9 @@ export async function signIn(page: Page, who: { email: string; password: string 
 export async function signUpThroughForm(
   page: Page,
   who: { name: string; email: string; password: string },
+  next?: string,
 ): Promise<void> {
-  await page.goto(`${base()}/sign-up`);
+  await page.goto(`${base()}/sign-up${next ? `?next=${encodeURIComponent(next)}` : ""}`);
   await page.getByLabel("Name").fill(who.name);
   await page.getByLabel("Work email").fill(who.email);
   await page.getByLabel("Password").fill(who.password);

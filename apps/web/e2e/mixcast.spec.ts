@@ -3,7 +3,7 @@
 // watch progress to the end, find the run in history; then a viewer cannot start a fit.
 import { expect, test, type Page } from "@playwright/test";
 import { fileURLToPath } from "node:url";
-import { base, shot, signIn } from "./helpers.ts";
+import { base, shot, signIn, signUpThroughForm } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -16,13 +16,9 @@ let workspaceUrl = "";
 let modelUrl = "";
 let inviteLink = "";
 
-async function signUp(page: Page, who: typeof owner, next?: string) {
-  await page.goto(`${base()}/sign-up${next ? `?next=${encodeURIComponent(next)}` : ""}`);
-  await page.getByLabel("Name").fill(who.name);
-  await page.getByLabel("Work email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-}
+// Through the shared helper: it waits out the per-address sign-up limit that the specs before
+// this one may have used up (a plain click then got a 429 and never left the form).
+const signUp = (page: Page, who: typeof owner, next?: string) => signUpThroughForm(page, who, next);
 
 test("sign up with password rules, create a workspace", async ({ page }) => {
   await page.goto(`${base()}/sign-up`);
