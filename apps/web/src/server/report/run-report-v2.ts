@@ -9,9 +9,9 @@ import { runDiagnosticsCodec, runSummaryCodec } from "@mixcast/runs/stored";
 import { currencySymbol, unitLabel } from "@/components/format.ts";
 import { decompositionRuleText } from "@/lib/decomposition-rule.ts";
 import type { Actor } from "../actor.ts";
-import { badRequest, notFound } from "../errors.ts";
 import { getRunInsightsV2, type ChannelFiguresV2 } from "../insight/get-run-insights-v2.ts";
 import {
+  loadReportRun,
   plain,
   pct,
   reportHealth,
@@ -152,26 +152,7 @@ export async function buildRunReportV2(
   runId: string,
   opts: { now?: Date } = {},
 ): Promise<RunReportV2> {
-  const run = await db.run.findFirst({
-    where: { id: runId, workspaceId: actor.workspaceId },
-    select: {
-      id: true,
-      status: true,
-      mode: true,
-      trigger: true,
-      finishedAt: true,
-      summary: true,
-      diagnostics: true,
-      converged: true,
-      model: { select: { name: true, approvedRunId: true } },
-      configVersion: { select: { version: true } },
-      datasetVersion: { select: { version: true } },
-      workspace: { select: { name: true, logo: true, currency: true } },
-    },
-  });
-  if (!run) throw notFound("That run");
-  if (run.status !== "succeeded")
-    throw badRequest(`A report needs a succeeded run; this one is ${run.status}.`);
+  const run = await loadReportRun(db, actor, runId);
   const view = await getRunInsightsV2(db, actor, runId, { curves: false });
   const summary = runSummaryCodec.decodeNullable(run.summary) ?? {};
   const diagnostics = runDiagnosticsCodec.decodeNullable(run.diagnostics) ?? summary.diagnostics ?? null;

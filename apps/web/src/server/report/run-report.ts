@@ -223,14 +223,8 @@ export function reportHealth(o: {
   };
 }
 
-export async function buildRunReport(
-  db: PrismaClient,
-  actor: Actor,
-  runId: string,
-  opts: { now?: Date } = {},
-): Promise<RunReport | RunReportV2> {
-  // geo / R&F / organic / units / log-link runs have their own report (run-report-v2.ts)
-  if ((await runSpecVersion(db, actor, runId)) === 2) return buildRunReportV2(db, actor, runId, opts);
+/** The run a v1 or v2 report is about, in the actor's workspace; refused unless it succeeded. */
+export async function loadReportRun(db: PrismaClient, actor: Actor, runId: string) {
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId: actor.workspaceId },
     select: {
@@ -251,6 +245,18 @@ export async function buildRunReport(
   if (!run) throw notFound("That run");
   if (run.status !== "succeeded")
     throw badRequest(`A report needs a succeeded run; this one is ${run.status}.`);
+  return run;
+}
+
+export async function buildRunReport(
+  db: PrismaClient,
+  actor: Actor,
+  runId: string,
+  opts: { now?: Date } = {},
+): Promise<RunReport | RunReportV2> {
+  // geo / R&F / organic / units / log-link runs have their own report (run-report-v2.ts)
+  if ((await runSpecVersion(db, actor, runId)) === 2) return buildRunReportV2(db, actor, runId, opts);
+  const run = await loadReportRun(db, actor, runId);
   const [{ analysis }, posterior] = await Promise.all([
     runAnalysisFor(db, actor, runId),
     loadRunPosterior(db, actor, runId),
