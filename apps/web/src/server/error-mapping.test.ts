@@ -116,6 +116,11 @@ describe("error mapping", () => {
     expect(outcomes).toContain("ok");
     expect(outcomes.filter((o) => o !== "ok")).toEqual([expect.stringMatching(/^(CONFLICT|BAD_REQUEST)$/)]);
     expect(await db.prisma.membership.count({ where: { workspaceId, userId: invitee.id } })).toBe(1);
+    // one accept, one audit event (both used to pass when the second read 'pending' before the
+    // first committed and found the membership after it)
+    expect(
+      await db.prisma.auditEvent.count({ where: { action: "invitation.accept", targetId: invitation.id } }),
+    ).toBe(1);
   });
 
   it("domain errors keep their code and message; anything unknown is a 500 that says nothing", () => {

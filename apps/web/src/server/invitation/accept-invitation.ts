@@ -70,6 +70,14 @@ export async function acceptInvitation(
       throw forbidden(
         `Confirm that ${invitation.email} is your address first: open the link in the confirmation email we sent to it, or open the invitation link from your email.`,
       );
+    // Claim the invitation first, conditionally: a second accept racing this one waits on the row
+    // and then finds it no longer pending (it read 'pending' before this commit), so only one
+    // accept joins and is audited; the other gets the same clear 400 as a later one.
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: "pending" },
+      data: { status: "accepted" },
+    });
+    if (claimed.count === 0) throw badRequest("This invitation was already accepted.");
     if (tokenProof && account?.emailVerified !== true)
       await tx.user.update({ where: { id: user.id }, data: { emailVerified: true } });
     const existing = await tx.membership.findUnique({
@@ -85,7 +93,6 @@ export async function acceptInvitation(
         },
       });
     }
-    await tx.invitation.update({ where: { id: invitation.id }, data: { status: "accepted" } });
     await writeAudit(tx, {
       workspaceId: invitation.workspaceId,
       actorId: user.id,
