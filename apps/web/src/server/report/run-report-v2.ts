@@ -12,6 +12,7 @@ import type { Actor } from "../actor.ts";
 import { getRunInsightsV2, type ChannelFiguresV2 } from "../insight/get-run-insights-v2.ts";
 import {
   loadReportRun,
+  reportRunHeader,
   plain,
   pct,
   reportHealth,
@@ -209,16 +210,7 @@ export async function buildRunReportV2(
   const base: Omit<RunReportV2, "explanations"> = {
     kind: "run_v2",
     workspace,
-    run: {
-      id: run.id,
-      modelName: run.model.name,
-      finishedAt: run.finishedAt?.toISOString() ?? null,
-      mode: run.mode,
-      trigger: run.trigger,
-      configVersion: run.configVersion.version,
-      datasetVersion: run.datasetVersion.version,
-      approved: run.model.approvedRunId === run.id,
-    },
+    run: reportRunHeader(run),
     kpiName: view.kpi.name,
     kpi: { type: view.kpi.type, valueKnown: view.kpi.valueKnown, unit, money, labels },
     generatedAt: (opts.now ?? new Date()).toISOString(),

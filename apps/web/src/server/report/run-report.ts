@@ -248,6 +248,20 @@ export async function loadReportRun(db: PrismaClient, actor: Actor, runId: strin
   return run;
 }
 
+/** The report's run header (name, versions, approval) from the loaded run. */
+export function reportRunHeader(run: Awaited<ReturnType<typeof loadReportRun>>) {
+  return {
+    id: run.id,
+    modelName: run.model.name,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    mode: run.mode,
+    trigger: run.trigger,
+    configVersion: run.configVersion.version,
+    datasetVersion: run.datasetVersion.version,
+    approved: run.model.approvedRunId === run.id,
+  };
+}
+
 export async function buildRunReport(
   db: PrismaClient,
   actor: Actor,
@@ -339,16 +353,7 @@ export async function buildRunReport(
   const base: Omit<RunReport, "explanations"> = {
     kind: "run",
     workspace: reportWorkspace(run.workspace),
-    run: {
-      id: run.id,
-      modelName: run.model.name,
-      finishedAt: run.finishedAt?.toISOString() ?? null,
-      mode: run.mode,
-      trigger: run.trigger,
-      configVersion: run.configVersion.version,
-      datasetVersion: run.datasetVersion.version,
-      approved: run.model.approvedRunId === run.id,
-    },
+    run: reportRunHeader(run),
     kpiName: posterior.config.kpi,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     period: { from: dates[0] ?? null, to: dates[dates.length - 1] ?? null, weeks: analysis.scoredWeeks },
