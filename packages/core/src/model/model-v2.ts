@@ -112,7 +112,7 @@ export interface MmmModelV2 extends LogDensity {
   unconstrain(values: Float64Array): Float64Array;
   /** G > 1, at theta: each geo's mean of mu over the training weeks and its canonical v_g (with
    *  centerGeoLevels, theta holds the former and this is how the latter is found). */
-  geoLevels(theta: Float64Array): { mean: Float64Array; v: Float64Array };
+  geoLevels(theta: Float64Array): { mean: Float64Array; v: Float64Array; level: number };
   /** The forward pipeline at constrained values (allocates; not the sampler's path). */
   forward(values: Float64Array, opts?: ForwardOptionsV2): ForwardV2;
   /**
@@ -144,12 +144,26 @@ export interface ModelOptionsV2 {
    * The density gains the log-Jacobian -G log s_tau (docs/model.md section 10.7).
    */
   centerGeoLevels?: boolean;
+  /**
+   * With centerGeoLevels, sampler use only: theta[level] (k1 with the knots baseline, b0 with the
+   * trend) holds w = sqrt(G) mean_g v_g instead of the level. The data see only each geo's mean
+   * level m_g, so the level and the offsets' mean trade one for one and the level's conditional
+   * sd is s_tau / sqrt(G): a funnel in (level, log s_tau) when s_tau is small. In w it is not:
+   * level = mean_g m_g - mean_g R_g - s_tau w / sqrt(G) (R_g: geo g's mean of mu without level
+   * and offset), v_g = (m_g - R_g - level) / s_tau. The log-Jacobian becomes
+   * -(G - 1) log s_tau - log(G) / 2 (docs/model.md section 10.7).
+   */
+  levelMean?: boolean;
 }
 
 export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): MmmModelV2 {
   const dim = spec.parameters.length;
   const G = spec.G;
   const centerLevels = options.centerGeoLevels === true && G > 1;
+  const levelMean = centerLevels && options.levelMean === true;
+  const levelIx = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
+  if (levelMean && levelIx < 0) throw new Error("levelMean needs a level parameter (k1 or b0)");
+  const invSqrtG = 1 / Math.sqrt(G);
   const N = spec.weeks;
   const T = spec.trainingWeeks;
   const C = spec.channels.length;
@@ -237,6 +251,10 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   /** centerGeoLevels: the sampler's m_g, and d log p / d m_g */
   const levelM = new Float64Array(centerLevels ? G : 0);
   const gLevelM = new Float64Array(centerLevels ? G : 0);
+  /** levelMean: the sampler's w, each geo's mean of mu without level and offset, d log p / d w */
+  let levelW = 0;
+  const levelR = new Float64Array(levelMean ? G : 0);
+  let gLevelW = 0;
   // Lift tests (docs/model.md section 11.3): per tested channel, d logp / d D[g][t], D = the part of
   // mu that vanishes when the channel's input is 0 (its term and the synergy terms it is in).
   const lifts = spec.liftTests ?? [];
@@ -340,6 +358,12 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         v = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
         logJ += u >= 0 ? -u - 2 * Math.log1p(Math.exp(-u)) : u - 2 * Math.log1p(Math.exp(u));
       }
+      if (levelMean && i === levelIx) {
+        // w; the level follows once every geo's mean of mu is known (0 in mu until then)
+        levelW = v;
+        values[i] = 0;
+        continue;
+      }
       if (centerLevels && i >= ix.v && i < ix.v + G) {
         // m_g; v_g (and its prior) follow once mu without the offsets is known
         levelM[i - ix.v] = v;
@@ -349,7 +373,8 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       values[i] = v;
       logPrior += priorLogDensity(priors[i]!, v, grad === null ? null : gValues, i);
     }
-    if (centerLevels) logJ -= G * theta[ix.sTau]!;
+    if (levelMean) logJ -= (G - 1) * theta[ix.sTau]! + 0.5 * Math.log(G);
+    else if (centerLevels) logJ -= G * theta[ix.sTau]!;
     if (logPrior === -Infinity || Number.isNaN(logPrior)) {
       if (grad) grad.fill(0);
       return -Infinity;
@@ -386,7 +411,14 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         const rb = cells[s.b]![g]!.resp;
         for (let t = 0; t < T; t++) m[t] = m[t]! + gam * ra[t]! * rb[t]!;
       }
-      if (centerLevels) {
+      if (levelMean) {
+        // mu[g, .] + level + tauGeo_g = mu[g, .] + m_g - R_g whatever the level; the offsets below
+        let mean = 0;
+        for (let t = 0; t < T; t++) mean += m[t]!;
+        levelR[g] = mean / T;
+        const shift = levelM[g]! - levelR[g]!;
+        for (let t = 0; t < T; t++) m[t] = m[t]! + shift;
+      } else if (centerLevels) {
         // tauGeo_g = m_g - mean_t (mu without the offset); v_g = tauGeo_g / s_tau and its prior
         let mean = 0;
         for (let t = 0; t < T; t++) mean += m[t]!;
@@ -425,13 +457,57 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       }
     }
 
+    if (levelMean) {
+      // level = mean m - mean R - s_tau w / sqrt(G); tauGeo_g = m_g - R_g - level; v_g = tauGeo_g / s_tau
+      const sTau = values[ix.sTau]!;
+      let mM = 0;
+      let mR = 0;
+      for (let g = 0; g < G; g++) {
+        mM += levelM[g]!;
+        mR += levelR[g]!;
+      }
+      const level = (mM - mR) / G - sTau * levelW * invSqrtG;
+      values[levelIx] = level;
+      logPrior += priorLogDensity(priors[levelIx]!, level, grad === null ? null : gValues, levelIx);
+      for (let g = 0; g < G; g++) {
+        const tau = levelM[g]! - levelR[g]! - level;
+        tauGeo[g] = tau;
+        const vg = tau / sTau;
+        values[ix.v + g] = vg;
+        logPrior += priorLogDensity(priors[ix.v + g]!, vg, grad === null ? null : gValues, ix.v + g);
+      }
+    }
     const logTerms = lifts.length > 0 ? liftTerms(grad !== null) : 0;
     if (centerLevels && (logPrior === -Infinity || Number.isNaN(logPrior))) {
       if (grad) grad.fill(0);
       return -Infinity;
     }
     if (grad !== null) {
-      if (centerLevels) {
+      if (levelMean) {
+        // the priors of the level and the v_g depend on m_g, w, s_tau and (through R_g, i.e. every
+        // week's mu) on the other parameters: d/dR_g = -(gv_g - mean gv) / s_tau - g_level / G, so
+        // each week's adjoint loses p_g / T, p_g = d/d m_g = sum_t adjoint + the same prior terms.
+        const sTau = values[ix.sTau]!;
+        const gLevel = gValues[levelIx]!;
+        let gvMean = 0;
+        for (let g = 0; g < G; g++) gvMean += gValues[ix.v + g]!;
+        const gvSum = gvMean;
+        gvMean /= G;
+        const wG = levelW * invSqrtG;
+        let gS = -gLevel * wG;
+        for (let g = 0; g < G; g++) {
+          const gm = gMu[g]!;
+          const gv = gValues[ix.v + g]!;
+          let p = (gv - gvMean) / sTau + gLevel / G;
+          for (let t = 0; t < T; t++) p += gm[t]!;
+          const shift = p / T;
+          for (let t = 0; t < T; t++) gm[t] = gm[t]! - shift;
+          gLevelM[g] = p;
+          gS -= (gv * (values[ix.v + g]! - wG)) / sTau;
+        }
+        gValues[ix.sTau] = gValues[ix.sTau]! + gS;
+        gLevelW = (gvSum - sTau * gLevel) * invSqrtG;
+      } else if (centerLevels) {
         // m_g moves tauGeo_g one for one (d/d m_g = likelihood's sum of week adjoints + the v prior's
         // d/d v / s_tau); every other parameter moves tauGeo_g by minus its effect on the geo's mean,
         // so each week's adjoint loses p_g / T before the reverse sweep. With m_g fixed, s_tau
@@ -714,7 +790,11 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       else if (c === POSITIVE) grad[i] = gValues[i]! * v + (jacobian ? 1 : 0);
       else grad[i] = gValues[i]! * v * (1 - v) + (jacobian ? 1 - 2 * v : 0);
     }
-    if (centerLevels && jacobian) grad[ix.sTau] = grad[ix.sTau]! - G;
+    if (levelMean) {
+      // the level in mu was 0 (its base adjoint is not a direction of the sampler); w's gradient
+      grad[levelIx] = gLevelW;
+      if (jacobian) grad[ix.sTau] = grad[ix.sTau]! - (G - 1);
+    } else if (centerLevels && jacobian) grad[ix.sTau] = grad[ix.sTau]! - G;
   }
 
   function knotBackward(gT: Float64Array, gK: Float64Array): void {
@@ -778,7 +858,11 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         for (let t = 0; t < T; t++) s += mu[g]![t]!;
         mean[g] = s / T;
       }
-      return { mean, v: Float64Array.from(values.subarray(ix.v, ix.v + (G > 1 ? G : 0))) };
+      return {
+        mean,
+        v: Float64Array.from(values.subarray(ix.v, ix.v + (G > 1 ? G : 0))),
+        level: levelIx >= 0 ? values[levelIx]! : Number.NaN,
+      };
     },
     channelTerm(vals, c, g, input, n, out, frequency) {
       channelTermAt(vals, c, g, input, n, out, frequency);
@@ -1032,6 +1116,11 @@ export interface SamplerParameterizationV2 {
    * z_k[i-1] = (d_i - d_{i-1}) / s_rw (log-Jacobian -(K-1) log s_rw).
    */
   knots?: "noncentered" | "centered";
+  /**
+   * With mean offsets (G > 1): sample w = sqrt(G) mean_g v_g in place of the level (k1 or b0),
+   * true, or the level itself, false (ModelOptionsV2.levelMean).
+   */
+  levelMean?: boolean;
 }
 
 export function createSamplerModelV2(
@@ -1044,7 +1133,8 @@ export function createSamplerModelV2(
   const offsets = G > 1 ? (param.offsets ?? "mean") : "noncentered";
   const meanLevels = offsets === "mean";
   // the density the sampler evaluates: m_g in place of v_g (model options), or the canonical one
-  const inner = meanLevels ? createModelV2(spec, { centerGeoLevels: true }) : model;
+  const levelMean = meanLevels && param.levelMean === true;
+  const inner = meanLevels ? createModelV2(spec, { centerGeoLevels: true, levelMean }) : model;
   // One block per hierarchy handled here: first index of the G canonical coordinates (v, or
   // u[., c]), index of the log-scale (log s_tau, log eta_geo_c), index of the location the geo
   // values are centred on (the level k1 or b0 for the offsets, log beta_c for the coefficients;
@@ -1140,12 +1230,21 @@ export function createSamplerModelV2(
     toCanonical(theta) {
       const out = new Float64Array(dim);
       fromBlocks(theta, out);
-      if (meanLevels) out.set(inner.geoLevels(out).v, spec.index.v);
+      if (meanLevels) {
+        const lv = inner.geoLevels(out);
+        out.set(lv.v, spec.index.v);
+        if (levelMean) out[level] = lv.level;
+      }
       return out;
     },
     toSampler(theta) {
       const out = Float64Array.from(theta);
       if (meanLevels) out.set(model.geoLevels(theta).mean, spec.index.v);
+      if (levelMean) {
+        let sv = 0;
+        for (let g = 0; g < G; g++) sv += theta[spec.index.v + g]!;
+        out[level] = sv / Math.sqrt(G);
+      }
       for (const b of blocks) {
         const s = Math.exp(theta[b.scale]!);
         const off = offset(theta, b, s);
