@@ -187,21 +187,27 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     priors.push(compilePrior(p.prior));
   });
 
-  const makeCell = (c: number, g: number, len: number): CellRt => {
+  /** shared: per stage, the parameter and gradient buffers every geo of the channel uses */
+  const makeCell = (
+    c: number,
+    g: number,
+    len: number,
+    shared?: readonly { p: Float64Array; gp: Float64Array }[],
+  ): CellRt => {
     const ch = spec.channels[c]!;
     const d = data.channels[ch.data]!;
     const x = d.x[g]!;
     const rf = ch.role === "rf";
     const input = rf ? new Float64Array(len) : x;
-    const stages = ch.stages.map((st): StageRt => {
+    const stages = ch.stages.map((st, s): StageRt => {
       const t = getTransform(st.kind);
       const feature = new Float64Array(t.feature ? len : 0);
       if (t.feature) t.feature(x, len, st.constants[g]!, feature);
       return {
         t,
         pIdx: Int32Array.from(st.params),
-        p: new Float64Array(st.params.length),
-        gp: new Float64Array(st.params.length),
+        p: shared?.[s]!.p ?? new Float64Array(st.params.length),
+        gp: shared?.[s]!.gp ?? new Float64Array(st.params.length),
         ctx: { x: input, lags, feature, ws: new Float64Array(t.workspaceSize(len, lags)) },
         out: new Float64Array(len),
       };
@@ -221,7 +227,25 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   };
   const makeCells = (len: number): CellRt[][] =>
     spec.channels.map((_, c) => Array.from({ length: G }, (__, g) => makeCell(c, g, len)));
-  const cells = makeCells(N);
+  // The density's cells: a channel's parameters are the same in every geo, so its stages' parameter
+  // (and gradient) buffers are shared by its G cells and filled once per call.
+  const cells = spec.channels.map((ch, c) => {
+    const shared = ch.stages.map((st) => ({
+      p: new Float64Array(st.params.length),
+      gp: new Float64Array(st.params.length),
+    }));
+    return Array.from({ length: G }, (_, g) => makeCell(c, g, N, shared));
+  });
+  // Channels whose response is a Hill saturation: the density runs that last stage fused with the
+  // channel's term in mu (forward) and with d/d term (backward), one pass over the weeks instead
+  // of three, with the same floating-point operations in the same order (bit-identical results).
+  // Backward fusion needs the channel's complete d/d response before Hill, so not with synergies.
+  const hillLast = spec.channels.map(
+    (ch) => ch.stages.length > 0 && ch.stages[ch.stages.length - 1]!.kind === "hill",
+  );
+  const hillFusedBack = spec.channels.map(
+    (_, c) => hillLast[c]! && !spec.synergies.some((s) => s.a === c || s.b === c),
+  );
 
   // work buffers (hot path)
   const values = new Float64Array(dim);
@@ -322,18 +346,64 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
 
   /** Runs channel c's pipeline in geo g over len weeks (input already set for R&F). */
   function runCell(c: number, cell: CellRt, len: number): void {
-    const ch = spec.channels[c]!;
+    for (const st of cell.stages) for (let k = 0; k < st.p.length; k++) st.p[k] = values[st.pIdx[k]!]!;
+    runStages(c, cell, len, cell.stages.length);
+  }
+
+  /** The R&F input and the first `ns` stages of a cell whose parameter buffers are filled. */
+  function runStages(c: number, cell: CellRt, len: number, ns: number): void {
     if (cell.freq !== null) {
+      const ch = spec.channels[c]!;
       rfP[0] = values[ch.kf]!;
       rfP[1] = values[ch.sf]!;
       hill.forward(cell.freq, len, rfP, cell.hillOut, cell.hillCtx);
       for (let t = 0; t < len; t++) cell.input[t] = cell.x[t]! * cell.hillOut[t]!;
     }
     let input = cell.input;
-    for (const st of cell.stages) {
-      for (let k = 0; k < st.p.length; k++) st.p[k] = values[st.pIdx[k]!]!;
+    for (let s = 0; s < ns; s++) {
+      const st = cell.stages[s]!;
       st.t.forward(input, len, st.p, st.out, st.ctx);
       input = st.out;
+    }
+  }
+
+  /**
+   * The cell's last stage, Hill (hill.ts's forward, same operations), fused with adding the
+   * channel's term bg (m_t) r_t to mu: out[t] = r_t, ws[t] = log e_t - log K.
+   */
+  function hillForwardTerm(cell: CellRt, m: Float64Array, bg: Float64Array | number, tv: boolean): void {
+    const ns = cell.stages.length;
+    const st = cell.stages[ns - 1]!;
+    const e = ns > 1 ? cell.stages[ns - 2]!.out : cell.input;
+    const out = st.out;
+    const d = st.ctx.ws;
+    const logK = Math.log(st.p[0]!);
+    const S = st.p[1]!;
+    const b = bg as number;
+    if (tv) {
+      for (let t = 0; t < T; t++) {
+        const et = e[t]!;
+        let r = 0;
+        if (et > 0) {
+          const dt = Math.log(et) - logK;
+          d[t] = dt;
+          r = 1 / (1 + Math.exp(-S * dt));
+        } else d[t] = 0;
+        out[t] = r;
+        m[t] = m[t]! + b * mEff[t]! * r;
+      }
+    } else {
+      for (let t = 0; t < T; t++) {
+        const et = e[t]!;
+        let r = 0;
+        if (et > 0) {
+          const dt = Math.log(et) - logK;
+          d[t] = dt;
+          r = 1 / (1 + Math.exp(-S * dt));
+        } else d[t] = 0;
+        out[t] = r;
+        m[t] = m[t]! + b * r;
+      }
     }
   }
 
@@ -381,9 +451,12 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     }
 
     prepare(T);
-    for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) runCell(c, cells[c]![g]!, T);
+    // the channels' stage parameters, once per channel (shared by its cells)
+    for (let c = 0; c < C; c++)
+      for (const st of cells[c]![0]!.stages)
+        for (let k = 0; k < st.p.length; k++) st.p[k] = values[st.pIdx[k]!]!;
 
-    // mu and likelihood
+    // pipelines, mu and likelihood, geo by geo
     let logLik = 0;
     for (let g = 0; g < G; g++) {
       const m = mu[g]!;
@@ -401,8 +474,16 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       }
       for (let c = 0; c < C; c++) {
         const bg = betaGeo[c]![g]!;
-        const r = cells[c]![g]!.resp;
-        if (spec.channels[c]!.timeVarying) for (let t = 0; t < T; t++) m[t] = m[t]! + bg * mEff[t]! * r[t]!;
+        const cell = cells[c]![g]!;
+        const tv = spec.channels[c]!.timeVarying;
+        if (hillLast[c]!) {
+          runStages(c, cell, T, cell.stages.length - 1);
+          hillForwardTerm(cell, m, bg, tv);
+          continue;
+        }
+        runStages(c, cell, T, cell.stages.length);
+        const r = cell.resp;
+        if (tv) for (let t = 0; t < T; t++) m[t] = m[t]! + bg * mEff[t]! * r[t]!;
         else for (let t = 0; t < T; t++) m[t] = m[t]! + bg * r[t]!;
       }
       for (const s of spec.synergies) {
@@ -629,6 +710,10 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         const bg = betaGeo[c]![g]!;
         // a lift test on c adds d logp / d D to what mu passes to c's term
         const gl = gD[c]?.[g];
+        if (hillFusedBack[c]!) {
+          gBetaGeo[c]![g] = hillBackwardTerm(cell, gm, gl, bg, spec.channels[c]!.timeVarying);
+          continue;
+        }
         let sb = 0;
         if (spec.channels[c]!.timeVarying) {
           for (let t = 0; t < T; t++) {
@@ -669,8 +754,10 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       for (let c = 0; c < C; c++) {
         const ch = spec.channels[c]!;
         const cell = cells[c]![g]!;
-        let gOut = cell.gResp;
-        for (let s = cell.stages.length - 1; s >= 0; s--) {
+        // with the fused Hill done, the reverse sweep resumes below it from gA (its gIn)
+        const fused = hillFusedBack[c]!;
+        let gOut = fused ? cell.gA : cell.gResp;
+        for (let s = cell.stages.length - (fused ? 2 : 1); s >= 0; s--) {
           const st = cell.stages[s]!;
           const input = s === 0 ? cell.input : cell.stages[s - 1]!.out;
           const gIn = s > 0 || cell.freq !== null ? (gOut === cell.gA ? cell.gB : cell.gA) : null;
@@ -795,6 +882,61 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       grad[levelIx] = gLevelW;
       if (jacobian) grad[ix.sTau] = grad[ix.sTau]! - (G - 1);
     } else if (centerLevels && jacobian) grad[ix.sTau] = grad[ix.sTau]! - G;
+  }
+
+  /**
+   * Backward of the channel's term bg (m_t) r_t fused with its Hill stage (hill.ts's backward on
+   * d/d r_t = gt bg (m_t), same operations): Hill's parameter gradient into gValues, d/d its input
+   * into gA (when a stage or the R&F input lies below); for mu's week adjoints gm (+ a lift test's
+   * gl) returns d/d bg and adds the time-varying multiplier's adjoint to gM.
+   */
+  function hillBackwardTerm(
+    cell: CellRt,
+    gm: Float64Array,
+    gl: Float64Array | undefined,
+    bg: number,
+    tv: boolean,
+  ): number {
+    const ns = cell.stages.length;
+    const st = cell.stages[ns - 1]!;
+    const e = ns > 1 ? cell.stages[ns - 2]!.out : cell.input;
+    const r = st.out;
+    const d = st.ctx.ws;
+    const K = st.p[0]!;
+    const S = st.p[1]!;
+    const gIn = ns > 1 || cell.freq !== null ? cell.gA : null;
+    let sb = 0;
+    let gK = 0;
+    let gS = 0;
+    for (let t = 0; t < T; t++) {
+      const gt = gl === undefined ? gm[t]! : gm[t]! + gl[t]!;
+      const rt = r[t]!;
+      let gr: number;
+      if (tv) {
+        const me = mEff[t]!;
+        const a = gt * rt;
+        sb += a * me;
+        gM[t] = gM[t]! + a * bg;
+        gr = gt * bg * me;
+      } else {
+        sb += gt * rt;
+        gr = gt * bg;
+      }
+      const et = e[t]!;
+      if (et > 0) {
+        const gz = gr * rt * (1 - rt);
+        gK += gz;
+        gS += gz * d[t]!;
+        if (gIn !== null) gIn[t] = (gz * S) / et;
+      } else if (gIn !== null) gIn[t] = 0;
+    }
+    st.gp[0] = (-gK * S) / K;
+    st.gp[1] = gS;
+    for (let k = 0; k < 2; k++) {
+      const i = st.pIdx[k]!;
+      gValues[i] = gValues[i]! + st.gp[k]!;
+    }
+    return sb;
   }
 
   function knotBackward(gT: Float64Array, gK: Float64Array): void {
