@@ -33,13 +33,35 @@ export const PLANNING_DRAWS = 200;
 /** What a scenario evaluation depends on besides its plan (part of the cache key). */
 export const SCENARIO_EVALUATION_SETTINGS = { draws: PLANNING_DRAWS, tail: "adstockLags" } as const;
 
-/** Checksum of what an evaluation depends on (plan + evaluation settings), for the result cache. */
+const isDefault = (o: ScenarioPlanning | undefined) =>
+  !o ||
+  (o.geoPlan === "national" && Object.keys(o.frequency).length === 0 && Object.keys(o.organic).length === 0);
+
+const sortedEntries = <T>(r: Record<string, T>) =>
+  Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+
+/**
+ * Checksum of what an evaluation depends on (plan + evaluation settings), for the result cache.
+ * A v2 plan's planning choices (geo split, frequencies, organic levels) count when they differ
+ * from the defaults; default choices leave the key as it was before they existed, so results
+ * stored for such plans stay valid.
+ */
 export function planChecksum(plan: ScenarioPlan, settings: Record<string, unknown>): string {
+  const planning = plan.planning;
   const canonical = JSON.stringify({
     weeks: plan.weeks,
-    spend: Object.fromEntries(Object.entries(plan.spend).sort(([a], [b]) => a.localeCompare(b))),
+    spend: sortedEntries(plan.spend),
     assumptions: plan.assumptions,
     settings,
+    ...(isDefault(planning)
+      ? {}
+      : {
+          planning: {
+            geoPlan: planning!.geoPlan,
+            frequency: sortedEntries(planning!.frequency),
+            organic: sortedEntries(planning!.organic),
+          },
+        }),
   });
   return createHash("sha256").update(canonical).digest("hex");
 }
@@ -62,10 +84,6 @@ export interface PlanningModel {
   /** Carry-over tail after a plan (weeks): the model's adstock lags. */
   adstockLags: number;
 }
-
-const isDefault = (o: ScenarioPlanning | undefined) =>
-  !o ||
-  (o.geoPlan === "national" && Object.keys(o.frequency).length === 0 && Object.keys(o.organic).length === 0);
 
 /** The planning horizon of `weeks` weeks on the given draws (core's planningHorizon). */
 export function planningHorizonOn(
