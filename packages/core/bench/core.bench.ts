@@ -17,6 +17,7 @@ import type { NutsOptions } from "../src/inference/types.ts";
 import { DEFAULT_TARGET_ACCEPT, EARLY_METRIC_WINDOW, type FitResult } from "../src/fit/result.ts";
 import { recoveryVerdict, roiCoverage } from "../src/fit/recovery.ts";
 import { createModel } from "../src/model/model.ts";
+import { fastExp, fastLog } from "../src/transforms/fast-math.ts";
 import { buildModelSpec } from "../src/model/spec.ts";
 import { simulate, type Simulation } from "../src/simulate/simulate.ts";
 
@@ -75,6 +76,22 @@ function gradientSection(ctx: BenchContext): BenchSection {
   const usFloor = time(() => {
     for (let t = 0; t < e.length; t += 1) o[t] = 1 / (1 + Math.exp(-1.5 * (Math.log(e[t]!) - 0.1)));
   });
+  // The same with the table exp / log the v1 model's Hill uses (transforms/fast-math.ts).
+  const usFloorFast = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = 1 / (1 + fastExp(-1.5 * (fastLog(e[t]!) - 0.1)));
+  });
+  const usLog = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = Math.log(e[t]!);
+  });
+  const usFastLog = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = fastLog(e[t]!);
+  });
+  const usExp = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = Math.exp(-e[t]!);
+  });
+  const usFastExp = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = fastExp(-e[t]!);
+  });
   ctx.log(`gradient: ${f(us, 1)} us per log density + gradient (dim ${model.dim})`);
   return {
     id: "core-gradient",
@@ -85,7 +102,10 @@ function gradientSection(ctx: BenchContext): BenchSection {
       `| log density + gradient (canonical parameters) | ${f(us, 1)} us |\n` +
       `| log density + gradient (sampler's centered intercept) | ${f(usCentered, 1)} us |\n` +
       `| log density alone | ${f(usDensity, 1)} us |\n` +
-      `| floor: one log + one exp per training week and channel (${e.length}) | ${f(usFloor, 1)} us |\n`,
+      `| floor: one log + one exp per training week and channel (${e.length}), Math.log / Math.exp | ${f(usFloor, 1)} us |\n` +
+      `| the same floor with fastLog / fastExp (transforms/fast-math.ts, the v1 Hill's) | ${f(usFloorFast, 1)} us |\n` +
+      `| ${e.length} x Math.log / fastLog | ${f(usLog, 1)} / ${f(usFastLog, 1)} us |\n` +
+      `| ${e.length} x Math.exp / fastExp | ${f(usExp, 1)} / ${f(usFastExp, 1)} us |\n`,
   };
 }
 
