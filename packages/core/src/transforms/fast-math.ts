@@ -111,7 +111,7 @@ const LOG_C_LO = new Float64Array(LN);
 const INV_C = new Float64Array(LN);
 const NEAR_1 = new Uint8Array(LN);
 // ln2 hi (with trailing zeros: e * LN2_HI is exact for |e| < 2^11) + lo
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 
 for (let i = 0; i < LN; i++) {
@@ -158,8 +158,7 @@ export function fastLog(x: number): number {
                 r *
                   (1 / 5 +
                     r *
-                      (-1 / 6 +
-                        r * (1 / 7 + r * (-1 / 8 + r * (1 / 9 + r * (-1 / 10 + r * (1 / 11))))))))));
+                      (-1 / 6 + r * (1 / 7 + r * (-1 / 8 + r * (1 / 9 + r * (-1 / 10 + r * (1 / 11))))))))));
     return r + p;
   }
   // |r| < 0.0041 < |hi| (|log c| > 0.0117 in the other bins of e = 0): degree 7, Fast2Sum
