@@ -28,6 +28,17 @@ export const DEFAULT_TARGET_ACCEPT = 0.85;
  */
 export const EARLY_METRIC_WINDOW = 10;
 
+/**
+ * v1 fits end warmup early once two consecutive slow metric windows agree (RMS of the log ratio
+ * of their diagonal metrics below 0.45), comparing from the third slow window on (the 100-draw
+ * one against the 50-draw one), so warmup is at least 300 of the asked 1000 iterations. On the
+ * recovery scenario (docs/model.md section 8, "Speed levers") warmup then ends at 300-500
+ * iterations and a fit needs about a quarter fewer gradients at the same or better bulk ESS per
+ * gradient. v2 fits do not use it (fit-v2.ts).
+ */
+export const V1_WARMUP_SETTLE_TOLERANCE = 0.45;
+export const V1_WARMUP_SETTLE_MIN_WINDOWS = 3;
+
 export interface FitOptions {
   mode: "nuts" | "fast";
   chains?: number;
