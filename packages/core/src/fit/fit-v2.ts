@@ -125,8 +125,9 @@ export function geoParameterizationV2(
   spec: ModelSpecV2,
   seed: number,
 ): { param: SamplerParameterizationV2; pilotVariance: number[]; pilotGradients: number } {
-  if (spec.G <= 1 || !spec.channels.some((ch) => ch.u >= 0))
-    return { param: {}, pilotVariance: [], pilotGradients: 0 };
+  if (spec.G <= 1) return { param: {}, pilotVariance: [], pilotGradients: 0 };
+  if (!spec.channels.some((ch) => ch.u >= 0))
+    return { param: { levelMean: true }, pilotVariance: [], pilotGradients: 0 };
   const r = sampleChain(
     createSamplerModelV2(spec),
     {
@@ -158,7 +159,7 @@ export function geoParameterizationV2(
   for (let i = 0; i < n; i++) gradients += r.nLeapfrog[i]!;
   const centered = pilotVariance.map((v) => v < GEO_CENTER_BELOW);
   return {
-    param: centered.some(Boolean) ? { channels: centered } : {},
+    param: { levelMean: true, ...(centered.some(Boolean) ? { channels: centered } : {}) },
     pilotVariance,
     pilotGradients: gradients,
   };
