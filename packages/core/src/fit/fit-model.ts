@@ -24,8 +24,6 @@ import {
   meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
-  V1_WARMUP_SETTLE_MIN_WINDOWS,
-  V1_WARMUP_SETTLE_TOLERANCE,
   checkChainResults,
   type ChannelResult,
   type FitOptions,
@@ -63,8 +61,6 @@ function nutsOptionsFor(options: FitOptions, inits?: Float64Array[]): NutsOption
     ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
     targetAccept: options.targetAccept ?? DEFAULT_TARGET_ACCEPT,
     earlyMetricWindow: EARLY_METRIC_WINDOW,
-    warmupSettleTolerance: V1_WARMUP_SETTLE_TOLERANCE,
-    warmupSettleMinWindows: V1_WARMUP_SETTLE_MIN_WINDOWS,
   };
 }
 
