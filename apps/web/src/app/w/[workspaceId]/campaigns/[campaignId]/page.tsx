@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   Alert,
   Badge,
@@ -66,6 +66,12 @@ function EvaluationCard({
   const trpc = useTRPC();
   const cur = currencySymbol(useWorkspace().currency);
   const q = useQuery(trpc.scenario.evaluate.queryOptions({ workspaceId, scenarioId }));
+  const queryClient = useQueryClient();
+  const computedNow = q.data?.cached === false;
+  // a fresh evaluation is now stored: the scenario table's headline column shows it too
+  useEffect(() => {
+    if (computedNow) void queryClient.invalidateQueries({ queryKey: trpc.campaign.get.pathKey() });
+  }, [computedNow, queryClient, trpc]);
   if (q.isPending) return <Spinner label="Evaluating on the posterior draws" />;
   if (q.error) return <ErrorState message={errorMessage(q.error)} />;
   const r = q.data.result;
