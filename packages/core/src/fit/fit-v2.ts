@@ -118,6 +118,8 @@ const PILOT_CHAIN = 0x70696c;
  * variance of every u[g, c]: weak data leave it near the prior's 1, strong data shrink it to
  * about 1 / (1 + eta^2 I) with I the likelihood's curvature in log betaGeo; below GEO_CENTER_BELOW
  * the non-centered coordinates form a curved ridge (u ~ 1 / eta) and the channel is centered.
+ * Every geo fit also samples w = sqrt(G) mean_g v_g in place of the level (levelMean: the level's
+ * funnel with s_tau, docs/model.md 10.7); the pilot itself runs in the previous coordinates.
  * Deterministic in (spec, seed), so fitChainV2 and fitV2FromChains find the same choice. G = 1:
  * no pilot, {}.
  */
