@@ -184,10 +184,14 @@ test("optimizer: run with a lock, see allocation and uplift; two scenarios compa
   await expect(page.getByTestId("scenario-editor")).toBeVisible({ timeout: 120_000 });
   await page.getByRole("button", { name: "Save scenario" }).click();
   await expect(page.getByTestId("scenario-row")).toHaveCount(2, { timeout: 30_000 });
+  const headline = page.getByTestId("scenario-row").first().getByTestId("scenario-headline");
+  await expect(headline).toHaveText("not evaluated yet");
 
   await page.getByTestId("scenario-row").first().getByRole("button", { name: "Evaluate" }).click();
   await expect(page.getByTestId("evaluation")).toContainText("incremental", { timeout: 120_000 });
   await expect(page.getByTestId("evaluation")).toContainText("Video converts 20% better");
+  // the stored evaluation's headline shows in the table from now on (also on the next visit)
+  await expect(headline).toContainText(/\d.*\(.*–.*\), ROI -?\d/);
 
   for (const row of await page.getByTestId("scenario-row").all()) await row.getByRole("checkbox").check();
   await page.getByRole("button", { name: "Compare selected (2)" }).click();

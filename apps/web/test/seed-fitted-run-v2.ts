@@ -15,11 +15,13 @@ import {
 import { fitModelV2, type FitResultV2 } from "@mixcast/core/node";
 import type { Prisma, PrismaClient } from "@mixcast/db";
 import { encodeModelSpec, encodeStoredDraws, SPEC_ENCODING } from "@mixcast/runs";
+import { insightsOfFitV2 } from "@mixcast/runs/insights";
 import {
   jsonSafe,
   modelConfigV2Codec,
   runAnalysisV2Codec,
   runDiagnosticsCodec,
+  runInsightsV2Codec,
   runSummaryCodec,
 } from "@mixcast/runs/stored";
 import { sha256Hex } from "../src/server/dataset/upload-dataset-version.ts";
@@ -34,6 +36,11 @@ export interface SeedFittedRunV2Options {
   seed?: number;
   /** false: store no "analysis" artifact (as when the worker's analysis failed). */
   withAnalysis?: boolean;
+  /**
+   * true: store the "insights" artifact as the worker does since it computes it when the fit
+   * succeeds (@mixcast/runs/insights); default false, as for runs fitted before that.
+   */
+  withInsights?: boolean;
 }
 
 export async function seedFittedRunV2(prisma: PrismaClient, o: SeedFittedRunV2Options) {
@@ -136,5 +143,18 @@ export async function seedFittedRunV2(prisma: PrismaClient, o: SeedFittedRunV2Op
         sizeBytes: 0,
       },
     });
+  if (o.withInsights === true) {
+    const insights = insightsOfFitV2(spec, fitDraws);
+    if ("error" in insights) throw new Error(insights.error);
+    await prisma.runArtifact.create({
+      data: {
+        ...artifact,
+        kind: "insights",
+        analysis: runInsightsV2Codec.encode(insights),
+        encoding: "json",
+        sizeBytes: 0,
+      },
+    });
+  }
   return { runId: run.id, modelId: model.id, sim, spec, fit, config };
 }

@@ -12,6 +12,8 @@ import type {
   RunAnalysis,
   RunAnalysisV2,
 } from "@mixcast/core";
+import { insightsOfFitV2 } from "@mixcast/runs/insights";
+import type { RunInsightsV2 } from "@mixcast/runs/stored";
 import { fitThreadPool } from "./fit-thread.ts";
 
 export interface IntervalSummary {
@@ -59,8 +61,14 @@ export interface EngineChainOptions {
 /** core's FitResult, plus the analysis when the fit thread already ran it (fit-thread-main.ts). */
 export type EngineFitResult = core.FitResult & { analysis?: RunAnalysis | { error: string } | null };
 
-/** core's FitResultV2, plus the decomposition / fit per geo when the fit thread ran it. */
-export type EngineFitResultV2 = core.FitResultV2 & { analysis?: RunAnalysisV2 | { error: string } | null };
+/**
+ * core's FitResultV2, plus what the fit thread derived from it: the decomposition / fit per geo
+ * and the insights page's curves (@mixcast/runs/insights).
+ */
+export type EngineFitResultV2 = core.FitResultV2 & {
+  analysis?: RunAnalysisV2 | { error: string } | null;
+  insights?: RunInsightsV2 | { error: string } | null;
+};
 
 export type EngineParseResultV2 =
   | { ok: true; dataset: DatasetV2; warnings: unknown[] }
@@ -193,7 +201,7 @@ export function coreEngine(options: { threaded?: boolean } = {}): Engine {
       options.threaded === false
         ? async (data, config, opts) => {
             const fit = await core.fitModelV2(data, config, opts);
-            return { ...fit, analysis: analyzeRunV2(data, config, fit) };
+            return { ...fit, ...derivedOfFitV2(data, config, fit) };
           }
         : (data, config, opts) => fitThreadPool().fitV2(data, config, opts),
     fitChainV2:
@@ -207,10 +215,30 @@ export function coreEngine(options: { threaded?: boolean } = {}): Engine {
       options.threaded === false
         ? (data, config, results, opts) => {
             const fit = core.fitV2FromChains(data, config, results, { ...opts, mode: "nuts" });
-            return Promise.resolve({ ...fit, analysis: analyzeRunV2(data, config, fit) });
+            return Promise.resolve({ ...fit, ...derivedOfFitV2(data, config, fit) });
           }
         : (data, config, results, opts) => fitThreadPool().mergeChainsV2(data, config, results, opts),
   };
+}
+
+/**
+ * What the fit thread derives from a v2 fit (CPU work kept off the main thread): the decomposition
+ * and fit per geo, and the insights page's response and frequency curves, computed here once
+ * instead of by the web on the page's first open (seconds for a geo model). Neither fails the run.
+ */
+export function derivedOfFitV2(
+  data: ModelDataV2,
+  config: ModelConfigV2,
+  fit: core.FitResultV2,
+): Pick<EngineFitResultV2, "analysis" | "insights"> {
+  const analysis = analyzeRunV2(data, config, fit);
+  let insights: RunInsightsV2 | { error: string };
+  try {
+    insights = insightsOfFitV2(core.buildModelSpecV2(data, config), fit.draws);
+  } catch (error) {
+    insights = { error: `insights failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return { analysis, insights };
 }
 
 /** The v2 decomposition and fit per geo; its failure must not fail the run. */

@@ -3,10 +3,17 @@
 // decomposition per geo), read back as the web reads them.
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { enqueueFitRun } from "@mixcast/db/jobs";
-import { parseDatasetV2Csv, parseModelConfigV2, scaleDatasetV2, simulateV2 } from "@mixcast/core";
+import {
+  createModelV2,
+  parseDatasetV2Csv,
+  parseModelConfigV2,
+  scaleDatasetV2,
+  simulateV2,
+} from "@mixcast/core";
 import { fitModelV2 } from "@mixcast/core/node";
 import { decodeModelSpecV2, decodeStoredDraws } from "@mixcast/runs";
-import { runAnalysisV2Codec, runSummaryCodec } from "@mixcast/runs/stored";
+import { computeInsightsV2 } from "@mixcast/runs/insights";
+import { runAnalysisV2Codec, runInsightsV2Codec, runSummaryCodec } from "@mixcast/runs/stored";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coreEngine } from "./engine.ts";
 import { createRun, seedModel, waitFor } from "./testing/fixtures.ts";
@@ -99,6 +106,33 @@ describe("v2 fit job", () => {
     const t = 10;
     const sum = Object.values(analysis.decomposition).reduce((s, series) => s + series[t]!, 0);
     expect(sum).toBeCloseTo(analysis.expected.mean[t]!, 4);
+
+    // the insights page's curves, computed by the fit thread and stored with the outcome: core's
+    // curves on the run's draws (the stored ones are Float32: equal to 1e-4 relative)
+    const insights = runInsightsV2Codec.decode(kinds.insights!.analysis);
+    expect(insights.analysis).toBeNull();
+    expect(insights.drawsUsed).toBe(40);
+    const model = createModelV2(spec);
+    const onStored = computeInsightsV2(
+      {
+        model,
+        draws: { values: draws.values, draws: draws.chains * draws.perChain, dim: draws.names.length },
+        names: draws.names,
+        chains: draws.chains,
+      },
+      false,
+    );
+    expect(insights.responseCurves.map((c) => c.channel)).toEqual(
+      onStored.responseCurves.map((c) => c.channel),
+    );
+    insights.responseCurves.forEach((curve, i) => {
+      expect(curve.byGeo?.map((b) => b.geo)).toEqual(sim.dataset.geos);
+      const want = onStored.responseCurves[i]!.incremental.mean;
+      curve.incremental.mean.forEach((v, k) =>
+        expect(Math.abs(v - want[k]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(want[k]!))),
+      );
+    });
+    expect(insights.frequencyCurves.map((f) => f.channel)).toEqual(["Meta"]);
   });
 
   it("a geo file with a missing (week, geo) row fails the run naming the geo and the week", async () => {

@@ -27,6 +27,7 @@ import type { PrismaClient } from "@mixcast/db";
 import {
   cancelClaimedRun,
   claimRun,
+  evaluateRunScenarios,
   failRun as failClaimedRun,
   handBackRun,
   liftTestsForRun,
@@ -261,7 +262,7 @@ export async function processFitRun(
 
   // 3. Everything derived from the fit, computed before the transaction so it stays short.
   tracker.setPhase("storing");
-  const { serialized, analysis, spec, calibration } = prepared.derive(fit);
+  const { serialized, analysis, insights, spec, calibration } = prepared.derive(fit);
   // Stored with the outcome so that the web reads them instead of computing them per view: the
   // model's inputs (no CSV parse for a posterior) and the ROI change against the previous run.
   const refreshComparison = await refreshComparisonFor(
@@ -300,6 +301,7 @@ export async function processFitRun(
     draws: fit.draws,
     spec,
     analysis,
+    insights,
     details: {
       converged: fit.diagnostics.converged,
       reasons: fit.diagnostics.reasons,
@@ -309,6 +311,7 @@ export async function processFitRun(
   });
   // The draws artifact holds the draws now: drop the chains' copies (best effort).
   if (chainJobs) await releaseChainResults(prisma, run.id).catch(() => undefined);
+  await evaluatePinnedScenarios(ctx, run.id);
   return { status: "succeeded", runId: run.id, attempt, converged: fit.diagnostics.converged };
 }
 
@@ -317,6 +320,8 @@ type PreparedResult = EngineFitResult | EngineFitResultV2;
 interface Derived {
   serialized: Record<string, unknown> & { channels: RunSummary["channels"] };
   analysis: SuccessInput["analysis"];
+  /** v2: the insights page's curves, computed by the fit thread; v1: none (its analysis has them). */
+  insights: SuccessInput["insights"];
   spec: SuccessInput["spec"];
   calibration: RunSummary["calibration"];
 }
@@ -482,6 +487,7 @@ function prepareV1(
       return {
         serialized: serialized,
         analysis: analysis ?? null,
+        insights: null,
         spec,
         calibration: calibrationOf(used, () => {
           const model = createModel(spec);
@@ -568,10 +574,11 @@ function prepareV2(
         }
       : {}),
     derive(result) {
-      const { analysis, draws, ...rest } = result as EngineFitResultV2;
+      const { analysis, insights, draws, ...rest } = result as EngineFitResultV2;
       return {
         serialized: jsonSafe(rest) as Derived["serialized"],
         analysis: analysis ?? null,
+        insights: insights ?? null,
         spec,
         // the registry's used tests are the spec's last ones (after the config's own)
         calibration: calibrationOf(used, () => {
@@ -609,6 +616,25 @@ async function modelHealthFor(
       `[worker ${ctx.workerId}] model health for run ${runId} failed: ${redactSecrets(messageOf(error))}`,
     );
     return null;
+  }
+}
+
+/**
+ * The scenarios pinned to the run (the demo's, seeded on its first fit; any queued with a run),
+ * evaluated and stored as scenario.evaluate caches them, so their figures are there when the user
+ * opens them. Best effort: the run has succeeded; a scenario left out is evaluated on request.
+ */
+async function evaluatePinnedScenarios(ctx: FitJobContext, runId: string): Promise<void> {
+  try {
+    const { failed } = await evaluateRunScenarios(ctx.prisma, runId);
+    for (const f of failed)
+      console.error(
+        `[worker ${ctx.workerId}] scenario ${f.scenarioId} of run ${runId} not evaluated: ${f.reason}`,
+      );
+  } catch (error) {
+    console.error(
+      `[worker ${ctx.workerId}] evaluating the scenarios of run ${runId} failed: ${redactSecrets(messageOf(error))}`,
+    );
   }
 }
 

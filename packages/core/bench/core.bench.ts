@@ -14,9 +14,16 @@ import type { ModelConfigInput } from "../src/model/config.ts";
 import { fitFromChains, fitModel, modelTarget } from "../src/fit/fit-model.ts";
 import { sampleChains } from "../src/inference/sample-chains.ts";
 import type { NutsOptions } from "../src/inference/types.ts";
-import { DEFAULT_TARGET_ACCEPT, EARLY_METRIC_WINDOW, type FitResult } from "../src/fit/result.ts";
+import {
+  DEFAULT_TARGET_ACCEPT,
+  EARLY_METRIC_WINDOW,
+  type FitResult,
+  V1_WARMUP_SETTLE_MIN_WINDOWS,
+  V1_WARMUP_SETTLE_TOLERANCE,
+} from "../src/fit/result.ts";
 import { recoveryVerdict, roiCoverage } from "../src/fit/recovery.ts";
 import { createModel } from "../src/model/model.ts";
+import { fastExp, fastLog } from "../src/transforms/fast-math.ts";
 import { buildModelSpec } from "../src/model/spec.ts";
 import { simulate, type Simulation } from "../src/simulate/simulate.ts";
 
@@ -75,6 +82,22 @@ function gradientSection(ctx: BenchContext): BenchSection {
   const usFloor = time(() => {
     for (let t = 0; t < e.length; t += 1) o[t] = 1 / (1 + Math.exp(-1.5 * (Math.log(e[t]!) - 0.1)));
   });
+  // The same with the table exp / log the v1 model's Hill uses (transforms/fast-math.ts).
+  const usFloorFast = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = 1 / (1 + fastExp(-1.5 * (fastLog(e[t]!) - 0.1)));
+  });
+  const usLog = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = Math.log(e[t]!);
+  });
+  const usFastLog = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = fastLog(e[t]!);
+  });
+  const usExp = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = Math.exp(-e[t]!);
+  });
+  const usFastExp = time(() => {
+    for (let t = 0; t < e.length; t += 1) o[t] = fastExp(-e[t]!);
+  });
   ctx.log(`gradient: ${f(us, 1)} us per log density + gradient (dim ${model.dim})`);
   return {
     id: "core-gradient",
@@ -85,7 +108,10 @@ function gradientSection(ctx: BenchContext): BenchSection {
       `| log density + gradient (canonical parameters) | ${f(us, 1)} us |\n` +
       `| log density + gradient (sampler's centered intercept) | ${f(usCentered, 1)} us |\n` +
       `| log density alone | ${f(usDensity, 1)} us |\n` +
-      `| floor: one log + one exp per training week and channel (${e.length}) | ${f(usFloor, 1)} us |\n`,
+      `| floor: one log + one exp per training week and channel (${e.length}), Math.log / Math.exp | ${f(usFloor, 1)} us |\n` +
+      `| the same floor with fastLog / fastExp (transforms/fast-math.ts, the v1 Hill's) | ${f(usFloorFast, 1)} us |\n` +
+      `| ${e.length} x Math.log / fastLog | ${f(usLog, 1)} / ${f(usFastLog, 1)} us |\n` +
+      `| ${e.length} x Math.exp / fastExp | ${f(usExp, 1)} / ${f(usFastExp, 1)} us |\n`,
   };
 }
 
@@ -349,13 +375,18 @@ async function samplerSection(ctx: BenchContext): Promise<BenchSection> {
  * load; the diagnostics are fitFromChains' (canonical draws, as fitModel reports them).
  */
 async function leversSection(ctx: BenchContext): Promise<BenchSection> {
+  const early = {
+    warmupSettleTolerance: V1_WARMUP_SETTLE_TOLERANCE,
+    warmupSettleMinWindows: V1_WARMUP_SETTLE_MIN_WINDOWS,
+  };
   const runs: { seed: number; name: string; lever: Partial<NutsOptions> }[] = [
     { seed: 7, name: "defaults", lever: {} },
-    { seed: 7, name: '`metricEstimator: "gradient"`', lever: { metricEstimator: "gradient" } },
-    { seed: 7, name: "`warmupSettleTolerance: 0.3`", lever: { warmupSettleTolerance: 0.3 } },
+    { seed: 7, name: "early end (`warmupSettleTolerance: 0.45` from the 3rd window)", lever: early },
+    { seed: 7, name: '`metric: "dense"`', lever: { metric: "dense" } },
     { seed: 7, name: "both", lever: { metricEstimator: "gradient", warmupSettleTolerance: 0.3 } },
     { seed: 1, name: "defaults", lever: {} },
-    { seed: 1, name: "both", lever: { metricEstimator: "gradient", warmupSettleTolerance: 0.3 } },
+    { seed: 1, name: "early end (`warmupSettleTolerance: 0.45` from the 3rd window)", lever: early },
+    { seed: 1, name: '`metric: "dense"`', lever: { metric: "dense" } },
   ];
   const base = { mode: "nuts" as const, chains: 4, warmup: 1000, draws: 1000, seed: 1 };
   const lines: string[] = [];
@@ -392,7 +423,7 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
     title: "Sampler speed levers (docs/model.md section 8)",
     command: "pnpm bench --only=core:levers",
     body:
-      `Recovery scenario (156 weeks x 6 channels), data seeds 7 and 1, 4 chains x (1000 warmup + 1000 draws), seed 1, the fit's NUTS options (target acceptance ${DEFAULT_TARGET_ACCEPT}, early metric windows, centered intercept) plus the lever; means over the 4 chains; min bulk ESS and R-hat of the canonical draws (as fitModel reports them). Gradient counts do not depend on machine load (1-min load average ${f(load0, 1)} at the start).\n\n` +
+      `Recovery scenario (156 weeks x 6 channels), data seeds 7 and 1, 4 chains x (1000 warmup + 1000 draws), seed 1, the fit's NUTS options (target acceptance ${DEFAULT_TARGET_ACCEPT}, early metric windows, centered intercept; table exp/log in the v1 Hill) plus the lever; means over the 4 chains; min bulk ESS and R-hat of the canonical draws (as fitModel reports them). Gradient counts do not depend on machine load (1-min load average ${f(load0, 1)} at the start).\n\n` +
       "| data seed | run | warmup iterations | warmup gradients per chain | leapfrogs per draw | gradients per chain | min bulk ESS | bulk ESS per 1000 gradients | divergences | max R-hat |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n" +
       lines.join("\n") +
       "\n",

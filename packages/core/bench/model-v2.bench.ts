@@ -124,6 +124,18 @@ function time(call: () => void, n: number): number {
   return blocks.sort((a, b) => a - b)[2]!;
 }
 
+/**
+ * The floor of a density + gradient over `cells` geo-week-channel cells: one Math.log and one
+ * Math.exp per cell (the Hill saturation's, which no rearrangement removes), nothing else.
+ */
+function floorUs(cells: number, n: number): number {
+  const e = Float64Array.from({ length: cells }, (_, i) => 0.1 + (i % 97) / 30);
+  const o = new Float64Array(cells);
+  return time(() => {
+    for (let t = 0; t < cells; t++) o[t] = 1 / (1 + Math.exp(-1.5 * (Math.log(e[t]!) - 0.1)));
+  }, n);
+}
+
 function gradientV2Section(ctx: BenchContext): BenchSection {
   const rows: string[] = [];
   const load = loadavg()[0]!;
@@ -143,8 +155,35 @@ function gradientV2Section(ctx: BenchContext): BenchSection {
     const n = Math.max(200, Math.round(20_000 / G));
     const us = time(() => model.logDensityGradient(theta, grad), n);
     const cells = G * WEEKS * data.channels.length;
-    ctx.log(`v2 gradient G=${G}: ${f(us, 1)} us (dim ${model.dim})`);
-    rows.push(`| ${G} | ${model.dim} | ${f(us, 1)} us | ${f((1000 * us) / cells, 2)} ns |`);
+    const floor = floorUs(cells, n);
+    ctx.log(`v2 gradient G=${G}: ${f(us, 1)} us (dim ${model.dim}), floor ${f(floor, 1)} us`);
+    rows.push(
+      `| ${G} | ${model.dim} | ${f(us, 1)} us | ${f((1000 * us) / cells, 2)} ns | ${f((1000 * floor) / cells, 2)} ns | ${f(us / floor, 2)} |`,
+    );
+  }
+  // Issue 15's geo benchmark data as the fit samples it (pilot's choice there: TV centered) against
+  // its national counterpart (same simulation, G = 1) and the national v1 fit's gradient.
+  const simRows: string[] = [];
+  const simUs: number[] = [];
+  for (const G of [1, 40]) {
+    const sim = simulateV2({ geos: G, weeks: WEEKS, channels: 5, organic: true, seed: 15 });
+    const spec = buildModelSpecV2(sim.data, sim.config);
+    const sampler = createSamplerModelV2(
+      spec,
+      G > 1 ? { channels: spec.channels.map((_, c) => c === 0) } : {},
+    );
+    const rng = new Rng(3);
+    const theta = Float64Array.from({ length: sampler.dim }, () => 0.3 * rng.normal());
+    const grad = new Float64Array(sampler.dim);
+    const n = Math.max(200, Math.round(20_000 / G));
+    const us = time(() => sampler.logDensityGradient(theta, grad), n);
+    const cells = G * spec.trainingWeeks * spec.channels.length;
+    const floor = floorUs(cells, n);
+    simUs.push(us);
+    ctx.log(`geo benchmark data G=${G}: ${f(us, 1)} us, floor ${f(floor, 1)} us`);
+    simRows.push(
+      `| ${G} | ${sampler.dim} | ${cells} | ${f(us, 1)} us | ${f((1000 * us) / cells, 2)} ns | ${f((1000 * floor) / cells, 2)} ns | ${f(us / floor, 2)} |`,
+    );
   }
   return {
     id: "model-v2-gradient",
@@ -152,7 +191,10 @@ function gradientV2Section(ctx: BenchContext): BenchSection {
     command: "pnpm bench --only=model-v2:gradient",
     body:
       `156 weeks x (5 paid channels, one of each type, + 1 organic + 1 reach & frequency), knots baseline (12 knots), one numeric control, geo hierarchy for G > 1; median of 5 blocks after warm-up. The sweeps do a constant amount of work per geo-week-channel cell (O(G T C)); the last column shows what a cell costs as the working set grows (all buffers of G = 40 are about 4 MB, beyond the L2 cache).\n\n` +
-      `| geos G | parameters | log density + gradient | per geo-week-channel cell |\n|---:|---:|---:|---:|\n${rows.join("\n")}\n\n` +
+      `| geos G | parameters | log density + gradient | per geo-week-channel cell | floor per cell (one log + one exp) | gradient / floor |\n|---:|---:|---:|---:|---:|---:|\n${rows.join("\n")}\n\n` +
+      `Issue 15's geo benchmark data (\`simulateV2({ geos: G, weeks: 156, channels: 5, organic: true, seed: 15 })\`, 143 training weeks x 6 channels), the sampler's density as the fit runs it (mean geo levels, TV's coefficients centered = the pilot's choice on this data):\n\n` +
+      `| geos G | parameters | cells | log density + gradient | per cell | floor per cell | gradient / floor |\n|---:|---:|---:|---:|---:|---:|---:|\n${simRows.join("\n")}\n\n` +
+      `G = 40 / G = 1 on that data: ${f(simUs[1]! / simUs[0]!, 1)}x; G = 40 / the v1 national gradient below: ${f(simUs[1]! / usV1, 1)}x.\n\n` +
       `Same run, v1 model (recovery scenario, 156 x 6, canonical parameters): ${f(usV1, 1)} us per log density + gradient (compare with the core:gradient section). Load average when the run started: ${f(load, 1)} (on a shared machine compare ratios within the run, not absolute times).\n`,
   };
 }

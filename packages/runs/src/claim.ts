@@ -12,7 +12,13 @@ import { transaction } from "./transaction.ts";
 import { encodeStoredDraws } from "./draws.ts";
 import { encodeModelSpec, SPEC_ENCODING } from "./spec.ts";
 import { jsonSafe } from "./stored/codec.ts";
-import { analysisErrorSchema, runAnalysisCodec, runAnalysisV2Codec } from "./stored/artifacts.ts";
+import {
+  analysisErrorSchema,
+  runAnalysisCodec,
+  runAnalysisV2Codec,
+  runInsightsV2Codec,
+  type RunInsightsV2,
+} from "./stored/artifacts.ts";
 import {
   runDiagnosticsCodec,
   runProgressCodec,
@@ -142,6 +148,12 @@ export interface SuccessInput {
   spec: ModelSpec | ModelSpecV2;
   /** core's analyzeRun (v1) or analyzeRunV2 (v2) output, or why it failed; null: none. */
   analysis: RunAnalysis | RunAnalysisV2 | { error: string } | null;
+  /**
+   * v2: the insights the run's page draws (response and frequency curves, @mixcast/runs/insights),
+   * stored as kind "insights" so the page reads them instead of computing them on first open;
+   * absent, null or an error: none stored (the web computes them on first open).
+   */
+  insights?: RunInsightsV2 | { error: string } | null;
   /** Details of the run.succeeded audit event (attempt and workerId are added). */
   details: Record<string, unknown>;
 }
@@ -162,6 +174,8 @@ export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: Su
         : outcome.analysis.version === 2
           ? runAnalysisV2Codec.encode(outcome.analysis)
           : runAnalysisCodec.encode(outcome.analysis);
+  const insights =
+    outcome.insights && !("error" in outcome.insights) ? runInsightsV2Codec.encode(outcome.insights) : null;
   await prisma.$transaction(
     async (tx) => {
       const updated = await tx.run.updateMany({
@@ -190,6 +204,10 @@ export async function succeedRun(prisma: PrismaClient, claim: Claim, outcome: Su
       if (analysis !== null)
         await tx.runArtifact.create({
           data: { ...artifact, kind: "analysis", analysis, encoding: "json", sizeBytes: 0 },
+        });
+      if (insights !== null)
+        await tx.runArtifact.create({
+          data: { ...artifact, kind: "insights", analysis: insights, encoding: "json", sizeBytes: 0 },
         });
       await writeRunEvent(tx, claim.run, "run.succeeded", {
         attempt: claim.attempt,

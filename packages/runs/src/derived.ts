@@ -56,3 +56,26 @@ export async function storeRunViews(
     return true;
   });
 }
+
+/**
+ * The "insights" artifact the web computed for a run fitted before the worker stored one (the v1
+ * analysis, the v2 curves), kept for later requests.
+ */
+export async function storeRunInsights(
+  prisma: PrismaClient,
+  run: { runId: string; workspaceId: string },
+  insights: Prisma.InputJsonValue,
+): Promise<void> {
+  await prisma.runArtifact.upsert({
+    where: { runId_kind: { runId: run.runId, kind: "insights" } },
+    create: {
+      workspaceId: run.workspaceId,
+      runId: run.runId,
+      kind: "insights",
+      analysis: insights,
+      encoding: "json",
+      sizeBytes: 0,
+    },
+    update: { analysis: insights },
+  });
+}

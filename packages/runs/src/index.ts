@@ -20,7 +20,7 @@ export {
   type SuccessInput,
 } from "./claim.ts";
 export { failLiveRun, failStaleRun, requeueStaleRun, type StaleRun } from "./recover.ts";
-export { recordStability, storeRunViews } from "./derived.ts";
+export { recordStability, storeRunInsights, storeRunViews } from "./derived.ts";
 export { blockingFindings, checkRunData, describeBlocking } from "./data-checks.ts";
 export { compareRoi, refreshComparisonFor } from "./refresh.ts";
 export {
@@ -52,3 +52,16 @@ export {
   type ChainState,
 } from "./chains.ts";
 export { liftTestsForRun, pinnedLiftTestsOf, pinRunLiftTests } from "./lift-tests.ts";
+export {
+  evaluateRunScenarios,
+  evaluateScenarioPlan,
+  planChecksum,
+  PlanChoiceError,
+  planningHorizonOn,
+  planningModelOfStored,
+  PLANNING_DRAWS,
+  SCENARIO_EVALUATION_SETTINGS,
+  scenarioChecksum,
+  type PlanningModel,
+  type RunScenarioEvaluations,
+} from "./scenario-evaluation.ts";

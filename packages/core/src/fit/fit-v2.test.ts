@@ -18,7 +18,7 @@ describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviatio
     const spec = buildModelSpecV2(data, config);
     const a = geoParameterizationV2(spec, 1);
     const b = geoParameterizationV2(spec, 1);
-    expect(a.param).toEqual({});
+    expect(a.param).toEqual({ levelMean: true });
     expect(b.pilotVariance).toEqual(a.pilotVariance);
     expect(a.pilotVariance[0]!).toBeGreaterThan(GEO_CENTER_BELOW);
     expect(a.pilotVariance[0]!).toBeLessThan(0.6);

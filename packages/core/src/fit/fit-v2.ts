@@ -118,6 +118,8 @@ const PILOT_CHAIN = 0x70696c;
  * variance of every u[g, c]: weak data leave it near the prior's 1, strong data shrink it to
  * about 1 / (1 + eta^2 I) with I the likelihood's curvature in log betaGeo; below GEO_CENTER_BELOW
  * the non-centered coordinates form a curved ridge (u ~ 1 / eta) and the channel is centered.
+ * Every geo fit also samples w = sqrt(G) mean_g v_g in place of the level (levelMean: the level's
+ * funnel with s_tau, docs/model.md 10.7); the pilot itself runs in the previous coordinates.
  * Deterministic in (spec, seed), so fitChainV2 and fitV2FromChains find the same choice. G = 1:
  * no pilot, {}.
  */
@@ -125,8 +127,9 @@ export function geoParameterizationV2(
   spec: ModelSpecV2,
   seed: number,
 ): { param: SamplerParameterizationV2; pilotVariance: number[]; pilotGradients: number } {
-  if (spec.G <= 1 || !spec.channels.some((ch) => ch.u >= 0))
-    return { param: {}, pilotVariance: [], pilotGradients: 0 };
+  if (spec.G <= 1) return { param: {}, pilotVariance: [], pilotGradients: 0 };
+  if (!spec.channels.some((ch) => ch.u >= 0))
+    return { param: { levelMean: true }, pilotVariance: [], pilotGradients: 0 };
   const r = sampleChain(
     createSamplerModelV2(spec),
     {
@@ -158,7 +161,7 @@ export function geoParameterizationV2(
   for (let i = 0; i < n; i++) gradients += r.nLeapfrog[i]!;
   const centered = pilotVariance.map((v) => v < GEO_CENTER_BELOW);
   return {
-    param: centered.some(Boolean) ? { channels: centered } : {},
+    param: { levelMean: true, ...(centered.some(Boolean) ? { channels: centered } : {}) },
     pilotVariance,
     pilotGradients: gradients,
   };

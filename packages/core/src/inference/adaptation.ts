@@ -60,6 +60,9 @@ export interface WindowOptions {
   /** > 0: end warmup early (only the terminal buffer remains) once two consecutive slow windows
    *  give metrics whose log ratio has a root mean square below this (default 0: never). */
   settleTolerance?: number;
+  /** Slow windows that must have closed before the settle check can end warmup (default 2: the
+   *  first check compares the 50-draw window with the 25-draw one). */
+  settleMinWindows?: number;
   /**
    * true: the slow windows also estimate a dense inverse metric (the window's covariance, its
    * correlations shrunk towards 0 by n / (n + dim), its diagonal Stan's regularized variance),
@@ -172,6 +175,7 @@ export class WindowedVarianceAdaptation {
   private readonly earlyWindow: number;
   private readonly moments: WindowMoments;
   private readonly settleTolerance: number;
+  private readonly settleMinWindows: number;
   /** The last slow window's estimate (empty until one closed). */
   private readonly previous: Float64Array;
   private slowWindows = 0;
@@ -205,6 +209,7 @@ export class WindowedVarianceAdaptation {
     this.moments = new WindowMoments(dim, this.estimator === "gradient", options.dense === true);
     this.sigma = new Float64Array(options.dense === true ? dim * dim : 0);
     this.settleTolerance = options.settleTolerance ?? 0;
+    this.settleMinWindows = Math.max(2, options.settleMinWindows ?? 2);
     this.previous = new Float64Array(dim);
     this.end = numWarmup;
   }
@@ -217,7 +222,7 @@ export class WindowedVarianceAdaptation {
   /** After a slow window: compares with the previous one and, when settled, moves the end. */
   private checkSettled(invMetric: Float64Array): void {
     this.slowWindows += 1;
-    if (this.settleTolerance > 0 && this.slowWindows >= 2) {
+    if (this.settleTolerance > 0 && this.slowWindows >= this.settleMinWindows) {
       let ss = 0;
       for (let i = 0; i < invMetric.length; i++) {
         const r = Math.log(invMetric[i]! / this.previous[i]!);

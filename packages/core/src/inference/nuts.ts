@@ -546,6 +546,7 @@ export function sampleChain(
     estimator: opts.metricEstimator ?? "variance",
     earlyWindow: opts.earlyMetricWindow ?? 0,
     settleTolerance: opts.warmupSettleTolerance ?? 0,
+    ...(opts.warmupSettleMinWindows !== undefined ? { settleMinWindows: opts.warmupSettleMinWindows } : {}),
     ...(opts.metric === "dense" ? { dense: true } : {}),
   });
   let warmupDone = warmup;

@@ -37,6 +37,8 @@ export interface NutsOptions {
   earlyMetricWindow?: number;
   /** > 0: end warmup once two consecutive metric windows agree to this RMS log ratio (adaptation.ts). Default 0. */
   warmupSettleTolerance?: number;
+  /** Slow metric windows closed before that check may end warmup (adaptation.ts). Default 2. */
+  warmupSettleMinWindows?: number;
   /** Maximum number of worker threads at once (default os.availableParallelism()). */
   threads?: number;
 }

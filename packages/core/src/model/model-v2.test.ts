@@ -175,6 +175,12 @@ describe("the sampler's parameterization of geo models", () => {
       param: { knots: "centered", channels: [true, false, false, false] },
       centeredChannels: false,
     },
+    { name: "level sampled as w = sqrt(G) mean v", param: { levelMean: true }, centeredChannels: false },
+    {
+      name: "level as w, centered TV",
+      param: { levelMean: true, channels: [true, false, false, false] },
+      centeredChannels: false,
+    },
   ];
   for (const { name, param, centeredChannels } of variants) {
     it(`${name}: same posterior (density plus the log-Jacobian), round trip, gradient vs finite differences`, () => {
@@ -187,6 +193,7 @@ describe("the sampler's parameterization of geo models", () => {
         const back = sampler.toCanonical(th);
         for (let i = 0; i < model.dim; i++) expect(Math.abs(back[i]! - canon[i]!)).toBeLessThan(1e-10);
         let logJ = param.offsets === "noncentered" ? 0 : -G * canon[model.spec.index.sTau]!;
+        if (param.levelMean === true) logJ += canon[model.spec.index.sTau]! - 0.5 * Math.log(G);
         if (centeredChannels) for (const ch of model.spec.channels) logJ -= G * canon[ch.etaGeo]!;
         model.spec.channels.forEach((ch, c) => {
           if (!centeredChannels && param.channels?.[c] === true) logJ -= G * canon[ch.etaGeo]!;

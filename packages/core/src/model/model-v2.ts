@@ -112,7 +112,7 @@ export interface MmmModelV2 extends LogDensity {
   unconstrain(values: Float64Array): Float64Array;
   /** G > 1, at theta: each geo's mean of mu over the training weeks and its canonical v_g (with
    *  centerGeoLevels, theta holds the former and this is how the latter is found). */
-  geoLevels(theta: Float64Array): { mean: Float64Array; v: Float64Array };
+  geoLevels(theta: Float64Array): { mean: Float64Array; v: Float64Array; level: number };
   /** The forward pipeline at constrained values (allocates; not the sampler's path). */
   forward(values: Float64Array, opts?: ForwardOptionsV2): ForwardV2;
   /**
@@ -144,12 +144,26 @@ export interface ModelOptionsV2 {
    * The density gains the log-Jacobian -G log s_tau (docs/model.md section 10.7).
    */
   centerGeoLevels?: boolean;
+  /**
+   * With centerGeoLevels, sampler use only: theta[level] (k1 with the knots baseline, b0 with the
+   * trend) holds w = sqrt(G) mean_g v_g instead of the level. The data see only each geo's mean
+   * level m_g, so the level and the offsets' mean trade one for one and the level's conditional
+   * sd is s_tau / sqrt(G): a funnel in (level, log s_tau) when s_tau is small. In w it is not:
+   * level = mean_g m_g - mean_g R_g - s_tau w / sqrt(G) (R_g: geo g's mean of mu without level
+   * and offset), v_g = (m_g - R_g - level) / s_tau. The log-Jacobian becomes
+   * -(G - 1) log s_tau - log(G) / 2 (docs/model.md section 10.7).
+   */
+  levelMean?: boolean;
 }
 
 export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): MmmModelV2 {
   const dim = spec.parameters.length;
   const G = spec.G;
   const centerLevels = options.centerGeoLevels === true && G > 1;
+  const levelMean = centerLevels && options.levelMean === true;
+  const levelIx = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
+  if (levelMean && levelIx < 0) throw new Error("levelMean needs a level parameter (k1 or b0)");
+  const invSqrtG = 1 / Math.sqrt(G);
   const N = spec.weeks;
   const T = spec.trainingWeeks;
   const C = spec.channels.length;
@@ -173,21 +187,27 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     priors.push(compilePrior(p.prior));
   });
 
-  const makeCell = (c: number, g: number, len: number): CellRt => {
+  /** shared: per stage, the parameter and gradient buffers every geo of the channel uses */
+  const makeCell = (
+    c: number,
+    g: number,
+    len: number,
+    shared?: readonly { p: Float64Array; gp: Float64Array }[],
+  ): CellRt => {
     const ch = spec.channels[c]!;
     const d = data.channels[ch.data]!;
     const x = d.x[g]!;
     const rf = ch.role === "rf";
     const input = rf ? new Float64Array(len) : x;
-    const stages = ch.stages.map((st): StageRt => {
+    const stages = ch.stages.map((st, s): StageRt => {
       const t = getTransform(st.kind);
       const feature = new Float64Array(t.feature ? len : 0);
       if (t.feature) t.feature(x, len, st.constants[g]!, feature);
       return {
         t,
         pIdx: Int32Array.from(st.params),
-        p: new Float64Array(st.params.length),
-        gp: new Float64Array(st.params.length),
+        p: shared?.[s]!.p ?? new Float64Array(st.params.length),
+        gp: shared?.[s]!.gp ?? new Float64Array(st.params.length),
         ctx: { x: input, lags, feature, ws: new Float64Array(t.workspaceSize(len, lags)) },
         out: new Float64Array(len),
       };
@@ -207,7 +227,25 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   };
   const makeCells = (len: number): CellRt[][] =>
     spec.channels.map((_, c) => Array.from({ length: G }, (__, g) => makeCell(c, g, len)));
-  const cells = makeCells(N);
+  // The density's cells: a channel's parameters are the same in every geo, so its stages' parameter
+  // (and gradient) buffers are shared by its G cells and filled once per call.
+  const cells = spec.channels.map((ch, c) => {
+    const shared = ch.stages.map((st) => ({
+      p: new Float64Array(st.params.length),
+      gp: new Float64Array(st.params.length),
+    }));
+    return Array.from({ length: G }, (_, g) => makeCell(c, g, N, shared));
+  });
+  // Channels whose response is a Hill saturation: the density runs that last stage fused with the
+  // channel's term in mu (forward) and with d/d term (backward), one pass over the weeks instead
+  // of three, with the same floating-point operations in the same order (bit-identical results).
+  // Backward fusion needs the channel's complete d/d response before Hill, so not with synergies.
+  const hillLast = spec.channels.map(
+    (ch) => ch.stages.length > 0 && ch.stages[ch.stages.length - 1]!.kind === "hill",
+  );
+  const hillFusedBack = spec.channels.map(
+    (_, c) => hillLast[c]! && !spec.synergies.some((s) => s.a === c || s.b === c),
+  );
 
   // work buffers (hot path)
   const values = new Float64Array(dim);
@@ -237,6 +275,10 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   /** centerGeoLevels: the sampler's m_g, and d log p / d m_g */
   const levelM = new Float64Array(centerLevels ? G : 0);
   const gLevelM = new Float64Array(centerLevels ? G : 0);
+  /** levelMean: the sampler's w, each geo's mean of mu without level and offset, d log p / d w */
+  let levelW = 0;
+  const levelR = new Float64Array(levelMean ? G : 0);
+  let gLevelW = 0;
   // Lift tests (docs/model.md section 11.3): per tested channel, d logp / d D[g][t], D = the part of
   // mu that vanishes when the channel's input is 0 (its term and the synergy terms it is in).
   const lifts = spec.liftTests ?? [];
@@ -304,18 +346,64 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
 
   /** Runs channel c's pipeline in geo g over len weeks (input already set for R&F). */
   function runCell(c: number, cell: CellRt, len: number): void {
-    const ch = spec.channels[c]!;
+    for (const st of cell.stages) for (let k = 0; k < st.p.length; k++) st.p[k] = values[st.pIdx[k]!]!;
+    runStages(c, cell, len, cell.stages.length);
+  }
+
+  /** The R&F input and the first `ns` stages of a cell whose parameter buffers are filled. */
+  function runStages(c: number, cell: CellRt, len: number, ns: number): void {
     if (cell.freq !== null) {
+      const ch = spec.channels[c]!;
       rfP[0] = values[ch.kf]!;
       rfP[1] = values[ch.sf]!;
       hill.forward(cell.freq, len, rfP, cell.hillOut, cell.hillCtx);
       for (let t = 0; t < len; t++) cell.input[t] = cell.x[t]! * cell.hillOut[t]!;
     }
     let input = cell.input;
-    for (const st of cell.stages) {
-      for (let k = 0; k < st.p.length; k++) st.p[k] = values[st.pIdx[k]!]!;
+    for (let s = 0; s < ns; s++) {
+      const st = cell.stages[s]!;
       st.t.forward(input, len, st.p, st.out, st.ctx);
       input = st.out;
+    }
+  }
+
+  /**
+   * The cell's last stage, Hill (hill.ts's forward, same operations), fused with adding the
+   * channel's term bg (m_t) r_t to mu: out[t] = r_t, ws[t] = log e_t - log K.
+   */
+  function hillForwardTerm(cell: CellRt, m: Float64Array, bg: Float64Array | number, tv: boolean): void {
+    const ns = cell.stages.length;
+    const st = cell.stages[ns - 1]!;
+    const e = ns > 1 ? cell.stages[ns - 2]!.out : cell.input;
+    const out = st.out;
+    const d = st.ctx.ws;
+    const logK = Math.log(st.p[0]!);
+    const S = st.p[1]!;
+    const b = bg as number;
+    if (tv) {
+      for (let t = 0; t < T; t++) {
+        const et = e[t]!;
+        let r = 0;
+        if (et > 0) {
+          const dt = Math.log(et) - logK;
+          d[t] = dt;
+          r = 1 / (1 + Math.exp(-S * dt));
+        } else d[t] = 0;
+        out[t] = r;
+        m[t] = m[t]! + b * mEff[t]! * r;
+      }
+    } else {
+      for (let t = 0; t < T; t++) {
+        const et = e[t]!;
+        let r = 0;
+        if (et > 0) {
+          const dt = Math.log(et) - logK;
+          d[t] = dt;
+          r = 1 / (1 + Math.exp(-S * dt));
+        } else d[t] = 0;
+        out[t] = r;
+        m[t] = m[t]! + b * r;
+      }
     }
   }
 
@@ -340,6 +428,12 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         v = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
         logJ += u >= 0 ? -u - 2 * Math.log1p(Math.exp(-u)) : u - 2 * Math.log1p(Math.exp(u));
       }
+      if (levelMean && i === levelIx) {
+        // w; the level follows once every geo's mean of mu is known (0 in mu until then)
+        levelW = v;
+        values[i] = 0;
+        continue;
+      }
       if (centerLevels && i >= ix.v && i < ix.v + G) {
         // m_g; v_g (and its prior) follow once mu without the offsets is known
         levelM[i - ix.v] = v;
@@ -349,16 +443,20 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       values[i] = v;
       logPrior += priorLogDensity(priors[i]!, v, grad === null ? null : gValues, i);
     }
-    if (centerLevels) logJ -= G * theta[ix.sTau]!;
+    if (levelMean) logJ -= (G - 1) * theta[ix.sTau]! + 0.5 * Math.log(G);
+    else if (centerLevels) logJ -= G * theta[ix.sTau]!;
     if (logPrior === -Infinity || Number.isNaN(logPrior)) {
       if (grad) grad.fill(0);
       return -Infinity;
     }
 
     prepare(T);
-    for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) runCell(c, cells[c]![g]!, T);
+    // the channels' stage parameters, once per channel (shared by its cells)
+    for (let c = 0; c < C; c++)
+      for (const st of cells[c]![0]!.stages)
+        for (let k = 0; k < st.p.length; k++) st.p[k] = values[st.pIdx[k]!]!;
 
-    // mu and likelihood
+    // pipelines, mu and likelihood, geo by geo
     let logLik = 0;
     for (let g = 0; g < G; g++) {
       const m = mu[g]!;
@@ -376,8 +474,16 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       }
       for (let c = 0; c < C; c++) {
         const bg = betaGeo[c]![g]!;
-        const r = cells[c]![g]!.resp;
-        if (spec.channels[c]!.timeVarying) for (let t = 0; t < T; t++) m[t] = m[t]! + bg * mEff[t]! * r[t]!;
+        const cell = cells[c]![g]!;
+        const tv = spec.channels[c]!.timeVarying;
+        if (hillLast[c]!) {
+          runStages(c, cell, T, cell.stages.length - 1);
+          hillForwardTerm(cell, m, bg, tv);
+          continue;
+        }
+        runStages(c, cell, T, cell.stages.length);
+        const r = cell.resp;
+        if (tv) for (let t = 0; t < T; t++) m[t] = m[t]! + bg * mEff[t]! * r[t]!;
         else for (let t = 0; t < T; t++) m[t] = m[t]! + bg * r[t]!;
       }
       for (const s of spec.synergies) {
@@ -386,7 +492,14 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         const rb = cells[s.b]![g]!.resp;
         for (let t = 0; t < T; t++) m[t] = m[t]! + gam * ra[t]! * rb[t]!;
       }
-      if (centerLevels) {
+      if (levelMean) {
+        // mu[g, .] + level + tauGeo_g = mu[g, .] + m_g - R_g whatever the level; the offsets below
+        let mean = 0;
+        for (let t = 0; t < T; t++) mean += m[t]!;
+        levelR[g] = mean / T;
+        const shift = levelM[g]! - levelR[g]!;
+        for (let t = 0; t < T; t++) m[t] = m[t]! + shift;
+      } else if (centerLevels) {
         // tauGeo_g = m_g - mean_t (mu without the offset); v_g = tauGeo_g / s_tau and its prior
         let mean = 0;
         for (let t = 0; t < T; t++) mean += m[t]!;
@@ -425,13 +538,57 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       }
     }
 
+    if (levelMean) {
+      // level = mean m - mean R - s_tau w / sqrt(G); tauGeo_g = m_g - R_g - level; v_g = tauGeo_g / s_tau
+      const sTau = values[ix.sTau]!;
+      let mM = 0;
+      let mR = 0;
+      for (let g = 0; g < G; g++) {
+        mM += levelM[g]!;
+        mR += levelR[g]!;
+      }
+      const level = (mM - mR) / G - sTau * levelW * invSqrtG;
+      values[levelIx] = level;
+      logPrior += priorLogDensity(priors[levelIx]!, level, grad === null ? null : gValues, levelIx);
+      for (let g = 0; g < G; g++) {
+        const tau = levelM[g]! - levelR[g]! - level;
+        tauGeo[g] = tau;
+        const vg = tau / sTau;
+        values[ix.v + g] = vg;
+        logPrior += priorLogDensity(priors[ix.v + g]!, vg, grad === null ? null : gValues, ix.v + g);
+      }
+    }
     const logTerms = lifts.length > 0 ? liftTerms(grad !== null) : 0;
     if (centerLevels && (logPrior === -Infinity || Number.isNaN(logPrior))) {
       if (grad) grad.fill(0);
       return -Infinity;
     }
     if (grad !== null) {
-      if (centerLevels) {
+      if (levelMean) {
+        // the priors of the level and the v_g depend on m_g, w, s_tau and (through R_g, i.e. every
+        // week's mu) on the other parameters: d/dR_g = -(gv_g - mean gv) / s_tau - g_level / G, so
+        // each week's adjoint loses p_g / T, p_g = d/d m_g = sum_t adjoint + the same prior terms.
+        const sTau = values[ix.sTau]!;
+        const gLevel = gValues[levelIx]!;
+        let gvMean = 0;
+        for (let g = 0; g < G; g++) gvMean += gValues[ix.v + g]!;
+        const gvSum = gvMean;
+        gvMean /= G;
+        const wG = levelW * invSqrtG;
+        let gS = -gLevel * wG;
+        for (let g = 0; g < G; g++) {
+          const gm = gMu[g]!;
+          const gv = gValues[ix.v + g]!;
+          let p = (gv - gvMean) / sTau + gLevel / G;
+          for (let t = 0; t < T; t++) p += gm[t]!;
+          const shift = p / T;
+          for (let t = 0; t < T; t++) gm[t] = gm[t]! - shift;
+          gLevelM[g] = p;
+          gS -= (gv * (values[ix.v + g]! - wG)) / sTau;
+        }
+        gValues[ix.sTau] = gValues[ix.sTau]! + gS;
+        gLevelW = (gvSum - sTau * gLevel) * invSqrtG;
+      } else if (centerLevels) {
         // m_g moves tauGeo_g one for one (d/d m_g = likelihood's sum of week adjoints + the v prior's
         // d/d v / s_tau); every other parameter moves tauGeo_g by minus its effect on the geo's mean,
         // so each week's adjoint loses p_g / T before the reverse sweep. With m_g fixed, s_tau
@@ -553,6 +710,10 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         const bg = betaGeo[c]![g]!;
         // a lift test on c adds d logp / d D to what mu passes to c's term
         const gl = gD[c]?.[g];
+        if (hillFusedBack[c]!) {
+          gBetaGeo[c]![g] = hillBackwardTerm(cell, gm, gl, bg, spec.channels[c]!.timeVarying);
+          continue;
+        }
         let sb = 0;
         if (spec.channels[c]!.timeVarying) {
           for (let t = 0; t < T; t++) {
@@ -593,8 +754,10 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       for (let c = 0; c < C; c++) {
         const ch = spec.channels[c]!;
         const cell = cells[c]![g]!;
-        let gOut = cell.gResp;
-        for (let s = cell.stages.length - 1; s >= 0; s--) {
+        // with the fused Hill done, the reverse sweep resumes below it from gA (its gIn)
+        const fused = hillFusedBack[c]!;
+        let gOut = fused ? cell.gA : cell.gResp;
+        for (let s = cell.stages.length - (fused ? 2 : 1); s >= 0; s--) {
           const st = cell.stages[s]!;
           const input = s === 0 ? cell.input : cell.stages[s - 1]!.out;
           const gIn = s > 0 || cell.freq !== null ? (gOut === cell.gA ? cell.gB : cell.gA) : null;
@@ -714,7 +877,66 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       else if (c === POSITIVE) grad[i] = gValues[i]! * v + (jacobian ? 1 : 0);
       else grad[i] = gValues[i]! * v * (1 - v) + (jacobian ? 1 - 2 * v : 0);
     }
-    if (centerLevels && jacobian) grad[ix.sTau] = grad[ix.sTau]! - G;
+    if (levelMean) {
+      // the level in mu was 0 (its base adjoint is not a direction of the sampler); w's gradient
+      grad[levelIx] = gLevelW;
+      if (jacobian) grad[ix.sTau] = grad[ix.sTau]! - (G - 1);
+    } else if (centerLevels && jacobian) grad[ix.sTau] = grad[ix.sTau]! - G;
+  }
+
+  /**
+   * Backward of the channel's term bg (m_t) r_t fused with its Hill stage (hill.ts's backward on
+   * d/d r_t = gt bg (m_t), same operations): Hill's parameter gradient into gValues, d/d its input
+   * into gA (when a stage or the R&F input lies below); for mu's week adjoints gm (+ a lift test's
+   * gl) returns d/d bg and adds the time-varying multiplier's adjoint to gM.
+   */
+  function hillBackwardTerm(
+    cell: CellRt,
+    gm: Float64Array,
+    gl: Float64Array | undefined,
+    bg: number,
+    tv: boolean,
+  ): number {
+    const ns = cell.stages.length;
+    const st = cell.stages[ns - 1]!;
+    const e = ns > 1 ? cell.stages[ns - 2]!.out : cell.input;
+    const r = st.out;
+    const d = st.ctx.ws;
+    const K = st.p[0]!;
+    const S = st.p[1]!;
+    const gIn = ns > 1 || cell.freq !== null ? cell.gA : null;
+    let sb = 0;
+    let gK = 0;
+    let gS = 0;
+    for (let t = 0; t < T; t++) {
+      const gt = gl === undefined ? gm[t]! : gm[t]! + gl[t]!;
+      const rt = r[t]!;
+      let gr: number;
+      if (tv) {
+        const me = mEff[t]!;
+        const a = gt * rt;
+        sb += a * me;
+        gM[t] = gM[t]! + a * bg;
+        gr = gt * bg * me;
+      } else {
+        sb += gt * rt;
+        gr = gt * bg;
+      }
+      const et = e[t]!;
+      if (et > 0) {
+        const gz = gr * rt * (1 - rt);
+        gK += gz;
+        gS += gz * d[t]!;
+        if (gIn !== null) gIn[t] = (gz * S) / et;
+      } else if (gIn !== null) gIn[t] = 0;
+    }
+    st.gp[0] = (-gK * S) / K;
+    st.gp[1] = gS;
+    for (let k = 0; k < 2; k++) {
+      const i = st.pIdx[k]!;
+      gValues[i] = gValues[i]! + st.gp[k]!;
+    }
+    return sb;
   }
 
   function knotBackward(gT: Float64Array, gK: Float64Array): void {
@@ -778,7 +1000,11 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         for (let t = 0; t < T; t++) s += mu[g]![t]!;
         mean[g] = s / T;
       }
-      return { mean, v: Float64Array.from(values.subarray(ix.v, ix.v + (G > 1 ? G : 0))) };
+      return {
+        mean,
+        v: Float64Array.from(values.subarray(ix.v, ix.v + (G > 1 ? G : 0))),
+        level: levelIx >= 0 ? values[levelIx]! : Number.NaN,
+      };
     },
     channelTerm(vals, c, g, input, n, out, frequency) {
       channelTermAt(vals, c, g, input, n, out, frequency);
@@ -1032,6 +1258,11 @@ export interface SamplerParameterizationV2 {
    * z_k[i-1] = (d_i - d_{i-1}) / s_rw (log-Jacobian -(K-1) log s_rw).
    */
   knots?: "noncentered" | "centered";
+  /**
+   * With mean offsets (G > 1): sample w = sqrt(G) mean_g v_g in place of the level (k1 or b0),
+   * true, or the level itself, false (ModelOptionsV2.levelMean).
+   */
+  levelMean?: boolean;
 }
 
 export function createSamplerModelV2(
@@ -1044,7 +1275,8 @@ export function createSamplerModelV2(
   const offsets = G > 1 ? (param.offsets ?? "mean") : "noncentered";
   const meanLevels = offsets === "mean";
   // the density the sampler evaluates: m_g in place of v_g (model options), or the canonical one
-  const inner = meanLevels ? createModelV2(spec, { centerGeoLevels: true }) : model;
+  const levelMean = meanLevels && param.levelMean === true;
+  const inner = meanLevels ? createModelV2(spec, { centerGeoLevels: true, levelMean }) : model;
   // One block per hierarchy handled here: first index of the G canonical coordinates (v, or
   // u[., c]), index of the log-scale (log s_tau, log eta_geo_c), index of the location the geo
   // values are centred on (the level k1 or b0 for the offsets, log beta_c for the coefficients;
@@ -1140,12 +1372,21 @@ export function createSamplerModelV2(
     toCanonical(theta) {
       const out = new Float64Array(dim);
       fromBlocks(theta, out);
-      if (meanLevels) out.set(inner.geoLevels(out).v, spec.index.v);
+      if (meanLevels) {
+        const lv = inner.geoLevels(out);
+        out.set(lv.v, spec.index.v);
+        if (levelMean) out[level] = lv.level;
+      }
       return out;
     },
     toSampler(theta) {
       const out = Float64Array.from(theta);
       if (meanLevels) out.set(model.geoLevels(theta).mean, spec.index.v);
+      if (levelMean) {
+        let sv = 0;
+        for (let g = 0; g < G; g++) sv += theta[spec.index.v + g]!;
+        out[level] = sv / Math.sqrt(G);
+      }
       for (const b of blocks) {
         const s = Math.exp(theta[b.scale]!);
         const off = offset(theta, b, s);

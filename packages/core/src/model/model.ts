@@ -3,6 +3,7 @@
  * gradient by a hand-written reverse sweep through the per-week pipeline. All workspaces are
  * allocated once in createModel; logDensityGradient allocates nothing.
  */
+import { hillFastMath } from "../transforms/hill.ts";
 import { getTransform } from "../transforms/registry.ts";
 import type { Transform, TransformContext } from "../transforms/types.ts";
 import type { LogDensity } from "../inference/types.ts";
@@ -163,7 +164,8 @@ export function createModel(spec: ModelSpec, opts: CreateModelOptions = {}): Mmm
     len: number,
     cachedFeature?: Float64Array,
   ): StageRuntime => {
-    const t = getTransform(st.kind);
+    // Hill with the inlined table exp / log (transforms/fast-math.ts; docs/model.md section 6)
+    const t = st.kind === "hill" ? hillFastMath : getTransform(st.kind);
     let feature = cachedFeature;
     if (feature === undefined) {
       feature = new Float64Array(t.feature ? len : 0);

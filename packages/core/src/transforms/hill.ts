@@ -3,6 +3,7 @@
  * inv_logit(S (log e - log K)) for e > 0 and exactly 0 for e = 0.
  */
 import { gammaPrior } from "../priors/priors.ts";
+import { fastExp, fastLog } from "./fast-math.ts";
 import type { Transform } from "./types.ts";
 
 export const hill: Transform = {
@@ -56,5 +57,31 @@ export const hill: Transform = {
     }
     gp[0] = (-gK * S) / K;
     gp[1] = gS;
+  },
+};
+
+/**
+ * The same Hill with the table-driven exp / log of fast-math.ts (faithfully rounded, not
+ * bit-identical to Math.exp / Math.log): the v1 model's sampler target uses it (model.ts), where
+ * the two transcendentals per week and channel were about half of a gradient call
+ * (docs/model.md section 6). The registry keeps `hill` (v2 models, analysis code).
+ */
+export const hillFastMath: Transform = {
+  ...hill,
+  forward(e, n, p, out, ctx) {
+    const logK = Math.log(p[0]!);
+    const S = p[1]!;
+    const d = ctx.ws;
+    for (let t = 0; t < n; t++) {
+      const et = e[t]!;
+      if (et > 0) {
+        const dt = fastLog(et) - logK;
+        d[t] = dt;
+        out[t] = 1 / (1 + fastExp(-S * dt));
+      } else {
+        d[t] = 0;
+        out[t] = 0;
+      }
+    }
   },
 };

@@ -5,18 +5,14 @@
 //   frequency) and the per-geo table: the worker's stored summary (core's fitModelV2 over all draws);
 // - decomposition and fit, national and per geo: the worker's "analysis" artifact (analyzeRunV2);
 // - response curves (national and per geo) and ROI versus frequency of R&F channels: computed here
-//   once per run from the stored draws and kept as the "insights" RunArtifact (runInsightsV2Codec),
-//   as the v1 path keeps its analysis; a missing worker analysis is computed and kept there too;
+//   by the worker when the fit succeeded (@mixcast/runs/insights, the "insights" RunArtifact); for
+//   runs fitted before that, computed here once from the stored draws and kept there, as the v1
+//   path keeps its analysis; a missing worker analysis is computed and kept there too;
 // - media effectiveness over time (time-varying media) from the summary.
-import {
-  analyzeRunV2,
-  frequencyCurvesV2,
-  responseCurvesV2,
-  type FrequencyCurveV2,
-  type ResponseCurveV2,
-  type RunAnalysisV2,
-} from "@mixcast/core";
+import type { FrequencyCurveV2, ModelSpecV2, ResponseCurveV2, RunAnalysisV2 } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
+import { decodeModelSpecV2 } from "@mixcast/runs";
+import { computeInsightsV2 } from "@mixcast/runs/insights";
 import {
   runAnalysisV2Codec,
   runDiagnosticsCodec,
@@ -31,10 +27,7 @@ import type { Actor } from "../actor.ts";
 import { badRequest, notFound } from "../errors.ts";
 import type { IntervalLike, ParameterRow } from "./get-run-insights.ts";
 import { insightsArtifactCache } from "./insights-artifact.ts";
-import { loadRunPosteriorV2, type RunPosteriorV2 } from "./run-posterior-v2.ts";
-
-/** Draws behind the curves computed here (evenly thinned; the summary's figures use all draws). */
-export const INSIGHT_DRAWS_V2 = 100;
+import { loadRunPosteriorV2 } from "./run-posterior-v2.ts";
 
 export interface ChannelFiguresV2 {
   name: string;
@@ -117,7 +110,10 @@ export function intervalOf(s: StoredInterval | undefined): IntervalLike | null {
 
 const keepInsights = insightsArtifactCache<RunInsightsV2>((insights) => runInsightsV2Codec.encode(insights));
 
-/** The curves (and, when the worker stored none, the analysis) of a v2 run, computed once and kept. */
+/**
+ * The curves (and, when the worker stored none, the analysis) of a v2 run: the stored artifact, or
+ * for runs fitted before the worker stored it, computed once from the stored draws and kept.
+ */
 export async function insightsArtifactV2(
   db: PrismaClient,
   actor: Actor,
@@ -134,23 +130,6 @@ export async function insightsArtifactV2(
   return keepInsights(db, actor, runId, async () =>
     computeInsightsV2(await loadRunPosteriorV2(db, actor, runId), needAnalysis),
   );
-}
-
-/** The heavy part, from the posterior: response curves (per geo too), ROI versus frequency. */
-export function computeInsightsV2(posterior: RunPosteriorV2, withAnalysis: boolean): RunInsightsV2 {
-  const { model, draws, names, chains } = posterior;
-  const responseCurves = responseCurvesV2(model, draws, { maxDraws: INSIGHT_DRAWS_V2, byGeo: true });
-  const frequencyCurves = frequencyCurvesV2(model, draws, { maxDraws: INSIGHT_DRAWS_V2 });
-  const analysis = withAnalysis
-    ? analyzeRunV2(model, { names, chains, perChain: draws.draws / chains, values: draws.values })
-    : null;
-  return {
-    version: 2,
-    responseCurves,
-    frequencyCurves,
-    analysis,
-    drawsUsed: Math.min(INSIGHT_DRAWS_V2, draws.draws),
-  };
 }
 
 export async function getRunInsightsV2(
@@ -174,7 +153,10 @@ export async function getRunInsightsV2(
       model: { select: { name: true } },
       configVersion: { select: { version: true } },
       datasetVersion: { select: { version: true } },
-      artifacts: { where: { kind: "analysis" }, select: { analysis: true } },
+      artifacts: {
+        where: { kind: { in: ["analysis", "insights", "spec"] } },
+        select: { kind: true, analysis: true },
+      },
     },
   });
   if (!run) throw notFound("That run");
@@ -185,9 +167,14 @@ export async function getRunInsightsV2(
   const summary = runSummaryCodec.decodeNullable(run.summary) ?? {};
   if (summary.modelVersion !== 2)
     throw badRequest("This run is a v1 model; its insights are on the v1 insights view (insight.get).");
-  const workerAnalysis = runAnalysisV2Codec.tryDecode(run.artifacts[0]?.analysis);
+  const stored = (kind: string) => run.artifacts.find((a) => a.kind === kind)?.analysis;
+  const workerAnalysis = runAnalysisV2Codec.tryDecode(stored("analysis"));
   const skipCurves = opts.curves === false && workerAnalysis !== null;
-  const [insights, posterior] = await Promise.all([
+  // The worker's insights (stored when the fit succeeded): no draws are read for them.
+  const workerInsights = runInsightsV2Codec.tryDecode(stored("insights"));
+  const kept = workerInsights && (workerAnalysis || workerInsights.analysis) ? workerInsights : null;
+  const storedSpec = stored("spec");
+  const [insights, spec] = await Promise.all([
     skipCurves
       ? Promise.resolve<RunInsightsV2>({
           version: 2,
@@ -196,12 +183,15 @@ export async function getRunInsightsV2(
           analysis: null,
           drawsUsed: 0,
         })
-      : insightsArtifactV2(db, actor, runId, workerAnalysis === null),
-    loadRunPosteriorV2(db, actor, runId),
+      : (kept ?? insightsArtifactV2(db, actor, runId, workerAnalysis === null)),
+    // the view needs the run's model inputs only; a run without its stored spec gets the loader's
+    // plain refusal
+    storedSpec !== undefined && storedSpec !== null
+      ? Promise.resolve<ModelSpecV2>(decodeModelSpecV2(storedSpec))
+      : loadRunPosteriorV2(db, actor, runId).then((p) => p.model.spec),
   ]);
   const analysis = workerAnalysis ?? insights.analysis;
   if (!analysis) throw badRequest("The decomposition of this run could not be computed.");
-  const spec = posterior.model.spec;
   const data = spec.data;
 
   const channels: ChannelFiguresV2[] = spec.channels.map((ch) => {

@@ -1,8 +1,10 @@
-// The "insights" RunArtifact: what the web computes from a run's stored draws when the worker kept
-// no such view (the v1 analysis; the v2 curves), computed once per run and kept for later requests.
+// The "insights" RunArtifact when the worker kept none (runs fitted before the worker stored the v2
+// curves, or whose worker analysis failed): computed from the run's stored draws once per run and
+// kept for later requests (@mixcast/runs' storeRunInsights).
 // Requests that arrive while it is being computed wait for that one computation: the draws are large
 // and the analysis takes seconds, so two page loads must not both run it.
 import type { Prisma, PrismaClient } from "@mixcast/db";
+import { storeRunInsights } from "@mixcast/runs";
 import type { Actor } from "../actor.ts";
 
 export type KeepInsights<T> = (
@@ -20,19 +22,7 @@ export function insightsArtifactCache<T>(encode: (value: T) => Prisma.InputJsonV
     if (!pending) {
       pending = (async () => {
         const value = await compute();
-        const json = encode(value);
-        await db.runArtifact.upsert({
-          where: { runId_kind: { runId, kind: "insights" } },
-          create: {
-            workspaceId: actor.workspaceId,
-            runId,
-            kind: "insights",
-            analysis: json,
-            encoding: "json",
-            sizeBytes: 0,
-          },
-          update: { analysis: json },
-        });
+        await storeRunInsights(db, { runId, workspaceId: actor.workspaceId }, encode(value));
         return value;
       })().finally(() => inflight.delete(runId));
       inflight.set(runId, pending);

@@ -1,21 +1,50 @@
 // The v2 insights page's server side (insight.getV2) through the real tRPC caller on real
 // PostgreSQL, with v2 runs fitted (fast mode) on simulated data and stored as the worker stores
 // them; the numbers are checked against packages/core run directly on the stored draws.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createModelV2, incrementalityAt } from "@mixcast/core";
 import { createTestDatabase, type TestDatabase } from "@mixcast/db/testing";
 import { decodeModelSpecV2, decodeStoredDraws } from "@mixcast/runs";
+import type * as RunsInsights from "@mixcast/runs/insights";
+import { runInsightsV2Codec } from "@mixcast/runs/stored";
 import { createCaller } from "../root.ts";
+import type * as RunPosteriorV2 from "./run-posterior-v2.ts";
 import type { Context } from "../trpc.ts";
 import { workspaceWithViewer } from "../../../test/fixtures.ts";
 import { seedFittedRun } from "../../../test/seed-fitted-run.ts";
 import { seedFittedRunV2 } from "../../../test/seed-fitted-run-v2.ts";
+
+// Counts what a request computes: the insights (@mixcast/runs/insights) and the posterior loads
+// (stored draws inflated and decoded). Both pass through to the real functions.
+const calls = vi.hoisted(() => ({ computeInsights: 0, loadPosterior: 0 }));
+vi.mock("@mixcast/runs/insights", async (importOriginal) => {
+  const real = await importOriginal<typeof RunsInsights>();
+  return {
+    ...real,
+    computeInsightsV2: (...args: Parameters<typeof real.computeInsightsV2>) => {
+      calls.computeInsights++;
+      return real.computeInsightsV2(...args);
+    },
+  };
+});
+vi.mock("./run-posterior-v2.ts", async (importOriginal) => {
+  const real = await importOriginal<typeof RunPosteriorV2>();
+  return {
+    ...real,
+    loadRunPosteriorV2: (...args: Parameters<typeof real.loadRunPosteriorV2>) => {
+      calls.loadPosterior++;
+      return real.loadRunPosteriorV2(...args);
+    },
+  };
+});
 
 let db: TestDatabase;
 let workspaceId: string;
 let viewer: Context;
 let geoRun: Awaited<ReturnType<typeof seedFittedRunV2>>;
 let logRun: Awaited<ReturnType<typeof seedFittedRunV2>>;
+/** Fitted since the worker stores the insights artifact with the outcome. */
+let storedRun: Awaited<ReturnType<typeof seedFittedRunV2>>;
 let v1Run: string;
 
 beforeAll(async () => {
@@ -37,6 +66,12 @@ beforeAll(async () => {
     withAnalysis: false,
   });
   v1Run = (await seedFittedRun(db.prisma, { workspaceId, userId: owner.id, weeks: 40, channels: 2 })).runId;
+  storedRun = await seedFittedRunV2(db.prisma, {
+    workspaceId,
+    userId: owner.id,
+    sim: { weeks: 52, geos: 4, seed: 9, rf: true, channels: 2 },
+    withInsights: true,
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -163,6 +198,9 @@ describe("insight.getV2 on a geo model (units KPI with a value, R&F, organic)", 
   it("computes the curves once and keeps them as the run's insights artifact", async () => {
     const before = await db.prisma.runArtifact.findMany({ where: { runId: geoRun.runId, kind: "insights" } });
     expect(before).toHaveLength(1);
+    // this run was seeded as before the worker stored insights: the first request computed them
+    expect(calls.computeInsights).toBeGreaterThanOrEqual(1);
+    const computed = calls.computeInsights;
     // a marker in the stored artifact comes back: the second call reads it instead of recomputing
     const json = before[0]!.analysis as { drawsUsed: number };
     await db.prisma.runArtifact.update({
@@ -171,6 +209,59 @@ describe("insight.getV2 on a geo model (units KPI with a value, R&F, organic)", 
     });
     const res = await createCaller(viewer).insight.getV2({ workspaceId, runId: geoRun.runId });
     expect(res.drawsUsed).toBe(7);
+    expect(calls.computeInsights).toBe(computed);
+  });
+});
+
+describe("insight.getV2 on a run whose worker stored its insights with the outcome", () => {
+  it("returns the stored curves without loading the draws or computing anything", async () => {
+    const before = { ...calls };
+    const res = await createCaller(viewer).insight.getV2({ workspaceId, runId: storedRun.runId });
+    expect(calls.computeInsights).toBe(before.computeInsights);
+    expect(calls.loadPosterior).toBe(before.loadPosterior);
+    const stored = runInsightsV2Codec.decode(
+      (
+        await db.prisma.runArtifact.findUniqueOrThrow({
+          where: { runId_kind: { runId: storedRun.runId, kind: "insights" } },
+        })
+      ).analysis,
+    );
+    expect(res.responseCurves).toEqual(stored.responseCurves);
+    expect(res.drawsUsed).toBe(stored.drawsUsed);
+    expect(res.source).toBe("worker");
+    const geos = storedRun.sim.dataset.geos;
+    expect(res.model.geos).toEqual(geos);
+    expect(res.responseCurves.map((c) => c.channel).sort()).toEqual(
+      storedRun.spec.channels.map((c) => c.name).sort(),
+    );
+    for (const curve of res.responseCurves) {
+      expect(curve.byGeo?.map((b) => b.geo)).toEqual(geos);
+      const k = curve.multipliers.indexOf(1);
+      expect(curve.incremental.mean[k]!).toBeGreaterThan(0);
+    }
+    expect(res.frequencyCurves.map((f) => f.channel)).toEqual(["Meta"]);
+    // the page's other figures still come from the stored spec and summary
+    expect(res.geoTable).toHaveLength(geos.length * res.channels.length);
+    expect(res.channels.find((c) => c.name === "Meta")!.roi!.mean).toBeCloseTo(
+      storedRun.fit.channels.Meta!.roi!.mean,
+      9,
+    );
+  });
+
+  it("keeps its workspace check: another workspace's members get no part of it", async () => {
+    const other = await workspaceWithViewer(db.prisma, {
+      workspace: "Other Co",
+      owner: "Oscar Owner",
+      viewer: "Vera Viewer",
+    });
+    const before = { ...calls };
+    await expect(
+      createCaller(other.viewer).insight.getV2({ workspaceId: other.workspaceId, runId: storedRun.runId }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      createCaller(other.viewer).insight.getV2({ workspaceId, runId: storedRun.runId }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(calls.computeInsights).toBe(before.computeInsights);
   });
 });
 

@@ -2,14 +2,9 @@
 // v1 or v2, and the planning horizon over them (core's planningHorizon: v1 as before, v2 with a
 // national or per-geo plan, R&F frequency and organic levels; shared/docs/model-v2.md section 5).
 import type { z } from "zod";
-import {
-  planningHorizon,
-  type HorizonResponse,
-  type MmmModel,
-  type MmmModelV2,
-  type PosteriorDraws,
-} from "@mixcast/core";
+import type { HorizonResponse, MmmModel, MmmModelV2, PosteriorDraws } from "@mixcast/core";
 import type { PrismaExecutor } from "@mixcast/db";
+import { PlanChoiceError, planningHorizonOn } from "@mixcast/runs";
 import { scenarioPlanningSchema } from "@mixcast/runs/stored";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";
@@ -77,36 +72,17 @@ export function planningPosteriorOfV1(p: RunPosterior): PlanningPosterior {
   };
 }
 
-const isDefault = (o: PlanningOptions | undefined) =>
-  !o ||
-  (o.geoPlan === "national" && Object.keys(o.frequency).length === 0 && Object.keys(o.organic).length === 0);
-
-/** The planning horizon of `weeks` weeks on the given draws. */
+/** The planning horizon of `weeks` weeks on the given draws (@mixcast/runs' planningHorizonOn). */
 export function planningHorizonOf(
   p: PlanningPosterior,
   weeks: number,
   drawIdx: ArrayLike<number>,
   planning?: PlanningOptions,
 ): HorizonResponse {
-  if (p.version === 1) {
-    if (!isDefault(planning))
-      throw badRequest(
-        "Geo plans, frequency and organic levels apply to geo / R&F / organic (v2) models only.",
-      );
-    return planningHorizon(p.model, p.draws, weeks, { drawIdx });
-  }
   try {
-    return planningHorizon(p.model, p.draws, weeks, {
-      drawIdx,
-      geoPlan: planning?.geoPlan ?? "national",
-      ...(planning && Object.keys(planning.frequency).length > 0 ? { frequency: planning.frequency } : {}),
-      ...(planning && Object.keys(planning.organic).length > 0 ? { organic: planning.organic } : {}),
-    });
+    return planningHorizonOn(p, weeks, drawIdx, planning);
   } catch (error) {
-    // core names the channel and what is wrong with the choice (a frequency for a channel that is
-    // not R&F, a negative organic level, no paid channel to plan)
-    if (error instanceof Error && /frequency|organic|paid channel/.test(error.message))
-      throw badRequest(`${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`);
+    if (error instanceof PlanChoiceError) throw badRequest(error.message);
     throw error;
   }
 }

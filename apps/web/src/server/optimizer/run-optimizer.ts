@@ -2,6 +2,7 @@
 // channel for a horizon and total budget, with bounds and locks, under the expected or a
 // risk-aware objective. Uplift is against the current plan: the last 13 weeks' weekly spend per
 // channel, scaled to the budget.
+import { PLANNING_DRAWS } from "@mixcast/runs";
 import { z } from "zod";
 import { recentWeeklySpend } from "@mixcast/core";
 import { InfeasibleBoundsError, optimizeBudget, type BudgetPlan } from "@mixcast/core";
@@ -21,8 +22,8 @@ import {
 
 /** Weeks of history that define the "current plan" (a quarter). */
 export const CURRENT_PLAN_WEEKS = 13;
-/** Posterior draws the optimizer and scenarios use (evenly thinned). */
-export const PLANNING_DRAWS = 200;
+/** Posterior draws the optimizer and scenarios use (evenly thinned; @mixcast/runs' one constant). */
+export { PLANNING_DRAWS };
 
 export const objectiveSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("mean") }),

@@ -1,20 +1,14 @@
 // Evaluates a scenario on a run's posterior draws (packages/core evaluateScenario) and caches the
 // result in ScenarioResult, keyed by scenario, run and a checksum of the plan + settings.
 import { z } from "zod";
-import { evaluateScenario as coreEvaluate, type ScenarioResult as CoreScenarioResult } from "@mixcast/core";
-import { thinIndices } from "@mixcast/core";
+import type { ScenarioResult as CoreScenarioResult } from "@mixcast/core";
 import type { PrismaClient } from "@mixcast/db";
+import { evaluateScenarioPlan, PlanChoiceError, scenarioChecksum } from "@mixcast/runs";
 import type { Actor } from "../actor.ts";
 import { badRequest } from "../errors.ts";
-import {
-  loadPlanningPosterior,
-  planningHorizonOf,
-  type PlanningPosterior,
-} from "../optimizer/planning-posterior.ts";
-import { PLANNING_DRAWS } from "../optimizer/run-optimizer.ts";
+import { loadPlanningPosterior, type PlanningPosterior } from "../optimizer/planning-posterior.ts";
 import { getScenario } from "./list-scenarios.ts";
-import { scenarioResultCodec, toCoreScenario, type ScenarioPlan } from "@mixcast/runs/stored";
-import { planChecksum } from "./plan-checksum.ts";
+import { scenarioResultCodec, type ScenarioPlan } from "@mixcast/runs/stored";
 
 export const evaluateScenarioInput = z.object({
   scenarioId: z.string().min(1),
@@ -28,6 +22,7 @@ export function horizonWeeks(posterior: PlanningPosterior, planWeeks: number): n
 
 /** Core errors about the plan (unknown channel, wrong length) are the user's to fix. */
 export function asPlanError(error: unknown): never {
+  if (error instanceof PlanChoiceError) throw badRequest(error.message);
   if (error instanceof Error && /scenario|channel|weeks|horizon|frequency|organic/i.test(error.message))
     throw badRequest(error.message);
   throw error;
@@ -39,13 +34,8 @@ export function evaluatePlan(
   plan: ScenarioPlan,
 ): CoreScenarioResult {
   try {
-    const resp = planningHorizonOf(
-      posterior,
-      horizonWeeks(posterior, plan.weeks),
-      thinIndices(posterior.draws.draws, PLANNING_DRAWS),
-      plan.planning,
-    );
-    return coreEvaluate(resp, toCoreScenario(name, plan)).result;
+    // the worker evaluates a run's scenarios with the same function when its fit succeeds
+    return evaluateScenarioPlan(posterior, name, plan);
   } catch (error) {
     return asPlanError(error);
   }
@@ -58,7 +48,7 @@ export async function evaluateScenario(
 ) {
   const scenario = await getScenario(db, actor, input.scenarioId);
   const runId = input.runId ?? scenario.runId;
-  const checksum = planChecksum(scenario.plan, { draws: PLANNING_DRAWS, tail: "adstockLags" });
+  const checksum = scenarioChecksum(scenario.plan);
   const cached = await db.scenarioResult.findUnique({
     where: { scenarioId_runId_planChecksum: { scenarioId: scenario.id, runId, planChecksum: checksum } },
   });

@@ -291,3 +291,35 @@ describe("scenarios", () => {
     expect(actions).toEqual(["scenario.duplicate", "scenario.rename", "scenario.update", "scenario.delete"]);
   });
 });
+
+describe("campaign.get shows stored evaluations", () => {
+  it("each scenario carries the headline of its stored evaluation of its current plan, none before or after an edit", async () => {
+    const api = createCaller(analyst);
+    const c = await api.campaign.create({ workspaceId, name: "Headlines" });
+    const s = await api.scenario.create({
+      workspaceId,
+      runId,
+      campaignId: c.id,
+      name: "Flat spend",
+      plan: { weeks: 6, spend: flat(6, [500, 300, 200]) },
+    });
+    const headline = async () =>
+      (await createCaller(viewer).campaign.get({ workspaceId, campaignId: c.id })).scenarios.find(
+        (x) => x.id === s.id,
+      )!.evaluation;
+    expect(await headline()).toBeNull();
+    const evaluated = await createCaller(viewer).scenario.evaluate({ workspaceId, scenarioId: s.id });
+    const got = (await headline())!;
+    expect(got.incrementalKpi.mean).toBe(evaluated.result.incrementalKpi.mean);
+    expect(got.incrementalKpi.q05).toBe(evaluated.result.incrementalKpi.q05);
+    expect(got.roi?.mean).toBe(evaluated.result.roi?.mean);
+    expect(got.totalSpend).toBeCloseTo(6 * 1000, 6);
+    // an edited plan has no evaluation until it is evaluated again
+    await api.scenario.update({
+      workspaceId,
+      scenarioId: s.id,
+      plan: { weeks: 6, spend: flat(6, [900, 0, 100]) },
+    });
+    expect(await headline()).toBeNull();
+  });
+});

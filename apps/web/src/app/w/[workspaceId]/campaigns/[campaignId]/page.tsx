@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   Alert,
   Badge,
@@ -66,6 +66,12 @@ function EvaluationCard({
   const trpc = useTRPC();
   const cur = currencySymbol(useWorkspace().currency);
   const q = useQuery(trpc.scenario.evaluate.queryOptions({ workspaceId, scenarioId }));
+  const queryClient = useQueryClient();
+  const computedNow = q.data?.cached === false;
+  // a fresh evaluation is now stored: the scenario table's headline column shows it too
+  useEffect(() => {
+    if (computedNow) void queryClient.invalidateQueries({ queryKey: trpc.campaign.get.pathKey() });
+  }, [computedNow, queryClient, trpc]);
   if (q.isPending) return <Spinner label="Evaluating on the posterior draws" />;
   if (q.error) return <ErrorState message={errorMessage(q.error)} />;
   const r = q.data.result;
@@ -185,6 +191,8 @@ export default function CampaignPage() {
     enabled: runId !== "",
   });
   const budget = typedBudget === "" && context.data ? String(context.data.suggestedBudget) : typedBudget;
+  const kpiLabel =
+    context.data?.measure === "value" ? `value of ${context.data.kpiName}` : (context.data?.kpiName ?? "KPI");
   const runChannels = context.data?.channels.map((c) => c.name) ?? [];
   // a campaign with its own channel list plans only those (the model's order)
   const campaignChannels = campaign.data?.channels ?? [];
@@ -412,6 +420,7 @@ export default function CampaignPage() {
                     <Th>Source</Th>
                     <Th className="text-right">Weeks</Th>
                     <Th className="text-right">Total spend</Th>
+                    <Th className="text-right">Incremental {kpiLabel} (90%)</Th>
                     <Th>Updated</Th>
                     <Th>Actions</Th>
                   </tr>
@@ -447,6 +456,20 @@ export default function CampaignPage() {
                         <Td>{ORIGIN[plan.origin?.kind ?? "manual"] ?? "Manual"}</Td>
                         <Td numeric>{plan.weeks}</Td>
                         <Td numeric>{formatMoney(total, currencySymbol(ws.currency))}</Td>
+                        <Td numeric data-testid="scenario-headline">
+                          {s.evaluation ? (
+                            <>
+                              {formatMoney(s.evaluation.incrementalKpi.mean, "")}{" "}
+                              <span className="text-xs text-muted">
+                                ({formatMoney(s.evaluation.incrementalKpi.q05, "")}–
+                                {formatMoney(s.evaluation.incrementalKpi.q95, "")})
+                                {s.evaluation.roi ? `, ROI ${formatNumber(s.evaluation.roi.mean)}` : ""}
+                              </span>
+                            </>
+                          ) : (
+                            <span className="text-xs text-muted">not evaluated yet</span>
+                          )}
+                        </Td>
                         <Td>{formatDateTime(s.updatedAt)}</Td>
                         <Td>
                           <div className="flex flex-wrap gap-1">
@@ -512,11 +535,7 @@ export default function CampaignPage() {
                   workspaceId={ws.id}
                   scenarioId={evaluating}
                   name={c.scenarios.find((s) => s.id === evaluating)?.name ?? "scenario"}
-                  kpi={
-                    context.data?.measure === "value"
-                      ? `value of ${context.data.kpiName}`
-                      : (context.data?.kpiName ?? "KPI")
-                  }
+                  kpi={kpiLabel}
                   measure={context.data?.measure ?? "kpi"}
                 />
                 <div className="mt-4">
