@@ -4,18 +4,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import {
-  Alert,
   Badge,
   Button,
   Card,
   CardBody,
   CardHeader,
   Checkbox,
-  Dialog,
   FormError,
   Input,
   Select,
-  Spinner,
   Table,
   TBody,
   Td,
@@ -24,6 +21,7 @@ import {
   Tr,
 } from "@mixcast/ui";
 import { formatDateTime } from "@/components/format.ts";
+import { SettingsList, ShownOnceDialog } from "@/components/settings-list.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
@@ -122,48 +120,36 @@ export function AlertsCard() {
                 </Button>
               </div>
             </form>
-            {channels.isPending ? (
-              <Spinner label="Loading channels" />
-            ) : channels.error ? (
-              <Alert tone="danger">{errorMessage(channels.error)}</Alert>
-            ) : channels.data.length === 0 ? (
-              <p className="text-sm text-muted">
-                No alert channels yet: add a webhook or an email address above.
-              </p>
-            ) : (
-              <Table caption="Alert channels">
-                <THead>
-                  <Tr>
-                    <Th>Name</Th>
-                    <Th>Sends to</Th>
-                    <Th>Alerts</Th>
-                    <Th>
-                      <span className="sr-only">Actions</span>
-                    </Th>
-                  </Tr>
-                </THead>
-                <TBody>
-                  {channels.data.map((c) => (
-                    <Tr key={c.id}>
-                      <Td>{c.name}</Td>
-                      <Td className="text-xs">
-                        {c.kind}: {c.target}
-                      </Td>
-                      <Td className="text-xs">{c.kinds.length ? c.kinds.join(", ") : "all"}</Td>
-                      <Td>
-                        <Button
-                          variant="ghost"
-                          size="sm"
-                          onClick={() => remove.mutate({ workspaceId: ws.id, channelId: c.id })}
-                        >
-                          Remove
-                        </Button>
-                      </Td>
-                    </Tr>
-                  ))}
-                </TBody>
-              </Table>
-            )}
+            <SettingsList
+              query={channels}
+              loadingLabel="Loading channels"
+              empty={
+                <p className="text-sm text-muted">
+                  No alert channels yet: add a webhook or an email address above.
+                </p>
+              }
+              caption="Alert channels"
+              columns={["Name", "Sends to", "Alerts"]}
+              rowKey={(c) => c.id}
+              row={(c) => (
+                <>
+                  <Td>{c.name}</Td>
+                  <Td className="text-xs">
+                    {c.kind}: {c.target}
+                  </Td>
+                  <Td className="text-xs">{c.kinds.length ? c.kinds.join(", ") : "all"}</Td>
+                  <Td>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      onClick={() => remove.mutate({ workspaceId: ws.id, channelId: c.id })}
+                    >
+                      Remove
+                    </Button>
+                  </Td>
+                </>
+              )}
+            />
             <h3 className="text-sm font-semibold">Delivery log</h3>
             {deliveries.data && deliveries.data.length ? (
               <Table caption="Alert deliveries">
@@ -205,20 +191,14 @@ export function AlertsCard() {
           </>
         )}
       </CardBody>
-      <Dialog
+      <ShownOnceDialog
         open={secret !== null}
         onClose={() => setSecret(null)}
         title="Copy the webhook signing secret now"
         description="It is shown once. Verify each delivery: X-Mixcast-Signature = sha256=HMAC-SHA256(secret, X-Mixcast-Timestamp + '.' + body)."
-        footer={<Button onClick={() => setSecret(null)}>I have copied it</Button>}
-      >
-        <Input
-          label="Signing secret"
-          readOnly
-          value={secret ?? ""}
-          onFocus={(e) => e.currentTarget.select()}
-        />
-      </Dialog>
+        label="Signing secret"
+        value={secret ?? ""}
+      />
     </Card>
   );
 }

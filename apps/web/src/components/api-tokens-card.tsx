@@ -4,7 +4,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import {
-  Alert,
   Badge,
   Button,
   Card,
@@ -16,13 +15,7 @@ import {
   FormError,
   Input,
   Select,
-  Spinner,
-  Table,
-  TBody,
   Td,
-  Th,
-  THead,
-  Tr,
   useToast,
 } from "@mixcast/ui";
 import {
@@ -32,6 +25,12 @@ import {
 } from "@mixcast/db/api-token-scopes";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime } from "@/components/format.ts";
+import {
+  CREDENTIAL_STATE_TONE,
+  CreatedByCell,
+  SettingsList,
+  ShownOnceDialog,
+} from "@/components/settings-list.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 const EXPIRY_OPTIONS = [
@@ -40,8 +39,6 @@ const EXPIRY_OPTIONS = [
   { value: "365", label: "1 year" },
   { value: "never", label: "Never" },
 ];
-
-const STATE_TONE = { active: "success", expired: "warning", revoked: "neutral" } as const;
 
 export function ApiTokensCard() {
   const ws = useWorkspace();
@@ -138,64 +135,48 @@ export function ApiTokensCard() {
                 </Button>
               </div>
             </form>
-            {tokens.isPending ? (
-              <Spinner label="Loading tokens" />
-            ) : tokens.error ? (
-              <Alert tone="danger">{errorMessage(tokens.error)}</Alert>
-            ) : tokens.data.length === 0 ? (
-              <EmptyState
-                title="No API tokens yet"
-                next="Create one above, then send it as “Authorization: Bearer <token>” to /api/v1 — or run pnpm mixcast push with it."
-              />
-            ) : (
-              <Table caption="API tokens">
-                <THead>
-                  <Tr>
-                    <Th>Name</Th>
-                    <Th>Token</Th>
-                    <Th>Scopes</Th>
-                    <Th>State</Th>
-                    <Th>Last used</Th>
-                    <Th>Expires</Th>
-                    <Th>
-                      <span className="sr-only">Actions</span>
-                    </Th>
-                  </Tr>
-                </THead>
-                <TBody>
-                  {tokens.data.map((t) => (
-                    <Tr key={t.id}>
-                      <Td>
-                        <div className="font-medium">{t.name}</div>
-                        <div className="text-xs text-muted">
-                          by {t.createdBy?.name ?? "an operator (pnpm admin)"} · {formatDateTime(t.createdAt)}
-                        </div>
-                      </Td>
-                      <Td>
-                        <code className="text-xs">{t.prefix}…</code>
-                      </Td>
-                      <Td className="text-xs">{t.scopes.join(", ")}</Td>
-                      <Td>
-                        <Badge tone={STATE_TONE[t.state]}>{t.state}</Badge>
-                      </Td>
-                      <Td className="text-xs">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}</Td>
-                      <Td className="text-xs">{t.expiresAt ? formatDateTime(t.expiresAt) : "never"}</Td>
-                      <Td>
-                        {t.state === "active" ? (
-                          <Button
-                            variant="ghost"
-                            size="sm"
-                            onClick={() => setRevoking({ id: t.id, name: t.name })}
-                          >
-                            Revoke
-                          </Button>
-                        ) : null}
-                      </Td>
-                    </Tr>
-                  ))}
-                </TBody>
-              </Table>
-            )}
+            <SettingsList
+              query={tokens}
+              loadingLabel="Loading tokens"
+              empty={
+                <EmptyState
+                  title="No API tokens yet"
+                  next="Create one above, then send it as “Authorization: Bearer <token>” to /api/v1 — or run pnpm mixcast push with it."
+                />
+              }
+              caption="API tokens"
+              columns={["Name", "Token", "Scopes", "State", "Last used", "Expires"]}
+              rowKey={(t) => t.id}
+              row={(t) => (
+                <>
+                  <CreatedByCell
+                    name={t.name}
+                    by={t.createdBy?.name ?? "an operator (pnpm admin)"}
+                    at={t.createdAt}
+                  />
+                  <Td>
+                    <code className="text-xs">{t.prefix}…</code>
+                  </Td>
+                  <Td className="text-xs">{t.scopes.join(", ")}</Td>
+                  <Td>
+                    <Badge tone={CREDENTIAL_STATE_TONE[t.state]}>{t.state}</Badge>
+                  </Td>
+                  <Td className="text-xs">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}</Td>
+                  <Td className="text-xs">{t.expiresAt ? formatDateTime(t.expiresAt) : "never"}</Td>
+                  <Td>
+                    {t.state === "active" ? (
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => setRevoking({ id: t.id, name: t.name })}
+                      >
+                        Revoke
+                      </Button>
+                    ) : null}
+                  </Td>
+                </>
+              )}
+            />
             <p className="text-xs text-muted">
               API reference:{" "}
               <a className="underline" href="/api/v1/openapi.json">
@@ -206,24 +187,19 @@ export function ApiTokensCard() {
           </>
         )}
       </CardBody>
-      <Dialog
+      <ShownOnceDialog
         open={shown !== null}
         onClose={() => setShown(null)}
         title={`Copy the token “${shown?.name ?? ""}” now`}
         description="It is shown only this once; Mixcast keeps only a hash of it."
-        footer={<Button onClick={() => setShown(null)}>I have copied it</Button>}
+        label="API token"
+        value={shown?.token ?? ""}
       >
-        <Input
-          label="API token"
-          readOnly
-          value={shown?.token ?? ""}
-          onFocus={(e) => e.currentTarget.select()}
-        />
         <p className="mt-3 text-xs text-muted">Push a week of data with it:</p>
         <pre className="mt-1 overflow-x-auto rounded bg-surface-2 p-2 text-xs">
           {`pnpm mixcast push --url ${origin} --token ${shown?.token ?? "<token>"} --dataset <dataset id> --file week.csv`}
         </pre>
-      </Dialog>
+      </ShownOnceDialog>
       <Dialog
         open={revoking !== null}
         onClose={() => setRevoking(null)}

@@ -3,29 +3,12 @@
 // workspace's read-only share links with their views; analysts and up revoke them.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ChangeEvent } from "react";
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  CardBody,
-  CardHeader,
-  EmptyState,
-  FormError,
-  Spinner,
-  Table,
-  TBody,
-  Td,
-  Th,
-  THead,
-  Tr,
-  useToast,
-} from "@mixcast/ui";
+import { Badge, Button, Card, CardBody, CardHeader, EmptyState, FormError, Td, useToast } from "@mixcast/ui";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { formatDateTime } from "@/components/format.ts";
+import { CREDENTIAL_STATE_TONE, CreatedByCell, SettingsList } from "@/components/settings-list.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
-const STATE_TONE = { active: "success", expired: "warning", revoked: "neutral" } as const;
 const LOGO_MAX_BYTES = 256 * 1024;
 
 export function ReportsCard() {
@@ -100,66 +83,47 @@ export function ReportsCard() {
           )}
         </div>
         <FormError>{fileError ?? (setLogo.error ? errorMessage(setLogo.error) : null)}</FormError>
-        {links.isPending ? (
-          <Spinner label="Loading share links" />
-        ) : links.error ? (
-          <Alert tone="danger">{errorMessage(links.error)}</Alert>
-        ) : links.data.length === 0 ? (
-          <EmptyState
-            title="No share links yet"
-            next="Use “Share link” on a run or a scenario comparison to create one."
-          />
-        ) : (
-          <Table caption="Share links">
-            <THead>
-              <Tr>
-                <Th>What</Th>
-                <Th>Link</Th>
-                <Th>State</Th>
-                <Th>Views</Th>
-                <Th>Expires</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </Tr>
-            </THead>
-            <TBody>
-              {links.data.map((l) => (
-                <Tr key={l.id}>
-                  <Td>
-                    <div className="font-medium">{l.label}</div>
-                    <div className="text-xs text-muted">
-                      by {l.createdBy ?? "someone"} · {formatDateTime(l.createdAt)}
-                    </div>
-                  </Td>
-                  <Td>
-                    <code className="text-xs">{l.prefix}…</code>
-                  </Td>
-                  <Td>
-                    <Badge tone={STATE_TONE[l.state]}>{l.state}</Badge>
-                  </Td>
-                  <Td className="text-xs">
-                    {l.views}
-                    {l.lastViewedAt ? ` (last ${formatDateTime(l.lastViewedAt)})` : ""}
-                  </Td>
-                  <Td className="text-xs">{formatDateTime(l.expiresAt)}</Td>
-                  <Td>
-                    {l.state === "active" && ws.can("analyst") ? (
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        loading={revoke.isPending && revoke.variables.shareLinkId === l.id}
-                        onClick={() => revoke.mutate({ workspaceId: ws.id, shareLinkId: l.id })}
-                      >
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        )}
+        <SettingsList
+          query={links}
+          loadingLabel="Loading share links"
+          empty={
+            <EmptyState
+              title="No share links yet"
+              next="Use “Share link” on a run or a scenario comparison to create one."
+            />
+          }
+          caption="Share links"
+          columns={["What", "Link", "State", "Views", "Expires"]}
+          rowKey={(l) => l.id}
+          row={(l) => (
+            <>
+              <CreatedByCell name={l.label} by={l.createdBy ?? "someone"} at={l.createdAt} />
+              <Td>
+                <code className="text-xs">{l.prefix}…</code>
+              </Td>
+              <Td>
+                <Badge tone={CREDENTIAL_STATE_TONE[l.state]}>{l.state}</Badge>
+              </Td>
+              <Td className="text-xs">
+                {l.views}
+                {l.lastViewedAt ? ` (last ${formatDateTime(l.lastViewedAt)})` : ""}
+              </Td>
+              <Td className="text-xs">{formatDateTime(l.expiresAt)}</Td>
+              <Td>
+                {l.state === "active" && ws.can("analyst") ? (
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    loading={revoke.isPending && revoke.variables.shareLinkId === l.id}
+                    onClick={() => revoke.mutate({ workspaceId: ws.id, shareLinkId: l.id })}
+                  >
+                    Revoke
+                  </Button>
+                ) : null}
+              </Td>
+            </>
+          )}
+        />
       </CardBody>
     </Card>
   );

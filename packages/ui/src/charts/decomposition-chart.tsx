@@ -5,15 +5,18 @@ import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
 import {
   axisProps,
+  barCursor,
   COMPONENT_COLORS,
   formatCompact,
   formatPercent,
   gridProps,
+  legendProps,
   seriesColor,
   tokens,
+  yAxisLabel,
   type ChartUnits,
 } from "./theme.ts";
-import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
+import { rowTooltip } from "./tooltip.tsx";
 import type { IntervalValue } from "./interval-bar-chart.tsx";
 
 export type ComponentKindView =
@@ -121,14 +124,7 @@ export function DecompositionChart({
             {...axisProps}
             tickFormatter={formatCompact}
             width={64}
-            label={{
-              value: `${units.kpi} per week`,
-              angle: -90,
-              position: "insideLeft",
-              fill: tokens.muted,
-              fontSize: 12,
-              dy: 50,
-            }}
+            label={yAxisLabel(`${units.kpi} per week`, 50)}
           />
           {comps.map((c) => {
             const color =
@@ -148,21 +144,15 @@ export function DecompositionChart({
             );
           })}
           <Tooltip
-            content={(p: TooltipProps<Record<string, number | string>>) => {
-              const r = rowOf(p);
-              if (!r) return null;
-              return (
-                <TooltipBox
-                  title={String(r.date)}
-                  lines={comps.map((c) => ({
-                    name: componentLabel(c),
-                    value: formatCompact(r[componentLabel(c)] as number),
-                  }))}
-                />
-              );
-            }}
+            content={rowTooltip((r: Record<string, number | string>) => ({
+              title: String(r.date),
+              lines: comps.map((c) => ({
+                name: componentLabel(c),
+                value: formatCompact(r[componentLabel(c)] as number),
+              })),
+            }))}
           />
-          <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />
+          <Legend {...legendProps} />
         </AreaChart>
       </ChartBox>
     </ChartCard>
@@ -265,14 +255,7 @@ export function WaterfallChart({
             {...axisProps}
             tickFormatter={formatCompact}
             width={64}
-            label={{
-              value: `total ${units.kpi}`,
-              angle: -90,
-              position: "insideLeft",
-              fill: tokens.muted,
-              fontSize: 12,
-              dy: 40,
-            }}
+            label={yAxisLabel(`total ${units.kpi}`, 40)}
           />
           <Bar dataKey="range" name="Contribution" isAnimationActive={false}>
             {rows.map((r) => (
@@ -291,10 +274,8 @@ export function WaterfallChart({
             ))}
           </Bar>
           <Tooltip
-            cursor={{ fill: tokens.holdout, fillOpacity: 0.5 }}
-            content={(p: TooltipProps<WaterfallRow>) => {
-              const r = rowOf(p);
-              if (!r) return null;
+            cursor={barCursor}
+            content={rowTooltip((r: WaterfallRow) => {
               const lines = [{ name: "Total", value: formatCompact(r.delta) }];
               if (r.interval)
                 lines.push({
@@ -302,8 +283,8 @@ export function WaterfallChart({
                   value: `${formatCompact(r.interval.q05)} to ${formatCompact(r.interval.q95)}`,
                 });
               if (r.share) lines.push({ name: "Share of fitted KPI", value: formatPercent(r.share.mean, 1) });
-              return <TooltipBox title={r.name} lines={lines} />;
-            }}
+              return { title: r.name, lines };
+            })}
           />
         </BarChart>
       </ChartBox>

@@ -7,8 +7,10 @@ import {
   formatCompact,
   formatPercent,
   gridProps,
+  legendProps,
   seriesColor,
   tokens,
+  yAxisLabel,
   type ChartUnits,
 } from "./theme.ts";
 import { bandArea, intervalText, seriesLine } from "./interval-series.tsx";
@@ -144,14 +146,7 @@ export function FitChart({
             {...axisProps}
             tickFormatter={formatCompact}
             width={64}
-            label={{
-              value: `${units.kpi} per week`,
-              angle: -90,
-              position: "insideLeft",
-              fill: tokens.muted,
-              fontSize: 12,
-              dy: 50,
-            }}
+            label={yAxisLabel(`${units.kpi} per week`, 50)}
           />
           {range ? (
             <ReferenceArea
@@ -184,7 +179,7 @@ export function FitChart({
               ],
             }))}
           />
-          <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />
+          <Legend {...legendProps} />
         </ComposedChart>
       </ChartBox>
     </ChartCard>

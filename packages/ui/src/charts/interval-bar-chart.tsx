@@ -13,8 +13,17 @@ import {
 } from "recharts";
 import { ChartBox } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
-import { axisProps, formatCompact, gridProps, seriesColor, tokens } from "./theme.ts";
-import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
+import {
+  axisProps,
+  barCursor,
+  formatCompact,
+  gridProps,
+  legendProps,
+  seriesColor,
+  tokens,
+  yAxisLabel,
+} from "./theme.ts";
+import { rowTooltip } from "./tooltip.tsx";
 
 export interface IntervalValue {
   mean: number;
@@ -102,14 +111,7 @@ export function IntervalBarChart({
           {...axisProps}
           tickFormatter={(v: number) => format(v)}
           width={64}
-          label={{
-            value: yLabel,
-            angle: -90,
-            position: "insideLeft",
-            fill: tokens.muted,
-            fontSize: 12,
-            dy: 40,
-          }}
+          label={yAxisLabel(yLabel, 40)}
         />
         {reference ? (
           <ReferenceLine
@@ -143,26 +145,20 @@ export function IntervalBarChart({
           </Bar>
         ))}
         <Tooltip
-          cursor={{ fill: tokens.holdout, fillOpacity: 0.5 }}
-          content={(p: TooltipProps<IntervalBarRow>) => {
-            const r = rowOf(p);
-            if (!r) return null;
-            return (
-              <TooltipBox
-                title={r.label}
-                lines={series.map((s, i) => {
-                  const v = r[`${s.key}__iv`] as IntervalValue | null;
-                  return {
-                    name: s.name,
-                    value: v ? `${format(v.mean)} (90%: ${format(v.q05)} to ${format(v.q95)})` : "—",
-                    color: s.color ?? seriesColor(i),
-                  };
-                })}
-              />
-            );
-          }}
+          cursor={barCursor}
+          content={rowTooltip((r: IntervalBarRow) => ({
+            title: r.label,
+            lines: series.map((s, i) => {
+              const v = r[`${s.key}__iv`] as IntervalValue | null;
+              return {
+                name: s.name,
+                value: v ? `${format(v.mean)} (90%: ${format(v.q05)} to ${format(v.q95)})` : "—",
+                color: s.color ?? seriesColor(i),
+              };
+            }),
+          }))}
         />
-        {series.length > 1 ? <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} /> : null}
+        {series.length > 1 ? <Legend {...legendProps} /> : null}
       </BarChart>
     </ChartBox>
   );

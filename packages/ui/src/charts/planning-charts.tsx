@@ -9,16 +9,18 @@ import {
 } from "./interval-bar-chart.tsx";
 import {
   axisProps,
+  barCursor,
   formatCompact,
   formatMoney,
   formatPercent,
   gridProps,
-  moneyLabel,
+  legendProps,
+  moneyYAxisProps,
   seriesColor,
   tokens,
   type ChartUnits,
 } from "./theme.ts";
-import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
+import { rowTooltip, stackedMoneyTooltip } from "./tooltip.tsx";
 
 export interface AllocationView {
   channel: string;
@@ -76,19 +78,7 @@ export function AllocationChart({
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="channel" {...axisProps} interval={0} />
-          <YAxis
-            {...axisProps}
-            tickFormatter={(v: number) => formatMoney(v, units.currency)}
-            width={64}
-            label={{
-              value: moneyLabel("spend", units.currency),
-              angle: -90,
-              position: "insideLeft",
-              fill: tokens.muted,
-              fontSize: 12,
-              dy: 50,
-            }}
-          />
+          <YAxis {...moneyYAxisProps("spend", units.currency, 50)} />
           <Bar
             dataKey="current"
             name="Current plan"
@@ -104,31 +94,25 @@ export function AllocationChart({
             maxBarSize={40}
           />
           <Tooltip
-            cursor={{ fill: tokens.holdout, fillOpacity: 0.5 }}
-            content={(p: TooltipProps<AllocationRow>) => {
-              const r = rowOf(p);
-              if (!r) return null;
-              return (
-                <TooltipBox
-                  title={r.channel}
-                  lines={[
-                    {
-                      name: "Current plan",
-                      value: formatMoney(r.current, units.currency),
-                      color: seriesColor(9),
-                    },
-                    { name: "Optimal", value: formatMoney(r.optimal, units.currency), color: seriesColor(0) },
-                    {
-                      name: "Change",
-                      value: `${r.change >= 0 ? "+" : ""}${formatMoney(r.change, units.currency)}`,
-                    },
-                    ...(r.atBound ? [{ name: "Constraint", value: r.atBound }] : []),
-                  ]}
-                />
-              );
-            }}
+            cursor={barCursor}
+            content={rowTooltip((r: AllocationRow) => ({
+              title: r.channel,
+              lines: [
+                {
+                  name: "Current plan",
+                  value: formatMoney(r.current, units.currency),
+                  color: seriesColor(9),
+                },
+                { name: "Optimal", value: formatMoney(r.optimal, units.currency), color: seriesColor(0) },
+                {
+                  name: "Change",
+                  value: `${r.change >= 0 ? "+" : ""}${formatMoney(r.change, units.currency)}`,
+                },
+                ...(r.atBound ? [{ name: "Constraint", value: r.atBound }] : []),
+              ],
+            }))}
           />
-          <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />
+          <Legend {...legendProps} />
         </BarChart>
       </ChartBox>
     </ChartCard>
@@ -333,19 +317,7 @@ export function FlightingChart({
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="week" {...axisProps} />
-          <YAxis
-            {...axisProps}
-            tickFormatter={(v: number) => formatMoney(v, units.currency)}
-            width={64}
-            label={{
-              value: moneyLabel("weekly spend", units.currency),
-              angle: -90,
-              position: "insideLeft",
-              fill: tokens.muted,
-              fontSize: 12,
-              dy: 60,
-            }}
-          />
+          <YAxis {...moneyYAxisProps("weekly spend", units.currency, 60)} />
           {channels.map((c, i) => (
             <Bar
               key={c.channel}
@@ -357,23 +329,14 @@ export function FlightingChart({
             />
           ))}
           <Tooltip
-            cursor={{ fill: tokens.holdout, fillOpacity: 0.5 }}
-            content={(p: TooltipProps<Record<string, number | string>>) => {
-              const r = rowOf(p);
-              if (!r) return null;
-              return (
-                <TooltipBox
-                  title={String(r.week)}
-                  lines={channels.map((c, i) => ({
-                    name: c.channel,
-                    value: formatMoney(r[c.channel] as number, units.currency),
-                    color: seriesColor(i),
-                  }))}
-                />
-              );
-            }}
+            cursor={barCursor}
+            content={stackedMoneyTooltip(
+              "week",
+              channels.map((c) => c.channel),
+              units.currency,
+            )}
           />
-          <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />
+          <Legend {...legendProps} />
         </BarChart>
       </ChartBox>
     </ChartCard>

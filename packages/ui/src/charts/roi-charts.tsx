@@ -7,8 +7,18 @@ import {
   type IntervalBarInput,
   type IntervalValue,
 } from "./interval-bar-chart.tsx";
-import { axisProps, formatPercent, gridProps, seriesColor, tokens, type ChartUnits } from "./theme.ts";
-import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
+import {
+  axisProps,
+  barCursor,
+  formatPercent,
+  gridProps,
+  legendProps,
+  seriesColor,
+  tokens,
+  yAxisLabel,
+  type ChartUnits,
+} from "./theme.ts";
+import { rowTooltip } from "./tooltip.tsx";
 
 export interface ChannelRoiView {
   name: string;
@@ -126,7 +136,7 @@ export function ShareChart({
             {...axisProps}
             tickFormatter={(v: number) => formatPercent(v)}
             width={56}
-            label={{ value: "share", angle: -90, position: "insideLeft", fill: tokens.muted, fontSize: 12 }}
+            label={yAxisLabel("share")}
           />
           <Bar
             dataKey="spendShare"
@@ -145,26 +155,20 @@ export function ShareChart({
             <ErrorBar dataKey="contributionErr" stroke={tokens.fg} width={6} isAnimationActive={false} />
           </Bar>
           <Tooltip
-            cursor={{ fill: tokens.holdout, fillOpacity: 0.5 }}
-            content={(p: TooltipProps<ShareRow>) => {
-              const r = rowOf(p);
-              if (!r) return null;
-              return (
-                <TooltipBox
-                  title={r.label}
-                  lines={[
-                    { name: "Share of spend", value: formatPercent(r.spendShare, 1), color: seriesColor(9) },
-                    {
-                      name: "Share of media effect",
-                      value: `${formatPercent(r.contribution.mean, 1)} (${formatPercent(r.contribution.q05, 1)}–${formatPercent(r.contribution.q95, 1)})`,
-                      color: seriesColor(0),
-                    },
-                  ]}
-                />
-              );
-            }}
+            cursor={barCursor}
+            content={rowTooltip((r: ShareRow) => ({
+              title: r.label,
+              lines: [
+                { name: "Share of spend", value: formatPercent(r.spendShare, 1), color: seriesColor(9) },
+                {
+                  name: "Share of media effect",
+                  value: `${formatPercent(r.contribution.mean, 1)} (${formatPercent(r.contribution.q05, 1)}–${formatPercent(r.contribution.q95, 1)})`,
+                  color: seriesColor(0),
+                },
+              ],
+            }))}
           />
-          <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />
+          <Legend {...legendProps} />
         </BarChart>
       </ChartBox>
     </ChartCard>

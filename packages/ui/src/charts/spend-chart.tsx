@@ -2,16 +2,8 @@
 import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartBox, ChartCard, type ChartStatus } from "./chart-card.tsx";
 import type { CsvTable } from "./csv.ts";
-import {
-  axisProps,
-  formatMoney,
-  gridProps,
-  moneyLabel,
-  seriesColor,
-  tokens,
-  type ChartUnits,
-} from "./theme.ts";
-import { rowOf, TooltipBox, type TooltipProps } from "./tooltip.tsx";
+import { axisProps, gridProps, legendProps, moneyYAxisProps, seriesColor, type ChartUnits } from "./theme.ts";
+import { stackedMoneyTooltip } from "./tooltip.tsx";
 
 export interface SpendView {
   dates: string[];
@@ -59,19 +51,7 @@ export function SpendChart({
         <AreaChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="date" {...axisProps} minTickGap={40} />
-          <YAxis
-            {...axisProps}
-            tickFormatter={(v: number) => formatMoney(v, units.currency)}
-            width={64}
-            label={{
-              value: moneyLabel("weekly spend", units.currency),
-              angle: -90,
-              position: "insideLeft",
-              fill: tokens.muted,
-              fontSize: 12,
-              dy: 60,
-            }}
-          />
+          <YAxis {...moneyYAxisProps("weekly spend", units.currency, 60)} />
           {channels.map((c, i) => (
             <Area
               key={c.name}
@@ -85,22 +65,13 @@ export function SpendChart({
             />
           ))}
           <Tooltip
-            content={(p: TooltipProps<Record<string, number | string>>) => {
-              const r = rowOf(p);
-              if (!r) return null;
-              return (
-                <TooltipBox
-                  title={String(r.date)}
-                  lines={channels.map((c, i) => ({
-                    name: c.name,
-                    value: formatMoney(r[c.name] as number, units.currency),
-                    color: seriesColor(i),
-                  }))}
-                />
-              );
-            }}
+            content={stackedMoneyTooltip(
+              "date",
+              channels.map((c) => c.name),
+              units.currency,
+            )}
           />
-          <Legend wrapperStyle={{ color: tokens.muted, fontSize: 12 }} />
+          <Legend {...legendProps} />
         </AreaChart>
       </ChartBox>
     </ChartCard>

@@ -46,6 +46,34 @@ export const axisProps = {
 
 export const gridProps = { stroke: tokens.line, strokeDasharray: "3 3", vertical: false } as const;
 
+/** Legend under a chart, in the muted token colour. */
+export const legendProps = { wrapperStyle: { color: tokens.muted, fontSize: 12 } } as const;
+
+/** Shade behind the hovered category of a bar chart. */
+export const barCursor = { fill: tokens.holdout, fillOpacity: 0.5 } as const;
+
+/** Title of a vertical axis, read bottom to top; `dy` moves it down to centre a longer title. */
+export function yAxisLabel(value: string, dy?: number) {
+  return {
+    value,
+    angle: -90,
+    position: "insideLeft",
+    fill: tokens.muted,
+    fontSize: 12,
+    ...(dy !== undefined ? { dy } : {}),
+  } as const;
+}
+
+/** A vertical axis of money ("Spend (EUR)"), ticks formatted like the tooltips. */
+export function moneyYAxisProps(what: string, currency: string, dy: number) {
+  return {
+    ...axisProps,
+    tickFormatter: (v: number) => formatMoney(v, currency),
+    width: 64,
+    label: yAxisLabel(moneyLabel(what, currency), dy),
+  } as const;
+}
+
 /** Units shown on axes and in tooltips. `currency` is a symbol or code ("" = the dataset's currency, unnamed). */
 export interface ChartUnits {
   currency: string;

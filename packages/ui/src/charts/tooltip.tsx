@@ -1,5 +1,6 @@
 "use client";
 import type { ReactNode } from "react";
+import { formatMoney, seriesColor } from "./theme.ts";
 
 export interface TooltipLine {
   name: ReactNode;
@@ -52,4 +53,16 @@ export function rowTooltip<Row>(describe: (r: Row) => { title?: ReactNode; lines
     const r = rowOf(p);
     return r ? <TooltipBox {...describe(r)} /> : null;
   };
+}
+
+/** Tooltip of a stacked spend chart: each series' amount in the hovered row, in its colour. */
+export function stackedMoneyTooltip(titleKey: string, series: string[], currency: string) {
+  return rowTooltip((r: Record<string, number | string>) => ({
+    title: String(r[titleKey]),
+    lines: series.map((name, i) => ({
+      name,
+      value: formatMoney(r[name] as number, currency),
+      color: seriesColor(i),
+    })),
+  }));
 }

@@ -11,6 +11,7 @@ import {
 } from "@mixcast/ui/charts";
 import { formatNumber } from "@/components/format.ts";
 import { goalPlanCsv, type GoalPlanLike, type Interval } from "@/lib/exports.ts";
+import { PlanChannelsCard } from "./plan-channels-card.tsx";
 
 export interface GoalResultView extends GoalPlanLike {
   goal:
@@ -165,58 +166,22 @@ export function GoalResult({
         </CardBody>
       </Card>
       <AllocationChart allocation={r.channels} units={units} />
-      <Card>
-        <CardHeader
-          title="Per-channel plan"
-          description="Totals over the plan, each channel's contribution and ROI with 90% intervals, and its marginal ROI at the optimum: the optimizer moves spend until the free channels' marginal ROIs are equal, so a channel with a lower one is at a bound."
-          actions={
-            <>
-              <Button
-                variant="secondary"
-                onClick={() => downloadCsv(`mixcast-goal-plan-${runId}.csv`, goalPlanCsv(r))}
-                aria-label="Download CSV of the goal's plan"
-              >
-                Download CSV
-              </Button>
-              {onSave ? (
-                <Button variant="secondary" onClick={onSave}>
-                  Save as scenario
-                </Button>
-              ) : null}
-            </>
-          }
-        />
-        <CardBody>
-          <Table caption="Plan per channel">
-            <THead>
-              <tr>
-                <Th>Channel</Th>
-                <Th className="text-right">Current</Th>
-                <Th className="text-right">Plan</Th>
-                <Th className="text-right">Share</Th>
-                <Th className="text-right">Contribution (90%)</Th>
-                <Th className="text-right">ROI (90%)</Th>
-                <Th className="text-right">Marginal ROI</Th>
-                <Th>Constraint</Th>
-              </tr>
-            </THead>
-            <TBody>
-              {r.channels.map((a) => (
-                <Tr key={a.channel} data-testid="goal-row">
-                  <Td className="font-medium">{a.channel}</Td>
-                  <Td numeric>{money(a.currentTotal)}</Td>
-                  <Td numeric>{money(a.total)}</Td>
-                  <Td numeric>{formatPercent(a.share, 1)}</Td>
-                  <Td numeric>{ivText(a.contribution, kpiFmt)}</Td>
-                  <Td numeric>{ivText(a.roi, (v) => formatNumber(v))}</Td>
-                  <Td numeric>{formatNumber(a.marginalRoi)}</Td>
-                  <Td>{a.atBound ?? "—"}</Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        </CardBody>
-      </Card>
+      <PlanChannelsCard
+        description="Totals over the plan, each channel's contribution and ROI with 90% intervals, and its marginal ROI at the optimum: the optimizer moves spend until the free channels' marginal ROIs are equal, so a channel with a lower one is at a bound."
+        channels={r.channels}
+        currency={units.currency}
+        planLabel="Plan"
+        caption="Plan per channel"
+        rowTestId="goal-row"
+        csv={{
+          fileName: `mixcast-goal-plan-${runId}.csv`,
+          label: "Download CSV of the goal's plan",
+          table: () => goalPlanCsv(r),
+        }}
+        onSave={onSave}
+        formatContribution={(i) => ivText(i, kpiFmt)}
+        formatRoi={(i) => ivText(i, (v) => formatNumber(v))}
+      />
       {f ? (
         <>
           <FlightingChart

@@ -45,6 +45,7 @@ import {
   type GoalKind,
 } from "@/lib/optimizer-goal-form.ts";
 import { GoalResult, type GoalResultView } from "./goal-result.tsx";
+import { PlanChannelsCard } from "./plan-channels-card.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
 type ObjectiveChoice = "mean" | "q10" | "q25" | "msd1";
@@ -66,6 +67,36 @@ interface BoundDraft {
   max: string;
   locked: boolean;
   weeklyMax?: string;
+}
+
+/** One amount of a channel's bounds row; the label is for screen readers (the column says it). */
+function BoundCell({
+  label,
+  value,
+  disabled,
+  onChange,
+  error,
+}: {
+  label: string;
+  value: string;
+  disabled?: boolean;
+  onChange: (value: string) => void;
+  error: string | undefined;
+}) {
+  return (
+    <Td>
+      <Input
+        label={label}
+        className="[&_label]:sr-only"
+        type="number"
+        min={0}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value)}
+        error={error}
+      />
+    </Td>
+  );
 }
 
 export default function OptimizerPage() {
@@ -445,30 +476,20 @@ export default function OptimizerPage() {
                           </span>
                         </Td>
                         <Td numeric>{formatMoney(c.currentWeekly, units.currency)}</Td>
-                        <Td>
-                          <Input
-                            label={`Minimum for ${c.name}`}
-                            className="[&_label]:sr-only"
-                            type="number"
-                            min={0}
-                            value={d.min}
-                            disabled={d.locked}
-                            onChange={(e) => set({ min: e.target.value })}
-                            error={boundErrors[`${c.name}.min`]}
-                          />
-                        </Td>
-                        <Td>
-                          <Input
-                            label={`Maximum for ${c.name}`}
-                            className="[&_label]:sr-only"
-                            type="number"
-                            min={0}
-                            value={d.max}
-                            disabled={d.locked}
-                            onChange={(e) => set({ max: e.target.value })}
-                            error={boundErrors[`${c.name}.max`]}
-                          />
-                        </Td>
+                        <BoundCell
+                          label={`Minimum for ${c.name}`}
+                          value={d.min}
+                          disabled={d.locked}
+                          onChange={(min) => set({ min })}
+                          error={boundErrors[`${c.name}.min`]}
+                        />
+                        <BoundCell
+                          label={`Maximum for ${c.name}`}
+                          value={d.max}
+                          disabled={d.locked}
+                          onChange={(max) => set({ max })}
+                          error={boundErrors[`${c.name}.max`]}
+                        />
                         <Td>
                           <Checkbox
                             label={`Lock ${c.name}`}
@@ -477,17 +498,12 @@ export default function OptimizerPage() {
                           />
                         </Td>
                         {flighting ? (
-                          <Td>
-                            <Input
-                              label={`Weekly maximum for ${c.name}`}
-                              className="[&_label]:sr-only"
-                              type="number"
-                              min={0}
-                              value={d.weeklyMax ?? ""}
-                              onChange={(e) => set({ weeklyMax: e.target.value })}
-                              error={boundErrors[`${c.name}.weeklyMax`]}
-                            />
-                          </Td>
+                          <BoundCell
+                            label={`Weekly maximum for ${c.name}`}
+                            value={d.weeklyMax ?? ""}
+                            onChange={(weeklyMax) => set({ weeklyMax })}
+                            error={boundErrors[`${c.name}.weeklyMax`]}
+                          />
                         ) : null}
                       </Tr>
                     );
@@ -530,65 +546,25 @@ export default function OptimizerPage() {
               .
             </Alert>
             <AllocationChart allocation={res.allocation} units={units} />
-            <Card>
-              <CardHeader
-                title="Per-channel plan"
-                description="Totals over the horizon, spent as a flat weekly amount; contribution and ROI of each channel under the optimal plan, with 90% intervals."
-                actions={
-                  <>
-                    <Button
-                      variant="secondary"
-                      onClick={() => downloadCsv(`mixcast-optimal-plan-${runId}.csv`, optimalPlanCsv(res))}
-                      aria-label="Download CSV of the optimal plan"
-                    >
-                      Download CSV
-                    </Button>
-                    {canRun ? (
-                      <Button variant="secondary" onClick={() => setSaving(true)}>
-                        Save as scenario
-                      </Button>
-                    ) : null}
-                  </>
-                }
-              />
-              <CardBody>
-                <Table caption="Optimal allocation per channel">
-                  <THead>
-                    <tr>
-                      <Th>Channel</Th>
-                      <Th className="text-right">Current</Th>
-                      <Th className="text-right">Optimal</Th>
-                      <Th className="text-right">Per week</Th>
-                      <Th className="text-right">Share</Th>
-                      <Th className="text-right">Contribution (90%)</Th>
-                      <Th className="text-right">ROI (90%)</Th>
-                      <Th className="text-right">Marginal ROI</Th>
-                      <Th>Constraint</Th>
-                    </tr>
-                  </THead>
-                  <TBody>
-                    {res.allocation.map((a) => (
-                      <Tr key={a.channel} data-testid="allocation-row">
-                        <Td className="font-medium">{a.channel}</Td>
-                        <Td numeric>{formatMoney(a.currentTotal, units.currency)}</Td>
-                        <Td numeric>{formatMoney(a.total, units.currency)}</Td>
-                        <Td numeric>{formatMoney(a.weekly[0] ?? 0, units.currency)}</Td>
-                        <Td numeric>{formatPercent(a.share, 1)}</Td>
-                        <Td numeric>
-                          {formatMoney(a.contribution.mean, "")} ({formatMoney(a.contribution.q05, "")}–
-                          {formatMoney(a.contribution.q95, "")})
-                        </Td>
-                        <Td numeric>
-                          {formatNumber(a.roi.mean)} ({formatNumber(a.roi.q05)}–{formatNumber(a.roi.q95)})
-                        </Td>
-                        <Td numeric>{formatNumber(a.marginalRoi)}</Td>
-                        <Td>{a.atBound ?? "—"}</Td>
-                      </Tr>
-                    ))}
-                  </TBody>
-                </Table>
-              </CardBody>
-            </Card>
+            <PlanChannelsCard
+              description="Totals over the horizon, spent as a flat weekly amount; contribution and ROI of each channel under the optimal plan, with 90% intervals."
+              channels={res.allocation}
+              currency={units.currency}
+              planLabel="Optimal"
+              perWeek
+              caption="Optimal allocation per channel"
+              rowTestId="allocation-row"
+              csv={{
+                fileName: `mixcast-optimal-plan-${runId}.csv`,
+                label: "Download CSV of the optimal plan",
+                table: () => optimalPlanCsv(res),
+              }}
+              onSave={canRun ? () => setSaving(true) : null}
+              formatContribution={(i) =>
+                `${formatMoney(i.mean, "")} (${formatMoney(i.q05, "")}–${formatMoney(i.q95, "")})`
+              }
+              formatRoi={(i) => `${formatNumber(i.mean)} (${formatNumber(i.q05)}–${formatNumber(i.q95)})`}
+            />
           </>
         ) : null}
       </div>
