@@ -25,10 +25,10 @@ describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviatio
     for (const v of a.pilotVariance.slice(1)) expect(v).toBeGreaterThan(0.4);
   });
 
-  it("national models: no pilot, the canonical parameterization", () => {
+  it("national models: no pilot, the level sampled as the mean of mu (v1's centered intercept)", () => {
     const { data, config } = loadCase("national_rf_log");
     const r = geoParameterizationV2(buildModelSpecV2(data, config), 1);
-    expect(r.param).toEqual({});
+    expect(r.param).toEqual({ centerLevel: true });
     expect(r.pilotGradients).toBe(0);
   });
 });

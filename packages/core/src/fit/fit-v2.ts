@@ -121,13 +121,19 @@ const PILOT_CHAIN = 0x70696c;
  * Every geo fit also samples w = sqrt(G) mean_g v_g in place of the level (levelMean: the level's
  * funnel with s_tau, docs/model.md 10.7); the pilot itself runs in the previous coordinates.
  * Deterministic in (spec, seed), so fitChainV2 and fitV2FromChains find the same choice. G = 1:
- * no pilot, {}.
+ * no pilot; the level is sampled as the mean of mu over the training weeks (centerLevel).
  */
 export function geoParameterizationV2(
   spec: ModelSpecV2,
   seed: number,
 ): { param: SamplerParameterizationV2; pilotVariance: number[]; pilotGradients: number } {
-  if (spec.G <= 1) return { param: {}, pilotVariance: [], pilotGradients: 0 };
+  // national: the level sampled as the mean of mu over the training weeks (v1's centered intercept)
+  if (spec.G <= 1)
+    return {
+      param: spec.index.k1 >= 0 || spec.index.b0 >= 0 ? { centerLevel: true } : {},
+      pilotVariance: [],
+      pilotGradients: 0,
+    };
   if (!spec.channels.some((ch) => ch.u >= 0))
     return { param: { levelMean: true }, pilotVariance: [], pilotGradients: 0 };
   const r = sampleChain(

@@ -255,3 +255,52 @@ describe("counterfactual zero input", () => {
     }
   });
 });
+
+describe("the sampler's centered level of national models (G = 1)", () => {
+  const national = loadCase("national_rf_log");
+  const trend = createModelV2(buildModelSpecV2(national.data, { ...national.config, baseline: "trend" }));
+  const variants: { name: string; model: MmmModelV2; param: SamplerParameterizationV2 }[] = [
+    { name: "knots baseline (k1), log link", model: national.model, param: { centerLevel: true } },
+    {
+      name: "knots baseline, centered knots",
+      model: national.model,
+      param: { centerLevel: true, knots: "centered" },
+    },
+    { name: "trend baseline (b0)", model: trend, param: { centerLevel: true } },
+  ];
+  for (const { name, model, param } of variants) {
+    const level = model.spec.index.k1 >= 0 ? model.spec.index.k1 : model.spec.index.b0;
+    it(`${name}: same density (unit Jacobian), m is the mean of mu, round trip, gradient vs finite differences`, () => {
+      expect(model.spec.G).toBe(1);
+      expect(level).toBeGreaterThanOrEqual(0);
+      const sampler = createSamplerModelV2(model.spec, param);
+      const rng = new Rng(11);
+      for (let k = 0; k < 3; k++) {
+        const canon = randomTheta(rng, model.dim, 0.6);
+        const th = sampler.toSampler(canon);
+        // the sampler's level coordinate is the mean of mu over the training weeks
+        const fw = model.geoLevels(canon).mean[0]!;
+        expect(Math.abs(th[level]! - fw)).toBeLessThan(1e-12);
+        expect(Math.abs(th[level]! - canon[level]!)).toBeGreaterThan(1e-3);
+        const back = sampler.toCanonical(th);
+        for (let i = 0; i < model.dim; i++) expect(Math.abs(back[i]! - canon[i]!)).toBeLessThan(1e-10);
+        const logJ =
+          param.knots === "centered" ? -(model.spec.knotCount - 1) * canon[model.spec.index.sRw]! : 0;
+        expect(Math.abs(sampler.logDensity(th) - (model.logDensity(canon) + logJ))).toBeLessThan(1e-9);
+        const grad = new Float64Array(model.dim);
+        sampler.logDensityGradient(th, grad);
+        const t2 = Float64Array.from(th);
+        for (let i = 0; i < model.dim; i++) {
+          const h = 1e-5;
+          t2[i] = th[i]! + h;
+          const up = sampler.logDensity(t2);
+          t2[i] = th[i]! - h;
+          const down = sampler.logDensity(t2);
+          t2[i] = th[i]!;
+          const fd = (up - down) / (2 * h);
+          expect(Math.abs(grad[i]! - fd) / Math.max(1, Math.abs(fd))).toBeLessThan(2e-6);
+        }
+      }
+    });
+  }
+});

@@ -154,6 +154,12 @@ export interface ModelOptionsV2 {
    * -(G - 1) log s_tau - log(G) / 2 (docs/model.md section 10.7).
    */
   levelMean?: boolean;
+  /**
+   * G = 1, sampler use only: theta[level] (k1 with the knots baseline, b0 with the trend) holds m,
+   * the mean of mu over the training weeks, instead of the level (v1's centered intercept,
+   * docs/model.md section 10.7); level = m - mean_t (mu_t - level). Unit Jacobian.
+   */
+  centerLevel?: boolean;
 }
 
 export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): MmmModelV2 {
@@ -163,6 +169,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   const levelMean = centerLevels && options.levelMean === true;
   const levelIx = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
   if (levelMean && levelIx < 0) throw new Error("levelMean needs a level parameter (k1 or b0)");
+  const centerNat = options.centerLevel === true && G === 1 && levelIx >= 0;
   const invSqrtG = 1 / Math.sqrt(G);
   const N = spec.weeks;
   const T = spec.trainingWeeks;
@@ -279,6 +286,9 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   let levelW = 0;
   const levelR = new Float64Array(levelMean ? G : 0);
   let gLevelW = 0;
+  /** centerLevel: the sampler's m and d log p / d m */
+  let natM = 0;
+  let gNatM = 0;
   // Lift tests (docs/model.md section 11.3): per tested channel, d logp / d D[g][t], D = the part of
   // mu that vanishes when the channel's input is 0 (its term and the synergy terms it is in).
   const lifts = spec.liftTests ?? [];
@@ -434,6 +444,12 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         values[i] = 0;
         continue;
       }
+      if (centerNat && i === levelIx) {
+        // m; the level follows once mu without it is known (0 in mu until then)
+        natM = v;
+        values[i] = 0;
+        continue;
+      }
       if (centerLevels && i >= ix.v && i < ix.v + G) {
         // m_g; v_g (and its prior) follow once mu without the offsets is known
         levelM[i - ix.v] = v;
@@ -509,6 +525,14 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         const vg = tau / values[ix.sTau]!;
         values[ix.v + g] = vg;
         logPrior += priorLogDensity(priors[ix.v + g]!, vg, grad === null ? null : gValues, ix.v + g);
+      } else if (centerNat) {
+        // level = m - mean_t (mu without the level); the level's prior at that value
+        let mean = 0;
+        for (let t = 0; t < T; t++) mean += m[t]!;
+        const level = natM - mean / T;
+        for (let t = 0; t < T; t++) m[t] = m[t]! + level;
+        values[levelIx] = level;
+        logPrior += priorLogDensity(priors[levelIx]!, level, grad === null ? null : gValues, levelIx);
       }
       const sg = sigmaG[g]!;
       const o = obs[g]!;
@@ -559,7 +583,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       }
     }
     const logTerms = lifts.length > 0 ? liftTerms(grad !== null) : 0;
-    if (centerLevels && (logPrior === -Infinity || Number.isNaN(logPrior))) {
+    if ((centerLevels || centerNat) && (logPrior === -Infinity || Number.isNaN(logPrior))) {
       if (grad) grad.fill(0);
       return -Infinity;
     }
@@ -606,6 +630,16 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
           gS -= (gv * values[ix.v + g]!) / sTau;
         }
         gValues[ix.sTau] = gValues[ix.sTau]! + gS;
+      } else if (centerNat) {
+        // m moves the level one for one (d/d m = the week adjoints' sum + the level prior's slope);
+        // every other parameter moves the level by minus its effect on mean_t mu_t, so each
+        // week's adjoint loses d/d m / T before the reverse sweep
+        const gm = gMu[0]!;
+        let p = gValues[levelIx]!;
+        for (let t = 0; t < T; t++) p += gm[t]!;
+        const shift = p / T;
+        for (let t = 0; t < T; t++) gm[t] = gm[t]! - shift;
+        gNatM = p;
       }
       backward(grad, jacobian);
     }
@@ -882,6 +916,8 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       grad[levelIx] = gLevelW;
       if (jacobian) grad[ix.sTau] = grad[ix.sTau]! - (G - 1);
     } else if (centerLevels && jacobian) grad[ix.sTau] = grad[ix.sTau]! - G;
+    // the level in mu was 0 (its base adjoint is not a direction of the sampler); m's gradient
+    if (centerNat) grad[levelIx] = gNatM;
   }
 
   /**
@@ -1263,6 +1299,8 @@ export interface SamplerParameterizationV2 {
    * true, or the level itself, false (ModelOptionsV2.levelMean).
    */
   levelMean?: boolean;
+  /** G = 1: sample m, the mean of mu over the training weeks, in place of the level (ModelOptionsV2.centerLevel). */
+  centerLevel?: boolean;
 }
 
 export function createSamplerModelV2(
@@ -1276,7 +1314,13 @@ export function createSamplerModelV2(
   const meanLevels = offsets === "mean";
   // the density the sampler evaluates: m_g in place of v_g (model options), or the canonical one
   const levelMean = meanLevels && param.levelMean === true;
-  const inner = meanLevels ? createModelV2(spec, { centerGeoLevels: true, levelMean }) : model;
+  const level0 = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
+  const centerNat = G === 1 && level0 >= 0 && param.centerLevel === true;
+  const inner = meanLevels
+    ? createModelV2(spec, { centerGeoLevels: true, levelMean })
+    : centerNat
+      ? createModelV2(spec, { centerLevel: true })
+      : model;
   // One block per hierarchy handled here: first index of the G canonical coordinates (v, or
   // u[., c]), index of the log-scale (log s_tau, log eta_geo_c), index of the location the geo
   // values are centred on (the level k1 or b0 for the offsets, log beta_c for the coefficients;
@@ -1377,11 +1421,13 @@ export function createSamplerModelV2(
         out.set(lv.v, spec.index.v);
         if (levelMean) out[level] = lv.level;
       }
+      if (centerNat) out[level] = inner.geoLevels(out).level;
       return out;
     },
     toSampler(theta) {
       const out = Float64Array.from(theta);
       if (meanLevels) out.set(model.geoLevels(theta).mean, spec.index.v);
+      if (centerNat) out[level] = model.geoLevels(theta).mean[0]!;
       if (levelMean) {
         let sv = 0;
         for (let g = 0; g < G; g++) sv += theta[spec.index.v + g]!;
