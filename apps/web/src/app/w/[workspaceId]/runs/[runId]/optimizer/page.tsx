@@ -25,14 +25,7 @@ import {
   buttonClasses,
   useToast,
 } from "@mixcast/ui";
-import {
-  AllocationChart,
-  downloadCsv,
-  formatMoney,
-  formatPercent,
-  upliftSentence,
-  type ChartUnits,
-} from "@mixcast/ui/charts";
+import { AllocationChart, formatMoney, upliftSentence, type ChartUnits } from "@mixcast/ui/charts";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { currencySymbol, formatNumber, unitLabel } from "@/components/format.ts";
 import { optimalPlanCsv } from "@/lib/exports.ts";
