@@ -5,11 +5,7 @@
  * geo-week-channel cell (the sweep is O(G T C), so that figure should stay flat); beside it the
  * v1 gradient of the recovery scenario in the same run (issue #13: v1 must not get slower).
  */
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
-import { parseDatasetV2Csv } from "../src/data/parse-v2.ts";
-import { scaleDatasetV2 } from "../src/data/scale-v2.ts";
 import { assessConvergence } from "../src/diagnostics/assess.ts";
 import { sampleChains } from "../src/inference/sample-chains.ts";
 import type { NutsOptions } from "../src/inference/types.ts";
@@ -30,6 +26,7 @@ import { fitModelV2 } from "../src/fit/fit-v2.ts";
 import { simulate } from "../src/simulate/simulate.ts";
 import { simulateV2, type SimulateV2Options } from "../src/simulate/simulate-v2.ts";
 import type { BenchContext, BenchSection } from "./core.bench.ts";
+import { loadCase } from "../test/conformance-v2-cases.ts";
 
 const WEEKS = 156;
 const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
@@ -352,29 +349,8 @@ async function geoFitSection(ctx: BenchContext): Promise<BenchSection> {
 
 /** The 6 x 78 geo conformance case (test/fixtures/conformance-v2/data_geo.csv, its README's config). */
 export function conformanceGeoCase(): { data: ModelDataV2; config: ModelConfigV2Input } {
-  const config = {
-    date: "date",
-    kpi: "revenue",
-    geo: "geo",
-    population: "population",
-    holdoutWeeks: 0,
-    channels: [
-      { column: "TV", type: "traditional" as const },
-      { column: "Search", exposure: "Search_clicks", type: "digital" as const },
-      { column: "Instagram", exposure: "Instagram_impressions", type: "social" as const },
-      { column: "Influencer", type: "influencer" as const },
-    ],
-    controls: ["price"],
-    link: "identity" as const,
-    baseline: "knots" as const,
-  };
-  const csv = readFileSync(join(import.meta.dirname, "../test/fixtures/conformance-v2/data_geo.csv"), "utf8");
-  const parsed = parseDatasetV2Csv(csv, config);
-  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join("; "));
-  return {
-    data: scaleDatasetV2(parsed.dataset, { holdoutWeeks: 0, fourierPairs: 2, link: "identity" }),
-    config,
-  };
+  const { data, config } = loadCase("geo");
+  return { data, config };
 }
 
 /** One convergence probe: 4 x (1000 + 1000), seed 1, the fit's NUTS settings plus `extra`. */

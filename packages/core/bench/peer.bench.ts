@@ -19,13 +19,13 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseDatasetV2Csv } from "../src/data/parse-v2.ts";
 import { scaleDatasetV2 } from "../src/data/scale-v2.ts";
-import type { DataMappingV2 } from "../src/data/types.ts";
 import type { Draws } from "../src/fit/draws-codec.ts";
 import { fitModel } from "../src/fit/fit-model.ts";
 import { fitModelV2 } from "../src/fit/fit-v2.ts";
 import { DEFAULT_TARGET_ACCEPT, type FitDiagnostics } from "../src/fit/result.ts";
 import { simulate } from "../src/simulate/simulate.ts";
 import type { BenchContext, BenchSection } from "./core.bench.ts";
+import { conformanceV2Configs } from "../test/conformance-v2-cases.ts";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const shared = resolve(repoRoot, "../shared");
@@ -353,22 +353,8 @@ async function v1Section(ctx: BenchContext, dir: string): Promise<BenchSection> 
   };
 }
 
-const GEO_CONFIG: DataMappingV2 & Record<string, unknown> = {
-  date: "date",
-  kpi: "revenue",
-  geo: "geo",
-  population: "population",
-  holdoutWeeks: 0,
-  channels: [
-    { column: "TV", type: "traditional" },
-    { column: "Search", exposure: "Search_clicks", type: "digital" },
-    { column: "Instagram", exposure: "Instagram_impressions", type: "social" },
-    { column: "Influencer", type: "influencer" },
-  ],
-  controls: ["price"],
-  link: "identity",
-  baseline: "knots",
-};
+/** The geo conformance case's config, as the fixture README gives it. */
+const GEO_CONFIG = conformanceV2Configs.geo!;
 
 async function v2Section(ctx: BenchContext, dir: string): Promise<BenchSection> {
   const csv = join(STAN_V2, "data_geo.csv");
