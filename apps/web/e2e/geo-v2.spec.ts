@@ -7,7 +7,7 @@
 // interval and the geo table; a per-geo scenario is built, edited in one region, saved and evaluated.
 import { expect, test, type ConsoleMessage, type Page } from "@playwright/test";
 import { fileURLToPath } from "node:url";
-import { shot, signIn, signUpThroughForm } from "./helpers.ts";
+import { newWorkspaceThroughUi, shot, signIn } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 // better-auth limits sign-ins per client address; this file has its own (documentation-range)
@@ -37,12 +37,7 @@ function watchConsole(page: Page): string[] {
 }
 
 test("set up: sign up and create a workspace", async ({ page }) => {
-  await signUpThroughForm(page, analyst);
-  await page.waitForURL(/\/onboarding$/);
-  await page.getByLabel("Workspace name").fill("Geo Sneakers Inc");
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await page.waitForURL(/\/w\/[^/]+\/datasets$/);
-  workspaceUrl = page.url().replace(/\/datasets$/, "");
+  workspaceUrl = await newWorkspaceThroughUi(page, analyst, "Geo Sneakers Inc");
 });
 
 test("upload a long geo CSV with reach & frequency, organic posts and a units KPI; map it; see its data checks", async ({

@@ -48,3 +48,20 @@ export async function signUpThroughForm(
     await page.waitForTimeout((Number(response.headers()["x-retry-after"] ?? "20") + 1) * 1000);
   }
 }
+
+/**
+ * A new user's way in: signs up through the form, names a workspace on the onboarding page and
+ * waits for its datasets page (where onboarding lands). Returns the workspace's URL, `<base>/w/<id>`.
+ */
+export async function newWorkspaceThroughUi(
+  page: Page,
+  who: { name: string; email: string; password: string },
+  workspaceName: string,
+): Promise<string> {
+  await signUpThroughForm(page, who);
+  await page.waitForURL(/\/onboarding$/);
+  await page.getByLabel("Workspace name").fill(workspaceName);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await page.waitForURL(/\/w\/[^/]+\/datasets$/);
+  return page.url().replace(/\/datasets$/, "");
+}

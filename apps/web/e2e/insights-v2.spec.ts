@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { base, shot, signIn, signUpThroughForm } from "./helpers.ts";
+import { base, newWorkspaceThroughUi, shot, signIn } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 test.use({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.52" } });
@@ -29,12 +29,7 @@ function watchConsole(page: Page): string[] {
 }
 
 test("set up: sign up, workspace, a fitted v2 geo run", async ({ page }) => {
-  await signUpThroughForm(page, analyst);
-  await page.waitForURL(/\/onboarding$/);
-  await page.getByLabel("Workspace name").fill("Geo Conversions Co");
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await page.waitForURL(/\/w\/[^/]+\//);
-  ws = page.url().match(/\/w\/[^/]+/)![0];
+  ws = new URL(await newWorkspaceThroughUi(page, analyst, "Geo Conversions Co")).pathname;
   const tsx = join(webDir, "..", "..", "node_modules", ".bin", "tsx");
   const seeded = spawnSync(tsx, ["e2e/seed-fitted-run-v2.ts", analyst.email], {
     cwd: webDir,

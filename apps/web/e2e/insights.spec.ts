@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { base, shot, signIn, signUpThroughForm } from "./helpers.ts";
+import { base, newWorkspaceThroughUi, shot, signIn } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 // better-auth limits sign-ins to 5 per minute per client address (x-forwarded-for). This file
@@ -33,12 +33,7 @@ function watchConsole(page: Page): string[] {
 }
 
 test("set up: sign up, workspace, two fitted runs of one model", async ({ page }) => {
-  await signUpThroughForm(page, analyst);
-  await page.waitForURL(/\/onboarding$/);
-  await page.getByLabel("Workspace name").fill("Insights Coffee Co");
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await page.waitForURL(/\/w\/[^/]+\//);
-  ws = page.url().match(/\/w\/[^/]+/)![0];
+  ws = new URL(await newWorkspaceThroughUi(page, analyst, "Insights Coffee Co")).pathname;
 
   const tsx = join(webDir, "..", "..", "node_modules", ".bin", "tsx");
   const seeded = spawnSync(tsx, ["e2e/seed-fitted-runs.ts", analyst.email, "104", "5", "2"], {

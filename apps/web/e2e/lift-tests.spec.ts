@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { shot, signUpThroughForm } from "./helpers.ts";
+import { newWorkspaceThroughUi, shot } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 test.use({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.53" } });
@@ -38,12 +38,7 @@ function tempCsv(name: string, text: string): string {
 test("import lift tests from a CSV, fit, and see each test against the model's implied lift", async ({
   page,
 }) => {
-  await signUpThroughForm(page, analyst);
-  await page.waitForURL(/\/onboarding$/);
-  await page.getByLabel("Workspace name").fill("Lift Coffee Co");
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await page.waitForURL(/\/w\/[^/]+\//);
-  const ws = page.url().match(/^.*\/w\/[^/]+/)![0];
+  const ws = await newWorkspaceThroughUi(page, analyst, "Lift Coffee Co");
 
   // a dataset and a model (the main path's fixture: TV, Facebook, influencer, price)
   await page.goto(`${ws}/datasets/new`);

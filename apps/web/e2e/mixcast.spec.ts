@@ -3,7 +3,7 @@
 // watch progress to the end, find the run in history; then a viewer cannot start a fit.
 import { expect, test, type Page } from "@playwright/test";
 import { fileURLToPath } from "node:url";
-import { base, shot, signIn, signUpThroughForm } from "./helpers.ts";
+import { base, newWorkspaceThroughUi, shot, signIn, signUpThroughForm } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -29,12 +29,7 @@ test("sign up with password rules, create a workspace", async ({ page }) => {
   await expect(page.getByText("Use at least 10 characters.")).toBeVisible();
   await shot(page, "01-sign-up-password-rules");
 
-  await signUp(page, owner);
-  await page.waitForURL(/\/onboarding$/);
-  await page.getByLabel("Workspace name").fill("E2E Coffee Co");
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await page.waitForURL(/\/w\/[^/]+\/datasets$/);
-  workspaceUrl = page.url().replace(/\/datasets$/, "");
+  workspaceUrl = await newWorkspaceThroughUi(page, owner, "E2E Coffee Co");
   await expect(page.getByText("No datasets yet")).toBeVisible();
   await shot(page, "02-datasets-empty");
 });

@@ -12,7 +12,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { base, shot, signUpThroughForm } from "./helpers.ts";
+import { base, newWorkspaceThroughUi, shot } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -69,12 +69,7 @@ test("token, alerts, a weekly refit from data pushed through the API, approved, 
   page,
 }) => {
   // --- an admin's workspace, a dataset, a model and its first approved run
-  await signUpThroughForm(page, admin);
-  await page.waitForURL(/\/onboarding$/);
-  await page.getByLabel("Workspace name").fill("Refresh Coffee Co");
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await page.waitForURL(/\/w\/[^/]+\//);
-  const ws = page.url().match(/^.*\/w\/[^/]+/)![0];
+  const ws = await newWorkspaceThroughUi(page, admin, "Refresh Coffee Co");
 
   await page.goto(`${ws}/datasets/new`);
   await page.getByLabel("Dataset name").fill("Weekly sales");
