@@ -1,10 +1,11 @@
 "use client";
 // The sign-in and sign-up pages: one card shell (title, form, error, submit, link to the other
-// page keeping ?next=) and one way to call better-auth and go on to ?next= when it succeeds.
+// page keeping ?next=), one pair of email and password fields, and one way to call better-auth and
+// go on to ?next= when it succeeds.
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState, type FormEvent, type ReactNode } from "react";
-import { Button, Card, CardBody, FormError } from "@mixcast/ui";
+import { useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from "react";
+import { Button, Card, CardBody, FormError, Input } from "@mixcast/ui";
 import { authErrorMessage } from "@/components/auth-error.ts";
 import { safeNextPath } from "@/lib/safe-next.ts";
 
@@ -78,5 +79,68 @@ export function AuthCard({
         </p>
       </CardBody>
     </Card>
+  );
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/**
+ * What differs between the pages' credentials. The password's autocomplete token tells a password
+ * manager which one it is: the stored password (sign-in) or a new one to offer and save (sign-up).
+ */
+const credentialKinds = {
+  "sign-in": { emailLabel: "Email", passwordAutoComplete: "current-password" },
+  "sign-up": { emailLabel: "Work email", passwordAutoComplete: "new-password" },
+} as const;
+
+/** The email and password inputs of both pages, over one `Credentials` state. */
+export function CredentialFields({
+  kind,
+  email,
+  password,
+  onChange,
+  passwordHint,
+  passwordError,
+  onPasswordBlur,
+}: Credentials & {
+  kind: keyof typeof credentialKinds;
+  onChange: Dispatch<SetStateAction<Credentials>>;
+  /** Under the password until it has an error (sign-up: its rules). */
+  passwordHint?: ReactNode;
+  passwordError?: string | undefined;
+  onPasswordBlur?: () => void;
+}) {
+  const { emailLabel, passwordAutoComplete } = credentialKinds[kind];
+  return (
+    <>
+      <Input
+        label={emailLabel}
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => {
+          const next = e.target.value;
+          onChange((c) => ({ ...c, email: next }));
+        }}
+      />
+      <Input
+        label="Password"
+        type="password"
+        autoComplete={passwordAutoComplete}
+        required
+        value={password}
+        onChange={(e) => {
+          const next = e.target.value;
+          onChange((c) => ({ ...c, password: next }));
+        }}
+        onBlur={onPasswordBlur}
+        hint={passwordHint}
+        error={passwordError}
+      />
+    </>
   );
 }

@@ -1,13 +1,11 @@
 "use client";
 import { Suspense, useState, type FormEvent } from "react";
-import { Input } from "@mixcast/ui";
-import { AuthCard, useAuthForm } from "@/components/auth-form.tsx";
+import { AuthCard, CredentialFields, useAuthForm, type Credentials } from "@/components/auth-form.tsx";
 import { authClient } from "@/lib/auth-client.ts";
 
 function SignInForm() {
   const { next, error, setError, pending, submit } = useAuthForm();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  const [{ email, password }, setCredentials] = useState<Credentials>({ email: "", password: "" });
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -26,22 +24,7 @@ function SignInForm() {
       next={next}
       other={{ prompt: "New to Mixcast?", href: "/sign-up", label: "Create an account" }}
     >
-      <Input
-        label="Email"
-        type="email"
-        autoComplete="email"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-      />
-      <Input
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
+      <CredentialFields kind="sign-in" email={email} password={password} onChange={setCredentials} />
     </AuthCard>
   );
 }

@@ -1,15 +1,14 @@
 "use client";
 import { Suspense, useState, type FormEvent } from "react";
 import { Input } from "@mixcast/ui";
-import { AuthCard, useAuthForm } from "@/components/auth-form.tsx";
+import { AuthCard, CredentialFields, useAuthForm, type Credentials } from "@/components/auth-form.tsx";
 import { authClient } from "@/lib/auth-client.ts";
 import { passwordProblems, PASSWORD_MIN_LENGTH } from "@/lib/password-rules.ts";
 
 function SignUpForm() {
   const { next, error, setError, pending, submit } = useAuthForm();
   const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  const [{ email, password }, setCredentials] = useState<Credentials>({ email: "", password: "" });
   const [touched, setTouched] = useState(false);
   const problems = passwordProblems(password, email);
 
@@ -49,24 +48,14 @@ function SignUpForm() {
         value={name}
         onChange={(e) => setName(e.target.value)}
       />
-      <Input
-        label="Work email"
-        type="email"
-        autoComplete="email"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-      />
-      <Input
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        onBlur={() => setTouched(true)}
-        hint={`At least ${PASSWORD_MIN_LENGTH} characters, with a letter and a digit.`}
-        error={touched && problems.length > 0 ? problems.join(" ") : undefined}
+      <CredentialFields
+        kind="sign-up"
+        email={email}
+        password={password}
+        onChange={setCredentials}
+        onPasswordBlur={() => setTouched(true)}
+        passwordHint={`At least ${PASSWORD_MIN_LENGTH} characters, with a letter and a digit.`}
+        passwordError={touched && problems.length > 0 ? problems.join(" ") : undefined}
       />
     </AuthCard>
   );
