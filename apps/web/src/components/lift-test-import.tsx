@@ -20,6 +20,7 @@ import {
   Tr,
   useToast,
 } from "@mixcast/ui";
+import { LiftTestCells, LiftTestHeadCells } from "@/components/lift-test-cells.tsx";
 import { describeCsvError, liftTestCsvTemplate, MAX_LIFT_TEST_ROWS } from "@/lib/lift-test-csv.ts";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
 
@@ -143,12 +144,7 @@ export function LiftTestImport({
             <THead>
               <tr>
                 <Th>Row</Th>
-                <Th>Channel</Th>
-                <Th>Dates</Th>
-                <Th>Geos</Th>
-                <Th className="text-right">Lift ± se</Th>
-                <Th className="text-right">Spend</Th>
-                <Th>Source</Th>
+                <LiftTestHeadCells />
                 <Th>Check</Th>
               </tr>
             </THead>
@@ -156,16 +152,7 @@ export function LiftTestImport({
               {result.rows.map((r) => (
                 <Tr key={r.row} data-testid="lift-import-row">
                   <Td numeric>{r.row}</Td>
-                  <Td>{r.channel}</Td>
-                  <Td>
-                    {r.start} – {r.end}
-                  </Td>
-                  <Td className="text-xs">{r.geos.length > 0 ? r.geos.join(", ") : "national"}</Td>
-                  <Td numeric>
-                    {r.lift.toLocaleString()} ± {r.se.toLocaleString()}
-                  </Td>
-                  <Td numeric>{r.spend.toLocaleString()}</Td>
-                  <Td className="text-xs">{r.source ?? "—"}</Td>
+                  <LiftTestCells test={r} />
                   <Td>{r.ok ? <Badge tone="success">ok</Badge> : <Badge tone="danger">see above</Badge>}</Td>
                 </Tr>
               ))}

@@ -25,6 +25,7 @@ import {
   Tr,
   useToast,
 } from "@mixcast/ui";
+import { LiftTestCells, LiftTestHeadCells } from "@/components/lift-test-cells.tsx";
 import { LiftTestImport } from "@/components/lift-test-import.tsx";
 import { useWorkspace } from "@/components/workspace-context.tsx";
 import { errorMessage, useTRPC } from "@/trpc/client.tsx";
@@ -314,12 +315,7 @@ export default function LiftTestsPage() {
         <Table caption="Lift tests">
           <THead>
             <tr>
-              <Th>Channel</Th>
-              <Th>Dates</Th>
-              <Th>Geos</Th>
-              <Th className="text-right">Lift ± se</Th>
-              <Th className="text-right">Spend</Th>
-              <Th>Source</Th>
+              <LiftTestHeadCells />
               <Th className="text-right">Runs</Th>
               {canEdit ? <Th>Actions</Th> : null}
             </tr>
@@ -327,18 +323,10 @@ export default function LiftTestsPage() {
           <TBody>
             {tests.data.map((t) => (
               <Tr key={t.id}>
-                <Td>
-                  {t.channel} {t.archivedAt ? <Badge tone="neutral">archived</Badge> : null}
-                </Td>
-                <Td>
-                  {t.startDate} – {t.endDate}
-                </Td>
-                <Td className="text-xs">{t.geos.length > 0 ? t.geos.join(", ") : "national"}</Td>
-                <Td numeric>
-                  {t.lift.toLocaleString()} ± {t.se.toLocaleString()}
-                </Td>
-                <Td numeric>{t.spend.toLocaleString()}</Td>
-                <Td className="text-xs">{t.source ?? "—"}</Td>
+                <LiftTestCells
+                  test={{ ...t, start: t.startDate, end: t.endDate }}
+                  channelNote={t.archivedAt ? <Badge tone="neutral">archived</Badge> : null}
+                />
                 <Td numeric>{t.runs}</Td>
                 {canEdit ? (
                   <Td>
