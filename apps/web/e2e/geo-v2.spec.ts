@@ -5,9 +5,9 @@
 // show, it is saved, modelled and fitted in fast mode; the run shows CPIK beside ROI and organic
 // Instagram without ROI; the insights page shows national CPIK, Meta's optimal frequency with its
 // interval and the geo table; a per-geo scenario is built, edited in one region, saved and evaluated.
-import { expect, test, type ConsoleMessage, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { fileURLToPath } from "node:url";
-import { newWorkspaceThroughUi, shot, signIn } from "./helpers.ts";
+import { newWorkspaceThroughUi, shot, signIn, watchConsole } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 // better-auth limits sign-ins per client address; this file has its own (documentation-range)
@@ -26,15 +26,6 @@ const analyst = { name: "Gina Geo", email: `gina.${stamp}@example.test`, passwor
 let workspaceUrl = "";
 let runUrl = "";
 let campaignUrl = "";
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m: ConsoleMessage) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  return errors;
-}
 
 test("set up: sign up and create a workspace", async ({ page }) => {
   workspaceUrl = await newWorkspaceThroughUi(page, analyst, "Geo Sneakers Inc");

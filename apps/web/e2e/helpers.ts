@@ -1,5 +1,5 @@
 // Shared steps of the end-to-end specs.
-import type { Page } from "@playwright/test";
+import type { ConsoleMessage, Page } from "@playwright/test";
 import { fileURLToPath } from "node:url";
 
 /** Base URL of the stack the global setup started. */
@@ -15,6 +15,16 @@ export const shot = (page: Page, name: string) =>
     path: fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url)),
     fullPage: true,
   });
+
+/** Collects the page's console errors and uncaught exceptions from now on (a spec expects none). */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m: ConsoleMessage) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return errors;
+}
 
 /** Signs in through the form and waits for a workspace page. */
 export async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {

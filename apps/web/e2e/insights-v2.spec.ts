@@ -3,12 +3,12 @@
 // (fast mode) by e2e/seed-fitted-run-v2.ts and stored as the worker stores it. Every chart renders
 // with no console errors; CPIK and the optimal frequency are shown; the geo table sorts and
 // exports; the geo filter changes the decomposition.
-import { expect, test, type ConsoleMessage, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { base, newWorkspaceThroughUi, shot, signIn } from "./helpers.ts";
+import { base, newWorkspaceThroughUi, shot, signIn, watchConsole } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 test.use({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.52" } });
@@ -18,15 +18,6 @@ const stamp = Date.now().toString(36);
 const analyst = { name: "Gia Geo", email: `gia.${stamp}@example.test`, password: "insights-v2-e2e-2026" };
 let ws = "";
 let runId = "";
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m: ConsoleMessage) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  return errors;
-}
 
 test("set up: sign up, workspace, a fitted v2 geo run", async ({ page }) => {
   ws = new URL(await newWorkspaceThroughUi(page, analyst, "Geo Conversions Co")).pathname;

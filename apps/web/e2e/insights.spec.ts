@@ -2,12 +2,12 @@
 // light and dark, CSV download), run comparison, the optimizer, and two scenarios in a campaign
 // compared with a P(A beats B) matrix. Runs are fitted (fast mode) on simulated data by
 // e2e/seed-fitted-runs.ts and stored as the worker stores them.
-import { expect, test, type ConsoleMessage, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { base, newWorkspaceThroughUi, shot, signIn } from "./helpers.ts";
+import { base, newWorkspaceThroughUi, shot, signIn, watchConsole } from "./helpers.ts";
 
 test.describe.configure({ mode: "serial" });
 // better-auth limits sign-ins to 5 per minute per client address (x-forwarded-for). This file
@@ -22,15 +22,6 @@ const analyst = { name: "Ines Insight", email: `ines.${stamp}@example.test`, pas
 let ws = "";
 let runIds: string[] = [];
 let channels: string[] = [];
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m: ConsoleMessage) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  return errors;
-}
 
 test("set up: sign up, workspace, two fitted runs of one model", async ({ page }) => {
   ws = new URL(await newWorkspaceThroughUi(page, analyst, "Insights Coffee Co")).pathname;
