@@ -387,10 +387,15 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
     { seed: 7, name: "depth cap only (full warmup)", lever: { ...fullWarmup, initBufferMaxTreeDepth: 6 } },
     { seed: 7, name: "early end from the 3rd window (0.45)", lever: fromThird },
     { seed: 7, name: '`metric: "dense"`', lever: { metric: "dense" } },
+    { seed: 7, name: "target acceptance 0.8", lever: { targetAccept: 0.8 } },
     { seed: 1, name: "defaults", lever: {} },
     { seed: 1, name: "full warmup (Stan's schedule, no depth cap)", lever: fullWarmup },
+    { seed: 1, name: '`metric: "dense"`', lever: { metric: "dense" } },
+    { seed: 1, name: "target acceptance 0.8", lever: { targetAccept: 0.8 } },
     { seed: 110, name: "defaults", lever: {} },
     { seed: 110, name: "full warmup (Stan's schedule, no depth cap)", lever: fullWarmup },
+    { seed: 110, name: '`metric: "dense"`', lever: { metric: "dense" } },
+    { seed: 110, name: "target acceptance 0.8", lever: { targetAccept: 0.8 } },
   ];
   const base = { mode: "nuts" as const, chains: 4, warmup: 1000, draws: 1000, seed: 1 };
   const lines: string[] = [];

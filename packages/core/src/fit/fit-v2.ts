@@ -25,6 +25,7 @@ import type { ChainResult, LogDensityFactoryRef, NutsOptions } from "../inferenc
 import { type ModelConfigV2, type ModelConfigV2Input, parseModelConfigV2 } from "../model/config-v2.ts";
 import type { ModelDataV2 } from "../model/data-v2.ts";
 import {
+  collapseExactV2,
   createSamplerModelV2,
   type MmmModelV2,
   type SamplerModelV2,
@@ -109,6 +110,8 @@ export const GEO_PILOT_DRAWS = 60;
 export const GEO_CENTER_BELOW = 0.1;
 /** The pilot's random stream: (seed, this chain index), apart from the fit's chains 0, 1, ... */
 const PILOT_CHAIN = 0x70696c;
+/** FitOptions.geoOffsets when not given. */
+export const DEFAULT_GEO_OFFSETS: "collapsed" | "mean" = "collapsed";
 
 /**
  * The sampler parameterization of a geo model (docs/model.md section 10.7): mean geo levels, and
@@ -118,14 +121,17 @@ const PILOT_CHAIN = 0x70696c;
  * variance of every u[g, c]: weak data leave it near the prior's 1, strong data shrink it to
  * about 1 / (1 + eta^2 I) with I the likelihood's curvature in log betaGeo; below GEO_CENTER_BELOW
  * the non-centered coordinates form a curved ridge (u ~ 1 / eta) and the channel is centered.
- * Every geo fit also samples w = sqrt(G) mean_g v_g in place of the level (levelMean: the level's
- * funnel with s_tau, docs/model.md 10.7); the pilot itself runs in the previous coordinates.
+ * The level and the geo offsets: by default ("collapsed") integrated out and drawn exactly from
+ * their conditional per draw, with the knots centered (docs/model.md 10.7, "Collapsed level and
+ * offsets"), where that is exact (collapseExactV2); otherwise, or with "mean", w = sqrt(G) mean_g v_g
+ * in place of the level (levelMean). The pilot itself runs in the mean-level coordinates.
  * Deterministic in (spec, seed), so fitChainV2 and fitV2FromChains find the same choice. G = 1:
  * no pilot; the level is sampled as the mean of mu over the training weeks (centerLevel).
  */
 export function geoParameterizationV2(
   spec: ModelSpecV2,
   seed: number,
+  geoOffsets: "collapsed" | "mean" = DEFAULT_GEO_OFFSETS,
 ): { param: SamplerParameterizationV2; pilotVariance: number[]; pilotGradients: number } {
   // national: the level sampled as the mean of mu over the training weeks (v1's centered intercept)
   if (spec.G <= 1)
@@ -134,8 +140,17 @@ export function geoParameterizationV2(
       pilotVariance: [],
       pilotGradients: 0,
     };
-  if (!spec.channels.some((ch) => ch.u >= 0))
-    return { param: { levelMean: true }, pilotVariance: [], pilotGradients: 0 };
+  // collapsed: the knots' offsets from the first sampled centered too (with the level integrated
+  // out the data pin the knots' shape; the remaining divergences of the 6 x 78 conformance case sat
+  // at high s_rw in the non-centered innovations, docs/model.md 10.7)
+  const offsets: SamplerParameterizationV2 =
+    geoOffsets === "collapsed" && collapseExactV2(spec)
+      ? {
+          offsets: "collapsed",
+          ...(spec.index.zK >= 0 && spec.knotCount > 1 ? { knots: "centered" as const } : {}),
+        }
+      : { levelMean: true };
+  if (!spec.channels.some((ch) => ch.u >= 0)) return { param: offsets, pilotVariance: [], pilotGradients: 0 };
   const r = sampleChain(
     createSamplerModelV2(spec),
     {
@@ -167,7 +182,7 @@ export function geoParameterizationV2(
   for (let i = 0; i < n; i++) gradients += r.nLeapfrog[i]!;
   const centered = pilotVariance.map((v) => v < GEO_CENTER_BELOW);
   return {
-    param: { levelMean: true, ...(centered.some(Boolean) ? { channels: centered } : {}) },
+    param: { ...offsets, ...(centered.some(Boolean) ? { channels: centered } : {}) },
     pilotVariance,
     pilotGradients: gradients,
   };
@@ -255,7 +270,7 @@ export function fitChainV2(
   if (!Number.isInteger(chain) || chain < 0 || chain >= opts.chains)
     throw new Error(`chain must be an integer in [0, ${opts.chains - 1}], got ${chain}`);
   const spec = buildModelSpecV2(data, parseModelConfigV2(configInput));
-  const { param } = geoParameterizationV2(spec, opts.seed);
+  const { param } = geoParameterizationV2(spec, opts.seed, options.geoOffsets);
   return sampleChain(createSamplerModelV2(spec, param), opts, chain, hooks);
 }
 
@@ -274,7 +289,10 @@ export function fitV2FromChains(
   const opts = nutsOptionsForV2(options);
   checkChainResults(results, opts);
   const spec = buildModelSpecV2(data, config);
-  const sampler = createSamplerModelV2(spec, geoParameterizationV2(spec, opts.seed).param);
+  const sampler = createSamplerModelV2(
+    spec,
+    geoParameterizationV2(spec, opts.seed, options.geoOffsets).param,
+  );
   const outcome = nutsOutcomeV2(
     sampler,
     spec.parameters.map((p) => p.label),
@@ -319,7 +337,8 @@ export async function fitModelV2(
   // geo deviations centered or not as a pilot chain decides, docs/model.md 10.7); draws are mapped
   // back to the canonical theta before anything reads them.
   const pilotSpec = buildModelSpecV2(data, config);
-  const param = options.mode === "nuts" ? geoParameterizationV2(pilotSpec, seed).param : {};
+  const param =
+    options.mode === "nuts" ? geoParameterizationV2(pilotSpec, seed, options.geoOffsets).param : {};
   const { spec, ref } = modelTargetV2(data, config, param);
   const sampler = createSamplerModelV2(spec, param);
   const model = sampler.model;

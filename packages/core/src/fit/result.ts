@@ -68,6 +68,13 @@ export interface FitOptions {
    * intercept was centered: R-hat 1.59, 26 % divergences on the recovery scenario).
    */
   init?: "map" | "random";
+  /**
+   * NUTS on geo models: how the sampler treats the level and the geo offsets (docs/model.md 10.7):
+   * "collapsed" integrates them out and draws them exactly from their conditional per draw (where
+   * that is exact, collapseExactV2; elsewhere "mean"), "mean" samples the geos' mean levels and
+   * w = sqrt(G) mean v. Sampler only: the posterior is the same.
+   */
+  geoOffsets?: "collapsed" | "mean";
   onProgress?: (p: FitProgress) => void;
   signal?: AbortSignal;
 }
