@@ -126,16 +126,24 @@ const PILOT_CHAIN = 0x70696c;
 export function geoParameterizationV2(
   spec: ModelSpecV2,
   seed: number,
-): { param: SamplerParameterizationV2; pilotVariance: number[]; pilotGradients: number } {
+  options: { offsetBlend?: number } = {},
+): {
+  param: SamplerParameterizationV2;
+  pilotVariance: number[];
+  pilotGradients: number;
+  /** The pilot's posterior mean of sigma (the mean over geos with sigma per geo); NaN without a pilot. */
+  pilotSigma: number;
+} {
   // national: the level sampled as the mean of mu over the training weeks (v1's centered intercept)
   if (spec.G <= 1)
     return {
       param: spec.index.k1 >= 0 || spec.index.b0 >= 0 ? { centerLevel: true } : {},
       pilotVariance: [],
       pilotGradients: 0,
+      pilotSigma: Number.NaN,
     };
   if (!spec.channels.some((ch) => ch.u >= 0))
-    return { param: { levelMean: true }, pilotVariance: [], pilotGradients: 0 };
+    return { param: { levelMean: true }, pilotVariance: [], pilotGradients: 0, pilotSigma: Number.NaN };
   const r = sampleChain(
     createSamplerModelV2(spec),
     {
@@ -163,14 +171,31 @@ export function geoParameterizationV2(
     }
     return sum / spec.G;
   });
+  let pilotSigma = 0;
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < spec.index.sigmaCount; k++)
+      pilotSigma += Math.exp(r.samples[i * dim + spec.index.sigma + k]!) / (n * spec.index.sigmaCount);
   let gradients = r.warmupGradients;
   for (let i = 0; i < n; i++) gradients += r.nLeapfrog[i]!;
   const centered = pilotVariance.map((v) => v < GEO_CENTER_BELOW);
+  // opt-in: the offsets' deviations blended by s_tau, sm = factor x sigma / sqrt(T) (docs/model.md 10.7)
+  const blend = options.offsetBlend ?? 0;
+  const sm = blend > 0 ? (blend * pilotSigma) / Math.sqrt(spec.trainingWeeks) : 0;
   return {
-    param: { levelMean: true, ...(centered.some(Boolean) ? { channels: centered } : {}) },
+    param: {
+      levelMean: true,
+      ...(centered.some(Boolean) ? { channels: centered } : {}),
+      ...(sm > 0 && Number.isFinite(sm) ? { offsetBlend: sm } : {}),
+    },
     pilotVariance,
     pilotGradients: gradients,
+    pilotSigma,
   };
+}
+
+/** FitOptions.geoOffsetBlend as geoParameterizationV2's option. */
+function blendOption(options: FitOptions): { offsetBlend?: number } {
+  return options.geoOffsetBlend !== undefined ? { offsetBlend: options.geoOffsetBlend } : {};
 }
 
 export function modelTargetV2(
@@ -255,7 +280,7 @@ export function fitChainV2(
   if (!Number.isInteger(chain) || chain < 0 || chain >= opts.chains)
     throw new Error(`chain must be an integer in [0, ${opts.chains - 1}], got ${chain}`);
   const spec = buildModelSpecV2(data, parseModelConfigV2(configInput));
-  const { param } = geoParameterizationV2(spec, opts.seed);
+  const { param } = geoParameterizationV2(spec, opts.seed, blendOption(options));
   return sampleChain(createSamplerModelV2(spec, param), opts, chain, hooks);
 }
 
@@ -274,7 +299,10 @@ export function fitV2FromChains(
   const opts = nutsOptionsForV2(options);
   checkChainResults(results, opts);
   const spec = buildModelSpecV2(data, config);
-  const sampler = createSamplerModelV2(spec, geoParameterizationV2(spec, opts.seed).param);
+  const sampler = createSamplerModelV2(
+    spec,
+    geoParameterizationV2(spec, opts.seed, blendOption(options)).param,
+  );
   const outcome = nutsOutcomeV2(
     sampler,
     spec.parameters.map((p) => p.label),
@@ -319,7 +347,8 @@ export async function fitModelV2(
   // geo deviations centered or not as a pilot chain decides, docs/model.md 10.7); draws are mapped
   // back to the canonical theta before anything reads them.
   const pilotSpec = buildModelSpecV2(data, config);
-  const param = options.mode === "nuts" ? geoParameterizationV2(pilotSpec, seed).param : {};
+  const param =
+    options.mode === "nuts" ? geoParameterizationV2(pilotSpec, seed, blendOption(options)).param : {};
   const { spec, ref } = modelTargetV2(data, config, param);
   const sampler = createSamplerModelV2(spec, param);
   const model = sampler.model;

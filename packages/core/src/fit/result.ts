@@ -58,6 +58,12 @@ export interface FitOptions {
    * intercept was centered: R-hat 1.59, 26 % divergences on the recovery scenario).
    */
   init?: "map" | "random";
+  /**
+   * v2 geo models, NUTS, opt-in (> 0): sample the geo offsets' deviations blended between centered
+   * and non-centered by s_tau (docs/model.md 10.7, "Offsets blended by s_tau"), with the blend's
+   * scale sm = this factor x the pilot chain's sigma / sqrt(training weeks). Default: off.
+   */
+  geoOffsetBlend?: number;
   onProgress?: (p: FitProgress) => void;
   signal?: AbortSignal;
 }
