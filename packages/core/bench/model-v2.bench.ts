@@ -495,6 +495,7 @@ const LEVERS: Record<string, { name: string; extra?: Partial<NutsOptions>; blend
   dense: { name: "dense metric + w", extra: { metric: "dense" } },
   t08: { name: "target acceptance 0.8 + w", extra: { targetAccept: 0.8 } },
   t09: { name: "target acceptance 0.9 + w", extra: { targetAccept: 0.9 } },
+  t095: { name: "target acceptance 0.95 + w", extra: { targetAccept: 0.95 } },
   term200: { name: "terminal step-size window 200 (of 1000 warmup)", extra: { termBuffer: 200 } },
   warmup2000: { name: "warmup 2000 (two more slow windows)", extra: { warmup: 2000 } },
   blend1: { name: "w + offsets blended by s_tau, sm = sigma / sqrt(T)", blend: 1 },
@@ -502,6 +503,11 @@ const LEVERS: Record<string, { name: string; extra?: Partial<NutsOptions>; blend
     name: "w + offsets blended by s_tau, sm = sigma / sqrt(T), target acceptance 0.9",
     blend: 1,
     extra: { targetAccept: 0.9 },
+  },
+  blend1t095: {
+    name: "w + offsets blended by s_tau, sm = sigma / sqrt(T), target acceptance 0.95",
+    blend: 1,
+    extra: { targetAccept: 0.95 },
   },
   blend3: { name: "w + offsets blended by s_tau, sm = 3 sigma / sqrt(T)", blend: 3 },
 };
