@@ -11,14 +11,13 @@ import type { ColumnMapping, Dataset } from "../src/data/types.ts";
 import { sampleChain } from "../src/inference/nuts.ts";
 import type { ChainResult, LogDensity } from "../src/inference/types.ts";
 import type { ModelConfigInput } from "../src/model/config.ts";
-import { fitFromChains, fitModel, modelTarget } from "../src/fit/fit-model.ts";
+import { fitFromChains, fitModel, modelTarget, nutsOptionsFor } from "../src/fit/fit-model.ts";
 import { sampleChains } from "../src/inference/sample-chains.ts";
 import type { NutsOptions } from "../src/inference/types.ts";
 import {
   DEFAULT_TARGET_ACCEPT,
-  EARLY_METRIC_WINDOW,
   type FitResult,
-  V1_WARMUP_SETTLE_MIN_WINDOWS,
+  V1_INIT_BUFFER_MAX_TREE_DEPTH,
   V1_WARMUP_SETTLE_TOLERANCE,
 } from "../src/fit/result.ts";
 import { recoveryVerdict, roiCoverage } from "../src/fit/recovery.ts";
@@ -375,18 +374,28 @@ async function samplerSection(ctx: BenchContext): Promise<BenchSection> {
  * load; the diagnostics are fitFromChains' (canonical draws, as fitModel reports them).
  */
 async function leversSection(ctx: BenchContext): Promise<BenchSection> {
-  const early = {
-    warmupSettleTolerance: V1_WARMUP_SETTLE_TOLERANCE,
-    warmupSettleMinWindows: V1_WARMUP_SETTLE_MIN_WINDOWS,
+  // The fit's own options before issue 15's warmup defaults: Stan's full 1000-iteration schedule.
+  const fullWarmup: Partial<NutsOptions> = {
+    initBufferMaxTreeDepth: 10,
+    warmupSettleTolerance: 0,
+    warmupSettleMinWindows: 2,
   };
+  const fromThird: Partial<NutsOptions> = { warmupSettleTolerance: 0.45, warmupSettleMinWindows: 3 };
   const runs: { seed: number; name: string; lever: Partial<NutsOptions> }[] = [
     { seed: 7, name: "defaults", lever: {} },
-    { seed: 7, name: "early end (`warmupSettleTolerance: 0.45` from the 3rd window)", lever: early },
+    { seed: 7, name: "full warmup (Stan's schedule, no depth cap)", lever: fullWarmup },
+    { seed: 7, name: "depth cap only (full warmup)", lever: { ...fullWarmup, initBufferMaxTreeDepth: 6 } },
+    { seed: 7, name: "early end from the 3rd window (0.45)", lever: fromThird },
     { seed: 7, name: '`metric: "dense"`', lever: { metric: "dense" } },
-    { seed: 7, name: "both", lever: { metricEstimator: "gradient", warmupSettleTolerance: 0.3 } },
+    { seed: 7, name: "target acceptance 0.8", lever: { targetAccept: 0.8 } },
     { seed: 1, name: "defaults", lever: {} },
-    { seed: 1, name: "early end (`warmupSettleTolerance: 0.45` from the 3rd window)", lever: early },
+    { seed: 1, name: "full warmup (Stan's schedule, no depth cap)", lever: fullWarmup },
     { seed: 1, name: '`metric: "dense"`', lever: { metric: "dense" } },
+    { seed: 1, name: "target acceptance 0.8", lever: { targetAccept: 0.8 } },
+    { seed: 110, name: "defaults", lever: {} },
+    { seed: 110, name: "full warmup (Stan's schedule, no depth cap)", lever: fullWarmup },
+    { seed: 110, name: '`metric: "dense"`', lever: { metric: "dense" } },
+    { seed: 110, name: "target acceptance 0.8", lever: { targetAccept: 0.8 } },
   ];
   const base = { mode: "nuts" as const, chains: 4, warmup: 1000, draws: 1000, seed: 1 };
   const lines: string[] = [];
@@ -394,15 +403,7 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
   for (const run of runs) {
     const sim = recoveryData(run.seed);
     const { ref } = modelTarget(sim.dataset, sim.config);
-    const opts: NutsOptions = {
-      chains: base.chains,
-      warmup: base.warmup,
-      draws: base.draws,
-      seed: base.seed,
-      targetAccept: DEFAULT_TARGET_ACCEPT,
-      earlyMetricWindow: EARLY_METRIC_WINDOW,
-      ...run.lever,
-    };
+    const opts: NutsOptions = { ...nutsOptionsFor(base), ...run.lever };
     const results = await sampleChains(ref, opts);
     const fit = fitFromChains(sim.dataset, sim.config, results, base);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -423,7 +424,7 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
     title: "Sampler speed levers (docs/model.md section 8)",
     command: "pnpm bench --only=core:levers",
     body:
-      `Recovery scenario (156 weeks x 6 channels), data seeds 7 and 1, 4 chains x (1000 warmup + 1000 draws), seed 1, the fit's NUTS options (target acceptance ${DEFAULT_TARGET_ACCEPT}, early metric windows, centered intercept; table exp/log in the v1 Hill) plus the lever; means over the 4 chains; min bulk ESS and R-hat of the canonical draws (as fitModel reports them). Gradient counts do not depend on machine load (1-min load average ${f(load0, 1)} at the start).\n\n` +
+      `Recovery scenario (156 weeks x 6 channels), data seeds 7, 1 and 110 (the coverage seed where the early end from the 3rd window gave 46 divergences), 4 chains x (1000 warmup + 1000 draws), seed 1, the fit's NUTS options (fitModel's nutsOptionsFor: target acceptance ${DEFAULT_TARGET_ACCEPT}, early metric windows, centered intercept, tree depth <= ${V1_INIT_BUFFER_MAX_TREE_DEPTH} in the initial buffer, warmup ends after the 4th slow window when it agrees with the 3rd to ${V1_WARMUP_SETTLE_TOLERANCE}; table exp/log in the v1 Hill) with the run's options on top; means over the 4 chains; min bulk ESS and R-hat of the canonical draws (as fitModel reports them). Gradient counts do not depend on machine load (1-min load average ${f(load0, 1)} at the start).\n\n` +
       "| data seed | run | warmup iterations | warmup gradients per chain | leapfrogs per draw | gradients per chain | min bulk ESS | bulk ESS per 1000 gradients | divergences | max R-hat |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n" +
       lines.join("\n") +
       "\n",

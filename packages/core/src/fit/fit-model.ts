@@ -24,6 +24,9 @@ import {
   meanLeapfrogs,
   EARLY_METRIC_WINDOW,
   ENGINE_VERSION,
+  V1_INIT_BUFFER_MAX_TREE_DEPTH,
+  V1_WARMUP_SETTLE_MIN_WINDOWS,
+  V1_WARMUP_SETTLE_TOLERANCE,
   checkChainResults,
   type ChannelResult,
   type FitOptions,
@@ -50,7 +53,7 @@ export function modelTarget(
 
 /** The NUTS options of every chain of a fit, in-process (fitModel) or one chain at a time
  *  (fitChain): one place, so that both give the same draws for the same seed. */
-function nutsOptionsFor(options: FitOptions, inits?: Float64Array[]): NutsOptions {
+export function nutsOptionsFor(options: FitOptions, inits?: Float64Array[]): NutsOptions {
   return {
     chains: options.chains ?? 4,
     warmup: options.warmup ?? 1000,
@@ -61,6 +64,9 @@ function nutsOptionsFor(options: FitOptions, inits?: Float64Array[]): NutsOption
     ...(options.maxTreeDepth !== undefined ? { maxTreeDepth: options.maxTreeDepth } : {}),
     targetAccept: options.targetAccept ?? DEFAULT_TARGET_ACCEPT,
     earlyMetricWindow: EARLY_METRIC_WINDOW,
+    initBufferMaxTreeDepth: V1_INIT_BUFFER_MAX_TREE_DEPTH,
+    warmupSettleTolerance: V1_WARMUP_SETTLE_TOLERANCE,
+    warmupSettleMinWindows: V1_WARMUP_SETTLE_MIN_WINDOWS,
   };
 }
 

@@ -29,13 +29,23 @@ export const DEFAULT_TARGET_ACCEPT = 0.85;
 export const EARLY_METRIC_WINDOW = 10;
 
 /**
- * The early end of warmup measured for v1 fits (issue 15, docs/model.md section 8): windows
- * compared from the third slow one on, tolerance 0.45. NOT a default: on coverage seed 110 one
- * chain ended warmup at 300 iterations and had 43 divergences (1 % of the fit's draws; full
- * warmup: 7). The core:levers bench measures it as a lever.
+ * v1 fits' warmup (issue 15, docs/model.md section 8). While the adaptation is in Stan's 75-draw
+ * initial buffer the trees are at most this deep: the first early metric windows are estimated
+ * from a chain still on its way from the random init, and with such a metric the dual averaging
+ * drove the step size down to depth-10 trees (about 7 000 of a chain's 47 000 warmup gradients on
+ * the recovery scenario, in iterations 12-20). Sampling keeps the full depth.
+ */
+export const V1_INIT_BUFFER_MAX_TREE_DEPTH = 6;
+
+/**
+ * v1 fits end warmup after the fourth slow window (iteration 450; the terminal 50-draw buffer
+ * follows, so 500 warmup iterations) when its metric (from 200 draws) agrees with the third's
+ * (100 draws) to an RMS log ratio below 0.45; otherwise the 500-draw window runs as in Stan. The
+ * earlier variant from the third window (metric from 100 draws) gave one chain of coverage seed 110
+ * 43 divergences; the window of 200 draws is the floor now.
  */
 export const V1_WARMUP_SETTLE_TOLERANCE = 0.45;
-export const V1_WARMUP_SETTLE_MIN_WINDOWS = 3;
+export const V1_WARMUP_SETTLE_MIN_WINDOWS = 4;
 
 export interface FitOptions {
   mode: "nuts" | "fast";

@@ -214,6 +214,11 @@ export class WindowedVarianceAdaptation {
     this.end = numWarmup;
   }
 
+  /** True while the next draw falls in the initial fast buffer. */
+  get inInitialBuffer(): boolean {
+    return this.enabled && this.counter < this.initBuffer;
+  }
+
   /** Warmup iterations this adaptation needs: numWarmup, or fewer once the metric settled. */
   get warmupEnd(): number {
     return this.end;

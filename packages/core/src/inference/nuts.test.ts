@@ -83,6 +83,55 @@ describe("NUTS", () => {
     expect(warmupGradients(early)).toBeLessThan(0.6 * warmupGradients(stan));
   });
 
+  it("caps the tree depth in the initial buffer only (initBufferMaxTreeDepth), and still samples correctly", () => {
+    const sds = [0.005, 0.02, 0.06, 0.3, 1, 2, 0.01, 0.5];
+    const dim = sds.length;
+    const precision = new Float64Array(dim * dim);
+    sds.forEach((sd, i) => (precision[i * dim + i] = 1 / (sd * sd)));
+    const mean = Float64Array.from(sds, (sd, i) => (i % 2 === 0 ? 1 : -1) * 3 * sd);
+    const inner = gaussianTarget({ mean, precision });
+    // counts gradients, and records the count at the end of each warmup iteration
+    let count = 0;
+    const target: LogDensity = {
+      dim,
+      logDensityGradient: (theta, grad) => {
+        count += 1;
+        return inner.logDensityGradient(theta, grad);
+      },
+    };
+    const opts = { chains: 4, warmup: 1000, draws: 1000, seed: 7, initBufferMaxTreeDepth: 2 };
+    const results: ChainResult[] = [];
+    let maxInBuffer = 0;
+    let maxAfter = 0;
+    for (let c = 0; c < opts.chains; c++) {
+      const marks: number[] = [];
+      count = 0;
+      results.push(
+        sampleChain(target, opts, c, {
+          progressIntervalMs: 0,
+          onProgress: (p) => {
+            if (p.phase === "warmup") marks[p.iteration] = count;
+          },
+        }),
+      );
+      // iteration i's gradients: its leapfrogs plus, after a metric update, the step-size search
+      for (let i = 2; i <= 75; i++) maxInBuffer = Math.max(maxInBuffer, marks[i]! - marks[i - 1]!);
+      for (let i = 76; i <= 1000; i++) maxAfter = Math.max(maxAfter, marks[i]! - marks[i - 1]!);
+    }
+    // depth 2 is at most 3 leapfrogs; with the unit metric (sd 0.005 to 2) the uncapped trees of
+    // the buffer's first iterations run to depth 10 (1023 leapfrogs)
+    expect(maxInBuffer).toBeLessThanOrEqual(3);
+    // after the buffer the full depth is back (the 8-d Gaussian's trees need more than 3 steps)
+    expect(maxAfter).toBeGreaterThan(3);
+    expect(Math.max(...results.flatMap((r) => Array.from(r.treeDepth)))).toBeGreaterThan(2);
+    expectMoments(
+      results,
+      mean,
+      sds.map((sd) => sd * sd),
+    );
+    expect(countDivergences(results)).toBe(0);
+  });
+
   it("ends warmup early once the gradient-estimated metric settles, and still samples correctly", () => {
     const sds = [0.005, 0.02, 0.06, 0.3, 1, 2, 0.01, 0.5];
     const dim = sds.length;

@@ -123,7 +123,7 @@ export class NutsKernel {
   constructor(
     private readonly target: LogDensity,
     private readonly rng: Rng,
-    readonly maxTreeDepth = 10,
+    public maxTreeDepth = 10,
   ) {
     const dim = target.dim;
     this.dim = dim;
@@ -557,12 +557,14 @@ export function sampleChain(
     },
   );
   let warmupDone = warmup;
+  const earlyDepth = opts.initBufferMaxTreeDepth ?? maxTreeDepth;
   for (let it = 0; it < warmup; it++) {
     if (it >= windows.warmupEnd) {
       warmupDone = it;
       break;
     }
     checkAbort();
+    kernel.maxTreeDepth = windows.inInitialBuffer ? Math.min(earlyDepth, maxTreeDepth) : maxTreeDepth;
     const stats = kernel.transition();
     if (stats.divergent) divergences += 1;
     kernel.stepSize = dual.learn(stats.acceptStat);
@@ -574,6 +576,7 @@ export function sampleChain(
     }
     report(it + 1, "warmup", it + 1 === warmup);
   }
+  kernel.maxTreeDepth = maxTreeDepth;
   if (warmup > 0) kernel.stepSize = dual.final();
   const warmupGradients = kernel.gradientEvals;
   const t1 = performance.now();

@@ -35,6 +35,9 @@ export interface NutsOptions {
   metric?: "diag" | "dense";
   /** > 0: also re-estimate the metric every this many draws inside the initial buffer. Default 0 (Stan). */
   earlyMetricWindow?: number;
+  /** Maximum tree depth while the adaptation is in its initial buffer (warmup only; default
+   *  maxTreeDepth). */
+  initBufferMaxTreeDepth?: number;
   /** > 0: end warmup once two consecutive metric windows agree to this RMS log ratio (adaptation.ts). Default 0. */
   warmupSettleTolerance?: number;
   /** Slow metric windows closed before that check may end warmup (adaptation.ts). Default 2. */
