@@ -25,6 +25,8 @@ import { fitModel } from "../src/fit/fit-model.ts";
 import { fitModelV2 } from "../src/fit/fit-v2.ts";
 import { simulate } from "../src/simulate/simulate.ts";
 import { simulateV2, type SimulateV2Options } from "../src/simulate/simulate-v2.ts";
+
+type SimTruth = ReturnType<typeof simulateV2>["truth"];
 import type { BenchContext, BenchSection } from "./core.bench.ts";
 import { loadCase } from "../test/conformance-v2-cases.ts";
 
@@ -491,7 +493,7 @@ function leverSim(options: SimulateV2Options) {
 
 /** Sampler-only levers (same posterior): NUTS settings, or the pilot's parameterization plus a change. */
 const LEVERS: Record<string, { name: string; extra?: Partial<NutsOptions>; blend?: number }> = {
-  default: { name: "default (w, pilot per channel)" },
+  default: { name: "w, pilot per channel (the default before the collapse)" },
   dense: { name: "dense metric + w", extra: { metric: "dense" } },
   t08: { name: "target acceptance 0.8 + w", extra: { targetAccept: 0.8 } },
   t09: { name: "target acceptance 0.9 + w", extra: { targetAccept: 0.9 } },
@@ -536,7 +538,7 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
     for (const lk of levers) {
       const lever = LEVERS[lk];
       if (!lever) throw new Error(`unknown lever ${lk}`);
-      const pilot = geoParameterizationV2(spec, 1);
+      const pilot = geoParameterizationV2(spec, 1, "mean");
       const param: SamplerParameterizationV2 =
         lever.blend !== undefined
           ? { ...pilot.param, offsetBlend: (lever.blend * pilot.pilotSigma) / Math.sqrt(spec.trainingWeeks) }
@@ -576,6 +578,73 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
   };
 }
 
+/**
+ * Issue 13: the geo fits that kept 0.5-2 % divergences with the mean levels and w, sampled with
+ * the level and the offsets collapsed (integrated out, drawn exactly per draw) and the knots
+ * centered (geoOffsets "collapsed", the default; docs/model.md 10.7) against the mean levels: coverage study seeds 1001 and 1005 (geo 4 x 104), 1003 (geo 3 x 104,
+ * R&F + organic, units, log link) and the 6 x 78 conformance case, `fitModelV2` with default
+ * settings (4 x (1000 + 1000), seed 1) but `geoOffsets`. --offsets=collapsed (or mean) runs one.
+ */
+async function collapseSection(ctx: BenchContext): Promise<BenchSection> {
+  const load0 = loadavg()[0]!;
+  const pick = [...ctx.flags].find((fl) => fl.startsWith("offsets="))?.slice(8);
+  const offsets = (["mean", "collapsed"] as const).filter((o) => pick === undefined || pick === o);
+  const cases: { label: string; data: ModelDataV2; config: ModelConfigV2Input; truth?: SimTruth }[] = [];
+  for (const [seed, shape] of [
+    [1001, 0],
+    [1005, 0],
+    [1003, 2],
+  ] as const) {
+    const sim = simulateV2({ ...COVERAGE_SHAPES[shape]!.options, seed });
+    cases.push({ label: `seed ${seed}: ${COVERAGE_SHAPES[shape]!.name}`, ...sim, truth: sim.truth });
+  }
+  cases.push({ label: "conformance 6 x 78", ...conformanceGeoCase() });
+  const rows: string[] = [];
+  for (const c of cases) {
+    for (const o of offsets) {
+      const t0 = performance.now();
+      const r = await fitModelV2(c.data, c.config, { mode: "nuts", seed: 1, geoOffsets: o });
+      const wall = (performance.now() - t0) / 1000;
+      let covered = "";
+      if (c.truth) {
+        let k = 0;
+        let n = 0;
+        for (const [name, truth] of Object.entries(c.truth.channels)) {
+          if (truth.role === "organic") continue;
+          const key = truth.roi !== undefined ? "roi" : "cpik";
+          const q = r.channels[name]![key]!;
+          n += 1;
+          if (truth[key]! >= q.q05 && truth[key]! <= q.q95) k += 1;
+        }
+        covered = `${k} / ${n}`;
+      }
+      const d = r.diagnostics;
+      const name =
+        o === "mean" ? "mean levels, level as w (previous default)" : "collapsed, knots centered (default)";
+      const line = `| ${c.label} | ${name} | ${d.divergences} (${f((100 * d.divergences) / 4000)} %) | ${f(d.rhatMax, 4)} | ${f(d.essBulkMin, 0)} | ${f(d.leapfrogsPerDraw ?? Number.NaN, 1)} | ${covered} | ${f(wall, 0)} s |`;
+      ctx.log(line);
+      rows.push(line);
+    }
+    if (pick === undefined) {
+      // the collapse alone: the default's parameterization with the knots non-centered (the sampler
+      // run as fitModelV2 runs it, pilot included, without the ROI summaries)
+      const { knots: _knots, ...param } = geoParameterizationV2(buildModelSpecV2(c.data, c.config), 1).param;
+      const r = await convergenceProbe(c.data, c.config, param);
+      const line = `| ${c.label} | collapsed, knots non-centered | ${r.divergences} (${f((100 * r.divergences) / 4000)} %) | ${f(r.rhat, 4)} | ${f(r.ess, 0)} | ${f(r.leapfrogs, 1)} | | ${f(r.wall, 0)} s |`;
+      ctx.log(line);
+      rows.push(line);
+    }
+  }
+  return {
+    id: "model-v2-collapse",
+    title: "v2 model: collapsed level and geo offsets against mean levels (issue 13)",
+    command: `pnpm bench --only=model-v2:collapse --collapse${pick ? ` --offsets=${pick}` : ""}`,
+    body:
+      `\`fitModelV2\` with default settings (4 x (1000 + 1000), seed 1, random inits, target acceptance ${DEFAULT_TARGET_ACCEPT}, the pilot chain included) and \`geoOffsets\` "mean" (mean geo levels, the level as w) or "collapsed" (the level and the geo offsets integrated out and drawn exactly per draw, the knots centered); "collapsed, knots non-centered" is the latter's sampler with the knots' innovations non-centered (no ROI summaries); simulateV2 data of the coverage study's seeds and the 6 x 78 conformance case. Covered: true ROI / CPIK of paid channels inside the 90 % interval. Load average (1 min) ${f(load0, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end.\n\n` +
+      `| data | level and offsets | divergences | max R-hat | min bulk ESS | leapfrogs per draw | covered | wall |\n|---|---|---:|---:|---:|---:|---|---:|\n${rows.join("\n")}\n`,
+  };
+}
+
 export default async function modelV2Benchmarks(ctx: BenchContext): Promise<BenchSection[]> {
   const only = [...ctx.flags].filter((fl) => fl.startsWith("only=")).map((fl) => fl.slice(5));
   const want = (id: string): boolean => only.length === 0 || only.includes(id);
@@ -585,5 +654,6 @@ export default async function modelV2Benchmarks(ctx: BenchContext): Promise<Benc
   if (ctx.flags.has("geo") && want("geo")) sections.push(await geoFitSection(ctx));
   if (ctx.flags.has("convergence") && want("convergence")) sections.push(await convergenceSection(ctx));
   if (ctx.flags.has("levers") && want("levers")) sections.push(await leversSection(ctx));
+  if (ctx.flags.has("collapse") && want("collapse")) sections.push(await collapseSection(ctx));
   return sections;
 }

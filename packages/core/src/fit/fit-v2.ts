@@ -25,6 +25,7 @@ import type { ChainResult, LogDensityFactoryRef, NutsOptions } from "../inferenc
 import { type ModelConfigV2, type ModelConfigV2Input, parseModelConfigV2 } from "../model/config-v2.ts";
 import type { ModelDataV2 } from "../model/data-v2.ts";
 import {
+  collapseExactV2,
   createSamplerModelV2,
   type MmmModelV2,
   type SamplerModelV2,
@@ -109,6 +110,8 @@ export const GEO_PILOT_DRAWS = 60;
 export const GEO_CENTER_BELOW = 0.1;
 /** The pilot's random stream: (seed, this chain index), apart from the fit's chains 0, 1, ... */
 const PILOT_CHAIN = 0x70696c;
+/** FitOptions.geoOffsets when not given. */
+export const DEFAULT_GEO_OFFSETS: "collapsed" | "mean" = "collapsed";
 
 /**
  * The sampler parameterization of a geo model (docs/model.md section 10.7): mean geo levels, and
@@ -118,14 +121,17 @@ const PILOT_CHAIN = 0x70696c;
  * variance of every u[g, c]: weak data leave it near the prior's 1, strong data shrink it to
  * about 1 / (1 + eta^2 I) with I the likelihood's curvature in log betaGeo; below GEO_CENTER_BELOW
  * the non-centered coordinates form a curved ridge (u ~ 1 / eta) and the channel is centered.
- * Every geo fit also samples w = sqrt(G) mean_g v_g in place of the level (levelMean: the level's
- * funnel with s_tau, docs/model.md 10.7); the pilot itself runs in the previous coordinates.
+ * The level and the geo offsets: by default ("collapsed") integrated out and drawn exactly from
+ * their conditional per draw, with the knots centered (docs/model.md 10.7, "Collapsed level and
+ * offsets"), where that is exact (collapseExactV2); otherwise, or with "mean", w = sqrt(G) mean_g v_g
+ * in place of the level (levelMean). The pilot itself runs in the mean-level coordinates.
  * Deterministic in (spec, seed), so fitChainV2 and fitV2FromChains find the same choice. G = 1:
  * no pilot; the level is sampled as the mean of mu over the training weeks (centerLevel).
  */
 export function geoParameterizationV2(
   spec: ModelSpecV2,
   seed: number,
+  geoOffsets: "collapsed" | "mean" = DEFAULT_GEO_OFFSETS,
   options: { offsetBlend?: number } = {},
 ): {
   param: SamplerParameterizationV2;
@@ -142,8 +148,18 @@ export function geoParameterizationV2(
       pilotGradients: 0,
       pilotSigma: Number.NaN,
     };
+  // collapsed: the knots' offsets from the first sampled centered too (with the level integrated
+  // out the data pin the knots' shape; the remaining divergences of the 6 x 78 conformance case sat
+  // at high s_rw in the non-centered innovations, docs/model.md 10.7)
+  const offsets: SamplerParameterizationV2 =
+    geoOffsets === "collapsed" && collapseExactV2(spec)
+      ? {
+          offsets: "collapsed",
+          ...(spec.index.zK >= 0 && spec.knotCount > 1 ? { knots: "centered" as const } : {}),
+        }
+      : { levelMean: true };
   if (!spec.channels.some((ch) => ch.u >= 0))
-    return { param: { levelMean: true }, pilotVariance: [], pilotGradients: 0, pilotSigma: Number.NaN };
+    return { param: offsets, pilotVariance: [], pilotGradients: 0, pilotSigma: Number.NaN };
   const r = sampleChain(
     createSamplerModelV2(spec),
     {
@@ -183,9 +199,9 @@ export function geoParameterizationV2(
   const sm = blend > 0 ? (blend * pilotSigma) / Math.sqrt(spec.trainingWeeks) : 0;
   return {
     param: {
-      levelMean: true,
+      ...offsets,
       ...(centered.some(Boolean) ? { channels: centered } : {}),
-      ...(sm > 0 && Number.isFinite(sm) ? { offsetBlend: sm } : {}),
+      ...(sm > 0 && Number.isFinite(sm) && offsets.levelMean === true ? { offsetBlend: sm } : {}),
     },
     pilotVariance,
     pilotGradients: gradients,
@@ -280,7 +296,7 @@ export function fitChainV2(
   if (!Number.isInteger(chain) || chain < 0 || chain >= opts.chains)
     throw new Error(`chain must be an integer in [0, ${opts.chains - 1}], got ${chain}`);
   const spec = buildModelSpecV2(data, parseModelConfigV2(configInput));
-  const { param } = geoParameterizationV2(spec, opts.seed, blendOption(options));
+  const { param } = geoParameterizationV2(spec, opts.seed, options.geoOffsets, blendOption(options));
   return sampleChain(createSamplerModelV2(spec, param), opts, chain, hooks);
 }
 
@@ -301,7 +317,7 @@ export function fitV2FromChains(
   const spec = buildModelSpecV2(data, config);
   const sampler = createSamplerModelV2(
     spec,
-    geoParameterizationV2(spec, opts.seed, blendOption(options)).param,
+    geoParameterizationV2(spec, opts.seed, options.geoOffsets, blendOption(options)).param,
   );
   const outcome = nutsOutcomeV2(
     sampler,
@@ -348,7 +364,9 @@ export async function fitModelV2(
   // back to the canonical theta before anything reads them.
   const pilotSpec = buildModelSpecV2(data, config);
   const param =
-    options.mode === "nuts" ? geoParameterizationV2(pilotSpec, seed, blendOption(options)).param : {};
+    options.mode === "nuts"
+      ? geoParameterizationV2(pilotSpec, seed, options.geoOffsets, blendOption(options)).param
+      : {};
   const { spec, ref } = modelTargetV2(data, config, param);
   const sampler = createSamplerModelV2(spec, param);
   const model = sampler.model;

@@ -69,9 +69,17 @@ export interface FitOptions {
    */
   init?: "map" | "random";
   /**
-   * v2 geo models, NUTS, opt-in (> 0): sample the geo offsets' deviations blended between centered
-   * and non-centered by s_tau (docs/model.md 10.7, "Offsets blended by s_tau"), with the blend's
-   * scale sm = this factor x the pilot chain's sigma / sqrt(training weeks). Default: off.
+   * NUTS on geo models: how the sampler treats the level and the geo offsets (docs/model.md 10.7):
+   * "collapsed" integrates them out and draws them exactly from their conditional per draw (where
+   * that is exact, collapseExactV2; elsewhere "mean"), "mean" samples the geos' mean levels and
+   * w = sqrt(G) mean v. Sampler only: the posterior is the same.
+   */
+  geoOffsets?: "collapsed" | "mean";
+  /**
+   * v2 geo models, NUTS, with geoOffsets "mean" (or where the collapse is not exact), opt-in (> 0):
+   * sample the geo offsets' deviations blended between centered and non-centered by s_tau
+   * (docs/model.md 10.7, "Levers on few geos"), with the blend's scale sm = this factor x the pilot
+   * chain's sigma / sqrt(training weeks). Default: off.
    */
   geoOffsetBlend?: number;
   onProgress?: (p: FitProgress) => void;

@@ -18,6 +18,7 @@ import type { ModelDataV2 } from "./data-v2.ts";
 import { createModel } from "./model.ts";
 import { fitChainV2 } from "../fit/fit-v2.ts";
 import {
+  collapseExactV2,
   createModelV2,
   createSamplerModelV2,
   type MmmModelV2,
@@ -319,4 +320,188 @@ describe("the sampler's centered level of national models (G = 1)", () => {
       }
     });
   }
+});
+
+/** Cholesky factor (lower, row-major) of a small symmetric positive definite matrix. */
+function cholesky(a: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
+      l[i * n + j] = i === j ? Math.sqrt(s) : s / l[j * n + j]!;
+    }
+  return l;
+}
+
+/** x with L L^T x = b. */
+function cholSolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
+    y[i] = s / l[i * n + i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
+  }
+  return x;
+}
+
+describe("the sampler's collapsed level and geo offsets (integrated out, exact conditional draw)", () => {
+  const geo = loadCase("geo");
+  const rfLog = loadCase("geo_rf_log");
+  const variant = (data: ModelDataV2, config: Record<string, unknown>) =>
+    buildModelSpecV2(data, config as ModelConfigV2Input);
+  const dates = geo.data.dates;
+  const cases: {
+    name: string;
+    spec: ReturnType<typeof buildModelSpecV2>;
+    param: SamplerParameterizationV2;
+  }[] = [
+    { name: "knots baseline, identity link", spec: geo.model.spec, param: {} },
+    {
+      name: "trend baseline, sigma per geo, centered TV",
+      spec: variant(geo.data, { ...geo.config, baseline: "trend", sigmaPerGeo: true }),
+      param: { channels: [true, false, false, false] },
+    },
+    { name: "R&F, log link, sigma per geo, organic", spec: rfLog.model.spec, param: {} },
+    {
+      name: "identity link with a lift test (its term does not read the level)",
+      spec: variant(geo.data, {
+        ...geo.config,
+        // implied lifts at random theta are of order 1e7 (KPI units): se on that scale keeps the
+        // term O(1), so that finite differences stay accurate
+        liftTests: [{ channel: "TV", start: dates[10]!, end: dates[20]!, lift: 2e7, se: 1e7 }],
+      }),
+      param: {},
+    },
+  ];
+  for (const { name, spec, param } of cases) {
+    it(`${name}: marginal = joint - exact conditional, draw moments, round trip, gradient vs finite differences`, () => {
+      expect(collapseExactV2(spec)).toBe(true);
+      const model = createModelV2(spec);
+      const sampler = createSamplerModelV2(spec, { ...param, offsets: "collapsed" });
+      const G = spec.G;
+      const n = G + 1;
+      const level = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
+      const at = (i: number) => (i === 0 ? level : spec.index.v + i - 1);
+      const rng = new Rng(21);
+      const logN = (z: number) => -0.5 * Math.log(2 * Math.PI) - 0.5 * z * z;
+      for (let k = 0; k < 2; k++) {
+        const canon = randomTheta(rng, model.dim, 0.6);
+        // brute force: the canonical density is quadratic in (level, v); its Hessian by central
+        // differences of the analytic gradient (exact up to rounding), its mode by one Newton step
+        const grad = new Float64Array(model.dim);
+        const gUp = new Float64Array(model.dim);
+        const gDown = new Float64Array(model.dim);
+        model.logDensityGradient(canon, grad);
+        const prec = new Float64Array(n * n);
+        const th = Float64Array.from(canon);
+        for (let j = 0; j < n; j++) {
+          th[at(j)] = canon[at(j)]! + 0.5;
+          model.logDensityGradient(th, gUp);
+          th[at(j)] = canon[at(j)]! - 0.5;
+          model.logDensityGradient(th, gDown);
+          th[at(j)] = canon[at(j)]!;
+          for (let i = 0; i < n; i++) prec[i * n + j] = -(gUp[at(i)]! - gDown[at(i)]!);
+        }
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < i; j++) {
+            const m = 0.5 * (prec[i * n + j]! + prec[j * n + i]!);
+            prec[i * n + j] = m;
+            prec[j * n + i] = m;
+          }
+        const l = cholesky(prec, n);
+        const step = cholSolve(
+          l,
+          n,
+          Float64Array.from({ length: n }, (_, i) => grad[at(i)]!),
+        );
+        const mode = Float64Array.from({ length: n }, (_, i) => canon[at(i)]! + step[i]!);
+        let logDetL = 0;
+        for (let i = 0; i < n; i++) logDetL += Math.log(l[i * n + i]!);
+        const logCond = (x: Float64Array) => {
+          // log Normal(x | mode, prec^-1)
+          let q = 0;
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < n; j++) q += (x[i]! - mode[i]!) * prec[i * n + j]! * (x[j]! - mode[j]!);
+          return -0.5 * n * Math.log(2 * Math.PI) + logDetL - 0.5 * q;
+        };
+        // the sampler's density without its N(0, 1) noise is the marginal p(theta | y): for any
+        // (level, v), log p(theta, level, v) - log p(level, v | theta, y), and for any noise z
+        // (minus the centered channels' own log-Jacobian, -G log eta_geo each)
+        let blockLogJ = 0;
+        spec.channels.forEach((ch, c) => {
+          if (param.channels?.[c] === true) blockLogJ -= G * canon[ch.etaGeo]!;
+        });
+        const marginal = (s: Float64Array) => {
+          let lp = sampler.logDensity(s) - blockLogJ;
+          for (let i = 0; i < n; i++) lp -= logN(s[at(i)]!);
+          return lp;
+        };
+        const s0 = sampler.toSampler(canon);
+        const ref = marginal(s0);
+        for (let r = 0; r < 3; r++) {
+          const x = Float64Array.from({ length: n }, () => 2 * rng.normal());
+          const c2 = Float64Array.from(canon);
+          for (let i = 0; i < n; i++) c2[at(i)] = x[i]!;
+          expect(Math.abs(model.logDensity(c2) - logCond(x) - ref)).toBeLessThan(
+            1e-6 * Math.max(1, Math.abs(ref)),
+          );
+          const s2 = Float64Array.from(s0);
+          for (let i = 0; i < n; i++) s2[at(i)] = rng.normal();
+          expect(Math.abs(marginal(s2) - ref)).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref)));
+        }
+        // the draw is affine in the noise: at z = 0 the conditional mean, its columns' outer
+        // products sum to the conditional covariance prec^-1
+        const zero = Float64Array.from(s0);
+        for (let i = 0; i < n; i++) zero[at(i)] = 0;
+        const mean = sampler.toCanonical(zero);
+        for (let i = 0; i < n; i++) expect(Math.abs(mean[at(i)]! - mode[i]!)).toBeLessThan(1e-7);
+        const cols = Array.from({ length: n }, (_, j) => {
+          const e = Float64Array.from(zero);
+          e[at(j)] = 1;
+          const d = sampler.toCanonical(e);
+          return Float64Array.from({ length: n }, (__, i) => d[at(i)]! - mean[at(i)]!);
+        });
+        for (let i = 0; i < n; i++) {
+          const unit = new Float64Array(n);
+          unit[i] = 1;
+          const covCol = cholSolve(l, n, unit);
+          for (let j = 0; j < n; j++) {
+            let c = 0;
+            for (const col of cols) c += col[i]! * col[j]!;
+            expect(Math.abs(c - covCol[j]!)).toBeLessThan(1e-8 * Math.max(1, Math.abs(covCol[i * 0 + i]!)));
+          }
+        }
+        // round trip, and the other coordinates pass through (centered channels aside)
+        const back = sampler.toCanonical(s0);
+        for (let i = 0; i < model.dim; i++) expect(Math.abs(back[i]! - canon[i]!)).toBeLessThan(1e-9);
+        expect(samplerFdError(sampler, s0)).toBeLessThan(2e-6);
+      }
+    });
+  }
+
+  it("is not offered where it is not exact: Student-t, the log link with lift tests, national models", () => {
+    expect(collapseExactV2(variant(geo.data, { ...geo.config, likelihood: "studentT" }))).toBe(false);
+    const rfDates = rfLog.data.dates;
+    expect(
+      collapseExactV2(
+        variant(rfLog.data, {
+          ...rfLog.config,
+          liftTests: [{ channel: "Radio", start: rfDates[10]!, end: rfDates[20]!, lift: 50, se: 10 }],
+        }),
+      ),
+    ).toBe(false);
+    expect(collapseExactV2(loadCase("national_rf_log").model.spec)).toBe(false);
+    expect(() =>
+      createSamplerModelV2(variant(geo.data, { ...geo.config, likelihood: "studentT" }), {
+        offsets: "collapsed",
+      }),
+    ).toThrow(/exactly/);
+  });
 });

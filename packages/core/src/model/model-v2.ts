@@ -113,6 +113,11 @@ export interface MmmModelV2 extends LogDensity {
   /** G > 1, at theta: each geo's mean of mu over the training weeks and its canonical v_g (with
    *  centerGeoLevels, theta holds the former and this is how the latter is found). */
   geoLevels(theta: Float64Array): { mean: Float64Array; v: Float64Array; level: number };
+  /**
+   * collapseLevels only: the noise (z_0 of the level, then z_g per geo) whose conditional draw
+   * gives the canonical level and v_g of `canonical` (the inverse of the draw; ModelOptionsV2).
+   */
+  collapsedNoise(canonical: Float64Array): Float64Array;
   /** The forward pipeline at constrained values (allocates; not the sampler's path). */
   forward(values: Float64Array, opts?: ForwardOptionsV2): ForwardV2;
   /**
@@ -172,6 +177,39 @@ export interface ModelOptionsV2 {
    * docs/model.md section 10.7); level = m - mean_t (mu_t - level). Unit Jacobian.
    */
   centerLevel?: boolean;
+  /**
+   * G > 1, sampler use only (docs/model.md section 10.7, "Collapsed level and offsets"): the level
+   * c (k1 or b0) and the offsets tau_g = s_tau v_g are integrated out analytically. Given every
+   * other parameter they are jointly Gaussian (the level is a pure intercept of every week of every
+   * geo, its prior Normal, v_g ~ Normal(0, 1), the likelihood Normal), so the density is the
+   * marginal p(theta | y) times Normal(z | 0, I), where theta[level] holds z_0 and theta[v + g]
+   * holds z_g: the standard normal noise of the exact conditional draw
+   *   c = c_hat + z_0 / sqrt(Lambda),   tau_g = k_g (ebar_g - c) + z_g / sqrt(lambda_g).
+   * The map (theta, z) -> (theta, c, v) is a change of variables whose Jacobian is exactly the
+   * conditional density, so the sampler's posterior is the canonical one, with the
+   * (level, s_tau) and (offset, s_tau) funnels gone. Throws where the collapse is not exact
+   * (collapseExactV2).
+   */
+  collapseLevels?: boolean;
+}
+
+/**
+ * Whether the level and the geo offsets of a geo model can be integrated out exactly
+ * (ModelOptionsV2.collapseLevels): G > 1, a level parameter with a Normal prior, Normal v_g
+ * priors N(0, 1), a Normal likelihood, and no other density term that depends on the level or the
+ * offsets (lift tests do under the log link, where their E[y] reads mu).
+ */
+export function collapseExactV2(spec: ModelSpecV2): boolean {
+  const level = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
+  if (spec.G <= 1 || level < 0 || spec.index.v < 0) return false;
+  if (spec.likelihood.kind !== "normal") return false;
+  if (spec.parameters[level]!.prior.dist !== "normal") return false;
+  for (let g = 0; g < spec.G; g++) {
+    const p = spec.parameters[spec.index.v + g]!.prior;
+    if (p.dist !== "normal" || p.mean !== 0 || p.sd !== 1) return false;
+  }
+  if (spec.link === "log" && (spec.liftTests?.length ?? 0) > 0) return false;
+  return true;
 }
 
 export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): MmmModelV2 {
@@ -183,6 +221,10 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   const levelIx = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
   if (levelMean && levelIx < 0) throw new Error("levelMean needs a level parameter (k1 or b0)");
   const centerNat = options.centerLevel === true && G === 1 && levelIx >= 0;
+  const collapse = options.collapseLevels === true && G > 1;
+  if (collapse && !collapseExactV2(spec))
+    throw new Error("collapseLevels: the level and the geo offsets cannot be integrated out exactly here");
+  if (collapse && (centerLevels || centerNat)) throw new Error("collapseLevels excludes the mean levels");
   const invSqrtG = 1 / Math.sqrt(G);
   const N = spec.weeks;
   const T = spec.trainingWeeks;
@@ -315,6 +357,16 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   /** centerLevel: the sampler's m and d log p / d m */
   let natM = 0;
   let gNatM = 0;
+  /** collapseLevels: the noise z (level first, then the geos), each geo's mean residual ebar_g,
+   *  a_g = 1 / (sigma_g^2 / T + s_tau^2), and the level's conditional mean and precision */
+  const colZ = new Float64Array(collapse ? G + 1 : 0);
+  const colEbar = new Float64Array(collapse ? G : 0);
+  const colA = new Float64Array(collapse ? G : 0);
+  let colCHat = 0;
+  let colLambda = 0;
+  const levelPrior0 = levelIx >= 0 ? spec.parameters[levelIx]!.prior : null;
+  const colMu0 = levelPrior0?.dist === "normal" ? levelPrior0.mean : 0;
+  const colS0 = levelPrior0?.dist === "normal" ? levelPrior0.sd : 1;
   // Lift tests (docs/model.md section 11.3): per tested channel, d logp / d D[g][t], D = the part of
   // mu that vanishes when the channel's input is 0 (its term and the synergy terms it is in).
   const lifts = spec.liftTests ?? [];
@@ -502,6 +554,14 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         values[i] = 0;
         continue;
       }
+      if (collapse && (i === levelIx || (i >= ix.v && i < ix.v + G))) {
+        // z: standard normal noise of the conditional draw of the level and the offsets (0 in mu
+        // until the conditional is known)
+        colZ[i === levelIx ? 0 : i - ix.v + 1] = v;
+        values[i] = 0;
+        logPrior += -HALF_LOG_2PI - 0.5 * v * v;
+        continue;
+      }
       if (centerNat && i === levelIx) {
         // m; the level follows once mu without it is known (0 in mu until then)
         natM = v;
@@ -601,6 +661,14 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         values[levelIx] = level;
         logPrior += priorLogDensity(priors[levelIx]!, level, grad === null ? null : gValues, levelIx);
       }
+      if (collapse) {
+        // the likelihood once the level's conditional is known (below); here the mean residual
+        const o = obs[g]!;
+        let e = 0;
+        for (let t = 0; t < T; t++) e += o[t]! - m[t]!;
+        colEbar[g] = e / T;
+        continue;
+      }
       logLik += geoLikelihood(g, m);
     }
     if (blendSm > 0) {
@@ -622,6 +690,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       }
     }
 
+    if (collapse) logLik = collapsedLikelihood(grad !== null);
     if (levelMean) {
       // level = mean m - mean R - s_tau w / sqrt(G); tauGeo_g = m_g - R_g - level; v_g = tauGeo_g / s_tau
       const sTau = values[ix.sTau]!;
@@ -924,7 +993,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     }
     if (centerLevels) {
       for (let g = 0; g < G; g++) gValues[ix.v + g] = gLevelM[g]!;
-    } else if (G > 1) {
+    } else if (G > 1 && !collapse) {
       const sTau = values[ix.sTau]!;
       let s = 0;
       for (let g = 0; g < G; g++) {
@@ -1006,6 +1075,88 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     } else if (centerLevels && jacobian) grad[ix.sTau] = grad[ix.sTau]! - G;
     // the level in mu was 0 (its base adjoint is not a direction of the sampler); m's gradient
     if (centerNat) grad[levelIx] = gNatM;
+    // collapsed: the marginal does not depend on z, whose density is Normal(0, 1)
+    if (collapse) {
+      grad[levelIx] = -colZ[0]!;
+      for (let g = 0; g < G; g++) grad[ix.v + g] = -colZ[g + 1]!;
+    }
+  }
+
+  /**
+   * collapseLevels (docs/model.md 10.7, "Collapsed level and offsets"): with e[g, t] = y - mu
+   * without level and offset (mu[g] holds it, colEbar its geo means), the level c ~ N(mu0, s0^2),
+   * tau_g ~ N(0, s^2) and y ~ N(c + tau_g + ..., sigma_g^2), returns
+   *   log int int p(y | c, tau) p(c) p(tau) dc dtau
+   *     = sum_g [-T/2 log(2 pi sigma_g^2) - W_g / (2 sigma_g^2) - 1/2 log(1 + T s^2 / sigma_g^2)]
+   *       - 1/2 log(s0^2 Lambda) - Q / 2,
+   * W_g = sum_t (e - ebar_g)^2, a_g = 1 / (sigma_g^2 / T + s^2), Lambda = 1 / s0^2 + sum a_g,
+   * c_hat = (mu0 / s0^2 + sum a_g ebar_g) / Lambda, Q = (mu0 - c_hat)^2 / s0^2 + sum a_g (ebar_g - c_hat)^2.
+   * Writes the draw c = c_hat + z_0 / sqrt(Lambda), v_g = tau_g / s = s a_g (ebar_g - c) +
+   * z_g / sqrt(1 + s^2 T / sigma_g^2) into values, mu at the conditional mean (c_hat,
+   * tau_hat_g = s^2 a_g (ebar_g - c_hat)), and with grad the marginal's derivatives, each the
+   * conditional expectation of the joint's (Fisher's identity): d/d mu = (y - mu at the conditional
+   * mean) / sigma^2 into gMu, d/d sigma_g = -T / sigma + (sum_t r^2 + T Var(c + tau_g)) / sigma^3 into
+   * gSigmaG, d/d s = sum_g (-s a_g + s a_g^2 ((ebar_g - c_hat)^2 + 1 / Lambda)) into gValues.
+   */
+  function collapsedLikelihood(withGrad: boolean): number {
+    const s = values[ix.sTau]!;
+    const s2 = s * s;
+    const inv0 = 1 / (colS0 * colS0);
+    let lambda = inv0;
+    let num = colMu0 * inv0;
+    for (let g = 0; g < G; g++) {
+      const sg = sigmaG[g]!;
+      const a = 1 / ((sg * sg) / T + s2);
+      colA[g] = a;
+      lambda += a;
+      num += a * colEbar[g]!;
+    }
+    const cHat = num / lambda;
+    colCHat = cHat;
+    colLambda = lambda;
+    let q = (colMu0 - cHat) * (colMu0 - cHat) * inv0;
+    let ll = -0.5 * Math.log(lambda / inv0);
+    const c = cHat + colZ[0]! / Math.sqrt(lambda);
+    values[levelIx] = c;
+    let gS = 0;
+    for (let g = 0; g < G; g++) {
+      const sg = sigmaG[g]!;
+      const sg2 = sg * sg;
+      const a = colA[g]!;
+      const ebar = colEbar[g]!;
+      const dHat = ebar - cHat;
+      q += a * dHat * dHat;
+      const rho = (s2 * T) / sg2;
+      // conditional mean of c + tau_g, and the residual at it: r_t = (e_t - ebar_g) + d_g
+      const shift = cHat + s2 * a * dHat;
+      const d = ebar - shift;
+      const m = mu[g]!;
+      const o = obs[g]!;
+      const gm = gMu[g]!;
+      let w = 0;
+      let ss = 0;
+      for (let t = 0; t < T; t++) {
+        m[t] = m[t]! + shift;
+        const r = o[t]! - m[t]!;
+        const dev = r - d;
+        w += dev * dev;
+        ss += r * r;
+        gm[t] = r / sg2;
+      }
+      ll += -T * (HALF_LOG_2PI + Math.log(sg)) - (0.5 * w) / sg2 - 0.5 * Math.log1p(rho);
+      // the draw
+      const vg = s * a * (ebar - c) + colZ[g + 1]! / Math.sqrt(1 + rho);
+      values[ix.v + g] = vg;
+      tauGeo[g] = s * vg;
+      if (!withGrad) continue;
+      // Var(c + tau_g) = (1 - k_g)^2 / Lambda + 1 / lambda_g, 1 - k_g = a sigma^2 / T, 1 / lambda_g = s^2 sigma^2 / (T s^2 + sigma^2)
+      const oneMinusK = (a * sg2) / T;
+      const varSum = (oneMinusK * oneMinusK) / lambda + (s2 * sg2) / (T * s2 + sg2);
+      gSigmaG[g] = -T / sg + (ss + T * varSum) / (sg2 * sg);
+      gS += -s * a + s * a * a * (dHat * dHat + 1 / lambda);
+    }
+    if (withGrad) gValues[ix.sTau] = gValues[ix.sTau]! + gS;
+    return ll - 0.5 * q;
   }
 
   /**
@@ -1129,6 +1280,24 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         v: Float64Array.from(values.subarray(ix.v, ix.v + (G > 1 ? G : 0))),
         level: levelIx >= 0 ? values[levelIx]! : Number.NaN,
       };
+    },
+    collapsedNoise(canonical) {
+      if (!collapse) throw new Error("collapsedNoise needs collapseLevels");
+      const th = Float64Array.from(canonical);
+      th[levelIx] = 0;
+      th.fill(0, ix.v, ix.v + G);
+      gValues.fill(0);
+      evaluate(th, null, true);
+      const c = canonical[levelIx]!;
+      const s = values[ix.sTau]!;
+      const z = new Float64Array(G + 1);
+      z[0] = (c - colCHat) * Math.sqrt(colLambda);
+      for (let g = 0; g < G; g++) {
+        const sg = sigmaG[g]!;
+        const rho = (s * s * T) / (sg * sg);
+        z[g + 1] = (canonical[ix.v + g]! - s * colA[g]! * (colEbar[g]! - c)) * Math.sqrt(1 + rho);
+      }
+      return z;
     },
     channelTerm(vals, c, g, input, n, out, frequency) {
       channelTermAt(vals, c, g, input, n, out, frequency);
@@ -1371,9 +1540,12 @@ export interface SamplerModelV2 extends LogDensity {
 export interface SamplerParameterizationV2 {
   /**
    * How the geo offsets are sampled: "mean" (default) m_g, the geo's mean of mu over the training
-   * weeks; "level" a_g = level + s_tau v_g (the geo's own level); "noncentered" v_g itself.
+   * weeks; "level" a_g = level + s_tau v_g (the geo's own level); "noncentered" v_g itself;
+   * "collapsed": the level and the offsets integrated out, their coordinates (the level's and the
+   * v_g's) holding the standard normal noise of their exact conditional draw
+   * (ModelOptionsV2.collapseLevels; only where collapseExactV2).
    */
-  offsets?: "mean" | "level" | "noncentered";
+  offsets?: "mean" | "level" | "noncentered" | "collapsed";
   /** Per channel (spec order): sample log betaGeo (true) or the canonical u (false, default). */
   channels?: readonly boolean[];
   /**
@@ -1406,6 +1578,7 @@ export function createSamplerModelV2(
   const G = spec.G;
   const offsets = G > 1 ? (param.offsets ?? "mean") : "noncentered";
   const meanLevels = offsets === "mean";
+  const collapsed = offsets === "collapsed";
   // the density the sampler evaluates: m_g in place of v_g (model options), or the canonical one
   const levelMean = meanLevels && param.levelMean === true;
   const blendSm = levelMean && (param.offsetBlend ?? 0) > 0 ? param.offsetBlend! : 0;
@@ -1417,9 +1590,11 @@ export function createSamplerModelV2(
         levelMean,
         ...(blendSm > 0 ? { offsetBlend: blendSm } : {}),
       })
-    : centerNat
-      ? createModelV2(spec, { centerLevel: true })
-      : model;
+    : collapsed
+      ? createModelV2(spec, { collapseLevels: true })
+      : centerNat
+        ? createModelV2(spec, { centerLevel: true })
+        : model;
   // One block per hierarchy handled here: first index of the G canonical coordinates (v, or
   // u[., c]), index of the log-scale (log s_tau, log eta_geo_c), index of the location the geo
   // values are centred on (the level k1 or b0 for the offsets, log beta_c for the coefficients;
@@ -1520,12 +1695,22 @@ export function createSamplerModelV2(
         out.set(lv.v, spec.index.v);
         if (levelMean) out[level] = lv.level;
       }
+      if (collapsed) {
+        const lv = inner.geoLevels(out);
+        out.set(lv.v, spec.index.v);
+        out[level] = lv.level;
+      }
       if (centerNat) out[level] = inner.geoLevels(out).level;
       return out;
     },
     toSampler(theta) {
       const out = Float64Array.from(theta);
       if (meanLevels) out.set(model.geoLevels(theta).mean, spec.index.v);
+      if (collapsed) {
+        const z = inner.collapsedNoise(theta);
+        out[level] = z[0]!;
+        out.set(z.subarray(1), spec.index.v);
+      }
       if (centerNat) out[level] = model.geoLevels(theta).mean[0]!;
       if (levelMean) {
         let sv = 0;
