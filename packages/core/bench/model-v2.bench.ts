@@ -10,7 +10,7 @@ import { assessConvergence } from "../src/diagnostics/assess.ts";
 import { sampleChains } from "../src/inference/sample-chains.ts";
 import type { NutsOptions } from "../src/inference/types.ts";
 import { DEFAULT_TARGET_ACCEPT, EARLY_METRIC_WINDOW } from "../src/fit/result.ts";
-import { geoParameterizationV2 } from "../src/fit/fit-v2.ts";
+import { geoParameterizationV2, summarizeV2 } from "../src/fit/fit-v2.ts";
 import { createSamplerModelV2, type SamplerParameterizationV2 } from "../src/model/model-v2.ts";
 import { FOURIER_PERIOD } from "../src/data/scale.ts";
 import type { ChannelType } from "../src/data/types.ts";
@@ -361,6 +361,7 @@ async function convergenceProbe(
   config: ModelConfigV2Input,
   param: SamplerParameterizationV2 | "default",
   extra: Partial<NutsOptions> = {},
+  keepDraws = false,
 ): Promise<{
   divergences: number;
   rhat: number;
@@ -368,6 +369,11 @@ async function convergenceProbe(
   leapfrogs: number;
   wall: number;
   param: SamplerParameterizationV2;
+  perChainDivergences: number[];
+  stepSizes: number[];
+  /** keepDraws: each chain's canonical draws (else empty) */
+  canonical: Float64Array[];
+  perChain: number;
 }> {
   const spec = buildModelSpecV2(data, config);
   const t0 = performance.now();
@@ -400,13 +406,18 @@ async function convergenceProbe(
     }
   }
   const a = assessConvergence(results, { parameterNames: spec.parameters.map((q) => q.label) });
+  const total = results.reduce((n, r) => n + r.draws, 0);
   return {
     divergences: a.divergences,
     rhat: a.rhatMax,
     ess: a.essBulkMin,
-    leapfrogs: steps / 4000,
+    leapfrogs: steps / total,
     wall,
     param: p,
+    perChainDivergences: results.map((r) => r.divergent.reduce((n, d) => n + d, 0)),
+    stepSizes: results.map((r) => r.stepSize),
+    canonical: keepDraws ? results.map((r) => r.samples) : [],
+    perChain: opts.draws,
   };
 }
 
@@ -462,6 +473,108 @@ async function convergenceSection(ctx: BenchContext): Promise<BenchSection> {
     body:
       `4 chains x (1000 + 1000), seed 1, random inits, target acceptance ${DEFAULT_TARGET_ACCEPT}, every setting the fit's default except the sampler coordinates / metric named. "default" runs the pilot chain of \`geoParameterizationV2\` (fit/fit-v2.ts) first; its wall time includes the pilot. Divergences, R-hat and ESS as the fit's diagnostics (canonical draws; converged needs R-hat <= 1.01 and divergences < 20). Load average (1 min) ${f(load0, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end.\n\n` +
       `| data | sampler | parameterization | divergences | max R-hat | min bulk ESS | leapfrogs per draw | wall |\n|---|---|---|---:|---:|---:|---:|---:|\n${rows.join("\n")}\n`,
+  };
+}
+
+/** The few-geo cases of issue 13 (coverage study seeds 1001, 1005: shape 1; 1003: shape 3) and the conformance case. */
+const LEVER_CASES: Record<
+  string,
+  () => { data: ModelDataV2; config: ModelConfigV2Input; sim?: ReturnType<typeof simulateV2> }
+> = {
+  "1001": () => leverSim({ ...COVERAGE_SHAPES[0]!.options, seed: 1001 }),
+  "1005": () => leverSim({ ...COVERAGE_SHAPES[0]!.options, seed: 1005 }),
+  "1003": () => leverSim({ ...COVERAGE_SHAPES[2]!.options, seed: 1003 }),
+  conf: () => conformanceGeoCase(),
+};
+function leverSim(options: SimulateV2Options) {
+  const sim = simulateV2(options);
+  return { data: sim.data, config: sim.config, sim };
+}
+
+/** Sampler-only levers (same posterior): NUTS settings, or the pilot's parameterization plus a change. */
+const LEVERS: Record<string, { name: string; extra?: Partial<NutsOptions>; blend?: number }> = {
+  default: { name: "w, pilot per channel (the default before the collapse)" },
+  dense: { name: "dense metric + w", extra: { metric: "dense" } },
+  t08: { name: "target acceptance 0.8 + w", extra: { targetAccept: 0.8 } },
+  t09: { name: "target acceptance 0.9 + w", extra: { targetAccept: 0.9 } },
+  t095: { name: "target acceptance 0.95 + w", extra: { targetAccept: 0.95 } },
+  term200: { name: "terminal step-size window 200 (of 1000 warmup)", extra: { termBuffer: 200 } },
+  warmup2000: { name: "warmup 2000 (two more slow windows)", extra: { warmup: 2000 } },
+  blend1: { name: "w + offsets blended by s_tau, sm = sigma / sqrt(T)", blend: 1 },
+  blend1t09: {
+    name: "w + offsets blended by s_tau, sm = sigma / sqrt(T), target acceptance 0.9",
+    blend: 1,
+    extra: { targetAccept: 0.9 },
+  },
+  blend1t095: {
+    name: "w + offsets blended by s_tau, sm = sigma / sqrt(T), target acceptance 0.95",
+    blend: 1,
+    extra: { targetAccept: 0.95 },
+  },
+  blend3: { name: "w + offsets blended by s_tau, sm = 3 sigma / sqrt(T)", blend: 3 },
+};
+
+/**
+ * Issue 13's few-geo cases under each sampler lever (docs/model.md 10.7, "Levers on few geos"):
+ * divergences (with the count per chain), R-hat, ESS, leapfrogs per draw, and the coverage of the
+ * true ROI / CPIK for the simulated cases. `--cases=1001,conf` and `--variants=default,blend1` pick rows
+ * (every row is 4 x (1000 + 1000) at seed 1 and takes 1-5 min on the shared machine).
+ */
+async function leversSection(ctx: BenchContext): Promise<BenchSection> {
+  const pick = (flag: string, all: string[]) =>
+    [...ctx.flags]
+      .find((fl) => fl.startsWith(`${flag}=`))
+      ?.slice(flag.length + 1)
+      .split(",") ?? all;
+  const cases = pick("cases", Object.keys(LEVER_CASES));
+  const levers = pick("variants", Object.keys(LEVERS));
+  const load0 = loadavg()[0]!;
+  const rows: string[] = [];
+  for (const key of cases) {
+    const make = LEVER_CASES[key];
+    if (!make) throw new Error(`unknown case ${key}`);
+    const { data, config, sim } = make();
+    const spec = buildModelSpecV2(data, config);
+    for (const lk of levers) {
+      const lever = LEVERS[lk];
+      if (!lever) throw new Error(`unknown lever ${lk}`);
+      const pilot = geoParameterizationV2(spec, 1, "mean");
+      const param: SamplerParameterizationV2 =
+        lever.blend !== undefined
+          ? { ...pilot.param, offsetBlend: (lever.blend * pilot.pilotSigma) / Math.sqrt(spec.trainingWeeks) }
+          : pilot.param;
+      const r = await convergenceProbe(data, config, param, lever.extra, true);
+      let cov = "";
+      if (sim) {
+        const s = summarizeV2(createSamplerModelV2(spec, param).model, r.canonical, r.perChain);
+        let c = 0;
+        let n = 0;
+        for (const [name, truth] of Object.entries(sim.truth.channels)) {
+          if (truth.role === "organic") continue;
+          const k = truth.roi !== undefined ? "roi" : "cpik";
+          const q = s.channels[name]![k]!;
+          n += 1;
+          if (truth[k]! >= q.q05 && truth[k]! <= q.q95) c += 1;
+        }
+        cov = `${c} / ${n}`;
+      }
+      const total = 4 * r.perChain;
+      const line = `| ${key === "conf" ? "conformance 6 x 78" : `seed ${key}`} | ${lever.name} | ${r.divergences} (${f((100 * r.divergences) / total)} %; ${r.perChainDivergences.join(" / ")}) | ${f(r.rhat, 4)} | ${f(r.ess, 0)} | ${f(r.leapfrogs, 1)} | ${r.stepSizes.map((e) => f(e, 3)).join(" / ")} | ${cov} | ${f(r.wall, 0)} s |`;
+      ctx.log(line);
+      rows.push(line);
+    }
+  }
+  const flagText = [...ctx.flags]
+    .filter((fl) => fl.startsWith("cases=") || fl.startsWith("variants="))
+    .map((fl) => ` --${fl}`)
+    .join("");
+  return {
+    id: "model-v2-levers",
+    title: "v2 model: few-geo divergences under sampler levers (issue 13)",
+    command: `pnpm bench --only=model-v2:levers --levers${flagText}`,
+    body:
+      `4 chains x (1000 + 1000) (warmup 2000 where named), seed 1, random inits, target acceptance ${DEFAULT_TARGET_ACCEPT} unless named; the pilot chain of \`geoParameterizationV2\` decides the per-channel centering as in a fit (the wall column leaves the pilot out). Seeds 1001 and 1005: \`simulateV2({ geos: 4, weeks: 104 })\` (coverage study shape 1); 1003: \`{ geos: 3, weeks: 104, channels: 2, rf: true, organic: true, units: true, link: "log" }\` (shape 3); conformance: the 6 x 78 geo case. Coverage: true ROI / CPIK inside the 90 % interval. Load average (1 min) ${f(load0, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end.\n\n` +
+      `| data | lever | divergences (per chain) | max R-hat | min bulk ESS | leapfrogs per draw | step sizes | covered | wall |\n|---|---|---:|---:|---:|---:|---|---|---:|\n${rows.join("\n")}\n`,
   };
 }
 
@@ -540,6 +653,7 @@ export default async function modelV2Benchmarks(ctx: BenchContext): Promise<Benc
   if (ctx.flags.has("coverage") && want("coverage")) sections.push(await coverageSection(ctx));
   if (ctx.flags.has("geo") && want("geo")) sections.push(await geoFitSection(ctx));
   if (ctx.flags.has("convergence") && want("convergence")) sections.push(await convergenceSection(ctx));
+  if (ctx.flags.has("levers") && want("levers")) sections.push(await leversSection(ctx));
   if (ctx.flags.has("collapse") && want("collapse")) sections.push(await collapseSection(ctx));
   return sections;
 }

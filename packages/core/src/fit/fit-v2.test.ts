@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { loadCase } from "../../test/conformance-v2-cases.ts";
 import { buildModelSpecV2 } from "../model/spec-v2.ts";
-import { fitModelV2, GEO_CENTER_BELOW, geoParameterizationV2 } from "./fit-v2.ts";
+import { simulateV2 } from "../simulate/simulate-v2.ts";
+import { fitChainV2, fitModelV2, GEO_CENTER_BELOW, geoParameterizationV2 } from "./fit-v2.ts";
 
 describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviations)", () => {
   it(
@@ -46,6 +47,45 @@ describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviatio
     expect(r.param).toEqual({ centerLevel: true });
     expect(r.pilotGradients).toBe(0);
   });
+});
+
+describe("offsets blended by s_tau (opt-in FitOptions.geoOffsetBlend, issue 13)", () => {
+  it(
+    "the parameterization carries sm = factor x the pilot's sigma / sqrt(T); off by default",
+    { timeout: 300_000 },
+    () => {
+      const { data, config } = loadCase("geo");
+      const spec = buildModelSpecV2(data, config);
+      const off = geoParameterizationV2(spec, 1, "mean");
+      const on = geoParameterizationV2(spec, 1, "mean", { offsetBlend: 2 });
+      expect(off.param.offsetBlend).toBeUndefined();
+      // the conformance data's sigma is about 0.05 (HalfNormal(0.2) prior; T = 78)
+      expect(on.pilotSigma).toBeGreaterThan(0.01);
+      expect(on.pilotSigma).toBeLessThan(0.2);
+      expect(on.param.offsetBlend).toBeCloseTo((2 * on.pilotSigma) / Math.sqrt(spec.trainingWeeks), 12);
+      expect({ ...on.param, offsetBlend: undefined }).toEqual({ ...off.param, offsetBlend: undefined });
+    },
+  );
+
+  it(
+    "coverage study seed 1001 (4 geos x 104): the chain that diverged most at the s_tau neck no longer does",
+    { timeout: 600_000 },
+    () => {
+      // Chain 2 of the default fit (4 x (1000 + 1000), seed 1) had 35 of the fit's 77 divergences, at
+      // s_tau about 0.007 ~ sigma / sqrt(T); blended offsets: 2 (the fit: 14, docs/model.md 10.7,
+      // `pnpm bench --only=model-v2:levers --levers --cases=1001 --variants=blend1`).
+      const sim = simulateV2({ geos: 4, weeks: 104, seed: 1001 });
+      const r = fitChainV2(sim.data, sim.config, 2, {
+        mode: "nuts",
+        seed: 1,
+        geoOffsets: "mean",
+        geoOffsetBlend: 1,
+      });
+      let divergences = 0;
+      for (let i = 0; i < r.draws; i++) divergences += r.divergent[i]!;
+      expect(divergences).toBeLessThanOrEqual(5);
+    },
+  );
 });
 
 describe("fitModelV2", () => {

@@ -132,13 +132,21 @@ export function geoParameterizationV2(
   spec: ModelSpecV2,
   seed: number,
   geoOffsets: "collapsed" | "mean" = DEFAULT_GEO_OFFSETS,
-): { param: SamplerParameterizationV2; pilotVariance: number[]; pilotGradients: number } {
+  options: { offsetBlend?: number } = {},
+): {
+  param: SamplerParameterizationV2;
+  pilotVariance: number[];
+  pilotGradients: number;
+  /** The pilot's posterior mean of sigma (the mean over geos with sigma per geo); NaN without a pilot. */
+  pilotSigma: number;
+} {
   // national: the level sampled as the mean of mu over the training weeks (v1's centered intercept)
   if (spec.G <= 1)
     return {
       param: spec.index.k1 >= 0 || spec.index.b0 >= 0 ? { centerLevel: true } : {},
       pilotVariance: [],
       pilotGradients: 0,
+      pilotSigma: Number.NaN,
     };
   // collapsed: the knots' offsets from the first sampled centered too (with the level integrated
   // out the data pin the knots' shape; the remaining divergences of the 6 x 78 conformance case sat
@@ -150,7 +158,8 @@ export function geoParameterizationV2(
           ...(spec.index.zK >= 0 && spec.knotCount > 1 ? { knots: "centered" as const } : {}),
         }
       : { levelMean: true };
-  if (!spec.channels.some((ch) => ch.u >= 0)) return { param: offsets, pilotVariance: [], pilotGradients: 0 };
+  if (!spec.channels.some((ch) => ch.u >= 0))
+    return { param: offsets, pilotVariance: [], pilotGradients: 0, pilotSigma: Number.NaN };
   const r = sampleChain(
     createSamplerModelV2(spec),
     {
@@ -178,14 +187,31 @@ export function geoParameterizationV2(
     }
     return sum / spec.G;
   });
+  let pilotSigma = 0;
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < spec.index.sigmaCount; k++)
+      pilotSigma += Math.exp(r.samples[i * dim + spec.index.sigma + k]!) / (n * spec.index.sigmaCount);
   let gradients = r.warmupGradients;
   for (let i = 0; i < n; i++) gradients += r.nLeapfrog[i]!;
   const centered = pilotVariance.map((v) => v < GEO_CENTER_BELOW);
+  // opt-in: the offsets' deviations blended by s_tau, sm = factor x sigma / sqrt(T) (docs/model.md 10.7)
+  const blend = options.offsetBlend ?? 0;
+  const sm = blend > 0 ? (blend * pilotSigma) / Math.sqrt(spec.trainingWeeks) : 0;
   return {
-    param: { ...offsets, ...(centered.some(Boolean) ? { channels: centered } : {}) },
+    param: {
+      ...offsets,
+      ...(centered.some(Boolean) ? { channels: centered } : {}),
+      ...(sm > 0 && Number.isFinite(sm) && offsets.levelMean === true ? { offsetBlend: sm } : {}),
+    },
     pilotVariance,
     pilotGradients: gradients,
+    pilotSigma,
   };
+}
+
+/** FitOptions.geoOffsetBlend as geoParameterizationV2's option. */
+function blendOption(options: FitOptions): { offsetBlend?: number } {
+  return options.geoOffsetBlend !== undefined ? { offsetBlend: options.geoOffsetBlend } : {};
 }
 
 export function modelTargetV2(
@@ -270,7 +296,7 @@ export function fitChainV2(
   if (!Number.isInteger(chain) || chain < 0 || chain >= opts.chains)
     throw new Error(`chain must be an integer in [0, ${opts.chains - 1}], got ${chain}`);
   const spec = buildModelSpecV2(data, parseModelConfigV2(configInput));
-  const { param } = geoParameterizationV2(spec, opts.seed, options.geoOffsets);
+  const { param } = geoParameterizationV2(spec, opts.seed, options.geoOffsets, blendOption(options));
   return sampleChain(createSamplerModelV2(spec, param), opts, chain, hooks);
 }
 
@@ -291,7 +317,7 @@ export function fitV2FromChains(
   const spec = buildModelSpecV2(data, config);
   const sampler = createSamplerModelV2(
     spec,
-    geoParameterizationV2(spec, opts.seed, options.geoOffsets).param,
+    geoParameterizationV2(spec, opts.seed, options.geoOffsets, blendOption(options)).param,
   );
   const outcome = nutsOutcomeV2(
     sampler,
@@ -338,7 +364,9 @@ export async function fitModelV2(
   // back to the canonical theta before anything reads them.
   const pilotSpec = buildModelSpecV2(data, config);
   const param =
-    options.mode === "nuts" ? geoParameterizationV2(pilotSpec, seed, options.geoOffsets).param : {};
+    options.mode === "nuts"
+      ? geoParameterizationV2(pilotSpec, seed, options.geoOffsets, blendOption(options)).param
+      : {};
   const { spec, ref } = modelTargetV2(data, config, param);
   const sampler = createSamplerModelV2(spec, param);
   const model = sampler.model;

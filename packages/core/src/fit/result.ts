@@ -75,6 +75,13 @@ export interface FitOptions {
    * w = sqrt(G) mean v. Sampler only: the posterior is the same.
    */
   geoOffsets?: "collapsed" | "mean";
+  /**
+   * v2 geo models, NUTS, with geoOffsets "mean" (or where the collapse is not exact), opt-in (> 0):
+   * sample the geo offsets' deviations blended between centered and non-centered by s_tau
+   * (docs/model.md 10.7, "Levers on few geos"), with the blend's scale sm = this factor x the pilot
+   * chain's sigma / sqrt(training weeks). Default: off.
+   */
+  geoOffsetBlend?: number;
   onProgress?: (p: FitProgress) => void;
   signal?: AbortSignal;
 }

@@ -303,6 +303,19 @@ describe("NUTS", () => {
     expect(Array.from(a.samples)).not.toEqual(Array.from(d.samples));
   });
 
+  it("takes the warmup windows from the options (Stan's 75 / 25 / 50 when not given)", () => {
+    const target = standardNormalTarget({ dim: 5 });
+    const opts = { chains: 1, warmup: 400, draws: 50, seed: 5 };
+    const a = sampleChain(target, opts, 0);
+    const stan = sampleChain(target, { ...opts, initBuffer: 75, baseWindow: 25, termBuffer: 50 }, 0);
+    const longTerm = sampleChain(target, { ...opts, termBuffer: 200 }, 0);
+    expect(Array.from(stan.invMetric)).toEqual(Array.from(a.invMetric));
+    expect(Array.from(stan.samples)).toEqual(Array.from(a.samples));
+    // a 200-iteration terminal window leaves 125 draws for the slow windows (25 + 50, then 50 more
+    // in the last one) instead of 275: a different metric
+    expect(Array.from(longTerm.invMetric)).not.toEqual(Array.from(a.invMetric));
+  });
+
   it("retries random inits where logp is -Infinity and reports divergences at a hard wall", () => {
     // Half-normal on x > 1 with a hard wall: logp = -Infinity for x <= 1; the wall forces
     // divergent transitions but the draws stay inside the support.

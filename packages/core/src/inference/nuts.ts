@@ -542,13 +542,20 @@ export function sampleChain(
   const dual = new DualAveraging(targetAccept);
   dual.setMu(Math.log(10 * kernel.stepSize));
   kernel.initStepSize();
-  const windows = new WindowedVarianceAdaptation(dim, warmup, undefined, undefined, undefined, {
-    estimator: opts.metricEstimator ?? "variance",
-    earlyWindow: opts.earlyMetricWindow ?? 0,
-    settleTolerance: opts.warmupSettleTolerance ?? 0,
-    ...(opts.warmupSettleMinWindows !== undefined ? { settleMinWindows: opts.warmupSettleMinWindows } : {}),
-    ...(opts.metric === "dense" ? { dense: true } : {}),
-  });
+  const windows = new WindowedVarianceAdaptation(
+    dim,
+    warmup,
+    opts.initBuffer,
+    opts.termBuffer,
+    opts.baseWindow,
+    {
+      estimator: opts.metricEstimator ?? "variance",
+      earlyWindow: opts.earlyMetricWindow ?? 0,
+      settleTolerance: opts.warmupSettleTolerance ?? 0,
+      ...(opts.warmupSettleMinWindows !== undefined ? { settleMinWindows: opts.warmupSettleMinWindows } : {}),
+      ...(opts.metric === "dense" ? { dense: true } : {}),
+    },
+  );
   let warmupDone = warmup;
   const earlyDepth = opts.initBufferMaxTreeDepth ?? maxTreeDepth;
   for (let it = 0; it < warmup; it++) {

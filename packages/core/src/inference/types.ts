@@ -42,6 +42,13 @@ export interface NutsOptions {
   warmupSettleTolerance?: number;
   /** Slow metric windows closed before that check may end warmup (adaptation.ts). Default 2. */
   warmupSettleMinWindows?: number;
+  /**
+   * Warmup windows (adaptation.ts, Stan's names and defaults): initial fast buffer (75), terminal
+   * fast buffer where only the step size adapts (50), first slow metric window (25, doubling).
+   */
+  initBuffer?: number;
+  termBuffer?: number;
+  baseWindow?: number;
   /** Maximum number of worker threads at once (default os.availableParallelism()). */
   threads?: number;
 }

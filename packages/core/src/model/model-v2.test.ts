@@ -201,6 +201,18 @@ describe("the sampler's parameterization of geo models", () => {
       param: { levelMean: true, channels: [true, false, false, false] },
       centeredChannels: false,
     },
+    // s_tau's draws here are about exp(N(0, 0.36)): sm 0.4 and 3 put the blend's weight a on
+    // both sides of 1/2
+    {
+      name: "level as w, offsets blended by s_tau (sm 0.4)",
+      param: { levelMean: true, offsetBlend: 0.4 },
+      centeredChannels: false,
+    },
+    {
+      name: "level as w, offsets blended by s_tau (sm 3), centered TV",
+      param: { levelMean: true, offsetBlend: 3, channels: [true, false, false, false] },
+      centeredChannels: false,
+    },
   ];
   for (const { name, param, centeredChannels } of variants) {
     it(`${name}: same posterior (density plus the log-Jacobian), round trip, gradient vs finite differences`, () => {
@@ -214,6 +226,15 @@ describe("the sampler's parameterization of geo models", () => {
         for (let i = 0; i < model.dim; i++) expect(Math.abs(back[i]! - canon[i]!)).toBeLessThan(1e-10);
         let logJ = param.offsets === "noncentered" ? 0 : -G * canon[model.spec.index.sTau]!;
         if (param.levelMean === true) logJ += canon[model.spec.index.sTau]! - 0.5 * Math.log(G);
+        if (param.offsetBlend !== undefined) {
+          // dm/dx: sm on the mean of x, c = s sm / sqrt(s^2 + sm^2) on the G - 1 deviations
+          const s = Math.exp(canon[model.spec.index.sTau]!);
+          const sm = param.offsetBlend;
+          logJ += Math.log(sm) + (G - 1) * Math.log((s * sm) / Math.sqrt(s * s + sm * sm));
+          // the sampler's coordinates are not the mean levels
+          const m = model.geoLevels(canon).mean;
+          expect(Math.abs(th[model.spec.index.v]! - m[0]!)).toBeGreaterThan(1e-3);
+        }
         if (centeredChannels) for (const ch of model.spec.channels) logJ -= G * canon[ch.etaGeo]!;
         model.spec.channels.forEach((ch, c) => {
           if (!centeredChannels && param.channels?.[c] === true) logJ -= G * canon[ch.etaGeo]!;

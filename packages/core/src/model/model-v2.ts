@@ -160,6 +160,18 @@ export interface ModelOptionsV2 {
    */
   levelMean?: boolean;
   /**
+   * With levelMean, sampler use only (> 0): theta[v + g] holds x_g instead of m_g, the geo offsets'
+   * deviations blended between centered and non-centered by s_tau (docs/model.md section 10.7,
+   * "Offsets blended by s_tau"). With s = s_tau, sm = this value (about sigma / sqrt(T), a geo's
+   * mean level's data sd), a = s^2 / (s^2 + sm^2), c = s sm / sqrt(s^2 + sm^2), ybar_g the geo's
+   * mean observation over the training weeks and R_g as for levelMean:
+   *   m_g - R_g = mean(ybar) + sm mean(x) - mean(R) + a (ybar_g - mean(ybar) - R_g + mean(R)) + c (x_g - mean(x)),
+   * i.e. mean_g m_g = mean(ybar) + sm mean(x), and the deviations of tauGeo are the toy Gaussian's
+   * exact conditional: centered (m_g = ybar_g + sm x_g) when s >> sm, non-centered
+   * (v_g - mean v = x_g - mean x) when s << sm. Extra log-Jacobian log(sm) + (G - 1) log(c).
+   */
+  offsetBlend?: number;
+  /**
    * G = 1, sampler use only: theta[level] (k1 with the knots baseline, b0 with the trend) holds m,
    * the mean of mu over the training weeks, instead of the level (v1's centered intercept,
    * docs/model.md section 10.7); level = m - mean_t (mu_t - level). Unit Jacobian.
@@ -205,6 +217,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   const G = spec.G;
   const centerLevels = options.centerGeoLevels === true && G > 1;
   const levelMean = centerLevels && options.levelMean === true;
+  const blendSm = levelMean && (options.offsetBlend ?? 0) > 0 ? options.offsetBlend! : 0;
   const levelIx = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
   if (levelMean && levelIx < 0) throw new Error("levelMean needs a level parameter (k1 or b0)");
   const centerNat = options.centerLevel === true && G === 1 && levelIx >= 0;
@@ -328,6 +341,19 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   let levelW = 0;
   const levelR = new Float64Array(levelMean ? G : 0);
   let gLevelW = 0;
+  /** offsetBlend: each geo's mean observation over the training weeks (ybar_g) and their mean */
+  const blendY = new Float64Array(blendSm > 0 ? G : 0);
+  let blendYMean = 0;
+  for (let g = 0; g < blendY.length; g++) {
+    let sy = 0;
+    for (let t = 0; t < T; t++) sy += obs[g]![t]!;
+    blendY[g] = sy / T;
+    blendYMean += blendY[g]! / G;
+  }
+  /** offsetBlend: the sampler's x_g, a and c of the current s_tau */
+  const blendX = new Float64Array(blendSm > 0 ? G : 0);
+  let blendA = 1;
+  let blendC = 0;
   /** centerLevel: the sampler's m and d log p / d m */
   let natM = 0;
   let gNatM = 0;
@@ -469,6 +495,38 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     }
   }
 
+  /** Geo g's log-likelihood at mu[g] = m (training weeks); d/d mu into gMu[g], d/d sigma_g into gSigmaG. */
+  function geoLikelihood(g: number, m: Float64Array): number {
+    let ll: number;
+    const sg = sigmaG[g]!;
+    const o = obs[g]!;
+    const gm = gMu[g]!;
+    if (!studentT) {
+      let ss = 0;
+      for (let t = 0; t < T; t++) {
+        const r = o[t]! - m[t]!;
+        ss += r * r;
+        gm[t] = r / (sg * sg);
+      }
+      ll = -T * (HALF_LOG_2PI + Math.log(sg)) - (0.5 * ss) / (sg * sg);
+      gSigmaG[g] = -T / sg + ss / (sg * sg * sg);
+    } else {
+      const ns2 = nu * sg * sg;
+      let sumLog = 0;
+      let gs = 0;
+      for (let t = 0; t < T; t++) {
+        const r = o[t]! - m[t]!;
+        const q = ns2 + r * r;
+        sumLog += Math.log1p((r * r) / (nu * sg * sg));
+        gm[t] = ((nu + 1) * r) / q;
+        gs += (r * r) / q;
+      }
+      ll = T * (tConst - Math.log(sg)) - 0.5 * (nu + 1) * sumLog;
+      gSigmaG[g] = (-T + (nu + 1) * gs) / sg;
+    }
+    return ll;
+  }
+
   function evaluate(
     theta: Float64Array,
     grad: Float64Array | null,
@@ -513,6 +571,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       if (centerLevels && i >= ix.v && i < ix.v + G) {
         // m_g; v_g (and its prior) follow once mu without the offsets is known
         levelM[i - ix.v] = v;
+        if (blendSm > 0) blendX[i - ix.v] = v;
         values[i] = 0;
         continue;
       }
@@ -521,6 +580,13 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     }
     if (levelMean) logJ -= (G - 1) * theta[ix.sTau]! + 0.5 * Math.log(G);
     else if (centerLevels) logJ -= G * theta[ix.sTau]!;
+    if (blendSm > 0) {
+      const s2 = Math.exp(2 * theta[ix.sTau]!);
+      const sm2 = blendSm * blendSm;
+      blendA = s2 / (s2 + sm2);
+      blendC = Math.sqrt((s2 * sm2) / (s2 + sm2));
+      logJ += Math.log(blendSm) + (G - 1) * Math.log(blendC);
+    }
     if (logPrior === -Infinity || Number.isNaN(logPrior)) {
       if (grad) grad.fill(0);
       return -Infinity;
@@ -532,7 +598,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       for (const st of cells[c]![0]!.stages)
         for (let k = 0; k < st.p.length; k++) st.p[k] = values[st.pIdx[k]!]!;
 
-    // pipelines, mu and likelihood, geo by geo
+    // pipelines, mu and likelihood, geo by geo (offsetBlend: every geo's R_g first, then the likelihood)
     let logLik = 0;
     for (let g = 0; g < G; g++) {
       const m = mu[g]!;
@@ -573,6 +639,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         let mean = 0;
         for (let t = 0; t < T; t++) mean += m[t]!;
         levelR[g] = mean / T;
+        if (blendSm > 0) continue;
         const shift = levelM[g]! - levelR[g]!;
         for (let t = 0; t < T; t++) m[t] = m[t]! + shift;
       } else if (centerLevels) {
@@ -594,38 +661,32 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         values[levelIx] = level;
         logPrior += priorLogDensity(priors[levelIx]!, level, grad === null ? null : gValues, levelIx);
       }
-      const sg = sigmaG[g]!;
-      const o = obs[g]!;
-      const gm = gMu[g]!;
       if (collapse) {
         // the likelihood once the level's conditional is known (below); here the mean residual
+        const o = obs[g]!;
         let e = 0;
         for (let t = 0; t < T; t++) e += o[t]! - m[t]!;
         colEbar[g] = e / T;
         continue;
       }
-      if (!studentT) {
-        let ss = 0;
-        for (let t = 0; t < T; t++) {
-          const r = o[t]! - m[t]!;
-          ss += r * r;
-          gm[t] = r / (sg * sg);
-        }
-        logLik += -T * (HALF_LOG_2PI + Math.log(sg)) - (0.5 * ss) / (sg * sg);
-        gSigmaG[g] = -T / sg + ss / (sg * sg * sg);
-      } else {
-        const ns2 = nu * sg * sg;
-        let sumLog = 0;
-        let gs = 0;
-        for (let t = 0; t < T; t++) {
-          const r = o[t]! - m[t]!;
-          const q = ns2 + r * r;
-          sumLog += Math.log1p((r * r) / (nu * sg * sg));
-          gm[t] = ((nu + 1) * r) / q;
-          gs += (r * r) / q;
-        }
-        logLik += T * (tConst - Math.log(sg)) - 0.5 * (nu + 1) * sumLog;
-        gSigmaG[g] = (-T + (nu + 1) * gs) / sg;
+      logLik += geoLikelihood(g, m);
+    }
+    if (blendSm > 0) {
+      // m_g - R_g from x (the deviations blended by s_tau), then every geo's likelihood
+      let xMean = 0;
+      let rMean = 0;
+      for (let g = 0; g < G; g++) {
+        xMean += blendX[g]! / G;
+        rMean += levelR[g]! / G;
+      }
+      const base0 = blendYMean + blendSm * xMean - rMean;
+      for (let g = 0; g < G; g++) {
+        const e =
+          base0 + blendA * (blendY[g]! - blendYMean - levelR[g]! + rMean) + blendC * (blendX[g]! - xMean);
+        levelM[g] = e + levelR[g]!;
+        const m = mu[g]!;
+        for (let t = 0; t < T; t++) m[t] = m[t]! + e;
+        logLik += geoLikelihood(g, m);
       }
     }
 
@@ -673,10 +734,36 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
           const gv = gValues[ix.v + g]!;
           let p = (gv - gvMean) / sTau + gLevel / G;
           for (let t = 0; t < T; t++) p += gm[t]!;
-          const shift = p / T;
-          for (let t = 0; t < T; t++) gm[t] = gm[t]! - shift;
           gLevelM[g] = p;
           gS -= (gv * (values[ix.v + g]! - wG)) / sTau;
+          if (blendSm > 0) continue;
+          const shift = p / T;
+          for (let t = 0; t < T; t++) gm[t] = gm[t]! - shift;
+        }
+        if (blendSm > 0) {
+          // gLevelM holds P_g = d/d(m_g - R_g). d/dR_k = -a P_k - (1 - a) mean P; d/dx_j = sm mean P
+          // + c (P_j - mean P); d/d log s_tau of the map: sum_g P_g (2a(1 - a) dev_g + c(1 - a)(x_g - mean x))
+          let pMean = 0;
+          let xMean = 0;
+          let rMean = 0;
+          for (let g = 0; g < G; g++) {
+            pMean += gLevelM[g]! / G;
+            xMean += blendX[g]! / G;
+            rMean += levelR[g]! / G;
+          }
+          const a = blendA;
+          const c = blendC;
+          let gLogS = 0;
+          for (let g = 0; g < G; g++) {
+            const p = gLevelM[g]!;
+            const shift = (a * p + (1 - a) * pMean) / T;
+            const gm = gMu[g]!;
+            for (let t = 0; t < T; t++) gm[t] = gm[t]! - shift;
+            const dev = blendY[g]! - blendYMean - levelR[g]! + rMean;
+            gLogS += p * (2 * a * (1 - a) * dev + c * (1 - a) * (blendX[g]! - xMean));
+          }
+          for (let g = 0; g < G; g++) gLevelM[g] = blendSm * pMean + c * (gLevelM[g]! - pMean);
+          gS += gLogS / sTau;
         }
         gValues[ix.sTau] = gValues[ix.sTau]! + gS;
         gLevelW = (gvSum - sTau * gLevel) * invSqrtG;
@@ -983,6 +1070,8 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       // the level in mu was 0 (its base adjoint is not a direction of the sampler); w's gradient
       grad[levelIx] = gLevelW;
       if (jacobian) grad[ix.sTau] = grad[ix.sTau]! - (G - 1);
+      // offsetBlend's extra log-Jacobian (G - 1) log c: d log c / d log s_tau = 1 - a
+      if (jacobian && blendSm > 0) grad[ix.sTau] = grad[ix.sTau]! + (G - 1) * (1 - blendA);
     } else if (centerLevels && jacobian) grad[ix.sTau] = grad[ix.sTau]! - G;
     // the level in mu was 0 (its base adjoint is not a direction of the sampler); m's gradient
     if (centerNat) grad[levelIx] = gNatM;
@@ -1470,6 +1559,12 @@ export interface SamplerParameterizationV2 {
    * true, or the level itself, false (ModelOptionsV2.levelMean).
    */
   levelMean?: boolean;
+  /**
+   * With levelMean (> 0): the geo offsets' deviations blended between centered and non-centered by
+   * s_tau, this value being about a geo mean level's data sd sigma / sqrt(T)
+   * (ModelOptionsV2.offsetBlend; docs/model.md section 10.7).
+   */
+  offsetBlend?: number;
   /** G = 1: sample m, the mean of mu over the training weeks, in place of the level (ModelOptionsV2.centerLevel). */
   centerLevel?: boolean;
 }
@@ -1486,10 +1581,15 @@ export function createSamplerModelV2(
   const collapsed = offsets === "collapsed";
   // the density the sampler evaluates: m_g in place of v_g (model options), or the canonical one
   const levelMean = meanLevels && param.levelMean === true;
+  const blendSm = levelMean && (param.offsetBlend ?? 0) > 0 ? param.offsetBlend! : 0;
   const level0 = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
   const centerNat = G === 1 && level0 >= 0 && param.centerLevel === true;
   const inner = meanLevels
-    ? createModelV2(spec, { centerGeoLevels: true, levelMean })
+    ? createModelV2(spec, {
+        centerGeoLevels: true,
+        levelMean,
+        ...(blendSm > 0 ? { offsetBlend: blendSm } : {}),
+      })
     : collapsed
       ? createModelV2(spec, { collapseLevels: true })
       : centerNat
@@ -1616,6 +1716,35 @@ export function createSamplerModelV2(
         let sv = 0;
         for (let g = 0; g < G; g++) sv += theta[spec.index.v + g]!;
         out[level] = sv / Math.sqrt(G);
+      }
+      if (blendSm > 0) {
+        // x from m_g (out), R_g = m_g - level - s_tau v_g (ModelOptionsV2.offsetBlend's map inverted)
+        const s = Math.exp(theta[spec.index.sTau]!);
+        const sm2 = blendSm * blendSm;
+        const a = (s * s) / (s * s + sm2);
+        const c = Math.sqrt((s * s * sm2) / (s * s + sm2));
+        const obs = spec.link === "log" ? spec.data.logY! : spec.data.y;
+        const T = spec.trainingWeeks;
+        const m = Float64Array.from(out.subarray(spec.index.v, spec.index.v + G));
+        const yb = new Float64Array(G);
+        const e = new Float64Array(G);
+        const r = new Float64Array(G);
+        let mMean = 0;
+        let yMean = 0;
+        let eMean = 0;
+        let rMean = 0;
+        for (let g = 0; g < G; g++) {
+          for (let t = 0; t < T; t++) yb[g] = yb[g]! + obs[g]![t]! / T;
+          e[g] = theta[level]! + s * theta[spec.index.v + g]!;
+          r[g] = m[g]! - e[g]!;
+          mMean += m[g]! / G;
+          yMean += yb[g]! / G;
+          eMean += e[g]! / G;
+          rMean += r[g]! / G;
+        }
+        const xMean = (mMean - yMean) / blendSm;
+        for (let g = 0; g < G; g++)
+          out[spec.index.v + g] = xMean + (e[g]! - eMean - a * (yb[g]! - yMean - r[g]! + rMean)) / c;
       }
       for (const b of blocks) {
         const s = Math.exp(theta[b.scale]!);
