@@ -6,9 +6,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadCase } from "../../test/conformance-v2-cases.ts";
+import { collapseExactV2 } from "../model/model-v2.ts";
 import { buildModelSpecV2 } from "../model/spec-v2.ts";
 import { simulateV2 } from "../simulate/simulate-v2.ts";
-import { fitChainV2, fitModelV2, GEO_CENTER_BELOW, geoParameterizationV2 } from "./fit-v2.ts";
+import {
+  COLLAPSE_MAX_GEOS,
+  fitChainV2,
+  fitModelV2,
+  GEO_CENTER_BELOW,
+  geoParameterizationV2,
+} from "./fit-v2.ts";
 
 describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviations)", () => {
   it(
@@ -40,6 +47,14 @@ describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviatio
       expect(geoParameterizationV2(spec, 1).param).toEqual({ levelMean: true });
     },
   );
+
+  it("more than COLLAPSE_MAX_GEOS geos keep the level as w (the collapse left the 40-geo benchmark at R-hat 1.012)", () => {
+    const sim = simulateV2({ geos: COLLAPSE_MAX_GEOS + 1, weeks: 40, channels: 2, seed: 3 });
+    const spec = buildModelSpecV2(sim.data, sim.config);
+    expect(collapseExactV2(spec)).toBe(true);
+    expect(geoParameterizationV2(spec, 1).param).toMatchObject({ levelMean: true });
+    expect(geoParameterizationV2(spec, 1).param).not.toHaveProperty("offsets");
+  });
 
   it("national models: no pilot, the level sampled as the mean of mu (v1's centered intercept)", () => {
     const { data, config } = loadCase("national_rf_log");

@@ -112,6 +112,12 @@ export const GEO_CENTER_BELOW = 0.1;
 const PILOT_CHAIN = 0x70696c;
 /** FitOptions.geoOffsets when not given. */
 export const DEFAULT_GEO_OFFSETS: "collapsed" | "mean" = "collapsed";
+/**
+ * The collapse is the default only up to this many geos. Measured (docs/model.md 10.7): it takes the
+ * 3-6-geo fits under 0.5 % divergences, but on the 40-geo benchmark (seed 15) it left R-hat 1.012
+ * on eta_geo[Influencer], where the level k1 converged (1.007); the level as w converged on the 20-geo demo.
+ */
+export const COLLAPSE_MAX_GEOS = 8;
 
 /**
  * The sampler parameterization of a geo model (docs/model.md section 10.7): mean geo levels, and
@@ -123,7 +129,7 @@ export const DEFAULT_GEO_OFFSETS: "collapsed" | "mean" = "collapsed";
  * the non-centered coordinates form a curved ridge (u ~ 1 / eta) and the channel is centered.
  * The level and the geo offsets: by default ("collapsed") integrated out and drawn exactly from
  * their conditional per draw, with the knots centered (docs/model.md 10.7, "Collapsed level and
- * offsets"), where that is exact (collapseExactV2); otherwise, or with "mean", w = sqrt(G) mean_g v_g
+ * offsets"), where that is exact (collapseExactV2) and G <= COLLAPSE_MAX_GEOS; otherwise, or with "mean", w = sqrt(G) mean_g v_g
  * in place of the level (levelMean). The pilot itself runs in the mean-level coordinates.
  * Deterministic in (spec, seed), so fitChainV2 and fitV2FromChains find the same choice. G = 1:
  * no pilot; the level is sampled as the mean of mu over the training weeks (centerLevel).
@@ -152,7 +158,7 @@ export function geoParameterizationV2(
   // out the data pin the knots' shape; the remaining divergences of the 6 x 78 conformance case sat
   // at high s_rw in the non-centered innovations, docs/model.md 10.7)
   const offsets: SamplerParameterizationV2 =
-    geoOffsets === "collapsed" && collapseExactV2(spec)
+    geoOffsets === "collapsed" && spec.G <= COLLAPSE_MAX_GEOS && collapseExactV2(spec)
       ? {
           offsets: "collapsed",
           ...(spec.index.zK >= 0 && spec.knotCount > 1 ? { knots: "centered" as const } : {}),
