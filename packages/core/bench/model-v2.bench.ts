@@ -198,6 +198,23 @@ function gradientV2Section(ctx: BenchContext): BenchSection {
   };
 }
 
+/** How many paid channels' true ROI (CPIK for units KPIs without value) lie inside the fit's 90 % interval. */
+function coveredChannels(
+  truth: SimTruth,
+  channels: Record<string, Partial<Record<"roi" | "cpik", { q05: number; q95: number }>>>,
+): { covered: number; total: number } {
+  let covered = 0;
+  let total = 0;
+  for (const [name, t] of Object.entries(truth.channels)) {
+    if (t.role === "organic") continue;
+    const key = t.roi !== undefined ? "roi" : "cpik";
+    const q = channels[name]![key]!;
+    total += 1;
+    if (t[key]! >= q.q05 && t[key]! <= q.q95) covered += 1;
+  }
+  return { covered, total };
+}
+
 /** The shapes of the coverage study; seeds run over them in turn. */
 const COVERAGE_SHAPES: { name: string; options: SimulateV2Options }[] = [
   { name: "geo 4 x 104, exposure, knots", options: { geos: 4, weeks: 104 } },
@@ -225,15 +242,7 @@ async function coverageSection(ctx: BenchContext): Promise<BenchSection> {
     const shape = COVERAGE_SHAPES[i % COVERAGE_SHAPES.length]!;
     const sim = simulateV2({ ...shape.options, seed });
     const r = await fitModelV2(sim.data, sim.config, { mode: "nuts", seed: 1 });
-    let c = 0;
-    let n = 0;
-    for (const [name, truth] of Object.entries(sim.truth.channels)) {
-      if (truth.role === "organic") continue;
-      const key = truth.roi !== undefined ? "roi" : "cpik";
-      const s = r.channels[name]![key]!;
-      n += 1;
-      if (truth[key]! >= s.q05 && truth[key]! <= s.q95) c += 1;
-    }
+    const { covered: c, total: n } = coveredChannels(sim.truth, r.channels);
     covered += c;
     total += n;
     if (r.diagnostics.rhatMax <= 1.01) rhatOk += 1;
@@ -547,15 +556,7 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
       let cov = "";
       if (sim) {
         const s = summarizeV2(createSamplerModelV2(spec, param).model, r.canonical, r.perChain);
-        let c = 0;
-        let n = 0;
-        for (const [name, truth] of Object.entries(sim.truth.channels)) {
-          if (truth.role === "organic") continue;
-          const k = truth.roi !== undefined ? "roi" : "cpik";
-          const q = s.channels[name]![k]!;
-          n += 1;
-          if (truth[k]! >= q.q05 && truth[k]! <= q.q95) c += 1;
-        }
+        const { covered: c, total: n } = coveredChannels(sim.truth, s.channels);
         cov = `${c} / ${n}`;
       }
       const total = 4 * r.perChain;
@@ -607,15 +608,7 @@ async function collapseSection(ctx: BenchContext): Promise<BenchSection> {
       const wall = (performance.now() - t0) / 1000;
       let covered = "";
       if (c.truth) {
-        let k = 0;
-        let n = 0;
-        for (const [name, truth] of Object.entries(c.truth.channels)) {
-          if (truth.role === "organic") continue;
-          const key = truth.roi !== undefined ? "roi" : "cpik";
-          const q = r.channels[name]![key]!;
-          n += 1;
-          if (truth[key]! >= q.q05 && truth[key]! <= q.q95) k += 1;
-        }
+        const { covered: k, total: n } = coveredChannels(c.truth, r.channels);
         covered = `${k} / ${n}`;
       }
       const d = r.diagnostics;
