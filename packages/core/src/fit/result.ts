@@ -71,8 +71,9 @@ export interface FitOptions {
   /**
    * NUTS on geo models: how the sampler treats the level and the geo offsets (docs/model.md 10.7):
    * "collapsed" integrates them out and draws them exactly from their conditional per draw (where
-   * that is exact, collapseExactV2; elsewhere "mean"), "mean" samples the geos' mean levels and
-   * w = sqrt(G) mean v. Sampler only: the posterior is the same.
+   * that is exact, collapseExactV2, and with at most COLLAPSE_MAX_GEOS = 8 geos; elsewhere "mean"),
+   * "mean" samples the geos' mean levels and w = sqrt(G) mean v. Sampler only: the posterior is the
+   * same.
    */
   geoOffsets?: "collapsed" | "mean";
   /**
