@@ -36,6 +36,16 @@ function countDivergences(results: ChainResult[]): number {
   return results.reduce((acc, r) => acc + r.divergent.reduce((a, b) => a + b, 0), 0);
 }
 
+/** Like the MMM posterior: a level known to 0.005 next to parameters known to +-2 (sd 0.005 to 2). */
+function badlyScaledGaussian() {
+  const sds = [0.005, 0.02, 0.06, 0.3, 1, 2, 0.01, 0.5];
+  const dim = sds.length;
+  const precision = new Float64Array(dim * dim);
+  sds.forEach((sd, i) => (precision[i * dim + i] = 1 / (sd * sd)));
+  const mean = Float64Array.from(sds, (sd, i) => (i % 2 === 0 ? 1 : -1) * 3 * sd);
+  return { sds, mean, target: gaussianTarget({ mean, precision }) };
+}
+
 describe("NUTS", () => {
   it("samples a 100-d standard normal with adapted metric near 1 and step size near 0.5", () => {
     const target = standardNormalTarget({ dim: 100 });
@@ -63,13 +73,7 @@ describe("NUTS", () => {
   });
 
   it("with early metric windows samples a badly scaled Gaussian (sd 0.005 to 2) correctly and warms up cheaper", () => {
-    // Like the MMM posterior: a level known to 0.005 next to parameters known to +-2.
-    const sds = [0.005, 0.02, 0.06, 0.3, 1, 2, 0.01, 0.5];
-    const dim = sds.length;
-    const precision = new Float64Array(dim * dim);
-    sds.forEach((sd, i) => (precision[i * dim + i] = 1 / (sd * sd)));
-    const mean = Float64Array.from(sds, (sd, i) => (i % 2 === 0 ? 1 : -1) * 3 * sd);
-    const target = gaussianTarget({ mean, precision });
+    const { sds, mean, target } = badlyScaledGaussian();
     const opts = { chains: 4, warmup: 1000, draws: 1000, seed: 7 };
     const early = runChains(target, { ...opts, earlyMetricWindow: 10 });
     expectMoments(
@@ -84,12 +88,8 @@ describe("NUTS", () => {
   });
 
   it("caps the tree depth in the initial buffer only (initBufferMaxTreeDepth), and still samples correctly", () => {
-    const sds = [0.005, 0.02, 0.06, 0.3, 1, 2, 0.01, 0.5];
+    const { sds, mean, target: inner } = badlyScaledGaussian();
     const dim = sds.length;
-    const precision = new Float64Array(dim * dim);
-    sds.forEach((sd, i) => (precision[i * dim + i] = 1 / (sd * sd)));
-    const mean = Float64Array.from(sds, (sd, i) => (i % 2 === 0 ? 1 : -1) * 3 * sd);
-    const inner = gaussianTarget({ mean, precision });
     // counts gradients, and records the count at the end of each warmup iteration
     let count = 0;
     const target: LogDensity = {
@@ -133,12 +133,7 @@ describe("NUTS", () => {
   });
 
   it("ends warmup early once the gradient-estimated metric settles, and still samples correctly", () => {
-    const sds = [0.005, 0.02, 0.06, 0.3, 1, 2, 0.01, 0.5];
-    const dim = sds.length;
-    const precision = new Float64Array(dim * dim);
-    sds.forEach((sd, i) => (precision[i * dim + i] = 1 / (sd * sd)));
-    const mean = Float64Array.from(sds, (sd, i) => (i % 2 === 0 ? 1 : -1) * 3 * sd);
-    const target = gaussianTarget({ mean, precision });
+    const { sds, mean, target } = badlyScaledGaussian();
     const opts = { chains: 4, warmup: 1000, draws: 1000, seed: 7, earlyMetricWindow: 10 };
     const settled = runChains(target, { ...opts, metricEstimator: "gradient", warmupSettleTolerance: 0.3 });
     expectMoments(
