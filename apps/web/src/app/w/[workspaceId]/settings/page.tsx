@@ -128,7 +128,9 @@ export default function SettingsPage() {
             <Select
               label="Currency"
               value={currency}
-              disabled={!ws.can("admin")}
+              // Enabled once hydrated: a choice made before React takes over the server's HTML
+              // would be reset by hydration, leaving "Save currency" disabled.
+              disabled={!ws.can("admin") || !named}
               placeholder="Not set (charts say “dataset currency”)"
               options={currencyOptions(named, currency)}
               onChange={(e) => setCurrency(e.target.value)}
