@@ -485,24 +485,42 @@ async function convergenceSection(ctx: BenchContext): Promise<BenchSection> {
   };
 }
 
-/** The few-geo cases of issue 13 (coverage study seeds 1001, 1005: shape 1; 1003: shape 3) and the conformance case. */
-const LEVER_CASES: Record<
-  string,
-  () => { data: ModelDataV2; config: ModelConfigV2Input; sim?: ReturnType<typeof simulateV2> }
-> = {
-  "1001": () => leverSim({ ...COVERAGE_SHAPES[0]!.options, seed: 1001 }),
-  "1005": () => leverSim({ ...COVERAGE_SHAPES[0]!.options, seed: 1005 }),
-  "1003": () => leverSim({ ...COVERAGE_SHAPES[2]!.options, seed: 1003 }),
-  conf: () => conformanceGeoCase(),
-};
+/** The few-geo cases of issue 13: any coverage-study seed (1001-1020, its shape as in the study:
+ *  1001, 1005, 1013: geo 4 x 104; 1003, 1019: geo 3 x 104 R&F + log link) and the conformance case. */
+function leverCase(key: string): {
+  data: ModelDataV2;
+  config: ModelConfigV2Input;
+  sim?: ReturnType<typeof simulateV2>;
+} {
+  if (key === "conf") return conformanceGeoCase();
+  const seed = Number(key);
+  if (!Number.isInteger(seed) || seed < 1001 || seed > 1020)
+    throw new Error(`unknown case ${key}: a coverage-study seed 1001-1020, or conf`);
+  return leverSim({ ...COVERAGE_SHAPES[(seed - 1001) % COVERAGE_SHAPES.length]!.options, seed });
+}
+const LEVER_CASES = ["1001", "1005", "1003", "conf"];
 function leverSim(options: SimulateV2Options) {
   const sim = simulateV2(options);
   return { data: sim.data, config: sim.config, sim };
 }
 
 /** Sampler-only levers (same posterior): NUTS settings, or the pilot's parameterization plus a change. */
-const LEVERS: Record<string, { name: string; extra?: Partial<NutsOptions>; blend?: number }> = {
+const LEVERS: Record<
+  string,
+  { name: string; extra?: Partial<NutsOptions>; blend?: number; offsets?: "collapsed" }
+> = {
   default: { name: "w, pilot per channel (the default before the collapse)" },
+  collapsed: { name: "collapsed level and offsets, knots centered", offsets: "collapsed" },
+  collapsedt09: {
+    name: "collapsed level and offsets, knots centered, target acceptance 0.9",
+    offsets: "collapsed",
+    extra: { targetAccept: 0.9 },
+  },
+  collapsedt095: {
+    name: "collapsed level and offsets, knots centered, target acceptance 0.95",
+    offsets: "collapsed",
+    extra: { targetAccept: 0.95 },
+  },
   dense: { name: "dense metric + w", extra: { metric: "dense" } },
   t08: { name: "target acceptance 0.8 + w", extra: { targetAccept: 0.8 } },
   t09: { name: "target acceptance 0.9 + w", extra: { targetAccept: 0.9 } },
@@ -526,7 +544,7 @@ const LEVERS: Record<string, { name: string; extra?: Partial<NutsOptions>; blend
 /**
  * Issue 13's few-geo cases under each sampler lever (docs/model.md 10.7, "Levers on few geos"):
  * divergences (with the count per chain), R-hat, ESS, leapfrogs per draw, and the coverage of the
- * true ROI / CPIK for the simulated cases. `--cases=1001,conf` and `--variants=default,blend1` pick rows
+ * true ROI / CPIK for the simulated cases. `--cases=1013,1019,conf` (any coverage-study seed) and `--variants=collapsed,collapsedt095` pick rows
  * (every row is 4 x (1000 + 1000) at seed 1 and takes 1-5 min on the shared machine).
  */
 async function leversSection(ctx: BenchContext): Promise<BenchSection> {
@@ -535,19 +553,17 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
       .find((fl) => fl.startsWith(`${flag}=`))
       ?.slice(flag.length + 1)
       .split(",") ?? all;
-  const cases = pick("cases", Object.keys(LEVER_CASES));
+  const cases = pick("cases", LEVER_CASES);
   const levers = pick("variants", Object.keys(LEVERS));
   const load0 = loadavg()[0]!;
   const rows: string[] = [];
   for (const key of cases) {
-    const make = LEVER_CASES[key];
-    if (!make) throw new Error(`unknown case ${key}`);
-    const { data, config, sim } = make();
+    const { data, config, sim } = leverCase(key);
     const spec = buildModelSpecV2(data, config);
     for (const lk of levers) {
       const lever = LEVERS[lk];
       if (!lever) throw new Error(`unknown lever ${lk}`);
-      const pilot = geoParameterizationV2(spec, 1, "mean");
+      const pilot = geoParameterizationV2(spec, 1, lever.offsets ?? "mean");
       const param: SamplerParameterizationV2 =
         lever.blend !== undefined
           ? { ...pilot.param, offsetBlend: (lever.blend * pilot.pilotSigma) / Math.sqrt(spec.trainingWeeks) }
@@ -569,12 +585,16 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
     .filter((fl) => fl.startsWith("cases=") || fl.startsWith("variants="))
     .map((fl) => ` --${fl}`)
     .join("");
+  // a run on picked cases or levers is its own section, so that it does not replace the full table
+  const picked = [...ctx.flags]
+    .filter((fl) => fl.startsWith("cases=") || fl.startsWith("variants="))
+    .map((fl) => fl.replace(/[=,]/g, "-"));
   return {
-    id: "model-v2-levers",
-    title: "v2 model: few-geo divergences under sampler levers (issue 13)",
+    id: ["model-v2-levers", ...picked].join("-"),
+    title: `v2 model: few-geo divergences under sampler levers (issue 13)${picked.length > 0 ? `: ${flagText.trim()}` : ""}`,
     command: `pnpm bench --only=model-v2:levers --levers${flagText}`,
     body:
-      `4 chains x (1000 + 1000) (warmup 2000 where named), seed 1, random inits, target acceptance ${DEFAULT_TARGET_ACCEPT} unless named; the pilot chain of \`geoParameterizationV2\` decides the per-channel centering as in a fit (the wall column leaves the pilot out). Seeds 1001 and 1005: \`simulateV2({ geos: 4, weeks: 104 })\` (coverage study shape 1); 1003: \`{ geos: 3, weeks: 104, channels: 2, rf: true, organic: true, units: true, link: "log" }\` (shape 3); conformance: the 6 x 78 geo case. Coverage: true ROI / CPIK inside the 90 % interval. Load average (1 min) ${f(load0, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end.\n\n` +
+      `4 chains x (1000 + 1000) (warmup 2000 where named), seed 1, random inits, target acceptance ${DEFAULT_TARGET_ACCEPT} unless named; the pilot chain of \`geoParameterizationV2\` decides the per-channel centering as in a fit (the wall column leaves the pilot out). Seeds are the coverage study's, with its shapes: 1001, 1005, 1009, 1013, 1017: \`simulateV2({ geos: 4, weeks: 104 })\` (shape 1); 1003, 1007, 1011, 1015, 1019: \`{ geos: 3, weeks: 104, channels: 2, rf: true, organic: true, units: true, link: "log" }\` (shape 3); conformance: the 6 x 78 geo case. Coverage: true ROI / CPIK inside the 90 % interval. Load average (1 min) ${f(load0, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end.\n\n` +
       `| data | lever | divergences (per chain) | max R-hat | min bulk ESS | leapfrogs per draw | step sizes | covered | wall |\n|---|---|---:|---:|---:|---:|---|---|---:|\n${rows.join("\n")}\n`,
   };
 }
