@@ -507,19 +507,36 @@ function leverSim(options: SimulateV2Options) {
 /** Sampler-only levers (same posterior): NUTS settings, or the pilot's parameterization plus a change. */
 const LEVERS: Record<
   string,
-  { name: string; extra?: Partial<NutsOptions>; blend?: number; offsets?: "collapsed" }
+  {
+    name: string;
+    extra?: Partial<NutsOptions>;
+    blend?: number;
+    offsets?: "collapsed";
+    knots?: "centered" | "collapsed";
+  }
 > = {
   default: { name: "w, pilot per channel (the default before the collapse)" },
-  collapsed: { name: "collapsed level and offsets, knots centered", offsets: "collapsed" },
+  collapsed: {
+    name: "collapsed level and offsets, knots centered (the default before the collapsed knots)",
+    offsets: "collapsed",
+    knots: "centered",
+  },
   collapsedt09: {
     name: "collapsed level and offsets, knots centered, target acceptance 0.9",
     offsets: "collapsed",
+    knots: "centered",
     extra: { targetAccept: 0.9 },
   },
   collapsedt095: {
     name: "collapsed level and offsets, knots centered, target acceptance 0.95",
     offsets: "collapsed",
+    knots: "centered",
     extra: { targetAccept: 0.95 },
+  },
+  knots: {
+    name: "collapsed level, offsets and knots (default)",
+    offsets: "collapsed",
+    knots: "collapsed",
   },
   dense: { name: "dense metric + w", extra: { metric: "dense" } },
   t08: { name: "target acceptance 0.8 + w", extra: { targetAccept: 0.8 } },
@@ -563,7 +580,12 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
     for (const lk of levers) {
       const lever = LEVERS[lk];
       if (!lever) throw new Error(`unknown lever ${lk}`);
-      const pilot = geoParameterizationV2(spec, 1, lever.offsets ?? "mean");
+      const pilot = geoParameterizationV2(
+        spec,
+        1,
+        lever.offsets ?? "mean",
+        lever.knots ? { knots: lever.knots } : {},
+      );
       const param: SamplerParameterizationV2 =
         lever.blend !== undefined
           ? { ...pilot.param, offsetBlend: (lever.blend * pilot.pilotSigma) / Math.sqrt(spec.trainingWeeks) }
@@ -601,8 +623,8 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
 
 /**
  * Issue 13: the geo fits that kept 0.5-2 % divergences with the mean levels and w, sampled with
- * the level and the offsets collapsed (integrated out, drawn exactly per draw) and the knots
- * centered (geoOffsets "collapsed", the default; docs/model.md 10.7) against the mean levels: coverage study seeds 1001 and 1005 (geo 4 x 104), 1003 (geo 3 x 104,
+ * the level, the offsets and the knots' innovations collapsed (integrated out, drawn exactly per
+ * draw; geoOffsets "collapsed", the default; docs/model.md 10.7) against the mean levels: coverage study seeds 1001 and 1005 (geo 4 x 104), 1003 (geo 3 x 104,
  * R&F + organic, units, log link) and the 6 x 78 conformance case, `fitModelV2` with default
  * settings (4 x (1000 + 1000), seed 1) but `geoOffsets`. --offsets=collapsed (or mean) runs one.
  */
@@ -632,8 +654,7 @@ async function collapseSection(ctx: BenchContext): Promise<BenchSection> {
         covered = `${k} / ${n}`;
       }
       const d = r.diagnostics;
-      const name =
-        o === "mean" ? "mean levels, level as w (previous default)" : "collapsed, knots centered (default)";
+      const name = o === "mean" ? "mean levels, level as w" : "collapsed level, offsets and knots (default)";
       const line = `| ${c.label} | ${name} | ${d.divergences} (${f((100 * d.divergences) / 4000)} %) | ${f(d.rhatMax, 4)} | ${f(d.essBulkMin, 0)} | ${f(d.leapfrogsPerDraw ?? Number.NaN, 1)} | ${covered} | ${f(wall, 0)} s |`;
       ctx.log(line);
       rows.push(line);
@@ -653,7 +674,7 @@ async function collapseSection(ctx: BenchContext): Promise<BenchSection> {
     title: "v2 model: collapsed level and geo offsets against mean levels (issue 13)",
     command: `pnpm bench --only=model-v2:collapse --collapse${pick ? ` --offsets=${pick}` : ""}`,
     body:
-      `\`fitModelV2\` with default settings (4 x (1000 + 1000), seed 1, random inits, target acceptance ${DEFAULT_TARGET_ACCEPT}, the pilot chain included) and \`geoOffsets\` "mean" (mean geo levels, the level as w) or "collapsed" (the level and the geo offsets integrated out and drawn exactly per draw, the knots centered); "collapsed, knots non-centered" is the latter's sampler with the knots' innovations non-centered (no ROI summaries); simulateV2 data of the coverage study's seeds and the 6 x 78 conformance case. Covered: true ROI / CPIK of paid channels inside the 90 % interval. Load average (1 min) ${f(load0, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end.\n\n` +
+      `\`fitModelV2\` with default settings (4 x (1000 + 1000), seed 1, random inits, target acceptance ${DEFAULT_TARGET_ACCEPT}, the pilot chain included) and \`geoOffsets\` "mean" (mean geo levels, the level as w) or "collapsed" (the level, the geo offsets and the knots' innovations integrated out and drawn exactly per draw); "collapsed, knots non-centered" is the latter's sampler with the knots' innovations sampled non-centered instead (no ROI summaries); simulateV2 data of the coverage study's seeds and the 6 x 78 conformance case. Covered: true ROI / CPIK of paid channels inside the 90 % interval. Load average (1 min) ${f(load0, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end.\n\n` +
       `| data | level and offsets | divergences | max R-hat | min bulk ESS | leapfrogs per draw | covered | wall |\n|---|---|---:|---:|---:|---:|---|---:|\n${rows.join("\n")}\n`,
   };
 }

@@ -128,8 +128,8 @@ export const COLLAPSE_MAX_GEOS = 8;
  * about 1 / (1 + eta^2 I) with I the likelihood's curvature in log betaGeo; below GEO_CENTER_BELOW
  * the non-centered coordinates form a curved ridge (u ~ 1 / eta) and the channel is centered.
  * The level and the geo offsets: by default ("collapsed") integrated out and drawn exactly from
- * their conditional per draw, with the knots centered (docs/model.md 10.7, "Collapsed level and
- * offsets"), where that is exact (collapseExactV2) and G <= COLLAPSE_MAX_GEOS; otherwise, or with "mean", w = sqrt(G) mean_g v_g
+ * their conditional per draw, with the knots baseline's innovations (docs/model.md 10.7,
+ * "Collapsed level and offsets", "Collapsed knots"), where that is exact (collapseExactV2) and G <= COLLAPSE_MAX_GEOS; otherwise, or with "mean", w = sqrt(G) mean_g v_g
  * in place of the level (levelMean). The pilot itself runs in the mean-level coordinates.
  * Deterministic in (spec, seed), so fitChainV2 and fitV2FromChains find the same choice. G = 1:
  * no pilot; the level is sampled as the mean of mu over the training weeks (centerLevel).
@@ -138,7 +138,11 @@ export function geoParameterizationV2(
   spec: ModelSpecV2,
   seed: number,
   geoOffsets: "collapsed" | "mean" = DEFAULT_GEO_OFFSETS,
-  options: { offsetBlend?: number } = {},
+  options: {
+    offsetBlend?: number;
+    /** the collapsed offsets' knots (measurement only; default "collapsed") */
+    knots?: "centered" | "collapsed";
+  } = {},
 ): {
   param: SamplerParameterizationV2;
   pilotVariance: number[];
@@ -154,14 +158,14 @@ export function geoParameterizationV2(
       pilotGradients: 0,
       pilotSigma: Number.NaN,
     };
-  // collapsed: the knots' offsets from the first sampled centered too (with the level integrated
-  // out the data pin the knots' shape; the remaining divergences of the 6 x 78 conformance case sat
-  // at high s_rw in the non-centered innovations, docs/model.md 10.7)
+  // collapsed: the knots' innovations integrated out with the level and the offsets (neither
+  // knots parameterization worked everywhere: non-centered, the 6 x 78 conformance case diverged at
+  // high s_rw; centered, coverage seeds 1013 and 1019 at low s_rw; docs/model.md 10.7)
   const offsets: SamplerParameterizationV2 =
     geoOffsets === "collapsed" && spec.G <= COLLAPSE_MAX_GEOS && collapseExactV2(spec)
       ? {
           offsets: "collapsed",
-          ...(spec.index.zK >= 0 && spec.knotCount > 1 ? { knots: "centered" as const } : {}),
+          ...(spec.index.zK >= 0 && spec.knotCount > 1 ? { knots: options.knots ?? "collapsed" } : {}),
         }
       : { levelMean: true };
   if (!spec.channels.some((ch) => ch.u >= 0))

@@ -370,6 +370,16 @@ describe("the sampler's collapsed level and geo offsets (integrated out, exact c
     },
     { name: "R&F, log link, sigma per geo, organic", spec: rfLog.model.spec, param: {} },
     {
+      name: "knots collapsed too, identity link",
+      spec: geo.model.spec,
+      param: { knots: "collapsed" },
+    },
+    {
+      name: "knots collapsed too, R&F, log link, sigma per geo, first channel centered",
+      spec: rfLog.model.spec,
+      param: { knots: "collapsed", channels: [true] },
+    },
+    {
       name: "identity link with a lift test (its term does not read the level)",
       spec: variant(geo.data, {
         ...geo.config,
@@ -386,9 +396,13 @@ describe("the sampler's collapsed level and geo offsets (integrated out, exact c
       const model = createModelV2(spec);
       const sampler = createSamplerModelV2(spec, { ...param, offsets: "collapsed" });
       const G = spec.G;
-      const n = G + 1;
+      // the block: the level, the knots' innovations when they are collapsed too, the v_g
+      const nk = param.knots === "collapsed" ? spec.knotCount - 1 : 0;
+      if (param.knots === "collapsed") expect(nk).toBeGreaterThan(1);
+      const n = G + 1 + nk;
       const level = spec.index.k1 >= 0 ? spec.index.k1 : spec.index.b0;
-      const at = (i: number) => (i === 0 ? level : spec.index.v + i - 1);
+      const at = (i: number) =>
+        i === 0 ? level : i <= nk ? spec.index.zK + i - 1 : spec.index.v + i - 1 - nk;
       const rng = new Rng(21);
       const logN = (z: number) => -0.5 * Math.log(2 * Math.PI) - 0.5 * z * z;
       for (let k = 0; k < 2; k++) {

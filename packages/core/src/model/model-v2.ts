@@ -112,10 +112,17 @@ export interface MmmModelV2 extends LogDensity {
   unconstrain(values: Float64Array): Float64Array;
   /** G > 1, at theta: each geo's mean of mu over the training weeks and its canonical v_g (with
    *  centerGeoLevels, theta holds the former and this is how the latter is found). */
-  geoLevels(theta: Float64Array): { mean: Float64Array; v: Float64Array; level: number };
+  geoLevels(theta: Float64Array): {
+    mean: Float64Array;
+    v: Float64Array;
+    level: number;
+    /** the canonical z_k at theta (the collapsed knots' draw with collapseKnots; empty without knots) */
+    knots: Float64Array;
+  };
   /**
-   * collapseLevels only: the noise (z_0 of the level, then z_g per geo) whose conditional draw
-   * gives the canonical level and v_g of `canonical` (the inverse of the draw; ModelOptionsV2).
+   * collapseLevels only: the noise (the level's, then with collapseKnots the knots' innovations',
+   * then one per geo) whose conditional draw gives the canonical level, z_k and v_g of
+   * `canonical` (the inverse of the draw; ModelOptionsV2).
    */
   collapsedNoise(canonical: Float64Array): Float64Array;
   /** The forward pipeline at constrained values (allocates; not the sampler's path). */
@@ -191,6 +198,15 @@ export interface ModelOptionsV2 {
    * (collapseExactV2).
    */
   collapseLevels?: boolean;
+  /**
+   * With collapseLevels and the knots baseline (K > 1), sampler use only: the knots' innovations
+   * join the integrated-out block. The baseline is linear in kappa_j = s_rw z_k[j] (kappa_j moves
+   * every knot from the (j+1)-th on), their prior is Normal(0, s_rw^2), so (level, kappa, tau) is
+   * jointly Gaussian given the rest: theta[z_k] holds its noise like the level's and the v_g's,
+   * and the (knots, s_rw) funnel, centered at small s_rw and non-centered at large, is gone
+   * (docs/model.md 10.7, "Collapsed knots").
+   */
+  collapseKnots?: boolean;
 }
 
 /**
@@ -359,11 +375,38 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   let gNatM = 0;
   /** collapseLevels: the noise z (level first, then the geos), each geo's mean residual ebar_g,
    *  a_g = 1 / (sigma_g^2 / T + s_tau^2), and the level's conditional mean and precision */
-  const colZ = new Float64Array(collapse ? G + 1 : 0);
-  const colEbar = new Float64Array(collapse ? G : 0);
-  const colA = new Float64Array(collapse ? G : 0);
-  let colCHat = 0;
-  let colLambda = 0;
+  if (options.collapseKnots === true && !collapse) throw new Error("collapseKnots needs collapseLevels");
+  const colNk = collapse && options.collapseKnots === true && ix.zK >= 0 && K > 1 ? K - 1 : 0;
+  /** the block's size and its coordinates: 0 the level, 1..colNk the knots' kappa_j, then tau_g */
+  const colD = collapse ? 1 + colNk + G : 0;
+  const colZ = new Float64Array(colD);
+  /** per geo: sum_t e[g, t] and (A' e_g)_j */
+  const colS = new Float64Array(collapse ? G : 0);
+  const colAe = new Float64Array(colNk * G);
+  /** the block's prior precision (diagonal), precision P and then its Cholesky factor, b, mean, covariance */
+  const colP0 = new Float64Array(colD);
+  const colL = new Float64Array(colD * colD);
+  const colB = new Float64Array(colD);
+  const colHat = new Float64Array(colD);
+  const colSig = new Float64Array(colD * colD);
+  const colKn = new Float64Array(Math.max(K, 1));
+  const colShift = new Float64Array(colNk > 0 ? T : 0);
+  // collapseKnots: A[t, j] = d base_t / d kappa_j (1 when the knot below week t is at or past
+  // j, the upper knot's weight when that is j, else 0); its column sums and A'A over training weeks
+  const colA1 = new Float64Array(colNk);
+  const colAA = new Float64Array(colNk * colNk);
+  if (colNk > 0) {
+    const row = new Float64Array(colNk);
+    for (let t = 0; t < T; t++) {
+      const lo = knotLo[t]!;
+      const a = knotWLo[t]!;
+      for (let j = 1; j <= colNk; j++) row[j - 1] = j <= lo ? 1 : j === lo + 1 ? 1 - a : 0;
+      for (let j = 0; j < colNk; j++) {
+        colA1[j] = colA1[j]! + row[j]!;
+        for (let k = 0; k < colNk; k++) colAA[j * colNk + k] = colAA[j * colNk + k]! + row[j]! * row[k]!;
+      }
+    }
+  }
   const levelPrior0 = levelIx >= 0 ? spec.parameters[levelIx]!.prior : null;
   const colMu0 = levelPrior0?.dist === "normal" ? levelPrior0.mean : 0;
   const colS0 = levelPrior0?.dist === "normal" ? levelPrior0.sd : 1;
@@ -554,10 +597,19 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         values[i] = 0;
         continue;
       }
-      if (collapse && (i === levelIx || (i >= ix.v && i < ix.v + G))) {
-        // z: standard normal noise of the conditional draw of the level and the offsets (0 in mu
-        // until the conditional is known)
-        colZ[i === levelIx ? 0 : i - ix.v + 1] = v;
+      const colAt = !collapse
+        ? -1
+        : i === levelIx
+          ? 0
+          : i >= ix.v && i < ix.v + G
+            ? 1 + colNk + i - ix.v
+            : i >= ix.zK && i < ix.zK + colNk
+              ? 1 + i - ix.zK
+              : -1;
+      if (colAt >= 0) {
+        // z: standard normal noise of the conditional draw of the level, the offsets (and the
+        // knots' innovations); 0 in mu until the conditional is known
+        colZ[colAt] = v;
         values[i] = 0;
         logPrior += -HALF_LOG_2PI - 0.5 * v * v;
         continue;
@@ -662,11 +714,26 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         logPrior += priorLogDensity(priors[levelIx]!, level, grad === null ? null : gValues, levelIx);
       }
       if (collapse) {
-        // the likelihood once the level's conditional is known (below); here the mean residual
+        // the likelihood once the block's conditional is known (below); here the residual's sums
         const o = obs[g]!;
         let e = 0;
-        for (let t = 0; t < T; t++) e += o[t]! - m[t]!;
-        colEbar[g] = e / T;
+        if (colNk > 0) colKn.fill(0);
+        for (let t = 0; t < T; t++) {
+          const r = o[t]! - m[t]!;
+          e += r;
+          if (colNk > 0) {
+            const lo = knotLo[t]!;
+            const a = knotWLo[t]!;
+            colKn[lo] = colKn[lo]! + a * r;
+            if (a !== 1) colKn[lo + 1] = colKn[lo + 1]! + (1 - a) * r;
+          }
+        }
+        colS[g] = e;
+        let suffix = 0;
+        for (let i = K - 1; i >= 1 && colNk > 0; i--) {
+          suffix += colKn[i]!;
+          colAe[g * colNk + i - 1] = suffix;
+        }
         continue;
       }
       logLik += geoLikelihood(g, m);
@@ -1024,7 +1091,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       }
       gValues[ix.b0] = gValues[ix.b0]! + a;
       gValues[ix.bTrend] = gValues[ix.bTrend]! + b;
-    } else {
+    } else if (colNk === 0) {
       knotBackward(gBase, gKn);
       // k_i = k1 + s sum_{j < i} z_j
       const s = values[ix.sRw]!;
@@ -1078,85 +1145,163 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
     // collapsed: the marginal does not depend on z, whose density is Normal(0, 1)
     if (collapse) {
       grad[levelIx] = -colZ[0]!;
-      for (let g = 0; g < G; g++) grad[ix.v + g] = -colZ[g + 1]!;
+      for (let j = 0; j < colNk; j++) grad[ix.zK + j] = -colZ[1 + j]!;
+      for (let g = 0; g < G; g++) grad[ix.v + g] = -colZ[1 + colNk + g]!;
     }
   }
 
   /**
-   * collapseLevels (docs/model.md 10.7, "Collapsed level and offsets"): with e[g, t] = y - mu
-   * without level and offset (mu[g] holds it, colEbar its geo means), the level c ~ N(mu0, s0^2),
-   * tau_g ~ N(0, s^2) and y ~ N(c + tau_g + ..., sigma_g^2), returns
-   *   log int int p(y | c, tau) p(c) p(tau) dc dtau
-   *     = sum_g [-T/2 log(2 pi sigma_g^2) - W_g / (2 sigma_g^2) - 1/2 log(1 + T s^2 / sigma_g^2)]
-   *       - 1/2 log(s0^2 Lambda) - Q / 2,
-   * W_g = sum_t (e - ebar_g)^2, a_g = 1 / (sigma_g^2 / T + s^2), Lambda = 1 / s0^2 + sum a_g,
-   * c_hat = (mu0 / s0^2 + sum a_g ebar_g) / Lambda, Q = (mu0 - c_hat)^2 / s0^2 + sum a_g (ebar_g - c_hat)^2.
-   * Writes the draw c = c_hat + z_0 / sqrt(Lambda), v_g = tau_g / s = s a_g (ebar_g - c) +
-   * z_g / sqrt(1 + s^2 T / sigma_g^2) into values, mu at the conditional mean (c_hat,
-   * tau_hat_g = s^2 a_g (ebar_g - c_hat)), and with grad the marginal's derivatives, each the
-   * conditional expectation of the joint's (Fisher's identity): d/d mu = (y - mu at the conditional
-   * mean) / sigma^2 into gMu, d/d sigma_g = -T / sigma + (sum_t r^2 + T Var(c + tau_g)) / sigma^3 into
-   * gSigmaG, d/d s = sum_g (-s a_g + s a_g^2 ((ebar_g - c_hat)^2 + 1 / Lambda)) into gValues.
+   * collapseLevels (docs/model.md 10.7, "Collapsed level and offsets"): the block theta = (c, kappa,
+   * tau) of the level c ~ N(mu0, s0^2), with collapseKnots the knots' kappa_j = s_rw z_k[j] ~
+   * N(0, s_rw^2), and the offsets tau_g = s_tau v_g ~ N(0, s_tau^2), enters geo g's mean linearly,
+   * x_gt' theta = c + (A kappa)_t + tau_g, so with e[g, t] = y - mu without the block (mu[g] holds
+   * it; colS, colAe its sums), D = diag(1 / sigma_g^2) and P0 the prior precision,
+   *   P = P0 + X' D X,  b = P0 m + X' D e,  theta_hat = P^-1 b,  r = e - X theta_hat,
+   *   log int p(y | theta) p(theta) dtheta = sum_g [-T/2 log(2 pi sigma_g^2) - |r_g|^2 / (2 sigma_g^2)]
+   *     - 1/2 (theta_hat - m)' P0 (theta_hat - m) + 1/2 log|P0| - 1/2 log|P|.
+   * Writes the draw theta = theta_hat + L^-T z (P = L L', z the sampler's noise) into values as the
+   * canonical level, z_k and v_g, mu at the conditional mean, and with grad the marginal's
+   * derivatives, each the conditional expectation of the joint's (Fisher's identity): d/d mu = r /
+   * sigma^2 into gMu; d/d sigma_g = -T / sigma + (|r_g|^2 + tr(X_g' X_g Sigma)) / sigma^3 into gSigmaG
+   * (Sigma = P^-1); d/d s = sum_i (-1 / s + (theta_hat_i^2 + Sigma_ii) / s^3) over the block's
+   * coordinates with prior sd s (s_rw: kappa, s_tau: tau) into gValues.
    */
   function collapsedLikelihood(withGrad: boolean): number {
-    const s = values[ix.sTau]!;
-    const s2 = s * s;
-    const inv0 = 1 / (colS0 * colS0);
-    let lambda = inv0;
-    let num = colMu0 * inv0;
+    const D = colD;
+    const nk = colNk;
+    const t0 = 1 + nk;
+    const sT = values[ix.sTau]!;
+    const sR = nk > 0 ? values[ix.sRw]! : 1;
+    colP0[0] = 1 / (colS0 * colS0);
+    for (let j = 0; j < nk; j++) colP0[1 + j] = 1 / (sR * sR);
+    for (let g = 0; g < G; g++) colP0[t0 + g] = 1 / (sT * sT);
+    const P = colL;
+    P.fill(0);
+    colB.fill(0);
+    for (let i = 0; i < D; i++) P[i * D + i] = colP0[i]!;
+    colB[0] = colMu0 * colP0[0];
     for (let g = 0; g < G; g++) {
-      const sg = sigmaG[g]!;
-      const a = 1 / ((sg * sg) / T + s2);
-      colA[g] = a;
-      lambda += a;
-      num += a * colEbar[g]!;
+      const d = 1 / (sigmaG[g]! * sigmaG[g]!);
+      const tg = t0 + g;
+      P[0] = P[0]! + d * T;
+      P[tg * D + tg] = P[tg * D + tg]! + d * T;
+      P[tg * D] = P[tg * D]! + d * T;
+      colB[0] = colB[0] + d * colS[g]!;
+      colB[tg] = d * colS[g]!;
+      for (let j = 0; j < nk; j++) {
+        const r = 1 + j;
+        P[r * D] = P[r * D]! + d * colA1[j]!;
+        P[tg * D + r] = P[tg * D + r]! + d * colA1[j]!;
+        for (let k = 0; k <= j; k++) P[r * D + 1 + k] = P[r * D + 1 + k]! + d * colAA[j * nk + k]!;
+        colB[r] = colB[r]! + d * colAe[g * nk + j]!;
+      }
     }
-    const cHat = num / lambda;
-    colCHat = cHat;
-    colLambda = lambda;
-    let q = (colMu0 - cHat) * (colMu0 - cHat) * inv0;
-    let ll = -0.5 * Math.log(lambda / inv0);
-    const c = cHat + colZ[0]! / Math.sqrt(lambda);
-    values[levelIx] = c;
-    let gS = 0;
+    // Cholesky in place (lower triangle; P is positive definite: P0 is)
+    let logDetL = 0;
+    for (let j = 0; j < D; j++) {
+      let dj = P[j * D + j]!;
+      for (let k = 0; k < j; k++) dj -= P[j * D + k]! * P[j * D + k]!;
+      const ljj = Math.sqrt(dj);
+      P[j * D + j] = ljj;
+      logDetL += Math.log(ljj);
+      for (let i = j + 1; i < D; i++) {
+        let v = P[i * D + j]!;
+        for (let k = 0; k < j; k++) v -= P[i * D + k]! * P[j * D + k]!;
+        P[i * D + j] = v / ljj;
+      }
+    }
+    // theta_hat = L^-T L^-1 b
+    for (let i = 0; i < D; i++) {
+      let v = colB[i]!;
+      for (let k = 0; k < i; k++) v -= P[i * D + k]! * colHat[k]!;
+      colHat[i] = v / P[i * D + i]!;
+    }
+    for (let i = D - 1; i >= 0; i--) {
+      let v = colHat[i]!;
+      for (let k = i + 1; k < D; k++) v -= P[k * D + i]! * colHat[k]!;
+      colHat[i] = v / P[i * D + i]!;
+    }
+    let ll = -logDetL;
+    for (let i = 0; i < D; i++) {
+      const dev = colHat[i]! - (i === 0 ? colMu0 : 0);
+      ll += 0.5 * Math.log(colP0[i]!) - 0.5 * colP0[i]! * dev * dev;
+    }
+    // the draw theta_hat + L^-T z (colKn-free: the back substitution in colB)
+    for (let i = D - 1; i >= 0; i--) {
+      let v = colZ[i]!;
+      for (let k = i + 1; k < D; k++) v -= P[k * D + i]! * colB[k]!;
+      colB[i] = v / P[i * D + i]!;
+    }
+    values[levelIx] = colHat[0]! + colB[0];
+    for (let j = 0; j < nk; j++) values[ix.zK + j] = (colHat[1 + j]! + colB[1 + j]!) / sR;
+    for (let g = 0; g < G; g++) {
+      const tau = colHat[t0 + g]! + colB[t0 + g]!;
+      values[ix.v + g] = tau / sT;
+      tauGeo[g] = tau;
+    }
+    // the block's mean per training week at theta_hat: c_hat + (A kappa_hat)_t
+    if (nk > 0) {
+      colKn[0] = 0;
+      for (let i = 1; i < K; i++) colKn[i] = colKn[i - 1]! + colHat[i]!;
+      for (let t = 0; t < T; t++) {
+        const lo = knotLo[t]!;
+        const a = knotWLo[t]!;
+        colShift[t] = colHat[0]! + a * colKn[lo]! + (a === 1 ? 0 : (1 - a) * colKn[lo + 1]!);
+      }
+    }
+    if (withGrad) {
+      // Sigma = P^-1 = L^-T L^-1, column by column (colSig row-major, symmetric)
+      for (let c = 0; c < D; c++) {
+        for (let i = 0; i < D; i++) {
+          let v = i === c ? 1 : 0;
+          for (let k = 0; k < i; k++) v -= P[i * D + k]! * colSig[k * D + c]!;
+          colSig[i * D + c] = v / P[i * D + i]!;
+        }
+        for (let i = D - 1; i >= 0; i--) {
+          let v = colSig[i * D + c]!;
+          for (let k = i + 1; k < D; k++) v -= P[k * D + i]! * colSig[k * D + c]!;
+          colSig[i * D + c] = v / P[i * D + i]!;
+        }
+      }
+    }
+    let gTau = 0;
     for (let g = 0; g < G; g++) {
       const sg = sigmaG[g]!;
       const sg2 = sg * sg;
-      const a = colA[g]!;
-      const ebar = colEbar[g]!;
-      const dHat = ebar - cHat;
-      q += a * dHat * dHat;
-      const rho = (s2 * T) / sg2;
-      // conditional mean of c + tau_g, and the residual at it: r_t = (e_t - ebar_g) + d_g
-      const shift = cHat + s2 * a * dHat;
-      const d = ebar - shift;
+      const tg = t0 + g;
       const m = mu[g]!;
       const o = obs[g]!;
       const gm = gMu[g]!;
-      let w = 0;
+      const tauHat = colHat[tg]!;
       let ss = 0;
       for (let t = 0; t < T; t++) {
-        m[t] = m[t]! + shift;
+        m[t] = m[t]! + (nk > 0 ? colShift[t]! : colHat[0]!) + tauHat;
         const r = o[t]! - m[t]!;
-        const dev = r - d;
-        w += dev * dev;
         ss += r * r;
         gm[t] = r / sg2;
       }
-      ll += -T * (HALF_LOG_2PI + Math.log(sg)) - (0.5 * w) / sg2 - 0.5 * Math.log1p(rho);
-      // the draw
-      const vg = s * a * (ebar - c) + colZ[g + 1]! / Math.sqrt(1 + rho);
-      values[ix.v + g] = vg;
-      tauGeo[g] = s * vg;
+      ll += -T * (HALF_LOG_2PI + Math.log(sg)) - (0.5 * ss) / sg2;
       if (!withGrad) continue;
-      // Var(c + tau_g) = (1 - k_g)^2 / Lambda + 1 / lambda_g, 1 - k_g = a sigma^2 / T, 1 / lambda_g = s^2 sigma^2 / (T s^2 + sigma^2)
-      const oneMinusK = (a * sg2) / T;
-      const varSum = (oneMinusK * oneMinusK) / lambda + (s2 * sg2) / (T * s2 + sg2);
-      gSigmaG[g] = -T / sg + (ss + T * varSum) / (sg2 * sg);
-      gS += -s * a + s * a * a * (dHat * dHat + 1 / lambda);
+      // tr(X_g' X_g Sigma) over the block (c, kappa, tau_g)
+      let tr = T * (colSig[0]! + 2 * colSig[tg]! + colSig[tg * D + tg]!);
+      for (let j = 0; j < nk; j++) {
+        const r = 1 + j;
+        tr += 2 * colA1[j]! * (colSig[r]! + colSig[r * D + tg]!);
+        for (let k = 0; k < nk; k++) tr += colAA[j * nk + k]! * colSig[r * D + 1 + k]!;
+      }
+      gSigmaG[g] = -T / sg + (ss + tr) / (sg2 * sg);
+      gTau += -1 / sT + (tauHat * tauHat + colSig[tg * D + tg]!) / (sT * sT * sT);
     }
-    if (withGrad) gValues[ix.sTau] = gValues[ix.sTau]! + gS;
-    return ll - 0.5 * q;
+    if (withGrad) {
+      gValues[ix.sTau] = gValues[ix.sTau]! + gTau;
+      let gR = 0;
+      for (let j = 0; j < nk; j++) {
+        const h = colHat[1 + j]!;
+        gR += -1 / sR + (h * h + colSig[(1 + j) * D + 1 + j]!) / (sR * sR * sR);
+      }
+      if (nk > 0) gValues[ix.sRw] = gValues[ix.sRw]! + gR;
+    }
+    return ll;
   }
 
   /**
@@ -1279,6 +1424,7 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
         mean,
         v: Float64Array.from(values.subarray(ix.v, ix.v + (G > 1 ? G : 0))),
         level: levelIx >= 0 ? values[levelIx]! : Number.NaN,
+        knots: Float64Array.from(ix.zK >= 0 ? values.subarray(ix.zK, ix.zK + K - 1) : []),
       };
     },
     collapsedNoise(canonical) {
@@ -1286,16 +1432,21 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
       const th = Float64Array.from(canonical);
       th[levelIx] = 0;
       th.fill(0, ix.v, ix.v + G);
+      if (colNk > 0) th.fill(0, ix.zK, ix.zK + colNk);
       gValues.fill(0);
       evaluate(th, null, true);
-      const c = canonical[levelIx]!;
-      const s = values[ix.sTau]!;
-      const z = new Float64Array(G + 1);
-      z[0] = (c - colCHat) * Math.sqrt(colLambda);
-      for (let g = 0; g < G; g++) {
-        const sg = sigmaG[g]!;
-        const rho = (s * s * T) / (sg * sg);
-        z[g + 1] = (canonical[ix.v + g]! - s * colA[g]! * (colEbar[g]! - c)) * Math.sqrt(1 + rho);
+      // z = L' (theta - theta_hat), theta in the block's coordinates (c, kappa, tau)
+      const D = colD;
+      const dev = new Float64Array(D);
+      dev[0] = canonical[levelIx]! - colHat[0]!;
+      for (let j = 0; j < colNk; j++) dev[1 + j] = values[ix.sRw]! * canonical[ix.zK + j]! - colHat[1 + j]!;
+      for (let g = 0; g < G; g++)
+        dev[1 + colNk + g] = values[ix.sTau]! * canonical[ix.v + g]! - colHat[1 + colNk + g]!;
+      const z = new Float64Array(D);
+      for (let i = 0; i < D; i++) {
+        let v = 0;
+        for (let k = i; k < D; k++) v += colL[k * D + i]! * dev[k]!;
+        z[i] = v;
       }
       return z;
     },
@@ -1551,9 +1702,11 @@ export interface SamplerParameterizationV2 {
   /**
    * Knots baseline: "noncentered" (default) samples the canonical innovations z_k; "centered"
    * samples each knot's offset from the first, d_i = k_i - k_1 (i = 2..K), so that
-   * z_k[i-1] = (d_i - d_{i-1}) / s_rw (log-Jacobian -(K-1) log s_rw).
+   * z_k[i-1] = (d_i - d_{i-1}) / s_rw (log-Jacobian -(K-1) log s_rw); "collapsed" (with the
+   * collapsed offsets only) integrates the innovations out with the level and the offsets, their
+   * coordinates holding the noise of the exact conditional draw (ModelOptionsV2.collapseKnots).
    */
-  knots?: "noncentered" | "centered";
+  knots?: "noncentered" | "centered" | "collapsed";
   /**
    * With mean offsets (G > 1): sample w = sqrt(G) mean_g v_g in place of the level (k1 or b0),
    * true, or the level itself, false (ModelOptionsV2.levelMean).
@@ -1579,6 +1732,9 @@ export function createSamplerModelV2(
   const offsets = G > 1 ? (param.offsets ?? "mean") : "noncentered";
   const meanLevels = offsets === "mean";
   const collapsed = offsets === "collapsed";
+  if (param.knots === "collapsed" && !collapsed)
+    throw new Error('knots "collapsed" needs offsets "collapsed"');
+  const knotsCollapsed = collapsed && param.knots === "collapsed" && spec.index.zK >= 0 && spec.knotCount > 1;
   // the density the sampler evaluates: m_g in place of v_g (model options), or the canonical one
   const levelMean = meanLevels && param.levelMean === true;
   const blendSm = levelMean && (param.offsetBlend ?? 0) > 0 ? param.offsetBlend! : 0;
@@ -1591,7 +1747,7 @@ export function createSamplerModelV2(
         ...(blendSm > 0 ? { offsetBlend: blendSm } : {}),
       })
     : collapsed
-      ? createModelV2(spec, { collapseLevels: true })
+      ? createModelV2(spec, { collapseLevels: true, collapseKnots: param.knots === "collapsed" })
       : centerNat
         ? createModelV2(spec, { centerLevel: true })
         : model;
@@ -1699,6 +1855,7 @@ export function createSamplerModelV2(
         const lv = inner.geoLevels(out);
         out.set(lv.v, spec.index.v);
         out[level] = lv.level;
+        if (knotsCollapsed) out.set(lv.knots, spec.index.zK);
       }
       if (centerNat) out[level] = inner.geoLevels(out).level;
       return out;
@@ -1708,8 +1865,10 @@ export function createSamplerModelV2(
       if (meanLevels) out.set(model.geoLevels(theta).mean, spec.index.v);
       if (collapsed) {
         const z = inner.collapsedNoise(theta);
+        const nk = knotsCollapsed ? spec.knotCount - 1 : 0;
         out[level] = z[0]!;
-        out.set(z.subarray(1), spec.index.v);
+        if (nk > 0) out.set(z.subarray(1, 1 + nk), spec.index.zK);
+        out.set(z.subarray(1 + nk), spec.index.v);
       }
       if (centerNat) out[level] = model.geoLevels(theta).mean[0]!;
       if (levelMean) {
