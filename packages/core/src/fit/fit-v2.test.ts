@@ -17,6 +17,12 @@ import {
   geoParameterizationV2,
 } from "./fit-v2.ts";
 
+/** The 6 x 78 geo conformance case's spec, with config fields replaced by `patch`. */
+function geoCaseSpec(patch: Record<string, unknown> = {}) {
+  const { data, config } = loadCase("geo");
+  return buildModelSpecV2(data, { ...config, ...patch });
+}
+
 describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviations)", () => {
   it(
     "6-geo conformance case: the pilot finds every channel's geo deviations weakly identified, keeps them non-centered",
@@ -25,8 +31,7 @@ describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviatio
       // Measured (docs/model.md 10.7): pilot mean var(u) TV 0.29, Search 1.06, Instagram 0.80,
       // Influencer 0.91; a full fit with TV centered had 4.6 % divergences against 1.7 % non-centered.
       // On the 40-geo benchmark TV's is 0.065 and the pilot centers it (R-hat 1.016 -> 1.007).
-      const { data, config } = loadCase("geo");
-      const spec = buildModelSpecV2(data, config);
+      const spec = geoCaseSpec();
       const a = geoParameterizationV2(spec, 1);
       const b = geoParameterizationV2(spec, 1);
       // the level, the offsets and the knots collapsed (docs/model.md 10.7); "mean" keeps w
@@ -42,8 +47,7 @@ describe("geoParameterizationV2 (issue 13: per-channel centering of geo deviatio
     "geo models where integrating the level out is not exact (Student-t) keep the level as w",
     { timeout: 300_000 },
     () => {
-      const { data, config } = loadCase("geo");
-      const spec = buildModelSpecV2(data, { ...config, likelihood: "studentT" } as typeof config);
+      const spec = geoCaseSpec({ likelihood: "studentT" });
       expect(geoParameterizationV2(spec, 1).param).toEqual({ levelMean: true });
     },
   );
@@ -69,8 +73,7 @@ describe("offsets blended by s_tau (opt-in FitOptions.geoOffsetBlend, issue 13)"
     "the parameterization carries sm = factor x the pilot's sigma / sqrt(T); off by default",
     { timeout: 300_000 },
     () => {
-      const { data, config } = loadCase("geo");
-      const spec = buildModelSpecV2(data, config);
+      const spec = geoCaseSpec();
       const off = geoParameterizationV2(spec, 1, "mean");
       const on = geoParameterizationV2(spec, 1, "mean", { offsetBlend: 2 });
       expect(off.param.offsetBlend).toBeUndefined();
