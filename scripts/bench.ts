@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     "Written by `pnpm bench` (scripts/bench.ts), which runs every package's `bench/*.bench.ts`.",
     "Opt-in studies: `pnpm bench --coverage` (20-seed ROI coverage, long), `--only=model-v2:geo --geo` (the 40-geo fit),",
     "`--only=peer:stan --stan` (Stan side by side; installs R + rstan from apt when missing). Run one file or group with",
-    "`pnpm bench --only=<file stem>[:<group>]`, e.g. `--only=core:nuts` (core groups: gradient, fast, nuts, coverage, sampler; the last two are opt-in with --coverage and --sampler; model-v2 groups: gradient, coverage, geo, convergence, collapse, levers; the last five opt-in with --coverage, --geo, --convergence, --collapse, --levers).",
+    "`pnpm bench --only=<file stem>[:<group>]`, e.g. `--only=core:nuts` (core groups: gradient, fast, nuts, coverage, sampler; the last two are opt-in with --coverage and --sampler; model-v2 groups: gradient, coverage, geo, convergence, collapse, levers, divergences; the last six opt-in with --coverage, --geo, --convergence, --collapse, --levers, --divergences).",
     "",
     `- Machine: ${machine()}`,
     `- Last run: ${started.toISOString().slice(0, 16).replace("T", " ")} UTC, command \`pnpm bench${flags.size ? " " + [...flags].map((f) => `--${f}`).join(" ") : ""}\``,

@@ -622,6 +622,94 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
 }
 
 /**
+ * Issue 13: where the divergent transitions sit. For each case and lever (as in the levers group,
+ * `--cases=1013,1019 --variants=collapsed,knots`), one 4 x (1000 + 1000) fit at seed 1; per
+ * canonical coordinate z = (mean over the divergent draws - posterior mean) / posterior sd, the
+ * coordinates with the largest |z| first (a funnel shows as its scale's log far in one tail).
+ */
+async function divergencesSection(ctx: BenchContext): Promise<BenchSection> {
+  const pick = (flag: string, all: string[]) =>
+    [...ctx.flags]
+      .find((fl) => fl.startsWith(`${flag}=`))
+      ?.slice(flag.length + 1)
+      .split(",") ?? all;
+  const cases = pick("cases", ["1013", "1019", "conf"]);
+  const levers = pick("variants", ["collapsed", "knots"]);
+  const rows: string[] = [];
+  for (const key of cases) {
+    const { data, config } = leverCase(key);
+    const spec = buildModelSpecV2(data, config);
+    const dim = spec.parameters.length;
+    for (const lk of levers) {
+      const lever = LEVERS[lk];
+      if (!lever) throw new Error(`unknown lever ${lk}`);
+      const { param } = geoParameterizationV2(
+        spec,
+        1,
+        lever.offsets ?? "mean",
+        lever.knots ? { knots: lever.knots } : {},
+      );
+      const results = await sampleChains(
+        {
+          module: new URL("../src/model/model-v2.ts", import.meta.url).href,
+          exportName: "createSamplerModelV2FromArgs",
+          args: { spec, param },
+        },
+        {
+          chains: 4,
+          warmup: 1000,
+          draws: 1000,
+          seed: 1,
+          targetAccept: DEFAULT_TARGET_ACCEPT,
+          earlyMetricWindow: EARLY_METRIC_WINDOW,
+          ...lever.extra,
+        },
+      );
+      const sampler = createSamplerModelV2(spec, param);
+      const sum = new Float64Array(dim);
+      const sumSq = new Float64Array(dim);
+      const divSum = new Float64Array(dim);
+      let n = 0;
+      let nDiv = 0;
+      for (const r of results)
+        for (let i = 0; i < r.draws; i++) {
+          const x = sampler.toCanonical(r.samples.subarray(i * dim, (i + 1) * dim));
+          n += 1;
+          if (r.divergent[i]) nDiv += 1;
+          for (let j = 0; j < dim; j++) {
+            sum[j] = sum[j]! + x[j]!;
+            sumSq[j] = sumSq[j]! + x[j]! * x[j]!;
+            if (r.divergent[i]) divSum[j] = divSum[j]! + x[j]!;
+          }
+        }
+      const top = Array.from({ length: dim }, (_, j) => {
+        const mean = sum[j]! / n;
+        const sd = Math.sqrt(Math.max(sumSq[j]! / n - mean * mean, 0));
+        const divMean = nDiv > 0 ? divSum[j]! / nDiv : Number.NaN;
+        return { label: spec.parameters[j]!.label, mean, divMean, z: (divMean - mean) / sd };
+      })
+        .filter((c) => Number.isFinite(c.z))
+        .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
+        .slice(0, 3);
+      const where = top
+        .map((c) => `${c.label}: ${f(c.divMean, 2)} vs ${f(c.mean, 2)} (z ${f(c.z, 1)})`)
+        .join("; ");
+      const line = `| ${key === "conf" ? "conformance 6 x 78" : `seed ${key}`} | ${lever.name} | ${nDiv} | ${nDiv > 0 ? where : ""} |`;
+      ctx.log(line);
+      rows.push(line);
+    }
+  }
+  return {
+    id: "model-v2-divergences",
+    title: "v2 model: where the divergent transitions sit (issue 13)",
+    command: `pnpm bench --only=model-v2:divergences --divergences --cases=${cases.join(",")} --variants=${levers.join(",")}`,
+    body:
+      `4 chains x (1000 + 1000), seed 1, the fit's NUTS settings and the lever's parameterization (as in the levers group). Per canonical coordinate on the unconstrained scale (log for positive parameters such as s_rw, logit for (0, 1) ones), z = (mean over the divergent draws - posterior mean) / posterior sd; the three coordinates with the largest |z|, each as divergent mean vs posterior mean.\n\n` +
+      `| data | lever | divergences | where (largest \\|z\\| first) |\n|---|---|---:|---|\n${rows.join("\n")}\n`,
+  };
+}
+
+/**
  * Issue 13: the geo fits that kept 0.5-2 % divergences with the mean levels and w, sampled with
  * the level, the offsets and the knots' innovations collapsed (integrated out, drawn exactly per
  * draw; geoOffsets "collapsed", the default; docs/model.md 10.7) against the mean levels: coverage study seeds 1001 and 1005 (geo 4 x 104), 1003 (geo 3 x 104,
@@ -688,6 +776,7 @@ export default async function modelV2Benchmarks(ctx: BenchContext): Promise<Benc
   if (ctx.flags.has("geo") && want("geo")) sections.push(await geoFitSection(ctx));
   if (ctx.flags.has("convergence") && want("convergence")) sections.push(await convergenceSection(ctx));
   if (ctx.flags.has("levers") && want("levers")) sections.push(await leversSection(ctx));
+  if (ctx.flags.has("divergences") && want("divergences")) sections.push(await divergencesSection(ctx));
   if (ctx.flags.has("collapse") && want("collapse")) sections.push(await collapseSection(ctx));
   return sections;
 }
