@@ -20,7 +20,7 @@ import type { ModelDataV2 } from "../src/model/data-v2.ts";
 import { createModel } from "../src/model/model.ts";
 import { createModelV2 } from "../src/model/model-v2.ts";
 import { buildModelSpec } from "../src/model/spec.ts";
-import { buildModelSpecV2 } from "../src/model/spec-v2.ts";
+import { buildModelSpecV2, type ModelSpecV2 } from "../src/model/spec-v2.ts";
 import { fitModel } from "../src/fit/fit-model.ts";
 import { fitModelV2 } from "../src/fit/fit-v2.ts";
 import { simulate } from "../src/simulate/simulate.ts";
@@ -364,6 +364,32 @@ export function conformanceGeoCase(): { data: ModelDataV2; config: ModelConfigV2
   return { data, config };
 }
 
+/** 4 chains x (1000 + 1000) at seed 1 in the sampler threads, the fit's NUTS settings plus `extra`. */
+async function probeChains(
+  spec: ModelSpecV2,
+  param: SamplerParameterizationV2,
+  extra: Partial<NutsOptions> = {},
+) {
+  const opts: NutsOptions = {
+    chains: 4,
+    warmup: 1000,
+    draws: 1000,
+    seed: 1,
+    targetAccept: DEFAULT_TARGET_ACCEPT,
+    earlyMetricWindow: EARLY_METRIC_WINDOW,
+    ...extra,
+  };
+  const results = await sampleChains(
+    {
+      module: new URL("../src/model/model-v2.ts", import.meta.url).href,
+      exportName: "createSamplerModelV2FromArgs",
+      args: { spec, param },
+    },
+    opts,
+  );
+  return { opts, results };
+}
+
 /** One convergence probe: 4 x (1000 + 1000), seed 1, the fit's NUTS settings plus `extra`. */
 async function convergenceProbe(
   data: ModelDataV2,
@@ -387,23 +413,7 @@ async function convergenceProbe(
   const spec = buildModelSpecV2(data, config);
   const t0 = performance.now();
   const p = param === "default" ? geoParameterizationV2(spec, 1).param : param;
-  const opts: NutsOptions = {
-    chains: 4,
-    warmup: 1000,
-    draws: 1000,
-    seed: 1,
-    targetAccept: DEFAULT_TARGET_ACCEPT,
-    earlyMetricWindow: EARLY_METRIC_WINDOW,
-    ...extra,
-  };
-  const results = await sampleChains(
-    {
-      module: new URL("../src/model/model-v2.ts", import.meta.url).href,
-      exportName: "createSamplerModelV2FromArgs",
-      args: { spec, param: p },
-    },
-    opts,
-  );
+  const { opts, results } = await probeChains(spec, p, extra);
   const wall = (performance.now() - t0) / 1000;
   const sampler = createSamplerModelV2(spec, p);
   const dim = spec.parameters.length;
@@ -558,6 +568,16 @@ const LEVERS: Record<
   blend3: { name: "w + offsets blended by s_tau, sm = 3 sigma / sqrt(T)", blend: 3 },
 };
 
+/** A `--flag=a,b` list of the bench command, or `all` when it is not given. */
+function listFlag(ctx: BenchContext, flag: string, all: string[]): string[] {
+  return (
+    [...ctx.flags]
+      .find((fl) => fl.startsWith(`${flag}=`))
+      ?.slice(flag.length + 1)
+      .split(",") ?? all
+  );
+}
+
 /**
  * Issue 13's few-geo cases under each sampler lever (docs/model.md 10.7, "Levers on few geos"):
  * divergences (with the count per chain), R-hat, ESS, leapfrogs per draw, and the coverage of the
@@ -565,11 +585,7 @@ const LEVERS: Record<
  * (every row is 4 x (1000 + 1000) at seed 1 and takes 1-5 min on the shared machine).
  */
 async function leversSection(ctx: BenchContext): Promise<BenchSection> {
-  const pick = (flag: string, all: string[]) =>
-    [...ctx.flags]
-      .find((fl) => fl.startsWith(`${flag}=`))
-      ?.slice(flag.length + 1)
-      .split(",") ?? all;
+  const pick = (flag: string, all: string[]) => listFlag(ctx, flag, all);
   const cases = pick("cases", LEVER_CASES);
   const levers = pick("variants", Object.keys(LEVERS));
   const load0 = loadavg()[0]!;
@@ -628,11 +644,7 @@ async function leversSection(ctx: BenchContext): Promise<BenchSection> {
  * coordinates with the largest |z| first (a funnel shows as its scale's log far in one tail).
  */
 async function divergencesSection(ctx: BenchContext): Promise<BenchSection> {
-  const pick = (flag: string, all: string[]) =>
-    [...ctx.flags]
-      .find((fl) => fl.startsWith(`${flag}=`))
-      ?.slice(flag.length + 1)
-      .split(",") ?? all;
+  const pick = (flag: string, all: string[]) => listFlag(ctx, flag, all);
   const cases = pick("cases", ["1013", "1019", "conf"]);
   const levers = pick("variants", ["collapsed", "knots"]);
   const rows: string[] = [];
@@ -649,22 +661,7 @@ async function divergencesSection(ctx: BenchContext): Promise<BenchSection> {
         lever.offsets ?? "mean",
         lever.knots ? { knots: lever.knots } : {},
       );
-      const results = await sampleChains(
-        {
-          module: new URL("../src/model/model-v2.ts", import.meta.url).href,
-          exportName: "createSamplerModelV2FromArgs",
-          args: { spec, param },
-        },
-        {
-          chains: 4,
-          warmup: 1000,
-          draws: 1000,
-          seed: 1,
-          targetAccept: DEFAULT_TARGET_ACCEPT,
-          earlyMetricWindow: EARLY_METRIC_WINDOW,
-          ...lever.extra,
-        },
-      );
+      const { results } = await probeChains(spec, param, lever.extra);
       const sampler = createSamplerModelV2(spec, param);
       const sum = new Float64Array(dim);
       const sumSq = new Float64Array(dim);
