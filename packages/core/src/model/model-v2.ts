@@ -191,8 +191,8 @@ export interface ModelOptionsV2 {
    * geo, its prior Normal, v_g ~ Normal(0, 1), the likelihood Normal), so the density is the
    * marginal p(theta | y) times Normal(z | 0, I), where theta[level] holds z_0 and theta[v + g]
    * holds z_g: the standard normal noise of the exact conditional draw
-   *   c = c_hat + z_0 / sqrt(Lambda),   tau_g = k_g (ebar_g - c) + z_g / sqrt(lambda_g).
-   * The map (theta, z) -> (theta, c, v) is a change of variables whose Jacobian is exactly the
+   *   (c, tau) = (c_hat, tau_hat) + L^-T z,  P = L L' the block's conditional precision
+   * (collapsedLikelihood). The map (theta, z) -> (theta, c, v) is a change of variables whose Jacobian is exactly the
    * conditional density, so the sampler's posterior is the canonical one, with the
    * (level, s_tau) and (offset, s_tau) funnels gone. Throws where the collapse is not exact
    * (collapseExactV2).
@@ -373,8 +373,8 @@ export function createModelV2(spec: ModelSpecV2, options: ModelOptionsV2 = {}): 
   /** centerLevel: the sampler's m and d log p / d m */
   let natM = 0;
   let gNatM = 0;
-  /** collapseLevels: the noise z (level first, then the geos), each geo's mean residual ebar_g,
-   *  a_g = 1 / (sigma_g^2 / T + s_tau^2), and the level's conditional mean and precision */
+  /** collapseLevels: the block (the level, with collapseKnots the knots' kappa, the offsets), its
+   *  noise z, the residual's sums per geo, and the block's conditional precision, mean, covariance */
   if (options.collapseKnots === true && !collapse) throw new Error("collapseKnots needs collapseLevels");
   const colNk = collapse && options.collapseKnots === true && ix.zK >= 0 && K > 1 ? K - 1 : 0;
   /** the block's size and its coordinates: 0 the level, 1..colNk the knots' kappa_j, then tau_g */
